@@ -1,0 +1,56 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", "Practitioner"
+    EARLY_SUPPORT_TEAM_LEADER = "early_support_team_leader", "Early support team leader"
+    BUSINESS_SUPPORT = "business_support", "Business support"
+    PANEL_CHAIR = "panel_chair", "Panel chair"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    LEAD_PROFESSIONAL = "lead_professional", "Lead professional"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    STRATEGIC_LEAD = "strategic_lead", "Strategic lead"
+    SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+
+
+class User(AbstractUser):
+    """A member of staff of one of the partnership's agencies."""
+
+    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="users")
+    team = models.ForeignKey("core.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="members")
+    managed_teams = models.ManyToManyField("core.Team", blank=True, related_name="managers")
+    job_title = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    # Demo logins may skip MFA, and only while settings.DEMO_MODE is on.
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(self.role_grants.values_list("role", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in Role.values if r in self.roles]
+
+
+class RoleGrant(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=40, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user")]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()}"

@@ -1,0 +1,69 @@
+import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Role, RoleGrant, User
+from core.tests.factories import TeamFactory
+
+TEST_PASSWORD = "correct-horse-battery-staple-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A member of staff in a team; pass ``roles=[Role.X, ...]``."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    team = factory.SubFactory(TeamFactory)
+    agency = factory.LazyAttribute(lambda u: u.team.agency if u.team else None)
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or []:
+            RoleGrant.objects.get_or_create(user=self, role=role)
+        self.__dict__.pop("roles", None)
+        self.save()
+
+
+class PractitionerFactory(UserFactory):
+    roles = factory.PostGeneration(lambda user, create, extracted, **kw: _grant(user, extracted or [Role.PRACTITIONER]))
+
+
+class ManagerFactory(UserFactory):
+    """A team manager who manages their own team."""
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        _grant(self, extracted or [Role.TEAM_MANAGER])
+        if self.team_id:
+            self.managed_teams.add(self.team)
+
+
+class AdminFactory(UserFactory):
+    team = None
+    agency = None
+    roles = factory.PostGeneration(
+        lambda user, create, extracted, **kw: _grant(user, extracted or [Role.SYSTEM_ADMINISTRATOR])
+    )
+
+
+def _grant(user, roles):
+    for role in roles:
+        RoleGrant.objects.get_or_create(user=user, role=role)
+    user.__dict__.pop("roles", None)
+    user.save()
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Authenticator app"
+    confirmed = True

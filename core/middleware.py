@@ -1,0 +1,68 @@
+import logging
+import time
+import uuid
+
+from django.urls import Resolver404, resolve
+
+from core import request_context
+
+access_log = logging.getLogger("earlyhelp.access")
+
+
+def client_ip(request) -> str | None:
+    # Behind the council's proxy the first X-Forwarded-For hop is the client; the
+    # proxy is trusted to overwrite it (documented in the deployment notes).
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
+        via = "api" if request.path.startswith("/api/") else "web"
+        token = request_context.set_current(
+            request_context.RequestContext(request_id=request_id, ip_address=client_ip(request), via=via)
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            request_context.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class AccessLogMiddleware:
+    """One structured line per request: the route's name, never the path or query.
+
+    Paths can carry record ids and query strings can carry whatever someone typed, so
+    neither is logged.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.monotonic()
+        response = self.get_response(request)
+        try:
+            route = resolve(request.path_info).view_name or "unnamed"
+        except Resolver404:
+            route = "not_found"
+        user = getattr(request, "user", None)
+        access_log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "route": route,
+                "status": response.status_code,
+                "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+            },
+        )
+        return response

@@ -1,0 +1,175 @@
+"""Council configuration (reference data loaded from a pack) and the audit trail."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Council(models.Model):
+    """The council this installation serves. One row, loaded from the council pack."""
+
+    code = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    service_name = models.CharField(max_length=200, default="Early help")
+    duty_team_name = models.CharField(
+        max_length=200, help_text="Where CIN and child protection concerns go (Duty and Advice Team / MASH)"
+    )
+    duty_team_phone = models.CharField(max_length=50)
+    duty_team_email = models.EmailField(blank=True)
+    duty_team_out_of_hours_phone = models.CharField(max_length=50, blank=True)
+    duty_team_instructions = models.TextField(blank=True)
+    early_support_phone = models.CharField(max_length=50, blank=True)
+    early_support_email = models.EmailField(blank=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Area(models.Model):
+    """An early help area (locality)."""
+
+    code = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Site(models.Model):
+    class Kind(models.TextChoices):
+        HUB = "hub", "Early help hub"
+        CHILDRENS_CENTRE = "childrens_centre", "Designated children's centre"
+        DELIVERY = "delivery", "Delivery site"
+
+    code = models.SlugField(unique=True)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="sites")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["area__sort_order", "kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Agency(models.Model):
+    """An organisation or service whose staff use the product (and may sit on the panel)."""
+
+    class Sector(models.TextChoices):
+        COUNCIL = "council", "Council service"
+        EDUCATION = "education", "Education"
+        HEALTH = "health", "Health"
+        POLICE = "police", "Police"
+        HOUSING = "housing", "Housing"
+        JUSTICE = "justice", "Youth justice"
+        VOLUNTARY = "voluntary", "Voluntary and community sector"
+        OTHER = "other", "Other"
+
+    code = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    # The early support service sees every family (SPEC §1); set by the pack, not by name.
+    is_early_support_service = models.BooleanField(default=False)
+    panel_seat = models.BooleanField(default=False, help_text="Has a seat on the multi-agency panel")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    code = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="teams", null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency__sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class NeedLevel(models.Model):
+    """A level of the Continuum of Need and Response."""
+
+    level = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField()
+    response = models.TextField(blank=True, help_text="What help is expected at this level")
+    is_statutory = models.BooleanField(
+        default=False, help_text="Child in need or protection: not early help, goes to the duty team"
+    )
+
+    class Meta:
+        ordering = ["level"]
+
+    def __str__(self):
+        return f"Level {self.level}: {self.name}"
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit events cannot be changed")
+
+    def delete(self):
+        raise PermissionError("Audit events cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    """One append-only record of who did what to which record, when and from where.
+
+    Written only by ``core.audit.audit_record`` inside the transaction of the action
+    it records. The model refuses updates and deletes; on PostgreSQL a trigger does
+    too (migration 0002), so not even raw SQL from the app can rewrite history.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CREATE = "create", "Created"
+        UPDATE = "update", "Changed"
+        DELETE = "delete", "Removed"
+        SEARCH = "search", "Searched"
+        EXPORT = "export", "Exported"
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_OUT = "sign_out", "Signed out"
+        REFUSED = "refused", "Refused access"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    record_type = models.CharField(max_length=100)
+    record_id = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    via = models.CharField(max_length=10, default="web", help_text="web or api")
+    # Never personal data: field names changed, counts, reasons chosen from a list.
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["record_type", "record_id", "-at"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events cannot be deleted")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.record_type}:{self.record_id}"

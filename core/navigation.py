@@ -1,0 +1,31 @@
+"""Service navigation by role: people see the parts of the product their work needs."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from accounts.models import Role
+from core import scope
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    section: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def items_for(user) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    items = [NavItem("Home", "core:home", "home")]
+    if scope.can_see_case_records(user):
+        items.append(NavItem("Find a person", "people:search", "people"))
+        items.append(NavItem("Families", "people:family_list", "families"))
+    if user.has_role(Role.SYSTEM_ADMINISTRATOR):
+        items.append(NavItem("Configuration", "core:configuration", "configuration"))
+    return items

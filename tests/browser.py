@@ -1,0 +1,114 @@
+"""Helpers for the browser (journey) tests: which Chromium to launch, and the axe check.
+
+Every page a journey visits goes through ``visit`` so that each one is checked
+against WCAG 2.2 AA with axe-core, not just the pages someone remembered to check.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, Response
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+AXE_SCRIPT = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA: the Public Sector Bodies Accessibility
+# Regulations standard. axe has no "wcag22a" tag; its 2.2 rules are all AA.
+WCAG_TAGS: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+
+# Debian's Chromium (not Playwright's download) is used where Playwright's CDN is
+# unreachable. The background-networking flags stop it phoning home for updates,
+# field trials and sync, which on a closed network only adds noise and delay.
+LAUNCH_ARGS: tuple[str, ...] = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+_SYSTEM_CHROMIUMS: tuple[str, ...] = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+_RUN_AXE = """
+async (tags) => {
+  const results = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    targets: v.nodes.map((n) => n.target.join(" ")),
+  }));
+}
+"""
+
+
+def chromium_executable() -> str | None:
+    """Path of the Chromium to drive, or None to let Playwright use its own download."""
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured
+    for candidate in _SYSTEM_CHROMIUMS:
+        if Path(candidate).is_file():
+            return candidate
+    return shutil.which("chromium")
+
+
+def launch_args() -> list[str]:
+    return list(LAUNCH_ARGS)
+
+
+def format_violations(violations: Sequence[dict[str, Any]], context_label: str) -> str:
+    lines = [f"{len(violations)} accessibility violation(s) on {context_label}:"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} [{violation.get('impact') or 'unknown impact'}]: "
+            f"{violation['help']} ({violation.get('helpUrl', '')})"
+        )
+        targets: list[str] = violation.get("targets", [])
+        for target in targets[:3]:
+            lines.append(f"    at {target}")
+        if len(targets) > 3:
+            lines.append(f"    ...and {len(targets) - 3} more")
+    return "\n".join(lines)
+
+
+def _inject_axe(page: Page) -> None:
+    if page.evaluate("typeof window.axe !== 'undefined'"):
+        return
+    if not AXE_SCRIPT.is_file():
+        raise RuntimeError(
+            f"axe-core not found at {AXE_SCRIPT}. Run `npm install` in {REPO_ROOT} "
+            "to install the front-end and test dependencies."
+        )
+    page.add_script_tag(path=AXE_SCRIPT)
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # add_script_tag inlines the file, so a strict script-src blocks it silently.
+        raise RuntimeError(
+            "axe-core was injected but did not load; a Content-Security-Policy may be "
+            "blocking inline scripts. Create the browser context with bypass_csp=True."
+        )
+
+
+def assert_no_axe_violations(page: Page, context_label: str) -> None:
+    """Fail with a readable list if axe finds any WCAG 2.2 A/AA violation on the page."""
+    _inject_axe(page)
+    violations: list[dict[str, Any]] = page.evaluate(_RUN_AXE, list(WCAG_TAGS))
+    if violations:
+        raise AssertionError(format_violations(violations, context_label))
+
+
+def visit(page: Page, url: str) -> Response:
+    """Go to ``url``, check it did not error, and check the page with axe."""
+    response = page.goto(url)
+    assert response is not None, f"No response navigating to {url}"
+    assert response.status < 400, f"GET {url} returned HTTP {response.status}"
+    assert_no_axe_violations(page, url)
+    return response
