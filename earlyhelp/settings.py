@@ -166,6 +166,10 @@ STORAGES = {
     },
 }
 
+# The quick start serves assets straight from static/build; production serves the
+# collected, hashed copies (settings_production turns this off).
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 

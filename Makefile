@@ -1,0 +1,41 @@
+# The two commands in the README: `make run` and `make test`. Everything else here
+# is what they need, installed into the project folder (.venv, node_modules).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test setup serve test-postgres clean
+
+## Install everything, create the SQLite database, load the council pack and demo data, and serve.
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_council_pack
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --print-logins
+	@echo "Open http://$(HOST)/ and sign in with one of the logins above (Ctrl+C to stop)."
+	$(BIN)/python manage.py runserver $(HOST)
+
+## Install what the tests need (Chromium included) and run the whole suite.
+test: setup
+	@scripts/ensure_chromium.sh >/dev/null
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed node_modules/.installed static/build/app.css
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/build/app.css: node_modules/.installed frontend/app.scss frontend/copy-assets.mjs
+	npm run --silent build
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3

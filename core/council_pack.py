@@ -1,0 +1,427 @@
+"""Load a council pack: the configuration that makes this installation one council's product.
+
+The product serves any English council, so everything that differs between councils (the
+council's contacts, its early help areas and sites, the agencies and teams that use the product
+and the levels of its Continuum of Need and Response) is data in a YAML pack, never code.
+
+A pack is validated in full before anything is written, so a mistake is reported with the key
+that caused it rather than half-loaded. Loading is idempotent, keyed by ``code`` (and by level
+number for need levels), because the pack is re-applied on every deploy: a row is only written
+when one of its values differs, so a re-run with an unchanged pack writes nothing and says so.
+Rows missing from the pack are left alone, because case records refer to them (PROTECT) and
+retiring an area or team is a deliberate act, not a side effect of editing a file.
+
+Pack layout (keys are model field names)::
+
+    council: {code, name, service_name, duty_team_name, duty_team_phone, duty_team_email,
+              duty_team_out_of_hours_phone, duty_team_instructions, early_support_phone,
+              early_support_email}
+    areas: [{code, name, sort_order?, sites: [{code, kind, name, address?}]}]
+    agencies: [{code, name, sector?, is_early_support_service?, panel_seat?, sort_order?}]
+    teams: [{code, name, agency: <agency code>, area?: <area code>}]
+    need_levels: [{level, name, description, response?, is_statutory?}]
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from core.models import Agency, Area, Council, NeedLevel, Site, Team
+
+Values = dict[str, Any]
+
+SECTIONS = ("council", "areas", "agencies", "teams", "need_levels")
+_KINDS = ("council", "areas", "sites", "agencies", "teams", "need levels")
+
+
+class PackError(ValueError):
+    """A council pack that cannot be loaded. The message names the key at fault."""
+
+
+@dataclass
+class PackResult:
+    """What loading a pack did, per kind of row, so a deploy log shows whether anything changed."""
+
+    council_code: str
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def total_created(self) -> int:
+        return sum(self.created.values())
+
+    @property
+    def total_updated(self) -> int:
+        return sum(self.updated.values())
+
+    @property
+    def total_unchanged(self) -> int:
+        return sum(self.unchanged.values())
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.total_created or self.total_updated)
+
+    def summary(self) -> str:
+        """One line for a deploy log."""
+        changes = ", ".join(
+            f"{kind} +{self.created[kind]} ~{self.updated[kind]}"
+            for kind in _KINDS
+            if self.created[kind] or self.updated[kind]
+        )
+        return (
+            f"Council pack '{self.council_code}': {self.total_created} created, "
+            f"{self.total_updated} updated, {self.total_unchanged} unchanged"
+            + (f" ({changes})" if changes else "")
+            + "."
+        )
+
+
+@dataclass
+class _Plan:
+    """A pack that has passed validation, ready to write."""
+
+    council: Values
+    areas: list[Values]
+    sites: list[tuple[str, Values]]
+    agencies: list[Values]
+    teams: list[tuple[str, str | None, Values]]
+    need_levels: list[Values]
+
+
+class _Node:
+    """One mapping in the pack, read with its location so errors can say where they are."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, Mapping):
+            raise PackError(
+                f"{where or 'pack'}: expected a mapping of keys to values, got {_kind(data)}"
+            )
+        self.data = data
+        self.where = where
+        self._read: set[str] = set()
+
+    def at(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def _get(self, key: str) -> Any:
+        self._read.add(key)
+        return self.data.get(key)
+
+    def text(self, key: str, *, required: bool = True, default: str = "") -> str:
+        value = self._get(key)
+        if value is None:
+            if required:
+                raise PackError(f"{self.at(key)}: required but missing")
+            return default
+        if not isinstance(value, str):
+            raise PackError(f"{self.at(key)}: expected text, got {_kind(value)}")
+        value = value.strip()
+        if required and not value:
+            raise PackError(f"{self.at(key)}: required but empty")
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self._get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise PackError(f"{self.at(key)}: expected true or false, got {value!r}")
+        return value
+
+    def number(self, key: str, *, default: int | None = None) -> int:
+        value = self._get(key)
+        if value is None:
+            if default is None:
+                raise PackError(f"{self.at(key)}: required but missing")
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise PackError(f"{self.at(key)}: expected a whole number, got {value!r}")
+        return value
+
+    def child(self, key: str) -> _Node:
+        value = self._get(key)
+        if value is None:
+            raise PackError(f"{self.at(key)}: required but missing")
+        return _Node(value, self.at(key))
+
+    def items(self, key: str, *, required: bool = True) -> Iterator[tuple[int, _Node]]:
+        value = self._get(key)
+        if value is None and not required:
+            return
+        if not isinstance(value, list) or (required and not value):
+            raise PackError(f"{self.at(key)}: expected a non-empty list, got {_kind(value)}")
+        for index, item in enumerate(value):
+            yield index, _Node(item, f"{self.at(key)}[{index}]")
+
+    def done(self) -> None:
+        """Refuse keys nobody read, so a typo such as ``pannel_seat`` is not silently ignored."""
+        unknown = sorted(str(key) for key in self.data if key not in self._read)
+        if unknown:
+            where = self.where or "pack"
+            raise PackError(f"{where}: unknown key(s) {', '.join(unknown)}")
+
+
+def _kind(value: Any) -> str:
+    return "nothing" if value is None else type(value).__name__
+
+
+def read_pack(source: str | PathLike[str] | Mapping[str, Any]) -> Mapping[str, Any]:
+    """Return the pack as a mapping, from a YAML file or as given."""
+    if isinstance(source, Mapping):
+        return source
+    path = Path(source)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PackError(f"{path}: cannot read council pack ({exc.strerror or exc})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PackError(f"{path}: not valid YAML ({exc})") from exc
+    if not isinstance(data, Mapping):
+        raise PackError(f"{path}: expected a mapping with keys {', '.join(SECTIONS)}")
+    return data
+
+
+def _check_fields(model: type[models.Model], values: Values, where: str) -> None:
+    """Apply the model's own field rules (slugs, lengths, emails, choices) before any write."""
+    try:
+        model(**values).clean_fields(
+            exclude=[f.name for f in model._meta.concrete_fields if f.is_relation]
+        )
+    except ValidationError as exc:
+        problems = []
+        for name, messages in exc.message_dict.items():
+            problem = f"{where}.{name}: {' '.join(messages)}"
+            choices = model._meta.get_field(name).choices
+            if choices:
+                problem += f" Use one of: {', '.join(str(value) for value, _ in choices)}."
+            problems.append(problem)
+        raise PackError("; ".join(problems)) from exc
+
+
+def _check_unique(codes: list[tuple[str, str]], what: str) -> None:
+    seen: dict[str, str] = {}
+    for code, where in codes:
+        if code in seen:
+            raise PackError(f"{where}.code: duplicate {what} code '{code}' (also at {seen[code]})")
+        seen[code] = where
+
+
+def _read_council(root: _Node) -> Values:
+    node = root.child("council")
+    council: Values = {
+        "code": node.text("code"),
+        "name": node.text("name"),
+        "service_name": node.text(
+            "service_name", required=False, default=Council._meta.get_field("service_name").default
+        ),
+        "duty_team_name": node.text("duty_team_name"),
+        "duty_team_phone": node.text("duty_team_phone"),
+        "duty_team_email": node.text("duty_team_email", required=False),
+        "duty_team_out_of_hours_phone": node.text("duty_team_out_of_hours_phone", required=False),
+        "duty_team_instructions": node.text("duty_team_instructions", required=False),
+        "early_support_phone": node.text("early_support_phone", required=False),
+        "early_support_email": node.text("early_support_email", required=False),
+    }
+    node.done()
+    _check_fields(Council, council, node.where)
+    return council
+
+
+def _read_areas(root: _Node) -> tuple[list[Values], list[tuple[str, Values]]]:
+    """Areas, and the sites in each as (area code, site) pairs: a site belongs to one area."""
+    areas: list[Values] = []
+    sites: list[tuple[str, Values]] = []
+    area_where: list[tuple[str, str]] = []
+    site_where: list[tuple[str, str]] = []
+    for index, node in root.items("areas"):
+        area = {
+            "code": node.text("code"),
+            "name": node.text("name"),
+            "sort_order": node.number("sort_order", default=index + 1),
+        }
+        _check_fields(Area, area, node.where)
+        for _, site_node in node.items("sites", required=False):
+            site = {
+                "code": site_node.text("code"),
+                "kind": site_node.text("kind"),
+                "name": site_node.text("name"),
+                "address": site_node.text("address", required=False),
+            }
+            site_node.done()
+            _check_fields(Site, site, site_node.where)
+            sites.append((area["code"], site))
+            site_where.append((site["code"], site_node.where))
+        node.done()
+        areas.append(area)
+        area_where.append((area["code"], node.where))
+    _check_unique(area_where, "area")
+    _check_unique(site_where, "site")
+    return areas, sites
+
+
+def _read_agencies(root: _Node) -> list[Values]:
+    """Agencies, exactly one of them the early support service, which sees every family."""
+    agencies: list[Values] = []
+    where: list[tuple[str, str]] = []
+    for index, node in root.items("agencies"):
+        agency = {
+            "code": node.text("code"),
+            "name": node.text("name"),
+            "sector": node.text("sector", required=False, default=Agency.Sector.OTHER.value),
+            "is_early_support_service": node.flag("is_early_support_service"),
+            "panel_seat": node.flag("panel_seat"),
+            "sort_order": node.number("sort_order", default=index + 1),
+        }
+        node.done()
+        _check_fields(Agency, agency, node.where)
+        agencies.append(agency)
+        where.append((agency["code"], node.where))
+    _check_unique(where, "agency")
+    early_support = [a["code"] for a in agencies if a["is_early_support_service"]]
+    if len(early_support) != 1:
+        raise PackError(
+            "agencies: exactly one agency must have is_early_support_service: true; "
+            f"found {len(early_support)} {early_support}"
+        )
+    return agencies
+
+
+def _read_teams(
+    root: _Node, area_codes: set[str], agency_codes: set[str]
+) -> list[tuple[str, str | None, Values]]:
+    """Teams as (agency code, area code or None, team), every code checked against the pack."""
+    teams: list[tuple[str, str | None, Values]] = []
+    where: list[tuple[str, str]] = []
+    for _, node in root.items("teams"):
+        team = {"code": node.text("code"), "name": node.text("name")}
+        agency_code = node.text("agency")
+        area_code = node.text("area", required=False) or None
+        node.done()
+        if agency_code not in agency_codes:
+            raise PackError(f"{node.at('agency')}: unknown agency code '{agency_code}'")
+        if area_code is not None and area_code not in area_codes:
+            raise PackError(f"{node.at('area')}: unknown area code '{area_code}'")
+        _check_fields(Team, team, node.where)
+        teams.append((agency_code, area_code, team))
+        where.append((team["code"], node.where))
+    _check_unique(where, "team")
+    return teams
+
+
+def _read_need_levels(root: _Node) -> list[Values]:
+    """Levels numbered 1..N: councils differ in how many, never in having gaps."""
+    levels: list[Values] = []
+    for _, node in root.items("need_levels"):
+        level = {
+            "level": node.number("level"),
+            "name": node.text("name"),
+            "description": node.text("description"),
+            "response": node.text("response", required=False),
+            "is_statutory": node.flag("is_statutory"),
+        }
+        node.done()
+        _check_fields(NeedLevel, level, node.where)
+        levels.append(level)
+    numbers = sorted(level["level"] for level in levels)
+    duplicates = sorted(n for n, count in Counter(numbers).items() if count > 1)
+    if duplicates:
+        raise PackError(f"need_levels: duplicate level number(s) {duplicates}")
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise PackError(
+            f"need_levels: level numbers must run 1 to {len(numbers)} with no gaps; got {numbers}"
+        )
+    return levels
+
+
+def validate_pack(data: Mapping[str, Any]) -> _Plan:
+    """Check the whole pack and return what to write, or raise ``PackError`` naming the key."""
+    root = _Node(data, "")
+    unknown = sorted(str(key) for key in root.data if key not in SECTIONS)
+    if unknown:
+        raise PackError(
+            f"pack: unknown section(s) {', '.join(unknown)}; expected {', '.join(SECTIONS)}"
+        )
+    council = _read_council(root)
+    areas, sites = _read_areas(root)
+    agencies = _read_agencies(root)
+    teams = _read_teams(root, {a["code"] for a in areas}, {a["code"] for a in agencies})
+    need_levels = _read_need_levels(root)
+    return _Plan(council, areas, sites, agencies, teams, need_levels)
+
+
+def _upsert(
+    model: type[models.Model], key: str, values: Values, result: PackResult, kind: str
+) -> models.Model:
+    """Create the row keyed by ``values[key]``, or update only the fields that differ.
+
+    Not ``update_or_create``: that saves on every call, and a re-applied pack must write
+    nothing when nothing changed.
+    """
+    lookup = {key: values[key]}
+    wanted = {name: value for name, value in values.items() if name != key}
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        result.created[kind] += 1
+        return model.objects.create(**lookup, **wanted)
+    changed = [name for name, value in wanted.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, wanted[name])
+        obj.save(update_fields=changed)
+        result.updated[kind] += 1
+    else:
+        result.unchanged[kind] += 1
+    return obj
+
+
+def _guard_one_council(code: str) -> None:
+    """One installation serves one council: refuse to turn it into another."""
+    others = list(Council.objects.exclude(code=code).values_list("code", flat=True))
+    if others:
+        raise PackError(
+            f"council.code: this installation already serves council '{others[0]}'; "
+            f"refusing to load a pack for '{code}'"
+        )
+
+
+def load_council_pack(source: str | PathLike[str] | Mapping[str, Any]) -> PackResult:
+    """Validate a pack (a YAML path or an already-parsed mapping) and load it idempotently.
+
+    Everything is written in one transaction, so a pack either loads completely or not at all.
+    """
+    plan = validate_pack(read_pack(source))
+    result = PackResult(council_code=plan.council["code"])
+    with transaction.atomic():
+        _guard_one_council(plan.council["code"])
+        _upsert(Council, "code", plan.council, result, "council")
+        area_ids = {
+            area["code"]: _upsert(Area, "code", area, result, "areas").pk for area in plan.areas
+        }
+        for area_code, site in plan.sites:
+            _upsert(Site, "code", {**site, "area_id": area_ids[area_code]}, result, "sites")
+        agency_ids = {
+            agency["code"]: _upsert(Agency, "code", agency, result, "agencies").pk
+            for agency in plan.agencies
+        }
+        for agency_code, area_code, team in plan.teams:
+            links = {
+                "agency_id": agency_ids[agency_code],
+                "area_id": area_ids[area_code] if area_code else None,
+            }
+            _upsert(Team, "code", {**team, **links}, result, "teams")
+        for level in plan.need_levels:
+            _upsert(NeedLevel, "level", level, result, "need levels")
+    return result
