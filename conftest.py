@@ -1,21 +1,10 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
-
 from accounts.models import Role
-from accounts.tests.factories import TOTPDeviceFactory, UserFactory
+from accounts.tests.factories import UserFactory, sign_in_verified
 from core.tests.factories import CouncilFactory, TeamFactory
 
-
-def sign_in_verified(client, user):
-    """Sign ``user`` in with a real, confirmed TOTP device verified for the session."""
-    device = TOTPDeviceFactory(user=user)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 @pytest.fixture

@@ -1,3 +1,13 @@
-from django.urls import path
+"""The versioned API. Names are namespaced ``api:`` (e.g. ``api:person-detail``)."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from people.api import FamilyViewSet, PersonViewSet
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("people", PersonViewSet, basename="person")
+router.register("families", FamilyViewSet, basename="family")
+
+urlpatterns = router.urls

@@ -116,7 +116,9 @@ def person_detail(user, person_id) -> Person:
             ),
             Prefetch(
                 "household_memberships",
-                queryset=HouseholdMember.objects.select_related("household", "household__address"),
+                queryset=HouseholdMember.objects.filter(household__family__in=families_for(user)).select_related(
+                    "household", "household__address"
+                ),
             ),
         ),
         pk=person_id,
@@ -171,6 +173,16 @@ def family_parental_responsibility(family: Family) -> QuerySet[ParentalResponsib
     return ParentalResponsibility.objects.filter(child_id__in=member_ids).select_related("child", "adult")
 
 
+def _near_prefixes(token: str) -> set[str]:
+    """3-letter prefixes one swap or one dropped letter away from the token's own."""
+    head = token[:4]
+    if len(head) < 4:
+        return set()
+    variants = {head[:i] + head[i + 1] + head[i] + head[i + 2 :] for i in range(3)}
+    variants |= {head[:i] + head[i + 1 :] for i in range(4)}
+    return {v[:3] for v in variants} - {token[:3]}
+
+
 # Candidate rows fetched for scoring; a search this broad asks the user to narrow it.
 SEARCH_CANDIDATE_LIMIT = 1000
 
@@ -190,6 +202,10 @@ def search_people(user, *, name: str = "", date_of_birth=None, postcode: str = "
         recall = Q()
         for tok in query_tokens:
             recall |= Q(search_names__contains=f" {tok[:3]}") | Q(search_phonetic__contains=f" {phonetic(tok)} ")
+            # A slip in the first letters ('Jonh') defeats both keys above; recall on
+            # the prefix with one adjacent pair swapped or one letter dropped as well.
+            for variant in _near_prefixes(tok):
+                recall |= Q(search_names__contains=f" {variant}")
         queryset = queryset.filter(recall)
     if date_of_birth:
         queryset = queryset.filter(Q(date_of_birth=date_of_birth) | Q(expected_date_of_delivery=date_of_birth))

@@ -4,7 +4,7 @@ import secrets
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from core.audit import Action, audit_record
@@ -55,10 +55,13 @@ def _refresh_search_keys(person: Person) -> None:
     for other in person.other_names.all():
         names.extend([other.first_name, other.last_name])
     search_names, search_phonetic = name_keys(names)
+    # An address is left out if anyone's link to it is confidential: a refuge marked
+    # confidential for the mother must not be findable through her child's record.
+    confidential = PersonAddress.objects.filter(address=OuterRef("address"), is_confidential=True)
     postcodes = sorted(
         {
             normalise_postcode(pa.address.postcode)
-            for pa in person.addresses.select_related("address").filter(is_confidential=False)
+            for pa in person.addresses.select_related("address").exclude(Exists(confidential))
         }
     )
     Person.objects.filter(pk=person.pk).update(
@@ -215,6 +218,9 @@ def address_add(
         person=person, address=address, moved_in=moved_in, is_confidential=is_confidential
     )
     _refresh_search_keys(person)
+    if is_confidential:
+        for other in Person.objects.filter(addresses__address=address).exclude(pk=person.pk).distinct():
+            _refresh_search_keys(other)
     audit_record(actor=actor, action=Action.UPDATE, target=person, detail={"fields": ["addresses"]})
     return link
 

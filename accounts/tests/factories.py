@@ -67,3 +67,15 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     name = "Authenticator app"
     confirmed = True
+
+
+def sign_in_verified(client, user):
+    """Sign ``user`` in with a real, confirmed TOTP device verified for the session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = TOTPDeviceFactory(user=user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

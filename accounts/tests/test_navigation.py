@@ -2,8 +2,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from accounts.tests.factories import UserFactory
-from conftest import sign_in_verified
+from accounts.tests.factories import UserFactory, sign_in_verified
 
 
 @pytest.mark.parametrize(

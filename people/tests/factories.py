@@ -173,7 +173,9 @@ def family_with_members(*, team, children: int = 2, adults: int = 1) -> Family:
     """A family in ``team``'s scope with children and adults as members."""
     family = FamilyFactory(team=team)
     for _ in range(adults):
-        FamilyMemberFactory(family=family, person=AdultFactory(), role=FamilyMember.Role.PARENT_CARER)
+        FamilyMemberFactory(
+            family=family, person=AdultFactory(), role=FamilyMember.Role.PARENT_CARER
+        )
     for _ in range(children):
         FamilyMemberFactory(family=family, person=PersonFactory(), role=FamilyMember.Role.CHILD)
     return family

@@ -3,7 +3,9 @@ from pathlib import Path
 
 from people.reference import Ethnicity
 
-STANDARD = Path(__file__).resolve().parents[3] / "shared" / "standards" / "dfe-codes" / "ethnicity.csv"
+STANDARD = (
+    Path(__file__).resolve().parents[3] / "shared" / "standards" / "dfe-codes" / "ethnicity.csv"
+)
 
 
 def test_ethnicity_codes_match_the_dfe_standard():

@@ -49,7 +49,9 @@ def test_early_support_service_sees_every_family(team, other_team):
     assert set(selectors.families_for(user)) == families
 
 
-@pytest.mark.parametrize("role", [Role.SYSTEM_ADMINISTRATOR, Role.STRATEGIC_LEAD, Role.PANEL_MEMBER])
+@pytest.mark.parametrize(
+    "role", [Role.SYSTEM_ADMINISTRATOR, Role.STRATEGIC_LEAD, Role.PANEL_MEMBER]
+)
 def test_roles_without_case_access_see_nothing(team, role):
     family_with_members(team=team)
     user = UserFactory(team=team, roles=[role])
@@ -61,7 +63,9 @@ def test_confidential_address_only_for_the_working_team(practitioner, team):
     family = family_with_members(team=team, children=1, adults=0)
     child = family.members.get().person
     ConfidentialAddressFactory(person=child)
-    service_user = UserFactory(team=TeamFactory(agency=EarlySupportAgencyFactory()), roles=[Role.PRACTITIONER])
+    service_user = UserFactory(
+        team=TeamFactory(agency=EarlySupportAgencyFactory()), roles=[Role.PRACTITIONER]
+    )
     assert selectors.get_person(service_user, child.pk) == child
     assert selectors.can_see_confidential_address(practitioner, child)
     assert not selectors.can_see_confidential_address(service_user, child)
@@ -71,9 +75,13 @@ def test_search_is_partial_accent_and_typo_tolerant_and_scoped(practitioner, tea
     family = family_with_members(team=team, children=0, adults=0)
     zoe = PersonFactory(first_name="Zoë", last_name="O'Neill", date_of_birth=date(2015, 4, 2))
     FamilyMemberFactory(family=family, person=zoe)
-    services.address_add(actor=practitioner, person=zoe, line_1="1 High St", town="Town", postcode="AB1 2CD")
+    services.address_add(
+        actor=practitioner, person=zoe, line_1="1 High St", town="Town", postcode="AB1 2CD"
+    )
     hidden = PersonFactory(first_name="Zoe", last_name="Oneill")
-    FamilyMemberFactory(family=family_with_members(team=other_team, children=0, adults=0), person=hidden)
+    FamilyMemberFactory(
+        family=family_with_members(team=other_team, children=0, adults=0), person=hidden
+    )
 
     def found(**terms):
         results, _ = selectors.search_people(practitioner, **terms)
@@ -93,19 +101,30 @@ def test_confidential_postcode_is_not_searchable(practitioner, team):
     person = PersonFactory()
     FamilyMemberFactory(family=family, person=person)
     services.address_add(
-        actor=practitioner, person=person, line_1="Refuge", town="Town", postcode="ZZ9 9ZZ", is_confidential=True
+        actor=practitioner,
+        person=person,
+        line_1="Refuge",
+        town="Town",
+        postcode="ZZ9 9ZZ",
+        is_confidential=True,
     )
     results, _ = selectors.search_people(practitioner, postcode="ZZ9 9ZZ")
     assert results == []
 
 
 def test_stale_update_is_refused_and_nothing_changes(practitioner):
-    person = services.person_create(actor=practitioner, kind=Person.Kind.CHILD, first_name="Amy", last_name="Lee")
-    services.person_update(actor=practitioner, person=person, expected_version=1, changes={"first_name": "Aimee"})
+    person = services.person_create(
+        actor=practitioner, kind=Person.Kind.CHILD, first_name="Amy", last_name="Lee"
+    )
+    services.person_update(
+        actor=practitioner, person=person, expected_version=1, changes={"first_name": "Aimee"}
+    )
     stale = Person.objects.get(pk=person.pk)
     stale.version = 1
     with pytest.raises(services.StaleEditError), transaction.atomic():
-        services.person_update(actor=practitioner, person=stale, expected_version=1, changes={"last_name": "Li"})
+        services.person_update(
+            actor=practitioner, person=stale, expected_version=1, changes={"last_name": "Li"}
+        )
     person.refresh_from_db()
     assert (person.first_name, person.last_name, person.version) == ("Aimee", "Lee", 2)
     assert " aimee " in person.search_names
@@ -113,11 +132,19 @@ def test_stale_update_is_refused_and_nothing_changes(practitioner):
 
 def test_every_write_is_audited(practitioner, team):
     before = AuditEvent.objects.count()
-    person = services.person_create(actor=practitioner, kind=Person.Kind.ADULT, first_name="Jo", last_name="Bloggs")
+    person = services.person_create(
+        actor=practitioner, kind=Person.Kind.ADULT, first_name="Jo", last_name="Bloggs"
+    )
     family = services.family_create(actor=practitioner, name="Bloggs family", area=team.area)
-    services.family_add_member(actor=practitioner, family=family, person=person, role=FamilyMember.Role.PARENT_CARER)
+    services.family_add_member(
+        actor=practitioner, family=family, person=person, role=FamilyMember.Role.PARENT_CARER
+    )
     services.chronology_add(
-        actor=practitioner, person=person, occurred_on=date(2026, 1, 5), category="housing", summary="Moved"
+        actor=practitioner,
+        person=person,
+        occurred_on=date(2026, 1, 5),
+        category="housing",
+        summary="Moved",
     )
     assert AuditEvent.objects.count() == before + 4
     # The creator's team now works with the new family, so it is in their scope.
@@ -137,7 +164,10 @@ def test_unborn_needs_an_edd_and_no_date_of_birth(practitioner):
             date_of_birth=date(2026, 1, 1),
         )
     baby = services.person_create(
-        actor=practitioner, kind=Person.Kind.UNBORN, last_name="Lee", expected_date_of_delivery=date(2027, 2, 1)
+        actor=practitioner,
+        kind=Person.Kind.UNBORN,
+        last_name="Lee",
+        expected_date_of_delivery=date(2027, 2, 1),
     )
     assert baby.full_name == "Unborn baby Lee"
 
@@ -158,8 +188,35 @@ def test_chronology_follows_the_person_into_a_new_family(practitioner, team):
     child = PersonFactory()
     FamilyMemberFactory(family=old, person=child)
     services.chronology_add(
-        actor=practitioner, person=child, occurred_on=date(2024, 3, 1), category="police", summary="Incident at home"
+        actor=practitioner,
+        person=child,
+        occurred_on=date(2024, 3, 1),
+        category="police",
+        summary="Incident at home",
     )
     new = services.family_create(actor=practitioner, name="New family group", area=team.area)
-    services.family_add_member(actor=practitioner, family=new, person=child, role=FamilyMember.Role.CHILD)
+    services.family_add_member(
+        actor=practitioner, family=new, person=child, role=FamilyMember.Role.CHILD
+    )
     assert [e.summary for e in selectors.family_chronology(new)] == ["Incident at home"]
+
+
+def test_address_confidential_for_one_person_is_hidden_from_search_for_everyone(practitioner, team):
+    family = family_with_members(team=team, children=0, adults=0)
+    mother, child = PersonFactory(), PersonFactory()
+    for person in (mother, child):
+        FamilyMemberFactory(family=family, person=person)
+    link = services.address_add(
+        actor=practitioner, person=child, line_1="1 Safe St", town="T", postcode="YO1 7AA"
+    )
+    services.address_add(
+        actor=practitioner,
+        person=mother,
+        line_1="",
+        town="",
+        postcode="",
+        address=link.address,
+        is_confidential=True,
+    )
+    results, _ = selectors.search_people(practitioner, postcode="YO1 7AA")
+    assert results == []

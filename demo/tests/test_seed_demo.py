@@ -1,0 +1,379 @@
+"""seed_demo: synthetic, deterministic, idempotent demo data for any council pack."""
+
+import re
+from datetime import date, timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+from django.utils import timezone
+
+from accounts.models import Role, User
+from core.council_pack import load_council_pack
+from core.models import AuditEvent
+from demo.generator import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    REFERENCE_PREFIX,
+    demo_logins,
+    load_setting,
+    plan_families,
+    plan_fingerprint,
+    plan_users,
+)
+from people import selectors
+from people.models import (
+    Address,
+    ChronologyEntry,
+    Family,
+    FamilyMember,
+    FamilyTeam,
+    Household,
+    HouseholdMember,
+    ParentalResponsibility,
+    Person,
+    PersonAddress,
+    PersonName,
+    ProfessionalInvolvement,
+    Relationship,
+)
+from people.search import normalise_postcode
+from people.services import _refresh_search_keys
+
+PACKS = {
+    "tiny": Path(django_settings.BASE_DIR) / "core" / "tests" / "packs" / "tiny.yaml",
+    "kirklees": Path(django_settings.BASE_DIR) / "config_packs" / "kirklees.yaml",
+}
+FAMILIES = 30
+SEED = 2026
+MODELS = (
+    User,
+    Family,
+    FamilyTeam,
+    FamilyMember,
+    Person,
+    PersonName,
+    Address,
+    PersonAddress,
+    Household,
+    HouseholdMember,
+    Relationship,
+    ParentalResponsibility,
+    ProfessionalInvolvement,
+    ChronologyEntry,
+)
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command(
+        "seed_demo",
+        families=options.pop("families", FAMILIES),
+        seed=options.pop("seed", SEED),
+        stdout=out,
+        **options,
+    )
+    return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(settings):
+    # The real hashers are deliberately slow; these tests check the password, not the hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(params=sorted(PACKS))
+def pack(request, db):
+    load_council_pack(PACKS[request.param])
+    return request.param
+
+
+@pytest.fixture
+def seeded(pack):
+    return seed()
+
+
+def demo_user(username: str) -> User:
+    return User.objects.get(username=username, is_demo=True)
+
+
+# --- set-up and refusal -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_refuses_clearly_without_a_council_pack():
+    with pytest.raises(CommandError, match="No council pack is loaded.*load_council_pack"):
+        seed()
+    assert Family.objects.count() == 0 and User.objects.count() == 0
+
+
+def test_refuses_when_demo_mode_is_off(pack, settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="DEMO_MODE is off"):
+        seed()
+    assert Family.objects.count() == 0 and not User.objects.filter(is_demo=True).exists()
+
+
+def test_never_takes_over_a_real_account(pack):
+    User.objects.create_user(username="admin", password="a-real-administrators-password-1")
+    with pytest.raises(CommandError, match="admin"):
+        seed()
+    # All or nothing: not even the other demo logins were created.
+    assert Family.objects.count() == 0 and not User.objects.filter(is_demo=True).exists()
+    assert not User.objects.get(username="admin").is_demo
+
+
+# --- logins -------------------------------------------------------------------------------
+
+
+def test_a_demo_login_for_every_role_that_signs_in_with_the_demo_password(seeded):
+    validate_password(DEMO_PASSWORD)
+    for role in Role.values:
+        assert User.objects.filter(is_demo=True, role_grants__role=role).exists(), role
+    request = RequestFactory().post("/accounts/login/")
+    for _, username in demo_logins():
+        user = demo_user(username)
+        validate_password(DEMO_PASSWORD, user=user)
+        assert authenticate(request, username=username, password=DEMO_PASSWORD) == user
+        assert authenticate(request, username=username, password="wrong-password-123!") is None
+    assert [u for _, u in demo_logins()] == [u for u, _, _ in DEMO_USERS]
+
+
+def test_demo_logins_sit_where_their_role_works(seeded):
+    admin = demo_user("admin")
+    assert admin.team is None and admin.agency is None
+    assert not admin.is_staff and not admin.is_superuser
+    practitioner, practitioner2 = demo_user("practitioner"), demo_user("practitioner2")
+    assert practitioner.team and practitioner2.team and practitioner.team != practitioner2.team
+    assert not practitioner.agency.is_early_support_service
+    assert not practitioner2.agency.is_early_support_service
+    manager = demo_user("team.manager")
+    managed = set(manager.managed_teams.all())
+    assert practitioner.team in managed and len(managed) == 2
+    for username in ("team.leader", "business.support", "panel.chair"):
+        assert demo_user(username).agency.is_early_support_service, username
+    assert demo_user("panel.member").agency.panel_seat
+    assert not demo_user("lead.professional").agency.is_early_support_service
+
+
+# --- determinism and idempotence ----------------------------------------------------------
+
+
+def test_the_same_seed_plans_the_same_data_and_writes_exactly_that(seeded):
+    setting = load_setting()
+    first = list(plan_families(setting, families=FAMILIES, seed=SEED, today=date(2026, 1, 1)))
+    again = list(plan_families(setting, families=FAMILIES, seed=SEED, today=date(2028, 2, 29)))
+    other = list(plan_families(setting, families=FAMILIES, seed=SEED + 1))
+    assert plan_fingerprint(first) == plan_fingerprint(again)
+    assert plan_fingerprint(first) != plan_fingerprint(other)
+    assert [(u.username, u.first_name, u.last_name) for u in plan_users(setting, SEED)] == [
+        (u.username, u.first_name, u.last_name) for u in plan_users(setting, SEED)
+    ]
+
+    # What was written is that plan: same references, same UUIDs, same names.
+    planned_families = {(f.id, f.reference, f.name) for p in first for f in p.families}
+    planned_people = {(p.id, p.first_name, p.last_name) for plan in first for p in plan.people}
+    assert set(Family.objects.values_list("id", "reference", "name")) == planned_families
+    assert set(Person.objects.values_list("id", "first_name", "last_name")) == planned_people
+    assert Family.objects.count() == FAMILIES
+    assert all(
+        ref.startswith(REFERENCE_PREFIX)
+        for ref in Family.objects.values_list("reference", flat=True)
+    )
+
+
+def test_a_second_run_changes_nothing_and_says_so(seeded):
+    before = counts()
+    events = AuditEvent.objects.count()
+    output = seed(families=50, seed=SEED + 7)
+    assert "already present" in output and "nothing changed" in output
+    assert counts() == before
+    assert AuditEvent.objects.count() == events
+
+
+# --- the shapes of family -----------------------------------------------------------------
+
+
+def test_every_family_shape_appears(seeded):
+    today = timezone.localdate()
+    unborn = Person.objects.filter(kind=Person.Kind.UNBORN)
+    assert unborn.exists()
+    for baby in unborn:
+        assert baby.date_of_birth is None
+        assert (
+            today + timedelta(days=28)
+            <= baby.expected_date_of_delivery
+            <= today + timedelta(days=245)
+        )
+    assert PersonAddress.objects.filter(is_confidential=True).exists()
+    assert Household.objects.filter(is_confidential=True).exists()
+    assert Person.objects.filter(is_young_carer=True).exists()
+    assert Person.objects.filter(kind=Person.Kind.ADULT, disability="yes").exists()
+    assert Person.objects.filter(has_ehcp=True, disability="yes").exists()
+    assert ParentalResponsibility.objects.filter(
+        basis=ParentalResponsibility.Basis.SPECIAL_GUARDIANSHIP
+    ).exists()
+    assert Relationship.objects.filter(kind=Relationship.Kind.STEP_PARENT).exists()
+    assert Relationship.objects.filter(kind=Relationship.Kind.HALF_SIBLING).exists()
+
+    # A child living in two households, part time in one.
+    two_homes = [
+        p
+        for p in Person.objects.filter(kind=Person.Kind.CHILD)
+        if HouseholdMember.objects.filter(person=p).count() >= 2
+    ]
+    assert two_homes
+    assert HouseholdMember.objects.filter(person__in=two_homes, stays_part_time=True).exists()
+
+    # A child in two families: the earlier one closed, and its history still shows today.
+    in_two = [
+        p
+        for p in Person.objects.filter(kind=Person.Kind.CHILD)
+        if p.family_memberships.count() == 2
+    ]
+    assert in_two
+    child = in_two[0]
+    families = list(Family.objects.filter(members__person=child))
+    earlier = next(f for f in families if not f.team_links.filter(ended_on__isnull=True).exists())
+    current = next(f for f in families if f != earlier)
+    link = earlier.team_links.get()
+    history = selectors.family_chronology(current).filter(person=child)
+    assert history.filter(occurred_on__range=(link.started_on, link.ended_on)).exists()
+
+
+def test_people_are_plausible(seeded):
+    today = timezone.localdate()
+    for person in Person.objects.exclude(kind=Person.Kind.UNBORN):
+        assert person.date_of_birth and person.date_of_birth <= today
+        age = person.age_on(today)
+        if person.kind == Person.Kind.CHILD:
+            assert 0 <= age <= 17
+        else:
+            assert age >= 17
+        assert person.gender in {"0", "1", "2", "9"} and person.ethnicity
+    for pr in ParentalResponsibility.objects.select_related("child", "adult"):
+        assert pr.adult.kind == Person.Kind.ADULT and pr.child.kind == Person.Kind.CHILD
+        if pr.basis == ParentalResponsibility.Basis.BIRTH_MOTHER:
+            assert pr.adult.gender == "2"
+    for mother in Relationship.objects.filter(kind=Relationship.Kind.MOTHER).select_related(
+        "person", "relative"
+    ):
+        if mother.relative.date_of_birth:
+            assert mother.person.age_on(mother.relative.date_of_birth) >= 16
+    drama = re.compile(r"^(01632 960\d{3}|07700 900\d{3})$")
+    for pro in ProfessionalInvolvement.objects.all():
+        assert drama.match(pro.phone) and pro.email.endswith("@example.org")
+        assert pro.agency_id or pro.organisation
+    assert ProfessionalInvolvement.objects.filter(agency__isnull=False).exists()
+    for family in Family.objects.all():
+        people = FamilyMember.objects.filter(family=family).values("person")
+        if FamilyTeam.objects.filter(family=family, ended_on__isnull=True).exists():
+            assert 1 <= FamilyTeam.objects.filter(family=family).count() <= 2
+            assert 1 <= ProfessionalInvolvement.objects.filter(person__in=people).count() <= 4
+        for link in family.team_links.select_related("team"):
+            assert (
+                link.team.area_id in (None, family.area_id)
+                or link.team.agency.is_early_support_service
+                or pack_has_no_team_in(family.area_id)
+            )
+    three_years = today - timedelta(days=3 * 365 + 1)
+    assert not ChronologyEntry.objects.filter(occurred_on__lt=three_years).exists()
+    assert not ChronologyEntry.objects.filter(occurred_on__gt=today).exists()
+
+
+def pack_has_no_team_in(area_id) -> bool:
+    from core.models import Team
+
+    return not Team.objects.filter(area_id=area_id, agency__is_early_support_service=False).exists()
+
+
+# --- search keys written in bulk are the services' keys -----------------------------------
+
+
+def test_bulk_written_search_keys_equal_what_the_service_computes(seeded):
+    people = list(Person.objects.all())
+    assert people
+    for person in people:
+        written = (person.search_names, person.search_phonetic, person.search_postcodes)
+        _refresh_search_keys(person)
+        person.refresh_from_db()
+        assert (person.search_names, person.search_phonetic, person.search_postcodes) == written, (
+            person.pk
+        )
+    # A refuge postcode is never searchable; the previous home's postcode is.
+    refuges = PersonAddress.objects.filter(is_confidential=True).select_related("person", "address")
+    assert refuges
+    for refuge in refuges:
+        assert (
+            f" {normalise_postcode(refuge.address.postcode)} " not in refuge.person.search_postcodes
+        )
+    # A baby born at the refuge has no earlier home; everyone else keeps theirs, searchable.
+    previous = PersonAddress.objects.filter(person__addresses__in=refuges, is_confidential=False)
+    assert previous
+    for home in previous.select_related("person", "address"):
+        assert f" {normalise_postcode(home.address.postcode)} " in home.person.search_postcodes
+    assert Person.objects.filter(search_names__contains=" ").exclude(
+        search_phonetic=""
+    ).count() == len(people)
+
+
+# --- scope: the demo logins show the 404 rule -------------------------------------------
+
+
+def test_each_practitioner_sees_some_families_and_not_the_others(seeded):
+    total = Family.objects.count()
+    mine = set(selectors.families_for(demo_user("practitioner")).values_list("pk", flat=True))
+    theirs = set(selectors.families_for(demo_user("practitioner2")).values_list("pk", flat=True))
+    assert 0 < len(mine) < total and 0 < len(theirs) < total
+    assert mine.isdisjoint(theirs)
+    managed = set(selectors.families_for(demo_user("team.manager")).values_list("pk", flat=True))
+    assert mine <= managed
+    assert selectors.families_for(demo_user("team.leader")).count() == total
+    assert selectors.families_for(demo_user("admin")).count() == 0
+    assert selectors.people_for(demo_user("admin")).count() == 0
+
+
+def test_the_practitioners_team_has_about_an_eighth_of_the_families(pack):
+    seed(families=200)
+    mine = selectors.families_for(demo_user("practitioner")).count()
+    theirs = selectors.families_for(demo_user("practitioner2")).count()
+    assert 20 <= mine <= 30 and 20 <= theirs <= 30
+
+
+# --- output -------------------------------------------------------------------------------
+
+
+def test_output_is_counts_only_never_names(seeded):
+    assert f"{FAMILIES} families" in seeded
+    surnames = set(Person.objects.values_list("last_name", flat=True))
+    surnames |= set(User.objects.values_list("last_name", flat=True))
+    leaked = [name for name in surnames if name and re.search(rf"\b{re.escape(name)}\b", seeded)]
+    assert not leaked
+
+
+def test_print_logins_lists_every_login_with_the_password_and_the_mfa_rule(seeded, settings):
+    out = seed(print_logins=True)
+    for label, username in demo_logins():
+        assert re.search(
+            rf"{re.escape(label)}\s+{re.escape(username)}\s+{re.escape(DEMO_PASSWORD)}", out
+        )
+    assert "MFA: skipped" in out and "DEMO_MODE is on" in out
+    assert "not created yet" not in out
+    settings.DEMO_MODE = False
+    assert "MFA: required" in seed(print_logins=True)
+
+
+@pytest.mark.django_db
+def test_print_logins_works_before_seeding_and_writes_nothing():
+    out = seed(print_logins=True)
+    assert "not created yet" in out
+    assert User.objects.count() == 0
