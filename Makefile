@@ -20,7 +20,7 @@ run: setup
 ## Install what the tests need (Chromium included) and run the whole suite.
 test: setup
 	@scripts/ensure_chromium.sh >/dev/null
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed node_modules/.installed static/build/app.css
 

@@ -42,3 +42,78 @@ def manager(db, team):
 @pytest.fixture
 def manager_client(client, manager):
     return sign_in_verified(client, manager)
+
+
+# --- Browser (journey) tests -------------------------------------------------------
+#
+# A journey test looks like:
+#
+#     @pytest.mark.journey
+#     @pytest.mark.django_db(transaction=True)
+#     def test_something_journey(live_server, page):
+#         visit(page, live_server.url + "/some/page/")
+#
+# transaction=True because the live server runs in another thread, which cannot see
+# data left uncommitted inside the test's own transaction.
+
+_reports_key = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Kept on the item so the page fixture can tell, at teardown, whether the test failed.
+    report = yield
+    item.stash.setdefault(_reports_key, {})[report.when] = report
+    return report
+
+
+@pytest.fixture
+def page(request, monkeypatch):
+    """A Chromium page for one journey test, with its own Playwright and browser.
+
+    Playwright's sync API runs an asyncio loop in this thread while it is started, so
+    Django would refuse ORM calls here as "async"; nothing is async, so the check is
+    switched off for this test only and the loop is stopped before the test database
+    is flushed.
+    """
+    import re
+
+    from django.db import connections
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import REPO_ROOT, chromium_executable, launch_args
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    executable = chromium_executable()
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=executable, headless=True, args=launch_args())
+        except PlaywrightError as error:
+            pytest.fail(
+                f"Could not launch Chromium ({executable or 'Playwright bundled'}): {error}\n"
+                "Run scripts/ensure_chromium.sh, or set CHROMIUM_PATH.",
+                pytrace=False,
+            )
+        context = browser.new_context(
+            locale="en-GB", timezone_id="Europe/London", viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(10_000)
+        browser_page = context.new_page()
+        try:
+            yield browser_page
+        finally:
+            reports = request.node.stash.get(_reports_key, {})
+            if any(report.failed for report in reports.values()):
+                shots = REPO_ROOT / "test-results"
+                shots.mkdir(exist_ok=True)
+                safe_name = re.sub(r"[^\w.-]+", "_", request.node.name)
+                try:
+                    browser_page.screenshot(path=shots / f"{safe_name}.png", full_page=True)
+                except PlaywrightError:
+                    pass  # a crashed page must not mask the test's own failure
+            # While the loop runs Django keys this thread's connection per context, not
+            # per thread: close it here or PostgreSQL cannot drop the test database.
+            connections.close_all()
+            context.close()
+            browser.close()

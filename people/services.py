@@ -3,6 +3,7 @@
 import secrets
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
@@ -73,8 +74,6 @@ def _refresh_search_keys(person: Person) -> None:
 
 
 def _validate_dates(fields: dict) -> None:
-    from django.core.exceptions import ValidationError
-
     kind = fields.get("kind")
     if kind == Person.Kind.UNBORN:
         if not fields.get("expected_date_of_delivery"):
@@ -108,8 +107,13 @@ def person_update(*, actor, person: Person, expected_version: int, changes: dict
     merged = {name: getattr(person, name) for name in PERSON_EDITABLE_FIELDS} | changes
     _validate_dates(merged)
     changed = sorted(name for name, value in changes.items() if getattr(person, name) != value)
+    if not changed:
+        # Saving unchanged details must not make everyone else's open edit stale.
+        if not Person.objects.filter(pk=person.pk, version=expected_version).exists():
+            raise StaleEditError("This record was changed by someone else since you opened it")
+        return person
     updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **changes
+        version=F("version") + 1, updated_at=timezone.now(), **{name: changes[name] for name in changed}
     )
     if updated == 0:
         raise StaleEditError("This record was changed by someone else since you opened it")
@@ -138,13 +142,18 @@ def _new_family_reference() -> str:
 
 @transaction.atomic
 def family_create(*, actor, name: str, area, team=None, reference: str | None = None) -> Family:
-    """Create a family group; the creating user's team starts working with it."""
+    """Create a family group; the creating user's team starts working with it.
+
+    A family must start with a team: one linked to no team would be invisible to
+    everyone but the early support service, its creator included.
+    """
+    team = team or getattr(actor, "team", None)
+    if team is None:
+        raise ValidationError("A new family needs a team to work with it")
     family = Family.objects.create(
         name=name, area=area, created_by=actor, reference=reference or _new_family_reference()
     )
-    team = team or getattr(actor, "team", None)
-    if team is not None:
-        FamilyTeam.objects.create(family=family, team=team, started_on=timezone.localdate())
+    FamilyTeam.objects.create(family=family, team=team, started_on=timezone.localdate())
     audit_record(actor=actor, action=Action.CREATE, target=family)
     return family
 

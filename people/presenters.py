@@ -1,0 +1,378 @@
+"""What the people and family pages show, built from what people.selectors returned.
+
+Nothing here widens scope: every record comes from a selector, and the only extra
+reads are for records already in scope (a fixed number of queries per page, however
+many people, addresses or entries there are).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, prefetch_related_objects
+
+from people import selectors
+from people.models import (
+    ChronologyEntry,
+    Family,
+    FamilyMember,
+    ParentalResponsibility,
+    Person,
+    PersonAddress,
+    ProfessionalInvolvement,
+    Relationship,
+)
+
+CONFIDENTIAL_ADDRESS_TEXT = "Confidential address – contact the team working with the family"
+PERSON_CHRONOLOGY_AT_A_GLANCE = 10
+FAMILY_CHRONOLOGY_AT_A_GLANCE = 20
+
+
+# ---------------------------------------------------------------- search results
+
+
+@dataclass
+class SearchRow:
+    person: Person
+    other_names: list[str]
+    postcode: str
+    postcode_confidential: bool
+    memberships: list[FamilyMember]
+
+
+def search_rows(user, people: list[Person]) -> list[SearchRow]:
+    """Other names, current postcode and visible families for each result: 3 queries in all."""
+    prefetch_related_objects(
+        people,
+        "other_names",
+        Prefetch(
+            "addresses",
+            queryset=PersonAddress.objects.filter(moved_out__isnull=True).select_related("address"),
+            to_attr="current_addresses",
+        ),
+        Prefetch(
+            "family_memberships",
+            queryset=FamilyMember.objects.filter(family__in=selectors.families_for(user))
+            .select_related("family")
+            .order_by("family__name"),
+            to_attr="visible_memberships",
+        ),
+    )
+    rows = []
+    for person in people:
+        current = person.current_addresses[0] if person.current_addresses else None
+        rows.append(
+            SearchRow(
+                person=person,
+                other_names=[str(name) for name in person.other_names.all()],
+                postcode=""
+                if current is None or current.is_confidential
+                else current.address.postcode,
+                postcode_confidential=bool(current and current.is_confidential),
+                memberships=person.visible_memberships,
+            )
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- relationships in words
+
+
+@dataclass
+class Sentence:
+    """'<subject><verb><obj><tail>'. A missing subject or object is the person whose page it is.
+
+    For example (None, 'Mother of ', Amy, '') reads 'Mother of Amy Smith' on Jane's page;
+    (Jane, ' is the mother of ', Amy, '') reads 'Jane Smith is the mother of Amy Smith'.
+    """
+
+    subject: Person | None
+    verb: str
+    obj: Person | None
+    tail: str = ""
+    subject_linkable: bool = False
+    obj_linkable: bool = False
+
+    def people(self):
+        return [p for p in (self.subject, self.obj) if p is not None]
+
+
+def _notes(relationship: Relationship) -> str:
+    return f" ({relationship.notes})" if relationship.notes else ""
+
+
+def relationship_from(relationship: Relationship) -> Sentence:
+    """On the person's own page: 'Mother of Amy Smith'."""
+    if relationship.kind == Relationship.Kind.OTHER:
+        return Sentence(None, "Related to ", relationship.relative, _notes(relationship))
+    return Sentence(
+        None, f"{relationship.get_kind_display()} of ", relationship.relative, _notes(relationship)
+    )
+
+
+def relationship_to(relationship: Relationship) -> Sentence:
+    """On the relative's page: 'Jane Smith is their mother'."""
+    if relationship.kind == Relationship.Kind.OTHER:
+        return Sentence(relationship.person, " is related to them", None, _notes(relationship))
+    words = relationship.get_kind_display().lower()
+    return Sentence(relationship.person, f" is their {words}", None, _notes(relationship))
+
+
+def relationship_between(relationship: Relationship) -> Sentence:
+    """On a family page: 'Jane Smith is the mother of Amy Smith'."""
+    if relationship.kind == Relationship.Kind.OTHER:
+        verb = " is related to "
+    else:
+        verb = f" is the {relationship.get_kind_display().lower()} of "
+    return Sentence(relationship.person, verb, relationship.relative, _notes(relationship))
+
+
+def _pr_tail(pr: ParentalResponsibility) -> str:
+    from people.templatetags.people_tags import GOV_DATE, format_date
+
+    parts = [pr.get_basis_display().lower()]
+    if pr.from_date:
+        parts.append("from " + format_date(pr.from_date, GOV_DATE))
+    if pr.to_date:
+        parts.append("ended " + format_date(pr.to_date, GOV_DATE))
+    return " (" + ", ".join(parts) + ")"
+
+
+def pr_for_child(pr: ParentalResponsibility) -> Sentence:
+    """On the child's page: 'Jane Smith has parental responsibility (birth mother)'."""
+    return Sentence(pr.adult, " has parental responsibility", None, _pr_tail(pr))
+
+
+def pr_by_adult(pr: ParentalResponsibility) -> Sentence:
+    """On the adult's page: 'Has parental responsibility for Amy Smith (birth mother)'."""
+    return Sentence(None, "Has parental responsibility for ", pr.child, _pr_tail(pr))
+
+
+def pr_between(pr: ParentalResponsibility) -> Sentence:
+    return Sentence(pr.adult, " has parental responsibility for ", pr.child, _pr_tail(pr))
+
+
+def _mark_linkable(user, sentences: list[Sentence], known_visible: set) -> None:
+    """Link a named person only if the user may open their page (one query, or none)."""
+    unknown = {p.pk for s in sentences for p in s.people()} - known_visible
+    visible = set(known_visible)
+    if unknown:
+        visible |= set(
+            selectors.people_for(user).filter(pk__in=unknown).values_list("pk", flat=True)
+        )
+    for sentence in sentences:
+        sentence.subject_linkable = sentence.subject is not None and sentence.subject.pk in visible
+        sentence.obj_linkable = sentence.obj is not None and sentence.obj.pk in visible
+
+
+def professionals_in_order(professionals) -> list[ProfessionalInvolvement]:
+    """Current involvement first (newest first), then past: the same on SQLite and PostgreSQL."""
+    items = list(professionals)
+    items.sort(key=lambda p: p.started_on.toordinal() if p.started_on else 0, reverse=True)
+    items.sort(key=lambda p: p.ended_on is not None)
+    return items
+
+
+def _group_professionals(involvements) -> list[dict]:
+    """One row per professional, listing every family member they work with."""
+    groups: dict[tuple, dict] = {}
+    for item in involvements:
+        key = (
+            item.name.casefold(),
+            item.role.casefold(),
+            item.organisation_name.casefold(),
+            item.ended_on,
+        )
+        group = groups.setdefault(key, {"professional": item, "people": []})
+        group["people"].append(item.person)
+    return list(groups.values())
+
+
+# ---------------------------------------------------------------- the person page
+
+
+@dataclass
+class AddressLine:
+    link: PersonAddress
+    hidden: bool
+
+
+@dataclass
+class PersonPage:
+    person: Person
+    current_addresses: list[AddressLine]
+    past_addresses: list[AddressLine]
+    memberships: list[FamilyMember]
+    households: list
+    relationships: list[Sentence]
+    parental_responsibility: list[Sentence]
+    professionals: list[dict]
+    chronology_recent: list[ChronologyEntry]
+    chronology_older: list[ChronologyEntry]
+    confidential_address_shown: bool
+    hidden_household_ids: set = field(default_factory=set)
+
+
+def person_page(user, person: Person) -> PersonPage:
+    """``person`` must come from selectors.person_detail (everything below is prefetched)."""
+    may_see_confidential = selectors.can_see_confidential_address(user, person)
+    links = list(person.addresses.all())
+    lines = [
+        AddressLine(link=a, hidden=a.is_confidential and not may_see_confidential) for a in links
+    ]
+    memberships = list(person.family_memberships.all())
+    visible_family_ids = {m.family_id for m in memberships}
+    # Only households of families the user can see: the membership rows are not scoped.
+    households = [
+        hm
+        for hm in person.household_memberships.all()
+        if hm.household.family_id in visible_family_ids
+    ]
+    hidden_household_ids = {
+        hm.household_id
+        for hm in households
+        if hm.household.is_confidential and not may_see_confidential
+    }
+    shown = may_see_confidential and (
+        any(a.is_confidential for a in links)
+        or any(hm.household.is_confidential for hm in households)
+    )
+    relationships = [relationship_from(r) for r in person.relationships.all()] + [
+        relationship_to(r) for r in person.relationships_as_relative.all()
+    ]
+    pr = [pr_for_child(p) for p in person.parental_responsibility.all()] + [
+        pr_by_adult(p) for p in person.parental_responsibility_for.all()
+    ]
+    _mark_linkable(user, relationships + pr, known_visible=set())
+    chronology = list(person.chronology.all())
+    return PersonPage(
+        person=person,
+        current_addresses=[line for line in lines if line.link.moved_out is None],
+        past_addresses=[line for line in lines if line.link.moved_out is not None],
+        memberships=memberships,
+        households=households,
+        relationships=relationships,
+        parental_responsibility=pr,
+        professionals=[
+            {"professional": p, "people": [person]}
+            for p in professionals_in_order(person.professionals.all())
+        ],
+        chronology_recent=chronology[:PERSON_CHRONOLOGY_AT_A_GLANCE],
+        chronology_older=chronology[PERSON_CHRONOLOGY_AT_A_GLANCE:],
+        confidential_address_shown=shown,
+        hidden_household_ids=hidden_household_ids,
+    )
+
+
+# ---------------------------------------------------------------- the family page
+
+
+@dataclass
+class HouseholdView:
+    household: object
+    address_hidden: bool
+    memberships: list
+
+
+@dataclass
+class FamilyPage:
+    family: Family
+    teams: list
+    children: list[FamilyMember]
+    parents_carers: list[FamilyMember]
+    others: list[FamilyMember]
+    households: list[HouseholdView]
+    relationships: list[Sentence]
+    parental_responsibility: list[Sentence]
+    professionals: list[dict]
+    chronology: list[ChronologyEntry]
+    confidential_address_shown: bool
+    member_ids: set = field(default_factory=set)
+
+
+def family_page(user, family: Family) -> FamilyPage:
+    """``family`` must come from selectors.family_detail (members, households, teams prefetched)."""
+    team_links = list(family.team_links.all())
+    # As selectors.can_see_confidential_address: only staff whose team works with this family.
+    may_see_confidential = bool(
+        selectors.working_team_ids(user) & {link.team_id for link in team_links}
+    )
+    members = list(family.members.all())
+    member_ids = {m.person_id for m in members}
+    households = [
+        HouseholdView(
+            household=h,
+            address_hidden=h.is_confidential and not may_see_confidential,
+            memberships=list(h.memberships.all()),
+        )
+        for h in family.households.all()
+    ]
+    relationships = [relationship_between(r) for r in selectors.family_relationships(family)]
+    pr = [pr_between(p) for p in selectors.family_parental_responsibility(family)]
+    _mark_linkable(user, relationships + pr, known_visible=member_ids)
+    return FamilyPage(
+        family=family,
+        teams=[link.team for link in team_links],
+        children=[m for m in members if m.role == FamilyMember.Role.CHILD],
+        parents_carers=[m for m in members if m.role == FamilyMember.Role.PARENT_CARER],
+        others=[
+            m
+            for m in members
+            if m.role not in (FamilyMember.Role.CHILD, FamilyMember.Role.PARENT_CARER)
+        ],
+        households=households,
+        relationships=relationships,
+        parental_responsibility=pr,
+        professionals=_group_professionals(
+            professionals_in_order(selectors.family_professionals(family))
+        ),
+        chronology=list(selectors.family_chronology(family)[:FAMILY_CHRONOLOGY_AT_A_GLANCE]),
+        confidential_address_shown=may_see_confidential
+        and any(h.household.is_confidential for h in households),
+        member_ids=member_ids,
+    )
+
+
+# ---------------------------------------------------------------- a refused (stale) edit
+
+SAVED_DETAIL_LABELS = {
+    "kind": "Child, adult or unborn",
+    "first_name": "First name",
+    "middle_names": "Middle names",
+    "last_name": "Last name",
+    "preferred_name": "Preferred name",
+    "date_of_birth": "Date of birth",
+    "expected_date_of_delivery": "Expected date of delivery",
+    "gender": "Gender",
+    "ethnicity": "Ethnicity",
+    "disability": "Disability",
+    "disability_details": "Details of the disability",
+    "has_ehcp": "Education, health and care plan (EHCP)",
+    "is_young_carer": "Young carer",
+    "first_language": "First language",
+    "communication_needs": "Communication needs",
+    "interpreter_required": "Needs an interpreter",
+}
+
+
+def _saved_value(person: Person, name: str) -> str:
+    from people.templatetags.people_tags import GOV_DATE, format_date
+
+    value = getattr(person, name)
+    display = getattr(person, f"get_{name}_display", None)
+    if display is not None:
+        return display()
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if value is None or value == "":
+        return "Not recorded"
+    if hasattr(value, "isoformat"):
+        return format_date(value, GOV_DATE)
+    return str(value)
+
+
+def saved_details(person: Person, typed: dict | None) -> list[dict]:
+    """What is saved now, each row marked if it differs from what the user typed."""
+    rows = []
+    for name, label in SAVED_DETAIL_LABELS.items():
+        differs = typed is not None and name in typed and typed[name] != getattr(person, name)
+        rows.append({"label": label, "value": _saved_value(person, name), "differs": differs})
+    return rows
