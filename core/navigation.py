@@ -23,6 +23,10 @@ def items_for(user) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items = [NavItem("Home", "core:home", "home")]
+    from support_requests.selectors import can_see_requests
+
+    if can_see_requests(user):
+        items.append(NavItem("Requests", "support_requests:queue", "requests"))
     if scope.can_see_case_records(user):
         items.append(NavItem("Find a person", "people:search", "people"))
         items.append(NavItem("Families", "people:family_list", "families"))

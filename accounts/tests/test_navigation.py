@@ -24,3 +24,15 @@ def test_navigation_by_role(client, db, role, sees_people, sees_configuration):
 
 def test_configuration_is_for_administrators_only(practitioner_client):
     assert practitioner_client.get(reverse("core:configuration")).status_code == 403
+
+
+def test_early_support_team_leader_sees_the_requests_queue(client, db):
+    from core.tests.factories import EarlySupportAgencyFactory, TeamFactory
+
+    leader = UserFactory(team=TeamFactory(agency=EarlySupportAgencyFactory()), roles=[Role.EARLY_SUPPORT_TEAM_LEADER])
+    sign_in_verified(client, leader)
+    assert 'href="/requests/"' in client.get(reverse("core:home")).content.decode()
+
+
+def test_practitioner_does_not_see_the_requests_queue(practitioner_client):
+    assert 'href="/requests/"' not in practitioner_client.get(reverse("core:home")).content.decode()

@@ -1,0 +1,204 @@
+"""Requests for support: the ways into early help (SPEC §3, seed 004 §3.27), and their triage.
+
+A request is not a family record. It holds what the person asking told us, in their words,
+until an early support team leader triages it; nothing here is matched against people
+records, so a public request can never reveal whether anyone is known to services.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("History cannot be changed")
+
+    def delete(self):
+        raise PermissionError("History cannot be removed")
+
+
+class SupportRequest(models.Model):
+    class Source(models.TextChoices):
+        PUBLIC = "public", "Member of the public"
+        PRACTITIONER = "practitioner", "Practitioner"
+        MASH_STEP_DOWN = "mash_step_down", "Step-down from MASH"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        IN_TRIAGE = "in_triage", "In triage"
+        CLOSED = "closed", "Closed"
+
+    class Relationship(models.TextChoices):
+        PARENT_CARER = "parent_carer", "Parent or carer"
+        YOUNG_PERSON = "young_person", "The young person themself"
+        OTHER_FAMILY = "other_family", "Another family member"
+
+    class Consent(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        UNSURE = "unsure", "Not sure – wants to talk about it first"
+
+    OPEN_STATUSES = (Status.RECEIVED, Status.IN_TRIAGE)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Random (see services._new_reference): says nothing about who asked or how many have.
+    reference = models.CharField(max_length=12, unique=True, editable=False)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    # Null while not known: a member of the public may not know which area they live in.
+    area = models.ForeignKey(
+        "core.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_requests",
+    )
+    location_given = models.CharField(
+        "Town or postcode given",
+        max_length=100,
+        blank=True,
+        help_text="When they were not sure of their area",
+    )
+
+    # Who asked, and how to reach them without putting anyone at risk.
+    requester_name = models.CharField(max_length=200, blank=True)
+    requester_relationship = models.CharField(
+        max_length=20, choices=Relationship.choices, blank=True
+    )
+    requester_phone = models.CharField(max_length=30, blank=True)
+    requester_email = models.EmailField(blank=True)
+    # None: not asked (requests from practitioners and MASH carry their own contact routes).
+    can_call = models.BooleanField(null=True, blank=True)
+    can_leave_message = models.BooleanField(
+        "Can leave a voicemail or text message", null=True, blank=True
+    )
+    safe_to_write = models.BooleanField("Safe to email or write", null=True, blank=True)
+    contact_best_times = models.CharField(max_length=200, blank=True)
+    contact_safety_notes = models.TextField(blank=True)
+
+    what_is_happening = models.TextField()
+    help_wanted = models.TextField(blank=True)
+    consent_to_contact_agencies = models.CharField(
+        max_length=10, choices=Consent.choices, blank=True
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Keyed hash of the client address, for abuse control only; never the address itself.
+    submitted_ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(
+                fields=["submitted_ip_hash", "created_at"], name="supportreq_ip_hash_created"
+            ),
+            models.Index(fields=["status", "area", "created_at"], name="supportreq_queue"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="supportreq_public_has_contact_answers",
+                condition=~Q(source="public")
+                | (
+                    Q(can_call__isnull=False)
+                    & Q(can_leave_message__isnull=False)
+                    & Q(safe_to_write__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def unsafe_contact_ways(self) -> list[str]:
+        """Ways of contacting the person that they told us are NOT safe, for staff warnings."""
+        ways = []
+        if self.can_call is False:
+            ways.append("call")
+        if self.can_leave_message is False:
+            ways.append("message")
+        if self.safe_to_write is False:
+            ways.append("write")
+        return ways
+
+
+class SupportRequestChild(models.Model):
+    """A child or young person a request is about, as the person asking described them."""
+
+    MAX_PER_REQUEST = 6
+
+    support_request = models.ForeignKey(
+        SupportRequest, on_delete=models.CASCADE, related_name="children"
+    )
+    position = models.PositiveSmallIntegerField(default=1)
+    first_name = models.CharField(max_length=100)
+    # Age when the request was made; kept with the date of birth if both were given.
+    age_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="supportreqchild_age_or_dob",
+                condition=Q(age_years__isnull=False) | Q(date_of_birth__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return self.first_name
+
+
+class SupportRequestHistory(models.Model):
+    """One append-only row per status change: who, when, from, to and why."""
+
+    support_request = models.ForeignKey(
+        SupportRequest, on_delete=models.PROTECT, related_name="history"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    # None for the member of the public who made the request.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=SupportRequest.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=SupportRequest.Status.choices)
+    reason = models.TextField(blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name_plural = "support request history"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("History cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("History cannot be removed")
+
+    def __str__(self):
+        return f"{self.support_request_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class ThrottleHit(models.Model):
+    """One counted POST to a public page, for the per-address rate limit (see throttle.py).
+
+    Only a keyed hash of the client address is kept, and only for a day.
+    """
+
+    bucket = models.CharField(max_length=30)
+    client_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["bucket", "client_hash", "at"], name="throttlehit_lookup")]

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from support_requests import public_views, views
+
+app_name = "support_requests"
+
+urlpatterns = [
+    # Public: ask for help (no sign-in).
+    path("ask-for-help/", public_views.ask_start, name="ask_start"),
+    path("ask-for-help/area/", public_views.ask_area, name="ask_area"),
+    path("ask-for-help/town-or-postcode/", public_views.ask_location, name="ask_location"),
+    path("ask-for-help/who-is-asking/", public_views.ask_who, name="ask_who"),
+    path("ask-for-help/children/", public_views.ask_children, name="ask_children"),
+    path("ask-for-help/children/add/", public_views.ask_child_add, name="ask_child_add"),
+    path(
+        "ask-for-help/children/<int:number>/",
+        public_views.ask_child_change,
+        name="ask_child_change",
+    ),
+    path(
+        "ask-for-help/children/<int:number>/remove/",
+        public_views.ask_child_remove,
+        name="ask_child_remove",
+    ),
+    path("ask-for-help/what-is-happening/", public_views.ask_happening, name="ask_happening"),
+    path("ask-for-help/help-you-would-like/", public_views.ask_help, name="ask_help"),
+    path("ask-for-help/your-name/", public_views.ask_name, name="ask_name"),
+    path("ask-for-help/contact-you-safely/", public_views.ask_contact, name="ask_contact"),
+    path("ask-for-help/other-services/", public_views.ask_consent, name="ask_consent"),
+    path("ask-for-help/check-your-answers/", public_views.ask_check, name="ask_check"),
+    path("ask-for-help/request-sent/", public_views.ask_sent, name="ask_sent"),
+    # Staff: the triage queue.
+    path("requests/", views.queue, name="queue"),
+    path("requests/<uuid:request_id>/", views.detail, name="detail"),
+    path("requests/<uuid:request_id>/start-triage/", views.start_triage, name="start_triage"),
+]
