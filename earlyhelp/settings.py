@@ -6,6 +6,7 @@ Production uses ``earlyhelp.settings_production``, which removes the defaults th
 are only safe on a laptop.
 """
 
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -173,6 +174,8 @@ STORAGES = {
 # The quick start serves assets straight from static/build; production serves the
 # collected, hashed copies (settings_production turns this off).
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+# Until collectstatic has run (never, in the quick start) STATIC_ROOT does not exist.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
