@@ -13,14 +13,20 @@ from datetime import date
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 
-from core.models import Area
+from core.models import Agency, Area, NeedLevel
 from people.forms import GovDateField
-from support_requests.models import SupportRequest
-from support_requests.services import MAX_CHILD_AGE
+from support_requests.models import (
+    TARGETED_OFFER_INDICATORS,
+    SafeguardingStop,
+    SupportRequest,
+    Triage,
+)
+from support_requests.services import MAX_CHILD_AGE, TriageAnswers
 
 NOT_SURE = "not-sure"
 YES, NO = "yes", "no"
@@ -453,4 +459,206 @@ class ConsentForm(QuestionForm):
                 "We will not share anything about you or your family without talking to you first, "
                 "unless we are worried that a child is not safe."
             ),
+        )
+
+
+# ---- Staff: triage and the safeguarding stop.
+
+CONCERN_QUESTION = (
+    "Do you have concerns that a child is in need (section 17) or at risk of significant harm?"
+)
+
+
+def _yes_no_value(value: str) -> bool | None:
+    return {YES: True, NO: False}.get(value)
+
+
+class TriageForm(forms.Form):
+    """Every field is optional here, so a draft can be saved at any point; what a decision
+    needs is checked by services.triage_record_decision, whose errors come back onto the form."""
+
+    conversation_date = GovDateField(noun="Date of the conversation", label="Date")
+    conversation_with = forms.CharField(
+        label="Who did you speak to?",
+        help_text="Their name and role, for example Sam Lee, head of year at Vale High School",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Who you spoke to must be 200 characters or fewer"},
+    )
+    conversation_summary = forms.CharField(
+        label="Summary of the conversation",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea,
+        error_messages={"max_length": f"The summary must be {MAX_TEXT:,} characters or fewer"},
+    )
+    cin_cp_concern = forms.ChoiceField(
+        label=CONCERN_QUESTION,
+        help_text="If you select yes, you will be shown how to contact the duty team",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    need_level = forms.ChoiceField(
+        label="What is the level of need?",
+        help_text="Use the Continuum of Need and Response",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    targeted_indicators = forms.MultipleChoiceField(
+        label="Which indicators for a targeted offer apply? (optional)",
+        help_text=("These are guidance for your judgement. Ticking them does not decide anything."),
+        choices=[Choice(code, label) for code, label in TARGETED_OFFER_INDICATORS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    decision = forms.ChoiceField(
+        label="What happens next?",
+        choices=[Choice(value, label) for value, label in Triage.Decision.choices],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    signpost_to = forms.CharField(
+        label="If signposting: which service are you signposting them to?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "This must be 2,000 characters or fewer"},
+    )
+    handover_contact = forms.CharField(
+        label="If signposting: who did you contact to hand over?",
+        help_text="Their name and service",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "This must be 200 characters or fewer"},
+    )
+    handover_date = GovDateField(
+        noun="Date of the handover", label="If signposting: when did you hand over?"
+    )
+    single_agency = forms.ChoiceField(
+        label="If single-agency support: which agency will give support?",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels = {str(level.pk): level for level in NeedLevel.objects.order_by("level")}
+        self.fields["need_level"].choices = [
+            Choice(pk, str(level), hint=level.description) for pk, level in self.levels.items()
+        ]
+        self.agencies = {str(agency.pk): agency for agency in Agency.objects.all()}
+        self.fields["single_agency"].choices = [("", "Select an agency")] + [
+            (pk, agency.name) for pk, agency in self.agencies.items()
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                Field("conversation_date"),
+                Field.text("conversation_with", field_width=Fluid.TWO_THIRDS),
+                Field.textarea("conversation_summary", rows=5),
+                legend="The conversation with the person who made the request",
+                legend_size=Size.MEDIUM,
+            ),
+            Field.radios("cin_cp_concern", legend_size=Size.MEDIUM, inline=True),
+            Field.radios("need_level", legend_size=Size.MEDIUM),
+            HTML(TARGETED_GUIDANCE_HTML),
+            Field.checkboxes("targeted_indicators", legend_size=Size.SMALL, small=True),
+            Field.radios("decision", legend_size=Size.MEDIUM),
+            Field.textarea("signpost_to", rows=3),
+            Field.text("handover_contact", field_width=Fluid.TWO_THIRDS),
+            Field("handover_date"),
+            Field.select("single_agency"),
+            HTML(
+                '<div class="govuk-button-group">'
+                '<button type="submit" name="action" value="decide" class="govuk-button" '
+                'data-module="govuk-button" data-prevent-double-click="true">Save decision</button>'
+                '<button type="submit" name="action" value="draft" '
+                'class="govuk-button govuk-button--secondary" data-module="govuk-button">'
+                "Save and come back later</button></div>"
+            ),
+        )
+
+    @classmethod
+    def initial_for(cls, triage: Triage | None) -> dict:
+        if triage is None:
+            return {}
+        concern = {True: YES, False: NO}.get(triage.cin_cp_concern, "")
+        return {
+            "conversation_date": triage.conversation_date,
+            "conversation_with": triage.conversation_with,
+            "conversation_summary": triage.conversation_summary,
+            "cin_cp_concern": concern,
+            "need_level": str(triage.need_level_id) if triage.need_level_id else "",
+            "targeted_indicators": list(triage.targeted_indicators or []),
+            "decision": triage.decision,
+            "signpost_to": triage.signpost_to,
+            "handover_contact": triage.handover_contact,
+            "handover_date": triage.handover_date,
+            "single_agency": str(triage.single_agency_id) if triage.single_agency_id else "",
+        }
+
+    def answers(self) -> TriageAnswers:
+        data = self.cleaned_data
+        return TriageAnswers(
+            conversation_date=data.get("conversation_date"),
+            conversation_with=data.get("conversation_with", ""),
+            conversation_summary=data.get("conversation_summary", ""),
+            cin_cp_concern=_yes_no_value(data.get("cin_cp_concern", "")),
+            need_level=self.levels.get(data.get("need_level") or ""),
+            targeted_indicators=tuple(data.get("targeted_indicators") or ()),
+            decision=data.get("decision", ""),
+            signpost_to=data.get("signpost_to", ""),
+            handover_contact=data.get("handover_contact", ""),
+            handover_date=data.get("handover_date"),
+            single_agency=self.agencies.get(data.get("single_agency") or ""),
+        )
+
+
+TARGETED_GUIDANCE_HTML = (
+    """
+<details class="govuk-details">
+  <summary class="govuk-details__summary">
+    <span class="govuk-details__summary-text">Indicators that a targeted offer may be needed</span>
+  </summary>
+  <div class="govuk-details__text">
+    <p class="govuk-body">These indicators may suggest a family needs a targeted offer (a
+    one-to-one key worker, at the top of level 2). They are guidance to help you decide, never an
+    automatic verdict: the product does not decide anything from them.</p>
+    <ul class="govuk-list govuk-list--bullet">
+      """
+    + "".join(f"<li>{escape(label)}</li>" for _, label in TARGETED_OFFER_INDICATORS)
+    + """
+    </ul>
+  </div>
+</details>
+"""
+)
+
+
+class SafeguardingNextStepForm(forms.Form):
+    next_step = forms.ChoiceField(
+        label="What have you done?",
+        choices=[Choice(value, label) for value, label in SafeguardingStop.NextStep.choices],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you have done"},
+    )
+    reason = forms.CharField(
+        label="Reason or notes",
+        help_text=(
+            "If you were wrong, you must say why there are no child in need or child protection "
+            "concerns"
+        ),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea,
+        error_messages={"max_length": f"This must be {MAX_TEXT:,} characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("next_step", legend_size=Size.MEDIUM),
+            Field.textarea("reason", rows=4),
         )

@@ -29,6 +29,13 @@ class SupportRequest(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
         IN_TRIAGE = "in_triage", "In triage"
+        # Outcomes of triage: the request leaves the queue.
+        SIGNPOSTED = "signposted", "Signposted"
+        SINGLE_AGENCY = "single_agency", "Single-agency support"
+        ASSESSMENT = "assessment", "Assessment started"
+        PANEL_REFERRAL = "panel_referral", "Referred to the panel"
+        # A safeguarding stop: CIN or child protection concerns are not early help.
+        REFERRED_TO_DUTY_TEAM = "referred_to_duty_team", "Referred to the duty team"
         CLOSED = "closed", "Closed"
 
     class Relationship(models.TextChoices):
@@ -47,7 +54,7 @@ class SupportRequest(models.Model):
     # Random (see services._new_reference): says nothing about who asked or how many have.
     reference = models.CharField(max_length=12, unique=True, editable=False)
     source = models.CharField(max_length=20, choices=Source.choices)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECEIVED)
     # Null while not known: a member of the public may not know which area they live in.
     area = models.ForeignKey(
         "core.Area",
@@ -168,8 +175,8 @@ class SupportRequestHistory(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    from_status = models.CharField(max_length=20, choices=SupportRequest.Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=SupportRequest.Status.choices)
+    from_status = models.CharField(max_length=30, choices=SupportRequest.Status.choices, blank=True)
+    to_status = models.CharField(max_length=30, choices=SupportRequest.Status.choices)
     reason = models.TextField(blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
@@ -188,6 +195,126 @@ class SupportRequestHistory(models.Model):
 
     def __str__(self):
         return f"{self.support_request_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+# Seed 004 §3.27: indicators that a targeted offer may be needed. Guidance for the team
+# leader's judgement, never an automatic verdict: ticking them decides nothing.
+TARGETED_OFFER_INDICATORS: tuple[tuple[str, str], ...] = (
+    ("taf_not_effective", "Existing Team Around the Family (TAF) not being effective"),
+    ("multiple_issues", "Multiple issues across a number of family members"),
+    ("risk_of_escalation", "Risk of escalation to statutory or specialist services"),
+    ("resistance", "Resistance or lack of engagement with practitioners"),
+    ("disguised_compliance", "Concerns regarding disguised compliance"),
+    ("offer_not_meeting_needs", "Current service offer not meeting the needs of the family"),
+    ("more_intensive", "Need for a more intensive level of intervention"),
+    ("assertive_engagement", "Need for assertive engagement"),
+    ("robust_risk_management", "Need for a robust risk management approach"),
+    (
+        "more_than_consultation",
+        "Consultation, coaching and co-working have been offered and more than this is needed",
+    ),
+)
+
+
+class Triage(models.Model):
+    """The early support team leader's triage of a request: saved as a draft until decided.
+
+    The decision fields stay empty until triage_record_decision, which never runs while
+    CIN or child protection concerns are recorded (see SafeguardingStop).
+    """
+
+    class Decision(models.TextChoices):
+        SIGNPOST = "signpost", "Signpost to another service"
+        SINGLE_AGENCY = "single_agency", "Single-agency support"
+        ASSESSMENT = "assessment", "Start an early support assessment"
+        PANEL = "panel", "Refer to the panel"
+
+    DECISION_STATUS = {
+        Decision.SIGNPOST: SupportRequest.Status.SIGNPOSTED,
+        Decision.SINGLE_AGENCY: SupportRequest.Status.SINGLE_AGENCY,
+        Decision.ASSESSMENT: SupportRequest.Status.ASSESSMENT,
+        Decision.PANEL: SupportRequest.Status.PANEL_REFERRAL,
+    }
+
+    support_request = models.OneToOneField(
+        SupportRequest, on_delete=models.PROTECT, related_name="triage"
+    )
+    conversation_date = models.DateField(null=True, blank=True)
+    conversation_with = models.CharField(max_length=200, blank=True)
+    conversation_summary = models.TextField(blank=True)
+    # None: not answered yet. True is never kept with a decision.
+    cin_cp_concern = models.BooleanField(null=True, blank=True)
+    need_level = models.ForeignKey(
+        "core.NeedLevel", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    targeted_indicators = models.JSONField(default=list, blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    signpost_to = models.TextField(blank=True)
+    handover_contact = models.CharField(max_length=200, blank=True)
+    handover_date = models.DateField(null=True, blank=True)
+    single_agency = models.ForeignKey(
+        "core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self):
+        return f"Triage of {self.support_request_id}"
+
+    @property
+    def indicator_labels(self) -> list[str]:
+        chosen = set(self.targeted_indicators or [])
+        return [label for code, label in TARGETED_OFFER_INDICATORS if code in chosen]
+
+
+class SafeguardingStop(models.Model):
+    """A time the product stopped the early help path for CIN or child protection concerns.
+
+    Made the moment the concern is recorded; what the user did next is added once, and the
+    row is never removed, so a stop is kept even when the user says they were wrong.
+    """
+
+    class Trigger(models.TextChoices):
+        TRIAGE_CONCERN = "triage_concern", "Concern recorded in triage"
+        STATUTORY_LEVEL = "statutory_level", "Statutory level of need chosen in triage"
+
+    class NextStep(models.TextChoices):
+        PHONED = "phoned_duty_team", "I have phoned the duty team now"
+        MASH_REFERRAL = "mash_referral", "I will refer to MASH using the council’s referral route"
+        WAS_WRONG = "was_wrong", "I was wrong: there are no CIN or child protection concerns"
+
+    support_request = models.ForeignKey(
+        SupportRequest, on_delete=models.PROTECT, related_name="safeguarding_stops"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    need_level = models.ForeignKey(
+        "core.NeedLevel", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Blank until the user records what they did next; they cannot go on until they do.
+    next_step = models.CharField(max_length=20, choices=NextStep.choices, blank=True)
+    reason = models.TextField(blank=True)
+    next_step_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"Safeguarding stop on {self.support_request_id} ({self.trigger})"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("A safeguarding stop cannot be removed")
+
+    @property
+    def is_pending(self) -> bool:
+        return not self.next_step
 
 
 class ThrottleHit(models.Model):

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
 from core import scope
-from support_requests.models import SupportRequest, SupportRequestHistory
+from support_requests.models import SafeguardingStop, SupportRequest, SupportRequestHistory
 
 QUEUE_ROLES = (Role.EARLY_SUPPORT_TEAM_LEADER, Role.BUSINESS_SUPPORT)
 
@@ -23,6 +23,11 @@ def can_see_requests(user) -> bool:
         return False
     agency = user.agency
     return bool(agency and agency.is_early_support_service)
+
+
+def can_triage(user) -> bool:
+    """Only early support team leaders triage (business support see the queue only)."""
+    return can_see_requests(user) and user.has_role(Role.EARLY_SUPPORT_TEAM_LEADER)
 
 
 def requests_for(user) -> QuerySet[SupportRequest]:
@@ -48,10 +53,19 @@ def queue_for(user) -> QuerySet[SupportRequest]:
 def request_detail(user, request_id) -> SupportRequest:
     return get_object_or_404(
         requests_for(user)
-        .select_related("area")
+        .select_related(
+            "area",
+            "triage__need_level",
+            "triage__single_agency",
+            "triage__decided_by",
+        )
         .prefetch_related(
             "children",
             Prefetch("history", queryset=SupportRequestHistory.objects.select_related("actor")),
+            Prefetch(
+                "safeguarding_stops",
+                queryset=SafeguardingStop.objects.select_related("actor", "need_level"),
+            ),
         ),
         pk=request_id,
     )

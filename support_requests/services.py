@@ -17,8 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import Action, audit_record
-from core.models import Area
-from support_requests.models import SupportRequest, SupportRequestChild, SupportRequestHistory
+from core.models import Agency, Area, NeedLevel
+from support_requests import selectors
+from support_requests.models import (
+    TARGETED_OFFER_INDICATORS,
+    SafeguardingStop,
+    SupportRequest,
+    SupportRequestChild,
+    SupportRequestHistory,
+    Triage,
+)
 from support_requests.throttle import client_hash
 
 Status = SupportRequest.Status
@@ -27,11 +35,25 @@ Status = SupportRequest.Status
 SUBMISSIONS_PER_HOUR = 5
 MAX_CHILD_AGE = 25  # early help works with young people up to 25 with SEND
 
-# Which status a request may move to from each status. Outcomes of triage (signpost,
-# single-agency support, assessment, panel) will add their own.
+# Which status a request may move to from each status. The outcomes of triage, and a
+# referral to the duty team after a safeguarding stop, end the request's time in the queue.
+TRIAGE_OUTCOMES = frozenset(
+    {
+        Status.SIGNPOSTED,
+        Status.SINGLE_AGENCY,
+        Status.ASSESSMENT,
+        Status.PANEL_REFERRAL,
+        Status.REFERRED_TO_DUTY_TEAM,
+    }
+)
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.RECEIVED: frozenset({Status.IN_TRIAGE, Status.CLOSED}),
-    Status.IN_TRIAGE: frozenset({Status.CLOSED}),
+    Status.IN_TRIAGE: TRIAGE_OUTCOMES | {Status.CLOSED},
+    Status.SIGNPOSTED: frozenset(),
+    Status.SINGLE_AGENCY: frozenset(),
+    Status.ASSESSMENT: frozenset(),
+    Status.PANEL_REFERRAL: frozenset(),
+    Status.REFERRED_TO_DUTY_TEAM: frozenset(),
     Status.CLOSED: frozenset(),
 }
 
@@ -46,6 +68,15 @@ class TooManySubmissions(Exception):
 
 class TransitionNotAllowed(Exception):
     """The request's status cannot change that way (it may have been changed by someone else)."""
+
+
+class SafeguardingStopRequired(Exception):
+    """CIN or child protection concerns are recorded, or a stop is waiting for its next step:
+    the early help decision cannot be saved."""
+
+
+class NotAllowedToTriage(PermissionError):
+    """Only early support team leaders triage requests."""
 
 
 @dataclass(frozen=True)
@@ -274,3 +305,256 @@ def support_request_close(*, actor, support_request: SupportRequest, reason: str
     return _transition(
         actor=actor, support_request=support_request, to_status=Status.CLOSED, reason=reason.strip()
     )
+
+
+# ---- Triage (issue 3 §2) and the safeguarding stop (§3).
+
+_INDICATOR_CODES = frozenset(code for code, _ in TARGETED_OFFER_INDICATORS)
+
+
+@dataclass(frozen=True)
+class TriageAnswers:
+    """What the team leader typed on the triage page; any of it may be missing in a draft."""
+
+    conversation_date: date | None = None
+    conversation_with: str = ""
+    conversation_summary: str = ""
+    cin_cp_concern: bool | None = None
+    need_level: NeedLevel | None = None
+    targeted_indicators: tuple[str, ...] = ()
+    decision: str = ""
+    signpost_to: str = ""
+    handover_contact: str = ""
+    handover_date: date | None = None
+    single_agency: Agency | None = None
+
+
+def _require_triage(actor, support_request: SupportRequest) -> SupportRequest:
+    if not selectors.can_triage(actor):
+        raise NotAllowedToTriage("Only early support team leaders can triage requests")
+    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+    if locked.status != Status.IN_TRIAGE:
+        raise TransitionNotAllowed("Triage can only be recorded on a request that is in triage")
+    return locked
+
+
+def pending_stop(support_request: SupportRequest) -> SafeguardingStop | None:
+    """The safeguarding stop still waiting for the user to say what they did next, if any."""
+    return (
+        SafeguardingStop.objects.filter(support_request=support_request, next_step="")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def stop_trigger(answers: TriageAnswers) -> str | None:
+    """Why these answers must stop the early help path, or None if they need not."""
+    if answers.cin_cp_concern:
+        return SafeguardingStop.Trigger.TRIAGE_CONCERN
+    if answers.need_level is not None and answers.need_level.is_statutory:
+        return SafeguardingStop.Trigger.STATUTORY_LEVEL
+    return None
+
+
+def _write_draft(*, actor, locked: SupportRequest, answers: TriageAnswers) -> tuple[Triage, list]:
+    unknown = set(answers.targeted_indicators) - _INDICATOR_CODES
+    if unknown:
+        raise ValidationError({"targeted_indicators": "Select indicators from the list"})
+    triage, _ = Triage.objects.get_or_create(support_request=locked)
+    values = {
+        "conversation_date": answers.conversation_date,
+        "conversation_with": answers.conversation_with.strip(),
+        "conversation_summary": answers.conversation_summary.strip(),
+        "cin_cp_concern": answers.cin_cp_concern,
+        "need_level": answers.need_level,
+        "targeted_indicators": [
+            code for code, _ in TARGETED_OFFER_INDICATORS if code in answers.targeted_indicators
+        ],
+    }
+    changed = [name for name, value in values.items() if getattr(triage, name) != value]
+    for name, value in values.items():
+        setattr(triage, name, value)
+    triage.updated_by = actor
+    triage.save()
+    return triage, changed
+
+
+@transaction.atomic
+def triage_save_draft(*, actor, support_request: SupportRequest, answers: TriageAnswers) -> Triage:
+    """Save what has been typed so far ('Save and come back later'). Never saves a decision."""
+    locked = _require_triage(actor, support_request)
+    if pending_stop(locked) is not None:
+        raise SafeguardingStopRequired
+    triage, changed = _write_draft(actor=actor, locked=locked, answers=answers)
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=triage, detail={"draft": True, "fields": changed}
+    )
+    return triage
+
+
+@transaction.atomic
+def triage_raise_safeguarding_stop(
+    *, actor, support_request: SupportRequest, answers: TriageAnswers
+) -> SafeguardingStop:
+    """Stop the early help path: keep the triage notes, but not any decision, and record the stop.
+
+    The request stays in triage until the user records what they did next.
+    """
+    trigger = stop_trigger(answers)
+    if trigger is None:
+        raise ValueError("There are no CIN or child protection concerns to stop for")
+    locked = _require_triage(actor, support_request)
+    already = pending_stop(locked)
+    if already is not None:
+        return already  # still waiting for its next step: one stop, not two
+    triage, changed = _write_draft(actor=actor, locked=locked, answers=answers)
+    stop = SafeguardingStop.objects.create(
+        support_request=locked,
+        actor=actor,
+        trigger=trigger,
+        need_level=answers.need_level,
+    )
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=triage, detail={"draft": True, "fields": changed}
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=stop,
+        detail={"trigger": trigger, "support_request": str(locked.pk)},
+    )
+    return stop
+
+
+def _validate_decision(answers: TriageAnswers) -> None:
+    errors: dict[str, str] = {}
+    if answers.conversation_date is None:
+        errors["conversation_date"] = "Enter the date of the conversation"
+    elif answers.conversation_date > timezone.localdate():
+        errors["conversation_date"] = "Date of the conversation must be today or in the past"
+    if not answers.conversation_with.strip():
+        errors["conversation_with"] = "Enter who you spoke to"
+    if not answers.conversation_summary.strip():
+        errors["conversation_summary"] = "Enter a summary of the conversation"
+    if answers.cin_cp_concern is None:
+        errors["cin_cp_concern"] = (
+            "Select yes if you have concerns that a child is in need or at risk of significant harm"
+        )
+    if answers.need_level is None:
+        errors["need_level"] = "Select the level of need"
+    if answers.decision not in Triage.Decision.values:
+        errors["decision"] = "Select what happens next"
+    elif answers.decision == Triage.Decision.SIGNPOST:
+        if not answers.signpost_to.strip():
+            errors["signpost_to"] = "Enter the service you are signposting the family to"
+        if not answers.handover_contact.strip():
+            errors["handover_contact"] = "Enter who you contacted to hand over"
+        if answers.handover_date is None:
+            errors["handover_date"] = "Enter the date of the handover"
+        elif answers.handover_date > timezone.localdate():
+            errors["handover_date"] = "Date of the handover must be today or in the past"
+    elif answers.decision == Triage.Decision.SINGLE_AGENCY and answers.single_agency is None:
+        errors["single_agency"] = "Select the agency that will give support"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def triage_record_decision(
+    *, actor, support_request: SupportRequest, answers: TriageAnswers
+) -> Triage:
+    """Record triage and its early help decision, and move the request to the decision's status.
+
+    Refuses (SafeguardingStopRequired) while CIN or child protection concerns are recorded
+    or a safeguarding stop waits for its next step: those never become an early help decision.
+    """
+    if stop_trigger(answers) is not None:
+        raise SafeguardingStopRequired
+    _validate_decision(answers)
+    locked = _require_triage(actor, support_request)
+    if pending_stop(locked) is not None:
+        raise SafeguardingStopRequired
+    triage, changed = _write_draft(actor=actor, locked=locked, answers=answers)
+    is_signpost = answers.decision == Triage.Decision.SIGNPOST
+    triage.decision = answers.decision
+    triage.signpost_to = answers.signpost_to.strip() if is_signpost else ""
+    triage.handover_contact = answers.handover_contact.strip() if is_signpost else ""
+    triage.handover_date = answers.handover_date if is_signpost else None
+    triage.single_agency = (
+        answers.single_agency if answers.decision == Triage.Decision.SINGLE_AGENCY else None
+    )
+    triage.decided_at = timezone.now()
+    triage.decided_by = actor
+    triage.save()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=triage,
+        detail={"draft": False, "fields": changed, "decision": answers.decision},
+    )
+    decision = Triage.Decision(answers.decision)
+    _transition(
+        actor=actor,
+        support_request=support_request,
+        to_status=Triage.DECISION_STATUS[decision],
+        reason=f"Triage decision: {decision.label.lower()}",
+    )
+    return triage
+
+
+@transaction.atomic
+def safeguarding_stop_record_next_step(
+    *, actor, stop: SafeguardingStop, next_step: str, reason: str = ""
+) -> SafeguardingStop:
+    """Record what the user did after a safeguarding stop.
+
+    Phoned the duty team, or will refer to MASH: the request is referred to the duty team.
+    'I was wrong' (a reason is required): the concern is cleared from the triage draft and
+    the user goes back to triage; the stop itself is kept.
+    """
+    if next_step not in SafeguardingStop.NextStep.values:
+        raise ValidationError({"next_step": "Select what you have done"})
+    if next_step == SafeguardingStop.NextStep.WAS_WRONG and not reason.strip():
+        raise ValidationError(
+            {"reason": "Enter why there are no child in need or child protection concerns"}
+        )
+    locked_request = _require_triage(actor, stop.support_request)
+    locked = SafeguardingStop.objects.select_for_update().get(pk=stop.pk)
+    if not locked.is_pending:
+        raise TransitionNotAllowed("What happened after this stop has already been recorded")
+    locked.next_step = next_step
+    locked.reason = reason.strip()
+    locked.next_step_at = timezone.now()
+    locked.save(update_fields=["next_step", "reason", "next_step_at"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=locked,
+        detail={"fields": ["next_step", "reason"], "next_step": next_step},
+    )
+    if next_step == SafeguardingStop.NextStep.WAS_WRONG:
+        triage = Triage.objects.select_for_update().get(support_request=locked_request)
+        cleared = ["cin_cp_concern"]
+        triage.cin_cp_concern = None
+        if triage.need_level_id and triage.need_level.is_statutory:
+            triage.need_level = None
+            cleared.append("need_level")
+        triage.updated_by = actor
+        triage.save()
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            target=triage,
+            detail={"draft": True, "fields": cleared, "after_safeguarding_stop": True},
+        )
+    else:
+        _transition(
+            actor=actor,
+            support_request=locked_request,
+            to_status=Status.REFERRED_TO_DUTY_TEAM,
+            reason=f"Safeguarding stop: {SafeguardingStop.NextStep(next_step).label}",
+        )
+    stop.next_step = locked.next_step
+    stop.reason = locked.reason
+    stop.next_step_at = locked.next_step_at
+    return locked

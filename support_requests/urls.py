@@ -33,4 +33,10 @@ urlpatterns = [
     path("requests/", views.queue, name="queue"),
     path("requests/<uuid:request_id>/", views.detail, name="detail"),
     path("requests/<uuid:request_id>/start-triage/", views.start_triage, name="start_triage"),
+    path("requests/<uuid:request_id>/triage/", views.triage, name="triage"),
+    path(
+        "requests/<uuid:request_id>/safeguarding-stop/",
+        views.safeguarding_stop,
+        name="safeguarding_stop",
+    ),
 ]

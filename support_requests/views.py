@@ -7,15 +7,18 @@ status changes go through support_requests.services, which write their own.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import Action, audit_record
+from core.models import Council
 from support_requests import selectors, services
-from support_requests.models import SupportRequest
+from support_requests.forms import SafeguardingNextStepForm, TriageForm
+from support_requests.models import SafeguardingStop, SupportRequest, Triage
 
 PAGE_SIZE = 50
 NAV_SECTION = "requests"
@@ -71,6 +74,10 @@ def detail(request: HttpRequest, request_id) -> HttpResponse:
         "unsafe": set(support_request.unsafe_contact_ways),
         "can_start_triage": services.Status.IN_TRIAGE
         in services.ALLOWED_TRANSITIONS[support_request.status],
+        "can_triage": selectors.can_triage(user)
+        and support_request.status == services.Status.IN_TRIAGE,
+        "triage": getattr(support_request, "triage", None),
+        "stops": list(support_request.safeguarding_stops.all()),
     }
     return render(request, "support_requests/detail.html", context)
 
@@ -87,3 +94,113 @@ def start_triage(request: HttpRequest, request_id) -> HttpResponse:
     else:
         messages.success(request, "Triage started")
     return redirect("support_requests:detail", request_id=support_request.pk)
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _request_for_triage(user, request_id) -> SupportRequest:
+    """Out of scope: 404. In scope but not a team leader (business support): 403."""
+    support_request = selectors.get_request(user, request_id)
+    if not selectors.can_triage(user):
+        raise PermissionDenied
+    return support_request
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def triage(request: HttpRequest, request_id) -> HttpResponse:
+    user = request.user
+    support_request = _request_for_triage(user, request_id)
+    if support_request.status != SupportRequest.Status.IN_TRIAGE:
+        messages.info(request, "Only a request that is in triage can be triaged")
+        return redirect("support_requests:detail", request_id=support_request.pk)
+    # A stop waiting for its next step comes first: nothing else can be done until it is recorded.
+    if services.pending_stop(support_request) is not None:
+        return redirect("support_requests:safeguarding_stop", request_id=support_request.pk)
+    saved = Triage.objects.filter(support_request=support_request).first()
+    if request.method == "POST":
+        form = TriageForm(request.POST)
+        valid = form.is_valid()
+        answers = form.answers()
+        # Whichever button was pressed, and whatever else is wrong with the page, CIN or CP
+        # concerns stop the early help path (what was typed correctly is kept as a draft).
+        if services.stop_trigger(answers) is not None:
+            services.triage_raise_safeguarding_stop(
+                actor=user, support_request=support_request, answers=answers
+            )
+            return redirect("support_requests:safeguarding_stop", request_id=support_request.pk)
+        if valid:
+            try:
+                if request.POST.get("action") == "draft":
+                    services.triage_save_draft(
+                        actor=user, support_request=support_request, answers=answers
+                    )
+                    messages.success(request, "Triage saved. You can come back to it later.")
+                else:
+                    services.triage_record_decision(
+                        actor=user, support_request=support_request, answers=answers
+                    )
+                    messages.success(request, "Triage decision saved")
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            except services.TransitionNotAllowed:
+                messages.info(request, "This request has already been triaged")
+            else:
+                return redirect("support_requests:detail", request_id=support_request.pk)
+    else:
+        form = TriageForm(initial=TriageForm.initial_for(saved))
+        audit_record(
+            actor=user, action=Action.VIEW, target=support_request, detail={"page": "triage"}
+        )
+    context = {"nav_section": NAV_SECTION, "support_request": support_request, "form": form}
+    return render(request, "support_requests/triage.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def safeguarding_stop(request: HttpRequest, request_id) -> HttpResponse:
+    user = request.user
+    support_request = _request_for_triage(user, request_id)
+    stop = services.pending_stop(support_request)
+    if stop is None:
+        return redirect("support_requests:detail", request_id=support_request.pk)
+    if request.method == "POST":
+        form = SafeguardingNextStepForm(request.POST)
+        if form.is_valid():
+            next_step = form.cleaned_data["next_step"]
+            try:
+                services.safeguarding_stop_record_next_step(
+                    actor=user, stop=stop, next_step=next_step, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                if next_step == SafeguardingStop.NextStep.WAS_WRONG:
+                    messages.info(
+                        request,
+                        "The safeguarding stop and your reason have been recorded. "
+                        "Answer the concerns question again.",
+                    )
+                    return redirect("support_requests:triage", request_id=support_request.pk)
+                messages.success(request, "What you did has been recorded")
+                return redirect("support_requests:detail", request_id=support_request.pk)
+    else:
+        form = SafeguardingNextStepForm()
+        audit_record(
+            actor=user, action=Action.VIEW, target=stop, detail={"page": "safeguarding_stop"}
+        )
+    context = {
+        "nav_section": NAV_SECTION,
+        "support_request": support_request,
+        "stop": stop,
+        "council": Council.objects.first(),
+        "form": form,
+    }
+    return render(request, "support_requests/safeguarding_stop.html", context)

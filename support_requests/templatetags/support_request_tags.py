@@ -12,6 +12,11 @@ register = template.Library()
 STATUS_TAG_COLOURS = {
     SupportRequest.Status.RECEIVED: "govuk-tag--blue",
     SupportRequest.Status.IN_TRIAGE: "govuk-tag--yellow",
+    SupportRequest.Status.SIGNPOSTED: "govuk-tag--green",
+    SupportRequest.Status.SINGLE_AGENCY: "govuk-tag--green",
+    SupportRequest.Status.ASSESSMENT: "govuk-tag--turquoise",
+    SupportRequest.Status.PANEL_REFERRAL: "govuk-tag--purple",
+    SupportRequest.Status.REFERRED_TO_DUTY_TEAM: "govuk-tag--red",
     SupportRequest.Status.CLOSED: "govuk-tag--grey",
 }
 
