@@ -5,8 +5,10 @@ name the field, no jargon. Each form can say where its non-field errors should l
 to in the error summary (``non_field_error_anchor``).
 """
 
+import re
 from datetime import date, timedelta
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import (
@@ -21,9 +23,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.html import escape
 
 from core.models import Agency, Area
-from people.models import ChronologyEntry, FamilyMember, Person, YesNoUnknown
+from people.models import (
+    ChronologyEntry,
+    FamilyMember,
+    ParentalResponsibility,
+    Person,
+    PersonName,
+    Relationship,
+    YesNoUnknown,
+)
 from people.reference import Ethnicity, Gender
 
 # A planned birth is at most about 42 weeks away; allow a little more.
@@ -650,3 +661,513 @@ class ProfessionalForm(GovFormMixin, forms.Form):
                 "organisation", "Choose an agency, or enter the organisation they work for"
             )
         return data
+
+
+# ---------------------------------------------------------------- adding to a person's or family's record
+#
+# crispy-forms-gds prints labels, legends and hints unescaped (``|safe``): a name put in
+# one goes through ``escape`` first. Names never go in HTML() or Fieldset legends, which
+# crispy renders as templates.
+
+YES, NO = "yes", "no"
+YES_NO = [(YES, "Yes"), (NO, "No")]
+
+# Loose on purpose: the shape of a UK postcode (outward code, then digit and two letters).
+UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+
+
+def _not_in_future(value, message: str):
+    if value and value > timezone.localdate():
+        raise ValidationError(message)
+    if value and value.year < 1900:
+        raise ValidationError("The date must be after 1900")
+    return value
+
+
+class PersonChoiceField(forms.ChoiceField):
+    """Radios of people, each with a hint to tell them apart; cleans to the Person.
+
+    Only the people given can be chosen: anyone else is an invalid choice, whatever is posted.
+    """
+
+    def __init__(self, *, people=(), hint=None, **kwargs):
+        kwargs.setdefault("widget", forms.RadioSelect)
+        super().__init__(**kwargs)
+        self.set_people(people, hint)
+
+    def set_people(self, people, hint=None) -> None:
+        people = list(people)
+        self.people = {str(p.pk): p for p in people}
+        self.choices = [Choice(str(p.pk), p.full_name, hint=hint(p) if hint else "") for p in people]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.people.get(value) if value else None
+
+
+class AddressForm(GovFormMixin, forms.Form):
+    line_1 = forms.CharField(
+        label="Address line 1",
+        max_length=200,
+        error_messages={
+            "required": "Enter address line 1, typically the building and street",
+            "max_length": "Address line 1 must be 200 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    line_2 = forms.CharField(
+        label="Address line 2 (optional)",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Address line 2 must be 200 characters or fewer"},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    town = forms.CharField(
+        label="Town or city",
+        max_length=100,
+        error_messages={
+            "required": "Enter town or city",
+            "max_length": "Town or city must be 100 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        error_messages={
+            "required": "Enter postcode",
+            "max_length": "Enter a full UK postcode, like HD1 2AB",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    moved_in = GovDateField(
+        label="When did they move in? (optional)",
+        noun="Date they moved in",
+        help_text="For example, 27 3 2024",
+    )
+    is_confidential = forms.ChoiceField(
+        label="Is this address confidential?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        help_text="For example a refuge. A confidential address is shown only to staff whose team works "
+        "with the family, and cannot be found by searching for its postcode.",
+        error_messages={"required": "Select yes if the address is confidential"},
+    )
+    ends_current = forms.BooleanField(
+        label="This is their current address \u2013 end the previous one",
+        required=False,
+        initial=True,
+        help_text="Untick this if they live at both, for example a child who lives with each parent.",
+    )
+
+    non_field_error_anchor = "id_line_1"
+
+    def __init__(self, *args, has_current_address: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_current_address:
+            # Nothing to end: no question to ask.
+            del self.fields["ends_current"]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("line_1"),
+            Field.text("line_2"),
+            Field.text("town", field_width=20),
+            Field.text("postcode", field_width=10),
+            Field("moved_in"),
+            Field.radios("is_confidential", legend_size=Size.MEDIUM, inline=True),
+            *([Field.checkbox("ends_current")] if has_current_address else []),
+            Submit("save", "Add address"),
+        )
+
+    def clean_postcode(self):
+        compact = re.sub(r"\s+", "", self.cleaned_data["postcode"].upper())
+        match = UK_POSTCODE.match(compact)
+        if not match:
+            raise ValidationError("Enter a full UK postcode, like HD1 2AB")
+        return f"{match.group(1)} {match.group(2)}"
+
+    def clean_moved_in(self):
+        return _not_in_future(
+            self.cleaned_data["moved_in"], "The date they moved in must be today or in the past"
+        )
+
+    def address_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "line_1": data["line_1"],
+            "line_2": data["line_2"],
+            "town": data["town"],
+            "postcode": data["postcode"],
+            "moved_in": data["moved_in"],
+            "is_confidential": data["is_confidential"] == YES,
+            "ends_current": data.get("ends_current", False),
+        }
+
+
+class AddressEndForm(GovFormMixin, forms.Form):
+    moved_out = GovDateField(
+        label="When did they move out?",
+        noun="Date they moved out",
+        required=True,
+        help_text="If you only know the month, use the 1st. For example, 27 3 2026",
+    )
+
+    non_field_error_anchor = "id_moved_out_0"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("moved_out", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
+            Submit("save", "Save moving out date"),
+        )
+
+    def clean_moved_out(self):
+        return _not_in_future(
+            self.cleaned_data["moved_out"], "The date they moved out must be today or in the past"
+        )
+
+
+class OtherNameForm(GovFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of name is it?",
+        choices=PersonName.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of name it is"},
+    )
+    first_name = forms.CharField(
+        label="First name",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "First name must be 100 characters or fewer"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Last name must be 100 characters or fewer"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    non_field_error_anchor = "id_first_name"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].help_text = (
+            "Other names help find the person when someone searches for them by a name they used before"
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("kind", legend_size=Size.MEDIUM),
+            Field.text("first_name", field_width=20),
+            Field.text("last_name", field_width=20),
+            Submit("save", "Add name"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (data.get("first_name") or data.get("last_name")):
+            self.add_error("first_name", "Enter a first name, a last name or both")
+        return data
+
+
+class RelationshipForm(GovFormMixin, forms.Form):
+    relative = PersonChoiceField(
+        label="Who are they related to?",
+        error_messages={
+            "required": "Select who they are related to",
+            "invalid_choice": "Select who they are related to from the list",
+        },
+    )
+    kind = forms.ChoiceField(
+        choices=Relationship.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how they are related"},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example 'Paternal grandmother' or, if you chose 'Other', how they are related",
+        error_messages={"max_length": "Notes must be 200 characters or fewer"},
+    )
+
+    non_field_error_anchor = "id_relative_1"
+
+    def __init__(self, *args, person: Person, relatives, **kwargs):
+        from people.presenters import person_hint
+
+        super().__init__(*args, **kwargs)
+        name = escape(person.full_name)
+        self.fields["relative"].set_people(relatives, hint=person_hint)
+        self.fields["relative"].help_text = f"Only people in the same families as {name} are listed"
+        self.fields["kind"].label = f"{name} is the \u2026 of the person you chose"
+        self.fields["kind"].help_text = (
+            f"To record that {name} is someone\u2019s child, add the relationship on the parent\u2019s page"
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("relative", legend_size=Size.MEDIUM),
+            Field.radios("kind", legend_size=Size.MEDIUM, small=True),
+            Field.text("notes"),
+            Submit("save", "Add relationship"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        other = data.get("kind") == Relationship.Kind.OTHER
+        if other and not data.get("notes") and "notes" not in self.errors:
+            self.add_error("notes", "Enter how they are related")
+        return data
+
+
+class ParentalResponsibilityForm(GovFormMixin, forms.Form):
+    adult = PersonChoiceField(
+        label="Who has parental responsibility?",
+        error_messages={
+            "required": "Select the adult who has parental responsibility",
+            "invalid_choice": "Select an adult from the list. Only an adult can have parental responsibility",
+        },
+    )
+    basis = forms.ChoiceField(
+        label="How do they have it?",
+        choices=ParentalResponsibility.Basis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how they have parental responsibility"},
+    )
+    from_date = GovDateField(
+        label="When did it start? (optional)",
+        noun="Date it started",
+        help_text="Leave blank if it has been since birth or you do not know. For example, 27 3 2024",
+    )
+
+    non_field_error_anchor = "id_adult_1"
+
+    def __init__(self, *args, child: Person, adults, **kwargs):
+        from people.presenters import person_hint
+
+        super().__init__(*args, **kwargs)
+        self.fields["adult"].set_people(adults, hint=person_hint)
+        self.fields["adult"].help_text = (
+            f"Adults in the same family as {escape(child.full_name)}. To choose someone else, "
+            "add them to the family first"
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("adult", legend_size=Size.MEDIUM),
+            Field.radios("basis", legend_size=Size.MEDIUM, small=True),
+            Field("from_date"),
+            Submit("save", "Record parental responsibility"),
+        )
+
+    def clean_from_date(self):
+        return _not_in_future(
+            self.cleaned_data["from_date"], "The date it started must be today or in the past"
+        )
+
+
+class ParentalResponsibilityEndForm(GovFormMixin, forms.Form):
+    to_date = GovDateField(
+        label="When did it end?",
+        noun="Date it ended",
+        required=True,
+        help_text="For example, 27 3 2026",
+    )
+
+    non_field_error_anchor = "id_to_date_0"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("to_date", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
+            Submit("save", "End parental responsibility"),
+        )
+
+    def clean_to_date(self):
+        return _not_in_future(self.cleaned_data["to_date"], "The date it ended must be today or in the past")
+
+
+class FamilyMemberAddForm(GovFormMixin, forms.Form):
+    person = PersonChoiceField(
+        label="Who do you want to add?",
+        error_messages={
+            "required": "Select the person to add to the family",
+            "invalid_choice": "Select a person from the search results",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Their role in the family",
+        choices=FamilyMember.Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the person's role in the family"},
+    )
+
+    non_field_error_anchor = "id_person_1"
+
+    def __init__(self, *args, rows=(), **kwargs):
+        """``rows`` are presenters.SearchRow for the people who may be chosen."""
+        from people.presenters import search_choice_hint
+
+        super().__init__(*args, **kwargs)
+        hints = {row.person.pk: search_choice_hint(row) for row in rows}
+        self.fields["person"].set_people([row.person for row in rows], hint=lambda p: hints[p.pk])
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("person", legend_size=Size.MEDIUM),
+            Field.radios("role", legend_size=Size.MEDIUM),
+            Submit("add", "Add to family"),
+        )
+
+
+class HouseholdForm(GovFormMixin, forms.Form):
+    NO_ADDRESS = "none"
+
+    name = forms.CharField(
+        label="Name of the household",
+        max_length=200,
+        help_text="How staff will tell it apart, for example "
+        "\u2018Mum\u2019s house\u2019 or \u2018Dad\u2019s flat\u2019",
+        error_messages={
+            "required": "Enter a name for the household",
+            "max_length": "Name of the household must be 200 characters or fewer",
+        },
+    )
+    address = forms.ChoiceField(
+        label="Where is it?",
+        widget=forms.RadioSelect,
+        help_text="The current addresses of people in the family. To use another address, add it to "
+        "someone\u2019s record first.",
+        error_messages={
+            "required": "Select the household\u2019s address, or \u2018No address or not known\u2019",
+            "invalid_choice": "Select an address from the list",
+        },
+    )
+    is_confidential = forms.ChoiceField(
+        label="Is this household\u2019s address confidential?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        help_text="For example a refuge. It will be shown only to staff whose team works with the family.",
+        error_messages={"required": "Select yes if the household\u2019s address is confidential"},
+    )
+
+    non_field_error_anchor = "id_name"
+
+    def __init__(self, *args, address_options=(), **kwargs):
+        """``address_options`` as selectors.household_address_options returns them."""
+        super().__init__(*args, **kwargs)
+        self.options = {str(option["address"].pk): option for option in address_options}
+        choices = []
+        for value, option in self.options.items():
+            label = str(option["address"]) + (" (confidential)" if option["confidential"] else "")
+            names = ", ".join(p.full_name for p in option["people"])
+            choices.append(Choice(value, label, hint=f"Current address of {names}"))
+        if choices:
+            choices[-1].divider = "or"
+        choices.append(Choice(self.NO_ADDRESS, "No address or not known"))
+        self.fields["address"].choices = choices
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("name", field_width=20),
+            Field.radios("address", legend_size=Size.MEDIUM),
+            Field.radios("is_confidential", legend_size=Size.MEDIUM, inline=True),
+            Submit("save", "Add household"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        option = self.options.get(data.get("address") or "")
+        if option and option["confidential"] and data.get("is_confidential") == NO:
+            self.add_error(
+                "is_confidential",
+                "This address is confidential for someone who lives there, so the household must be "
+                "confidential too. Select \u2018Yes\u2019",
+            )
+        return data
+
+    def household_fields(self) -> dict:
+        option = self.options.get(self.cleaned_data["address"])
+        return {
+            "name": self.cleaned_data["name"],
+            "address": option["address"] if option else None,
+            "is_confidential": self.cleaned_data["is_confidential"] == YES,
+        }
+
+
+class HouseholdMembersForm(GovFormMixin, forms.Form):
+    """Who lives in a household now. Rendered by hand: each ticked person reveals 'part time'."""
+
+    residents = forms.MultipleChoiceField(
+        label="Who lives here?",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select people from the list"},
+    )
+    part_time = forms.MultipleChoiceField(
+        label="Stays here only part of the time",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select people from the list"},
+    )
+
+    non_field_error_anchor = "id_residents_1"
+
+    def __init__(self, *args, candidates, current=(), **kwargs):
+        """``candidates``: people who may be ticked; ``current``: open HouseholdMember rows."""
+        from people.presenters import person_hint
+
+        current = list(current)
+        kwargs.setdefault(
+            "initial",
+            {
+                "residents": [str(m.person_id) for m in current],
+                "part_time": [str(m.person_id) for m in current if m.stays_part_time],
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(p.pk): p for p in candidates}
+        choices = [(value, p.full_name) for value, p in self.candidates.items()]
+        self.fields["residents"].choices = choices
+        self.fields["part_time"].choices = choices
+        self.rows = [
+            {"value": value, "person": p, "hint": person_hint(p), "index": index}
+            for index, (value, p) in enumerate(self.candidates.items(), start=1)
+        ]
+
+    def chosen_residents(self) -> dict:
+        """Person -> stays part time. A 'part time' tick under an unticked person is ignored:
+        it was hidden from the user when they unticked them."""
+        part_time = set(self.cleaned_data["part_time"])
+        return {self.candidates[value]: value in part_time for value in self.cleaned_data["residents"]}
+
+
+class ConfirmForm(GovFormMixin, forms.Form):
+    """A confirmation page: nothing to fill in, but somewhere to show why it was refused."""
+
+    non_field_error_anchor = "confirm"
+
+
+class FamilyTeamForm(GovFormMixin, forms.Form):
+    team = forms.ModelChoiceField(
+        label="Which team is starting to work with the family?",
+        queryset=None,
+        empty_label="Choose a team",
+        help_text="Everyone in the team will be able to see the family\u2019s records",
+        error_messages={
+            "required": "Choose the team that is starting to work with the family",
+            "invalid_choice": "Choose a team from the list",
+        },
+    )
+
+    non_field_error_anchor = "id_team"
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["team"].label_from_instance = lambda t: f"{t.name} ({t.agency.name})"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.select("team", label_size=Size.MEDIUM),
+            Submit("save", "Add team"),
+        )

@@ -219,7 +219,19 @@ class HouseholdMember(models.Model):
     stays_part_time = models.BooleanField(default=False, help_text="For example every other weekend")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["household", "person"], name="unique_household_member")]
+        # One open spell per person per household; ended spells are kept as history, so
+        # someone who leaves and comes back has a row for each time they lived there.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "person"],
+                condition=Q(to_date__isnull=True),
+                name="one_open_household_membership",
+            )
+        ]
+
+    @property
+    def is_current(self) -> bool:
+        return self.to_date is None
 
 
 class Relationship(models.Model):

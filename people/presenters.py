@@ -90,6 +90,8 @@ class Sentence:
     tail: str = ""
     subject_linkable: bool = False
     obj_linkable: bool = False
+    # The record the sentence is about, where a page offers to change it.
+    record: object = None
 
     def people(self):
         return [p for p in (self.subject, self.obj) if p is not None]
@@ -138,7 +140,7 @@ def _pr_tail(pr: ParentalResponsibility) -> str:
 
 def pr_for_child(pr: ParentalResponsibility) -> Sentence:
     """On the child's page: 'Jane Smith has parental responsibility (birth mother)'."""
-    return Sentence(pr.adult, " has parental responsibility", None, _pr_tail(pr))
+    return Sentence(pr.adult, " has parental responsibility", None, _pr_tail(pr), record=pr)
 
 
 def pr_by_adult(pr: ParentalResponsibility) -> Sentence:
@@ -270,6 +272,8 @@ class HouseholdView:
     household: object
     address_hidden: bool
     memberships: list
+    # Who lived here before: ended spells are kept as history.
+    past_memberships: list = field(default_factory=list)
 
 
 @dataclass
@@ -286,6 +290,7 @@ class FamilyPage:
     chronology: list[ChronologyEntry]
     confidential_address_shown: bool
     member_ids: set = field(default_factory=set)
+    team_links: list = field(default_factory=list)
 
 
 def family_page(user, family: Family) -> FamilyPage:
@@ -301,7 +306,8 @@ def family_page(user, family: Family) -> FamilyPage:
         HouseholdView(
             household=h,
             address_hidden=h.is_confidential and not may_see_confidential,
-            memberships=list(h.memberships.all()),
+            memberships=[m for m in h.memberships.all() if m.to_date is None],
+            past_memberships=[m for m in h.memberships.all() if m.to_date is not None],
         )
         for h in family.households.all()
     ]
@@ -328,7 +334,41 @@ def family_page(user, family: Family) -> FamilyPage:
         confidential_address_shown=may_see_confidential
         and any(h.household.is_confidential for h in households),
         member_ids=member_ids,
+        team_links=team_links,
     )
+
+
+# ---------------------------------------------------------------- people as choices on a form
+
+
+def person_hint(person: Person) -> str:
+    """'Adult, born 1 May 1990' or 'Unborn baby, due 1 March 2027': tells people with one name apart."""
+    from people.templatetags.people_tags import born_or_due
+
+    when = born_or_due(person)
+    if person.is_unborn:
+        return f"{person.get_kind_display()}, {when[0].lower()}{when[1:]}"
+    if person.date_of_birth:
+        return f"{person.get_kind_display()}, born {when}"
+    return f"{person.get_kind_display()}, date of birth not known"
+
+
+def search_choice_hint(row: SearchRow) -> str:
+    """What a search result shows, in words, under its radio button."""
+    parts = [person_hint(row.person)]
+    if row.other_names:
+        parts.append("Also known as " + ", ".join(row.other_names))
+    if row.postcode_confidential:
+        parts.append("Postcode confidential")
+    elif row.postcode:
+        parts.append(f"Postcode {row.postcode}")
+    if row.memberships:
+        parts.append(
+            "In " + ", ".join(f"{m.family.name} ({m.family.reference})" for m in row.memberships)
+        )
+    else:
+        parts.append("In no family you can see")
+    return ". ".join(parts)
 
 
 # ---------------------------------------------------------------- a refused (stale) edit

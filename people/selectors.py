@@ -5,10 +5,14 @@ so a record outside the user's scope is simply not found (404), never "forbidden
 """
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.models import Role
 from core import scope
+from core.models import Team
 from people.models import (
+    Address,
     ChronologyEntry,
     Family,
     FamilyMember,
@@ -73,6 +77,22 @@ def can_see_confidential_address(user, person: Person) -> bool:
     return FamilyTeam.objects.filter(
         family__members__person=person, team_id__in=team_ids, ended_on__isnull=True
     ).exists()
+
+
+def can_see_confidential_for_family(user, family: Family) -> bool:
+    """As can_see_confidential_address, for a family: the user's team works with it."""
+    team_ids = working_team_ids(user)
+    if not team_ids:
+        return False
+    return FamilyTeam.objects.filter(family=family, team_id__in=team_ids, ended_on__isnull=True).exists()
+
+
+# Who decides which teams work with a family (and so who can see it).
+TEAM_CHANGE_ROLES = (Role.TEAM_MANAGER, Role.EARLY_SUPPORT_TEAM_LEADER)
+
+
+def can_change_family_teams(user) -> bool:
+    return scope.can_see_case_records(user) and user.has_role(*TEAM_CHANGE_ROLES)
 
 
 def family_list(user) -> QuerySet[Family]:
@@ -221,3 +241,87 @@ def search_people(user, *, name: str = "", date_of_birth=None, postcode: str = "
             scored.append((person, score))
     scored.sort(key=lambda pair: (-pair[1], pair[0].last_name, pair[0].first_name))
     return scored[:limit], too_many or len(scored) > limit
+
+
+# ---------------------------------------------------------------- for the forms that add to a record
+# Each takes a person or family already fetched through the selectors above, so what they
+# return is in scope by construction; anything else is a 404.
+
+
+def fellow_members(user, person: Person) -> QuerySet[Person]:
+    """The other people in this person's families that the user can see."""
+    families = families_for(user).filter(members__person=person)
+    return (
+        Person.objects.filter(Exists(FamilyMember.objects.filter(person=OuterRef("pk"), family__in=families)))
+        .exclude(pk=person.pk)
+        .order_by("last_name", "first_name", "date_of_birth")
+    )
+
+
+def current_address_link(user, person: Person, link_id) -> PersonAddress:
+    """One of the person's current addresses. A confidential one the user may not see is not found."""
+    link = get_object_or_404(
+        PersonAddress.objects.select_related("address", "person"), pk=link_id, person=person, moved_out__isnull=True
+    )
+    if link.is_confidential and not can_see_confidential_address(user, person):
+        raise Http404
+    return link
+
+
+def current_parental_responsibility(child: Person, pr_id) -> ParentalResponsibility:
+    return get_object_or_404(
+        ParentalResponsibility.objects.select_related("adult", "child"), pk=pr_id, child=child, to_date__isnull=True
+    )
+
+
+def family_household(family: Family, household_id) -> Household:
+    return get_object_or_404(Household.objects.select_related("address", "family"), pk=household_id, family=family)
+
+
+def open_team_link(family: Family, link_id) -> FamilyTeam:
+    return get_object_or_404(
+        FamilyTeam.objects.select_related("team", "team__agency"), pk=link_id, family=family, ended_on__isnull=True
+    )
+
+
+def teams_not_working_with(family: Family) -> QuerySet[Team]:
+    working = FamilyTeam.objects.filter(family=family, team=OuterRef("pk"), ended_on__isnull=True)
+    return Team.objects.exclude(Exists(working)).select_related("agency").order_by("name")
+
+
+def household_candidates(family: Family, household: Household) -> list[Person]:
+    """Who may be ticked as living in a household: the family's members, and anyone living there now."""
+    people = Person.objects.filter(
+        Exists(FamilyMember.objects.filter(person=OuterRef("pk"), family=family))
+        | Exists(HouseholdMember.objects.filter(person=OuterRef("pk"), household=household, to_date__isnull=True))
+    )
+    return list(people.order_by("kind", "date_of_birth", "last_name", "first_name"))
+
+
+def household_address_options(user, family: Family) -> list[dict]:
+    """The current addresses of the family's members, each once, with who lives there.
+
+    Confidential addresses are offered only to staff whose team works with the family,
+    as on the family page; an address anyone keeps confidential counts as confidential.
+    """
+    confidential_link = PersonAddress.objects.filter(address=OuterRef("address"), is_confidential=True)
+    links = (
+        PersonAddress.objects.filter(
+            Exists(FamilyMember.objects.filter(person=OuterRef("person"), family=family)), moved_out__isnull=True
+        )
+        .annotate(anyone_confidential=Exists(confidential_link))
+        .select_related("address", "person")
+        .order_by("address__line_1", "address__postcode_normalised", "address_id", "person__last_name")
+    )
+    if not can_see_confidential_for_family(user, family):
+        links = links.filter(anyone_confidential=False)
+    options: dict[tuple, dict] = {}
+    for link in links:
+        address: Address = link.address
+        # The same address typed twice (for a mother and her child, say) is offered once.
+        key = (" ".join(address.line_1.lower().split()), address.postcode_normalised)
+        option = options.setdefault(key, {"address": address, "people": [], "confidential": False})
+        if link.person not in option["people"]:
+            option["people"].append(link.person)
+        option["confidential"] = option["confidential"] or link.anyone_confidential
+    return list(options.values())

@@ -160,48 +160,127 @@ def family_create(*, actor, name: str, area, team=None, reference: str | None = 
 
 @transaction.atomic
 def family_link_team(*, actor, family: Family, team, started_on: date | None = None) -> FamilyTeam:
-    link, _ = FamilyTeam.objects.get_or_create(
-        family=family, team=team, ended_on=None, defaults={"started_on": started_on or timezone.localdate()}
-    )
+    """A team starts working with the family: its staff can now see the family's records."""
+    if FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).exists():
+        raise ValidationError({"team": "This team is already working with the family"})
+    link = FamilyTeam.objects.create(family=family, team=team, started_on=started_on or timezone.localdate())
     audit_record(actor=actor, action=Action.UPDATE, target=family, detail={"fields": ["teams"], "team": team.code})
     return link
 
 
 @transaction.atomic
 def family_unlink_team(*, actor, family: Family, team, ended_on: date | None = None) -> None:
-    FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).update(
+    """A team stops working with the family; the link is kept, with the date it ended."""
+    ended = FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).update(
         ended_on=ended_on or timezone.localdate()
     )
+    if not ended:
+        raise ValidationError("This team is no longer working with the family")
     audit_record(actor=actor, action=Action.UPDATE, target=family, detail={"fields": ["teams"], "team": team.code})
 
 
 @transaction.atomic
 def family_add_member(*, actor, family: Family, person: Person, role: str, joined_on: date | None = None) -> FamilyMember:
-    member, _ = FamilyMember.objects.get_or_create(
-        family=family, person=person, defaults={"role": role, "joined_on": joined_on}
-    )
+    if FamilyMember.objects.filter(family=family, person=person).exists():
+        raise ValidationError({"person": "This person is already in this family"})
+    member = FamilyMember.objects.create(family=family, person=person, role=role, joined_on=joined_on)
     audit_record(actor=actor, action=Action.UPDATE, target=family, detail={"fields": ["members"]})
     return member
 
 
 @transaction.atomic
 def household_create(*, actor, family: Family, name: str, address: Address | None = None, is_confidential=False) -> Household:
+    """A household of the family. At an address someone keeps confidential, it must be confidential too."""
+    if address is not None and not is_confidential and address.residents.filter(is_confidential=True).exists():
+        raise ValidationError(
+            {
+                "is_confidential": "This address is confidential for someone who lives there, "
+                "so the household must be confidential too. Select 'Yes'"
+            }
+        )
     household = Household.objects.create(family=family, name=name, address=address, is_confidential=is_confidential)
     audit_record(actor=actor, action=Action.UPDATE, target=family, detail={"fields": ["households"]})
     return household
+
+
+def _household_join(household: Household, person: Person, from_date: date | None, stays_part_time: bool):
+    """Open a spell in the household, or change how often someone in it stays. (membership, changed)"""
+    current = HouseholdMember.objects.filter(household=household, person=person, to_date__isnull=True).first()
+    if current is None:
+        return (
+            HouseholdMember.objects.create(
+                household=household, person=person, from_date=from_date, stays_part_time=stays_part_time
+            ),
+            True,
+        )
+    if current.stays_part_time != stays_part_time:
+        current.stays_part_time = stays_part_time
+        current.save(update_fields=["stays_part_time"])
+        return current, True
+    return current, False
+
+
+def _household_leave(household: Household, person: Person, to_date: date) -> bool:
+    """End someone's open spell in the household; the row stays as history."""
+    current = HouseholdMember.objects.filter(household=household, person=person, to_date__isnull=True).first()
+    if current is None:
+        return False
+    if current.from_date and to_date < current.from_date:
+        raise ValidationError("The date they left must be on or after the date they joined the household")
+    current.to_date = to_date
+    current.save(update_fields=["to_date"])
+    return True
 
 
 @transaction.atomic
 def household_add_member(
     *, actor, household: Household, person: Person, from_date: date | None = None, stays_part_time: bool = False
 ) -> HouseholdMember:
-    membership, _ = HouseholdMember.objects.get_or_create(
-        household=household,
-        person=person,
-        defaults={"from_date": from_date, "stays_part_time": stays_part_time},
-    )
+    """Add someone to a household (or, if they already live there, change whether they stay part time)."""
+    membership, _ = _household_join(household, person, from_date, stays_part_time)
     audit_record(actor=actor, action=Action.UPDATE, target=household.family, detail={"fields": ["households"]})
     return membership
+
+
+@transaction.atomic
+def household_remove_member(*, actor, household: Household, person: Person, to_date: date | None = None) -> None:
+    """Record that someone no longer lives in a household. Their time there is kept."""
+    if not _household_leave(household, person, to_date or timezone.localdate()):
+        raise ValidationError("This person does not live in this household")
+    audit_record(actor=actor, action=Action.UPDATE, target=household.family, detail={"fields": ["households"]})
+
+
+@transaction.atomic
+def household_set_members(
+    *, actor, household: Household, residents: dict[Person, bool], on: date | None = None
+) -> dict[str, int]:
+    """Make ``residents`` (person -> stays part time) the people living in the household now.
+
+    Newcomers join from ``on`` (today by default); anyone no longer listed leaves on that
+    day, their spell kept as history. One audit event for the change, none if nothing changed.
+    """
+    on = on or timezone.localdate()
+    counts = {"added": 0, "removed": 0, "changed": 0}
+    current = {
+        m.person_id: m for m in HouseholdMember.objects.filter(household=household, to_date__isnull=True)
+    }
+    wanted = {person.pk: (person, part_time) for person, part_time in residents.items()}
+    for person_id, membership in current.items():
+        if person_id not in wanted:
+            _household_leave(household, membership.person, on)
+            counts["removed"] += 1
+    for person_id, (person, part_time) in wanted.items():
+        _membership, changed = _household_join(household, person, on, part_time)
+        if changed:
+            counts["added" if person_id not in current else "changed"] += 1
+    if any(counts.values()):
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            target=household.family,
+            detail={"fields": ["households"], **counts},
+        )
+    return counts
 
 
 @transaction.atomic
@@ -219,6 +298,16 @@ def address_add(
     address: Address | None = None,
 ) -> PersonAddress:
     """Record a new address; by default the person's current address becomes a past one."""
+    today = timezone.localdate()
+    if moved_in and moved_in > today:
+        raise ValidationError({"moved_in": "The date they moved in must be today or in the past"})
+    if ends_current and moved_in and person.addresses.filter(moved_out__isnull=True, moved_in__gt=moved_in).exists():
+        raise ValidationError(
+            {
+                "moved_in": "The date they moved in must be after the date they moved in to their current "
+                "address. If this is another current address, untick 'This is their current address'"
+            }
+        )
     if address is None:
         address = Address.objects.create(line_1=line_1, line_2=line_2, town=town, postcode=postcode)
     if ends_current:
@@ -235,10 +324,29 @@ def address_add(
 
 
 @transaction.atomic
+def address_end(*, actor, link: PersonAddress, moved_out: date) -> PersonAddress:
+    """Record that the person moved out of one of their current addresses."""
+    if moved_out > timezone.localdate():
+        raise ValidationError({"moved_out": "The date they moved out must be today or in the past"})
+    if link.moved_in and moved_out < link.moved_in:
+        raise ValidationError(
+            {"moved_out": "The date they moved out must be on or after the date they moved in"}
+        )
+    # Only an open link is ended: two people ending it at once cannot overwrite each other.
+    if not PersonAddress.objects.filter(pk=link.pk, moved_out__isnull=True).update(moved_out=moved_out):
+        raise ValidationError("Someone has already recorded that they moved out of this address")
+    link.moved_out = moved_out
+    audit_record(actor=actor, action=Action.UPDATE, target=link.person, detail={"fields": ["addresses"]})
+    return link
+
+
+@transaction.atomic
 def relationship_add(*, actor, person: Person, relative: Person, kind: str, notes: str = "") -> Relationship:
-    relationship, _ = Relationship.objects.get_or_create(
-        person=person, relative=relative, kind=kind, defaults={"notes": notes}
-    )
+    if person.pk == relative.pk:
+        raise ValidationError({"relative": "A person cannot be related to themselves. Choose someone else"})
+    if Relationship.objects.filter(person=person, relative=relative, kind=kind).exists():
+        raise ValidationError({"kind": "This relationship is already recorded"})
+    relationship = Relationship.objects.create(person=person, relative=relative, kind=kind, notes=notes)
     audit_record(actor=actor, action=Action.UPDATE, target=person, detail={"fields": ["relationships"]})
     return relationship
 
@@ -247,11 +355,38 @@ def relationship_add(*, actor, person: Person, relative: Person, kind: str, note
 def parental_responsibility_add(
     *, actor, child: Person, adult: Person, basis: str, from_date: date | None = None
 ) -> ParentalResponsibility:
-    pr, _ = ParentalResponsibility.objects.get_or_create(
-        child=child, adult=adult, basis=basis, defaults={"from_date": from_date}
-    )
+    if child.kind not in (Person.Kind.CHILD, Person.Kind.UNBORN):
+        raise ValidationError("Parental responsibility can only be recorded for a child or an unborn baby")
+    if adult.kind != Person.Kind.ADULT:
+        raise ValidationError({"adult": "Only an adult can have parental responsibility. Choose an adult"})
+    if from_date and from_date > timezone.localdate():
+        raise ValidationError({"from_date": "The date it started must be today or in the past"})
+    if ParentalResponsibility.objects.filter(child=child, adult=adult, basis=basis).exists():
+        raise ValidationError({"basis": "This parental responsibility is already recorded"})
+    pr = ParentalResponsibility.objects.create(child=child, adult=adult, basis=basis, from_date=from_date)
     audit_record(actor=actor, action=Action.UPDATE, target=child, detail={"fields": ["parental_responsibility"]})
     return pr
+
+
+@transaction.atomic
+def parental_responsibility_end(
+    *, actor, responsibility: ParentalResponsibility, to_date: date
+) -> ParentalResponsibility:
+    """Record the date an adult's parental responsibility for a child ended. The record is kept."""
+    if to_date > timezone.localdate():
+        raise ValidationError({"to_date": "The date it ended must be today or in the past"})
+    if responsibility.from_date and to_date < responsibility.from_date:
+        raise ValidationError({"to_date": "The date it ended must be on or after the date it started"})
+    updated = ParentalResponsibility.objects.filter(pk=responsibility.pk, to_date__isnull=True).update(
+        to_date=to_date
+    )
+    if not updated:
+        raise ValidationError("Someone has already recorded that this parental responsibility ended")
+    responsibility.to_date = to_date
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=responsibility.child, detail={"fields": ["parental_responsibility"]}
+    )
+    return responsibility
 
 
 @transaction.atomic

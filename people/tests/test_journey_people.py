@@ -119,3 +119,124 @@ def test_practitioner_finds_adds_and_reads_people_journey(live_server, page):
     page.get_by_role("link", name="Khan family").click()
     assert page.get_by_role("heading", name="Khan family", level=1).is_visible()
     check(page, "11-family")
+
+
+@pytest.mark.journey
+@pytest.mark.django_db(transaction=True)
+def test_record_family_details_journey(live_server, page):
+    """Record an address, a relationship, parental responsibility and two households, with the
+    child in both, through the forms on the person and family pages. Every page is checked
+    with axe, including an error state."""
+    from people.models import HouseholdMember, ParentalResponsibility, PersonAddress, Relationship
+
+    CouncilFactory()
+    user = UserFactory(username="journey.recorder", roles=[Role.PRACTITIONER], is_demo=True)
+    family = FamilyFactory(team=user.team, name="Khan family")
+    mum = AdultFactory(first_name="Ayesha", last_name="Khan", date_of_birth=date(1988, 2, 3))
+    dad = AdultFactory(first_name="Imran", last_name="Khan", date_of_birth=date(1986, 7, 1))
+    zoe = PersonFactory(first_name="Zoë", last_name="Khan", date_of_birth=date(2017, 6, 9))
+    for person, role in (
+        (mum, FamilyMember.Role.PARENT_CARER),
+        (dad, FamilyMember.Role.PARENT_CARER),
+        (zoe, FamilyMember.Role.CHILD),
+    ):
+        FamilyMemberFactory(family=family, person=person, role=role)
+
+    page.goto(live_server.url + "/accounts/sign-in/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    # An address for Zoë: first an empty form, to see the errors.
+    page.goto(f"{live_server.url}/people/{zoe.pk}/")
+    check(page, "20-child")
+    page.get_by_role("link", name="Add an address").click()
+    check(page, "21-address-add")
+    page.get_by_role("button", name="Add address").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert page.get_by_role("link", name="Enter postcode").is_visible()
+    check(page, "22-address-add-errors")
+    page.get_by_label("Address line 1").fill("12 Station Road")
+    page.get_by_label("Town or city").fill("Huddersfield")
+    page.get_by_label("Postcode").fill("hd1 2ab")
+    page.locator("#id_moved_in_0").fill("1")
+    page.locator("#id_moved_in_1").fill("2")
+    page.locator("#id_moved_in_2").fill("2026")
+    page.get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Add address").click()
+    assert page.locator(".govuk-notification-banner--success").is_visible()
+    assert page.get_by_text("12 Station Road, Huddersfield, HD1 2AB").is_visible()
+    check(page, "23-child-with-address")
+    assert PersonAddress.objects.get(person=zoe).address.postcode == "HD1 2AB"
+
+    # Parental responsibility: Ayesha, as her birth mother.
+    page.get_by_role("link", name="Add parental responsibility").click()
+    check(page, "24-pr-add")
+    page.get_by_label("Ayesha Khan", exact=True).check()
+    page.get_by_label("Birth mother", exact=True).check()
+    page.get_by_role("button", name="Record parental responsibility").click()
+    assert page.get_by_text("Parental responsibility recorded").is_visible()
+    assert ParentalResponsibility.objects.get(child=zoe).adult == mum
+
+    # A relationship, from Ayesha's page: she is Zoë's mother.
+    page.goto(f"{live_server.url}/people/{mum.pk}/")
+    check(page, "25-mother")
+    page.get_by_role("link", name="Add a relationship").click()
+    check(page, "26-relationship-add")
+    page.get_by_label("Zoë Khan", exact=True).check()
+    page.get_by_label("Mother", exact=True).check()
+    page.get_by_role("button", name="Add relationship").click()
+    assert page.get_by_text("Relationship added").is_visible()
+    assert page.get_by_text("Mother of").is_visible()
+    check(page, "27-mother-with-relationship")
+    assert Relationship.objects.get(person=mum).relative == zoe
+
+    # Two households on the family page: Mum's house at Zoë's address, and Dad's flat.
+    page.goto(f"{live_server.url}/people/families/{family.pk}/")
+    check(page, "28-family")
+    page.get_by_role("link", name="Add a household").click()
+    check(page, "29-household-add")
+    page.get_by_label("Name of the household").fill("Mum's house")
+    page.get_by_label("12 Station Road", exact=False).check()
+    page.get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Add household").click()
+    assert page.get_by_text("Household added").is_visible()
+    page.get_by_role("link", name="Add a household").click()
+    page.get_by_label("Name of the household").fill("Dad's flat")
+    page.get_by_label("No address or not known").check()
+    page.get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Add household").click()
+
+    page.get_by_role("link", name="Change who lives here in Mum's house").click()
+    check(page, "30-household-members")
+    page.get_by_label("Ayesha Khan", exact=True).check()
+    page.get_by_label("Zoë Khan", exact=True).check()
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Who lives here saved").is_visible()
+
+    page.get_by_role("link", name="Change who lives here in Dad's flat").click()
+    page.get_by_label("Imran Khan", exact=True).check()
+    part_time = page.get_by_label("Zoë Khan stays here only part of the time")
+    assert not part_time.is_visible()  # revealed only once Zoë is ticked
+    page.get_by_label("Zoë Khan", exact=True).check()
+    assert part_time.is_visible()
+    part_time.check()
+    check(page, "31-household-members-part-time")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Who lives here saved").is_visible()
+    check(page, "32-family-with-households")
+
+    households = page.locator("#households")
+    assert households.get_by_role("link", name="Zoë Khan").count() == 2  # in both households
+    assert households.get_by_text("(stays part of the time)").is_visible()
+    assert set(
+        HouseholdMember.objects.filter(person=zoe, to_date__isnull=True).values_list(
+            "household__name", "stays_part_time"
+        )
+    ) == {("Mum's house", False), ("Dad's flat", True)}
+
+    page.goto(f"{live_server.url}/people/{zoe.pk}/")
+    families = page.locator("#families")
+    assert families.get_by_text("Mum's house").is_visible()
+    assert families.get_by_text("Dad's flat").is_visible()
+    check(page, "33-child-in-two-households")
