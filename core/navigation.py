@@ -23,10 +23,12 @@ def items_for(user) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items = [NavItem("Home", "core:home", "home")]
-    from support_requests.selectors import can_see_requests
+    from support_requests.selectors import can_make_requests, can_see_requests
 
     if can_see_requests(user):
         items.append(NavItem("Requests", "support_requests:queue", "requests"))
+    elif can_make_requests(user):
+        items.append(NavItem("Requests for support", "support_requests:my_requests", "requests"))
     if scope.can_see_case_records(user):
         items.append(NavItem("Find a person", "people:search", "people"))
         items.append(NavItem("Families", "people:family_list", "families"))

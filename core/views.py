@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import Role
 from core import scope
 from core.models import Agency, Area, Council, NeedLevel, Site, Team
+from support_requests.selectors import can_make_requests, can_see_requests
 
 
 @login_required
@@ -19,6 +20,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_see_cases": scope.can_see_case_records(user),
         "sees_every_family": scope.sees_every_family(user),
         "is_admin": user.has_role(Role.SYSTEM_ADMINISTRATOR),
+        "can_make_requests": can_make_requests(user),
+        "can_see_requests": can_see_requests(user),
     }
     return render(request, "core/home.html", context)
 

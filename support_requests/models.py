@@ -1,8 +1,10 @@
 """Requests for support: the ways into early help (SPEC §3, seed 004 §3.27), and their triage.
 
 A request is not a family record. It holds what the person asking told us, in their words,
-until an early support team leader triages it; nothing here is matched against people
-records, so a public request can never reveal whether anyone is known to services.
+until an early support team leader triages it; nothing in a public request is matched
+against people records, so it can never reveal whether anyone is known to services. A
+practitioner's request or a step-down may link a family record, chosen from the requester's
+own scope.
 """
 
 import uuid
@@ -86,11 +88,59 @@ class SupportRequest(models.Model):
     contact_best_times = models.CharField(max_length=200, blank=True)
     contact_safety_notes = models.TextField(blank=True)
 
-    what_is_happening = models.TextField()
+    # Blank only for a step-down from MASH, which gives its reason in step_down_reason.
+    what_is_happening = models.TextField(blank=True)
     help_wanted = models.TextField(blank=True)
     consent_to_contact_agencies = models.CharField(
         max_length=10, choices=Consent.choices, blank=True
     )
+
+    # ---- A practitioner's request, or a step-down recorded by early support staff.
+    # The existing family record the request is about, chosen from the requester's scope.
+    family = models.ForeignKey(
+        "people.Family",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_requests",
+    )
+    # The member of staff who made (or recorded) the request, and where they worked then.
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submitted_support_requests",
+    )
+    requester_team = models.ForeignKey(
+        "core.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requester_agency = models.ForeignKey(
+        "core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The early support team of the area: the practitioner's key contact.
+    key_contact_team = models.ForeignKey(
+        "core.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    single_agency_support_tried = models.TextField(
+        "Single-agency support already tried", blank=True
+    )
+    # None: not asked (public requests and step-downs).
+    family_knows_and_consents = models.BooleanField(null=True, blank=True)
+    safeguarding_concern = models.BooleanField(
+        "CIN or child protection concerns when the request was made", null=True, blank=True
+    )
+
+    # ---- A step-down from MASH / children's social care, arriving with its history.
+    social_care_reference = models.CharField(max_length=50, blank=True)
+    step_down_reason = models.TextField(blank=True)
+    allocation_meeting_date = models.DateField(null=True, blank=True)
+    social_care_history = models.TextField(blank=True)
+    need_level_at_step_down = models.ForeignKey(
+        "core.NeedLevel", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    social_worker_name = models.CharField(max_length=200, blank=True)
+    social_worker_contact = models.CharField(max_length=200, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -104,6 +154,7 @@ class SupportRequest(models.Model):
                 fields=["submitted_ip_hash", "created_at"], name="supportreq_ip_hash_created"
             ),
             models.Index(fields=["status", "area", "created_at"], name="supportreq_queue"),
+            models.Index(fields=["requester", "created_at"], name="supportreq_requester"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -114,6 +165,11 @@ class SupportRequest(models.Model):
                     & Q(can_leave_message__isnull=False)
                     & Q(safe_to_write__isnull=False)
                 ),
+            ),
+            # Practitioners' requests and step-downs always say which member of staff made them.
+            models.CheckConstraint(
+                name="supportreq_staff_has_requester",
+                condition=Q(source="public") | Q(requester__isnull=False),
             ),
         ]
 
@@ -283,6 +339,7 @@ class SafeguardingStop(models.Model):
     class Trigger(models.TextChoices):
         TRIAGE_CONCERN = "triage_concern", "Concern recorded in triage"
         STATUTORY_LEVEL = "statutory_level", "Statutory level of need chosen in triage"
+        REQUEST_CONCERN = "request_concern", "Concern recorded when the request was made"
 
     class NextStep(models.TextChoices):
         PHONED = "phoned_duty_team", "I have phoned the duty team now"

@@ -13,9 +13,13 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
 from core import scope
+from core.models import Area, Team
+from people.models import Family
+from people.selectors import families_for
 from support_requests.models import SafeguardingStop, SupportRequest, SupportRequestHistory
 
 QUEUE_ROLES = (Role.EARLY_SUPPORT_TEAM_LEADER, Role.BUSINESS_SUPPORT)
+REQUESTER_ROLES = (Role.PRACTITIONER, Role.LEAD_PROFESSIONAL)
 
 
 def can_see_requests(user) -> bool:
@@ -55,6 +59,12 @@ def request_detail(user, request_id) -> SupportRequest:
         requests_for(user)
         .select_related(
             "area",
+            "family",
+            "requester",
+            "requester_team",
+            "requester_agency",
+            "key_contact_team",
+            "need_level_at_step_down",
             "triage__need_level",
             "triage__single_agency",
             "triage__decided_by",
@@ -73,3 +83,63 @@ def request_detail(user, request_id) -> SupportRequest:
 
 def get_request(user, request_id) -> SupportRequest:
     return get_object_or_404(requests_for(user), pk=request_id)
+
+
+# ---- Practitioners' requests and step-downs from MASH.
+
+
+def can_make_requests(user) -> bool:
+    """Practitioners and lead professionals of any agency ask for early support."""
+    return scope.can_see_case_records(user) and user.has_role(*REQUESTER_ROLES)
+
+
+def can_record_step_down(user) -> bool:
+    """Early support team leaders and business support record step-downs from MASH."""
+    return can_see_requests(user)
+
+
+def requests_submitted_by(user) -> QuerySet[SupportRequest]:
+    """The requests this member of staff made: all a practitioner may see of requests."""
+    if not scope.can_see_case_records(user):
+        return SupportRequest.objects.none()
+    return SupportRequest.objects.filter(requester=user)
+
+
+def my_requests(user) -> QuerySet[SupportRequest]:
+    """The user's own requests, newest first, in a fixed number of queries."""
+    return (
+        requests_submitted_by(user)
+        .select_related("area", "family")
+        .annotate(children_count=Count("children"))
+        .order_by("-created_at", "reference")
+    )
+
+
+def get_my_request(user, request_id) -> SupportRequest:
+    return get_object_or_404(requests_submitted_by(user), pk=request_id)
+
+
+def families_to_request_for(user) -> QuerySet[Family]:
+    """Families a request may be linked to: exactly the user's family scope."""
+    return families_for(user).select_related("area").order_by("name", "reference")
+
+
+def key_contact_for(area: Area | None) -> Team | None:
+    """The early support team of the area: the key contact for practitioners' requests."""
+    if area is None:
+        return None
+    return (
+        Team.objects.filter(area=area, agency__is_early_support_service=True)
+        .order_by("name")
+        .first()
+    )
+
+
+def key_contacts_by_area() -> dict[int, Team]:
+    """Each area's early support team, in one query (for pages that list every area)."""
+    contacts: dict[int, Team] = {}
+    for team in Team.objects.filter(
+        area__isnull=False, agency__is_early_support_service=True
+    ).order_by("-name"):
+        contacts[team.area_id] = team
+    return contacts

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from support_requests import practitioner_views as pv
 from support_requests import public_views, views
 
 app_name = "support_requests"
@@ -29,6 +30,29 @@ urlpatterns = [
     path("ask-for-help/other-services/", public_views.ask_consent, name="ask_consent"),
     path("ask-for-help/check-your-answers/", public_views.ask_check, name="ask_check"),
     path("ask-for-help/request-sent/", public_views.ask_sent, name="ask_sent"),
+    # Staff: a practitioner's request for support.
+    path("requests/new/", pv.new_start, name="new_start"),
+    path("requests/new/family/", pv.new_family, name="new_family"),
+    path("requests/new/children/", pv.new_children, name="new_children"),
+    path("requests/new/area/", pv.new_area, name="new_area"),
+    path("requests/new/what-is-happening/", pv.new_happening, name="new_happening"),
+    path("requests/new/concerns/", pv.new_concern, name="new_concern"),
+    path("requests/new/family-agreement/", pv.new_consent, name="new_consent"),
+    path(
+        "requests/new/family-agreement-needed/",
+        pv.new_consent_needed,
+        name="new_consent_needed",
+    ),
+    path("requests/new/check-your-answers/", pv.new_check, name="new_check"),
+    path("requests/new/request-sent/", pv.new_sent, name="new_sent"),
+    path("requests/mine/", pv.my_requests, name="my_requests"),
+    path(
+        "requests/mine/<uuid:request_id>/safeguarding-stop/",
+        pv.my_request_stop,
+        name="my_request_stop",
+    ),
+    # Staff: a step-down from MASH.
+    path("requests/step-down/new/", pv.step_down_new, name="step_down_new"),
     # Staff: the triage queue.
     path("requests/", views.queue, name="queue"),
     path("requests/<uuid:request_id>/", views.detail, name="detail"),

@@ -34,5 +34,7 @@ def test_early_support_team_leader_sees_the_requests_queue(client, db):
     assert 'href="/requests/"' in client.get(reverse("core:home")).content.decode()
 
 
-def test_practitioner_does_not_see_the_requests_queue(practitioner_client):
-    assert 'href="/requests/"' not in practitioner_client.get(reverse("core:home")).content.decode()
+def test_practitioner_sees_their_own_requests_not_the_queue(practitioner_client):
+    body = practitioner_client.get(reverse("core:home")).content.decode()
+    assert 'href="/requests/"' not in body
+    assert 'href="/requests/mine/"' in body

@@ -1,0 +1,156 @@
+"""Browser journey: a school practitioner asks for early support for a family their team works
+with, answers no to the safeguarding question, and gets a reference; the early support team
+leader of the family's area (the key contact) finds the request in their queue and opens it.
+axe-core checks every page visited, including a page in its error state."""
+
+import re
+from datetime import date
+
+import pytest
+from django_otp.oath import totp
+from playwright.sync_api import Page, expect
+
+from accounts.models import Role
+from accounts.tests.factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
+from core.council_pack import load_council_pack
+from core.models import Agency, Area, AuditEvent, Team
+from core.tests.factories import TeamFactory
+from people.models import FamilyMember
+from people.tests.factories import FamilyFactory, FamilyMemberFactory, PersonFactory
+from support_requests.models import SupportRequest
+from tests.browser import assert_no_axe_violations, visit
+
+
+def _code(device) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def _sign_in(page: Page, user, device) -> None:
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert_no_axe_violations(page, "sign in page")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
+    assert_no_axe_violations(page, "security code page")
+    page.get_by_label("Security code").fill(_code(device))
+    page.get_by_role("button", name="Continue").click()
+
+
+def _continue(page: Page, label: str) -> None:
+    page.get_by_role("button", name="Continue").click()
+    assert_no_axe_violations(page, label)
+
+
+@pytest.mark.journey
+@pytest.mark.django_db(transaction=True)
+def test_practitioner_request_reaches_triage_journey(live_server, page):
+    load_council_pack("core/tests/packs/tiny.yaml")
+    north = Area.objects.get(code="north-vale")
+    school_team = TeamFactory(
+        code="north-vale-primary",
+        name="North Vale Primary School",
+        agency=Agency.objects.get(code="vale-schools"),
+        area=north,
+    )
+    practitioner = UserFactory(
+        username="school.practitioner",
+        team=school_team,
+        roles=[Role.PRACTITIONER],
+        job_title="Designated safeguarding lead",
+        is_demo=False,
+    )
+    leader = UserFactory(
+        username="north.leader",
+        team=Team.objects.get(code="family-help-north"),
+        roles=[Role.EARLY_SUPPORT_TEAM_LEADER],
+        is_demo=False,
+    )
+    family = FamilyFactory(name="Khan", reference="FAM-00101", area=north, team=school_team)
+    FamilyMemberFactory(
+        family=family,
+        person=PersonFactory(first_name="Zara", date_of_birth=date(2017, 5, 1)),
+        role=FamilyMember.Role.CHILD,
+    )
+    practitioner_device = TOTPDeviceFactory(user=practitioner)
+    leader_device = TOTPDeviceFactory(user=leader)
+
+    # ---- The practitioner starts a request.
+    visit(page, f"{live_server.url}/requests/new/")
+    _sign_in(page, practitioner, practitioner_device)
+    expect(page.get_by_role("heading", name="Ask for early support for a family")).to_be_visible()
+    assert_no_axe_violations(page, "start page")
+    page.get_by_role("button", name="Start now").click()
+
+    expect(page.get_by_role("heading", name="Which family is the request about?")).to_be_visible()
+    assert_no_axe_violations(page, "family page")
+    # Continuing without an answer shows the error summary.
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select the family")
+    assert page.title().startswith("Error:")
+    assert_no_axe_violations(page, "family page with an error")
+    page.get_by_label("Khan family (FAM-00101)").check()
+    _continue(page, "area page")
+
+    # The family's area is chosen already, with the key contact named.
+    expect(page.get_by_label("North Vale")).to_be_checked()
+    expect(page.locator("main")).to_contain_text("Key contact: Family Help (North Vale)")
+    _continue(page, "what is happening page")
+
+    page.get_by_label("What is happening for the family?").fill(
+        "Zara is missing school most Mondays and seems withdrawn."
+    )
+    page.get_by_label(re.compile("What support has your agency")).fill(
+        "Attendance meetings and a learning mentor since September."
+    )
+    _continue(page, "concerns page")
+
+    expect(page.get_by_role("group", name=re.compile("section 17"))).to_be_visible()
+    page.get_by_role("group", name=re.compile("section 17")).get_by_label("No").check()
+    _continue(page, "family agreement page")
+    page.get_by_label("Yes").check()
+    _continue(page, "check your answers page")
+
+    expect(
+        page.get_by_role("heading", name="Check your answers before sending the request")
+    ).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Family Help (North Vale)")
+    page.get_by_role("button", name="Send request").click()
+
+    expect(page.get_by_role("heading", name="Request sent")).to_be_visible()
+    assert_no_axe_violations(page, "request sent page")
+    support_request = SupportRequest.objects.get()
+    reference = support_request.reference
+    expect(page.locator(".govuk-panel")).to_contain_text(reference)
+    assert support_request.family == family and support_request.area == north
+    assert support_request.source == SupportRequest.Source.PRACTITIONER
+    assert support_request.requester == practitioner
+
+    # Their own requests list shows it.
+    page.get_by_role("link", name="See the requests you have made").click()
+    expect(page.get_by_role("heading", name="Your requests for support")).to_be_visible()
+    assert_no_axe_violations(page, "your requests page")
+    expect(page.get_by_role("table")).to_contain_text(reference)
+    expect(page.get_by_role("table")).to_contain_text("Received")
+
+    # ---- The area's team leader finds it in the queue and opens it.
+    page.context.clear_cookies()
+    visit(page, f"{live_server.url}/requests/")
+    _sign_in(page, leader, leader_device)
+    expect(page.get_by_role("heading", name="Requests for support")).to_be_visible()
+    assert_no_axe_violations(page, "queue")
+    page.get_by_role("link", name=reference).click()
+    expect(page.get_by_role("heading", name=re.compile(reference))).to_be_visible()
+    assert_no_axe_violations(page, "request page")
+    main = page.locator("main")
+    expect(main).to_contain_text("North Vale Primary School")
+    expect(main).to_contain_text("Attendance meetings and a learning mentor")
+    expect(main).to_contain_text("Khan family (FAM-00101)")
+    expect(page.get_by_role("button", name="Start triage")).to_be_visible()
+
+    assert (
+        AuditEvent.objects.filter(
+            actor=practitioner, action="create", record_id=str(support_request.pk)
+        ).count()
+        == 1
+    )
