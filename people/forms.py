@@ -6,10 +6,9 @@ to in the error summary (``non_field_error_anchor``).
 """
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import (
     HTML,
@@ -21,10 +20,10 @@ from crispy_forms_gds.layout import (
 )
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.html import escape
 
+from core.forms import GovDateField, GovFormMixin
 from core.models import Agency, Area
 from people.models import (
     ChronologyEntry,
@@ -41,31 +40,6 @@ from people.reference import Ethnicity, Gender
 MAX_EDD_AHEAD = timedelta(days=300)
 # An unborn record may be made or kept a little after the due date (babies are late).
 MAX_EDD_PAST = timedelta(days=31)
-
-
-class GovDateField(DateInputField):
-    """The GOV.UK date input, with error messages that name the date and say what to do."""
-
-    def __init__(self, *, noun: str, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(require_all_fields=False, **kwargs)
-        self.noun = noun
-        self.error_messages["required"] = f"Enter the {noun.lower()}"
-        self.error_messages["incomplete"] = f"{noun} must include a day, month and year"
-        for part, subfield in zip(("day", "month", "year"), self.fields, strict=True):
-            subfield.error_messages["incomplete"] = f"{noun} must include a {part}"
-            subfield.validators = [RegexValidator(r"^[0-9]+$", f"{noun} must be a real date")]
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        if len(year) != 4:
-            raise ValidationError("Year must include 4 numbers")
-        try:
-            return date(int(year), int(month), int(day))
-        except ValueError as error:
-            raise ValidationError(f"{self.noun} must be a real date") from error
 
 
 def _gender_field():
@@ -98,14 +72,6 @@ def _kind_field(label="Who are you adding?"):
             "required": "Select whether the person is a child, an adult or an unborn baby"
         },
     )
-
-
-class GovFormMixin:
-    """Where the error summary links for errors that are not about one field."""
-
-    non_field_error_anchor = ""
-    # Fields laid out with ConditionalRadios (their inputs are numbered from 0, not 1).
-    conditional_radios: tuple[str, ...] = ()
 
 
 class PersonSearchForm(GovFormMixin, forms.Form):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from core.models import Agency, Area, NeedLevel
-from people.forms import GovDateField
+from core.forms import GovDateField
 from support_requests.models import (
     TARGETED_OFFER_INDICATORS,
     SafeguardingStop,

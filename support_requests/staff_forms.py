@@ -14,7 +14,7 @@ from django import forms
 from django.utils import timezone
 
 from core.models import Area, NeedLevel
-from people.forms import GovDateField
+from core.forms import GovDateField
 from people.models import Family
 from support_requests.forms import CONCERN_QUESTION, MAX_TEXT, NO, YES, YES_NO, QuestionForm
 from support_requests.models import SupportRequestChild

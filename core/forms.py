@@ -1,0 +1,40 @@
+"""Form pieces every app shares: the GOV.UK date input and error-summary anchors."""
+
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+
+
+class GovDateField(DateInputField):
+    """The GOV.UK date input, with error messages that name the date and say what to do."""
+
+    def __init__(self, *, noun: str, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(require_all_fields=False, **kwargs)
+        self.noun = noun
+        self.error_messages["required"] = f"Enter the {noun.lower()}"
+        self.error_messages["incomplete"] = f"{noun} must include a day, month and year"
+        for part, subfield in zip(("day", "month", "year"), self.fields, strict=True):
+            subfield.error_messages["incomplete"] = f"{noun} must include a {part}"
+            subfield.validators = [RegexValidator(r"^[0-9]+$", f"{noun} must be a real date")]
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(year) != 4:
+            raise ValidationError("Year must include 4 numbers")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise ValidationError(f"{self.noun} must be a real date") from error
+
+
+class GovFormMixin:
+    """Where the error summary links for errors that are not about one field."""
+
+    non_field_error_anchor = ""
+    # Fields laid out with ConditionalRadios (their inputs are numbered from 0, not 1).
+    conditional_radios: tuple[str, ...] = ()
