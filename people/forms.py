@@ -770,28 +770,42 @@ class AddressForm(GovFormMixin, forms.Form):
         }
 
 
-class AddressEndForm(GovFormMixin, forms.Form):
+class _EndDateForm(GovFormMixin, forms.Form):
+    """One past-or-today date that ends something (a stay at an address, parental responsibility)."""
+
+    date_field = ""
+    submit_label = ""
+    future_message = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.non_field_error_anchor = f"id_{self.date_field}_0"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field(self.date_field, context={"legend_size": Size.for_legend(Size.MEDIUM)}),
+            Submit("save", self.submit_label),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get(self.date_field):
+            try:
+                _not_in_future(cleaned[self.date_field], self.future_message)
+            except ValidationError as error:
+                self.add_error(self.date_field, error)
+        return cleaned
+
+
+class AddressEndForm(_EndDateForm):
     moved_out = GovDateField(
         label="When did they move out?",
         noun="Date they moved out",
         required=True,
         help_text="If you only know the month, use the 1st. For example, 27 3 2026",
     )
-
-    non_field_error_anchor = "id_moved_out_0"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Field("moved_out", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
-            Submit("save", "Save moving out date"),
-        )
-
-    def clean_moved_out(self):
-        return _not_in_future(
-            self.cleaned_data["moved_out"], "The date they moved out must be today or in the past"
-        )
+    date_field = "moved_out"
+    submit_label = "Save moving out date"
+    future_message = "The date they moved out must be today or in the past"
 
 
 class OtherNameForm(GovFormMixin, forms.Form):
@@ -933,26 +947,16 @@ class ParentalResponsibilityForm(GovFormMixin, forms.Form):
         )
 
 
-class ParentalResponsibilityEndForm(GovFormMixin, forms.Form):
+class ParentalResponsibilityEndForm(_EndDateForm):
     to_date = GovDateField(
         label="When did it end?",
         noun="Date it ended",
         required=True,
         help_text="For example, 27 3 2026",
     )
-
-    non_field_error_anchor = "id_to_date_0"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Field("to_date", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
-            Submit("save", "End parental responsibility"),
-        )
-
-    def clean_to_date(self):
-        return _not_in_future(self.cleaned_data["to_date"], "The date it ended must be today or in the past")
+    date_field = "to_date"
+    submit_label = "End parental responsibility"
+    future_message = "The date it ended must be today or in the past"
 
 
 class FamilyMemberAddForm(GovFormMixin, forms.Form):
