@@ -2,6 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
+import assessments.api
+import consent.api
+import panel.api
 from people.api import FamilyViewSet, PersonViewSet
 
 app_name = "api"
@@ -9,5 +12,8 @@ app_name = "api"
 router = SimpleRouter()
 router.register("people", PersonViewSet, basename="person")
 router.register("families", FamilyViewSet, basename="family")
+assessments.api.register(router)
+consent.api.register(router)
+panel.api.register(router)
 
 urlpatterns = router.urls

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "accounts",
     "people",
     "support_requests",
+    "assessments",
+    "consent",
+    "panel",
     "demo",
 ]
 

@@ -1,0 +1,5 @@
+"""DRF endpoints for panel, registered on the shared /api/v1/ router by register()."""
+
+
+def register(router) -> None:
+    pass
