@@ -15,7 +15,7 @@ Pack layout (keys are model field names)::
 
     council: {code, name, service_name, duty_team_name, duty_team_phone, duty_team_email,
               duty_team_out_of_hours_phone, duty_team_instructions, early_support_phone,
-              early_support_email}
+              early_support_email, assessment_sign_off_required, privacy_notice_url}
     areas: [{code, name, sort_order?, sites: [{code, kind, name, address?}]}]
     agencies: [{code, name, sector?, is_early_support_service?, panel_seat?, sort_order?}]
     teams: [{code, name, agency: <agency code>, area?: <area code>}]
@@ -234,6 +234,8 @@ def _read_council(root: _Node) -> Values:
         "duty_team_instructions": node.text("duty_team_instructions", required=False),
         "early_support_phone": node.text("early_support_phone", required=False),
         "early_support_email": node.text("early_support_email", required=False),
+        "assessment_sign_off_required": node.flag("assessment_sign_off_required"),
+        "privacy_notice_url": node.text("privacy_notice_url", required=False),
     }
     node.done()
     _check_fields(Council, council, node.where)

@@ -19,6 +19,11 @@ class Council(models.Model):
     duty_team_instructions = models.TextField(blank=True)
     early_support_phone = models.CharField(max_length=50, blank=True)
     early_support_email = models.EmailField(blank=True)
+    # Seed 002 §14: a manager signs the assessment "if appropriate"; each council decides.
+    assessment_sign_off_required = models.BooleanField(
+        default=False, help_text="A manager must sign off each early support assessment before it is completed"
+    )
+    privacy_notice_url = models.URLField(blank=True, help_text="The council's privacy notice, given to families")
 
     def __str__(self):
         return self.name

@@ -340,18 +340,32 @@ class SafeguardingStop(models.Model):
         TRIAGE_CONCERN = "triage_concern", "Concern recorded in triage"
         STATUTORY_LEVEL = "statutory_level", "Statutory level of need chosen in triage"
         REQUEST_CONCERN = "request_concern", "Concern recorded when the request was made"
+        ASSESSMENT_CONCERN = "assessment_concern", "Concern recorded during the assessment"
+        ASSESSMENT_DECISION = "assessment_decision", "Assessment decision: step up to children’s social care"
 
     class NextStep(models.TextChoices):
         PHONED = "phoned_duty_team", "I have phoned the duty team now"
         MASH_REFERRAL = "mash_referral", "I will refer to MASH using the council’s referral route"
         WAS_WRONG = "was_wrong", "I was wrong: there are no CIN or child protection concerns"
 
+    # Where the concern was recorded: a request (and its triage) or an assessment.
     support_request = models.ForeignKey(
-        SupportRequest, on_delete=models.PROTECT, related_name="safeguarding_stops"
+        SupportRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="safeguarding_stops",
+    )
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="safeguarding_stops",
     )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
-    trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    trigger = models.CharField(max_length=30, choices=Trigger.choices)
     need_level = models.ForeignKey(
         "core.NeedLevel", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -362,9 +376,16 @@ class SafeguardingStop(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="safeguardingstop_one_record",
+                condition=Q(support_request__isnull=False, assessment__isnull=True)
+                | Q(support_request__isnull=True, assessment__isnull=False),
+            ),
+        ]
 
     def __str__(self):
-        return f"Safeguarding stop on {self.support_request_id} ({self.trigger})"
+        return f"Safeguarding stop on {self.support_request_id or self.assessment_id} ({self.trigger})"
 
     def delete(self, *args, **kwargs):
         raise PermissionError("A safeguarding stop cannot be removed")

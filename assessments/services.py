@@ -1,0 +1,501 @@
+"""Writes to assessments. Each is one transaction with its audit event.
+
+Status changes go through _transition, which locks the row, checks the change is allowed
+from the current status and appends an AssessmentHistory row (who, when, why). Answers are
+saved per section with a version check, so two people editing the same section cannot
+overwrite each other without being told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from accounts.models import Role
+from core.audit import Action, audit_record
+from core.models import Council
+from people.models import FamilyMember, Person
+from people.services import StaleEditError
+from assessments.models import (
+    Assessment,
+    AssessmentChild,
+    AssessmentHistory,
+    AssessmentSection,
+    Consultation,
+    PanelReferral,
+)
+from assessments.sections import NO, SECTIONS, SECTIONS_BY_KEY, YES
+from support_requests.models import SafeguardingStop
+
+Status = Assessment.Status
+SectionStatus = AssessmentSection.Status
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.AWAITING_SIGN_OFF, Status.COMPLETED, Status.STOPPED}),
+    Status.AWAITING_SIGN_OFF: frozenset({Status.COMPLETED, Status.DRAFT}),
+    Status.COMPLETED: frozenset(),
+    Status.STOPPED: frozenset(),
+}
+
+__all__ = ["StaleEditError"]
+
+
+class AssessmentLocked(Exception):
+    """The assessment is completed, waiting for sign-off or stopped: it cannot be changed."""
+
+
+class TransitionNotAllowed(Exception):
+    pass
+
+
+class SafeguardingStopRequired(Exception):
+    """CIN or child protection concerns were recorded: the early help path stops here."""
+
+    def __init__(self, stop: SafeguardingStop):
+        super().__init__("Safeguarding stop")
+        self.stop = stop
+
+
+class NotReadyToSubmit(Exception):
+    def __init__(self, incomplete: list[str]):
+        super().__init__("Sections not completed: " + ", ".join(incomplete))
+        self.incomplete = incomplete
+
+
+def _history(*, assessment: Assessment, actor, from_status: str, to_status: str, reason: str) -> None:
+    AssessmentHistory.objects.create(
+        assessment=assessment, actor=actor, from_status=from_status, to_status=to_status, reason=reason
+    )
+
+
+def _transition(*, actor, assessment: Assessment, to_status: str, reason: str, **fields) -> Assessment:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if to_status not in ALLOWED_TRANSITIONS[locked.status]:
+        raise TransitionNotAllowed(f"An assessment that is {locked.get_status_display().lower()} cannot change now")
+    from_status = locked.status
+    locked.status = to_status
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.version = F("version") + 1
+    locked.save()
+    locked.refresh_from_db()
+    _history(assessment=locked, actor=actor, from_status=from_status, to_status=to_status, reason=reason)
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=locked,
+        detail={"status": to_status, "from_status": from_status, "fields": sorted(fields)},
+    )
+    for name in ("status", "version", *fields):
+        setattr(assessment, name, getattr(locked, name))
+    return locked
+
+
+def _children_of(family, people: Sequence[Person]) -> list[Person]:
+    ids = {p.pk for p in people}
+    members = set(
+        FamilyMember.objects.filter(
+            family=family, person_id__in=ids, person__kind__in=[Person.Kind.CHILD, Person.Kind.UNBORN]
+        ).values_list("person_id", flat=True)
+    )
+    if not ids:
+        raise ValidationError({"children": "Select the children this assessment is about"})
+    if members != ids:
+        raise ValidationError({"children": "Select children who are members of this family"})
+    return list(people)
+
+
+@transaction.atomic
+def assessment_start(*, actor, family, children: Sequence[Person], support_request=None) -> Assessment:
+    """Start an assessment of ``family`` (already fetched through the actor's scope)."""
+    if actor.has_role(Role.PANEL_CHAIR, Role.PANEL_MEMBER) and not actor.has_role(
+        Role.PRACTITIONER, Role.LEAD_PROFESSIONAL, Role.TEAM_MANAGER, Role.EARLY_SUPPORT_TEAM_LEADER
+    ):
+        raise PermissionDenied("Panel members cannot start assessments")
+    children = _children_of(family, children)
+    if Assessment.objects.filter(family=family, status__in=[Status.DRAFT, Status.AWAITING_SIGN_OFF]).exists():
+        raise ValidationError({"children": "This family already has an assessment in progress"})
+    if support_request is not None and support_request.family_id not in (None, family.pk):
+        raise ValidationError({"children": "The request is about a different family"})
+    latest = Assessment.objects.filter(family=family).aggregate(n=Max("number"))["n"] or 0
+    assessment = Assessment.objects.create(
+        family=family,
+        support_request=support_request,
+        number=latest + 1,
+        worker=actor,
+        worker_agency=actor.agency,
+        worker_team=actor.team,
+    )
+    for position, child in enumerate(children, start=1):
+        AssessmentChild.objects.create(assessment=assessment, person=child, position=position)
+    _history(assessment=assessment, actor=actor, from_status="", to_status=Status.DRAFT, reason="Assessment started")
+    audit_record(
+        actor=actor, action=Action.CREATE, target=assessment, detail={"children": len(children), "number": assessment.number}
+    )
+    return assessment
+
+
+def _require_editable(assessment: Assessment) -> Assessment:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.is_locked:
+        raise AssessmentLocked("This assessment can no longer be changed")
+    return locked
+
+
+@transaction.atomic
+def assessment_set_children(*, actor, assessment: Assessment, children: Sequence[Person]) -> Assessment:
+    """Change which of the family's children the assessment covers (answers for removed
+    children are deleted with them only while the assessment is a draft)."""
+    locked = _require_editable(assessment)
+    children = _children_of(locked.family, children)
+    wanted = {c.pk for c in children}
+    current = {c.person_id: c for c in locked.children.all()}
+    for person_id, row in current.items():
+        if person_id not in wanted:
+            row.delete()
+    position = max((c.position for c in current.values()), default=0)
+    for child in children:
+        if child.pk not in current:
+            position += 1
+            AssessmentChild.objects.create(assessment=locked, person=child, position=position)
+    audit_record(actor=actor, action=Action.UPDATE, target=locked, detail={"fields": ["children"], "children": len(wanted)})
+    return locked
+
+
+@transaction.atomic
+def section_save(
+    *,
+    actor,
+    assessment: Assessment,
+    key: str,
+    child: AssessmentChild | None,
+    answers: dict,
+    completed: bool,
+    expected_version: int | None,
+) -> AssessmentSection:
+    """Save a section's answers as they stand; mark it completed only when asked and valid.
+
+    ``expected_version`` is the section version the user opened (None when it had not been
+    started); if someone saved it since, nothing is saved and StaleEditError is raised.
+    """
+    section = SECTIONS_BY_KEY[key]
+    if section.per_child != (child is not None):
+        raise ValueError(f"Section {key} per_child={section.per_child} given child={child!r}")
+    locked = _require_editable(assessment)
+    if child is not None and child.assessment_id != locked.pk:
+        raise ValueError("Child is not in this assessment")
+    row = (
+        AssessmentSection.objects.select_for_update()
+        .filter(assessment=locked, key=key, child=child)
+        .first()
+    )
+    if row is None:
+        if expected_version not in (None, 0):
+            raise StaleEditError("This section was changed by someone else since you opened it")
+        row = AssessmentSection(assessment=locked, key=key, child=child, answers={}, updated_by=actor)
+        changed = sorted(k for k, v in answers.items() if v not in ("", None, []))
+    else:
+        if expected_version != row.version:
+            raise StaleEditError("This section was changed by someone else since you opened it")
+        changed = sorted(k for k, v in answers.items() if row.answers.get(k) != v)
+        row.version += 1
+    row.answers = {**row.answers, **answers}
+    row.status = SectionStatus.COMPLETED if completed else SectionStatus.IN_PROGRESS
+    row.updated_by = actor
+    row.save()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=locked,
+        detail={"section": key, "child": child.position if child else None, "fields": changed, "status": row.status},
+    )
+    return row
+
+
+# ---- Safeguarding stop (issue 3 §3): CIN or CP concerns stop the early help path.
+
+
+def pending_stop(assessment: Assessment) -> SafeguardingStop | None:
+    return SafeguardingStop.objects.filter(assessment=assessment, next_step="").first()
+
+
+@transaction.atomic
+def assessment_raise_safeguarding_stop(*, actor, assessment: Assessment, trigger: str) -> SafeguardingStop:
+    if trigger not in (SafeguardingStop.Trigger.ASSESSMENT_CONCERN, SafeguardingStop.Trigger.ASSESSMENT_DECISION):
+        raise ValueError(trigger)
+    locked = _require_editable(assessment)
+    existing = pending_stop(locked)
+    if existing is not None:
+        return existing
+    stop = SafeguardingStop.objects.create(assessment=locked, actor=actor, trigger=trigger)
+    audit_record(actor=actor, action=Action.CREATE, target=stop, detail={"trigger": trigger})
+    return stop
+
+
+@transaction.atomic
+def assessment_stop_record_next_step(*, actor, stop: SafeguardingStop, next_step: str, reason: str = "") -> SafeguardingStop:
+    """What the user did after the stop. Phoned or referring to MASH: the assessment stops.
+    'I was wrong' (with a reason): the answer that raised it is cleared and work goes on."""
+    if next_step not in SafeguardingStop.NextStep.values:
+        raise ValidationError({"next_step": "Select what you have done"})
+    if next_step == SafeguardingStop.NextStep.WAS_WRONG and not reason.strip():
+        raise ValidationError({"reason": "Enter why there are no child in need or child protection concerns"})
+    locked_stop = SafeguardingStop.objects.select_for_update().get(pk=stop.pk)
+    if not locked_stop.is_pending:
+        raise TransitionNotAllowed("What happened after this stop has already been recorded")
+    assessment = _require_editable(locked_stop.assessment)
+    locked_stop.next_step = next_step
+    locked_stop.reason = reason.strip()
+    locked_stop.next_step_at = timezone.now()
+    locked_stop.save(update_fields=["next_step", "reason", "next_step_at"])
+    audit_record(actor=actor, action=Action.UPDATE, target=locked_stop, detail={"fields": ["next_step", "reason"], "next_step": next_step})
+    if next_step == SafeguardingStop.NextStep.WAS_WRONG:
+        key, field = (
+            ("risks", "cin_cp_concern")
+            if locked_stop.trigger == SafeguardingStop.Trigger.ASSESSMENT_CONCERN
+            else ("decision", "decision")
+        )
+        row = AssessmentSection.objects.select_for_update().filter(assessment=assessment, key=key, child=None).first()
+        if row is not None:
+            row.answers = {**row.answers, field: ""}
+            row.status = SectionStatus.IN_PROGRESS
+            row.version += 1
+            row.updated_by = actor
+            row.save()
+        audit_record(actor=actor, action=Action.UPDATE, target=assessment, detail={"section": key, "fields": [field], "after_safeguarding_stop": True})
+    else:
+        _transition(
+            actor=actor,
+            assessment=assessment,
+            to_status=Status.STOPPED,
+            reason=f"Safeguarding stop: {SafeguardingStop.NextStep(next_step).label}",
+        )
+    stop.next_step, stop.reason, stop.next_step_at = locked_stop.next_step, locked_stop.reason, locked_stop.next_step_at
+    return locked_stop
+
+
+# ---- Submission, sign-off, versions
+
+
+def section_rows(assessment: Assessment) -> dict[tuple[str, int | None], AssessmentSection]:
+    return {(row.key, row.child_id): row for row in assessment.sections.all()}
+
+
+def incomplete_sections(assessment: Assessment) -> list[str]:
+    """Labels of the sections (per child where it applies) not yet marked completed."""
+    rows = section_rows(assessment)
+    children = list(assessment.children.select_related("person"))
+    missing = []
+    for section in SECTIONS:
+        targets = children if section.per_child else [None]
+        for child in targets:
+            row = rows.get((section.key, child.pk if child else None))
+            if row is None or row.status != SectionStatus.COMPLETED:
+                label = f"{section.number}. {section.title}"
+                if child is not None:
+                    label += f" ({child.person.first_name or 'unborn baby'})"
+                missing.append(label)
+    return missing
+
+
+def sign_off_required() -> bool:
+    council = Council.objects.first()
+    return bool(council and council.assessment_sign_off_required)
+
+
+def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
+    """Finish the assessment: to a manager for sign-off where the council asks for it,
+    otherwise completed and locked. Every section must be completed first.
+
+    CIN or child protection concerns (section 8) or a step up to social care (section 12)
+    raise SafeguardingStopRequired instead; the stop itself is saved before it is raised.
+    """
+    stop = _stop_if_not_early_help(actor=actor, assessment=assessment)
+    if stop is not None:
+        raise SafeguardingStopRequired(stop)
+    return _submit(actor=actor, assessment=assessment)
+
+
+@transaction.atomic
+def _stop_if_not_early_help(*, actor, assessment: Assessment) -> SafeguardingStop | None:
+    locked = _require_editable(assessment)
+    stop = pending_stop(locked)
+    if stop is not None:
+        return stop
+    rows = {row.key: row.answers for row in locked.sections.filter(child=None, key__in=["risks", "decision"])}
+    if rows.get("decision", {}).get("decision") == Assessment.Decision.SOCIAL_CARE:
+        trigger = SafeguardingStop.Trigger.ASSESSMENT_DECISION
+    elif rows.get("risks", {}).get("cin_cp_concern") == YES:
+        trigger = SafeguardingStop.Trigger.ASSESSMENT_CONCERN
+    else:
+        return None
+    return assessment_raise_safeguarding_stop(actor=actor, assessment=locked, trigger=trigger)
+
+
+@transaction.atomic
+def _submit(*, actor, assessment: Assessment) -> Assessment:
+    locked = _require_editable(assessment)
+    missing = incomplete_sections(locked)
+    if missing:
+        raise NotReadyToSubmit(missing)
+    decision = locked.sections.get(key="decision", child=None).answers.get("decision", "")
+    now = timezone.now()
+    if sign_off_required():
+        return _transition(
+            actor=actor, assessment=assessment, to_status=Status.AWAITING_SIGN_OFF,
+            reason="Sent to a manager to sign off", decision=decision, submitted_at=now,
+        )
+    return _transition(
+        actor=actor, assessment=assessment, to_status=Status.COMPLETED,
+        reason="Completed", decision=decision, submitted_at=now, completed_at=now,
+    )
+
+
+def can_sign_off(user, assessment: Assessment) -> bool:
+    """A manager of the worker's team, or an early support team leader; never the worker."""
+    if user.pk == assessment.worker_id:
+        return False
+    if user.has_role(Role.EARLY_SUPPORT_TEAM_LEADER):
+        return True
+    return bool(
+        user.has_role(Role.TEAM_MANAGER)
+        and assessment.worker_team_id
+        and user.managed_teams.filter(pk=assessment.worker_team_id).exists()
+    )
+
+
+@transaction.atomic
+def assessment_sign_off(*, actor, assessment: Assessment) -> Assessment:
+    if not can_sign_off(actor, assessment):
+        raise PermissionDenied("Only a manager of the worker’s team or an early support team leader can sign off")
+    if assessment.status != Status.AWAITING_SIGN_OFF:
+        raise TransitionNotAllowed("This assessment is not waiting for sign-off")
+    now = timezone.now()
+    return _transition(
+        actor=actor, assessment=assessment, to_status=Status.COMPLETED, reason="Signed off by a manager",
+        signed_off_by=actor, signed_off_at=now, completed_at=now,
+    )
+
+
+@transaction.atomic
+def assessment_return(*, actor, assessment: Assessment, reason: str) -> Assessment:
+    """A manager sends the assessment back to the worker with what to change."""
+    if not can_sign_off(actor, assessment):
+        raise PermissionDenied("Only a manager of the worker’s team or an early support team leader can return it")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter what needs to change before you can sign it off"})
+    if assessment.status != Status.AWAITING_SIGN_OFF:
+        raise TransitionNotAllowed("This assessment is not waiting for sign-off")
+    return _transition(actor=actor, assessment=assessment, to_status=Status.DRAFT, reason=reason.strip(), submitted_at=None)
+
+
+@transaction.atomic
+def assessment_new_version(*, actor, assessment: Assessment, reason: str) -> Assessment:
+    """Start a new version of a completed assessment, copying its children and answers.
+
+    The completed one stays as it was, readable, and points at its successor."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the assessment needs to change"})
+    old = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if old.status != Status.COMPLETED:
+        raise TransitionNotAllowed("Only a completed assessment can have a new version")
+    if Assessment.objects.filter(previous=old).exists():
+        raise TransitionNotAllowed("A newer version of this assessment already exists")
+    if Assessment.objects.filter(family=old.family, status__in=[Status.DRAFT, Status.AWAITING_SIGN_OFF]).exists():
+        raise TransitionNotAllowed("This family already has an assessment in progress")
+    latest = Assessment.objects.filter(family=old.family).aggregate(n=Max("number"))["n"] or 0
+    new = Assessment.objects.create(
+        family=old.family,
+        support_request=old.support_request,
+        number=latest + 1,
+        previous=old,
+        worker=actor,
+        worker_agency=actor.agency,
+        worker_team=actor.team,
+        worker_role=old.worker_role,
+    )
+    child_map = {}
+    for child in old.children.all():
+        child_map[child.pk] = AssessmentChild.objects.create(assessment=new, person_id=child.person_id, position=child.position)
+    for row in old.sections.all():
+        # Copied answers are a starting point: each section is checked again before submitting.
+        AssessmentSection.objects.create(
+            assessment=new,
+            key=row.key,
+            child=child_map.get(row.child_id),
+            answers=dict(row.answers),
+            status=SectionStatus.IN_PROGRESS,
+            updated_by=actor,
+        )
+    _history(assessment=new, actor=actor, from_status="", to_status=Status.DRAFT, reason=f"New version of assessment {old.number}: {reason.strip()}")
+    audit_record(actor=actor, action=Action.CREATE, target=new, detail={"previous": str(old.pk), "number": new.number})
+    return new
+
+
+@transaction.atomic
+def consultation_save(
+    *, actor, assessment: Assessment, child_views: str, parent_views: str, shared_on, copy_given_on, expected_version: int | None
+) -> Consultation:
+    """Section 13, after completion: the family's views and when they were given a copy."""
+    if assessment.status != Status.COMPLETED:
+        raise TransitionNotAllowed("Record the consultation once the assessment is completed")
+    today = timezone.localdate()
+    errors = {}
+    for name, value in (("shared_on", shared_on), ("copy_given_on", copy_given_on)):
+        if value and value > today:
+            errors[name] = "The date must be today or in the past"
+    if errors:
+        raise ValidationError(errors)
+    row = Consultation.objects.select_for_update().filter(assessment=assessment).first()
+    if row is None:
+        if expected_version not in (None, 0):
+            raise StaleEditError("The consultation was changed by someone else since you opened it")
+        row = Consultation(assessment=assessment, updated_by=actor)
+    elif row.version != expected_version:
+        raise StaleEditError("The consultation was changed by someone else since you opened it")
+    else:
+        row.version += 1
+    row.child_views, row.parent_views = child_views.strip(), parent_views.strip()
+    row.shared_on, row.copy_given_on = shared_on, copy_given_on
+    row.updated_by = actor
+    row.save()
+    audit_record(actor=actor, action=Action.UPDATE, target=assessment, detail={"section": "consultation"})
+    return row
+
+
+# ---- Referral to the panel (issue 3 §5): never without consent or a recorded override.
+
+
+@transaction.atomic
+def panel_referral_submit(*, actor, assessment: Assessment) -> PanelReferral:
+    from consent.services import require_panel_referral_permission
+
+    if actor.has_role(Role.PANEL_CHAIR, Role.PANEL_MEMBER) and not actor.has_role(
+        Role.PRACTITIONER, Role.LEAD_PROFESSIONAL, Role.TEAM_MANAGER, Role.EARLY_SUPPORT_TEAM_LEADER
+    ):
+        raise PermissionDenied("Panel members cannot make referrals")
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.status != Status.COMPLETED:
+        raise TransitionNotAllowed("Only a completed assessment can be referred to the panel")
+    if PanelReferral.objects.filter(assessment=locked).exists():
+        raise TransitionNotAllowed("This assessment has already been referred to the panel")
+    answers = locked.sections.get(key="panel_referral", child=None).answers
+    if answers.get("referring") != YES:
+        raise ValidationError(
+            {"__all__": "Section 2 says you are not referring this family to the panel. Start a new version to change it."}
+        )
+    permission = require_panel_referral_permission(locked.family)
+    referral = PanelReferral.objects.create(
+        assessment=locked,
+        family=locked.family,
+        presenting_reason=answers.get("presenting_reason", ""),
+        referrer_continues=answers.get("referrer_continues") != NO,
+        consent_basis=permission.basis or "",
+        submitted_by=actor,
+    )
+    audit_record(actor=actor, action=Action.CREATE, target=referral, detail={"consent_basis": referral.consent_basis})
+    return referral
