@@ -1,4 +1,5 @@
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,6 +7,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from accounts import kept_answers
 from accounts.mfa import is_mfa_satisfied
 
 # Pages a signed-in but not yet verified user may reach.
@@ -19,7 +21,8 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and not request.path.startswith("/static/"):
+        was_signed_in = request.user.is_authenticated
+        if was_signed_in and not request.path.startswith("/static/"):
             now = time.time()
             started = request.session.setdefault("session_started", now)
             last_seen = request.session.get("last_seen", now)
@@ -29,13 +32,35 @@ class SessionLimitsMiddleware:
             elif now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 expired_reason = "You have been signed out because you were inactive for 30 minutes."
             if expired_reason:
+                # Whatever they were saving is kept (never for /api/), to offer back after sign-in.
+                user_id = request.user.pk
+                fields = None
+                if request.method == "POST" and not request.path.startswith("/api/"):
+                    fields = kept_answers.capture_fields(request)
+                    if fields is not None and not kept_answers.csrf_ok(request):
+                        fields = None
                 logout(request)
+                if fields is not None:
+                    kept_answers.keep(request, fields, user_id=user_id)
+                    expired_reason += " We have kept what you typed. Sign in again to save it."
                 messages.info(request, expired_reason)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return redirect(reverse("accounts:login"))
             request.session["last_seen"] = now
-        return self.get_response(request)
+            if request.method == "POST":
+                kept_answers.resumed(request)
+        response = self.get_response(request)
+        if not was_signed_in and request.method == "POST" and _is_sign_in_redirect(response):
+            # A form posted to a page that needs signing in: keep it the same way.
+            kept_answers.keep_from_request(request)
+        return response
+
+
+def _is_sign_in_redirect(response) -> bool:
+    if response.status_code not in (301, 302, 303, 307, 308):
+        return False
+    return urlsplit(response.get("Location", "")).path == kept_answers.login_path()
 
 
 class RequireVerifiedStaffMiddleware:

@@ -13,9 +13,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import kept_answers
 from accounts.forms import SecurityCodeForm, SignInForm
 from accounts.mfa import DEMO_SKIP_KEY, demo_skip_allowed, is_mfa_satisfied
 from core.audit import Action, audit_record
+
+
+def _signed_in_redirect(request: HttpRequest, default: str) -> HttpResponse:
+    """Where sign-in ends: answers kept from an expired session come first."""
+    if kept_answers.pending_for(request) is not None:
+        return redirect("accounts:resume")
+    return redirect(default)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -30,7 +38,7 @@ def _next_url(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and is_mfa_satisfied(request):
-        return redirect(_next_url(request))
+        return _signed_in_redirect(request, _next_url(request))
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
@@ -44,10 +52,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "Enter a correct username and password")
         else:
             login(request, user)
+            kept_answers.claim_for(request, user)
             audit_record(actor=user, action=Action.SIGN_IN, target=user)
             if demo_skip_allowed(user):
                 request.session[DEMO_SKIP_KEY] = True
-                return redirect(_next_url(request))
+                return _signed_in_redirect(request, _next_url(request))
             has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
             target = "accounts:verify" if has_device else "accounts:setup_mfa"
             response = redirect(target)
@@ -62,7 +71,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     if is_mfa_satisfied(request):
-        return redirect("/")
+        return _signed_in_redirect(request, "/")
     devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
     if not devices:
         return redirect("accounts:setup_mfa")
@@ -71,7 +80,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         for device in devices:
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
-                return redirect(request.session.pop("after_mfa", "/"))
+                return _signed_in_redirect(request, request.session.pop("after_mfa", "/"))
         form.add_error("token", "The security code is wrong or has expired. Enter the current code")
     return render(request, "accounts/verify.html", {"form": form})
 
@@ -101,7 +110,7 @@ def setup_mfa(request: HttpRequest) -> HttpResponse:
                 actor=request.user, action=Action.UPDATE, target=request.user, detail={"fields": ["mfa_device"]}
             )
             messages.success(request, "Your authenticator app is set up")
-            return redirect(request.session.pop("after_mfa", "/"))
+            return _signed_in_redirect(request, request.session.pop("after_mfa", "/"))
         form.add_error("token", "The security code is wrong or has expired. Enter the current code")
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     context = {
@@ -119,3 +128,30 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, "You have signed out")
     return redirect("accounts:login")
+
+
+@login_required
+@require_http_methods(["GET"])
+def resume(request: HttpRequest) -> HttpResponse:
+    """Offer back what was typed before the session ran out, to post to where it was going."""
+    if not is_mfa_satisfied(request):
+        return redirect("accounts:verify")
+    kept = kept_answers.pending_for(request)
+    if kept is None:
+        return redirect("/")
+    hidden = [(name, value) for name, values in kept["fields"] for value in values]
+    context = {
+        "path": kept["path"],
+        "hidden": hidden,
+        "answer_count": sum(1 for _, values in kept["fields"] if any(v.strip() for v in values)),
+        "had_files": kept.get("had_files", False),
+    }
+    return render(request, "accounts/resume.html", context)
+
+
+@login_required
+@require_POST
+def resume_discard(request: HttpRequest) -> HttpResponse:
+    kept_answers.discard(request)
+    messages.info(request, "The answers you typed before you were signed out have been deleted")
+    return redirect("/")

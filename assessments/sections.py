@@ -458,9 +458,9 @@ class ConsentSection(SectionForm):
         widget=forms.RadioSelect,
     )
     parent_name = forms.CharField(label="Parent or carer who agreed the declaration", required=False, max_length=200)
-    parent_agreed_on = GovDateField(noun="Date the parent or carer agreed", label="Date they agreed", help_text="For example, 3 4 2027")
+    parent_agreed_on = GovDateField(noun="Date the parent or carer agreed", label="Date the parent or carer agreed", help_text="For example, 3 4 2027")
     child_name = forms.CharField(label="Child or young person who agreed the declaration (if appropriate)", required=False, max_length=200)
-    child_agreed_on = GovDateField(noun="Date the child or young person agreed", label="Date they agreed", help_text="For example, 3 4 2027")
+    child_agreed_on = GovDateField(noun="Date the child or young person agreed", label="Date the child or young person agreed", help_text="For example, 3 4 2027")
     assessor_signed_on = GovDateField(noun="Date you signed", label="Date you, the assessor, signed", help_text="For example, 3 4 2027")
     required_to_complete = ("privacy_notice_given", "parent_name", "parent_agreed_on", "assessor_signed_on")
     required_messages = {

@@ -29,7 +29,7 @@ from assessments.models import (
     PanelReferral,
 )
 from assessments.sections import NO, SECTIONS, SECTIONS_BY_KEY, YES
-from support_requests.models import SafeguardingStop
+from support_requests.models import SafeguardingStop, SupportRequest
 
 Status = Assessment.Status
 SectionStatus = AssessmentSection.Status
@@ -121,6 +121,15 @@ def assessment_start(*, actor, family, children: Sequence[Person], support_reque
         raise ValidationError({"children": "This family already has an assessment in progress"})
     if support_request is not None and support_request.family_id not in (None, family.pk):
         raise ValidationError({"children": "The request is about a different family"})
+    if support_request is None:
+        # Started from the family's page after triage decided on an assessment: link that request.
+        support_request = (
+            SupportRequest.objects.filter(
+                family=family, status=SupportRequest.Status.ASSESSMENT, assessments__isnull=True
+            )
+            .order_by("-created_at")
+            .first()
+        )
     latest = Assessment.objects.filter(family=family).aggregate(n=Max("number"))["n"] or 0
     assessment = Assessment.objects.create(
         family=family,

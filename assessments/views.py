@@ -66,7 +66,8 @@ def start(request: HttpRequest, family_id) -> HttpResponse:
         m.person for m in family.members.select_related("person").filter(person__kind__in=["child", "unborn"])
     ]
     support_request = None
-    request_id = request.POST.get("support_request") or ""
+    # The request triage decided this for, when started from it (an id, never personal data).
+    request_id = request.POST.get("support_request") or request.GET.get("request") or ""
     if request_id:
         try:
             support_request = requests_for(user).filter(pk=request_id, family=family).first()

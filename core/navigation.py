@@ -32,6 +32,10 @@ def items_for(user) -> list[NavItem]:
     if scope.can_see_case_records(user):
         items.append(NavItem("Find a person", "people:search", "people"))
         items.append(NavItem("Families", "people:family_list", "families"))
+    from panel.selectors import can_see_panels
+
+    if can_see_panels(user):
+        items.append(NavItem("Panels", "panel:panel_list", "panel"))
     if user.has_role(Role.SYSTEM_ADMINISTRATOR):
         items.append(NavItem("Configuration", "core:configuration", "configuration"))
     return items

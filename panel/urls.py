@@ -1,5 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from panel import views
 
 app_name = "panel"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.panel_list, name="panel_list"),
+    path("<int:panel_id>/", views.panel_detail, name="panel_detail"),
+    path("<int:panel_id>/schedule/<int:year>/", views.panel_schedule, name="panel_schedule"),
+    path(
+        "<int:panel_id>/calendar/<int:year>.ics",
+        views.panel_calendar_ics,
+        name="panel_calendar_ics",
+    ),
+    path(
+        "<int:panel_id>/calendar/<int:year>.csv",
+        views.panel_calendar_csv,
+        name="panel_calendar_csv",
+    ),
+    path(
+        "<int:panel_id>/meetings/<int:meeting_id>/cancel/",
+        views.meeting_cancel,
+        name="meeting_cancel",
+    ),
+    path("<int:panel_id>/meetings/<int:meeting_id>/move/", views.meeting_move, name="meeting_move"),
+]

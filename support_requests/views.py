@@ -78,8 +78,22 @@ def detail(request: HttpRequest, request_id) -> HttpResponse:
         and support_request.status == services.Status.IN_TRIAGE,
         "triage": getattr(support_request, "triage", None),
         "stops": list(support_request.safeguarding_stops.all()),
+        "can_start_assessment": _can_start_assessment(user, support_request),
     }
     return render(request, "support_requests/detail.html", context)
+
+
+def _can_start_assessment(user, support_request: SupportRequest) -> bool:
+    from assessments.selectors import can_write
+    from people.selectors import families_for
+
+    return bool(
+        support_request.status == SupportRequest.Status.ASSESSMENT
+        and support_request.family_id
+        and can_write(user)
+        and not support_request.assessments.exists()
+        and families_for(user).filter(pk=support_request.family_id).exists()
+    )
 
 
 @login_required

@@ -1,0 +1,269 @@
+"""Writes for consent, and the consent check a panel referral must pass.
+
+Every function is keyword-only, runs in one transaction and writes its own audit event.
+Callers pass a family already fetched through people.selectors (so in the caller's scope).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role
+from consent.models import ConsentDecision, ConsentOverride, LawfulBasis, Purpose
+from core import scope
+from core.audit import Action, audit_record
+from core.models import Agency
+from people.models import Family, FamilyMember, Person
+
+# Who may record consent: staff working with case records, except business support, whose
+# role is administrative; consent is a conversation a practitioner has with the family.
+RECORD_ROLES = (
+    Role.PRACTITIONER,
+    Role.LEAD_PROFESSIONAL,
+    Role.TEAM_MANAGER,
+    Role.EARLY_SUPPORT_TEAM_LEADER,
+)
+# Who may authorise going ahead without consent: a manager's decision, never a practitioner's.
+OVERRIDE_ROLES = (Role.EARLY_SUPPORT_TEAM_LEADER, Role.TEAM_MANAGER)
+
+MAX_TEXT = 5000
+
+
+class ConsentRequired(Exception):
+    """A panel referral was attempted without consent or an authorised override."""
+
+    def __init__(self, explanation: str):
+        super().__init__(explanation)
+        self.explanation = explanation
+
+
+def can_record_consent(user) -> bool:
+    return scope.can_see_case_records(user) and user.has_role(*RECORD_ROLES)
+
+
+def can_override_consent(user) -> bool:
+    return scope.can_see_case_records(user) and user.has_role(*OVERRIDE_ROLES)
+
+
+@transaction.atomic
+def consent_record_decision(
+    *,
+    actor,
+    family: Family,
+    purpose: str,
+    status: str,
+    decision_date: date,
+    lawful_basis: str = "",
+    reason: str = "",
+    given_by_name: str = "",
+    given_by_relationship: str = "",
+    person: Person | None = None,
+    what_may_be_shared: str = "",
+    agencies: Iterable[Agency] = (),
+) -> ConsentDecision:
+    """Record a new consent decision for a family and purpose; it becomes the current one."""
+    if not can_record_consent(actor):
+        raise PermissionDenied("You do not have permission to record consent")
+    reason = (reason or "").strip()
+    given_by_name = (given_by_name or "").strip()
+    what_may_be_shared = (what_may_be_shared or "").strip()
+    agencies = list(agencies)
+    errors: dict[str, str] = {}
+    if purpose not in Purpose.values:
+        errors["purpose"] = "Select what the consent is for"
+    if status not in ConsentDecision.Status.values:
+        errors["status"] = "Select whether consent was given, refused, withdrawn or not sought"
+    elif status in ConsentDecision.STATUSES_NEEDING_REASON and not reason:
+        errors["reason"] = {
+            ConsentDecision.Status.REFUSED: "Enter why consent was refused",
+            ConsentDecision.Status.WITHDRAWN: "Enter why consent was withdrawn",
+            ConsentDecision.Status.NOT_SOUGHT: "Enter why consent was not sought",
+        }[status]
+    if len(reason) > MAX_TEXT:
+        errors["reason"] = f"The reason must be {MAX_TEXT:,} characters or fewer"
+    if lawful_basis and lawful_basis not in LawfulBasis.values:
+        errors["lawful_basis"] = "Select the lawful basis for sharing"
+    elif status == ConsentDecision.Status.GIVEN and not lawful_basis:
+        errors["lawful_basis"] = "Select the lawful basis for sharing"
+    if status == ConsentDecision.Status.GIVEN:
+        if not given_by_name:
+            errors["given_by_name"] = "Enter the name of the person who gave consent"
+        if not given_by_relationship:
+            errors["given_by_relationship"] = "Select who gave consent"
+    if given_by_relationship and given_by_relationship not in ConsentDecision.Relationship.values:
+        errors["given_by_relationship"] = "Select who gave consent"
+    if len(what_may_be_shared) > MAX_TEXT:
+        errors["what_may_be_shared"] = (
+            f"What may be shared must be {MAX_TEXT:,} characters or fewer"
+        )
+    if (
+        person is not None
+        and not FamilyMember.objects.filter(family=family, person=person).exists()
+    ):
+        errors["person"] = "Select someone who is a member of this family"
+    if decision_date is None:
+        errors["decision_date"] = "Enter the date of the decision"
+    elif decision_date > timezone.localdate():
+        errors["decision_date"] = "Date of the decision must be today or in the past"
+    if errors:
+        raise ValidationError(errors)
+
+    decision = ConsentDecision.objects.create(
+        family=family,
+        purpose=purpose,
+        status=status,
+        given_by_name=given_by_name,
+        given_by_relationship=given_by_relationship,
+        person=person,
+        reason=reason,
+        lawful_basis=lawful_basis,
+        what_may_be_shared=what_may_be_shared,
+        decision_date=decision_date,
+        recorded_by=actor,
+    )
+    if agencies:
+        decision.agencies.set(agencies)
+    # Choices and counts only: the reason and names are personal data.
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=decision,
+        detail={
+            "family": str(family.pk),
+            "purpose": purpose,
+            "status": status,
+            "lawful_basis": lawful_basis,
+            "agencies": len(agencies),
+        },
+    )
+    return decision
+
+
+@transaction.atomic
+def consent_record_override(*, actor, family: Family, purpose: str, reason: str) -> ConsentOverride:
+    """Record that sharing or a referral goes ahead without consent, and why."""
+    if not can_override_consent(actor):
+        raise PermissionDenied(
+            "Only an early support team leader or a team manager can authorise going ahead without consent"
+        )
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    if purpose not in Purpose.values:
+        errors["purpose"] = "Select what you are authorising without consent"
+    if not reason:
+        errors["reason"] = (
+            "Enter why this goes ahead without consent, for example the safeguarding concern"
+        )
+    elif len(reason) > MAX_TEXT:
+        errors["reason"] = f"The reason must be {MAX_TEXT:,} characters or fewer"
+    if errors:
+        raise ValidationError(errors)
+    override = ConsentOverride.objects.create(
+        family=family, purpose=purpose, reason=reason, authorised_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=override,
+        detail={"family": str(family.pk), "purpose": purpose},
+    )
+    return override
+
+
+# ---------------------------------------------------------------- the panel referral check
+
+
+def long_date(value: date) -> str:
+    """The GOV.UK date style, for example 5 March 2026."""
+    return f"{value.day} {value:%B %Y}"
+
+
+@dataclass(frozen=True)
+class PanelReferralPermission:
+    allowed: bool
+    basis: Literal["consent", "override"] | None
+    explanation: str
+
+
+def latest_decision(family: Family, purpose: str) -> ConsentDecision | None:
+    return (
+        ConsentDecision.objects.filter(family=family, purpose=purpose)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
+
+
+def latest_override(family: Family, purpose: str) -> ConsentOverride | None:
+    return (
+        ConsentOverride.objects.filter(family=family, purpose=purpose)
+        .select_related("authorised_by")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def standing_override(
+    decision: ConsentDecision | None, override: ConsentOverride | None
+) -> ConsentOverride | None:
+    """The override still stands only if recorded after the latest decision.
+
+    A decision recorded later (consent given, or refused again) is the family's newer
+    word and replaces it; going ahead without consent again needs a new override.
+    """
+    if override is None:
+        return None
+    if decision is None or override.at > decision.recorded_at:
+        return override
+    return None
+
+
+def panel_referral_permission(family: Family) -> PanelReferralPermission:
+    """May a referral about this family go to the panel? Consent given, or an authorised override."""
+    purpose = Purpose.PANEL_REFERRAL
+    decision = latest_decision(family, purpose)
+    override = standing_override(decision, latest_override(family, purpose))
+    if override is not None:
+        return PanelReferralPermission(
+            allowed=True,
+            basis="override",
+            explanation=(
+                "The family has not given consent, but going ahead without it was authorised "
+                f"on {long_date(timezone.localdate(override.at))}. The reason is recorded."
+            ),
+        )
+    if decision is not None and decision.status == ConsentDecision.Status.GIVEN:
+        return PanelReferralPermission(
+            allowed=True,
+            basis="consent",
+            explanation=f"The family gave consent to the referral on {long_date(decision.decision_date)}.",
+        )
+    if decision is None:
+        why = "No one has recorded whether the family consents to a referral to the panel."
+    else:
+        why = {
+            ConsentDecision.Status.REFUSED: "The family refused consent to a referral to the panel.",
+            ConsentDecision.Status.WITHDRAWN: "The family withdrew consent to a referral to the panel.",
+            ConsentDecision.Status.NOT_SOUGHT: "Consent to a referral to the panel was not sought.",
+        }[decision.status]
+    return PanelReferralPermission(
+        allowed=False,
+        basis=None,
+        explanation=(
+            f"{why} Record the family's consent, or ask an early support team leader or team manager "
+            "to record why the referral goes ahead without it."
+        ),
+    )
+
+
+def require_panel_referral_permission(family: Family) -> PanelReferralPermission:
+    """As panel_referral_permission, raising ConsentRequired when the referral may not go ahead."""
+    permission = panel_referral_permission(family)
+    if not permission.allowed:
+        raise ConsentRequired(permission.explanation)
+    return permission

@@ -1,0 +1,54 @@
+"""Forms for cancelling and moving a panel meeting (GOV.UK Design System patterns)."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+
+from core.forms import GovDateField, GovFormMixin
+from panel.services import MAX_REASON
+
+
+def _reason_field(label: str, error: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Panel members and business support will see this. Do not include anything about a family.",
+        error_messages={
+            "required": error,
+            "max_length": f"The reason must be {MAX_REASON} characters or fewer",
+        },
+    )
+
+
+class MeetingCancelForm(GovFormMixin, forms.Form):
+    reason = _reason_field("Why is the meeting cancelled?", "Enter why the meeting is cancelled")
+    non_field_error_anchor = "id_reason"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("reason", context={"label_size": Size.for_label(Size.MEDIUM)}),
+            Submit("cancel_meeting", "Cancel the meeting", css_class="govuk-button--warning"),
+        )
+
+
+class MeetingMoveForm(GovFormMixin, forms.Form):
+    new_date = GovDateField(
+        label="What is the new date?",
+        noun="New date",
+        required=True,
+        help_text="For example, 14 4 2027",
+    )
+    reason = _reason_field("Why is the meeting moving?", "Enter why the meeting is moving")
+    non_field_error_anchor = "id_new_date_0"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("new_date", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
+            Field("reason", context={"label_size": Size.for_label(Size.MEDIUM)}),
+            Submit("move_meeting", "Move the meeting"),
+        )

@@ -1,0 +1,229 @@
+"""The Early Support Multi-Agency Panel (SPEC §5): panels, seats, meetings and their history.
+
+Writes go through ``panel.services``. Nothing here holds personal data about families;
+seats name members of staff.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from panel import calendar
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+
+
+class Panel(models.Model):
+    """One panel: for one early help area, or (area empty) for the whole council."""
+
+    council = models.ForeignKey("core.Council", on_delete=models.PROTECT, related_name="panels")
+    area = models.ForeignKey(
+        "core.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panels",
+        help_text="Leave empty for one panel for the whole council",
+    )
+    name = models.CharField(max_length=200)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.WEDNESDAY)
+    first_meeting_date = models.DateField(
+        help_text="The first meeting; every later one is two weeks on"
+    )
+    start_time = models.TimeField(default=calendar.DEFAULT_START_TIME)
+    end_time = models.TimeField(default=calendar.DEFAULT_END_TIME)
+    location = models.CharField(max_length=300, blank=True, help_text="Where it usually meets")
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panels_chaired",
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panels_deputised",
+        help_text="The designated deputy chair",
+    )
+    publication_working_days = models.PositiveSmallIntegerField(
+        default=calendar.DEFAULT_PUBLICATION_WORKING_DAYS
+    )
+    cutoff_days = models.PositiveSmallIntegerField(default=calendar.DEFAULT_CUTOFF_DAYS)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "name"], name="panel_unique_name_per_council"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.first_meeting_date and self.first_meeting_date.weekday() != self.weekday:
+            errors["first_meeting_date"] = (
+                f"The first meeting must be on a {Weekday(self.weekday).label}"
+            )
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = "The end time must be after the start time"
+        if self.chair_id and self.chair_id == self.deputy_id:
+            errors["deputy"] = "The deputy must be someone other than the chair"
+        if not 1 <= (self.publication_working_days or 0) <= 10:
+            errors["publication_working_days"] = (
+                "Publication must be between 1 and 10 working days before"
+            )
+        if not 1 <= (self.cutoff_days or 0) <= 28:
+            errors["cutoff_days"] = "The referral cut-off must be between 1 and 28 days before"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def calendar(self) -> calendar.PanelCalendar:
+        return calendar.PanelCalendar(
+            anchor=self.first_meeting_date,
+            start_time=self.start_time,
+            end_time=self.end_time,
+            cutoff_days=self.cutoff_days,
+            publication_working_days=self.publication_working_days,
+        )
+
+
+class PanelSeat(models.Model):
+    """One agency's seat on a panel."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="seats")
+    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="panel_seats")
+
+    class Meta:
+        ordering = ["agency__sort_order", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "agency"], name="panel_one_seat_per_agency")
+        ]
+
+    def __str__(self):
+        return f"{self.panel} – {self.agency}"
+
+
+class PanelSeatMember(models.Model):
+    """A named member of staff who sits in a seat, as a member or a substitute."""
+
+    seat = models.ForeignKey(PanelSeat, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_seats"
+    )
+    is_substitute = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["is_substitute", "user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["seat", "user"], name="panel_seat_member_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({'substitute' if self.is_substitute else 'member'})"
+
+
+class PanelMeeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+        MOVED = "moved", "Moved"
+        HELD = "held", "Held"
+
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    moved_to = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="moved_from"
+    )
+    cancelled_reason = models.TextField(blank=True)
+    referral_cutoff = models.DateTimeField()
+    publish_by = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "date"], name="panel_one_meeting_per_day")
+        ]
+        indexes = [models.Index(fields=["panel", "status", "referral_cutoff"])]
+
+    def __str__(self):
+        return f"{self.panel} {self.date:%d %B %Y}"
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def bank_holiday(self) -> str:
+        return calendar.bank_holiday_name(self.date)
+
+    @property
+    def uid(self) -> str:
+        """A stable identifier for calendar files: the same meeting, the same UID, every download.
+
+        Built from the panel and the date (unique together), so a meeting not yet saved
+        has the UID it will keep once scheduled.
+        """
+        return f"panel-{self.panel_id}-meeting-{self.date:%Y%m%d}@earlyhelp"
+
+
+class HistoryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Meeting history cannot be changed")
+
+    def delete(self):
+        raise PermissionError("Meeting history cannot be deleted")
+
+
+class PanelMeetingHistory(models.Model):
+    """Append-only: who cancelled or moved a meeting, when, from what to what, and why."""
+
+    class Change(models.TextChoices):
+        CANCELLED = "cancelled", "Cancelled"
+        MOVED = "moved", "Moved"
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.PROTECT, related_name="history")
+    change = models.CharField(max_length=20, choices=Change.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    from_date = models.DateField()
+    from_starts_at = models.DateTimeField()
+    to_date = models.DateField(null=True, blank=True)
+    to_starts_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField()
+
+    objects = HistoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name_plural = "panel meeting history"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Meeting history cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Meeting history cannot be deleted")
+
+    def __str__(self):
+        return f"{self.meeting} {self.change} {self.at:%Y-%m-%d %H:%M}"
