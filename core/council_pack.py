@@ -15,7 +15,8 @@ Pack layout (keys are model field names)::
 
     council: {code, name, service_name, duty_team_name, duty_team_phone, duty_team_email,
               duty_team_out_of_hours_phone, duty_team_instructions, early_support_phone,
-              early_support_email, assessment_sign_off_required, privacy_notice_url}
+              early_support_email, assessment_sign_off_required, privacy_notice_url,
+              public_exit_url, public_response_working_days}
     areas: [{code, name, sort_order?, sites: [{code, kind, name, address?}]}]
     agencies: [{code, name, sector?, is_early_support_service?, panel_seat?, sort_order?}]
     teams: [{code, name, agency: <agency code>, area?: <area code>}]
@@ -236,6 +237,12 @@ def _read_council(root: _Node) -> Values:
         "early_support_email": node.text("early_support_email", required=False),
         "assessment_sign_off_required": node.flag("assessment_sign_off_required"),
         "privacy_notice_url": node.text("privacy_notice_url", required=False),
+        "public_exit_url": node.text(
+            "public_exit_url", required=False, default=Council._meta.get_field("public_exit_url").default
+        ),
+        "public_response_working_days": node.number(
+            "public_response_working_days", default=Council._meta.get_field("public_response_working_days").default
+        ),
     }
     node.done()
     _check_fields(Council, council, node.where)

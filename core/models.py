@@ -24,6 +24,10 @@ class Council(models.Model):
         default=False, help_text="A manager must sign off each early support assessment before it is completed"
     )
     privacy_notice_url = models.URLField(blank=True, help_text="The council's privacy notice, given to families")
+    # The public "ask for help" journey: where "Leave this page quickly" goes, and how soon
+    # the council promises to be in touch.
+    public_exit_url = models.URLField(default="https://www.bbc.co.uk/weather")
+    public_response_working_days = models.PositiveSmallIntegerField(default=5)
 
     def __str__(self):
         return self.name

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -43,10 +42,6 @@ from support_requests.models import SupportRequest, SupportRequestChild
 from support_requests.presenters import check_answer_rows, child_summary
 
 PAGE_POST_BUCKET = "ask_for_help_post"
-# Where "Exit this page" goes: an ordinary, innocent page.
-DEFAULT_EXIT_PAGE_URL = "https://www.bbc.co.uk/weather"
-# The promise on the confirmation page (a council-pack value in a later slice).
-DEFAULT_RESPONSE_WORKING_DAYS = 5
 
 
 def _council():
@@ -54,9 +49,11 @@ def _council():
 
 
 def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    council = _council()
     context = {
-        "exit_page_url": getattr(settings, "SUPPORT_REQUEST_EXIT_URL", DEFAULT_EXIT_PAGE_URL),
-        "council_contact": _council(),
+        # Where "Exit this page" goes (an ordinary, innocent page), from the council pack.
+        "exit_page_url": council.public_exit_url if council else Council._meta.get_field("public_exit_url").default,
+        "council_contact": council,
         **context,
     }
     return render(request, f"support_requests/ask/{template}", context, status=status)
@@ -322,8 +319,12 @@ def ask_sent(request: HttpRequest) -> HttpResponse:
     reference = request.session.get(journey.SENT_KEY)
     if not reference:
         return redirect("support_requests:ask_start")
-    working_days = getattr(
-        settings, "SUPPORT_REQUEST_RESPONSE_WORKING_DAYS", DEFAULT_RESPONSE_WORKING_DAYS
+    council = _council()
+    # The promise on the confirmation page, from the council pack.
+    working_days = (
+        council.public_response_working_days
+        if council
+        else Council._meta.get_field("public_response_working_days").default
     )
     context = {"reference": reference, "working_days": working_days, "page_title": "Request sent"}
     return _render(request, "sent.html", context)
