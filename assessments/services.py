@@ -138,6 +138,7 @@ def assessment_start(*, actor, family, children: Sequence[Person], support_reque
         worker=actor,
         worker_agency=actor.agency,
         worker_team=actor.team,
+        worker_role=actor.job_title,
     )
     for position, child in enumerate(children, start=1):
         AssessmentChild.objects.create(assessment=assessment, person=child, position=position)

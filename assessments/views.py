@@ -251,8 +251,10 @@ def section(request: HttpRequest, assessment_id, key: str, child_id: int | None 
         initial = spec.form.initial_from(row.answers if row else {})
         if row and row.status == AssessmentSection.Status.COMPLETED:
             initial["completed"] = YES
-        if key == "family" and not initial.get("worker_role"):
-            initial["worker_role"] = assessment.worker_role
+        if key == "family" and not row:
+            # Offered from what is known already: the worker's role and the record's language needs.
+            initial.setdefault("worker_role", assessment.worker_role or getattr(user, "job_title", ""))
+            initial.setdefault("communication_needs", _communication_needs(assessment))
         if key == "details" and not initial.get("reason") and assessment.support_request_id:
             sr = assessment.support_request
             initial["reason"] = sr.what_is_happening or sr.step_down_reason
@@ -275,6 +277,20 @@ def section(request: HttpRequest, assessment_id, key: str, child_id: int | None 
         "section_url": request.path,
     }
     return render(request, "assessments/section.html", context)
+
+
+def _communication_needs(assessment: Assessment) -> str:
+    lines = []
+    for person in family_facts(assessment)["communication"]:
+        parts = []
+        if person.first_language and person.first_language != "English":
+            parts.append(f"first language {person.first_language}")
+        if person.interpreter_required:
+            parts.append("needs an interpreter")
+        if person.communication_needs:
+            parts.append(person.communication_needs)
+        lines.append(f"{person.first_name} {person.last_name}: {'; '.join(parts)}")
+    return "\n".join(lines)
 
 
 def document_for_row(assessment, key, child):
