@@ -13,33 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from consent import selectors, services
 from consent.forms import ConsentDecisionForm, ConsentOverrideForm
 from core import scope
 from core.audit import Action, audit_record
-
-
-def safe_return_to(request: HttpRequest) -> str:
-    """The requested return path, if it is a path on this site; otherwise empty."""
-    candidate = (request.POST.get("return_to") or request.GET.get("return_to") or "").strip()
-    if (
-        candidate.startswith("/")
-        and not candidate.startswith("//")
-        and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return candidate
-    return ""
-
-
-def _with_return_to(url: str, return_to: str) -> str:
-    from urllib.parse import urlencode
-
-    return f"{url}?{urlencode({'return_to': return_to})}" if return_to else url
+from core.returns import safe_return_to
+from core.returns import with_return_to as _with_return_to
 
 
 def _add_service_errors(form, error: ValidationError) -> None:

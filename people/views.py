@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core import scope
 from core.audit import Action, audit_record
+from core.returns import safe_return_to
 from core.models import AuditEvent
 from people import presenters, selectors, services
 from people.forms import (
@@ -363,6 +364,8 @@ def _subpage(
         "form": form,
         key: record,
         "nav_section": "people" if key == "person" else "families",
+        # Where to go back to, e.g. the assessment section that sent the user here.
+        "return_to": safe_return_to(request),
         **(context or {}),
     }
     return render(request, template, page_context)
@@ -412,7 +415,7 @@ def chronology_add(request: HttpRequest, person_id) -> HttpResponse:
     if response is not None:
         return response
     messages.success(request, "Chronology entry added")
-    return redirect("people:person_detail", person_id=person.pk)
+    return redirect(safe_return_to(request) or reverse("people:person_detail", kwargs={"person_id": person.pk}))
 
 
 @login_required
@@ -442,7 +445,7 @@ def professional_add(request: HttpRequest, person_id) -> HttpResponse:
     if response is not None:
         return response
     messages.success(request, "Professional added")
-    return redirect("people:person_detail", person_id=person.pk)
+    return redirect(safe_return_to(request) or reverse("people:person_detail", kwargs={"person_id": person.pk}))
 
 
 # ---------------------------------------------------------------- addresses, names, relationships

@@ -244,3 +244,32 @@ def test_the_pdf_of_a_two_child_assessment_holds_every_section(practitioner):
         assert f"Developmental needs: {child.first_name}" in flat
     assert "Too young to be seen apart from their parent" in flat
     assert AuditEvent.objects.filter(record_id=str(assessment.pk), action="export").exists()
+
+
+def test_a_professional_added_from_section_3_goes_on_the_record_and_comes_back(practitioner, family, children):
+    assessment = AssessmentFactory(worker=practitioner, family=family, children=children)
+    client = client_for(practitioner)
+    section = section_url(assessment, "professionals")
+    page = unescape(client.get(section).content.decode())
+    add_url = reverse("people:professional_add", kwargs={"person_id": children[0].pk})
+    assert f"{add_url}?return_to=" in page
+
+    response = client.post(
+        add_url,
+        {"name": "Jo Bloggs", "role": "School nurse", "organisation": "Vale School Nursing", "return_to": section},
+    )
+
+    assert response.status_code == 302 and response["Location"] == section
+    assert children[0].professionals.filter(name="Jo Bloggs").exists()
+    html = unescape(client.get(section).content.decode())
+    assert "Has Jo Bloggs (School nurse, Vale School Nursing) contributed?" in html
+
+
+def test_return_to_elsewhere_is_ignored(practitioner, family, children):
+    client = client_for(practitioner)
+    add_url = reverse("people:professional_add", kwargs={"person_id": children[0].pk})
+    response = client.post(
+        add_url,
+        {"name": "Jo Bloggs", "role": "School nurse", "organisation": "Vale", "return_to": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("people:person_detail", kwargs={"person_id": children[0].pk})
