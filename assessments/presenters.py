@@ -12,6 +12,8 @@ from datetime import date
 from django import forms
 
 from assessments.models import Assessment, AssessmentSection
+
+RECORD_SNAPSHOT_KEY = "_record"  # see services.record_snapshot
 from assessments.sections import CONSULTATION_NUMBER, SECTIONS, SectionContext
 from core.forms import GovDateField
 from people.models import Person
@@ -86,6 +88,8 @@ def document(assessment: Assessment) -> list[SectionView]:
                 status_label=AssessmentSection.Status(status).label,
                 child=child,
             )
+            for label, text in answers.get(RECORD_SNAPSHOT_KEY, []):
+                view.rows.append((label, text))
             for name, form_field in form.fields.items():
                 if name == "completed":
                     continue

@@ -214,6 +214,11 @@ def section_save(
         changed = sorted(k for k, v in answers.items() if row.answers.get(k) != v)
         row.version += 1
     row.answers = {**row.answers, **answers}
+    snapshot = record_snapshot(locked, key)
+    if snapshot is not None:
+        # What the family record said when this was saved, so a locked version keeps showing
+        # what was assessed even after the record changes.
+        row.answers[RECORD_SNAPSHOT_KEY] = snapshot
     row.status = SectionStatus.COMPLETED if completed else SectionStatus.IN_PROGRESS
     row.updated_by = actor
     row.save()
@@ -224,6 +229,42 @@ def section_save(
         detail={"section": key, "child": child.position if child else None, "fields": changed, "status": row.status},
     )
     return row
+
+
+RECORD_SNAPSHOT_KEY = "_record"
+
+
+def record_snapshot(assessment: Assessment, key: str) -> list[list[str]] | None:
+    """Rows of (label, text) copied from the family record for sections that show it."""
+    from people.selectors import family_chronology
+
+    if key == "family":
+        rows = []
+        members = assessment.family.members.select_related("person").order_by("role", "person__last_name")
+        for member in members:
+            person = member.person
+            name = f"{person.first_name or 'Unborn baby'} {person.last_name}".strip()
+            if person.date_of_birth:
+                born = f"born {person.date_of_birth:%-d %B %Y}"
+            elif person.expected_date_of_delivery:
+                born = f"due {person.expected_date_of_delivery:%-d %B %Y}"
+            else:
+                born = "date of birth not known"
+            details = [
+                member.get_role_display(),
+                born,
+                person.get_gender_display(),
+                person.get_ethnicity_display(),
+                f"disability: {person.get_disability_display().lower()}",
+            ]
+            rows.append([name, "; ".join(details)])
+        return rows
+    if key == "history":
+        return [
+            [f"{entry.occurred_on:%-d %B %Y}", f"{entry.person.first_name}: {entry.get_category_display()}. {entry.summary}"]
+            for entry in family_chronology(assessment.family).select_related("person")[:200]
+        ]
+    return None
 
 
 # ---- Safeguarding stop (issue 3 §3): CIN or CP concerns stop the early help path.

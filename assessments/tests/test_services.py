@@ -299,3 +299,21 @@ def test_only_a_completed_assessment_can_be_referred(practitioner):
     ConsentDecisionFactory(family=assessment.family)
     with pytest.raises(services.TransitionNotAllowed):
         services.panel_referral_submit(actor=practitioner, assessment=assessment)
+
+
+def test_section_1_keeps_what_the_record_said_when_it_was_saved(practitioner, family, children):
+    assessment = services.assessment_start(actor=practitioner, family=family, children=children)
+    services.section_save(
+        actor=practitioner, assessment=assessment, key="family", child=None,
+        answers=complete_answers("family"), completed=True, expected_version=None,
+    )
+    first = children[0]
+    first_name = first.first_name
+    first.first_name = "Renamed"
+    first.save()
+
+    snapshot = AssessmentSection.objects.get(assessment=assessment, key="family").answers["_record"]
+    labels = [label for label, _ in snapshot]
+    assert any(label.startswith(first_name) for label in labels)
+    assert not any(label.startswith("Renamed") for label in labels)
+    assert any("Child or young person" in text for _, text in snapshot)
