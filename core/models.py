@@ -182,3 +182,34 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.record_type}:{self.record_id}"
+
+
+class OutboundMessage(models.Model):
+    """An email the product sent (core.notify): to whom, which template, the reference.
+
+    Personalisation holds only the template's allowed fields (reference, outcome, date, link),
+    never a child's or family's details.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    to = models.EmailField()
+    template = models.CharField(max_length=50)
+    reference = models.CharField(max_length=50)
+    personalisation = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    provider_id = models.CharField(max_length=100, blank=True)
+    record_type = models.CharField(max_length=100, blank=True)
+    record_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["record_type", "record_id"], name="outbound_record")]
+
+    def __str__(self):
+        return f"{self.template} {self.reference} ({self.status})"

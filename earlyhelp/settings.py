@@ -202,6 +202,15 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Email to staff through GOV.UK Notify (core.notify). Without an API key messages are logged, not sent.
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BACKEND = env.str(
+    "NOTIFY_BACKEND",
+    default="core.notify.GovUkNotifyBackend" if NOTIFY_API_KEY else "core.notify.LoggingBackend",
+)
+# Our template key -> the Notify template id, e.g. NOTIFY_TEMPLATE_IDS=panel_outcome=abc-123,...
+NOTIFY_TEMPLATE_IDS = env.dict("NOTIFY_TEMPLATE_IDS", default={})
+
 # The council configuration pack loaded by `make run` and the demo data.
 COUNCIL_PACK = env.path("COUNCIL_PACK", default=str(BASE_DIR / "config_packs" / "kirklees.yaml"))
 

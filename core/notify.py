@@ -1,0 +1,132 @@
+"""Messages to staff by email through GOV.UK Notify (a logging backend in development and tests).
+
+Every message is one of the TEMPLATES below, whose personalisation may hold only the fields it
+names: a reference, an outcome, a date, a sign-in link. A child's or family's details never
+leave the product in a message; the recipient signs in to see them.
+
+Each message is kept as an OutboundMessage row (who it went to, which template, the reference),
+written in the caller's transaction; the provider is called once the transaction commits, so a
+rolled-back change never sends a message.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger("earlyhelp.notify")
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str
+    fields: tuple[str, ...]
+    # The Notify template's id comes from settings.NOTIFY_TEMPLATE_IDS[key] in production.
+    subject: str
+    body: str
+
+
+TEMPLATES: dict[str, Template] = {
+    t.key: t
+    for t in (
+        Template(
+            key="panel_outcome",
+            fields=("reference", "outcome", "meeting_date", "sign_in_url"),
+            subject="Early support panel outcome for referral ((reference))",
+            body=(
+                "The early support multi-agency panel on ((meeting_date)) decided: ((outcome)).\n\n"
+                "Sign in to see the details: ((sign_in_url))\n\n"
+                "Reference: ((reference)). Do not reply to this email."
+            ),
+        ),
+        Template(
+            key="referral_for_agency",
+            fields=("reference", "sign_in_url"),
+            subject="A family has been referred to your agency by the early support panel ((reference))",
+            body=(
+                "The early support multi-agency panel has asked your agency to work with a family.\n\n"
+                "Sign in to see the referral: ((sign_in_url))\n\nReference: ((reference))."
+            ),
+        ),
+    )
+}
+
+
+class UnsafePersonalisation(ValueError):
+    """A message was given fields its template does not allow (they could carry personal data)."""
+
+
+def send_email(*, to: str, template: str, personalisation: dict, reference: str, record=None):
+    """Queue an email: recorded now, handed to the provider when the transaction commits."""
+    from core.models import OutboundMessage
+
+    spec = TEMPLATES[template]
+    unexpected = set(personalisation) - set(spec.fields)
+    missing = set(spec.fields) - set(personalisation)
+    if unexpected or missing:
+        raise UnsafePersonalisation(
+            f"{template}: unexpected {sorted(unexpected)}, missing {sorted(missing)}"
+        )
+    message = OutboundMessage.objects.create(
+        to=to,
+        template=template,
+        reference=reference,
+        personalisation={k: str(v) for k, v in personalisation.items()},
+        record_type=record._meta.label_lower if record is not None else "",
+        record_id=str(record.pk) if record is not None else "",
+    )
+    transaction.on_commit(lambda: _deliver(message.pk))
+    return message
+
+
+def _deliver(message_id: int) -> None:
+    from core.models import OutboundMessage
+
+    message = OutboundMessage.objects.get(pk=message_id)
+    backend = import_string(settings.NOTIFY_BACKEND)()
+    try:
+        provider_id = backend.send(message, TEMPLATES[message.template])
+    except Exception as error:  # the provider's failure must not undo the work that was saved
+        # Only the error's type: a provider's message can quote the recipient's address.
+        logger.error(
+            "notify failed",
+            extra={"message_id": message.pk, "template": message.template, "error": type(error).__name__},
+        )
+        OutboundMessage.objects.filter(pk=message.pk).update(status=OutboundMessage.Status.FAILED)
+        return
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status=OutboundMessage.Status.SENT, provider_id=provider_id or "", sent_at=timezone.now()
+    )
+
+
+class LoggingBackend:
+    """Development and tests: logs that a message was sent (never its recipient) and keeps it in
+    ``outbox`` for tests to read, like Django's locmem email backend."""
+
+    outbox: list = []
+
+    def send(self, message, template: Template) -> str:
+        LoggingBackend.outbox.append(message)
+        logger.info("notify (logged, not sent)", extra={"message_id": message.pk, "template": template.key})
+        return f"logged-{message.pk}"
+
+
+class GovUkNotifyBackend:
+    """Production: GOV.UK Notify, with the API key and template ids from settings."""
+
+    def send(self, message, template: Template) -> str:
+        from notifications_python_client.notifications import NotificationsAPIClient
+
+        client = NotificationsAPIClient(settings.NOTIFY_API_KEY)
+        response = client.send_email_notification(
+            email_address=message.to,
+            template_id=settings.NOTIFY_TEMPLATE_IDS[template.key],
+            personalisation=message.personalisation,
+            reference=message.reference,
+        )
+        return response.get("id", "")
