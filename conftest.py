@@ -7,6 +7,13 @@ from core.tests.factories import CouncilFactory, TeamFactory
 
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Production hashing is deliberately slow (PBKDF2, a million rounds); tests create and sign in
+    # hundreds of users, so they use Django's test-only fast hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def council(db):
     return CouncilFactory()

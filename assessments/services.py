@@ -270,6 +270,16 @@ def record_snapshot(assessment: Assessment, key: str) -> list[list[str]] | None:
 # ---- Safeguarding stop (issue 3 §3): CIN or CP concerns stop the early help path.
 
 
+def section_stop_trigger(key: str, answers: dict) -> str | None:
+    """The safeguarding stop a section's answers call for: CIN or CP concerns in section 8, or
+    a decision to step up to children's social care in section 12. Pages and API both ask here."""
+    if key == "risks" and answers.get("cin_cp_concern") == YES:
+        return SafeguardingStop.Trigger.ASSESSMENT_CONCERN
+    if key == "decision" and answers.get("decision") == Assessment.Decision.SOCIAL_CARE:
+        return SafeguardingStop.Trigger.ASSESSMENT_DECISION
+    return None
+
+
 def pending_stop(assessment: Assessment) -> SafeguardingStop | None:
     return SafeguardingStop.objects.filter(assessment=assessment, next_step="").first()
 

@@ -45,14 +45,6 @@ def _require_writer(user) -> None:
         raise PermissionDenied
 
 
-def _consent_given_for_assessment(family) -> bool:
-    from consent.models import ConsentDecision, Purpose
-    from consent.services import latest_decision
-
-    decision = latest_decision(family, Purpose.ASSESSMENT)
-    return bool(decision and decision.status == ConsentDecision.Status.GIVEN)
-
-
 # ---------------------------------------------------------------- start
 
 
@@ -206,9 +198,7 @@ def section(request: HttpRequest, assessment_id, key: str, child_id: int | None 
     if services.pending_stop(assessment) is not None:
         return redirect("assessments:safeguarding_stop", assessment_id=assessment.pk)
     row = next((r for r in assessment.sections.all() if r.key == key and r.child_id == (child.pk if child else None)), None)
-    context_obj = section_context(assessment, child)
-    if key == "consent":
-        context_obj.assessment_consent_given = _consent_given_for_assessment(assessment.family)
+    context_obj = section_context(assessment, child, key)
     stale = False
     if request.method == "POST":
         form = spec.form(request.POST, context=context_obj)
@@ -233,11 +223,7 @@ def section(request: HttpRequest, assessment_id, key: str, child_id: int | None 
             return redirect("assessments:detail", assessment_id=assessment.pk)
         else:
             # CIN or CP concerns stop the early help path, whatever else is on the page.
-            trigger = None
-            if key == "risks" and answers.get("cin_cp_concern") == YES:
-                trigger = SafeguardingStop.Trigger.ASSESSMENT_CONCERN
-            elif key == "decision" and answers.get("decision") == Assessment.Decision.SOCIAL_CARE:
-                trigger = SafeguardingStop.Trigger.ASSESSMENT_DECISION
+            trigger = services.section_stop_trigger(key, answers)
             if trigger:
                 services.assessment_raise_safeguarding_stop(actor=user, assessment=assessment, trigger=trigger)
                 return redirect("assessments:safeguarding_stop", assessment_id=assessment.pk)
