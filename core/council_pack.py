@@ -21,6 +21,37 @@ Pack layout (keys are model field names)::
     agencies: [{code, name, sector?, is_early_support_service?, panel_seat?, sort_order?}]
     teams: [{code, name, agency: <agency code>, area?: <area code>}]
     need_levels: [{level, name, description, response?, is_statutory?}]
+    panels?: [{name, area?, weekday?, first_meeting, starts?, ends?, location?,
+               publication_working_days?, cutoff_days?, seats: [<agency code>, ...]}]
+
+Panels (optional section) are the Early Support Multi-Agency Panels (SPEC §5), keyed by
+``name`` within the council:
+
+``name``
+    The panel's name, unique in the council; renaming a panel in the pack makes a new one.
+``area``
+    An area code; leave it out for one panel for the whole council.
+``weekday``
+    The day it meets, ``monday`` to ``friday`` (default ``wednesday``).
+``first_meeting``
+    The date of the first meeting (``2027-01-06``), on that weekday; it meets every two
+    weeks from then on, never before.
+``starts`` / ``ends``
+    Meeting times as ``"HH:MM"`` in quotes (YAML reads an unquoted ``11:30`` as a number);
+    default 09:30 to 12:00.
+``location``
+    Where it usually meets (free text, e.g. ``Microsoft Teams``).
+``publication_working_days``
+    How many working days before the meeting the agenda is published (1-10, default 3).
+``cutoff_days``
+    How many days before the meeting referrals close, at 12 noon (1-28, default 7).
+``seats``
+    Agency codes, one seat per agency; each agency must have ``panel_seat: true``.
+
+The members who sit in the seats, and the chair and deputy, are people (staff users), not
+configuration, so they are not in the pack: they are managed in the product. Re-loading a
+pack adds missing seats and removes seats no longer listed only if nobody sits in them; a
+seat that still has members is kept and reported in the summary.
 """
 
 from __future__ import annotations
@@ -28,6 +59,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -37,11 +69,16 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from core.models import Agency, Area, Council, NeedLevel, Site, Team
+from panel import calendar as panel_calendar
+from panel.models import Panel, PanelSeat, Weekday
 
 Values = dict[str, Any]
 
-SECTIONS = ("council", "areas", "agencies", "teams", "need_levels")
-_KINDS = ("council", "areas", "sites", "agencies", "teams", "need levels")
+SECTIONS = ("council", "areas", "agencies", "teams", "need_levels", "panels")
+_KINDS = (
+    "council", "areas", "sites", "agencies", "teams", "need levels", "panels", "panel seats"
+)
+WEEKDAYS = {label.lower(): value for value, label in Weekday.choices}
 
 
 class PackError(ValueError):
@@ -56,6 +93,9 @@ class PackResult:
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: Counter[str] = field(default_factory=Counter)
+    removed: Counter[str] = field(default_factory=Counter)
+    # Things a person should look at: e.g. seats left out of the pack that still have members.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def total_created(self) -> int:
@@ -71,20 +111,24 @@ class PackResult:
 
     @property
     def changed(self) -> bool:
-        return bool(self.total_created or self.total_updated)
+        return bool(self.total_created or self.total_updated or sum(self.removed.values()))
 
     def summary(self) -> str:
         """One line for a deploy log."""
         changes = ", ".join(
             f"{kind} +{self.created[kind]} ~{self.updated[kind]}"
+            + (f" -{self.removed[kind]}" if self.removed[kind] else "")
             for kind in _KINDS
-            if self.created[kind] or self.updated[kind]
+            if self.created[kind] or self.updated[kind] or self.removed[kind]
         )
+        removed = sum(self.removed.values())
         return (
             f"Council pack '{self.council_code}': {self.total_created} created, "
             f"{self.total_updated} updated, {self.total_unchanged} unchanged"
+            + (f", {removed} removed" if removed else "")
             + (f" ({changes})" if changes else "")
             + "."
+            + "".join(f" {note}" for note in self.notes)
         )
 
 
@@ -98,6 +142,8 @@ class _Plan:
     agencies: list[Values]
     teams: list[tuple[str, str | None, Values]]
     need_levels: list[Values]
+    # (area code or None, panel values, seat agency codes)
+    panels: list[tuple[str | None, Values, list[str]]] = field(default_factory=list)
 
 
 class _Node:
@@ -355,6 +401,137 @@ def _read_need_levels(root: _Node) -> list[Values]:
     return levels
 
 
+def _date_at(node: _Node, key: str) -> date:
+    value = node._get(key)
+    if value is None:
+        raise PackError(f"{node.at(key)}: required but missing")
+    if isinstance(value, datetime):
+        raise PackError(f"{node.at(key)}: expected a date such as 2027-01-06, got a date and time")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise PackError(f"{node.at(key)}: expected a date such as 2027-01-06, got {value!r}")
+
+
+def _time_at(node: _Node, key: str, default: time) -> time:
+    value = node._get(key)
+    if value is None:
+        return default
+    if isinstance(value, int) and not isinstance(value, bool):
+        # YAML 1.1 reads an unquoted 11:30 as the number 690 (base 60).
+        raise PackError(
+            f"{node.at(key)}: expected a time in quotes such as \"09:30\", got the number {value} "
+            "(put the time in quotes)"
+        )
+    if isinstance(value, str):
+        parts = value.strip().split(":")
+        if len(parts) == 2 and all(p.isdigit() and len(p) == 2 for p in parts):
+            hours, minutes = int(parts[0]), int(parts[1])
+            if hours < 24 and minutes < 60:
+                return time(hours, minutes)
+    raise PackError(f"{node.at(key)}: expected a time such as \"09:30\" (HH:MM), got {value!r}")
+
+
+# Panel model fields as the pack names them, so errors point at the pack's own key.
+_PANEL_KEYS = {
+    "first_meeting_date": "first_meeting",
+    "start_time": "starts",
+    "end_time": "ends",
+    "weekday": "weekday",
+    "publication_working_days": "publication_working_days",
+    "cutoff_days": "cutoff_days",
+    "name": "name",
+    "location": "location",
+}
+
+
+def _read_panels(
+    root: _Node, area_codes: set[str], agencies: list[Values]
+) -> list[tuple[str | None, Values, list[str]]]:
+    """Panels as (area code or None, panel, seat agency codes), every code checked."""
+    seated = {a["code"]: a["panel_seat"] for a in agencies}
+    panels: list[tuple[str | None, Values, list[str]]] = []
+    names: dict[str, str] = {}
+    for _, node in root.items("panels", required=False):
+        area_code = node.text("area", required=False) or None
+        if area_code is not None and area_code not in area_codes:
+            raise PackError(f"{node.at('area')}: unknown area code '{area_code}'")
+        weekday_name = node.text("weekday", required=False, default="wednesday").lower()
+        if weekday_name not in WEEKDAYS:
+            raise PackError(
+                f"{node.at('weekday')}: unknown weekday '{weekday_name}'. "
+                f"Use one of: {', '.join(WEEKDAYS)}."
+            )
+        panel = {
+            "name": node.text("name"),
+            "weekday": WEEKDAYS[weekday_name],
+            "first_meeting_date": _date_at(node, "first_meeting"),
+            "start_time": _time_at(node, "starts", panel_calendar.DEFAULT_START_TIME),
+            "end_time": _time_at(node, "ends", panel_calendar.DEFAULT_END_TIME),
+            "location": node.text("location", required=False),
+            "publication_working_days": node.number(
+                "publication_working_days",
+                default=panel_calendar.DEFAULT_PUBLICATION_WORKING_DAYS,
+            ),
+            "cutoff_days": node.number("cutoff_days", default=panel_calendar.DEFAULT_CUTOFF_DAYS),
+        }
+        seats: list[str] = []
+        value = node._get("seats")
+        if not isinstance(value, list) or not value:
+            raise PackError(
+                f"{node.at('seats')}: expected a non-empty list of agency codes, got {_kind(value)}"
+            )
+        for index, code in enumerate(value):
+            at = f"{node.at('seats')}[{index}]"
+            if not isinstance(code, str):
+                raise PackError(f"{at}: expected an agency code, got {_kind(code)}")
+            code = code.strip()
+            if code not in seated:
+                raise PackError(f"{at}: unknown agency code '{code}'")
+            if not seated[code]:
+                raise PackError(
+                    f"{at}: agency '{code}' has no panel seat; set panel_seat: true on it in agencies"
+                )
+            if code in seats:
+                raise PackError(f"{at}: agency '{code}' is listed twice (one seat per agency)")
+            seats.append(code)
+        node.done()
+        _check_panel(panel, node)
+        if panel["name"] in names:
+            raise PackError(
+                f"{node.at('name')}: duplicate panel name '{panel['name']}' (also at {names[panel['name']]})"
+            )
+        names[panel["name"]] = node.where
+        panels.append((area_code, panel, seats))
+    return panels
+
+
+def _check_panel(panel: Values, node: _Node) -> None:
+    """The panel model's own rules (lengths, first meeting on its weekday, times, ranges)."""
+    row = Panel(**panel)
+    problems: dict[str, list[str]] = {}
+    for check in (
+        lambda: row.clean_fields(exclude=["council", "area", "chair", "deputy"]),
+        row.clean,
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                problems.setdefault(name, []).extend(messages)
+    if problems:
+        raise PackError(
+            "; ".join(
+                f"{node.at(_PANEL_KEYS.get(name, name))}: {' '.join(messages)}"
+                for name, messages in problems.items()
+            )
+        )
+
+
 def validate_pack(data: Mapping[str, Any]) -> _Plan:
     """Check the whole pack and return what to write, or raise ``PackError`` naming the key."""
     root = _Node(data, "")
@@ -368,7 +545,8 @@ def validate_pack(data: Mapping[str, Any]) -> _Plan:
     agencies = _read_agencies(root)
     teams = _read_teams(root, {a["code"] for a in areas}, {a["code"] for a in agencies})
     need_levels = _read_need_levels(root)
-    return _Plan(council, areas, sites, agencies, teams, need_levels)
+    panels = _read_panels(root, {a["code"] for a in areas}, agencies)
+    return _Plan(council, areas, sites, agencies, teams, need_levels, panels)
 
 
 def _upsert(
@@ -433,4 +611,56 @@ def load_council_pack(source: str | PathLike[str] | Mapping[str, Any]) -> PackRe
             _upsert(Team, "code", {**team, **links}, result, "teams")
         for level in plan.need_levels:
             _upsert(NeedLevel, "level", level, result, "need levels")
+        council_id = Council.objects.get(code=plan.council["code"]).pk
+        for area_code, panel, seats in plan.panels:
+            _load_panel(council_id, area_ids.get(area_code), panel, seats, agency_ids, result)
     return result
+
+
+def _load_panel(
+    council_id: int,
+    area_id: int | None,
+    values: Values,
+    seats: list[str],
+    agency_ids: dict[str, int],
+    result: PackResult,
+) -> None:
+    """Upsert one panel by (council, name); add missing seats, remove unlisted empty ones.
+
+    A seat left out of the pack that still has members is kept (its members would lose their
+    place without anyone deciding so) and reported, so someone can move them first.
+    """
+    wanted = {**values, "area_id": area_id}
+    panel = Panel.objects.filter(council_id=council_id, name=values["name"]).first()
+    if panel is None:
+        panel = Panel.objects.create(council_id=council_id, **wanted)
+        result.created["panels"] += 1
+    else:
+        changed = [name for name, value in wanted.items() if getattr(panel, name) != value]
+        if changed:
+            for name in changed:
+                setattr(panel, name, wanted[name])
+            panel.save(update_fields=changed)
+            result.updated["panels"] += 1
+        else:
+            result.unchanged["panels"] += 1
+    listed = {agency_ids[code] for code in seats}
+    existing = {seat.agency_id: seat for seat in PanelSeat.objects.filter(panel=panel)}
+    for code in seats:
+        if agency_ids[code] in existing:
+            result.unchanged["panel seats"] += 1
+        else:
+            PanelSeat.objects.create(panel=panel, agency_id=agency_ids[code])
+            result.created["panel seats"] += 1
+    for agency_id, seat in existing.items():
+        if agency_id in listed:
+            continue
+        if seat.members.exists():
+            code = Agency.objects.get(pk=agency_id).code
+            result.notes.append(
+                f"Panel '{panel.name}': the seat for agency '{code}' is no longer in the pack but "
+                "still has members, so it was kept; move or remove its members, then re-load."
+            )
+        else:
+            seat.delete()
+            result.removed["panel seats"] += 1

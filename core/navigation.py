@@ -34,6 +34,10 @@ def items_for(user) -> list[NavItem]:
         items.append(NavItem("Families", "people:family_list", "families"))
     from panel.selectors import can_see_panels
 
+    from panel.selectors import is_intake_staff
+
+    if is_intake_staff(user):
+        items.append(NavItem("Panel inbox", "panel:inbox", "panel_inbox"))
     if can_see_panels(user):
         items.append(NavItem("Panels", "panel:panel_list", "panel"))
     if user.has_role(Role.SYSTEM_ADMINISTRATOR):

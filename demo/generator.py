@@ -37,6 +37,7 @@ from faker import Faker
 from accounts.models import Role, RoleGrant, User
 from core.audit import Action, audit_record
 from core.models import Agency, Area, Council, Team
+from demo.panel_and_casework import seed_panel_and_casework
 from people.models import (
     Address,
     ChronologyEntry,
@@ -1638,20 +1639,29 @@ class SeedResult:
     counts: dict[str, int]
     users: int
     seconds: float
+    # The panel set-up and case work added by this run (``demo.panel_and_casework``).
+    extras: dict[str, int] = field(default_factory=dict)
+
+    def extras_summary(self) -> str:
+        return ", ".join(f"{n} {kind}" for kind, n in sorted(self.extras.items()) if n)
 
     def summary(self) -> str:
         c = self.counts
         if not self.created:
+            added = self.extras_summary()
             return (
                 f"Demo data already present ({c.get('families', 0)} demo families, "
-                f"{self.users} demo logins); nothing changed."
+                f"{self.users} demo logins); "
+                + (f"added the missing panel set-up and case work: {added}." if added else "nothing changed.")
             )
+        added = self.extras_summary()
         return (
             f"Demo data created in {self.seconds:.1f}s: {c['families']} families "
             f"({c.get('earlier_families', 0)} of them earlier records of a child's family), "
             f"{c['people']} people, {c['households']} households, {c['relationships']} relationships, "
             f"{c['professionals']} professionals, {c['chronology']} chronology entries, "
-            f"{self.users} demo logins."
+            f"{self.users} demo logins"
+            + (f"; panel and case work: {added}." if added else ".")
         )
 
 
@@ -1672,12 +1682,17 @@ def seed_demo(
     """Load the demo logins and families, all or nothing; do nothing if they are already there."""
     began = time.monotonic()
     setting = load_setting()
+    today = today or timezone.localdate()
     if demo_data_exists():
+        # Families are never re-planned, but the panel set-up and case work are topped up, so
+        # an installation seeded before they existed gets them (and a re-run adds nothing).
+        extras = seed_panel_and_casework(seed=seed, today=today, password=DEMO_PASSWORD)
         return SeedResult(
             created=False,
             counts={"families": demo_families().count()},
             users=User.objects.filter(is_demo=True).count(),
             seconds=time.monotonic() - began,
+            extras=extras,
         )
     counts: dict[str, int] = defaultdict(int)
     with transaction.atomic():
@@ -1698,6 +1713,11 @@ def seed_demo(
             target="demo.seed",
             detail={"families": counts["families"], "people": counts["people"], "seed": seed},
         )
+        extras = seed_panel_and_casework(seed=seed, today=today, password=DEMO_PASSWORD)
     return SeedResult(
-        created=True, counts=dict(counts), users=len(users), seconds=time.monotonic() - began
+        created=True,
+        counts=dict(counts),
+        users=User.objects.filter(is_demo=True).count(),
+        seconds=time.monotonic() - began,
+        extras=extras,
     )

@@ -6,8 +6,18 @@ without a role the lists are empty and records 404.
 
 * ``GET /api/v1/panels/`` and ``/api/v1/panels/{id}/``: panels with their seats and members.
 * ``GET /api/v1/panel-meetings/?panel={id}&year={yyyy}``: saved meetings, filtered.
+* ``GET /api/v1/panel-meetings/{id}/agenda/``: the agenda, on the pack's rules
+  (``selectors.pack_for``): 404 for anyone with no part in the panel; members see the
+  sections only once the pack is published. Every reading is audited.
+* ``GET /api/v1/panel-cases/``: logged cases, for business support and team leaders.
+* ``POST /api/v1/panel-cases/{id}/responses/``: a member records what their agency
+  knows (``services.agency_response_record``), the only write a member can make.
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -15,12 +25,15 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
 
-from panel import selectors
+from core.audit import Action, audit_record
+from panel import selectors, services
 from panel.calendar import LONDON
-from panel.models import Panel, PanelMeeting, PanelSeat, PanelSeatMember
+from panel.models import AgencyResponse, Panel, PanelCase, PanelMeeting, PanelSeat, PanelSeatMember
 
 
 class SeatMemberSerializer(serializers.ModelSerializer):
@@ -102,6 +115,74 @@ class PanelMeetingSerializer(serializers.ModelSerializer):
         ]
 
 
+class AgendaCaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="case.pk")
+    esmap_number = serializers.CharField()
+    children = serializers.ListField(child=serializers.CharField())
+
+
+class AgendaSectionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    cases = AgendaCaseSerializer(many=True, allow_null=True)
+    text = serializers.CharField()
+
+
+class AgendaSerializer(serializers.Serializer):
+    meeting = serializers.IntegerField()
+    published = serializers.BooleanField()
+    publish_by = LondonDateTimeField()
+    sections = AgendaSectionSerializer(many=True)
+
+
+class PanelCaseSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(
+        read_only=True, help_text="One of: " + ", ".join(PanelCase.Status.values)
+    )
+    family_reference = serializers.CharField(source="referral.family.reference", read_only=True)
+    referrer_continues = serializers.BooleanField(
+        source="referral.referrer_continues", read_only=True
+    )
+    submitted_at = LondonDateTimeField(source="referral.submitted_at", read_only=True)
+    logged_at = LondonDateTimeField(read_only=True)
+
+    class Meta:
+        model = PanelCase
+        fields = [
+            "id",
+            "esmap_number",
+            "panel",
+            "meeting",
+            "placement_reason",
+            "status",
+            "family_reference",
+            "referrer_continues",
+            "submitted_at",
+            "logged_at",
+        ]
+
+
+class AgencyResponseInputSerializer(serializers.Serializer):
+    known = serializers.BooleanField(help_text="Is the family known to your agency?")
+    information = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=services.MAX_INFORMATION
+    )
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The version you are changing (0 for a new response); a stale one is refused",
+    )
+
+
+class AgencyResponseSerializer(serializers.ModelSerializer):
+    agency = serializers.CharField(source="seat.agency.name", read_only=True)
+
+    class Meta:
+        model = AgencyResponse
+        fields = ["id", "case", "seat", "agency", "known", "information", "version"]
+
+
 class PanelViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PanelSerializer
 
@@ -141,7 +222,74 @@ class PanelMeetingViewSet(viewsets.ReadOnlyModelViewSet):
                 meetings = meetings.filter(date__year=year)
         return meetings
 
+    @extend_schema(responses=AgendaSerializer)
+    @action(detail=True, methods=["get"])
+    def agenda(self, request, pk=None):
+        try:
+            meeting = PanelMeeting.objects.select_related("panel").get(pk=int(pk))
+        except (PanelMeeting.DoesNotExist, ValueError, TypeError) as error:
+            raise Http404("No such meeting") from error
+        pack = selectors.pack_for(request.user, meeting)
+        sections = pack.agenda()
+        with transaction.atomic():
+            audit_record(
+                actor=request.user,
+                action=Action.VIEW,
+                target=meeting,
+                detail={
+                    "page": "agenda",
+                    "published": meeting.pack_published,
+                    "as_member": pack.as_member,
+                    "cases": sum(len(s.cases or []) for s in sections),
+                },
+            )
+        data = {
+            "meeting": meeting.pk,
+            "published": meeting.pack_published,
+            "publish_by": meeting.publish_by,
+            "sections": sections,
+        }
+        return Response(AgendaSerializer(data).data)
+
+
+class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PanelCaseSerializer
+
+    def get_queryset(self):
+        return selectors.cases_for(self.request.user)
+
+    @extend_schema(request=AgencyResponseInputSerializer, responses=AgencyResponseSerializer)
+    @action(detail=True, methods=["post"])
+    def responses(self, request, pk=None):
+        user = request.user
+        try:
+            case = PanelCase.objects.select_related("meeting", "meeting__panel").get(pk=int(pk))
+        except (PanelCase.DoesNotExist, ValueError, TypeError) as error:
+            raise Http404("No such case") from error
+        if case.meeting is None:
+            raise Http404("No such case")
+        _case, pack = selectors.get_case_for_member(user, case.meeting, case.pk)
+        data = AgencyResponseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            response = services.agency_response_record(
+                actor=user,
+                case=case,
+                seat=pack.seats[0],
+                known=data.validated_data["known"],
+                information=data.validated_data["information"],
+                expected_version=data.validated_data["version"],
+            )
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from error
+        except DjangoValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+            raise ValidationError(detail) from error
+        code = status.HTTP_201_CREATED if response.version == 1 else status.HTTP_200_OK
+        return Response(AgencyResponseSerializer(response).data, status=code)
+
 
 def register(router) -> None:
     router.register("panels", PanelViewSet, basename="panel")
     router.register("panel-meetings", PanelMeetingViewSet, basename="panel-meeting")
+    router.register("panel-cases", PanelCaseViewSet, basename="panel-case")

@@ -52,3 +52,40 @@ class MeetingMoveForm(GovFormMixin, forms.Form):
             Field("reason", context={"label_size": Size.for_label(Size.MEDIUM)}),
             Submit("move_meeting", "Move the meeting"),
         )
+
+
+class AgencyResponseForm(GovFormMixin, forms.Form):
+    """What a member's agency knows about a family before the meeting."""
+
+    known = forms.ChoiceField(
+        label="Is this family known to your agency?",
+        choices=[("yes", "Yes"), ("no", "No (not known to us)")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the family is known to your agency"},
+    )
+    information = forms.CharField(
+        label="What does your agency know?",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Only what the panel needs to decide the lead agency.",
+        error_messages={"max_length": "What your agency knows must be 5000 characters or fewer"},
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    non_field_error_anchor = "id_known"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("known", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
+            Field("information", context={"label_size": Size.for_label(Size.MEDIUM)}),
+            "version",
+            Submit("save_response", "Save your agency's response"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("known") == "yes" and not (data.get("information") or "").strip():
+            self.add_error("information", "Enter what your agency knows about the family")
+        return data

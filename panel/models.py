@@ -155,6 +155,14 @@ class PanelMeeting(models.Model):
     cancelled_reason = models.TextField(blank=True)
     referral_cutoff = models.DateTimeField()
     publish_by = models.DateTimeField()
+    pack_published_at = models.DateTimeField(null=True, blank=True)
+    pack_published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -171,6 +179,10 @@ class PanelMeeting(models.Model):
     @property
     def is_scheduled(self) -> bool:
         return self.status == self.Status.SCHEDULED
+
+    @property
+    def pack_published(self) -> bool:
+        return self.pack_published_at is not None
 
     @property
     def bank_holiday(self) -> str:
@@ -227,3 +239,132 @@ class PanelMeetingHistory(models.Model):
 
     def __str__(self):
         return f"{self.meeting} {self.change} {self.at:%Y-%m-%d %H:%M}"
+
+
+# ---------------------------------------------------------------- intake: cases and ESMAP numbers
+
+
+def format_esmap_number(year: int, sequence: int) -> str:
+    return f"ESMAP-{year}-{sequence:04d}"
+
+
+class EsmapSequence(models.Model):
+    """The last ESMAP number given in a calendar year; its row is locked while a number is taken."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class PanelCase(models.Model):
+    """A referral logged by business support: its ESMAP number and the meeting it is placed on.
+
+    Holds no personal data itself; the family and children are reached through the referral.
+    """
+
+    class Status(models.TextChoices):
+        LOGGED = "logged", "Logged"
+        DECIDED = "decided", "Lead agency decided"
+        ALLOCATED = "allocated", "Lead professional allocated"
+        CLOSURE_REQUESTED = "closure_requested", "Closure requested"
+        CLOSED = "closed", "Closed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    referral = models.OneToOneField(
+        "assessments.PanelReferral", on_delete=models.PROTECT, related_name="panel_case"
+    )
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="cases")
+    esmap_number = models.CharField("ESMAP number", max_length=20, unique=True)
+    year = models.PositiveIntegerField()
+    sequence = models.PositiveIntegerField()
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    logged_at = models.DateTimeField()
+    meeting = models.ForeignKey(
+        PanelMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        help_text="The meeting whose agenda it is on",
+    )
+    placement_reason = models.TextField(blank=True, help_text="Why it is not on a meeting")
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.LOGGED)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["year", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="panelcase_unique_sequence"),
+        ]
+        indexes = [models.Index(fields=["meeting", "status"])]
+
+    def __str__(self):
+        return self.esmap_number
+
+
+class PanelCaseHistory(models.Model):
+    """Append-only: who logged, placed, carried forward or changed a case, when, from what to what, and why."""
+
+    class Change(models.TextChoices):
+        LOGGED = "logged", "Logged"
+        CARRIED_FORWARD = "carried_forward", "Carried forward"
+        STATUS = "status", "Status changed"
+
+    case = models.ForeignKey(PanelCase, on_delete=models.PROTECT, related_name="history")
+    change = models.CharField(max_length=20, choices=Change.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    from_meeting = models.ForeignKey(
+        PanelMeeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_meeting = models.ForeignKey(
+        PanelMeeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30, blank=True)
+    reason = models.TextField(blank=True)
+
+    objects = HistoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name_plural = "panel case history"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Case history cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Case history cannot be deleted")
+
+    def __str__(self):
+        return f"{self.case_id} {self.change} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AgencyResponse(models.Model):
+    """What one seat's agency knows about a case's family, before the meeting (one per case and seat)."""
+
+    case = models.ForeignKey(PanelCase, on_delete=models.PROTECT, related_name="responses")
+    seat = models.ForeignKey(PanelSeat, on_delete=models.PROTECT, related_name="responses")
+    known = models.BooleanField("The family is known to the agency")
+    information = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["seat__agency__sort_order", "seat__agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "seat"], name="agencyresponse_one_per_seat")
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} – seat {self.seat_id}"

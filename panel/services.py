@@ -4,14 +4,21 @@ Every write runs in ``transaction.atomic`` and writes its audit event in the sam
 transaction (``core.audit.audit_record``). Cancelling or moving a meeting also writes
 one append-only ``PanelMeetingHistory`` row.
 
+Intake, the pack and agency responses
+-------------------------------------
+``panel_case_log`` gives a referral its ESMAP number (sequential per calendar year of
+logging) and places it on the first scheduled meeting whose cut-off it met, judged on
+when the referral was submitted. ``meeting_publish_pack`` publishes a meeting's agenda
+and referrals to its members; ``agency_response_record`` is the only write a panel
+member can make.
+
 Carrying cases forward
 ----------------------
-There are no referral or agenda models yet. When they arrive, a referral placed on a
-meeting that is then cancelled or moved goes with it: a moved meeting's cases go to the
-meeting it moved to (``moved_to``), a cancelled meeting's cases to the next scheduled
-meeting after it. ``carry_forward_target(meeting)`` answers "where do this meeting's
-cases go now?"; the referral step should call it inside ``meeting_cancel`` /
-``meeting_move``'s transaction (or straight after, in the same one) to re-place them.
+A case placed on a meeting that is then cancelled or moved goes with it: a moved
+meeting's cases go to the meeting it moved to (``moved_to``), a cancelled meeting's
+cases to the next scheduled meeting after it (``carry_forward_target``).
+``meeting_cancel`` and ``meeting_move`` call ``meeting_carry_forward_cases`` in their
+own transaction; each case moved gets a ``PanelCaseHistory`` row.
 """
 
 from __future__ import annotations
@@ -19,13 +26,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import Role
 from core.audit import Action, audit_record
 from panel import calendar
-from panel.models import Panel, PanelMeeting, PanelMeetingHistory, PanelSeat, PanelSeatMember
+from panel.models import (
+    AgencyResponse,
+    EsmapSequence,
+    Panel,
+    PanelCase,
+    PanelCaseHistory,
+    PanelMeeting,
+    PanelMeetingHistory,
+    PanelSeat,
+    PanelSeatMember,
+    format_esmap_number,
+)
 
 MAX_REASON = 1000
 
@@ -33,6 +52,11 @@ MAX_REASON = 1000
 def today() -> date:
     """Today in Europe/London (a function so tests can fix it)."""
     return timezone.localdate(timezone=calendar.LONDON)
+
+
+def now() -> datetime:
+    """The current time (a function so tests can fix it)."""
+    return timezone.now()
 
 
 def _clean_reason(reason: str) -> str:
@@ -187,6 +211,7 @@ def meeting_cancel(*, actor, meeting: PanelMeeting, reason: str) -> PanelMeeting
         target=meeting,
         detail={"change": "cancelled", "panel": meeting.panel_id},
     )
+    meeting_carry_forward_cases(actor=actor, meeting=meeting)
     return meeting
 
 
@@ -258,6 +283,7 @@ def meeting_move(
     audit_record(
         actor=actor, action=Action.CREATE, target=new_meeting, detail={"moved_from": meeting.pk}
     )
+    meeting_carry_forward_cases(actor=actor, meeting=meeting)
     return new_meeting
 
 
@@ -333,3 +359,252 @@ def carry_forward_target(meeting: PanelMeeting) -> PanelMeeting | None:
             .first()
         )
     return None
+
+
+# ---------------------------------------------------------------- intake
+
+INTAKE_ROLES = (Role.BUSINESS_SUPPORT, Role.EARLY_SUPPORT_TEAM_LEADER)
+NO_PANEL_FOR_AREA = "No panel is set up for this area"
+NO_LATER_MEETING = "Its meeting was cancelled or moved and no later meeting is scheduled"
+# Statuses of cases still waiting on (or being reported to) a meeting: they move with it.
+OPEN_STATUSES = (
+    PanelCase.Status.LOGGED,
+    PanelCase.Status.DECIDED,
+    PanelCase.Status.ALLOCATED,
+    PanelCase.Status.CLOSURE_REQUESTED,
+)
+MAX_INFORMATION = 5000
+
+
+def panel_for_family(family) -> Panel | None:
+    """The active panel for the family's area, else the council-wide panel (no area), else None."""
+    panels = Panel.objects.filter(active=True)
+    return (
+        panels.filter(area_id=family.area_id).order_by("pk").first()
+        or panels.filter(area__isnull=True).order_by("pk").first()
+    )
+
+
+def _next_esmap(year: int) -> tuple[int, str]:
+    """Take the next number of ``year``; the sequence row stays locked until the transaction ends."""
+    try:
+        with transaction.atomic():
+            EsmapSequence.objects.get_or_create(year=year)
+    except IntegrityError:  # another transaction created it first
+        pass
+    row = EsmapSequence.objects.select_for_update().get(year=year)
+    row.last += 1
+    row.save(update_fields=["last"])
+    return row.last, format_esmap_number(year, row.last)
+
+
+def _place(panel: Panel, submitted_at: datetime) -> MeetingChoice:
+    """The first meeting whose cut-off the referral met when it was submitted.
+
+    If that meeting's date has already passed (the referral was logged late), the first
+    meeting whose cut-off is still to come.
+    """
+    choice = meeting_for_referral(panel, submitted_at)
+    if choice.meeting is not None and choice.meeting.date < today():
+        choice = meeting_for_referral(panel, now())
+    return choice
+
+
+@transaction.atomic
+def panel_case_log(*, actor, referral) -> PanelCase:
+    """Log a referral: give it an ESMAP number and place it on a meeting (or say why not)."""
+    if not actor.has_role(*INTAKE_ROLES):
+        raise PermissionDenied("Only business support or an early support team leader can log referrals")
+    from assessments.models import PanelReferral
+
+    referral = PanelReferral.objects.select_for_update().select_related("family").get(pk=referral.pk)
+    if PanelCase.objects.filter(referral=referral).exists():
+        raise ValidationError("This referral has already been logged")
+    panel = panel_for_family(referral.family)
+    if panel is None:
+        raise ValidationError(NO_PANEL_FOR_AREA)
+    logged_at = now()
+    year = timezone.localtime(logged_at, calendar.LONDON).year
+    sequence, number = _next_esmap(year)
+    choice = _place(panel, referral.submitted_at)
+    case = PanelCase.objects.create(
+        referral=referral,
+        panel=panel,
+        esmap_number=number,
+        year=year,
+        sequence=sequence,
+        logged_by=actor,
+        logged_at=logged_at,
+        meeting=choice.meeting,
+        placement_reason="" if choice.meeting else choice.reason,
+    )
+    PanelCaseHistory.objects.create(
+        case=case,
+        change=PanelCaseHistory.Change.LOGGED,
+        actor=actor,
+        to_meeting=choice.meeting,
+        to_status=case.status,
+        reason=case.placement_reason,
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=case,
+        detail={
+            "panel": panel.pk,
+            "meeting": choice.meeting.pk if choice.meeting else None,
+            "placed": choice.meeting is not None,
+        },
+    )
+    return case
+
+
+@transaction.atomic
+def meeting_carry_forward_cases(*, actor, meeting: PanelMeeting) -> list[PanelCase]:
+    """Move a cancelled or moved meeting's open cases to ``carry_forward_target(meeting)``.
+
+    Returns the cases moved. A meeting that is still scheduled or held keeps its cases.
+    """
+    meeting = PanelMeeting.objects.get(pk=meeting.pk)
+    target = carry_forward_target(meeting)
+    if target is not None and target.pk == meeting.pk:
+        return []
+    cases = list(
+        PanelCase.objects.select_for_update().filter(meeting=meeting, status__in=OPEN_STATUSES)
+    )
+    why = "Meeting cancelled" if meeting.status == PanelMeeting.Status.CANCELLED else "Meeting moved"
+    for case in cases:
+        case.meeting = target
+        case.placement_reason = "" if target else NO_LATER_MEETING
+        case.save(update_fields=["meeting", "placement_reason", "updated_at"])
+        PanelCaseHistory.objects.create(
+            case=case,
+            change=PanelCaseHistory.Change.CARRIED_FORWARD,
+            actor=actor,
+            from_meeting=meeting,
+            to_meeting=target,
+            from_status=case.status,
+            to_status=case.status,
+            reason=why if target else f"{why}: {NO_LATER_MEETING}",
+        )
+    if cases:
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            target="panel.panelcase",
+            detail={
+                "change": "carried_forward",
+                "from_meeting": meeting.pk,
+                "to_meeting": target.pk if target else None,
+                "count": len(cases),
+            },
+        )
+    return cases
+
+
+# ---------------------------------------------------------------- the pack and responses
+
+
+def can_publish(actor, panel: Panel) -> bool:
+    return bool(actor.has_role(*INTAKE_ROLES) or actor.pk in (panel.chair_id, panel.deputy_id))
+
+
+@transaction.atomic
+def meeting_publish_pack(*, actor, meeting: PanelMeeting) -> PanelMeeting:
+    """Publish a scheduled meeting's agenda and referrals to its members (once)."""
+    meeting = PanelMeeting.objects.select_for_update().select_related("panel").get(pk=meeting.pk)
+    if not can_publish(actor, meeting.panel):
+        raise PermissionDenied("Only business support, a team leader or the chair can publish the pack")
+    if meeting.status != PanelMeeting.Status.SCHEDULED:
+        raise ValidationError(
+            f"This meeting is {meeting.get_status_display().lower()}: only a scheduled meeting's pack can be published"
+        )
+    if meeting.pack_published_at is not None:
+        raise ValidationError("The pack for this meeting has already been published")
+    meeting.pack_published_at = now()
+    meeting.pack_published_by = actor
+    meeting.save(update_fields=["pack_published_at", "pack_published_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=meeting,
+        detail={
+            "change": "pack_published",
+            "panel": meeting.panel_id,
+            "cases": meeting.cases.count(),
+        },
+    )
+    return meeting
+
+
+@transaction.atomic
+def agency_response_record(
+    *,
+    actor,
+    case: PanelCase,
+    seat: PanelSeat,
+    known: bool,
+    information: str = "",
+    expected_version: int | None = None,
+) -> AgencyResponse:
+    """Record (or change) what the seat's agency knows about the case's family.
+
+    Only a member or substitute of that seat on the case's panel; only once the
+    meeting's pack is published and until the end of the meeting's day. One response
+    per case and seat: a change updates it; pass ``expected_version`` (the version the
+    form showed) and a stale one is refused rather than overwriting someone else's change.
+    """
+    case = PanelCase.objects.select_related("meeting").get(pk=case.pk)
+    if seat.panel_id != case.panel_id or not PanelSeatMember.objects.filter(
+        seat=seat, user=actor
+    ).exists():
+        raise PermissionDenied("Only a member of that seat can record its agency's response")
+    meeting = case.meeting
+    if meeting is None or meeting.pack_published_at is None:
+        raise ValidationError("The pack for this case's meeting has not been published yet")
+    if meeting.status != PanelMeeting.Status.SCHEDULED or today() > meeting.date:
+        raise ValidationError("Responses for this meeting are closed")
+    information = (information or "").strip()
+    errors = {}
+    if known and not information:
+        errors["information"] = "Enter what your agency knows about the family"
+    if len(information) > MAX_INFORMATION:
+        errors["information"] = f"What your agency knows must be {MAX_INFORMATION} characters or fewer"
+    if errors:
+        raise ValidationError(errors)
+    if not known:
+        information = ""
+    response = AgencyResponse.objects.select_for_update().filter(case=case, seat=seat).first()
+    if response is None:
+        if expected_version not in (None, 0):
+            raise ValidationError(
+                "Someone else has changed this response since you opened it: check it and try again"
+            )
+        response = AgencyResponse.objects.create(
+            case=case, seat=seat, known=known, information=information, recorded_by=actor
+        )
+        action = Action.CREATE
+    else:
+        if expected_version is not None and expected_version != response.version:
+            raise ValidationError(
+                "Someone else has changed this response since you opened it: check it and try again"
+            )
+        response.known = known
+        response.information = information
+        response.recorded_by = actor
+        response.version += 1
+        response.save()
+        action = Action.UPDATE
+    audit_record(
+        actor=actor,
+        action=action,
+        target=response,
+        detail={
+            "case": case.pk,
+            "seat": seat.pk,
+            "meeting": meeting.pk,
+            "known": known,
+            "version": response.version,
+        },
+    )
+    return response

@@ -24,4 +24,18 @@ urlpatterns = [
         name="meeting_cancel",
     ),
     path("<int:panel_id>/meetings/<int:meeting_id>/move/", views.meeting_move, name="meeting_move"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<uuid:referral_id>/log/", views.inbox_log, name="inbox_log"),
+    path("<int:panel_id>/meetings/<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path(
+        "<int:panel_id>/meetings/<int:meeting_id>/publish/",
+        views.meeting_publish,
+        name="meeting_publish",
+    ),
+    path("<int:panel_id>/meetings/<int:meeting_id>/pack/", views.meeting_pack, name="meeting_pack"),
+    path(
+        "<int:panel_id>/meetings/<int:meeting_id>/cases/<int:case_id>/response/",
+        views.case_response,
+        name="case_response",
+    ),
 ]

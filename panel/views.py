@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.audit import Action, audit_record
 from panel import exports, selectors, services
 from panel.calendar import LONDON
-from panel.forms import MeetingCancelForm, MeetingMoveForm
+from panel.forms import AgencyResponseForm, MeetingCancelForm, MeetingMoveForm
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -72,6 +72,8 @@ def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
         "meetings": meetings,
         "unscheduled": sum(1 for m in meetings if m.pk is None),
         "can_manage": selectors.can_manage_meetings(user, panel),
+        "can_open_meetings": selectors.can_manage_meetings(user, panel)
+        or bool(selectors.member_seats(user, panel)),
         "nav_section": "panel",
     }
     return render(request, "panel/panel_detail.html", context)
@@ -186,3 +188,203 @@ def meeting_move(request: HttpRequest, panel_id: int, meeting_id: int) -> HttpRe
     return _meeting_form_page(
         request, panel_id, meeting_id, MeetingMoveForm, "panel/meeting_move.html", save
     )
+
+
+# ---------------------------------------------------------------- intake, meeting page, pack
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store, private"
+    response["Pragma"] = "no-cache"
+    return response
+
+
+def meeting_url(meeting) -> str:
+    return reverse(
+        "panel:meeting_detail", kwargs={"panel_id": meeting.panel_id, "meeting_id": meeting.pk}
+    )
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Referrals waiting to be logged (business support and early support team leaders)."""
+    user = request.user
+    if not selectors.is_intake_staff(user):
+        raise PermissionDenied
+    referrals = selectors.inbox(user)
+    audit_record(
+        actor=user,
+        action=Action.VIEW,
+        target="assessments.panelreferral",
+        detail={"page": "panel_inbox", "count": len(referrals)},
+    )
+    recent = list(selectors.cases_for(user)[:20])
+    return _no_store(
+        render(
+            request,
+            "panel/inbox.html",
+            {"referrals": referrals, "recent": recent, "nav_section": "panel_inbox"},
+        )
+    )
+
+
+@login_required
+@require_POST
+def inbox_log(request: HttpRequest, referral_id) -> HttpResponse:
+    user = request.user
+    if not selectors.is_intake_staff(user):
+        raise PermissionDenied
+    referral = selectors.get_inbox_referral(user, referral_id)
+    try:
+        case = services.panel_case_log(actor=user, referral=referral)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if case.meeting:
+            messages.success(
+                request,
+                f"Logged as {case.esmap_number}: on the agenda for {case.panel.name} "
+                f"on {case.meeting.date:%-d %B %Y}",
+            )
+        else:
+            messages.success(
+                request,
+                f"Logged as {case.esmap_number}: not on a meeting yet. {case.placement_reason}",
+            )
+    return redirect("panel:inbox")
+
+
+def _audit_pack_view(user, meeting, pack, page: str) -> None:
+    cases = list(pack.cases)
+    audit_record(
+        actor=user,
+        action=Action.VIEW,
+        target=meeting,
+        detail={
+            "page": page,
+            "panel": meeting.panel_id,
+            "published": meeting.pack_published,
+            "as_member": pack.as_member,
+            "cases": len(cases),
+            "case_ids": [case.pk for case in cases],
+        },
+    )
+    if page == "pack":
+        for case in cases:
+            audit_record(
+                actor=user,
+                action=Action.VIEW,
+                target=case.referral.family,
+                detail={"page": "panel_pack", "meeting": meeting.pk, "case": case.pk},
+            )
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, panel_id: int, meeting_id: int) -> HttpResponse:
+    """A meeting: its agenda, publishing the pack, and (chair and staff) who has responded."""
+    user = request.user
+    meeting, pack = selectors.get_pack_meeting(user, panel_id, meeting_id)
+    _audit_pack_view(user, meeting, pack, "agenda")
+    show_tracker = pack.visible and not pack.as_member
+    context = {
+        "panel": meeting.panel,
+        "meeting": meeting,
+        "pack": pack,
+        "agenda": pack.agenda(),
+        "tracker": selectors.response_tracker(meeting) if show_tracker else None,
+        "nav_section": "panel",
+    }
+    return _no_store(render(request, "panel/meeting_detail.html", context))
+
+
+@login_required
+@require_POST
+def meeting_publish(request: HttpRequest, panel_id: int, meeting_id: int) -> HttpResponse:
+    user = request.user
+    meeting, pack = selectors.get_pack_meeting(user, panel_id, meeting_id)
+    if not pack.can_publish:
+        raise PermissionDenied
+    try:
+        services.meeting_publish_pack(actor=user, meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The pack is published to the panel's members")
+    return redirect(meeting_url(meeting))
+
+
+@login_required
+@require_GET
+def meeting_pack(request: HttpRequest, panel_id: int, meeting_id: int) -> HttpResponse:
+    """The pack: agenda and each referral, read-only. Every opening is audited."""
+    from assessments.presenters import document
+
+    user = request.user
+    meeting, pack = selectors.get_pack_meeting(user, panel_id, meeting_id)
+    _audit_pack_view(user, meeting, pack, "pack")
+    referrals = []
+    if pack.visible:
+        for case in pack.cases:
+            referrals.append(
+                {
+                    "case": case,
+                    "referral": case.referral,
+                    "document": document(case.referral.assessment),
+                    "responses": selectors.responses_for_case(case),
+                }
+            )
+    context = {
+        "panel": meeting.panel,
+        "meeting": meeting,
+        "pack": pack,
+        "agenda": pack.agenda(),
+        "referrals": referrals,
+        "viewer_name": user.get_full_name() or user.get_username(),
+        "viewed_at": timezone.localtime(timezone.now(), LONDON),
+        "nav_section": "panel",
+    }
+    return _no_store(render(request, "panel/meeting_pack.html", context))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_response(
+    request: HttpRequest, panel_id: int, meeting_id: int, case_id: int
+) -> HttpResponse:
+    """A member records what their agency knows about one case's family."""
+    user = request.user
+    meeting, _pack = selectors.get_pack_meeting(user, panel_id, meeting_id)
+    case, pack = selectors.get_case_for_member(user, meeting, case_id)
+    seat = pack.seats[0]
+    existing = case.responses.filter(seat=seat).first()
+    initial = {"version": existing.version if existing else 0}
+    if existing:
+        initial.update(known="yes" if existing.known else "no", information=existing.information)
+    form = AgencyResponseForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agency_response_record(
+                actor=user,
+                case=case,
+                seat=seat,
+                known=form.cleaned_data["known"] == "yes",
+                information=form.cleaned_data["information"],
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, f"Your agency's response on {case.esmap_number} is saved")
+            return redirect(meeting_url(meeting))
+    context = {
+        "panel": meeting.panel,
+        "meeting": meeting,
+        "case": case,
+        "seat": seat,
+        "existing": existing,
+        "form": form,
+        "nav_section": "panel",
+    }
+    return _no_store(render(request, "panel/case_response.html", context))

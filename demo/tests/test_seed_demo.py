@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings as django_settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
@@ -13,7 +14,9 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role, RoleGrant, User
+from assessments.models import Assessment, AssessmentSection, PanelReferral
+from consent.models import ConsentDecision, Purpose
 from core.council_pack import load_council_pack
 from core.models import AuditEvent
 from demo.generator import (
@@ -26,6 +29,8 @@ from demo.generator import (
     plan_fingerprint,
     plan_users,
 )
+from demo.panel_and_casework import PANEL_MEMBER_LOGINS, demo_panel, extra_logins
+from panel.models import Panel, PanelMeeting, PanelSeat, PanelSeatMember
 from people import selectors
 from people.models import (
     Address,
@@ -66,6 +71,15 @@ MODELS = (
     ParentalResponsibility,
     ProfessionalInvolvement,
     ChronologyEntry,
+    RoleGrant,
+    Panel,
+    PanelSeat,
+    PanelSeatMember,
+    PanelMeeting,
+    Assessment,
+    AssessmentSection,
+    ConsentDecision,
+    PanelReferral,
 )
 
 
@@ -193,11 +207,95 @@ def test_the_same_seed_plans_the_same_data_and_writes_exactly_that(seeded):
 
 def test_a_second_run_changes_nothing_and_says_so(seeded):
     before = counts()
+    panel = Panel.objects.values_list().get()
     events = AuditEvent.objects.count()
     output = seed(families=50, seed=SEED + 7)
     assert "already present" in output and "nothing changed" in output
     assert counts() == before
+    assert Panel.objects.values_list().get() == panel
     assert AuditEvent.objects.count() == events
+    # And again with the default seed, as ``make run`` does.
+    assert "nothing changed" in seed()
+    assert counts() == before and AuditEvent.objects.count() == events
+
+
+@pytest.mark.django_db
+def test_an_installation_seeded_before_its_panel_was_configured_gets_it_on_the_next_run():
+    data = yaml.safe_load(PACKS["kirklees"].read_text(encoding="utf-8"))
+    panels = data.pop("panels")
+    load_council_pack(data)
+    seed()
+    assert not Panel.objects.exists() and PanelReferral.objects.count() == 1
+
+    load_council_pack({**data, "panels": panels})
+    output = seed()
+
+    assert "added the missing panel set-up and case work" in output
+    panel = Panel.objects.get()
+    assert panel.chair == demo_user("panel.chair")
+    assert PanelSeatMember.objects.filter(seat__panel=panel).count() >= 4
+    assert PanelMeeting.objects.filter(panel=panel).exists()
+    assert Assessment.objects.count() == 2 and PanelReferral.objects.count() == 1
+    assert "nothing changed" in seed()
+
+
+# --- the panel and case work --------------------------------------------------------------
+
+
+def test_the_demo_panel_has_a_chair_a_deputy_members_and_meetings(seeded, pack):
+    panel = demo_panel()
+    assert panel.chair == demo_user("panel.chair")
+    assert panel.deputy == demo_user("team.leader")
+    members = PanelSeatMember.objects.filter(seat__panel=panel).select_related("user", "seat")
+    assert demo_user("panel.member") in {m.user for m in members}
+    for m in members:
+        assert m.user.is_demo and m.user.agency_id == m.seat.agency_id
+        assert m.user.has_role(Role.PANEL_MEMBER)
+    today = timezone.localdate()
+    for year in (today.year, today.year + 1):
+        assert set(
+            PanelMeeting.objects.filter(panel=panel, date__year=year).values_list("date", flat=True)
+        ) == set(panel.calendar.meeting_dates(year))
+    assert PanelMeeting.objects.filter(panel=panel, date__year=today.year + 1).exists()
+    if pack == "kirklees":
+        # Quorate: the chair (or deputy) and at least four members, from different agencies.
+        assert members.count() >= 4
+        assert len({m.seat.agency.sector for m in members}) >= 4
+        assert {label for label, _ in extra_logins()} == {l for _, l, _ in PANEL_MEMBER_LOGINS}
+
+
+def test_case_work_examples_the_practitioner_can_see(seeded):
+    practitioner = demo_user("practitioner")
+    mine = selectors.families_for(practitioner)
+
+    draft = Assessment.objects.get(status=Assessment.Status.DRAFT)
+    assert draft.family in mine and draft.worker == practitioner
+    done = draft.sections.filter(status=AssessmentSection.Status.COMPLETED).count()
+    assert 0 < done < AssessmentSection.objects.filter(assessment=draft).count() + 10
+
+    completed = Assessment.objects.get(status=Assessment.Status.COMPLETED)
+    assert completed.family in mine and completed.children.count() == 2
+    views = {
+        row.answers["seen_alone"]: row.answers
+        for row in completed.sections.filter(key="child_views")
+    }
+    assert set(views) == {"yes", "no"} and views["no"]["not_seen_alone_reason"]
+    for purpose in (Purpose.ASSESSMENT, Purpose.PANEL_REFERRAL):
+        assert ConsentDecision.objects.filter(
+            family=completed.family, purpose=purpose, status=ConsentDecision.Status.GIVEN
+        ).exists()
+    referral = PanelReferral.objects.get()
+    assert referral.assessment == completed and referral.submitted_by == practitioner
+
+    refused = ConsentDecision.objects.get(status=ConsentDecision.Status.REFUSED)
+    assert refused.purpose == Purpose.PANEL_REFERRAL and refused.reason
+    assert refused.family in mine
+    assert len({draft.family_id, completed.family_id, refused.family_id}) == 3
+    # All through the services: every write is on the audit trail.
+    for record in (draft, completed, referral, refused):
+        assert AuditEvent.objects.filter(
+            record_type=record._meta.label_lower, record_id=str(record.pk)
+        ).exists()
 
 
 # --- the shapes of family -----------------------------------------------------------------

@@ -84,3 +84,25 @@ def demo_panel(*, council=None, agencies=(), chair=None, deputy=None, year: int 
                 )
         services.panel_schedule_year(actor=chair, panel=panel, year=year)
     return panel
+
+
+def panel_referral(panel: Panel, submitted_at=None, *, children=None, **kwargs):
+    """A submitted panel referral of a family in ``panel``'s area, submitted at ``submitted_at``.
+
+    ``submitted_at`` is auto-set on create, so it is written afterwards when given.
+    """
+    from assessments.tests.factories import CompletedAssessmentFactory, PanelReferralFactory
+    from core.tests.factories import AreaFactory
+
+    assessment_kwargs = {} if children is None else {"children": children}
+    assessment = CompletedAssessmentFactory(**assessment_kwargs)
+    family = assessment.family
+    area = panel.area or AreaFactory()
+    if family.area_id != area.pk:
+        family.area = area
+        family.save(update_fields=["area"])
+    referral = PanelReferralFactory(assessment=assessment, family=family, **kwargs)
+    if submitted_at is not None:
+        type(referral).objects.filter(pk=referral.pk).update(submitted_at=submitted_at)
+        referral.refresh_from_db()
+    return referral

@@ -20,6 +20,7 @@ from demo.generator import (
     demo_logins,
     seed_demo,
 )
+from demo.panel_and_casework import extra_logins
 
 MAX_FAMILIES = 100_000
 
@@ -79,7 +80,8 @@ class Command(BaseCommand):
             self.stdout.write(result.summary())
 
     def print_logins(self) -> None:
-        logins = demo_logins()
+        # Every role, then the extra panel members this council's panel seats allowed for.
+        logins = demo_logins() + extra_logins()
         present = set(
             User.objects.filter(username__in=[u for _, u in logins], is_demo=True).values_list(
                 "username", flat=True
