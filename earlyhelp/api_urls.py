@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 import assessments.api
 import consent.api
 import panel.api
+import support_requests.api
 from people.api import FamilyViewSet, PersonViewSet
 
 app_name = "api"
@@ -15,5 +16,6 @@ router.register("families", FamilyViewSet, basename="family")
 assessments.api.register(router)
 consent.api.register(router)
 panel.api.register(router)
+support_requests.api.register(router)
 
 urlpatterns = router.urls

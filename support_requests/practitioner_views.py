@@ -16,17 +16,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.audit import Action, audit_record
 from core.models import Council
+from people.selectors import families_for
 from support_requests import practitioner_journey as pj
 from support_requests import selectors, services
 from support_requests.forms import YES, SafeguardingNextStepForm
 from support_requests.models import SafeguardingStop, SupportRequest
-from support_requests.presenters import describe_age
+from support_requests.presenters import describe_age, own_request_status
 from support_requests.staff_forms import (
     NO_FAMILY,
     ConcernForm,
@@ -327,6 +329,54 @@ def my_requests(request: HttpRequest) -> HttpResponse:
         "can_make_requests": selectors.can_make_requests(user),
     }
     return render(request, TEMPLATES + "mine.html", context)
+
+
+@login_required
+@require_GET
+def my_request(request: HttpRequest, request_id) -> HttpResponse:
+    """One of the user's own requests: what they asked, where it has got to, what happens next.
+
+    Only ever the user's own (selectors.get_my_request): anyone else's is a 404. The
+    triage outcome shows the decision, level of need and date, never the team leader's notes.
+    """
+    user = request.user
+    support_request = get_object_or_404(
+        selectors.requests_submitted_by(user)
+        .select_related(
+            "area",
+            "family",
+            "key_contact_team",
+            "triage__need_level",
+            "triage__single_agency",
+        )
+        .prefetch_related("children"),
+        pk=request_id,
+    )
+    triage = getattr(support_request, "triage", None)
+    if triage is not None and not triage.decision:
+        triage = None  # a draft is the team leader's working notes
+    assessments = []
+    can_see_family = bool(
+        support_request.family_id
+        and families_for(user).filter(pk=support_request.family_id).exists()
+    )
+    for assessment in support_request.assessments.order_by("-number"):
+        assessments.append({"assessment": assessment, "can_open": can_see_family})
+    audit_record(actor=user, action=Action.VIEW, target=support_request, detail={"page": "mine"})
+    context = {
+        "support_request": support_request,
+        "children": list(support_request.children.all()),
+        "status": own_request_status(support_request.status),
+        "triage": triage,
+        "assessments": assessments,
+        "can_see_family": can_see_family,
+        "pending_stop": services.pending_submission_stop(
+            actor=user, support_request=support_request
+        ),
+        "page_title": f"Request {support_request.reference}",
+        "back_url": reverse("support_requests:my_requests"),
+    }
+    return render(request, TEMPLATES + "request.html", context)
 
 
 @login_required

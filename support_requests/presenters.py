@@ -159,3 +159,52 @@ def check_answer_rows(answers: dict) -> list[Section]:
             ],
         ),
     ]
+
+
+# What a request's status means for the member of staff who made it, and what happens next.
+_Status = SupportRequest.Status
+OWN_REQUEST_STATUS: dict[str, tuple[str, str]] = {
+    _Status.RECEIVED: (
+        "Your request has been received.",
+        "An early support team leader for the area will look at it and decide what support "
+        "the family needs. The key contact may get in touch with you about it.",
+    ),
+    _Status.IN_TRIAGE: (
+        "An early support team leader is looking at your request.",
+        "They may talk to you or the family before deciding what support the family needs.",
+    ),
+    _Status.SIGNPOSTED: (
+        "The family has been signposted to another service.",
+        "The team leader decided another service is the best place to help. Early support "
+        "will not take any further action on this request.",
+    ),
+    _Status.SINGLE_AGENCY: (
+        "The family will get single-agency support.",
+        "One agency will support the family. Early support will not start an assessment.",
+    ),
+    _Status.ASSESSMENT: (
+        "An early support assessment will be started.",
+        "A worker will carry out an early support assessment with the family.",
+    ),
+    _Status.PANEL_REFERRAL: (
+        "The request has been referred to the panel.",
+        "The multi-agency panel will decide what support the family needs.",
+    ),
+    _Status.REFERRED_TO_DUTY_TEAM: (
+        "The request was referred to the duty team.",
+        "There were concerns that a child is in need or at risk of significant harm, so this "
+        "is not early help. Children’s social care deal with it through the duty team.",
+    ),
+    _Status.CLOSED: (
+        "The request has been closed.",
+        "No further action will be taken on this request. Contact the early support team "
+        "if you think this is wrong.",
+    ),
+}
+
+
+def own_request_status(status: str) -> dict[str, str]:
+    summary, next_step = OWN_REQUEST_STATUS.get(
+        status, ("The request’s status is not known.", "")
+    )
+    return {"summary": summary, "next_step": next_step}

@@ -312,6 +312,50 @@ def support_request_close(*, actor, support_request: SupportRequest, reason: str
     )
 
 
+@transaction.atomic
+def support_request_set_area(
+    *, actor, support_request: SupportRequest, area: Area, reason: str = ""
+) -> SupportRequest:
+    """An early support team leader says which area an open request belongs to.
+
+    For a member of the public who was not sure of their area (the town or postcode they
+    gave is kept). Only while the request is received or in triage; the request then
+    appears in that area's queue. The status does not change, but a history row says why.
+    """
+    if not selectors.can_triage(actor):
+        raise NotAllowedToTriage("Only early support team leaders can set a request's area")
+    if not isinstance(area, Area):
+        raise ValidationError({"area": "Select the area the family lives in"})
+    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+    if not locked.is_open:
+        raise TransitionNotAllowed(
+            "The area can only be set while the request is received or in triage"
+        )
+    changed = ["area"]
+    locked.area = area
+    update_fields = ["area", "updated_at"]
+    if locked.key_contact_team_id is None and locked.source != SupportRequest.Source.PUBLIC:
+        locked.key_contact_team = selectors.key_contact_for(area)
+        changed.append("key_contact_team")
+        update_fields.append("key_contact_team")
+    locked.save(update_fields=update_fields)
+    text = f"Area set to {area.name}"
+    if reason.strip():
+        text = f"{text}: {reason.strip()}"
+    _record_history(
+        support_request=locked,
+        actor=actor,
+        from_status=locked.status,
+        to_status=locked.status,
+        reason=text,
+    )
+    audit_record(actor=actor, action=Action.UPDATE, target=locked, detail={"fields": changed})
+    support_request.area = locked.area
+    support_request.key_contact_team = locked.key_contact_team
+    support_request.updated_at = locked.updated_at
+    return locked
+
+
 # ---- Triage (issue 3 §2) and the safeguarding stop (§3).
 
 _INDICATOR_CODES = frozenset(code for code, _ in TARGETED_OFFER_INDICATORS)

@@ -409,3 +409,33 @@ class StepDownForm(ChildrenForm):
             "social_worker_name": data.get("social_worker_name", ""),
             "social_worker_contact": data.get("social_worker_contact", ""),
         }
+
+
+class SetAreaForm(forms.Form):
+    """An early support team leader chooses the area of a request whose area is not known."""
+
+    area = forms.ChoiceField(
+        label="Which area does the family live in?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the area the family lives in"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [
+            Choice(area.code, area.name) for area in Area.objects.order_by("sort_order", "name")
+        ]
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
+            Field.radios("area", legend_size=Size.MEDIUM, legend_tag="h2"),
+            Submit("set_area", "Save area"),
+        )
+        self.helper = helper
+
+    def clean_area(self) -> Area:
+        area = Area.objects.filter(code=self.cleaned_data["area"]).first()
+        if area is None:
+            raise forms.ValidationError("Select the area the family lives in")
+        return area

@@ -46,6 +46,7 @@ urlpatterns = [
     path("requests/new/check-your-answers/", pv.new_check, name="new_check"),
     path("requests/new/request-sent/", pv.new_sent, name="new_sent"),
     path("requests/mine/", pv.my_requests, name="my_requests"),
+    path("requests/mine/<uuid:request_id>/", pv.my_request, name="my_request"),
     path(
         "requests/mine/<uuid:request_id>/safeguarding-stop/",
         pv.my_request_stop,
@@ -58,6 +59,7 @@ urlpatterns = [
     path("requests/<uuid:request_id>/", views.detail, name="detail"),
     path("requests/<uuid:request_id>/start-triage/", views.start_triage, name="start_triage"),
     path("requests/<uuid:request_id>/triage/", views.triage, name="triage"),
+    path("requests/<uuid:request_id>/area/", views.set_area, name="set_area"),
     path(
         "requests/<uuid:request_id>/safeguarding-stop/",
         views.safeguarding_stop,

@@ -18,6 +18,7 @@ from core.audit import Action, audit_record
 from core.models import Council
 from support_requests import selectors, services
 from support_requests.forms import SafeguardingNextStepForm, TriageForm
+from support_requests.staff_forms import SetAreaForm
 from support_requests.models import SafeguardingStop, SupportRequest, Triage
 
 PAGE_SIZE = 50
@@ -66,7 +67,14 @@ def detail(request: HttpRequest, request_id) -> HttpResponse:
     user = request.user
     support_request = selectors.request_detail(user, request_id)
     audit_record(actor=user, action=Action.VIEW, target=support_request)
-    context = {
+    context = _detail_context(user, support_request)
+    return render(request, "support_requests/detail.html", context)
+
+
+def _detail_context(user, support_request: SupportRequest, area_form=None) -> dict:
+    if area_form is None and _can_set_area(user, support_request):
+        area_form = SetAreaForm()
+    return {
         "nav_section": NAV_SECTION,
         "support_request": support_request,
         "children": list(support_request.children.all()),
@@ -79,8 +87,45 @@ def detail(request: HttpRequest, request_id) -> HttpResponse:
         "triage": getattr(support_request, "triage", None),
         "stops": list(support_request.safeguarding_stops.all()),
         "can_start_assessment": _can_start_assessment(user, support_request),
+        "area_form": area_form,
     }
-    return render(request, "support_requests/detail.html", context)
+
+
+def _can_set_area(user, support_request: SupportRequest) -> bool:
+    return (
+        support_request.area_id is None
+        and support_request.is_open
+        and selectors.can_triage(user)
+    )
+
+
+@login_required
+@require_POST
+def set_area(request: HttpRequest, request_id) -> HttpResponse:
+    """Choose the area of a request whose area is not known (early support team leaders)."""
+    user = request.user
+    support_request = _request_for_triage(user, request_id)
+    form = SetAreaForm(request.POST)
+    if not form.is_valid():
+        if support_request.area_id is not None or not support_request.is_open:
+            messages.info(request, "The area can only be set on an open request")
+            return redirect("support_requests:detail", request_id=support_request.pk)
+        support_request = selectors.request_detail(user, request_id)
+        audit_record(
+            actor=user, action=Action.VIEW, target=support_request, detail={"page": "set_area"}
+        )
+        context = _detail_context(user, support_request, area_form=form)
+        return render(request, "support_requests/detail.html", context, status=200)
+    area = form.cleaned_data["area"]
+    try:
+        services.support_request_set_area(actor=user, support_request=support_request, area=area)
+    except services.TransitionNotAllowed:
+        messages.info(request, "The area can only be set while the request is open")
+        return redirect("support_requests:detail", request_id=support_request.pk)
+    messages.success(request, f"Area set to {area.name}. The request is in that area’s queue.")
+    if selectors.requests_for(user).filter(pk=support_request.pk).exists():
+        return redirect("support_requests:detail", request_id=support_request.pk)
+    return redirect("support_requests:queue")
 
 
 def _can_start_assessment(user, support_request: SupportRequest) -> bool:
