@@ -1696,7 +1696,7 @@ def seed_demo(
         )
     counts: dict[str, int] = defaultdict(int)
     with transaction.atomic():
-        users = write_users(plan_users(setting, seed))
+        write_users(plan_users(setting, seed))
         done = 0
         for chunk in _batched(
             plan_families(setting, families=families, seed=seed, today=today), batch_families
