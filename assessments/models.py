@@ -11,15 +11,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+
+from core.models import AppendOnlyModel
 from django.db.models import Q
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("History cannot be changed")
-
-    def delete(self):
-        raise PermissionError("History cannot be removed")
 
 
 class Assessment(models.Model):
@@ -151,7 +145,7 @@ class AssessmentSection(models.Model):
         return f"{self.key} ({self.status})"
 
 
-class AssessmentHistory(models.Model):
+class AssessmentHistory(AppendOnlyModel):
     """One append-only row per status change of an assessment: who, when, from, to and why."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="history")
@@ -161,19 +155,9 @@ class AssessmentHistory(models.Model):
     to_status = models.CharField(max_length=20, choices=Assessment.Status.choices)
     reason = models.TextField(blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "id"]
         verbose_name_plural = "assessment history"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("History cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("History cannot be removed")
 
 
 class Consultation(models.Model):

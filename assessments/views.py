@@ -24,20 +24,13 @@ from assessments.presenters import child_name, document, family_facts, section_c
 from assessments.sections import SECTIONS, SECTIONS_BY_KEY, YES
 from core.audit import Action, audit_record
 from core.models import Council
+from core.forms import add_service_errors as _add_service_errors
 from people.selectors import get_family
 from support_requests.forms import SafeguardingNextStepForm
 from support_requests.models import SafeguardingStop
 from support_requests.selectors import requests_for
 
 NAV_SECTION = "families"
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _require_writer(user) -> None:

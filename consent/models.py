@@ -9,31 +9,7 @@ safeguarding), an override records why and who authorised it; it too is never ch
 from django.conf import settings
 from django.db import models
 
-
-class AppendOnlyQuerySet(models.QuerySet):
-    # The same rule as support_requests' history, kept here so neither app depends on the other.
-    def update(self, **kwargs):
-        raise PermissionError("Consent records cannot be changed")
-
-    def delete(self):
-        raise PermissionError("Consent records cannot be removed")
-
-
-class AppendOnlyModel(models.Model):
-    """A row that is written once: a later decision is a new row, never an edit."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("Consent records cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Consent records cannot be removed")
+from core.models import AppendOnlyModel
 
 
 class Purpose(models.TextChoices):

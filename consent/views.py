@@ -21,14 +21,7 @@ from core import scope
 from core.audit import Action, audit_record
 from core.returns import safe_return_to
 from core.returns import with_return_to as _with_return_to
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
+from core.forms import add_service_errors as _add_service_errors
 
 
 def _require_case_access(user) -> None:

@@ -38,3 +38,12 @@ class GovFormMixin:
     non_field_error_anchor = ""
     # Fields laid out with ConditionalRadios (their inputs are numbered from 0, not 1).
     conditional_radios: tuple[str, ...] = ()
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)

@@ -4,6 +4,34 @@ from django.conf import settings
 from django.db import models
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("This record is append-only: it cannot be changed")
+
+    def delete(self):
+        raise PermissionError("This record is append-only: it cannot be removed")
+
+
+class AppendOnlyModel(models.Model):
+    """A row written once (a history entry, a decision): a later change is a new row, never an edit.
+
+    The app refuses updates and deletes through instances and querysets alike.
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("This record is append-only: it cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("This record is append-only: it cannot be removed")
+
+
 class Council(models.Model):
     """The council this installation serves. One row, loaded from the council pack."""
 

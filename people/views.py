@@ -28,6 +28,7 @@ from core import scope
 from core.audit import Action, audit_record
 from core.returns import safe_return_to
 from core.models import AuditEvent
+from core.forms import add_service_errors as _add_service_errors
 from people import presenters, selectors, services
 from people.forms import (
     AddressEndForm,
@@ -63,15 +64,6 @@ STALE_EDIT_MESSAGE = (
 def _require_case_access(user) -> None:
     if not scope.can_see_case_records(user):
         raise PermissionDenied
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _page(request: HttpRequest, items):

@@ -11,15 +11,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+
+from core.models import AppendOnlyModel
 from django.db.models import Q
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("History cannot be changed")
-
-    def delete(self):
-        raise PermissionError("History cannot be removed")
 
 
 class SupportRequest(models.Model):
@@ -220,7 +214,7 @@ class SupportRequestChild(models.Model):
         return self.first_name
 
 
-class SupportRequestHistory(models.Model):
+class SupportRequestHistory(AppendOnlyModel):
     """One append-only row per status change: who, when, from, to and why."""
 
     support_request = models.ForeignKey(
@@ -235,19 +229,9 @@ class SupportRequestHistory(models.Model):
     to_status = models.CharField(max_length=30, choices=SupportRequest.Status.choices)
     reason = models.TextField(blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "id"]
         verbose_name_plural = "support request history"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("History cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("History cannot be removed")
 
     def __str__(self):
         return f"{self.support_request_id}: {self.from_status or '-'} -> {self.to_status}"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import Action, audit_record
 from core.models import Council
+from core.forms import add_service_errors as _add_service_errors
 from support_requests import selectors, services
 from support_requests.forms import SafeguardingNextStepForm, TriageForm
 from support_requests.staff_forms import SetAreaForm
@@ -153,15 +154,6 @@ def start_triage(request: HttpRequest, request_id) -> HttpResponse:
     else:
         messages.success(request, "Triage started")
     return redirect("support_requests:detail", request_id=support_request.pk)
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _request_for_triage(user, request_id) -> SupportRequest:
