@@ -196,7 +196,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Early Help API",
-    "DESCRIPTION": "People and families for multi-agency early help. Every read is scoped and audited.",
+    "DESCRIPTION": (
+        "Multi-agency early help: people and families, requests for support and triage, assessments, "
+        "consent and the early support panel. Every read is scoped and audited; the API calls the same "
+        "services as the pages."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
