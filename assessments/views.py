@@ -316,7 +316,7 @@ def safeguarding_stop(request: HttpRequest, assessment_id) -> HttpResponse:
         "stop": stop,
         "council": Council.objects.first(),
         "form": form,
-        "caption": f"Assessment of the {assessment.family.name} family",
+        "caption": f"Assessment: {assessment.family.name} ({assessment.family.reference})",
         "form_action": reverse("assessments:safeguarding_stop", kwargs={"assessment_id": assessment.pk}),
     }
     return render(request, "support_requests/safeguarding_stop.html", context)

@@ -198,7 +198,7 @@ def _check_rows(answers: dict, user) -> list[dict]:
     area = pj.area_for(answers)
     key_contact = selectors.key_contact_for(area)
     if family is not None:
-        who = [f"{family.name} family ({family.reference})"]
+        who = [f"{family.name} ({family.reference})"]
     else:
         who = [
             f"{c['first_name']}, {describe_age(c.get('age'), None)}" for c in pj.children(answers)

@@ -52,7 +52,7 @@ class FamilyChoiceForm(QuestionForm):
     def __init__(self, *args, families=(), **kwargs):
         super().__init__(*args, **kwargs)
         choices = [
-            Choice(str(f.pk), f"{f.name} family ({f.reference})", hint=f"Area: {f.area.name}")
+            Choice(str(f.pk), f"{f.name} ({f.reference})", hint=f"Area: {f.area.name}")
             for f in families
         ]
         if choices:

@@ -74,7 +74,7 @@ def _complete(page: Page, label: str) -> None:
 
 
 def _family(area, team):
-    family = FamilyFactory(name="Khan", reference="FAM-00101", area=area, team=team)
+    family = FamilyFactory(name="Khan family", reference="FAM-00101", area=area, team=team)
     FamilyMemberFactory(
         family=family, person=AdultFactory(first_name="Samina", last_name="Khan"), role=FamilyMember.Role.PARENT_CARER
     )

@@ -66,7 +66,7 @@ def test_practitioner_request_reaches_triage_journey(live_server, page):
         roles=[Role.EARLY_SUPPORT_TEAM_LEADER],
         is_demo=False,
     )
-    family = FamilyFactory(name="Khan", reference="FAM-00101", area=north, team=school_team)
+    family = FamilyFactory(name="Khan family", reference="FAM-00101", area=north, team=school_team)
     FamilyMemberFactory(
         family=family,
         person=PersonFactory(first_name="Zara", date_of_birth=date(2017, 5, 1)),

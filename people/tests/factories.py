@@ -85,8 +85,12 @@ class FamilyFactory(factory.django.DjangoModelFactory):
         model = Family
         skip_postgeneration_save = True
 
+    class Params:
+        surname = factory.Faker("last_name", locale="en_GB")
+
     reference = factory.Sequence(lambda n: f"FAM-T{n:05d}")
-    name = factory.Faker("last_name", locale="en_GB")
+    # As staff name families: "Khan family".
+    name = factory.LazyAttribute(lambda f: f"{f.surname} family")
     area = factory.SubFactory(AreaFactory)
 
     @factory.post_generation

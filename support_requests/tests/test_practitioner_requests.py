@@ -69,7 +69,7 @@ def creates(user, record_type):
 
 @pytest.fixture
 def family_x(school_practitioner, area_x):
-    family = FamilyFactory(name="Khan", area=area_x, team=school_practitioner.team)
+    family = FamilyFactory(name="Khan family", area=area_x, team=school_practitioner.team)
     child = PersonFactory(first_name="Zara", date_of_birth=date(2017, 5, 1))
     FamilyMemberFactory(family=family, person=child, role=FamilyMember.Role.CHILD)
     return family
