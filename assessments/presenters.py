@@ -17,7 +17,12 @@ RECORD_SNAPSHOT_KEY = "_record"  # see services.record_snapshot
 from assessments.sections import CONSULTATION_NUMBER, SECTIONS, SectionContext
 from core.forms import GovDateField
 from people.models import Person
-from people.selectors import family_chronology, family_professionals, family_relationships
+from people.selectors import (
+    family_chronology,
+    family_parental_responsibility,
+    family_professionals,
+    family_relationships,
+)
 
 NOT_ANSWERED = "Not answered"
 
@@ -142,7 +147,10 @@ def family_facts(assessment: Assessment) -> dict:
     members = list(family.members.select_related("person").order_by("role", "person__last_name"))
     return {
         "members": members,
-        "relationships": list(family_relationships(family)),
+        "relationships": list(family_relationships(family).select_related("person", "relative")),
+        "parental_responsibility": list(
+            family_parental_responsibility(family).filter(to_date__isnull=True).select_related("adult", "child")
+        ),
         "professionals": list(family_professionals(family).select_related("person", "agency")),
         "chronology": list(family_chronology(family)[:50]),
         "communication": [

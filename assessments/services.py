@@ -236,7 +236,7 @@ RECORD_SNAPSHOT_KEY = "_record"
 
 def record_snapshot(assessment: Assessment, key: str) -> list[list[str]] | None:
     """Rows of (label, text) copied from the family record for sections that show it."""
-    from people.selectors import family_chronology
+    from people.selectors import family_chronology, family_parental_responsibility, family_relationships
 
     if key == "family":
         rows = []
@@ -258,6 +258,24 @@ def record_snapshot(assessment: Assessment, key: str) -> list[list[str]] | None:
                 f"disability: {person.get_disability_display().lower()}",
             ]
             rows.append([name, "; ".join(details)])
+        for rel in family_relationships(assessment.family).select_related("person", "relative"):
+            rows.append(
+                [
+                    "Relationship",
+                    f"{rel.person.first_name or 'Unborn baby'} {rel.person.last_name} is "
+                    f"{rel.get_kind_display().lower()} of {rel.relative.first_name or 'unborn baby'} {rel.relative.last_name}",
+                ]
+            )
+        for pr in family_parental_responsibility(assessment.family).filter(to_date__isnull=True).select_related(
+            "adult", "child"
+        ):
+            rows.append(
+                [
+                    "Parental responsibility",
+                    f"{pr.adult.first_name} {pr.adult.last_name} for {pr.child.first_name or 'the unborn baby'} "
+                    f"{pr.child.last_name} ({pr.get_basis_display().lower()})",
+                ]
+            )
         return rows
     if key == "history":
         return [

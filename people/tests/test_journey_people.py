@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from accounts.tests.factories import TEST_PASSWORD, UserFactory
@@ -59,23 +60,23 @@ def test_practitioner_finds_adds_and_reads_people_journey(live_server, page):
     page.goto(live_server.url + "/people/search/")
     check(page, "01-search")
     page.get_by_role("button", name="Search").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check(page, "02-search-error")
 
     page.get_by_label("Name").fill("Zoe Kahn")
     page.get_by_role("button", name="Search").click()
     assert "/people/search/" == page.url.removeprefix(live_server.url)  # no terms in the address
-    assert page.get_by_role("link", name="Zoë Khan").is_visible()
+    expect(page.get_by_role("link", name="Zoë Khan")).to_be_visible()
     check(page, "03-search-results")
 
     page.get_by_label("Name").fill("Bilal Khan")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("button", name="Add a new person").click()
-    assert page.get_by_role("heading", name="Is this one of these people?").is_visible()
+    expect(page.get_by_role("heading", name="Is this one of these people?")).to_be_visible()
     check(page, "04-add-person")
 
     page.get_by_role("button", name="Add person").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check(page, "05-add-person-errors")
 
     page.get_by_label("Child or young person").first.check()
@@ -89,8 +90,8 @@ def test_practitioner_finds_adds_and_reads_people_journey(live_server, page):
     page.locator("#id_role_1").check()
     page.get_by_role("button", name="Add person").click()
 
-    assert page.locator(".govuk-notification-banner--success").is_visible()
-    assert page.get_by_role("heading", name="Bilal Khan", level=1).is_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+    expect(page.get_by_role("heading", name="Bilal Khan", level=1)).to_be_visible()
     check(page, "06-person")
     bilal = Person.objects.get(first_name="Bilal")
     assert bilal.family_memberships.get().family.name == "Bilal's family"
@@ -99,7 +100,7 @@ def test_practitioner_finds_adds_and_reads_people_journey(live_server, page):
     check(page, "07-edit")
     page.get_by_label("Preferred name").fill("Bil")
     page.get_by_role("button", name="Save changes").click()
-    assert page.get_by_text("Details saved").is_visible()
+    expect(page.get_by_text("Details saved")).to_be_visible()
 
     page.get_by_role("link", name="Add chronology entry").first.click()
     check(page, "08-chronology-add")
@@ -109,7 +110,7 @@ def test_practitioner_finds_adds_and_reads_people_journey(live_server, page):
     page.get_by_label("Was not brought to an appointment").check()
     page.get_by_label("What happened?").fill("Was not brought to the health visitor check.")
     page.get_by_role("button", name="Add entry").click()
-    assert page.get_by_text("Was not brought to the health visitor check.").is_visible()
+    expect(page.get_by_text("Was not brought to the health visitor check.")).to_be_visible()
 
     page.get_by_role("link", name="Add professional").first.click()
     check(page, "09-professional-add")
@@ -117,7 +118,7 @@ def test_practitioner_finds_adds_and_reads_people_journey(live_server, page):
     page.goto(live_server.url + "/people/families/")
     check(page, "10-family-list")
     page.get_by_role("link", name="Khan family").click()
-    assert page.get_by_role("heading", name="Khan family", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Khan family", level=1)).to_be_visible()
     check(page, "11-family")
 
 
@@ -153,8 +154,8 @@ def test_record_family_details_journey(live_server, page):
     page.get_by_role("link", name="Add an address").click()
     check(page, "21-address-add")
     page.get_by_role("button", name="Add address").click()
-    assert page.locator(".govuk-error-summary").is_visible()
-    assert page.get_by_role("link", name="Enter postcode").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.get_by_role("link", name="Enter postcode")).to_be_visible()
     check(page, "22-address-add-errors")
     page.get_by_label("Address line 1").fill("12 Station Road")
     page.get_by_label("Town or city").fill("Huddersfield")
@@ -164,8 +165,8 @@ def test_record_family_details_journey(live_server, page):
     page.locator("#id_moved_in_2").fill("2026")
     page.get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Add address").click()
-    assert page.locator(".govuk-notification-banner--success").is_visible()
-    assert page.get_by_text("12 Station Road, Huddersfield, HD1 2AB").is_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+    expect(page.get_by_text("12 Station Road, Huddersfield, HD1 2AB")).to_be_visible()
     check(page, "23-child-with-address")
     assert PersonAddress.objects.get(person=zoe).address.postcode == "HD1 2AB"
 
@@ -175,7 +176,7 @@ def test_record_family_details_journey(live_server, page):
     page.get_by_label("Ayesha Khan", exact=True).check()
     page.get_by_label("Birth mother", exact=True).check()
     page.get_by_role("button", name="Record parental responsibility").click()
-    assert page.get_by_text("Parental responsibility recorded").is_visible()
+    expect(page.get_by_text("Parental responsibility recorded")).to_be_visible()
     assert ParentalResponsibility.objects.get(child=zoe).adult == mum
 
     # A relationship, from Ayesha's page: she is Zoë's mother.
@@ -186,8 +187,8 @@ def test_record_family_details_journey(live_server, page):
     page.get_by_label("Zoë Khan", exact=True).check()
     page.get_by_label("Mother", exact=True).check()
     page.get_by_role("button", name="Add relationship").click()
-    assert page.get_by_text("Relationship added").is_visible()
-    assert page.get_by_text("Mother of").is_visible()
+    expect(page.get_by_text("Relationship added")).to_be_visible()
+    expect(page.get_by_text("Mother of")).to_be_visible()
     check(page, "27-mother-with-relationship")
     assert Relationship.objects.get(person=mum).relative == zoe
 
@@ -200,7 +201,7 @@ def test_record_family_details_journey(live_server, page):
     page.get_by_label("12 Station Road", exact=False).check()
     page.get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Add household").click()
-    assert page.get_by_text("Household added").is_visible()
+    expect(page.get_by_text("Household added")).to_be_visible()
     page.get_by_role("link", name="Add a household").click()
     page.get_by_label("Name of the household").fill("Dad's flat")
     page.get_by_label("No address or not known").check()
@@ -212,23 +213,23 @@ def test_record_family_details_journey(live_server, page):
     page.get_by_label("Ayesha Khan", exact=True).check()
     page.get_by_label("Zoë Khan", exact=True).check()
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Who lives here saved").is_visible()
+    expect(page.get_by_text("Who lives here saved")).to_be_visible()
 
     page.get_by_role("link", name="Change who lives here in Dad's flat").click()
     page.get_by_label("Imran Khan", exact=True).check()
     part_time = page.get_by_label("Zoë Khan stays here only part of the time")
-    assert not part_time.is_visible()  # revealed only once Zoë is ticked
+    expect(part_time).to_be_hidden()  # revealed only once Zoë is ticked
     page.get_by_label("Zoë Khan", exact=True).check()
-    assert part_time.is_visible()
+    expect(part_time).to_be_visible()
     part_time.check()
     check(page, "31-household-members-part-time")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Who lives here saved").is_visible()
+    expect(page.get_by_text("Who lives here saved")).to_be_visible()
     check(page, "32-family-with-households")
 
     households = page.locator("#households")
     assert households.get_by_role("link", name="Zoë Khan").count() == 2  # in both households
-    assert households.get_by_text("(stays part of the time)").is_visible()
+    expect(households.get_by_text("(stays part of the time)")).to_be_visible()
     assert set(
         HouseholdMember.objects.filter(person=zoe, to_date__isnull=True).values_list(
             "household__name", "stays_part_time"
@@ -237,6 +238,6 @@ def test_record_family_details_journey(live_server, page):
 
     page.goto(f"{live_server.url}/people/{zoe.pk}/")
     families = page.locator("#families")
-    assert families.get_by_text("Mum's house").is_visible()
-    assert families.get_by_text("Dad's flat").is_visible()
+    expect(families.get_by_text("Mum's house")).to_be_visible()
+    expect(families.get_by_text("Dad's flat")).to_be_visible()
     check(page, "33-child-in-two-households")
