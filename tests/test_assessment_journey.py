@@ -309,6 +309,34 @@ def test_assessment_and_panel_referral_journey(live_server, page):
     expect(page.locator(".govuk-panel")).to_contain_text("Referred to the panel")
     assert_no_axe_violations(page, "referred")
 
+    # Section 13: the family's views and the copy they were given, recorded after completion.
+    page.get_by_role("link", name=re.compile("Record the family’s views")).click()
+    assert_no_axe_violations(page, "consultation")
+    page.get_by_label("Views of parents, carers and significant others on the assessment and outcome").fill(
+        "Samina agrees with the plan to refer."
+    )
+    _date(page, "Date the assessment was shared with the family", today)
+    _date(page, "Date a copy was given to the family", today)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Consultation recorded")
+
+    # The PDF downloads with the family's reference, never a name, in its file name.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as PDF").click()
+    assert download.value.suggested_filename == "assessment-FAM-00101-v1.pdf"
+
+    # A change makes a new version; the completed one stays as it was.
+    page.get_by_role("link", name="Change this assessment (starts a new version)").click()
+    assert_no_axe_violations(page, "new version page")
+    page.get_by_label("Why does the assessment need to change?").fill("Dad has moved back in.")
+    page.get_by_role("button", name="Start a new version").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("version 2")
+    expect(page.locator(".govuk-task-list")).to_be_visible()
+    page.get_by_role("link", name="version 1").click()
+    expect(page.locator("main")).to_contain_text("This is an earlier version")
+    expect(page.locator("main")).to_contain_text("Ali is two and was not separated from his mother")
+    assert_no_axe_violations(page, "earlier version")
+
     referral = PanelReferral.objects.get()
     assert referral.assessment == assessment and referral.consent_basis == "consent"
     child_views = AssessmentSection.objects.filter(assessment=assessment, key="child_views")
