@@ -53,6 +53,15 @@ TEMPLATES: dict[str, Template] = {
                 "Sign in to see the referral: ((sign_in_url))\n\nReference: ((reference))."
             ),
         ),
+        Template(
+            key="closure_returned",
+            fields=("reference", "sign_in_url"),
+            subject="The early support panel has returned a case closure ((reference))",
+            body=(
+                "The early support multi-agency panel has returned your case closure form with a reason.\n\n"
+                "Sign in to see it: ((sign_in_url))\n\nReference: ((reference)). Do not reply to this email."
+            ),
+        ),
     )
 }
 

@@ -206,6 +206,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# The address staff use to reach the product: sign-in links in messages are built from it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 # Email to staff through GOV.UK Notify (core.notify). Without an API key messages are logged, not sent.
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
 NOTIFY_BACKEND = env.str(

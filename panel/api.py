@@ -1,6 +1,6 @@
 """DRF endpoints for panel, registered on the shared /api/v1/ router by register().
 
-Read-only. Panel calendars and seats hold no personal data about families, so any
+Mostly read-only. Panel calendars and seats hold no personal data about families, so any
 authenticated member of staff with a role may read them (``selectors.can_see_panels``);
 without a role the lists are empty and records 404.
 
@@ -12,6 +12,13 @@ without a role the lists are empty and records 404.
 * ``GET /api/v1/panel-cases/``: logged cases, for business support and team leaders.
 * ``POST /api/v1/panel-cases/{id}/responses/``: a member records what their agency
   knows (``services.agency_response_record``), the only write a member can make.
+* The meeting (chair, deputy, business support; members 403, anyone else 404):
+  ``POST /api/v1/panel-meetings/{id}/attendance/``, ``GET .../quorum/``,
+  ``POST .../decisions/`` (400 with the quorum explanation while inquorate),
+  ``GET .../minutes/`` (the pack's readers; members from the meeting's day).
+* After: ``POST /api/v1/panel-cases/{id}/extraordinary-decision/`` (chair),
+  ``.../allocation/`` (lead agency), ``.../closure/`` (lead professional),
+  ``.../closure-decision/`` (chair: confirm or return).
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -33,7 +40,18 @@ from rest_framework.response import Response
 from core.audit import Action, audit_record
 from panel import selectors, services
 from panel.calendar import LONDON
-from panel.models import AgencyResponse, Panel, PanelCase, PanelMeeting, PanelSeat, PanelSeatMember
+from panel.models import (
+    AgencyResponse,
+    ClosureRequest,
+    LeadProfessionalAllocation,
+    MeetingAttendance,
+    Panel,
+    PanelCase,
+    PanelDecision,
+    PanelMeeting,
+    PanelSeat,
+    PanelSeatMember,
+)
 
 
 class SeatMemberSerializer(serializers.ModelSerializer):
@@ -183,6 +201,145 @@ class AgencyResponseSerializer(serializers.ModelSerializer):
         fields = ["id", "case", "seat", "agency", "known", "information", "version"]
 
 
+def _call(service, **kwargs):
+    """Run a service, turning Django's errors into DRF's (403 and 400)."""
+    try:
+        return service(**kwargs)
+    except DjangoPermissionDenied as error:
+        raise PermissionDenied(str(error)) from error
+    except DjangoValidationError as error:
+        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+        raise ValidationError(detail) from error
+
+
+class QuorumSerializer(serializers.Serializer):
+    is_quorate = serializers.BooleanField()
+    chair_present = serializers.BooleanField()
+    members_present = serializers.IntegerField()
+    needed = serializers.IntegerField()
+    explanation = serializers.CharField()
+
+
+class AttendanceInputSerializer(serializers.Serializer):
+    user = serializers.IntegerField(help_text="The member of staff arriving or leaving")
+    change = serializers.CharField(help_text="arrived or left")
+    role = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="For arrived, one of: " + ", ".join(MeetingAttendance.Role.values),
+    )
+    seat = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    case = serializers.IntegerField(required=False, help_text="The case (meeting decisions only)")
+    kind = serializers.CharField(help_text="One of: " + ", ".join(PanelDecision.Kind.values))
+    lead_agency = serializers.IntegerField(required=False, allow_null=True, default=None)
+    supporting_agencies = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+    signpost_to = serializers.CharField(required=False, allow_blank=True, default="")
+    handover = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    discussion = serializers.CharField(required=False, allow_blank=True, default="")
+    actions = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(PanelDecision.Kind.values))
+    esmap_number = serializers.CharField(source="case.esmap_number", read_only=True)
+    case_status = serializers.CharField(source="case.status", read_only=True)
+    outcome = serializers.CharField(read_only=True)
+    decided_at = LondonDateTimeField(read_only=True)
+
+    class Meta:
+        model = PanelDecision
+        fields = [
+            "id", "case", "esmap_number", "case_status", "meeting", "kind", "outcome",
+            "lead_agency", "supporting_agencies", "signpost_to", "handover", "reason",
+            "discussion", "actions", "decided_at", "is_extraordinary", "reported_at_meeting",
+        ]
+
+
+class AllocationInputSerializer(serializers.Serializer):
+    lead_professional = serializers.IntegerField()
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    allocated_at = LondonDateTimeField(read_only=True)
+
+    class Meta:
+        model = LeadProfessionalAllocation
+        fields = ["id", "case", "agency", "lead_professional", "allocated_at"]
+
+
+class ClosureInputSerializer(serializers.Serializer):
+    summary = serializers.CharField(max_length=services.MAX_TEXT)
+
+
+class ClosureDecisionInputSerializer(serializers.Serializer):
+    change = serializers.CharField(help_text="confirm or return")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ClosureSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(ClosureRequest.Status.values))
+    requested_at = LondonDateTimeField(read_only=True)
+
+    class Meta:
+        model = ClosureRequest
+        fields = ["id", "case", "status", "meeting", "requested_at", "summary", "return_reason"]
+
+
+class MinutesPersonSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    role = serializers.CharField()
+    agency = serializers.CharField()
+
+
+class MinutesSerializer(serializers.Serializer):
+    meeting = serializers.IntegerField(source="meeting.pk")
+    present = MinutesPersonSerializer(many=True)
+    apologies = serializers.ListField(child=serializers.CharField())
+    decisions = DecisionSerializer(many=True)
+    extraordinary = DecisionSerializer(many=True)
+    closures = ClosureSerializer(many=True)
+    next_meeting = serializers.CharField(source="next_text")
+
+
+def _agency(pk):
+    from core.models import Agency
+
+    if pk is None:
+        return None
+    try:
+        return Agency.objects.get(pk=pk)
+    except Agency.DoesNotExist as error:
+        raise ValidationError({"lead_agency": "No such agency"}) from error
+
+
+def _decision_kwargs(data) -> dict:
+    from core.models import Agency
+
+    supporting = list(Agency.objects.filter(pk__in=data["supporting_agencies"]))
+    if len(supporting) != len(set(data["supporting_agencies"])):
+        raise ValidationError({"supporting_agencies": "No such agency"})
+    kind = data["kind"]
+    if kind not in PanelDecision.Kind.values:
+        raise ValidationError({"kind": "One of: " + ", ".join(PanelDecision.Kind.values)})
+    return {
+        "kind": kind,
+        "lead_agency": _agency(data["lead_agency"]),
+        "supporting_agencies": supporting,
+        "signpost_to": data["signpost_to"],
+        "handover": data["handover"],
+        "reason": data["reason"],
+        "discussion": data["discussion"],
+        "actions": data["actions"],
+    }
+
+
 class PanelViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PanelSerializer
 
@@ -252,6 +409,89 @@ class PanelMeetingViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(AgendaSerializer(data).data)
 
 
+    def _runner_meeting(self, request, pk):
+        try:
+            meeting = PanelMeeting.objects.select_related("panel").get(pk=int(pk))
+        except (PanelMeeting.DoesNotExist, ValueError, TypeError) as error:
+            raise Http404("No such meeting") from error
+        pack = selectors.pack_for(request.user, meeting)
+        if not services.can_run_meeting(request.user, meeting.panel):
+            raise PermissionDenied("Only the chair, the deputy or business support can run the meeting")
+        return meeting, pack
+
+    @extend_schema(request=AttendanceInputSerializer, responses=QuorumSerializer)
+    @action(detail=True, methods=["post"])
+    def attendance(self, request, pk=None):
+        """Record an arrival or a departure; returns the quorum now."""
+        from accounts.models import User
+
+        meeting, _pack = self._runner_meeting(request, pk)
+        data = AttendanceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = User.objects.filter(pk=data.validated_data["user"]).first()
+        if person is None:
+            raise ValidationError({"user": "No such member of staff"})
+        change = data.validated_data["change"]
+        if change == "arrived":
+            role = data.validated_data["role"]
+            if role not in MeetingAttendance.Role.values:
+                raise ValidationError({"role": "One of: " + ", ".join(MeetingAttendance.Role.values)})
+            seat = None
+            if data.validated_data["seat"] is not None:
+                seat = PanelSeat.objects.filter(pk=data.validated_data["seat"], panel=meeting.panel).first()
+            _call(services.attendance_record_arrival, actor=request.user, meeting=meeting, user=person, role=role, seat=seat)
+        elif change == "left":
+            _call(services.attendance_record_departure, actor=request.user, meeting=meeting, user=person)
+        else:
+            raise ValidationError({"change": "arrived or left"})
+        return Response(QuorumSerializer(services.meeting_quorum(meeting)).data)
+
+    @extend_schema(responses=QuorumSerializer)
+    @action(detail=True, methods=["get"])
+    def quorum(self, request, pk=None):
+        meeting, _pack = self._runner_meeting(request, pk)
+        return Response(QuorumSerializer(services.meeting_quorum(meeting)).data)
+
+    @extend_schema(request=DecisionInputSerializer, responses={201: DecisionSerializer})
+    @action(detail=True, methods=["post"])
+    def decisions(self, request, pk=None):
+        """Record the panel's decision on a case on this meeting (refused with 400 while inquorate)."""
+        meeting, _pack = self._runner_meeting(request, pk)
+        data = DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = PanelCase.objects.filter(pk=data.validated_data.get("case"), meeting=meeting).first()
+        if case is None:
+            raise ValidationError({"case": "No such case on this meeting"})
+        decision = _call(
+            services.panel_decision_record,
+            actor=request.user,
+            meeting=meeting,
+            case=case,
+            **_decision_kwargs(data.validated_data),
+        )
+        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=MinutesSerializer)
+    @action(detail=True, methods=["get"])
+    def minutes(self, request, pk=None):
+        try:
+            meeting = PanelMeeting.objects.select_related("panel").get(pk=int(pk))
+        except (PanelMeeting.DoesNotExist, ValueError, TypeError) as error:
+            raise Http404("No such meeting") from error
+        pack = selectors.pack_for(request.user, meeting)
+        if not selectors.minutes_visible(pack):
+            raise Http404("No minutes yet")
+        minutes = selectors.minutes_for(meeting)
+        with transaction.atomic():
+            audit_record(
+                actor=request.user,
+                action=Action.VIEW,
+                target=meeting,
+                detail={"page": "minutes", "api": True, "case_ids": [d.case_id for d in minutes.decisions]},
+            )
+        return Response(MinutesSerializer(minutes).data)
+
+
 class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PanelCaseSerializer
 
@@ -287,6 +527,93 @@ class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationError(detail) from error
         code = status.HTTP_201_CREATED if response.version == 1 else status.HTTP_200_OK
         return Response(AgencyResponseSerializer(response).data, status=code)
+
+
+    def _case_after(self, request, pk):
+        try:
+            case_id = int(pk)
+        except (ValueError, TypeError) as error:
+            raise Http404("No such case") from error
+        return selectors.get_case_after(request.user, case_id)
+
+    @extend_schema(request=DecisionInputSerializer, responses={201: DecisionSerializer})
+    @action(detail=True, methods=["post"], url_path="extraordinary-decision")
+    def extraordinary_decision(self, request, pk=None):
+        """The chair's extraordinary decision between meetings."""
+        case, roles = self._case_after(request, pk)
+        if not roles["chair"]:
+            raise PermissionDenied("Only the panel's chair or deputy can do this")
+        data = DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision = _call(
+            services.panel_extraordinary_decision_record,
+            actor=request.user,
+            case=case,
+            **_decision_kwargs(data.validated_data),
+        )
+        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AllocationInputSerializer, responses={201: AllocationSerializer})
+    @action(detail=True, methods=["post"])
+    def allocation(self, request, pk=None):
+        """The lead agency names the lead professional."""
+        from accounts.models import User
+
+        case, roles = self._case_after(request, pk)
+        if not roles["allocate"]:
+            raise PermissionDenied("Only the lead agency or business support can allocate")
+        data = AllocationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = User.objects.filter(pk=data.validated_data["lead_professional"]).first()
+        if person is None:
+            raise ValidationError({"lead_professional": "No such member of staff"})
+        allocation = _call(
+            services.lead_professional_allocate, actor=request.user, case=case, lead_professional=person
+        )
+        return Response(AllocationSerializer(allocation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ClosureInputSerializer, responses={201: ClosureSerializer})
+    @action(detail=True, methods=["post"])
+    def closure(self, request, pk=None):
+        """The lead professional sends the case closure form to the panel."""
+        case, roles = self._case_after(request, pk)
+        if not roles["lead_professional"]:
+            raise PermissionDenied("Only the case's lead professional can ask the panel to close it")
+        data = ClosureInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        closure = _call(
+            services.closure_request_submit,
+            actor=request.user,
+            case=case,
+            summary=data.validated_data["summary"],
+        )
+        return Response(ClosureSerializer(closure).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ClosureDecisionInputSerializer, responses=ClosureSerializer)
+    @action(detail=True, methods=["post"], url_path="closure-decision")
+    def closure_decision(self, request, pk=None):
+        """The panel confirms the pending closure (the case closes) or returns it with a reason."""
+        case, roles = self._case_after(request, pk)
+        if not roles["chair"]:
+            raise PermissionDenied("Only the panel's chair or deputy can do this")
+        closure = case.closures.filter(status=ClosureRequest.Status.PENDING).first()
+        if closure is None:
+            raise ValidationError("No case closure form is waiting for the panel")
+        data = ClosureDecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = data.validated_data["change"]
+        if change == "confirm":
+            closure = _call(services.closure_confirm, actor=request.user, closure=closure)
+        elif change == "return":
+            closure = _call(
+                services.closure_return,
+                actor=request.user,
+                closure=closure,
+                reason=data.validated_data["reason"],
+            )
+        else:
+            raise ValidationError({"change": "confirm or return"})
+        return Response(ClosureSerializer(closure).data)
 
 
 def register(router) -> None:

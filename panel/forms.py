@@ -89,3 +89,118 @@ class AgencyResponseForm(GovFormMixin, forms.Form):
         if data.get("known") == "yes" and not (data.get("information") or "").strip():
             self.add_error("information", "Enter what your agency knows about the family")
         return data
+
+
+# ---------------------------------------------------------------- the meeting and after
+
+
+class DecisionForm(GovFormMixin, forms.Form):
+    """The panel's (or the chair's extraordinary) decision on one case."""
+
+    kind = forms.ChoiceField(
+        label="What did the panel decide?",
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the panel decided"},
+    )
+    lead_agency = forms.ModelChoiceField(
+        label="Lead agency (or the single agency)",
+        queryset=None,
+        required=False,
+        empty_label="Select an agency",
+        help_text="For a lead agency or single agency decision",
+    )
+    supporting_agencies = forms.ModelMultipleChoiceField(
+        label="Supporting agencies",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="For a lead agency decision: agencies that will also support the family",
+    )
+    signpost_to = forms.CharField(
+        label="Signposted to", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    handover = forms.CharField(
+        label="Handover to the single agency",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed to decline or to step up to children's social care",
+    )
+    discussion = forms.CharField(
+        label="Discussion notes", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    actions = forms.CharField(
+        label="Actions", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    non_field_error_anchor = "id_kind"
+
+    def __init__(self, *args, agencies=None, submit_label="Record the decision", **kwargs):
+        from core.models import Agency
+        from panel.models import PanelDecision
+
+        super().__init__(*args, **kwargs)
+        agencies = agencies if agencies is not None else Agency.objects.all()
+        self.fields["kind"].choices = PanelDecision.Kind.choices
+        self.fields["lead_agency"].queryset = agencies
+        self.fields["supporting_agencies"].queryset = agencies
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("kind", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
+            "lead_agency",
+            "supporting_agencies",
+            "signpost_to",
+            "handover",
+            "reason",
+            "discussion",
+            "actions",
+            Submit("record_decision", submit_label),
+        )
+
+
+class AllocateForm(GovFormMixin, forms.Form):
+    lead_professional = forms.ModelChoiceField(
+        label="Who is the lead professional?",
+        queryset=None,
+        empty_label="Select a member of staff",
+        error_messages={"required": "Select the lead professional"},
+    )
+    non_field_error_anchor = "id_lead_professional"
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_professional"].queryset = choices
+        self.fields["lead_professional"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.get_username()}{', ' + u.team.name if u.team_id else ''}"
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("lead_professional", context={"label_size": Size.for_label(Size.MEDIUM)}),
+            Submit("allocate", "Allocate the lead professional"),
+        )
+
+
+class ClosureRequestForm(GovFormMixin, forms.Form):
+    summary = forms.CharField(
+        label="Why is the work with the family done?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="The Team Around the Family agreed the work is done. The panel will read this.",
+        error_messages={"required": "Enter why the work with the family is done"},
+    )
+    non_field_error_anchor = "id_summary"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("summary", context={"label_size": Size.for_label(Size.MEDIUM)}),
+            Submit("request_closure", "Send the case closure form to the panel"),
+        )

@@ -368,3 +368,177 @@ class AgencyResponse(models.Model):
 
     def __str__(self):
         return f"{self.case_id} – seat {self.seat_id}"
+
+
+# ---------------------------------------------------------------- the meeting and after
+
+
+class MeetingAttendance(models.Model):
+    """Someone present at a meeting: from ``arrived_at`` until ``left_at`` (empty while still there).
+
+    The chair and deputy have no seat; members and substitutes sit for their seat's agency;
+    observers (business support minuting) are recorded but never count towards quorum.
+    """
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        DEPUTY = "deputy", "Deputy chair"
+        MEMBER = "member", "Member"
+        SUBSTITUTE = "substitute", "Substitute"
+        OBSERVER = "observer", "Observer (not counted)"
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.PROTECT, related_name="attendance")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    seat = models.ForeignKey(
+        PanelSeat, on_delete=models.PROTECT, null=True, blank=True, related_name="attendance"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    arrived_at = models.DateTimeField()
+    left_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["arrived_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                condition=models.Q(left_at__isnull=True),
+                name="attendance_present_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.meeting_id} {self.user_id} {self.role}"
+
+    @property
+    def present(self) -> bool:
+        return self.left_at is None
+
+
+class PanelDecision(models.Model):
+    """What the panel (or, between meetings, the chair) decided about a case; one per case."""
+
+    class Kind(models.TextChoices):
+        LEAD_AGENCY = "lead_agency", "Lead agency for the Team Around the Family"
+        SIGNPOST = "signpost", "Signpost"
+        SINGLE_AGENCY = "single_agency", "Single agency support with handover"
+        STEP_UP = "step_up", "Step up to children's social care"
+        DECLINE = "decline", "Declined"
+
+    case = models.OneToOneField(PanelCase, on_delete=models.PROTECT, related_name="decision")
+    meeting = models.ForeignKey(
+        PanelMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        help_text="Empty for an extraordinary decision between meetings",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    lead_agency = models.ForeignKey(
+        "core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    supporting_agencies = models.ManyToManyField("core.Agency", blank=True, related_name="+")
+    signpost_to = models.TextField(blank=True)
+    handover = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+    discussion = models.TextField(blank=True)
+    actions = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    is_extraordinary = models.BooleanField(default=False)
+    reported_at_meeting = models.ForeignKey(
+        PanelMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extraordinary_decisions",
+        help_text="The meeting an extraordinary decision is reported to",
+    )
+    notification_note = models.TextField(
+        blank=True, help_text="Who could not be told, and why (no personal data)"
+    )
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind}"
+
+    @property
+    def outcome(self) -> str:
+        """The outcome in words, with the lead agency's name (an agency name is not personal data)."""
+        label = self.get_kind_display()
+        if self.lead_agency_id and self.kind in (self.Kind.LEAD_AGENCY, self.Kind.SINGLE_AGENCY):
+            return f"{label}: {self.lead_agency.name}"
+        return label
+
+
+class LeadProfessionalAllocation(models.Model):
+    """The lead agency names the lead professional; the case leaves the agenda once reported."""
+
+    case = models.ForeignKey(PanelCase, on_delete=models.PROTECT, related_name="allocations")
+    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
+    lead_professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_allocations"
+    )
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    allocated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["allocated_at", "id"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.lead_professional_id}"
+
+
+class ClosureRequest(models.Model):
+    """The lead professional's case closure form, for the panel to confirm or return."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the panel"
+        CONFIRMED = "confirmed", "Closed by the panel"
+        RETURNED = "returned", "Returned"
+
+    case = models.ForeignKey(PanelCase, on_delete=models.PROTECT, related_name="closures")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    summary = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    meeting = models.ForeignKey(
+        PanelMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="closures",
+        help_text="The meeting it was placed on",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at_meeting = models.ForeignKey(
+        PanelMeeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    return_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="pending"),
+                name="closure_one_pending_per_case",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} closure {self.status}"

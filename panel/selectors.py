@@ -211,6 +211,7 @@ class AgendaCase:
     case: PanelCase
     esmap_number: str
     children: list[str]
+    note: str = ""
 
 
 @dataclass
@@ -221,38 +222,90 @@ class AgendaSection:
     text: str = ""
 
 
-def _agenda_cases(cases) -> list[AgendaCase]:
+def _agenda_cases(cases, notes=None) -> list[AgendaCase]:
     from assessments.presenters import child_name
 
     rows = []
     for case in cases.prefetch_related("referral__assessment__children__person"):
         children = [child_name(c.person) for c in case.referral.assessment.children.all()]
-        rows.append(AgendaCase(case=case, esmap_number=case.esmap_number, children=children))
+        note = notes(case) if notes else ""
+        rows.append(
+            AgendaCase(case=case, esmap_number=case.esmap_number, children=children, note=note)
+        )
     return rows
+
+
+def allocated_cases(meeting: PanelMeeting):
+    """Agenda section 3: cases given a lead agency before this meeting.
+
+    Those still waiting for the lead agency to allocate a lead professional (DECIDED),
+    and those allocated since the previous meeting (reported once, then they drop off).
+    """
+    from django.db.models import Q
+
+    from panel.models import LeadProfessionalAllocation, PanelDecision
+
+    previous = previous_meeting(meeting)
+    decided_before = PanelDecision.objects.filter(
+        case__panel_id=meeting.panel_id,
+        kind=PanelDecision.Kind.LEAD_AGENCY,
+        decided_at__lt=meeting.starts_at,
+    ).exclude(meeting=meeting)
+    allocations = LeadProfessionalAllocation.objects.filter(allocated_at__lt=meeting.starts_at)
+    if previous is not None:
+        allocations = allocations.filter(allocated_at__gte=previous.starts_at)
+    return PanelCase.objects.filter(
+        Q(status=PanelCase.Status.DECIDED) | Q(pk__in=allocations.values("case_id")),
+        pk__in=decided_before.values("case_id"),
+    ).select_related("decision", "decision__lead_agency").order_by("year", "sequence")
+
+
+def _allocated_note(case: PanelCase) -> str:
+    agency = case.decision.lead_agency.name
+    if case.status == PanelCase.Status.DECIDED:
+        return f"Lead agency {agency}: waiting for a lead professional"
+    return f"Lead agency {agency}: lead professional allocated"
+
+
+def extraordinary_decisions(meeting: PanelMeeting):
+    from panel.models import PanelDecision
+
+    return PanelDecision.objects.filter(
+        reported_at_meeting=meeting, is_extraordinary=True
+    ).select_related("case", "lead_agency")
+
+
+def closures_for_meeting(meeting: PanelMeeting):
+    from panel.models import ClosureRequest
+
+    return ClosureRequest.objects.filter(
+        case__meeting=meeting, status=ClosureRequest.Status.PENDING
+    ).select_related("case", "requested_by")
 
 
 def agenda_for(meeting: PanelMeeting) -> list[AgendaSection]:
     """The agenda in the terms of reference's order.
 
     1 welcome and introductions; 2 new cases (ESMAP number and children's names); 3 cases
-    allocated from the previous meeting (its cases whose lead agency is decided or whose
-    lead professional is allocated; empty until the panel records decisions); 4 cases
-    closed (this meeting's cases with closure requested); 5 any other business; 6 the
-    date, time and place of the panel's next scheduled meeting.
+    allocated from the previous meeting (``allocated_cases``: given a lead agency earlier
+    and still waiting for a lead professional, or allocated since the previous meeting);
+    4 cases closed (this meeting's cases with closure requested); 5 any other business,
+    with the chair's extraordinary decisions since the last meeting; 6 the date, time and
+    place of the panel's next scheduled meeting.
     """
     from django.utils import timezone
 
     from panel.calendar import LONDON
 
-    previous = previous_meeting(meeting)
-    allocated = (
+    allocated = _agenda_cases(allocated_cases(meeting), _allocated_note)
+    extraordinary = {d.case_id: d for d in extraordinary_decisions(meeting)}
+    reported = (
         _agenda_cases(
-            cases_for_meeting(
-                previous, (PanelCase.Status.DECIDED, PanelCase.Status.ALLOCATED)
-            )
+            PanelCase.objects.filter(pk__in=extraordinary).order_by("year", "sequence"),
+            lambda case: f"Extraordinary decision by the chair: {extraordinary[case.pk].outcome}",
         )
-        if previous
-        else []
+        if extraordinary
+        else None
     )
     following = next_meeting(meeting)
     if following:
@@ -277,7 +330,12 @@ def agenda_for(meeting: PanelMeeting) -> list[AgendaSection]:
             "Cases closed",
             _agenda_cases(cases_for_meeting(meeting, (PanelCase.Status.CLOSURE_REQUESTED,))),
         ),
-        AgendaSection(5, "Any other business"),
+        AgendaSection(
+            5,
+            "Any other business",
+            reported,
+            text="Extraordinary decisions since the last meeting" if reported else "",
+        ),
         AgendaSection(6, "Date, time and place of the next meeting", text=next_text),
     ]
 
@@ -386,3 +444,175 @@ def responses_for_case(case: PanelCase) -> list[AgencyResponse]:
     return list(
         AgencyResponse.objects.filter(case=case).select_related("seat", "seat__agency")
     )
+
+
+# ---------------------------------------------------------------- running the meeting, minutes, after
+
+
+def can_run_meeting(user, panel: Panel) -> bool:
+    from panel.services import can_run_meeting as _can
+
+    return _can(user, panel)
+
+
+@dataclass
+class Attendee:
+    """Someone who may attend: the chair, the deputy, or a seat's member or substitute."""
+
+    user: object
+    role: str
+    seat: PanelSeat | None
+    present: bool
+    label: str
+
+
+def attendees(meeting: PanelMeeting) -> list[Attendee]:
+    from panel.models import MeetingAttendance
+
+    panel = meeting.panel
+    here = set(
+        MeetingAttendance.objects.filter(meeting=meeting, left_at__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    rows = []
+    if panel.chair_id:
+        rows.append(Attendee(panel.chair, "chair", None, panel.chair_id in here, "Chair"))
+    if panel.deputy_id:
+        rows.append(Attendee(panel.deputy, "deputy", None, panel.deputy_id in here, "Deputy chair"))
+    members = PanelSeatMember.objects.filter(seat__panel=panel).select_related(
+        "user", "seat", "seat__agency"
+    ).order_by("seat__agency__sort_order", "seat__agency__name", "is_substitute", "user__last_name")
+    for member in members:
+        role = "substitute" if member.is_substitute else "member"
+        rows.append(
+            Attendee(
+                member.user,
+                role,
+                member.seat,
+                member.user_id in here,
+                f"{member.seat.agency.name} ({role})",
+            )
+        )
+    return rows
+
+
+@dataclass
+class MinutesCase:
+    case: PanelCase
+    decision: object
+
+
+@dataclass
+class Minutes:
+    meeting: PanelMeeting
+    present: list
+    apologies: list
+    decisions: list
+    extraordinary: list
+    closures: list
+    allocated: list
+    next_text: str
+
+
+def minutes_for(meeting: PanelMeeting) -> Minutes:
+    """The minutes, generated from the meeting's record (restricted like the pack).
+
+    Who attended (name, role, agency), apologies (seats nobody from which attended),
+    each decision with its notes and actions, extraordinary decisions reported,
+    closures confirmed or returned, allocations reported and the next meeting.
+    """
+    from panel.models import ClosureRequest, MeetingAttendance, PanelDecision
+
+    attended = list(
+        MeetingAttendance.objects.filter(meeting=meeting)
+        .select_related("user", "user__agency", "seat", "seat__agency")
+        .order_by("arrived_at", "pk")
+    )
+    seen, present = set(), []
+    for row in attended:
+        if row.user_id in seen:
+            continue
+        seen.add(row.user_id)
+        agency = row.seat.agency.name if row.seat else (row.user.agency.name if row.user.agency else "")
+        present.append(
+            {"name": row.user.get_full_name() or row.user.get_username(), "role": row.get_role_display(), "agency": agency}
+        )
+    seats_present = {row.seat_id for row in attended if row.seat_id}
+    apologies = [
+        seat.agency.name
+        for seat in PanelSeat.objects.filter(panel_id=meeting.panel_id).select_related("agency")
+        if seat.pk not in seats_present
+    ]
+    decisions = list(
+        PanelDecision.objects.filter(meeting=meeting)
+        .select_related("case", "lead_agency")
+        .prefetch_related("supporting_agencies")
+        .order_by("case__year", "case__sequence")
+    )
+    closures = list(
+        ClosureRequest.objects.filter(decided_at_meeting=meeting)
+        .select_related("case")
+        .order_by("case__year", "case__sequence")
+    )
+    agenda = agenda_for(meeting)
+    return Minutes(
+        meeting=meeting,
+        present=present,
+        apologies=apologies,
+        decisions=decisions,
+        extraordinary=list(extraordinary_decisions(meeting).prefetch_related("supporting_agencies")),
+        closures=closures,
+        allocated=agenda[2].cases or [],
+        next_text=agenda[5].text,
+    )
+
+
+def minutes_visible(pack: Pack) -> bool:
+    """Staff and the chair at any time; members once the meeting's day has come."""
+    from panel.services import today
+
+    if not pack.visible:
+        return False
+    return not pack.as_member or today() >= pack.meeting.date
+
+
+def case_roles(user, case: PanelCase) -> dict:
+    """What ``user`` has to do with a case after the decision (all False: 404)."""
+    from panel.services import can_allocate, current_lead_professional
+
+    if not (user.is_authenticated and user.is_active):
+        return {"known": False}
+    panel = case.panel
+    decision = getattr(case, "decision", None)
+    lead = current_lead_professional(case)
+    roles = {
+        "staff": is_intake_staff(user),
+        "chair": is_chair(user, panel),
+        "member": bool(member_seats(user, panel)),
+        "allocate": can_allocate(user, case),
+        "lead_professional": bool(lead and lead.pk == user.pk),
+        "agency": bool(
+            decision
+            and user.agency_id
+            and (
+                user.agency_id == decision.lead_agency_id
+                or decision.supporting_agencies.filter(pk=user.agency_id).exists()
+            )
+        ),
+    }
+    roles["known"] = any(roles.values())
+    return roles
+
+
+def get_case_after(user, case_id: int) -> tuple[PanelCase, dict]:
+    try:
+        case = PanelCase.objects.select_related(
+            "panel", "meeting", "referral", "referral__family", "decision", "decision__lead_agency"
+        ).get(pk=case_id)
+    except PanelCase.DoesNotExist as error:
+        raise Http404("No such case") from error
+    roles = case_roles(user, case)
+    if not roles["known"]:
+        raise Http404("No such case")
+    return case, roles

@@ -35,10 +35,14 @@ from core.audit import Action, audit_record
 from panel import calendar
 from panel.models import (
     AgencyResponse,
+    ClosureRequest,
     EsmapSequence,
+    LeadProfessionalAllocation,
+    MeetingAttendance,
     Panel,
     PanelCase,
     PanelCaseHistory,
+    PanelDecision,
     PanelMeeting,
     PanelMeetingHistory,
     PanelSeat,
@@ -608,3 +612,667 @@ def agency_response_record(
         },
     )
     return response
+
+
+# ---------------------------------------------------------------- the meeting: attendance and quorum
+#
+# Quorum (terms of reference): the chair or designated deputy present, with at least four
+# panel members. A member counts for their seat, a substitute for the seat they sit in;
+# two people from one seat count once. Business support minuting the meeting (observers)
+# never count. "Present" is now: arrived and not yet left.
+
+QUORUM_MEMBERS = 4
+MAX_TEXT = 5000
+COUNTED_ROLES = (MeetingAttendance.Role.MEMBER, MeetingAttendance.Role.SUBSTITUTE)
+CHAIR_ROLES = (MeetingAttendance.Role.CHAIR, MeetingAttendance.Role.DEPUTY)
+
+
+class Inquorate(ValidationError):
+    """The meeting is not quorate: nothing can be decided. The message says why."""
+
+
+@dataclass(frozen=True)
+class Quorum:
+    is_quorate: bool
+    chair_present: bool
+    members_present: int
+    needed: int
+    explanation: str
+
+
+def meeting_quorum(meeting: PanelMeeting) -> Quorum:
+    present = MeetingAttendance.objects.filter(meeting=meeting, left_at__isnull=True)
+    chair_present = present.filter(role__in=CHAIR_ROLES).exists()
+    members = (
+        present.filter(role__in=COUNTED_ROLES, seat__isnull=False)
+        .values("seat_id")
+        .distinct()
+        .count()
+    )
+    is_quorate = chair_present and members >= QUORUM_MEMBERS
+    here = f"{members} member{'' if members == 1 else 's'} {'is' if members == 1 else 'are'} here"
+    if is_quorate:
+        explanation = f"Quorate: the chair or deputy and {members} members are here."
+    else:
+        missing = []
+        if not chair_present:
+            missing.append("the chair or deputy is not here")
+        if members < QUORUM_MEMBERS:
+            missing.append(here)
+        explanation = (
+            f"Not quorate: the chair or deputy and at least {QUORUM_MEMBERS} members must be "
+            f"present. {'; '.join(missing)[0].upper()}{'; '.join(missing)[1:]}."
+        )
+    return Quorum(is_quorate, chair_present, members, QUORUM_MEMBERS, explanation)
+
+
+def can_run_meeting(actor, panel: Panel) -> bool:
+    """The chair or deputy, or business support (and team leaders) minuting the meeting."""
+    return bool(
+        actor.is_authenticated
+        and actor.is_active
+        and (actor.has_role(*INTAKE_ROLES) or actor.pk in (panel.chair_id, panel.deputy_id))
+    )
+
+
+def _require_runner(actor, panel: Panel) -> None:
+    if not can_run_meeting(actor, panel):
+        raise PermissionDenied("Only the chair, the deputy or business support can run the meeting")
+
+
+def _require_chair(actor, panel: Panel) -> None:
+    if actor.pk not in (panel.chair_id, panel.deputy_id):
+        raise PermissionDenied("Only the panel's chair or deputy can do this")
+
+
+def _running_meeting(meeting: PanelMeeting) -> PanelMeeting:
+    meeting = PanelMeeting.objects.select_related("panel").get(pk=meeting.pk)
+    if meeting.status not in (PanelMeeting.Status.SCHEDULED, PanelMeeting.Status.HELD):
+        raise ValidationError(f"This meeting is {meeting.get_status_display().lower()}")
+    if today() < meeting.date:
+        raise ValidationError("This meeting has not started yet")
+    return meeting
+
+
+def _require_quorate(meeting: PanelMeeting) -> Quorum:
+    quorum = meeting_quorum(meeting)
+    if not quorum.is_quorate:
+        raise Inquorate(quorum.explanation)
+    return quorum
+
+
+@transaction.atomic
+def attendance_record_arrival(
+    *, actor, meeting: PanelMeeting, user, role: str, seat: PanelSeat | None = None
+) -> MeetingAttendance:
+    """``user`` arrives at the meeting in ``role`` (for ``seat``, if a member or substitute)."""
+    meeting = _running_meeting(meeting)
+    panel = meeting.panel
+    _require_runner(actor, panel)
+    role = MeetingAttendance.Role(role)
+    errors = {}
+    if role == MeetingAttendance.Role.CHAIR and user.pk != panel.chair_id:
+        errors["user"] = "Only the panel's chair can attend as chair"
+    elif role == MeetingAttendance.Role.DEPUTY and user.pk != panel.deputy_id:
+        errors["user"] = "Only the panel's designated deputy can attend as deputy"
+    elif role in COUNTED_ROLES:
+        if seat is None or seat.panel_id != panel.pk:
+            errors["seat"] = "Choose the seat they sit in"
+        elif not PanelSeatMember.objects.filter(seat=seat, user=user).exists():
+            errors["user"] = f"They are not a member or substitute of the {seat.agency} seat"
+    if role not in COUNTED_ROLES:
+        seat = None
+    if MeetingAttendance.objects.filter(meeting=meeting, user=user, left_at__isnull=True).exists():
+        errors["user"] = f"{user.get_full_name() or user} is already recorded as here"
+    if errors:
+        raise ValidationError(errors)
+    attendance = MeetingAttendance.objects.create(
+        meeting=meeting, user=user, seat=seat, role=role, arrived_at=now(), recorded_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=attendance,
+        detail={"meeting": meeting.pk, "role": role.value, "seat": seat.pk if seat else None},
+    )
+    return attendance
+
+
+@transaction.atomic
+def attendance_record_departure(*, actor, meeting: PanelMeeting, user) -> MeetingAttendance:
+    """``user`` leaves the meeting (a later arrival starts a new row)."""
+    meeting = _running_meeting(meeting)
+    _require_runner(actor, meeting.panel)
+    attendance = (
+        MeetingAttendance.objects.select_for_update()
+        .filter(meeting=meeting, user=user, left_at__isnull=True)
+        .first()
+    )
+    if attendance is None:
+        raise ValidationError({"user": "They are not recorded as here"})
+    attendance.left_at = now()
+    attendance.save(update_fields=["left_at"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=attendance,
+        detail={"meeting": meeting.pk, "change": "left"},
+    )
+    return attendance
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def site_url(path: str) -> str:
+    """An absolute link for a message: ``settings.SITE_URL`` (or the development server) + path."""
+    from django.conf import settings
+
+    base = (getattr(settings, "SITE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}{path}"
+
+
+def _status_change(*, actor, case: PanelCase, to_status: str, reason: str = "") -> None:
+    from_status = case.status
+    case.status = to_status
+    case.save(update_fields=["status", "updated_at"])
+    PanelCaseHistory.objects.create(
+        case=case,
+        change=PanelCaseHistory.Change.STATUS,
+        actor=actor,
+        from_meeting=case.meeting,
+        to_meeting=case.meeting,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason[:MAX_REASON],
+    )
+
+
+def _clean_text(value: str, name: str, label: str) -> str:
+    value = (value or "").strip()
+    if len(value) > MAX_TEXT:
+        raise ValidationError({name: f"{label} must be {MAX_TEXT} characters or fewer"})
+    return value
+
+
+def _validate_decision(
+    *, kind, lead_agency, supporting_agencies, signpost_to, handover, reason
+) -> dict:
+    Kind = PanelDecision.Kind
+    errors = {}
+    if kind in (Kind.LEAD_AGENCY, Kind.SINGLE_AGENCY) and lead_agency is None:
+        errors["lead_agency"] = (
+            "Select the lead agency" if kind == Kind.LEAD_AGENCY else "Select the agency"
+        )
+    if kind == Kind.SIGNPOST and not signpost_to:
+        errors["signpost_to"] = "Enter where the family is signposted to"
+    if kind == Kind.SINGLE_AGENCY and not handover:
+        errors["handover"] = "Enter the handover to the agency"
+    if kind == Kind.DECLINE and not reason:
+        errors["reason"] = "Enter why the referral is declined"
+    if kind == Kind.STEP_UP and not reason:
+        errors["reason"] = "Enter why the case steps up to children's social care"
+    if kind == Kind.LEAD_AGENCY and lead_agency is not None and lead_agency in supporting_agencies:
+        errors["supporting_agencies"] = "The lead agency cannot also be a supporting agency"
+    return errors
+
+
+def _agency_recipients(agency) -> list:
+    """Who hears for an agency: its active team managers with an email address."""
+    from accounts.models import User
+
+    return list(
+        User.objects.filter(
+            agency=agency, is_active=True, role_grants__role=Role.TEAM_MANAGER
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _link_agency_team(*, actor, agency, family) -> str:
+    """Give the lead agency's team in the family's area access to the family. Returns a note if not."""
+    from core.models import Team
+    from people.models import FamilyTeam
+    from people.services import family_link_team
+
+    teams = list(Team.objects.filter(agency=agency, area_id=family.area_id).order_by("pk"))
+    if not teams:
+        teams = list(Team.objects.filter(agency=agency, area__isnull=True).order_by("pk"))
+    if len(teams) != 1:
+        return (
+            f"{agency.name} has no team for the family's area: its lead professional's team "
+            "is given access when they are allocated"
+            if not teams
+            else f"{agency.name} has more than one team that could take the family: its lead "
+            "professional's team is given access when they are allocated"
+        )
+    team = teams[0]
+    if not FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).exists():
+        family_link_team(actor=actor, family=family, team=team)
+    return ""
+
+
+def _notify_decision(*, actor, decision: PanelDecision) -> list[str]:
+    """Tell the referrer the outcome and send the referral to the agencies; returns notes."""
+    from django.urls import reverse
+
+    from core.notify import send_email
+
+    case = decision.case
+    referral = case.referral
+    notes = []
+    when = decision.meeting.date if decision.meeting else timezone.localtime(
+        decision.decided_at, calendar.LONDON
+    ).date()
+    referrer = referral.submitted_by
+    if referrer.email:
+        send_email(
+            to=referrer.email,
+            template="panel_outcome",
+            personalisation={
+                "reference": case.esmap_number,
+                "outcome": decision.outcome,
+                "meeting_date": f"{when:%-d %B %Y}",
+                "sign_in_url": site_url(
+                    reverse("assessments:detail", kwargs={"assessment_id": referral.assessment_id})
+                ),
+            },
+            reference=case.esmap_number,
+            record=decision,
+        )
+    else:
+        notes.append("The referrer has no email address: tell them another way")
+    agencies = []
+    if decision.kind in (PanelDecision.Kind.LEAD_AGENCY, PanelDecision.Kind.SINGLE_AGENCY):
+        agencies.append(decision.lead_agency)
+        agencies.extend(decision.supporting_agencies.order_by("sort_order", "name"))
+    for agency in agencies:
+        recipients = _agency_recipients(agency)
+        if agency == decision.lead_agency and decision.kind == PanelDecision.Kind.LEAD_AGENCY:
+            path = reverse("panel:case_allocate", kwargs={"case_id": case.pk})
+        else:
+            path = reverse("panel:case_overview", kwargs={"case_id": case.pk})
+        for user in recipients:
+            send_email(
+                to=user.email,
+                template="referral_for_agency",
+                personalisation={"reference": case.esmap_number, "sign_in_url": site_url(path)},
+                reference=case.esmap_number,
+                record=decision,
+            )
+        if not recipients:
+            notes.append(
+                f"{agency.name} has no team manager with an email address: send them the referral another way"
+            )
+    return notes
+
+
+def _record_decision(
+    *,
+    actor,
+    case: PanelCase,
+    meeting: PanelMeeting | None,
+    kind: str,
+    lead_agency=None,
+    supporting_agencies=(),
+    signpost_to: str = "",
+    handover: str = "",
+    reason: str = "",
+    discussion: str = "",
+    actions: str = "",
+    extraordinary: bool = False,
+    reported_at_meeting: PanelMeeting | None = None,
+) -> PanelDecision:
+    kind = PanelDecision.Kind(kind)
+    signpost_to = _clean_text(signpost_to, "signpost_to", "Where the family is signposted")
+    handover = _clean_text(handover, "handover", "The handover")
+    reason = _clean_text(reason, "reason", "The reason")
+    discussion = _clean_text(discussion, "discussion", "The discussion notes")
+    actions = _clean_text(actions, "actions", "The actions")
+    supporting = list(supporting_agencies or [])
+    errors = _validate_decision(
+        kind=kind,
+        lead_agency=lead_agency,
+        supporting_agencies=supporting,
+        signpost_to=signpost_to,
+        handover=handover,
+        reason=reason,
+    )
+    if errors:
+        raise ValidationError(errors)
+    if kind != PanelDecision.Kind.LEAD_AGENCY:
+        supporting = []
+    if kind not in (PanelDecision.Kind.LEAD_AGENCY, PanelDecision.Kind.SINGLE_AGENCY):
+        lead_agency = None
+    decision = PanelDecision.objects.create(
+        case=case,
+        meeting=meeting,
+        kind=kind,
+        lead_agency=lead_agency,
+        signpost_to=signpost_to if kind == PanelDecision.Kind.SIGNPOST else "",
+        handover=handover if kind == PanelDecision.Kind.SINGLE_AGENCY else "",
+        reason=reason,
+        discussion=discussion,
+        actions=actions,
+        decided_by=actor,
+        decided_at=now(),
+        is_extraordinary=extraordinary,
+        reported_at_meeting=reported_at_meeting,
+    )
+    if supporting:
+        decision.supporting_agencies.set(supporting)
+    words = ("Extraordinary decision: " if extraordinary else "Panel decision: ") + decision.outcome
+    if kind == PanelDecision.Kind.LEAD_AGENCY:
+        _status_change(actor=actor, case=case, to_status=PanelCase.Status.DECIDED, reason=words)
+    else:
+        _status_change(actor=actor, case=case, to_status=PanelCase.Status.CLOSED, reason=words)
+    notes = []
+    if kind == PanelDecision.Kind.LEAD_AGENCY:
+        note = _link_agency_team(actor=actor, agency=lead_agency, family=case.referral.family)
+        if note:
+            notes.append(note)
+    notes += _notify_decision(actor=actor, decision=decision)
+    if notes:
+        decision.notification_note = "\n".join(notes)
+        decision.save(update_fields=["notification_note"])
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=decision,
+        detail={
+            "case": case.pk,
+            "meeting": meeting.pk if meeting else None,
+            "kind": kind.value,
+            "lead_agency": lead_agency.pk if lead_agency else None,
+            "supporting_agencies": [a.pk for a in supporting],
+            "extraordinary": extraordinary,
+            "status": case.status,
+            "unsent": len(notes),
+        },
+    )
+    return decision
+
+
+@transaction.atomic
+def panel_decision_record(
+    *,
+    actor,
+    meeting: PanelMeeting,
+    case: PanelCase,
+    kind: str,
+    lead_agency=None,
+    supporting_agencies=(),
+    signpost_to: str = "",
+    handover: str = "",
+    reason: str = "",
+    discussion: str = "",
+    actions: str = "",
+) -> PanelDecision:
+    """The panel's decision on a case on this meeting's agenda, recorded while quorate.
+
+    Lead agency: the case waits for the lead agency to allocate a lead professional
+    (DECIDED). Signpost, single agency, step up and decline close the panel's part
+    (CLOSED). The referrer is told the outcome and the agencies are sent the referral,
+    once the transaction commits.
+    """
+    meeting = _running_meeting(meeting)
+    _require_runner(actor, meeting.panel)
+    case = PanelCase.objects.select_for_update().get(pk=case.pk)
+    if case.meeting_id != meeting.pk or case.status != PanelCase.Status.LOGGED:
+        raise ValidationError("This case is not waiting for a decision at this meeting")
+    _require_quorate(meeting)
+    return _record_decision(
+        actor=actor,
+        case=case,
+        meeting=meeting,
+        kind=kind,
+        lead_agency=lead_agency,
+        supporting_agencies=supporting_agencies,
+        signpost_to=signpost_to,
+        handover=handover,
+        reason=reason,
+        discussion=discussion,
+        actions=actions,
+    )
+
+
+def next_meeting_after(panel_id: int, day: date) -> PanelMeeting | None:
+    return (
+        PanelMeeting.objects.filter(
+            panel_id=panel_id, status=PanelMeeting.Status.SCHEDULED, date__gt=day
+        )
+        .order_by("date")
+        .first()
+    )
+
+
+@transaction.atomic
+def panel_extraordinary_decision_record(
+    *,
+    actor,
+    case: PanelCase,
+    kind: str,
+    lead_agency=None,
+    supporting_agencies=(),
+    signpost_to: str = "",
+    handover: str = "",
+    reason: str = "",
+    discussion: str = "",
+    actions: str = "",
+) -> PanelDecision:
+    """The chair's (or deputy's) decision between meetings, reported at the next meeting."""
+    case = PanelCase.objects.select_for_update().select_related("panel").get(pk=case.pk)
+    _require_chair(actor, case.panel)
+    if case.status != PanelCase.Status.LOGGED:
+        raise ValidationError("This case already has a decision")
+    report_to = next_meeting_after(case.panel_id, today())
+    return _record_decision(
+        actor=actor,
+        case=case,
+        meeting=None,
+        kind=kind,
+        lead_agency=lead_agency,
+        supporting_agencies=supporting_agencies,
+        signpost_to=signpost_to,
+        handover=handover,
+        reason=reason,
+        discussion=discussion,
+        actions=actions,
+        extraordinary=True,
+        reported_at_meeting=report_to,
+    )
+
+
+# ---------------------------------------------------------------- after: allocation and closure
+
+LEAD_PROFESSIONAL_ROLES = (Role.PRACTITIONER, Role.LEAD_PROFESSIONAL)
+
+
+def lead_professional_choices(agency):
+    from accounts.models import User
+
+    return (
+        User.objects.filter(
+            agency=agency, is_active=True, role_grants__role__in=LEAD_PROFESSIONAL_ROLES
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def can_allocate(actor, case: PanelCase) -> bool:
+    decision = getattr(case, "decision", None)
+    if decision is None or decision.kind != PanelDecision.Kind.LEAD_AGENCY:
+        return False
+    return bool(
+        actor.is_authenticated
+        and actor.is_active
+        and (
+            actor.has_role(Role.BUSINESS_SUPPORT)
+            or (actor.agency_id and actor.agency_id == decision.lead_agency_id)
+        )
+    )
+
+
+@transaction.atomic
+def lead_professional_allocate(*, actor, case: PanelCase, lead_professional) -> LeadProfessionalAllocation:
+    """The lead agency names its lead professional: the case is ALLOCATED.
+
+    The lead professional's team starts working with the family so they can see it.
+    """
+    from people.models import FamilyTeam
+    from people.services import family_link_team
+
+    case = PanelCase.objects.select_for_update().select_related("referral__family").get(pk=case.pk)
+    if not can_allocate(actor, case):
+        raise PermissionDenied("Only the lead agency or business support can allocate the lead professional")
+    decision = case.decision
+    if case.status != PanelCase.Status.DECIDED:
+        raise ValidationError("This case is not waiting for a lead professional")
+    if not lead_professional_choices(decision.lead_agency).filter(pk=lead_professional.pk).exists():
+        raise ValidationError(
+            {"lead_professional": f"Choose a practitioner or lead professional of {decision.lead_agency.name}"}
+        )
+    allocation = LeadProfessionalAllocation.objects.create(
+        case=case,
+        agency=decision.lead_agency,
+        lead_professional=lead_professional,
+        allocated_by=actor,
+        allocated_at=now(),
+    )
+    team = lead_professional.team
+    family = case.referral.family
+    if team is not None and not FamilyTeam.objects.filter(
+        family=family, team=team, ended_on__isnull=True
+    ).exists():
+        family_link_team(actor=actor, family=family, team=team)
+    _status_change(
+        actor=actor,
+        case=case,
+        to_status=PanelCase.Status.ALLOCATED,
+        reason=f"Lead professional allocated by {decision.lead_agency.name}",
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=allocation,
+        detail={"case": case.pk, "agency": decision.lead_agency_id, "lead_professional": lead_professional.pk},
+    )
+    return allocation
+
+
+def current_lead_professional(case: PanelCase):
+    allocation = case.allocations.order_by("-allocated_at", "-pk").first()
+    return allocation.lead_professional if allocation else None
+
+
+@transaction.atomic
+def closure_request_submit(*, actor, case: PanelCase, summary: str) -> ClosureRequest:
+    """The lead professional sends the case closure form: it goes on the next meeting's agenda."""
+    case = PanelCase.objects.select_for_update().get(pk=case.pk)
+    lead = current_lead_professional(case)
+    if lead is None or lead.pk != actor.pk:
+        raise PermissionDenied("Only the case's lead professional can ask the panel to close it")
+    if case.status != PanelCase.Status.ALLOCATED:
+        raise ValidationError("This case cannot be put forward for closure now")
+    summary = (summary or "").strip()
+    if not summary:
+        raise ValidationError({"summary": "Enter why the work with the family is done"})
+    if len(summary) > MAX_TEXT:
+        raise ValidationError({"summary": f"The summary must be {MAX_TEXT} characters or fewer"})
+    meeting = next_meeting_after(case.panel_id, today())
+    closure = ClosureRequest.objects.create(
+        case=case, requested_by=actor, requested_at=now(), summary=summary, meeting=meeting
+    )
+    if meeting is not None:
+        case.meeting = meeting
+        case.placement_reason = ""
+    else:
+        case.placement_reason = NO_MEETING
+    case.save(update_fields=["meeting", "placement_reason", "updated_at"])
+    _status_change(
+        actor=actor,
+        case=case,
+        to_status=PanelCase.Status.CLOSURE_REQUESTED,
+        reason="Case closure form sent to the panel",
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=closure,
+        detail={"case": case.pk, "meeting": meeting.pk if meeting else None},
+    )
+    return closure
+
+
+def _pending_closure(closure: ClosureRequest) -> ClosureRequest:
+    closure = ClosureRequest.objects.select_for_update().get(pk=closure.pk)
+    if closure.status != ClosureRequest.Status.PENDING:
+        raise ValidationError("The panel has already decided this closure")
+    return closure
+
+
+@transaction.atomic
+def closure_confirm(*, actor, closure: ClosureRequest) -> ClosureRequest:
+    """The panel is satisfied no more work is needed: the case is CLOSED."""
+    closure = _pending_closure(closure)
+    case = PanelCase.objects.select_for_update().get(pk=closure.case_id)
+    if case.meeting_id is None:
+        raise ValidationError("This closure is not on a meeting's agenda")
+    meeting = _running_meeting(case.meeting)
+    _require_chair(actor, meeting.panel)
+    _require_quorate(meeting)
+    closure.status = ClosureRequest.Status.CONFIRMED
+    closure.decided_at = now()
+    closure.decided_by = actor
+    closure.decided_at_meeting = meeting
+    closure.save(update_fields=["status", "decided_at", "decided_by", "decided_at_meeting"])
+    _status_change(actor=actor, case=case, to_status=PanelCase.Status.CLOSED, reason="Closure confirmed by the panel")
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=closure, detail={"case": case.pk, "status": "confirmed"}
+    )
+    return closure
+
+
+@transaction.atomic
+def closure_return(*, actor, closure: ClosureRequest, reason: str) -> ClosureRequest:
+    """The panel is not yet satisfied: the case goes back to the lead professional, with why."""
+    from django.urls import reverse
+
+    from core.notify import send_email
+
+    reason = _clean_reason(reason)
+    closure = _pending_closure(closure)
+    case = PanelCase.objects.select_for_update().get(pk=closure.case_id)
+    if case.meeting_id is None:
+        raise ValidationError("This closure is not on a meeting's agenda")
+    meeting = _running_meeting(case.meeting)
+    _require_chair(actor, meeting.panel)
+    _require_quorate(meeting)
+    closure.status = ClosureRequest.Status.RETURNED
+    closure.decided_at = now()
+    closure.decided_by = actor
+    closure.decided_at_meeting = meeting
+    closure.return_reason = reason
+    closure.save(
+        update_fields=["status", "decided_at", "decided_by", "decided_at_meeting", "return_reason"]
+    )
+    _status_change(actor=actor, case=case, to_status=PanelCase.Status.ALLOCATED, reason=f"Closure returned: {reason}")
+    lead = closure.requested_by
+    if lead.email:
+        send_email(
+            to=lead.email,
+            template="closure_returned",
+            personalisation={
+                "reference": case.esmap_number,
+                "sign_in_url": site_url(reverse("panel:case_closure", kwargs={"case_id": case.pk})),
+            },
+            reference=case.esmap_number,
+            record=closure,
+        )
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=closure, detail={"case": case.pk, "status": "returned"}
+    )
+    return closure

@@ -38,4 +38,28 @@ urlpatterns = [
         views.case_response,
         name="case_response",
     ),
+    path(
+        "<int:panel_id>/meetings/<int:meeting_id>/attendance/",
+        views.meeting_attendance,
+        name="meeting_attendance",
+    ),
+    path(
+        "<int:panel_id>/meetings/<int:meeting_id>/cases/<int:case_id>/decision/",
+        views.case_decision,
+        name="case_decision",
+    ),
+    path(
+        "<int:panel_id>/meetings/<int:meeting_id>/closures/<int:closure_id>/",
+        views.closure_decide,
+        name="closure_decide",
+    ),
+    path(
+        "<int:panel_id>/meetings/<int:meeting_id>/minutes/",
+        views.meeting_minutes,
+        name="meeting_minutes",
+    ),
+    path("cases/<int:case_id>/", views.case_overview, name="case_overview"),
+    path("cases/<int:case_id>/allocate/", views.case_allocate, name="case_allocate"),
+    path("cases/<int:case_id>/closure/", views.case_closure, name="case_closure"),
+    path("cases/<int:case_id>/extraordinary/", views.case_extraordinary, name="case_extraordinary"),
 ]

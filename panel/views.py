@@ -294,7 +294,9 @@ def meeting_detail(request: HttpRequest, panel_id: int, meeting_id: int) -> Http
         "pack": pack,
         "agenda": pack.agenda(),
         "tracker": selectors.response_tracker(meeting) if show_tracker else None,
+        "minutes_visible": selectors.minutes_visible(pack),
         "nav_section": "panel",
+        **_run_context(meeting, pack, user),
     }
     return _no_store(render(request, "panel/meeting_detail.html", context))
 
@@ -388,3 +390,324 @@ def case_response(
         "nav_section": "panel",
     }
     return _no_store(render(request, "panel/case_response.html", context))
+
+
+# ---------------------------------------------------------------- running the meeting and after
+
+
+def _run_context(meeting, pack, user) -> dict:
+    """The "Run the meeting" area for the chair, deputy and business support (else empty)."""
+    if not services.can_run_meeting(user, meeting.panel) or not pack.visible:
+        return {"can_run": False}
+    return {
+        "can_run": True,
+        "quorum": services.meeting_quorum(meeting),
+        "attendees": selectors.attendees(meeting),
+        "observers": meeting.attendance.filter(
+            left_at__isnull=True, role="observer"
+        ).select_related("user"),
+        "to_decide": list(selectors.cases_for_meeting(meeting, ("logged",))),
+        "decided": list(
+            meeting.decisions.select_related("case", "lead_agency").order_by("decided_at")
+        ),
+        "closures": list(selectors.closures_for_meeting(meeting)),
+        "is_meeting_chair": selectors.is_chair(user, meeting.panel),
+        "started": services.today() >= meeting.date,
+    }
+
+
+def _meeting_for_runner(request, panel_id: int, meeting_id: int):
+    user = request.user
+    meeting, pack = selectors.get_pack_meeting(user, panel_id, meeting_id)
+    if not services.can_run_meeting(user, meeting.panel):
+        raise PermissionDenied
+    return meeting, pack
+
+
+def _service_error_message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+@require_POST
+def meeting_attendance(request: HttpRequest, panel_id: int, meeting_id: int) -> HttpResponse:
+    """Mark someone as arrived or left (chair, deputy, business support)."""
+    from accounts.models import User
+    from panel.models import MeetingAttendance, PanelSeat
+
+    user = request.user
+    meeting, _pack = _meeting_for_runner(request, panel_id, meeting_id)
+    try:
+        person = User.objects.get(pk=int(request.POST.get("user_id", "")))
+    except (User.DoesNotExist, ValueError) as error:
+        raise Http404("No such person") from error
+    change = request.POST.get("change")
+    try:
+        if change == "arrived":
+            role = request.POST.get("role", "")
+            if role not in MeetingAttendance.Role.values:
+                raise ValidationError("Choose how they attend")
+            seat = None
+            if request.POST.get("seat_id"):
+                seat = PanelSeat.objects.filter(
+                    pk=request.POST.get("seat_id"), panel=meeting.panel
+                ).first()
+            services.attendance_record_arrival(
+                actor=user, meeting=meeting, user=person, role=role, seat=seat
+            )
+            messages.success(request, f"{person.get_full_name() or person} is here")
+        elif change == "left":
+            services.attendance_record_departure(actor=user, meeting=meeting, user=person)
+            messages.success(request, f"{person.get_full_name() or person} has left")
+        else:
+            raise ValidationError("Choose arrived or left")
+    except ValidationError as error:
+        messages.error(request, _service_error_message(error))
+    return redirect(meeting_url(meeting) + "#run-the-meeting")
+
+
+def _decision_kwargs(data) -> dict:
+    return {
+        "kind": data["kind"],
+        "lead_agency": data.get("lead_agency"),
+        "supporting_agencies": list(data.get("supporting_agencies") or []),
+        "signpost_to": data.get("signpost_to", ""),
+        "handover": data.get("handover", ""),
+        "reason": data.get("reason", ""),
+        "discussion": data.get("discussion", ""),
+        "actions": data.get("actions", ""),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_decision(
+    request: HttpRequest, panel_id: int, meeting_id: int, case_id: int
+) -> HttpResponse:
+    """Record the panel's decision on a case (refused, with the reason, while inquorate)."""
+    from panel.forms import DecisionForm
+
+    user = request.user
+    meeting, pack = _meeting_for_runner(request, panel_id, meeting_id)
+    try:
+        case = selectors.cases_for_meeting(meeting).get(pk=case_id)
+    except Exception as error:
+        raise Http404("No such case") from error
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    quorum = services.meeting_quorum(meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.panel_decision_record(
+                actor=user, meeting=meeting, case=case, **_decision_kwargs(form.cleaned_data)
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, f"{case.esmap_number}: {decision.outcome}. The referrer has been told.")
+            return redirect(meeting_url(meeting) + "#run-the-meeting")
+    context = {
+        "panel": meeting.panel,
+        "meeting": meeting,
+        "case": case,
+        "form": form,
+        "quorum": quorum,
+        "nav_section": "panel",
+    }
+    return _no_store(render(request, "panel/case_decision.html", context))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def closure_decide(
+    request: HttpRequest, panel_id: int, meeting_id: int, closure_id: int
+) -> HttpResponse:
+    """The panel confirms a case closure, or returns it with a reason (chair or deputy)."""
+    from panel.models import ClosureRequest
+
+    user = request.user
+    meeting, pack = selectors.get_pack_meeting(user, panel_id, meeting_id)
+    if not services.can_run_meeting(user, meeting.panel):
+        raise PermissionDenied
+    try:
+        closure = selectors.closures_for_meeting(meeting).get(pk=closure_id)
+    except ClosureRequest.DoesNotExist as error:
+        raise Http404("No such closure") from error
+    errors, reason = [], ""
+    if request.method == "POST":
+        if not selectors.is_chair(user, meeting.panel):
+            raise PermissionDenied
+        reason = request.POST.get("reason", "")
+        try:
+            if request.POST.get("change") == "confirm":
+                services.closure_confirm(actor=user, closure=closure)
+                messages.success(request, f"{closure.case.esmap_number} is closed")
+            elif request.POST.get("change") == "return":
+                services.closure_return(actor=user, closure=closure, reason=reason)
+                messages.success(
+                    request, f"{closure.case.esmap_number} is returned to the lead professional"
+                )
+            else:
+                raise ValidationError("Choose to confirm or return the closure")
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            return redirect(meeting_url(meeting) + "#run-the-meeting")
+    context = {
+        "panel": meeting.panel,
+        "meeting": meeting,
+        "closure": closure,
+        "errors": errors,
+        "reason": reason,
+        "quorum": services.meeting_quorum(meeting),
+        "is_meeting_chair": selectors.is_chair(user, meeting.panel),
+        "nav_section": "panel",
+    }
+    return _no_store(render(request, "panel/closure_decide.html", context))
+
+
+@login_required
+@require_GET
+def meeting_minutes(request: HttpRequest, panel_id: int, meeting_id: int) -> HttpResponse:
+    """The minutes, generated from the meeting's record; seen by the same people as the pack."""
+    user = request.user
+    meeting, pack = selectors.get_pack_meeting(user, panel_id, meeting_id)
+    if not selectors.minutes_visible(pack):
+        raise Http404("No minutes yet")
+    minutes = selectors.minutes_for(meeting)
+    audit_record(
+        actor=user,
+        action=Action.VIEW,
+        target=meeting,
+        detail={
+            "page": "minutes",
+            "panel": meeting.panel_id,
+            "as_member": pack.as_member,
+            "case_ids": [d.case_id for d in minutes.decisions],
+        },
+    )
+    context = {
+        "panel": meeting.panel,
+        "meeting": meeting,
+        "minutes": minutes,
+        "pack": pack,
+        "nav_section": "panel",
+    }
+    return _no_store(render(request, "panel/meeting_minutes.html", context))
+
+
+def case_url(name: str, case) -> str:
+    return reverse(f"panel:{name}", kwargs={"case_id": case.pk})
+
+
+@login_required
+@require_GET
+def case_overview(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The panel's decision on a case, for the panel, business support and the agencies involved."""
+    user = request.user
+    case, roles = selectors.get_case_after(user, case_id)
+    audit_record(
+        actor=user, action=Action.VIEW, target=case, detail={"page": "panel_case_overview"}
+    )
+    context = {
+        "case": case,
+        "roles": roles,
+        "decision": getattr(case, "decision", None),
+        "lead_professional": services.current_lead_professional(case),
+        "closures": list(case.closures.order_by("-requested_at")),
+        "nav_section": "panel",
+    }
+    return _no_store(render(request, "panel/case_overview.html", context))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_allocate(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The lead agency names the case's lead professional."""
+    from panel.forms import AllocateForm
+
+    user = request.user
+    case, roles = selectors.get_case_after(user, case_id)
+    if not roles["allocate"]:
+        raise PermissionDenied
+    choices = services.lead_professional_choices(case.decision.lead_agency).select_related("team")
+    form = AllocateForm(request.POST if request.method == "POST" else None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lead_professional_allocate(
+                actor=user, case=case, lead_professional=form.cleaned_data["lead_professional"]
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, f"Lead professional allocated for {case.esmap_number}")
+            return redirect(case_url("case_overview", case))
+    context = {"case": case, "form": form, "nav_section": "panel"}
+    return _no_store(render(request, "panel/case_allocate.html", context))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_closure(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The lead professional sends the case closure form to the panel."""
+    from panel.forms import ClosureRequestForm
+
+    user = request.user
+    case, roles = selectors.get_case_after(user, case_id)
+    if not roles["lead_professional"]:
+        raise PermissionDenied
+    form = ClosureRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            closure = services.closure_request_submit(
+                actor=user, case=case, summary=form.cleaned_data["summary"]
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            where = (
+                f"the meeting on {closure.meeting.date:%-d %B %Y}"
+                if closure.meeting
+                else "the next meeting once it is scheduled"
+            )
+            messages.success(request, f"The case closure form is on the agenda for {where}")
+            return redirect(case_url("case_overview", case))
+    context = {
+        "case": case,
+        "form": form,
+        "returned": case.closures.filter(status="returned").order_by("-decided_at").first(),
+        "nav_section": "panel",
+    }
+    return _no_store(render(request, "panel/case_closure.html", context))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_extraordinary(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The chair's extraordinary decision between meetings."""
+    from panel.forms import DecisionForm
+
+    user = request.user
+    case, roles = selectors.get_case_after(user, case_id)
+    if not roles["chair"]:
+        raise PermissionDenied
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None,
+        submit_label="Record the extraordinary decision",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.panel_extraordinary_decision_record(
+                actor=user, case=case, **_decision_kwargs(form.cleaned_data)
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            where = (
+                f"It will be reported at the meeting on {decision.reported_at_meeting.date:%-d %B %Y}"
+                if decision.reported_at_meeting
+                else "It will be reported at the next meeting"
+            )
+            messages.success(request, f"{case.esmap_number}: {decision.outcome}. {where}.")
+            return redirect(case_url("case_overview", case))
+    context = {"case": case, "form": form, "nav_section": "panel"}
+    return _no_store(render(request, "panel/case_extraordinary.html", context))

@@ -15,6 +15,7 @@ from panel.models import (
     AgencyResponse,
     PanelCase,
     PanelCaseHistory,
+    PanelDecision,
     PanelMeeting,
 )
 from panel.tests.factories import PanelFactory, PanelSeatMemberFactory, panel_referral
@@ -157,7 +158,16 @@ def test_agenda_order_and_contents(panel, staff):
 def test_agenda_allocated_from_previous_and_closed(panel, staff):
     first = services.panel_case_log(actor=staff, referral=panel_referral(panel, BEFORE_CUTOFF))
     closing = services.panel_case_log(actor=staff, referral=panel_referral(panel, AFTER_CUTOFF))
-    PanelCase.objects.filter(pk=first.pk).update(status=PanelCase.Status.ALLOCATED)
+    # Given a lead agency at the first meeting; still waiting for a lead professional.
+    PanelDecision.objects.create(
+        case=first,
+        meeting=first.meeting,
+        kind=PanelDecision.Kind.LEAD_AGENCY,
+        lead_agency=AgencyFactory(),
+        decided_by=staff,
+        decided_at=at(2027, 1, 6, 10),
+    )
+    PanelCase.objects.filter(pk=first.pk).update(status=PanelCase.Status.DECIDED)
     PanelCase.objects.filter(pk=closing.pk).update(status=PanelCase.Status.CLOSURE_REQUESTED)
     agenda = selectors.agenda_for(meeting(panel, date(2027, 1, 20)))
     assert [r.case.pk for r in agenda[2].cases] == [first.pk]

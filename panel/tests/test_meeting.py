@@ -1,0 +1,530 @@
+"""Parts 6 and 7: the meeting (attendance, quorum, decisions, extraordinary decisions) and
+after it (notifications, allocation, closure, minutes), through the services and the pages."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory, sign_in_verified
+from core.models import AuditEvent
+from core.notify import LoggingBackend
+from core.tests.factories import AgencyFactory, TeamFactory
+from panel import selectors, services
+from panel.models import (
+    ClosureRequest,
+    MeetingAttendance,
+    PanelCase,
+    PanelCaseHistory,
+    PanelDecision,
+    PanelMeeting,
+    PanelSeat,
+)
+from panel.tests.factories import demo_panel, panel_referral
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+BEFORE_CUTOFF = datetime(2026, 12, 30, 11, 0, tzinfo=LONDON)
+M = MeetingAttendance.Role
+
+
+class Clock:
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+        self.set(datetime(2027, 1, 6, 10, 0, tzinfo=LONDON))
+
+    def set(self, moment):
+        self.monkeypatch.setattr(services, "now", lambda: moment)
+        self.monkeypatch.setattr(services, "today", lambda: moment.date())
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def outbox():
+    LoggingBackend.outbox.clear()
+    yield LoggingBackend.outbox
+    LoggingBackend.outbox.clear()
+
+
+@pytest.fixture
+def staff():
+    return UserFactory(roles=[Role.BUSINESS_SUPPORT])
+
+
+@pytest.fixture
+def chair():
+    return UserFactory(roles=[Role.PANEL_CHAIR], first_name="Carol", last_name="Chair")
+
+
+@pytest.fixture
+def deputy():
+    return UserFactory(roles=[Role.PANEL_CHAIR], first_name="Dev", last_name="Deputy")
+
+
+@pytest.fixture
+def agencies():
+    names = ["Police", "0-19 Health", "School", "Housing", "Youth Justice"]
+    return [AgencyFactory(name=name, panel_seat=True) for name in names]
+
+
+@pytest.fixture
+def panel(clock, chair, deputy, agencies):
+    clock.set(datetime(2026, 11, 1, 9, tzinfo=LONDON))
+    panel = demo_panel(agencies=agencies, chair=chair, deputy=deputy)
+    clock.set(datetime(2027, 1, 6, 10, 0, tzinfo=LONDON))
+    return panel
+
+
+def meeting(panel, day):
+    return PanelMeeting.objects.get(panel=panel, date=day)
+
+
+@pytest.fixture
+def m1(panel):
+    return meeting(panel, date(2027, 1, 6))
+
+
+@pytest.fixture
+def case(panel, staff, clock):
+    clock.set(datetime(2027, 1, 2, 9, tzinfo=LONDON))
+    case = services.panel_case_log(actor=staff, referral=panel_referral(panel, BEFORE_CUTOFF))
+    clock.set(datetime(2027, 1, 6, 10, 0, tzinfo=LONDON))
+    return case
+
+
+def seat_members(panel, substitute=False):
+    seats = PanelSeat.objects.filter(panel=panel).order_by("pk")
+    return [(seat, seat.members.get(is_substitute=substitute).user) for seat in seats]
+
+
+def make_quorate(panel, meeting, actor, members=4, who="chair"):
+    if who:
+        user = panel.chair if who == "chair" else panel.deputy
+        services.attendance_record_arrival(
+            actor=actor, meeting=meeting, user=user, role=M.CHAIR if who == "chair" else M.DEPUTY
+        )
+    for seat, user in seat_members(panel)[:members]:
+        services.attendance_record_arrival(
+            actor=actor, meeting=meeting, user=user, role=M.MEMBER, seat=seat
+        )
+
+
+def children_names(case):
+    from assessments.presenters import child_name
+
+    return [child_name(c.person) for c in case.referral.assessment.children.all()]
+
+
+# ---------------------------------------------------------------- quorum
+
+
+def test_quorum_needs_chair_or_deputy_and_four_distinct_seats(panel, m1, staff):
+    q = services.meeting_quorum(m1)
+    assert not q.is_quorate and q.members_present == 0 and q.needed == 4
+    make_quorate(panel, m1, staff, members=3)
+    q = services.meeting_quorum(m1)
+    assert not q.is_quorate and q.chair_present
+    assert q.explanation == (
+        "Not quorate: the chair or deputy and at least 4 members must be present. 3 members are here."
+    )
+    # A substitute for a seat already here does not count twice; business support never counts.
+    seat, substitute = seat_members(panel, substitute=True)[0]
+    services.attendance_record_arrival(actor=staff, meeting=m1, user=substitute, role=M.SUBSTITUTE, seat=seat)
+    services.attendance_record_arrival(actor=staff, meeting=m1, user=staff, role=M.OBSERVER)
+    assert services.meeting_quorum(m1).members_present == 3
+    # A substitute for another seat counts for it: the fourth member arrives.
+    seat, substitute = seat_members(panel, substitute=True)[3]
+    services.attendance_record_arrival(actor=staff, meeting=m1, user=substitute, role=M.SUBSTITUTE, seat=seat)
+    q = services.meeting_quorum(m1)
+    assert q.is_quorate and q.members_present == 4
+    # The chair leaves: not quorate until the deputy comes.
+    services.attendance_record_departure(actor=staff, meeting=m1, user=panel.chair)
+    q = services.meeting_quorum(m1)
+    assert not q.is_quorate and "The chair or deputy is not here" in q.explanation
+    services.attendance_record_arrival(actor=staff, meeting=m1, user=panel.deputy, role=M.DEPUTY)
+    assert services.meeting_quorum(m1).is_quorate
+    # Leaving drops a member.
+    services.attendance_record_departure(actor=staff, meeting=m1, user=substitute)
+    assert not services.meeting_quorum(m1).is_quorate
+
+
+def test_attendance_guards(panel, m1, staff, clock):
+    seat, member = seat_members(panel)[0]
+    other_seat, _ = seat_members(panel)[1]
+    with pytest.raises(ValidationError, match="not a member or substitute"):
+        services.attendance_record_arrival(actor=staff, meeting=m1, user=member, role=M.MEMBER, seat=other_seat)
+    with pytest.raises(ValidationError, match="Only the panel's chair"):
+        services.attendance_record_arrival(actor=staff, meeting=m1, user=member, role=M.CHAIR)
+    with pytest.raises(PermissionDenied):
+        services.attendance_record_arrival(actor=member, meeting=m1, user=member, role=M.MEMBER, seat=seat)
+    services.attendance_record_arrival(actor=staff, meeting=m1, user=member, role=M.MEMBER, seat=seat)
+    with pytest.raises(ValidationError, match="already recorded"):
+        services.attendance_record_arrival(actor=staff, meeting=m1, user=member, role=M.MEMBER, seat=seat)
+    with pytest.raises(ValidationError, match="not started"):
+        services.attendance_record_arrival(
+            actor=staff, meeting=meeting(panel, date(2027, 1, 20)), user=member, role=M.MEMBER, seat=seat
+        )
+    assert AuditEvent.objects.filter(record_type="panel.meetingattendance").count() == 1
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def test_decision_refused_while_inquorate_with_the_message(panel, m1, staff, case):
+    make_quorate(panel, m1, staff, members=3)
+    with pytest.raises(services.Inquorate) as error:
+        services.panel_decision_record(
+            actor=staff, meeting=m1, case=case, kind="decline", reason="Below threshold"
+        )
+    assert "3 members are here" in error.value.messages[0]
+    case.refresh_from_db()
+    assert case.status == PanelCase.Status.LOGGED and not PanelDecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "kind,extra,status",
+    [
+        ("signpost", {"signpost_to": "Parenting course at the family hub"}, PanelCase.Status.CLOSED),
+        ("step_up", {"reason": "Significant harm concerns"}, PanelCase.Status.CLOSED),
+        ("decline", {"reason": "Needs are met by school"}, PanelCase.Status.CLOSED),
+        ("single_agency", {"handover": "School nurse to take on"}, PanelCase.Status.CLOSED),
+        ("lead_agency", {}, PanelCase.Status.DECIDED),
+    ],
+)
+def test_each_decision_kind(
+    panel, m1, staff, case, agencies, kind, extra, status, django_capture_on_commit_callbacks
+):
+    make_quorate(panel, m1, staff)
+    if kind in ("lead_agency", "single_agency"):
+        extra = {**extra, "lead_agency": agencies[1]}
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = services.panel_decision_record(
+            actor=panel.chair, meeting=m1, case=case, kind=kind, discussion="Talked", actions="Do", **extra
+        )
+    case.refresh_from_db()
+    assert case.status == status
+    history = case.history.filter(change=PanelCaseHistory.Change.STATUS).get()
+    assert (history.from_status, history.to_status) == ("logged", status)
+    assert AuditEvent.objects.filter(record_type="panel.paneldecision", record_id=str(decision.pk)).exists()
+    outcome = [m for m in LoggingBackend.outbox if m.template == "panel_outcome"]
+    (message,) = outcome
+    assert message.to == case.referral.submitted_by.email
+    assert message.reference == case.esmap_number
+    assert message.personalisation["reference"] == case.esmap_number
+    assert message.personalisation["meeting_date"] == "6 January 2027"
+    assert message.personalisation["sign_in_url"].endswith(
+        reverse("assessments:detail", kwargs={"assessment_id": case.referral.assessment_id})
+    )
+    text = " ".join(message.personalisation.values())
+    for name in children_names(case):
+        assert name not in text
+        for part in name.split():
+            assert part not in text
+
+
+def test_missing_details_are_refused(panel, m1, staff, case):
+    make_quorate(panel, m1, staff)
+    for kind, field in [("decline", "reason"), ("step_up", "reason"), ("signpost", "signpost_to"),
+                        ("lead_agency", "lead_agency"), ("single_agency", "handover")]:
+        with pytest.raises(ValidationError) as error:
+            services.panel_decision_record(actor=staff, meeting=m1, case=case, kind=kind)
+        assert field in error.value.message_dict
+
+
+def test_decision_only_for_runners_and_cases_on_the_agenda(panel, m1, staff, case):
+    make_quorate(panel, m1, staff)
+    _seat, member = seat_members(panel)[0]
+    with pytest.raises(PermissionDenied):
+        services.panel_decision_record(actor=member, meeting=m1, case=case, kind="decline", reason="x")
+    with pytest.raises(ValidationError, match="not started"):
+        services.panel_decision_record(
+            actor=staff, meeting=meeting(panel, date(2027, 1, 20)), case=case, kind="decline", reason="x"
+        )
+    PanelCase.objects.filter(pk=case.pk).update(status=PanelCase.Status.CLOSED)
+    with pytest.raises(ValidationError, match="not waiting"):
+        services.panel_decision_record(actor=staff, meeting=m1, case=case, kind="decline", reason="x")
+
+
+def test_lead_agency_notifications_and_team_access(
+    panel, m1, staff, case, agencies, django_capture_on_commit_callbacks
+):
+    from people.models import FamilyTeam
+
+    lead, support, silent = agencies[0], agencies[1], agencies[2]
+    family = case.referral.family
+    team = TeamFactory(agency=lead, area=family.area)
+    manager = UserFactory(team=team, agency=lead, roles=[Role.TEAM_MANAGER])
+    support_manager = UserFactory(team=TeamFactory(agency=support), agency=support, roles=[Role.TEAM_MANAGER])
+    make_quorate(panel, m1, staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = services.panel_decision_record(
+            actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=lead,
+            supporting_agencies=[support, silent],
+        )
+    agency_messages = {m.to: m for m in LoggingBackend.outbox if m.template == "referral_for_agency"}
+    assert set(agency_messages) == {manager.email, support_manager.email}
+    assert agency_messages[manager.email].personalisation["sign_in_url"].endswith(
+        reverse("panel:case_allocate", kwargs={"case_id": case.pk})
+    )
+    assert set(agency_messages[manager.email].personalisation) == {"reference", "sign_in_url"}
+    outcome = next(m for m in LoggingBackend.outbox if m.template == "panel_outcome")
+    assert outcome.personalisation["outcome"] == f"Lead agency for the Team Around the Family: {lead.name}"
+    decision.refresh_from_db()
+    assert "School has no team manager" in decision.notification_note
+    assert FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).exists()
+
+
+def test_nothing_sent_if_the_decision_rolls_back(panel, m1, staff, case, django_capture_on_commit_callbacks):
+    make_quorate(panel, m1, staff, members=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(services.Inquorate):
+            services.panel_decision_record(actor=staff, meeting=m1, case=case, kind="decline", reason="x")
+    assert LoggingBackend.outbox == []
+
+
+# ---------------------------------------------------------------- extraordinary decisions
+
+
+def test_extraordinary_decision_listed_at_the_next_meeting(panel, staff, case, clock, agencies):
+    clock.set(datetime(2027, 1, 5, 15, tzinfo=LONDON))  # the day before the meeting
+    _seat, member = seat_members(panel)[0]
+    with pytest.raises(PermissionDenied):
+        services.panel_extraordinary_decision_record(actor=staff, case=case, kind="step_up", reason="x")
+    with pytest.raises(PermissionDenied):
+        services.panel_extraordinary_decision_record(actor=member, case=case, kind="step_up", reason="x")
+    decision = services.panel_extraordinary_decision_record(
+        actor=panel.deputy, case=case, kind="step_up", reason="Immediate safeguarding concern"
+    )
+    assert decision.is_extraordinary and decision.meeting is None
+    assert decision.reported_at_meeting.date == date(2027, 1, 6)
+    agenda = selectors.agenda_for(meeting(panel, date(2027, 1, 6)))
+    assert [s.number for s in agenda] == [1, 2, 3, 4, 5, 6]
+    assert agenda[1].cases == []  # no longer a new case
+    (row,) = agenda[4].cases
+    assert row.esmap_number == case.esmap_number
+    assert row.note == "Extraordinary decision by the chair: Step up to children's social care"
+    assert agenda[4].text == "Extraordinary decisions since the last meeting"
+    assert selectors.agenda_for(meeting(panel, date(2027, 1, 20)))[4].cases is None
+    case.refresh_from_db()
+    assert case.status == PanelCase.Status.CLOSED
+
+
+# ---------------------------------------------------------------- the whole story
+
+
+def test_meeting_to_closure(panel, m1, staff, case, agencies, clock, django_capture_on_commit_callbacks):
+    """Inquorate until the fourth member arrives; decision; referrer told; allocation takes the
+    case off the agenda once reported; closure at the next panel."""
+    lead = agencies[0]
+    team = TeamFactory(agency=lead, area=case.referral.family.area)
+    manager = UserFactory(team=team, agency=lead, roles=[Role.TEAM_MANAGER])
+    worker = UserFactory(team=TeamFactory(agency=lead), agency=lead, roles=[Role.PRACTITIONER])
+    make_quorate(panel, m1, staff, members=3)
+    with pytest.raises(services.Inquorate, match="3 members are here"):
+        services.panel_decision_record(actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=lead)
+    seat, fourth = seat_members(panel)[3]
+    services.attendance_record_arrival(actor=staff, meeting=m1, user=fourth, role=M.MEMBER, seat=seat)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.panel_decision_record(
+            actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=lead,
+            discussion="Known to police", actions="Police to allocate",
+        )
+    assert [m.template for m in LoggingBackend.outbox] == ["panel_outcome", "referral_for_agency"]
+    m2, m3 = meeting(panel, date(2027, 1, 20)), meeting(panel, date(2027, 2, 3))
+    (row,) = selectors.agenda_for(m2)[2].cases
+    assert row.case.pk == case.pk and "waiting for a lead professional" in row.note
+
+    # Minutes of the first meeting.
+    minutes = selectors.minutes_for(m1)
+    assert [d.case_id for d in minutes.decisions] == [case.pk]
+    assert minutes.apologies == ["Youth Justice"]
+    assert {p["name"] for p in minutes.present} >= {panel.chair.get_full_name(), fourth.get_full_name()}
+
+    # The lead agency allocates (a member of another agency cannot).
+    clock.set(datetime(2027, 1, 12, 11, tzinfo=LONDON))
+    with pytest.raises(PermissionDenied):
+        services.lead_professional_allocate(actor=UserFactory(agency=agencies[1]), case=case, lead_professional=worker)
+    with pytest.raises(ValidationError):
+        services.lead_professional_allocate(actor=manager, case=case, lead_professional=UserFactory(agency=agencies[1]))
+    services.lead_professional_allocate(actor=manager, case=case, lead_professional=worker)
+    case.refresh_from_db()
+    assert case.status == PanelCase.Status.ALLOCATED
+    from people.models import FamilyTeam
+
+    assert FamilyTeam.objects.filter(family=case.referral.family, team=worker.team).exists()
+    (row,) = selectors.agenda_for(m2)[2].cases
+    assert "lead professional allocated" in row.note
+    assert selectors.agenda_for(m3)[2].cases == []  # reported at m2: it has left the agenda
+
+    # Closure: only the lead professional; on the next agenda under "Cases closed".
+    clock.set(datetime(2027, 1, 25, 11, tzinfo=LONDON))
+    with pytest.raises(PermissionDenied):
+        services.closure_request_submit(actor=manager, case=case, summary="Done")
+    closure = services.closure_request_submit(actor=worker, case=case, summary="TAF agreed the work is done")
+    assert closure.meeting == m3
+    (row,) = selectors.agenda_for(m3)[3].cases
+    assert row.case.pk == case.pk
+
+    # At m3: returned with a reason, then sent again and confirmed.
+    clock.set(datetime(2027, 2, 3, 10, tzinfo=LONDON))
+    with pytest.raises(services.Inquorate):
+        services.closure_confirm(actor=panel.chair, closure=closure)
+    make_quorate(panel, m3, staff)
+    with pytest.raises(PermissionDenied):
+        services.closure_confirm(actor=staff, closure=closure)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.closure_return(actor=panel.chair, closure=closure, reason="School attendance still low")
+    returned = LoggingBackend.outbox[-1]
+    assert returned.template == "closure_returned" and returned.to == worker.email
+    assert set(returned.personalisation) == {"reference", "sign_in_url"}
+    case.refresh_from_db()
+    assert case.status == PanelCase.Status.ALLOCATED
+    assert case.history.last().reason == "Closure returned: School attendance still low"
+    again = services.closure_request_submit(actor=worker, case=case, summary="Attendance now 96%")
+    assert again.meeting.date == date(2027, 2, 17)
+    clock.set(datetime(2027, 2, 17, 10, tzinfo=LONDON))
+    m4 = again.meeting
+    make_quorate(panel, m4, staff, who="deputy")
+    services.closure_confirm(actor=panel.deputy, closure=again)
+    case.refresh_from_db()
+    assert case.status == PanelCase.Status.CLOSED
+    assert ClosureRequest.objects.get(pk=again.pk).status == ClosureRequest.Status.CONFIRMED
+    statuses = [(h.from_status, h.to_status) for h in case.history.filter(change="status")]
+    assert statuses == [
+        ("logged", "decided"), ("decided", "allocated"), ("allocated", "closure_requested"),
+        ("closure_requested", "allocated"), ("allocated", "closure_requested"),
+        ("closure_requested", "closed"),
+    ]
+    minutes = selectors.minutes_for(m3)
+    assert [(c.case_id, c.status) for c in minutes.closures] == [(case.pk, "returned")]
+
+
+# ---------------------------------------------------------------- pages and permissions
+
+
+def _client(user):
+    from django.test import Client
+
+    return sign_in_verified(Client(), user)
+
+
+def _kw(m):
+    return {"panel_id": m.panel_id, "meeting_id": m.pk}
+
+
+def test_pages_run_the_meeting(panel, m1, staff, case, agencies):
+    PanelMeeting.objects.filter(pk=m1.pk).update(pack_published_at=services.now())
+    client = _client(staff)
+    page = client.get(reverse("panel:meeting_detail", kwargs=_kw(m1)))
+    assert page.status_code == 200
+    assert b"Run the meeting" in page.content and b'data-quorum="inquorate"' in page.content
+    url = reverse("panel:meeting_attendance", kwargs=_kw(m1))
+    assert client.post(url, {"user_id": panel.chair.pk, "role": "chair", "change": "arrived"}).status_code == 302
+    for seat, user in seat_members(panel)[:3]:
+        client.post(url, {"user_id": user.pk, "role": "member", "seat_id": seat.pk, "change": "arrived"})
+    decide = reverse("panel:case_decision", kwargs={**_kw(m1), "case_id": case.pk})
+    response = client.post(decide, {"kind": "decline", "reason": "Below threshold", "discussion": "Kept text"})
+    assert response.status_code == 200
+    assert b"3 members are here" in response.content
+    assert b"Kept text" in response.content  # typed values kept
+    seat, user = seat_members(panel)[3]
+    client.post(url, {"user_id": user.pk, "role": "member", "seat_id": seat.pk, "change": "arrived"})
+    response = client.post(decide, {"kind": "lead_agency"})
+    assert b"Select the lead agency" in response.content
+    response = client.post(decide, {"kind": "lead_agency", "lead_agency": agencies[0].pk,
+                                    "supporting_agencies": [agencies[1].pk]})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == PanelCase.Status.DECIDED
+    minutes = client.get(reverse("panel:meeting_minutes", kwargs=_kw(m1)))
+    assert minutes.status_code == 200 and case.esmap_number.encode() in minutes.content
+    assert AuditEvent.objects.filter(detail__page="minutes").exists()
+
+
+def test_members_403_other_panels_404(panel, m1, staff, case, agencies, chair):
+    PanelMeeting.objects.filter(pk=m1.pk).update(pack_published_at=services.now())
+    _seat, member = seat_members(panel)[0]
+    outsider = UserFactory(roles=[Role.PANEL_MEMBER])
+    urls = [
+        ("post", reverse("panel:meeting_attendance", kwargs=_kw(m1)), {"user_id": member.pk, "change": "arrived", "role": "member"}),
+        ("post", reverse("panel:case_decision", kwargs={**_kw(m1), "case_id": case.pk}), {"kind": "decline", "reason": "x"}),
+        ("post", reverse("panel:case_extraordinary", kwargs={"case_id": case.pk}), {"kind": "decline", "reason": "x"}),
+        ("get", reverse("panel:case_allocate", kwargs={"case_id": case.pk}), {}),
+        ("get", reverse("panel:case_closure", kwargs={"case_id": case.pk}), {}),
+    ]
+    for method, url, data in urls:
+        assert getattr(_client(member), method)(url, data).status_code == 403, url
+        assert getattr(_client(outsider), method)(url, data).status_code == 404, url
+    assert not MeetingAttendance.objects.exists() and not PanelDecision.objects.exists()
+    # A member sees the minutes on the meeting's day, like the pack.
+    assert _client(member).get(reverse("panel:meeting_minutes", kwargs=_kw(m1))).status_code == 200
+    assert _client(outsider).get(reverse("panel:meeting_minutes", kwargs=_kw(m1))).status_code == 404
+    # The chair may make an extraordinary decision through the page.
+    response = _client(chair).post(
+        reverse("panel:case_extraordinary", kwargs={"case_id": case.pk}), {"kind": "decline"}
+    )
+    assert b"Enter why the referral is declined" in response.content
+
+
+# ---------------------------------------------------------------- the API
+
+
+def test_api_meeting_through_the_services(panel, m1, staff, case, agencies, django_capture_on_commit_callbacks):
+    PanelMeeting.objects.filter(pk=m1.pk).update(pack_published_at=services.now())
+    client = _client(staff)
+    base = f"/api/v1/panel-meetings/{m1.pk}"
+    response = client.post(f"{base}/attendance/", {"user": panel.chair.pk, "change": "arrived", "role": "chair"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["chair_present"] is True
+    for seat, user in seat_members(panel)[:3]:
+        client.post(f"{base}/attendance/", {"user": user.pk, "change": "arrived", "role": "member", "seat": seat.pk}, content_type="application/json")
+    body = {"case": case.pk, "kind": "lead_agency", "lead_agency": agencies[0].pk}
+    response = client.post(f"{base}/decisions/", body, content_type="application/json")
+    assert response.status_code == 400 and "3 members are here" in str(response.json())
+    seat, user = seat_members(panel)[3]
+    client.post(f"{base}/attendance/", {"user": user.pk, "change": "arrived", "role": "member", "seat": seat.pk}, content_type="application/json")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{base}/decisions/", body, content_type="application/json")
+    assert response.status_code == 201 and response.json()["case_status"] == "decided"
+    assert [m.template for m in LoggingBackend.outbox] == ["panel_outcome"]
+    minutes = client.get(f"{base}/minutes/").json()
+    assert minutes["decisions"][0]["esmap_number"] == case.esmap_number
+    _seat, member = seat_members(panel)[0]
+    assert _client(member).post(f"{base}/decisions/", body, content_type="application/json").status_code == 403
+    outsider = UserFactory(roles=[Role.PANEL_MEMBER])
+    assert _client(outsider).post(f"{base}/decisions/", body, content_type="application/json").status_code == 404
+    worker = UserFactory(agency=agencies[0], roles=[Role.PRACTITIONER])
+    response = _client(staff).post(f"/api/v1/panel-cases/{case.pk}/allocation/", {"lead_professional": worker.pk}, content_type="application/json")
+    assert response.status_code == 201
+    response = _client(worker).post(f"/api/v1/panel-cases/{case.pk}/closure/", {"summary": "Done"}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["meeting"] == meeting(panel, date(2027, 1, 20)).pk
+
+
+def test_allocation_and_closure_pages(panel, m1, staff, case, agencies):
+    make_quorate(panel, m1, staff)
+    services.panel_decision_record(actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=agencies[0])
+    manager = UserFactory(agency=agencies[0], roles=[Role.TEAM_MANAGER])
+    worker = UserFactory(agency=agencies[0], roles=[Role.LEAD_PROFESSIONAL], first_name="Lena", last_name="Lead")
+    url = reverse("panel:case_allocate", kwargs={"case_id": case.pk})
+    client = _client(manager)
+    page = client.get(url)
+    assert page.status_code == 200 and b"Lena Lead" in page.content
+    assert b"Select the lead professional" in client.post(url, {}).content
+    assert client.post(url, {"lead_professional": worker.pk}).status_code == 302
+    overview = client.get(reverse("panel:case_overview", kwargs={"case_id": case.pk}))
+    assert overview.status_code == 200 and b"Lead professional allocated" in overview.content
+    closure_url = reverse("panel:case_closure", kwargs={"case_id": case.pk})
+    assert client.get(closure_url).status_code == 403
+    lead_client = _client(worker)
+    assert b"Enter why the work with the family is done" in lead_client.post(closure_url, {"summary": ""}).content
+    assert lead_client.post(closure_url, {"summary": "TAF agreed"}).status_code == 302
+    closure = ClosureRequest.objects.get(case=case)
+    m2 = closure.meeting
+    page = _client(panel.chair).get(reverse("panel:closure_decide", kwargs={**_kw(m2), "closure_id": closure.pk}))
+    assert page.status_code == 200 and b"TAF agreed" in page.content
