@@ -6,6 +6,9 @@ app_name = "panel"
 
 urlpatterns = [
     path("", views.panel_list, name="panel_list"),
+    path("recording-sheet/", views.recording_sheet, name="recording_sheet"),
+    path("recording-sheet.xlsx", views.recording_sheet_xlsx, name="recording_sheet_xlsx"),
+    path("recording-sheet.csv", views.recording_sheet_csv, name="recording_sheet_csv"),
     path("<int:panel_id>/", views.panel_detail, name="panel_detail"),
     path("<int:panel_id>/schedule/<int:year>/", views.panel_schedule, name="panel_schedule"),
     path(

@@ -711,3 +711,101 @@ def case_extraordinary(request: HttpRequest, case_id: int) -> HttpResponse:
             return redirect(case_url("case_overview", case))
     context = {"case": case, "form": form, "nav_section": "panel"}
     return _no_store(render(request, "panel/case_extraordinary.html", context))
+
+
+# ---------------------------------------------------------------- part 8: the data recording sheet
+
+
+def can_download_recording_sheet(user) -> bool:
+    """Business support, early support team leaders and strategic leads."""
+    from accounts.models import Role
+
+    return selectors.is_intake_staff(user) or bool(
+        user.is_authenticated and user.is_active and user.has_role(Role.STRATEGIC_LEAD)
+    )
+
+
+def _recording_sheet_filters(request: HttpRequest):
+    """The panel and year chosen in the query string (``?panel=<id>&year=<yyyy>``).
+
+    404 for an unknown panel; a year out of range means every year.
+    """
+    user = request.user
+    if not can_download_recording_sheet(user):
+        raise Http404("No such page")
+    panel = None
+    panel_id = request.GET.get("panel") or ""
+    if panel_id:
+        if not panel_id.isdigit():
+            raise Http404("No such panel")
+        panel = selectors.panels_for(user).filter(pk=int(panel_id)).first()
+        if panel is None:
+            raise Http404("No such panel")
+    year = _year(request.GET.get("year"), 0) or None
+    return panel, year
+
+
+def _recording_sheet_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    from panel import recording_sheet
+
+    panel, year = _recording_sheet_filters(request)
+    rows = recording_sheet.rows(panel=panel, year=year)
+    audit_record(
+        actor=request.user,
+        action=Action.EXPORT,
+        target="panel.panelcase",
+        detail={
+            "format": fmt,
+            "rows": len(rows),
+            "panel": panel.pk if panel else None,
+            "year": year,
+        },
+    )
+    if fmt == "xlsx":
+        content = recording_sheet.as_xlsx(rows)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content = recording_sheet.as_csv(rows)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{recording_sheet_filename(fmt, panel, year)}"'
+    )
+    return response
+
+
+def recording_sheet_filename(fmt: str, panel=None, year: int | None = None) -> str:
+    """``data-recording-sheet-<year>.<fmt>`` (``all-years`` when no year is chosen)."""
+    return f"data-recording-sheet-{year or 'all-years'}.{fmt}"
+
+
+@login_required
+@require_GET
+def recording_sheet(request: HttpRequest) -> HttpResponse:
+    from urllib.parse import urlencode
+
+    panel, year = _recording_sheet_filters(request)
+    chosen = (("panel", panel.pk if panel else ""), ("year", year or ""))
+    query = urlencode({key: value for key, value in chosen if value})
+    this_year = timezone.localdate(timezone=LONDON).year
+    context = {
+        "panels": selectors.panels_for(request.user).order_by("name"),
+        "selected_panel": panel,
+        "selected_year": year,
+        "years": list(range(this_year + 1, max(MIN_YEAR, this_year - 10) - 1, -1)),
+        "query": f"?{query}" if query else "",
+        "nav_section": "panel",
+    }
+    return render(request, "panel/recording_sheet.html", context)
+
+
+@login_required
+@require_GET
+def recording_sheet_xlsx(request: HttpRequest) -> HttpResponse:
+    return _recording_sheet_download(request, "xlsx")
+
+
+@login_required
+@require_GET
+def recording_sheet_csv(request: HttpRequest) -> HttpResponse:
+    return _recording_sheet_download(request, "csv")
