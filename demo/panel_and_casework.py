@@ -39,7 +39,6 @@ from assessments.models import Assessment, AssessmentChild
 from assessments.sections import NO, SECTIONS, YES
 from consent.models import ConsentDecision, LawfulBasis, Purpose
 from consent.services import consent_record_decision
-from core.audit import Action, audit_record
 from core.models import Agency, Council, Team
 from panel import services as panel_services
 from panel.models import Panel, PanelMeeting, PanelSeat, PanelSeatMember
@@ -151,24 +150,16 @@ def seed_panel(*, seed: int, today: date, password: str, counts: Counter) -> Non
     chair, deputy, member = _demo("panel.chair"), _demo("team.leader"), _demo("panel.member")
     actor = chair
 
-    # Chair and deputy: there is no service to change them on an existing panel yet, so the
-    # write is here, audited like a service would. Never replaces someone set in the product.
-    changed = []
-    if panel.chair_id is None and chair is not None and panel.deputy_id != chair.pk:
-        panel.chair = chair
-        changed.append("chair")
-    if (
-        panel.deputy_id is None
-        and deputy is not None
-        and deputy.pk != panel.chair_id
-    ):
-        panel.deputy = deputy
-        changed.append("deputy")
-    if changed:
-        panel.full_clean()
-        panel.save(update_fields=changed)
-        audit_record(actor=actor, action=Action.UPDATE, target=panel, detail={"fields": changed})
-        counts["panel chair and deputy"] += len(changed)
+    # Chair and deputy, through the service; never replaces someone already set in the product.
+    new_chair = chair if panel.chair_id is None and chair is not None and panel.deputy_id != chair.pk else None
+    new_deputy = (
+        deputy
+        if panel.deputy_id is None and deputy is not None and deputy.pk != (panel.chair_id or getattr(new_chair, "pk", None))
+        else None
+    )
+    if new_chair or new_deputy:
+        panel_services.panel_set_chair_and_deputy(actor=actor, panel=panel, chair=new_chair, deputy=new_deputy)
+        counts["panel chair and deputy"] += int(bool(new_chair)) + int(bool(new_deputy))
 
     _member(actor=actor, seat=_seat_for(panel, member.agency_id if member else None),
             user=member, counts=counts)

@@ -138,6 +138,28 @@ def panel_seat_member_add(
     return member
 
 
+@transaction.atomic
+def panel_set_chair_and_deputy(*, actor, panel: Panel, chair=None, deputy=None) -> Panel:
+    """Name the panel's chair and designated deputy (either may be left as it is by passing None)."""
+    locked = Panel.objects.select_for_update().get(pk=panel.pk)
+    changed = []
+    if chair is not None and chair.pk != locked.chair_id:
+        locked.chair = chair
+        changed.append("chair")
+    if deputy is not None and deputy.pk != locked.deputy_id:
+        locked.deputy = deputy
+        changed.append("deputy")
+    if not changed:
+        return locked
+    if locked.chair_id and locked.chair_id == locked.deputy_id:
+        raise ValidationError({"deputy": "The deputy must be someone other than the chair"})
+    locked.full_clean()
+    locked.save(update_fields=changed)
+    audit_record(actor=actor, action=Action.UPDATE, target=locked, detail={"fields": changed})
+    panel.chair_id, panel.deputy_id = locked.chair_id, locked.deputy_id
+    return locked
+
+
 # ---------------------------------------------------------------- meetings
 
 

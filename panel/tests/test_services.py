@@ -240,3 +240,17 @@ def test_services_refuse_to_run_outside_their_transaction_boundary(actor):
     # They open their own transaction, so audit_record always has one.
     with transaction.atomic():
         services.panel_schedule_year(actor=actor, panel=PanelFactory(), year=2027)
+
+
+def test_chair_and_deputy_are_set_by_a_service_that_audits(actor):
+    panel = PanelFactory(chair=None, deputy=None)
+    chair, deputy = UserFactory(roles=[Role.PANEL_CHAIR]), UserFactory(roles=[Role.EARLY_SUPPORT_TEAM_LEADER])
+
+    services.panel_set_chair_and_deputy(actor=actor, panel=panel, chair=chair, deputy=deputy)
+
+    panel.refresh_from_db()
+    assert (panel.chair, panel.deputy) == (chair, deputy)
+    event = AuditEvent.objects.filter(record_type="panel.panel", record_id=str(panel.pk)).latest("id")
+    assert event.detail == {"fields": ["chair", "deputy"]}
+    with pytest.raises(ValidationError):
+        services.panel_set_chair_and_deputy(actor=actor, panel=panel, deputy=chair)
