@@ -141,7 +141,11 @@ def detail(request: HttpRequest, assessment_id) -> HttpResponse:
     done = sum(1 for t in tasks if t["status"] == AssessmentSection.Status.COMPLETED)
     total = sum(1 for t in tasks if t["number"] != "13")
     referral = getattr(assessment, "panel_referral", None)
+    # The referrer is always told the outcome (SPEC §11): the panel's number, meeting and decision.
+    panel_case = getattr(referral, "panel_case", None) if referral else None
     context = {
+        "panel_case": panel_case,
+        "panel_decision": getattr(panel_case, "decision", None) if panel_case else None,
         "nav_section": NAV_SECTION,
         "assessment": assessment,
         "family": assessment.family,

@@ -273,3 +273,21 @@ def test_return_to_elsewhere_is_ignored(practitioner, family, children):
         {"name": "Jo Bloggs", "role": "School nurse", "organisation": "Vale", "return_to": "https://evil.example/"},
     )
     assert response["Location"] == reverse("people:person_detail", kwargs={"person_id": children[0].pk})
+
+
+def test_the_referrer_sees_the_esmap_number_and_the_panels_meeting(practitioner, team):
+    from panel import services as panel_services
+    from panel.tests.factories import PanelFactory, panel_referral
+
+    panel = PanelFactory()
+    referral = panel_referral(panel, submitted_by=practitioner)
+    referral.family.team_links.create(team=team, started_on=referral.family.created_at.date())
+    assessment = referral.assessment
+    staff = UserFactory(roles=[Role.BUSINESS_SUPPORT])
+    page = unescape(client_for(practitioner).get(url("detail", assessment)).content.decode())
+    assert "Waiting to be logged by the panel’s business support" in page
+
+    case = panel_services.panel_case_log(actor=staff, referral=referral)
+
+    page = unescape(client_for(practitioner).get(url("detail", assessment)).content.decode())
+    assert case.esmap_number in page and case.get_status_display() in page
