@@ -52,7 +52,13 @@ def _add_service_errors(form, error: ValidationError) -> None:
 def panel_list(request: HttpRequest) -> HttpResponse:
     _require_panel_access(request.user)
     panels = selectors.panels_for(request.user).filter(active=True)
-    return render(request, "panel/panel_list.html", {"panels": panels, "nav_section": "panel"})
+    context = {
+        "panels": panels,
+        "nav_section": "panel",
+        "is_intake_staff": selectors.is_intake_staff(request.user),
+        "can_download_recording_sheet": can_download_recording_sheet(request.user),
+    }
+    return render(request, "panel/panel_list.html", context)
 
 
 @login_required
