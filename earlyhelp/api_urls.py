@@ -3,6 +3,7 @@
 from rest_framework.routers import SimpleRouter
 
 import assessments.api
+import casework.api
 import consent.api
 import panel.api
 import support_requests.api
@@ -14,6 +15,7 @@ router = SimpleRouter()
 router.register("people", PersonViewSet, basename="person")
 router.register("families", FamilyViewSet, basename="family")
 assessments.api.register(router)
+casework.api.register(router)
 consent.api.register(router)
 panel.api.register(router)
 support_requests.api.register(router)

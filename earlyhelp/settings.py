@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "assessments",
     "consent",
     "panel",
+    "casework",
     "demo",
 ]
 
