@@ -1,2 +1,210 @@
+"""DRF endpoints for the family plan, through the same services as the pages (casework.plans).
+
+GET  /api/v1/episode-plans/{episode_id}/           the plan, its outcomes, actions and next review
+POST /api/v1/episode-plans/{episode_id}/outcomes/  add an outcome
+POST /api/v1/episode-plans/{episode_id}/actions/   add an action to an outcome
+POST /api/v1/episode-plans/{episode_id}/reviews/   record the outstanding review
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from casework import plans, selectors
+from casework.models import PlanOutcome
+from core.audit import Action, audit_record
+from people.services import StaleEditError
+
+PROGRESS_HELP = "One of: " + ", ".join(PlanOutcome.Progress.values)
+ACTION_STATUS_HELP = "One of: open, done, dropped"
+
+
+class PlanActionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    what = serializers.CharField()
+    who = serializers.CharField()
+    by_when = serializers.DateField()
+    status = serializers.CharField(read_only=True, help_text=ACTION_STATUS_HELP)
+    done_on = serializers.DateField(read_only=True, allow_null=True)
+
+
+class PlanOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    position = serializers.IntegerField(read_only=True)
+    need = serializers.CharField()
+    outcome_family_words = serializers.CharField()
+    outcome_practitioner_words = serializers.CharField(allow_blank=True)
+    progress = serializers.CharField(read_only=True, help_text=PROGRESS_HELP)
+    actions = PlanActionSerializer(many=True, read_only=True)
+
+
+class PlanReviewRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    due_on = serializers.DateField()
+    held_on = serializers.DateField(allow_null=True)
+
+
+class FamilyPlanSerializer(serializers.Serializer):
+    episode_id = serializers.UUIDField(source="episode.pk")
+    version = serializers.IntegerField()
+    contingency = serializers.CharField()
+    can_change = serializers.BooleanField()
+    outcomes = PlanOutcomeSerializer(many=True)
+    next_review = PlanReviewRefSerializer(allow_null=True)
+    overdue_reviews = serializers.IntegerField()
+    overdue_actions = serializers.IntegerField()
+
+
+class OutcomeCreateSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    need = serializers.CharField(max_length=5000)
+    outcome_family_words = serializers.CharField(max_length=5000)
+    outcome_practitioner_words = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ActionCreateSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    outcome_id = serializers.IntegerField()
+    what = serializers.CharField(max_length=5000)
+    who = serializers.CharField(max_length=200)
+    by_when = serializers.DateField()
+
+
+class ReviewCreateSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    held_on = serializers.DateField()
+    family_views = serializers.CharField(required=False, allow_blank=True, default="")
+    children_views = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict,
+                                           help_text="Person id -> the child's views")
+    progress = serializers.DictField(child=serializers.CharField(), required=False, default=dict,
+                                     help_text="Outcome id -> progress. " + PROGRESS_HELP)
+    action_status = serializers.DictField(child=serializers.CharField(), required=False, default=dict,
+                                          help_text="Action id -> status. " + ACTION_STATUS_HELP)
+    progress_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    what_changes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PlanErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(required=False)
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+def _errors(error: DjangoValidationError) -> Response:
+    if hasattr(error, "error_dict"):
+        return Response({"errors": error.message_dict}, status=status.HTTP_400_BAD_REQUEST)
+    return Response({"detail": " ".join(error.messages)}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _int_keys(values: dict, field: str) -> dict:
+    try:
+        return {int(k): v for k, v in values.items()}
+    except (TypeError, ValueError):
+        raise DjangoValidationError({field: "Keys must be ids"}) from None
+
+
+ERRORS = {
+    400: PlanErrorSerializer, 403: OpenApiResponse(description="Cannot change this plan"),
+    404: OpenApiResponse(description="Not found"), 409: PlanErrorSerializer,
+}
+
+
+@extend_schema(tags=["casework"])
+class FamilyPlanViewSet(viewsets.ViewSet):
+    lookup_field = "episode_id"
+    lookup_value_regex = "[0-9a-f-]{36}"
+
+    def _load(self, request, episode_id):
+        episode = selectors.get_episode(request.user, episode_id)
+        plan = plans.plan_for(request.user, episode)
+        if plan is None:
+            raise NotFound("This episode has no family plan")
+        return episode, plan
+
+    def _data(self, request, episode, plan):
+        return FamilyPlanSerializer({
+            "episode": episode, "version": plan.version, "contingency": plan.contingency,
+            "can_change": selectors.can_change_episode(request.user, episode) and episode.is_open,
+            "outcomes": plan.outcomes.prefetch_related("actions"),
+            "next_review": plans.next_review(episode),
+            "overdue_reviews": plans.overdue_reviews(episode).count(),
+            "overdue_actions": plans.overdue_actions(episode).count(),
+        }).data
+
+    def _write(self, request, call):
+        try:
+            with transaction.atomic():
+                call()
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except StaleEditError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as error:
+            return _errors(error)
+        return None
+
+    @extend_schema(responses={200: FamilyPlanSerializer, 404: ERRORS[404]})
+    def retrieve(self, request, episode_id=None):
+        episode, plan = self._load(request, episode_id)
+        audit_record(actor=request.user, action=Action.VIEW, target=plan, detail={"page": "api_plan"})
+        return Response(self._data(request, episode, plan))
+
+    def _post(self, request, episode_id, serializer_class, make_call):
+        episode, plan = self._load(request, episode_id)
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        failure = self._write(request, lambda: make_call(episode, plan, serializer.validated_data))
+        if failure is not None:
+            return failure
+        plan.refresh_from_db()
+        return Response(self._data(request, episode, plan), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OutcomeCreateSerializer, responses={201: FamilyPlanSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="outcomes")
+    def outcomes(self, request, episode_id=None):
+        def call(episode, plan, data):
+            plans.plan_outcome_add(
+                actor=request.user, plan=plan, expected_version=data["version"], need=data["need"],
+                outcome_family_words=data["outcome_family_words"], outcome_practitioner_words=data["outcome_practitioner_words"],
+            )
+        return self._post(request, episode_id, OutcomeCreateSerializer, call)
+
+    @extend_schema(request=ActionCreateSerializer, responses={201: FamilyPlanSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="actions")
+    def actions(self, request, episode_id=None):
+        def call(episode, plan, data):
+            outcome = plan.outcomes.filter(pk=data["outcome_id"]).first()
+            if outcome is None:
+                raise DjangoValidationError({"outcome_id": "That outcome is not part of this plan"})
+            plans.plan_action_add(
+                actor=request.user, outcome=outcome, expected_version=data["version"],
+                what=data["what"], who=data["who"], by_when=data["by_when"],
+            )
+        return self._post(request, episode_id, ActionCreateSerializer, call)
+
+    @extend_schema(request=ReviewCreateSerializer, responses={201: FamilyPlanSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="reviews")
+    def reviews(self, request, episode_id=None):
+        def call(episode, plan, data):
+            if not selectors.can_change_episode(request.user, episode):
+                raise DjangoPermissionDenied
+            review = plans.reviews_schedule(episode)
+            if review is None:
+                raise DjangoValidationError("This episode is closed")
+            plans.review_record(
+                actor=request.user, review=review, held_on=data["held_on"], family_views=data["family_views"],
+                children_views=data["children_views"], progress=_int_keys(data["progress"], "progress"),
+                action_status=_int_keys(data["action_status"], "action_status"),
+                progress_notes=data["progress_notes"], what_changes=data["what_changes"], expected_version=data["version"],
+            )
+        return self._post(request, episode_id, ReviewCreateSerializer, call)
+
+
 def register(router) -> None:
-    pass
+    router.register("episode-plans", FamilyPlanViewSet, basename="episode-plan")

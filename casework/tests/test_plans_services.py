@@ -1,0 +1,193 @@
+"""The family plan services: who may change it, history and audit, versions, and the review cadence."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from assessments.models import AssessmentSection
+from casework import plans
+from casework.models import EpisodeHistory, FamilyPlan, PlanAction, PlanOutcome, PlanReview
+from casework.tests.factories_plans import make_action, make_episode, make_outcome, make_plan
+from core.models import AuditEvent
+from core.tests.factories import EarlySupportAgencyFactory
+from people.services import StaleEditError
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lead(team):
+    return UserFactory(team=team, roles=[Role.LEAD_PROFESSIONAL, Role.PRACTITIONER])
+
+
+@pytest.fixture
+def episode(lead):
+    return make_episode(lead_professional=lead, started_on=timezone.localdate() - timedelta(days=10))
+
+
+@pytest.fixture
+def plan(episode):
+    return make_plan(episode=episode)
+
+
+def _users(team):
+    manager = UserFactory(team=team, roles=[Role.TEAM_MANAGER])
+    manager.managed_teams.add(team)
+    es_leader = UserFactory(team=None, agency=EarlySupportAgencyFactory(), roles=[Role.EARLY_SUPPORT_TEAM_LEADER])
+    colleague = UserFactory(team=team, roles=[Role.PRACTITIONER])
+    business = UserFactory(team=team, roles=[Role.BUSINESS_SUPPORT])
+    return {"manager": manager, "es_leader": es_leader, "colleague": colleague, "business": business}
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [("lead", True), ("manager", True), ("es_leader", True), ("colleague", False), ("business", False)],
+)
+def test_only_lead_manager_or_early_support_change_the_plan(who, allowed, team, lead, plan):
+    actor = lead if who == "lead" else _users(team)[who]
+    call = lambda: plans.plan_outcome_add(  # noqa: E731
+        actor=actor, plan=plan, expected_version=plan.version, need="Low attendance", outcome_family_words="Go to school"
+    )
+    if allowed:
+        call()
+        assert plan.outcomes.count() == 1
+    else:
+        with pytest.raises(PermissionDenied):
+            call()
+        assert plan.outcomes.count() == 0
+        assert not EpisodeHistory.objects.filter(change=EpisodeHistory.Change.PLAN).exists()
+
+
+def _plan_history(episode):
+    return list(EpisodeHistory.objects.filter(episode=episode, change=EpisodeHistory.Change.PLAN).values_list("to_value", flat=True))
+
+
+def test_every_change_leaves_a_history_row_and_an_audit_event(lead, episode):
+    today = timezone.localdate()
+    plan = plans.plan_start(actor=lead, episode=episode, contingency="Talk to the panel")
+    outcome = plans.plan_outcome_add(actor=lead, plan=plan, expected_version=plan.version, need="N", outcome_family_words="F")
+    plans.plan_outcome_update(actor=lead, outcome=outcome, expected_version=plan.version, changes={"outcome_practitioner_words": "P"})
+    action = plans.plan_action_add(actor=lead, outcome=outcome, expected_version=plan.version, what="W", who="Mum", by_when=today)
+    plans.plan_action_update(actor=lead, action=action, expected_version=plan.version, changes={"who": "Dad"})
+    plans.plan_action_complete(actor=lead, action=action, expected_version=plan.version)
+    plans.plan_update_contingency(actor=lead, plan=plan, expected_version=plan.version, contingency="Step up")
+    plans.plan_outcome_remove(actor=lead, outcome=outcome, expected_version=plan.version, reason="Merged")
+    assert _plan_history(episode) == [
+        "plan started", "outcome added", "outcome changed", "action added", "action changed",
+        "action done", "contingency plan changed", "outcome removed",
+    ]
+    assert plan.version == 8
+    events = AuditEvent.objects.filter(record_type__startswith="casework.")
+    assert events.count() == 8
+    # Field names only, never what was written.
+    assert "Step up" not in str(list(events.values_list("detail", flat=True)))
+
+
+def test_stale_version_is_refused(lead, plan):
+    plans.plan_outcome_add(actor=lead, plan=plan, expected_version=1, need="N", outcome_family_words="F")
+    with pytest.raises(StaleEditError):
+        plans.plan_update_contingency(actor=lead, plan=FamilyPlan.objects.get(pk=plan.pk), expected_version=1, contingency="X")
+    assert FamilyPlan.objects.get(pk=plan.pk).contingency == ""
+
+
+def test_closed_episode_plan_cannot_change(lead, episode, plan):
+    episode.status, episode.ended_on = "closed", timezone.localdate()
+    episode.save()
+    with pytest.raises(ValidationError):
+        plans.plan_update_contingency(actor=lead, plan=plan, expected_version=plan.version, contingency="X")
+
+
+def test_one_plan_per_episode(lead, episode):
+    plans.plan_start(actor=lead, episode=episode)
+    with pytest.raises(ValidationError):
+        plans.plan_start(actor=lead, episode=episode)
+
+
+def test_outcome_needs_the_familys_words(lead, plan):
+    with pytest.raises(ValidationError) as error:
+        plans.plan_outcome_add(actor=lead, plan=plan, expected_version=1, need="N", outcome_family_words=" ")
+    assert "outcome_family_words" in error.value.message_dict
+
+
+def test_first_review_due_six_weeks_after_start_by_default(lead, episode):
+    plans.plan_start(actor=lead, episode=episode)
+    review = plans.next_review(episode)
+    assert review.due_on == episode.started_on + timedelta(weeks=6)
+
+
+def test_review_cadence_is_configurable_per_episode(lead):
+    episode = make_episode(lead_professional=lead, review_every_weeks=4)
+    plans.plan_start(actor=lead, episode=episode)
+    assert plans.next_review(episode).due_on == episode.started_on + timedelta(weeks=4)
+
+
+def test_late_review_is_overdue_until_recorded_then_the_next_is_scheduled(lead, team):
+    today = timezone.localdate()
+    episode = make_episode(lead_professional=lead, started_on=today - timedelta(weeks=8))
+    plan = plans.plan_start(actor=lead, episode=episode)
+    outcome = plans.plan_outcome_add(actor=lead, plan=plan, expected_version=plan.version, need="N", outcome_family_words="F")
+    action = plans.plan_action_add(actor=lead, outcome=outcome, expected_version=plan.version, what="W", who="Mum", by_when=today)
+    review = plans.next_review(episode)
+    assert list(plans.overdue_reviews(episode, today)) == [review]
+    child = episode.family.members.filter(role="child").first().person
+    plans.review_record(
+        actor=lead, review=review, held_on=today, family_views="Going better",
+        children_views={str(child.pk): "I like school now"},
+        progress={outcome.pk: PlanOutcome.Progress.GOOD}, action_status={action.pk: PlanAction.Status.DONE},
+        progress_notes="Good", what_changes="Nothing",
+    )
+    assert list(plans.overdue_reviews(episode, today)) == []
+    outcome.refresh_from_db()
+    action.refresh_from_db()
+    assert outcome.progress == "good" and action.status == "done" and action.done_on == today
+    upcoming = plans.next_review(episode)
+    assert upcoming.due_on == today + timedelta(weeks=6)
+    assert PlanReview.objects.filter(episode=episode).count() == 2
+    assert _plan_history(episode)[-1] == "review recorded"
+    assert AuditEvent.objects.filter(record_type="casework.planreview", action="update").count() == 1
+
+
+def test_review_refuses_views_for_someone_outside_the_family(lead, plan, episode):
+    review = plans.reviews_schedule(episode)
+    other = make_episode(lead_professional=lead).family.members.filter(role="child").first().person
+    with pytest.raises(ValidationError):
+        plans.review_record(actor=lead, review=review, held_on=timezone.localdate(), children_views={str(other.pk): "x"})
+
+
+def test_review_refused_to_colleague(team, lead, plan, episode):
+    review = plans.reviews_schedule(episode)
+    with pytest.raises(PermissionDenied):
+        plans.review_record(actor=_users(team)["colleague"], review=review, held_on=timezone.localdate())
+
+
+def test_overdue_actions_are_listed(lead, plan):
+    today = timezone.localdate()
+    outcome = make_outcome(plan=plan)
+    late = make_action(outcome=outcome, by_when=today - timedelta(days=1))
+    make_action(outcome=outcome, by_when=today + timedelta(days=3))
+    make_action(outcome=outcome, by_when=today - timedelta(days=5), status=PlanAction.Status.DONE, done_on=today)
+    assert list(plans.overdue_actions(plan.episode, today)) == [late]
+    assert list(plans.overdue_for(lead, today)["actions"]) == [late]
+
+
+def test_overdue_visible_to_the_manager(team, lead, plan):
+    manager = _users(team)["manager"]
+    late = make_action(outcome=make_outcome(plan=plan), by_when=timezone.localdate() - timedelta(days=1))
+    assert list(plans.overdue_for(manager)["actions"]) == [late]
+
+
+def test_suggested_needs_come_from_the_assessment_and_are_not_created(lead, episode):
+    from assessments.tests.factories import AssessmentFactory
+
+    assessment = AssessmentFactory(family=episode.family)
+    AssessmentSection.objects.create(assessment=assessment, key="analysis", answers={"recommendations": "Improve routines"}, updated_by=lead)
+    AssessmentSection.objects.create(assessment=assessment, key="risks", answers={"risks": "Missed school"}, updated_by=lead)
+    episode.assessment = assessment
+    episode.save()
+    texts = [s["text"] for s in plans.suggested_needs(episode)]
+    assert texts == ["Improve routines", "Missed school"]
+    assert not PlanOutcome.objects.exists()
