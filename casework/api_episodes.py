@@ -1,2 +1,417 @@
+"""DRF endpoints for episodes, registered on the shared /api/v1/ router by register().
+
+The same rules as the pages, because the same code: episodes come only from
+``casework.selectors`` (out of scope is 404), and every change goes through
+``casework.services`` (which guard, write history and audit).
+
+* ``GET /api/v1/episodes/`` (``?family=<uuid>``, ``?caseload=mine``) and ``GET /api/v1/episodes/{id}/``
+* ``POST /api/v1/episodes/{id}/stage|need-level|lead-professional|step-up|step-down/``
+* ``GET|POST /api/v1/episodes/{id}/contacts/`` and ``GET|POST /api/v1/episodes/{id}/taf-meetings/``
+
+No ChoiceFields named status, kind or stage (other apps publish enums under those names): the
+values are listed in help_text.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from accounts.models import User
+from casework import selectors, services
+from casework.models import Contact, Episode, EpisodeHistory
+from core.audit import Action, audit_record
+from core.models import Agency, NeedLevel
+from people.selectors import get_family
+
+EPISODE_LABEL = "casework.episode"
+NOT_FOUND = OpenApiResponse(
+    response=inline_serializer("EpisodeNotFound", {"detail": serializers.CharField()}),
+    description="No such record in your scope (the same answer whether or not it exists).",
+)
+FORBIDDEN = OpenApiResponse(description="Only the lead professional, their manager or the early support service.")
+BAD_REQUEST = OpenApiResponse(description="Validation errors, by field.")
+FAMILY_FILTER = OpenApiParameter(
+    "family", OpenApiTypes.UUID, OpenApiParameter.QUERY, description="Only this family's episodes."
+)
+CASELOAD_FILTER = OpenApiParameter(
+    "caseload", OpenApiTypes.STR, OpenApiParameter.QUERY, description="`mine`: only episodes you lead."
+)
+
+
+def _uuid_or_404(value) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound("Not found.") from None
+
+
+def _validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError(exc.message_dict)
+    return serializers.ValidationError({"non_field_errors": exc.messages})
+
+
+def _user_name(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def _choices(values) -> str:
+    return "One of: " + ", ".join(str(v) for v in values) + "."
+
+
+# --- Serializers -------------------------------------------------------------------
+
+
+class EpisodeHistorySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    actor = serializers.SerializerMethodField()
+    change = serializers.CharField(help_text=_choices(EpisodeHistory.Change.values))
+    from_value = serializers.CharField()
+    to_value = serializers.CharField()
+    reason = serializers.CharField()
+
+    def get_actor(self, row) -> str:
+        return _user_name(row.actor)
+
+
+class EpisodeSummarySerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    family = serializers.UUIDField(source="family_id")
+    need_level = serializers.IntegerField(source="need_level.level", help_text="The CoNR level number.")
+    offer = serializers.CharField(help_text=_choices(Episode.Offer.values))
+    lead_agency = serializers.CharField(source="lead_agency.code", help_text="The lead agency's code.")
+    lead_professional = serializers.IntegerField(source="lead_professional_id")
+    lead_professional_name = serializers.SerializerMethodField()
+    episode_stage = serializers.IntegerField(source="stage", help_text="1 to 4: " + "; ".join(Episode.Stage.labels))
+    episode_status = serializers.CharField(source="status", help_text=_choices(Episode.Status.values))
+    started_on = serializers.DateField()
+    ended_on = serializers.DateField(allow_null=True)
+    end_reason = serializers.CharField(allow_blank=True, help_text="Blank while open; else " + _choices(Episode.EndReason.values))
+    previous = serializers.UUIDField(source="previous_id", allow_null=True)
+    panel_case = serializers.IntegerField(source="panel_case_id", allow_null=True)
+    version = serializers.IntegerField()
+
+    def get_lead_professional_name(self, episode) -> str:
+        return _user_name(episode.lead_professional)
+
+
+class EpisodeDetailSerializer(EpisodeSummarySerializer):
+    next_episode = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_next_episode(self, episode) -> uuid.UUID | None:
+        return Episode.objects.filter(previous=episode).values_list("pk", flat=True).first()
+
+    @extend_schema_field(EpisodeHistorySerializer(many=True))
+    def get_history(self, episode) -> list[dict]:
+        return EpisodeHistorySerializer(episode.history.select_related("actor"), many=True).data
+
+
+class StageChangeSerializer(serializers.Serializer):
+    to_stage = serializers.IntegerField(min_value=1, max_value=4, help_text="1 to 4.")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Needed to skip or go back.")
+
+
+class NeedLevelChangeSerializer(serializers.Serializer):
+    need_level = serializers.IntegerField(help_text="The CoNR level number.")
+    reason = serializers.CharField()
+
+
+class LeadProfessionalChangeSerializer(serializers.Serializer):
+    lead_professional = serializers.IntegerField(help_text="The user id of the new lead professional.")
+    reason = serializers.CharField()
+
+
+class StepUpSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    social_care_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+
+
+class StepDownSerializer(serializers.Serializer):
+    lead_professional = serializers.IntegerField()
+    lead_agency = serializers.CharField(help_text="The lead agency's code.")
+    need_level = serializers.IntegerField(help_text="The CoNR level number.")
+    offer = serializers.CharField(help_text=_choices(Episode.Offer.values))
+    started_on = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class ContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    happened_on = serializers.DateField()
+    contact_kind = serializers.CharField(source="kind", help_text=_choices(Contact.Kind.values))
+    seen = serializers.ListField(child=serializers.UUIDField(), required=False, default=list, help_text="Person ids.")
+    seen_alone = serializers.ListField(
+        child=serializers.UUIDField(), required=False, default=list, help_text="Person ids; each also in seen."
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def to_representation(self, contact):
+        return {
+            "id": contact.pk,
+            "happened_on": contact.happened_on.isoformat(),
+            "contact_kind": contact.kind,
+            "seen": [str(p.pk) for p in contact.seen.all()],
+            "seen_alone": [str(p.pk) for p in contact.seen_alone.all()],
+            "notes": contact.notes,
+        }
+
+
+class TafMeetingSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    held_on = serializers.DateField()
+    family_attendees = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
+    agency_attendees = serializers.CharField(required=False, allow_blank=True, default="")
+    apologies = serializers.CharField(required=False, allow_blank=True, default="")
+    child_views = serializers.CharField(required=False, allow_blank=True, default="")
+    parent_views = serializers.CharField(required=False, allow_blank=True, default="")
+    decisions = serializers.CharField(required=False, allow_blank=True, default="")
+    next_meeting_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def to_representation(self, meeting):
+        return {
+            "id": meeting.pk,
+            "held_on": meeting.held_on.isoformat(),
+            "family_attendees": [str(p.pk) for p in meeting.family_attendees.all()],
+            "agency_attendees": meeting.agency_attendees,
+            "apologies": meeting.apologies,
+            "child_views": meeting.child_views,
+            "parent_views": meeting.parent_views,
+            "decisions": meeting.decisions,
+            "next_meeting_on": meeting.next_meeting_on.isoformat() if meeting.next_meeting_on else None,
+        }
+
+
+# --- The viewset -------------------------------------------------------------------
+
+
+def _run(call):
+    try:
+        return call()
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from None
+    except DjangoValidationError as exc:
+        raise _validation_error(exc) from None
+
+
+def _lookup(model, field, value, error_field):
+    obj = model.objects.filter(**{field: value}).first()
+    if obj is None:
+        raise serializers.ValidationError({error_field: ["Not found"]})
+    return obj
+
+
+ACTION_RESPONSES = {200: EpisodeDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND}
+
+
+@extend_schema(tags=["casework"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="Episodes in your scope",
+        parameters=[FAMILY_FILTER, CASELOAD_FILTER],
+        responses={200: EpisodeSummarySerializer(many=True), 404: NOT_FOUND},
+    ),
+    retrieve=extend_schema(
+        summary="One episode, with its history", responses={200: EpisodeDetailSerializer, 404: NOT_FOUND}
+    ),
+)
+class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Early help episodes: the same services as the pages."""
+
+    serializer_class = EpisodeSummarySerializer
+    parser_classes = [JSONParser]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation only
+            return Episode.objects.none()
+        return (
+            selectors.episodes_for(self.request.user)
+            .select_related("need_level", "lead_agency", "lead_professional")
+            .order_by("-started_on", "-created_at")
+        )
+
+    def _get(self, pk) -> Episode:
+        return selectors.get_episode(self.request.user, _uuid_or_404(pk))
+
+    def _detail(self, episode: Episode, code=status.HTTP_200_OK) -> Response:
+        fresh = selectors.get_episode(self.request.user, episode.pk)
+        return Response(EpisodeDetailSerializer(fresh).data, status=code)
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.get_queryset()
+        raw = request.query_params.get("family")
+        if raw:
+            queryset = queryset.filter(family=get_family(request.user, _uuid_or_404(raw)))
+        if request.query_params.get("caseload") == "mine":
+            queryset = queryset.filter(lead_professional=request.user)
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        data = EpisodeSummarySerializer(rows, many=True).data
+        audit_record(actor=request.user, action=Action.VIEW, target=EPISODE_LABEL, detail={"count": len(rows)})
+        if page is not None:
+            return self.get_paginated_response(data)
+        return Response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        episode = self._get(kwargs["pk"])
+        data = EpisodeDetailSerializer(episode).data
+        audit_record(actor=request.user, action=Action.VIEW, target=episode, detail={"page": "api_detail"})
+        return Response(data)
+
+    # --- changes
+
+    @extend_schema(summary="Change the stage", request=StageChangeSerializer, responses=ACTION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def stage(self, request, pk=None):
+        episode = self._get(pk)
+        s = StageChangeSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        _run(lambda: services.episode_change_stage(actor=request.user, episode=episode, **s.validated_data))
+        return self._detail(episode)
+
+    @extend_schema(summary="Change the level of need", request=NeedLevelChangeSerializer, responses=ACTION_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="need-level")
+    def need_level(self, request, pk=None):
+        episode = self._get(pk)
+        s = NeedLevelChangeSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        level = _lookup(NeedLevel, "level", s.validated_data["need_level"], "need_level")
+        _run(
+            lambda: services.episode_change_need_level(
+                actor=request.user, episode=episode, need_level=level, reason=s.validated_data["reason"]
+            )
+        )
+        return self._detail(episode)
+
+    @extend_schema(
+        summary="Change the lead professional", request=LeadProfessionalChangeSerializer, responses=ACTION_RESPONSES
+    )
+    @action(detail=True, methods=["post"], url_path="lead-professional")
+    def lead_professional(self, request, pk=None):
+        episode = self._get(pk)
+        s = LeadProfessionalChangeSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        user = _lookup(User, "pk", s.validated_data["lead_professional"], "lead_professional")
+        _run(
+            lambda: services.episode_change_lead_professional(
+                actor=request.user, episode=episode, lead_professional=user, reason=s.validated_data["reason"]
+            )
+        )
+        return self._detail(episode)
+
+    @extend_schema(summary="Step up to children's social care", request=StepUpSerializer, responses=ACTION_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="step-up")
+    def step_up(self, request, pk=None):
+        episode = self._get(pk)
+        s = StepUpSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        _run(lambda: services.episode_step_up(actor=request.user, episode=episode, **s.validated_data))
+        return self._detail(episode)
+
+    @extend_schema(
+        summary="Step down into a new episode",
+        description="From a stepped-up or closed episode; answers with the new episode (201).",
+        request=StepDownSerializer,
+        responses={201: EpisodeDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"], url_path="step-down")
+    def step_down(self, request, pk=None):
+        episode = self._get(pk)
+        s = StepDownSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        lead = _lookup(User, "pk", d["lead_professional"], "lead_professional")
+        agency = _lookup(Agency, "code", d["lead_agency"], "lead_agency")
+        level = _lookup(NeedLevel, "level", d["need_level"], "need_level")
+        new = _run(
+            lambda: services.episode_step_down(
+                actor=request.user, from_episode=episode, lead_professional=lead, lead_agency=agency,
+                need_level=level, offer=d["offer"], started_on=d["started_on"], reason=d["reason"],
+            )
+        )
+        return self._detail(new, code=status.HTTP_201_CREATED)
+
+    # --- contacts and TAF meetings
+
+    def _people(self, episode, ids, field):
+        members = {p.pk: p for p in (m.person for m in episode.family.members.select_related("person"))}
+        missing = [i for i in ids if i not in members]
+        if missing:
+            raise serializers.ValidationError({field: ["Choose people in this family"]})
+        return [members[i] for i in ids]
+
+    @extend_schema(
+        methods=["GET"], summary="The episode's contacts", request=None,
+        responses={200: ContactSerializer(many=True), 404: NOT_FOUND},
+    )
+    @extend_schema(
+        methods=["POST"], summary="Record a contact", request=ContactSerializer,
+        responses={201: ContactSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def contacts(self, request, pk=None):
+        episode = self._get(pk)
+        if request.method == "GET":
+            rows = list(episode.contacts.prefetch_related("seen", "seen_alone"))
+            audit_record(
+                actor=request.user, action=Action.VIEW, target=episode, detail={"page": "api_contacts", "count": len(rows)}
+            )
+            return Response(ContactSerializer(rows, many=True).data)
+        s = ContactSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        contact = _run(
+            lambda: services.contact_record(
+                actor=request.user, episode=episode, happened_on=d["happened_on"], kind=d["kind"],
+                seen=self._people(episode, d["seen"], "seen"),
+                seen_alone=self._people(episode, d["seen_alone"], "seen_alone"), notes=d["notes"],
+            )
+        )
+        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"], summary="The episode's TAF meetings", request=None,
+        responses={200: TafMeetingSerializer(many=True), 404: NOT_FOUND},
+    )
+    @extend_schema(
+        methods=["POST"], summary="Record a TAF meeting", request=TafMeetingSerializer,
+        responses={201: TafMeetingSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="taf-meetings")
+    def taf_meetings(self, request, pk=None):
+        episode = self._get(pk)
+        if request.method == "GET":
+            rows = list(episode.taf_meetings.prefetch_related("family_attendees"))
+            audit_record(
+                actor=request.user, action=Action.VIEW, target=episode, detail={"page": "api_taf_meetings", "count": len(rows)}
+            )
+            return Response(TafMeetingSerializer(rows, many=True).data)
+        s = TafMeetingSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = dict(s.validated_data)
+        d["family_attendees"] = self._people(episode, d["family_attendees"], "family_attendees")
+        meeting = _run(lambda: services.taf_meeting_record(actor=request.user, episode=episode, **d))
+        return Response(TafMeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+
 def register(router) -> None:
-    pass
+    router.register("episodes", EpisodeViewSet, basename="episode")

@@ -29,6 +29,10 @@ def items_for(user) -> list[NavItem]:
         items.append(NavItem("Requests", "support_requests:queue", "requests"))
     elif can_make_requests(user):
         items.append(NavItem("Requests for support", "support_requests:my_requests", "requests"))
+    if user.has_role(Role.LEAD_PROFESSIONAL):
+        items.append(NavItem("Caseload", "casework:caseload", "caseload"))
+    if user.has_role(Role.TEAM_MANAGER, Role.EARLY_SUPPORT_TEAM_LEADER):
+        items.append(NavItem("Team caseload", "casework:team_caseload", "team_caseload"))
     if scope.can_see_case_records(user):
         items.append(NavItem("Find a person", "people:search", "people"))
         items.append(NavItem("Families", "people:family_list", "families"))

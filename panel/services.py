@@ -1176,6 +1176,11 @@ def lead_professional_allocate(*, actor, case: PanelCase, lead_professional) -> 
         to_status=PanelCase.Status.ALLOCATED,
         reason=f"Lead professional allocated by {decision.lead_agency.name}",
     )
+    from casework.services import episode_open_from_allocation
+
+    episode_open_from_allocation(
+        actor=actor, case=case, lead_professional=lead_professional, lead_agency=decision.lead_agency
+    )
     audit_record(
         actor=actor,
         action=Action.CREATE,
@@ -1252,6 +1257,8 @@ def closure_confirm(*, actor, closure: ClosureRequest) -> ClosureRequest:
     closure.decided_at_meeting = meeting
     closure.save(update_fields=["status", "decided_at", "decided_by", "decided_at_meeting"])
     _status_change(actor=actor, case=case, to_status=PanelCase.Status.CLOSED, reason="Closure confirmed by the panel")
+    if (episode := getattr(case, "episode", None)) is not None:
+        __import__("casework.services").services.episode_close_confirmed(actor=actor, episode=episode)
     audit_record(
         actor=actor, action=Action.UPDATE, target=closure, detail={"case": case.pk, "status": "confirmed"}
     )
@@ -1282,6 +1289,8 @@ def closure_return(*, actor, closure: ClosureRequest, reason: str) -> ClosureReq
         update_fields=["status", "decided_at", "decided_by", "decided_at_meeting", "return_reason"]
     )
     _status_change(actor=actor, case=case, to_status=PanelCase.Status.ALLOCATED, reason=f"Closure returned: {reason}")
+    if (episode := getattr(case, "episode", None)) is not None:
+        __import__("casework.services").services.episode_closure_returned(actor=actor, episode=episode, reason=reason)
     lead = closure.requested_by
     if lead.email:
         send_email(

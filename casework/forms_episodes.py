@@ -1,0 +1,222 @@
+"""Forms for the episode pages. They check shape only; the rules live in casework.services."""
+
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+
+from casework.models import Contact, Episode
+from casework.services import CLOSURE_REASONS
+from core.forms import GovDateField, GovFormMixin
+from core.models import Agency, NeedLevel
+
+TEXT_LIMIT = "This must be 5,000 characters or fewer"
+
+
+def _helper(*fields) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*fields)
+    return helper
+
+
+def _text(label, *, required=False, message="", hint="", rows=None):
+    field = forms.CharField(label=label, required=required, widget=forms.Textarea, max_length=5000, help_text=hint)
+    field.error_messages["max_length"] = TEXT_LIMIT
+    if message:
+        field.error_messages["required"] = message
+    return field
+
+
+def _person_name(person) -> str:
+    return " ".join(p for p in (person.first_name, person.last_name) if p) or "Unborn baby"
+
+
+def _people_choices(people):
+    return [(str(p.pk), _person_name(p)) for p in people]
+
+
+class StageForm(GovFormMixin, forms.Form):
+    to_stage = forms.TypedChoiceField(
+        label="Which stage is the work at now?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        choices=Episode.Stage.choices,
+        error_messages={"required": "Choose a stage"},
+    )
+    reason = _text(
+        "Why",
+        hint="Needed when a stage is skipped or the work goes back a stage.",
+    )
+
+    def __init__(self, *args, current: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_stage"].choices = [
+            Choice(value, label, hint="Current stage" if value == current else "")
+            for value, label in Episode.Stage.choices
+        ]
+        self.helper = _helper(
+            Field.radios("to_stage", legend_size=Size.MEDIUM), Field.textarea("reason", label_size=Size.SMALL, rows=4)
+        )
+
+
+class NeedLevelForm(GovFormMixin, forms.Form):
+    need_level = forms.ModelChoiceField(
+        label="Level of need",
+        queryset=NeedLevel.objects.filter(is_statutory=False),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the level of need"},
+    )
+    reason = _text("Why has the level changed?", required=True, message="Enter why the level has changed")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("need_level", legend_size=Size.MEDIUM), Field.textarea("reason", label_size=Size.SMALL, rows=4)
+        )
+
+
+class LeadProfessionalForm(GovFormMixin, forms.Form):
+    lead_professional = forms.ModelChoiceField(
+        label="New lead professional",
+        queryset=None,
+        error_messages={"required": "Choose the lead professional"},
+    )
+    reason = _text("Why is the lead professional changing?", required=True, message="Enter why")
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_professional"].queryset = choices
+        self.fields["lead_professional"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.helper = _helper(
+            Field("lead_professional"), Field.textarea("reason", label_size=Size.SMALL, rows=4)
+        )
+
+
+class ContactForm(GovFormMixin, forms.Form):
+    happened_on = GovDateField(noun="Date of the contact", label="Date of the contact", required=True)
+    kind = forms.ChoiceField(
+        label="Type of contact",
+        choices=Contact.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the type of contact"},
+    )
+    seen = forms.MultipleChoiceField(label="Who was seen?", required=False, widget=forms.CheckboxSelectMultiple)
+    seen_alone = forms.MultipleChoiceField(
+        label="Who was seen alone?", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    notes = _text("Notes")
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen"].choices = _people_choices(people)
+        self.fields["seen_alone"].choices = _people_choices(people)
+        self.helper = _helper(
+            Field("happened_on"),
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field.checkboxes("seen", legend_size=Size.SMALL),
+            Field.checkboxes("seen_alone", legend_size=Size.SMALL),
+            Field.textarea("notes", label_size=Size.SMALL, rows=5),
+        )
+
+
+class TafMeetingForm(GovFormMixin, forms.Form):
+    held_on = GovDateField(noun="Date of the meeting", label="Date of the meeting", required=True)
+    family_attendees = forms.MultipleChoiceField(
+        label="Family members who came", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    agency_attendees = _text("Professionals who came", hint="One per line: name and agency")
+    apologies = _text("Apologies")
+    child_views = _text("The child’s views")
+    parent_views = _text("The parents’ or carers’ views")
+    decisions = _text("Decisions")
+    next_meeting_on = GovDateField(noun="Date of the next meeting", label="Date of the next meeting")
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["family_attendees"].choices = _people_choices(people)
+        self.helper = _helper(
+            Field("held_on"),
+            Field.checkboxes("family_attendees", legend_size=Size.SMALL),
+            *(Field.textarea(n, label_size=Size.SMALL, rows=4) for n in (
+                "agency_attendees", "apologies", "child_views", "parent_views", "decisions")),
+            Field("next_meeting_on"),
+        )
+
+
+class ClosureForm(GovFormMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label="Why is the work ending?",
+        choices=[(v, Episode.EndReason(v).label) for v in CLOSURE_REASONS],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the work is ending"},
+    )
+    outcomes_achieved = _text("Outcomes achieved", required=True, message="Enter the outcomes achieved")
+    exit_plan = _text("Exit plan", required=True, message="Enter the exit plan")
+    support_after = _text("Who supports the family after")
+    family_view = _text("The family’s view")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("reason", legend_size=Size.MEDIUM),
+            *(Field.textarea(n, label_size=Size.SMALL, rows=4) for n in (
+                "outcomes_achieved", "exit_plan", "support_after", "family_view")),
+        )
+
+
+class StepUpForm(GovFormMixin, forms.Form):
+    reason = _text("Why is the family being stepped up?", required=True, message="Enter why")
+    social_care_reference = forms.CharField(
+        label="Children’s social care reference (if known)", required=False, max_length=100
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.textarea("reason", label_size=Size.SMALL, rows=4),
+            Field.text("social_care_reference", field_width=20),
+        )
+
+
+class OpenEpisodeForm(GovFormMixin, forms.Form):
+    """Open an episode (or step a family down into a new one, when ``step_down``)."""
+
+    lead_agency = forms.ModelChoiceField(
+        label="Lead agency", queryset=Agency.objects.all(), error_messages={"required": "Choose the lead agency"}
+    )
+    lead_professional = forms.ModelChoiceField(
+        label="Lead professional", queryset=None, error_messages={"required": "Choose the lead professional"}
+    )
+    need_level = forms.ModelChoiceField(
+        label="Level of need",
+        queryset=NeedLevel.objects.filter(is_statutory=False),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the level of need"},
+    )
+    offer = forms.ChoiceField(
+        label="Offer", choices=Episode.Offer.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose the offer"},
+    )
+    started_on = GovDateField(noun="Start date", label="Start date", required=True)
+    reason = _text("Why", required=False)
+
+    def __init__(self, *args, lead_professionals, step_down: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_professional"].queryset = lead_professionals
+        self.fields["lead_professional"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if step_down:
+            self.fields["reason"].required = True
+            self.fields["reason"].label = "Why is the family being stepped down?"
+            self.fields["reason"].error_messages["required"] = "Enter why"
+        self.helper = _helper(
+            Field("lead_agency"),
+            Field("lead_professional"),
+            Field.radios("need_level", legend_size=Size.SMALL),
+            Field.radios("offer", legend_size=Size.SMALL),
+            Field("started_on"),
+            Field.textarea("reason", label_size=Size.SMALL, rows=4),
+        )

@@ -1,0 +1,656 @@
+"""Writes for episodes (keyword-only, transactional, audited): opening, stages, level, lead
+professional, step up and step down, contacts, TAF meetings and the closure hand-off to the panel.
+
+Every change of stage, level of need, lead professional or status is one guarded service that
+writes one append-only ``EpisodeHistory`` row (who, when, from, to, why) and one audit event
+(field names only). Only the lead professional, their manager or the early support service may
+change an episode (``selectors.can_change_episode``); anyone else gets PermissionDenied.
+
+Stages run in order (1 to 4). Moving forward by one needs no reason; skipping a stage or going
+back needs a recorded reason.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from casework import selectors
+from casework.models import Closure, Contact, Episode, EpisodeHistory, TafMeeting
+from core.audit import Action, audit_record
+
+MAX_REASON = 1000
+MAX_TEXT = 5000
+History = EpisodeHistory.Change
+
+
+def today() -> date:
+    """Today in Europe/London (a function so tests can fix it)."""
+    from panel import calendar
+
+    return timezone.localdate(timezone=calendar.LONDON)
+
+
+def _reason(reason: str, *, required: bool, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ValidationError({field: "Enter why"})
+    if len(reason) > MAX_REASON:
+        raise ValidationError({field: f"The reason must be {MAX_REASON} characters or fewer"})
+    return reason
+
+
+def _text(value: str, *, field: str, required: bool = False, message: str = "") -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: message or "Enter this"})
+    if len(value) > MAX_TEXT:
+        raise ValidationError({field: f"This must be {MAX_TEXT} characters or fewer"})
+    return value
+
+
+def _require_changer(actor, episode: Episode) -> None:
+    if not selectors.can_change_episode(actor, episode):
+        raise PermissionDenied("Only the lead professional, their manager or the early support service can change this episode")
+
+
+def _lock(episode: Episode, *, open_only: bool = True, status=None) -> Episode:
+    locked = (
+        Episode.objects.select_for_update(of=("self",))
+        .select_related("lead_professional", "family", "need_level")
+        .get(pk=episode.pk)
+    )
+    allowed = status or ((Episode.Status.OPEN,) if open_only else None)
+    if allowed and locked.status not in allowed:
+        raise ValidationError(f"This episode is {locked.get_status_display().lower()}: it cannot be changed now")
+    return locked
+
+
+def _history(*, actor, episode, change, from_value="", to_value="", reason="") -> EpisodeHistory:
+    return EpisodeHistory.objects.create(
+        episode=episode,
+        actor=actor,
+        change=change,
+        from_value=str(from_value)[:200],
+        to_value=str(to_value)[:200],
+        reason=reason,
+    )
+
+
+def _save(episode: Episode, fields: list[str]) -> None:
+    episode.version += 1
+    episode.save(update_fields=[*fields, "version"])
+
+
+def _family_person_ids(family) -> set:
+    return set(family.members.values_list("person_id", flat=True))
+
+
+# ---------------------------------------------------------------- opening
+
+
+@transaction.atomic
+def episode_open(
+    *,
+    actor,
+    family,
+    lead_professional,
+    lead_agency,
+    need_level,
+    offer: str,
+    started_on: date,
+    panel_case=None,
+    assessment=None,
+    previous: Episode | None = None,
+    reason: str = "",
+) -> Episode:
+    """Open an episode of early help for a family: one open episode per family at a time."""
+    from people.models import Family
+
+    Family.objects.select_for_update().filter(pk=family.pk).first()  # one opener at a time
+    errors = {}
+    if Episode.objects.filter(
+        family=family, status__in=(Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED)
+    ).exists():
+        raise ValidationError("This family already has an open episode")
+    if offer not in Episode.Offer.values:
+        errors["offer"] = "Choose the offer"
+    if need_level is None:
+        errors["need_level"] = "Choose the level of need"
+    elif need_level.is_statutory:
+        errors["need_level"] = "This level is children’s social care, not early help"
+    if lead_professional is None:
+        errors["lead_professional"] = "Choose the lead professional"
+    if lead_agency is None:
+        errors["lead_agency"] = "Choose the lead agency"
+    if started_on is None:
+        errors["started_on"] = "Enter the start date"
+    elif started_on > today():
+        errors["started_on"] = "The start date must be today or in the past"
+    if previous is not None:
+        if previous.family_id != family.pk:
+            errors["previous"] = "The previous episode is another family’s"
+        elif previous.is_open:
+            errors["previous"] = "The previous episode is still open"
+        elif Episode.objects.filter(previous=previous).exists():
+            errors["previous"] = "The previous episode already has a next episode"
+    if errors:
+        raise ValidationError(errors)
+    reason = _reason(reason, required=False)
+    episode = Episode(
+        family=family,
+        panel_case=panel_case,
+        assessment=assessment,
+        previous=previous,
+        need_level=need_level,
+        offer=offer,
+        lead_agency=lead_agency,
+        lead_professional=lead_professional,
+        started_on=started_on,
+    )
+    episode.full_clean(exclude=["panel_case", "assessment", "previous"])
+    episode.save()
+    _history(
+        actor=actor,
+        episode=episode,
+        change=History.OPENED,
+        to_value=Episode.Stage(episode.stage).label,
+        reason=reason,
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=episode,
+        detail={
+            "fields": ["family", "lead_professional", "lead_agency", "need_level", "offer", "started_on"],
+            "panel_case": panel_case.pk if panel_case else None,
+            "previous": str(previous.pk) if previous else None,
+        },
+    )
+    return episode
+
+
+# ---------------------------------------------------------------- changes
+
+
+@transaction.atomic
+def episode_change_stage(*, actor, episode: Episode, to_stage: int, reason: str = "") -> Episode:
+    """Move to another stage. Forward by one: no reason needed. Skipping or going back: a reason."""
+    episode = _lock(episode)
+    _require_changer(actor, episode)
+    try:
+        to_stage = Episode.Stage(int(to_stage))
+    except (TypeError, ValueError):
+        raise ValidationError({"to_stage": "Choose a stage"}) from None
+    from_stage = episode.stage
+    if to_stage == from_stage:
+        raise ValidationError({"to_stage": "The episode is already at this stage"})
+    needs_reason = to_stage != from_stage + 1
+    if needs_reason and not (reason or "").strip():
+        message = (
+            "Enter why the episode goes back a stage"
+            if to_stage < from_stage
+            else "Enter why the episode skips a stage"
+        )
+        raise ValidationError({"reason": message})
+    reason = _reason(reason, required=needs_reason)
+    episode.stage = to_stage
+    _save(episode, ["stage"])
+    _history(
+        actor=actor,
+        episode=episode,
+        change=History.STAGE,
+        from_value=Episode.Stage(from_stage).label,
+        to_value=to_stage.label,
+        reason=reason,
+    )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=episode,
+        detail={"fields": ["stage"], "from": int(from_stage), "to": int(to_stage)},
+    )
+    return episode
+
+
+@transaction.atomic
+def episode_change_need_level(*, actor, episode: Episode, need_level, reason: str) -> Episode:
+    """Change the level of need (Continuum of Need and Response), with why."""
+    episode = _lock(episode)
+    _require_changer(actor, episode)
+    if need_level is None:
+        raise ValidationError({"need_level": "Choose the level of need"})
+    if need_level.pk == episode.need_level_id:
+        raise ValidationError({"need_level": "The episode is already at this level"})
+    if need_level.is_statutory:
+        raise ValidationError(
+            {"need_level": "This level is children’s social care: step the family up instead"}
+        )
+    reason = _reason(reason, required=True)
+    old = episode.need_level
+    episode.need_level = need_level
+    _save(episode, ["need_level"])
+    _history(
+        actor=actor, episode=episode, change=History.NEED_LEVEL, from_value=old, to_value=need_level, reason=reason
+    )
+    audit_record(actor=actor, action=Action.UPDATE, target=episode, detail={"fields": ["need_level"]})
+    return episode
+
+
+@transaction.atomic
+def episode_change_lead_professional(
+    *, actor, episode: Episode, lead_professional, reason: str, lead_agency=None
+) -> Episode:
+    """Hand the episode to another lead professional (and lead agency, if it changes), with why.
+
+    The new lead professional's team starts working with the family so they can see it.
+    """
+    from people.models import FamilyTeam
+    from people.services import family_link_team
+
+    episode = _lock(episode)
+    _require_changer(actor, episode)
+    if lead_professional is None:
+        raise ValidationError({"lead_professional": "Choose the lead professional"})
+    if lead_professional.pk == episode.lead_professional_id and (
+        lead_agency is None or lead_agency.pk == episode.lead_agency_id
+    ):
+        raise ValidationError({"lead_professional": "They are already the lead professional"})
+    if not lead_professional.is_active:
+        raise ValidationError({"lead_professional": "Choose someone whose account is active"})
+    reason = _reason(reason, required=True)
+    old = episode.lead_professional
+    fields = ["lead_professional"]
+    episode.lead_professional = lead_professional
+    if lead_agency is not None and lead_agency.pk != episode.lead_agency_id:
+        episode.lead_agency = lead_agency
+        fields.append("lead_agency")
+    _save(episode, fields)
+    team = lead_professional.team
+    if team is not None and not FamilyTeam.objects.filter(
+        family=episode.family, team=team, ended_on__isnull=True
+    ).exists():
+        family_link_team(actor=actor, family=episode.family, team=team)
+    _history(
+        actor=actor,
+        episode=episode,
+        change=History.LEAD_PROFESSIONAL,
+        from_value=old.get_full_name() or old.username,
+        to_value=lead_professional.get_full_name() or lead_professional.username,
+        reason=reason,
+    )
+    audit_record(actor=actor, action=Action.UPDATE, target=episode, detail={"fields": fields})
+    return episode
+
+
+def _end(*, actor, episode: Episode, status, end_reason, ended_on: date, reason: str) -> Episode:
+    old = episode.status
+    episode.status = status
+    episode.end_reason = end_reason
+    episode.ended_on = ended_on
+    _save(episode, ["status", "end_reason", "ended_on"])
+    _history(
+        actor=actor,
+        episode=episode,
+        change=History.STATUS,
+        from_value=Episode.Status(old).label,
+        to_value=Episode.Status(status).label,
+        reason=reason,
+    )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=episode,
+        detail={"fields": ["status", "end_reason", "ended_on"], "status": status, "end_reason": end_reason},
+    )
+    return episode
+
+
+@transaction.atomic
+def episode_step_up(*, actor, episode: Episode, reason: str, social_care_reference: str = "") -> Episode:
+    """Step up to children's social care: the episode ends (STEPPED_UP) and each child's
+    chronology records it, so it follows them."""
+    from people.models import ChronologyEntry, FamilyMember
+    from people.services import chronology_add
+
+    episode = _lock(episode)
+    _require_changer(actor, episode)
+    reason = _reason(reason, required=True)
+    reference = (social_care_reference or "").strip()[:100]
+    full_reason = f"{reason} (children’s social care reference {reference})" if reference else reason
+    _end(
+        actor=actor,
+        episode=episode,
+        status=Episode.Status.STEPPED_UP,
+        end_reason=Episode.EndReason.STEP_UP,
+        ended_on=today(),
+        reason=full_reason,
+    )
+    children = episode.family.members.filter(role=FamilyMember.Role.CHILD).select_related("person")
+    for member in children:
+        chronology_add(
+            actor=actor,
+            person=member.person,
+            occurred_on=episode.ended_on,
+            category=ChronologyEntry.Category.SAFEGUARDING,
+            summary="Stepped up to children’s social care",
+            source="Early help episode",
+        )
+    return episode
+
+
+ENDED = (Episode.Status.STEPPED_UP, Episode.Status.CLOSED)
+
+
+@transaction.atomic
+def episode_step_down(
+    *,
+    actor,
+    from_episode: Episode,
+    lead_professional,
+    lead_agency,
+    need_level,
+    offer: str,
+    started_on: date,
+    reason: str,
+) -> Episode:
+    """A new episode following an ended one (e.g. social care steps the family down into early
+    help): the chain is kept through ``previous``."""
+    from_episode = _lock(from_episode, status=ENDED)
+    if not (
+        selectors.can_change_episode(actor, from_episode) or selectors.is_early_support_service(actor)
+    ):
+        raise PermissionDenied("Only the early support service or the last lead professional can step a family down")
+    reason = _reason(reason, required=True)
+    return episode_open(
+        actor=actor,
+        family=from_episode.family,
+        lead_professional=lead_professional,
+        lead_agency=lead_agency,
+        need_level=need_level,
+        offer=offer,
+        started_on=started_on,
+        previous=from_episode,
+        reason=f"Stepped down: {reason}",
+    )
+
+
+# ---------------------------------------------------------------- contacts and TAF meetings
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    actor,
+    episode: Episode,
+    happened_on: date,
+    kind: str,
+    seen=(),
+    seen_alone=(),
+    notes: str = "",
+) -> Contact:
+    """A visit or contact with the family. Seen alone is a subset of seen; everyone named is a
+    member of the family. 'Was not brought' and 'no one in' have no one seen."""
+    episode = _lock(episode, status=(Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED))
+    _require_changer(actor, episode)
+    errors = {}
+    seen = list(seen or [])
+    seen_alone = list(seen_alone or [])
+    seen_ids = {p.pk for p in seen}
+    alone_ids = {p.pk for p in seen_alone}
+    if kind not in Contact.Kind.values:
+        errors["kind"] = "Choose the type of contact"
+    if happened_on is None:
+        errors["happened_on"] = "Enter the date of the contact"
+    elif happened_on > today():
+        errors["happened_on"] = "The date of the contact must be today or in the past"
+    elif happened_on < episode.started_on:
+        errors["happened_on"] = "The date of the contact must be on or after the episode started"
+    members = _family_person_ids(episode.family)
+    if (seen_ids | alone_ids) - members:
+        errors["seen"] = "Choose people in this family"
+    elif not alone_ids <= seen_ids:
+        errors["seen_alone"] = "Someone seen alone must also be ticked as seen"
+    if kind in (Contact.Kind.WAS_NOT_BROUGHT, Contact.Kind.NO_ACCESS) and seen_ids and "kind" not in errors:
+        errors["seen"] = "No one is seen at a missed appointment or a visit where no one was in"
+    if errors:
+        raise ValidationError(errors)
+    contact = Contact.objects.create(
+        episode=episode,
+        happened_on=happened_on,
+        kind=kind,
+        notes=_text(notes, field="notes"),
+        recorded_by=actor,
+    )
+    contact.seen.set(seen)
+    contact.seen_alone.set(seen_alone)
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=contact,
+        detail={"episode": str(episode.pk), "kind": kind, "seen": len(seen_ids), "seen_alone": len(alone_ids)},
+    )
+    return contact
+
+
+@transaction.atomic
+def taf_meeting_record(
+    *,
+    actor,
+    episode: Episode,
+    held_on: date,
+    family_attendees=(),
+    agency_attendees: str = "",
+    apologies: str = "",
+    child_views: str = "",
+    parent_views: str = "",
+    decisions: str = "",
+    next_meeting_on: date | None = None,
+) -> TafMeeting:
+    """A Team Around the Family meeting: who came, apologies, the child's and parents' views,
+    decisions and the next meeting."""
+    episode = _lock(episode, status=(Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED))
+    _require_changer(actor, episode)
+    errors = {}
+    attendees = list(family_attendees or [])
+    if held_on is None:
+        errors["held_on"] = "Enter the date of the meeting"
+    elif held_on > today():
+        errors["held_on"] = "The date of the meeting must be today or in the past"
+    if next_meeting_on is not None and held_on is not None and next_meeting_on <= held_on:
+        errors["next_meeting_on"] = "The next meeting must be after this one"
+    if {p.pk for p in attendees} - _family_person_ids(episode.family):
+        errors["family_attendees"] = "Choose people in this family"
+    if not attendees and not (agency_attendees or "").strip():
+        errors["family_attendees"] = errors.get("family_attendees") or "Say who came to the meeting"
+    if errors:
+        raise ValidationError(errors)
+    meeting = TafMeeting.objects.create(
+        episode=episode,
+        held_on=held_on,
+        agency_attendees=_text(agency_attendees, field="agency_attendees"),
+        apologies=_text(apologies, field="apologies"),
+        child_views=_text(child_views, field="child_views"),
+        parent_views=_text(parent_views, field="parent_views"),
+        decisions=_text(decisions, field="decisions"),
+        next_meeting_on=next_meeting_on,
+        recorded_by=actor,
+    )
+    meeting.family_attendees.set(attendees)
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=meeting,
+        detail={"episode": str(episode.pk), "family_attendees": len(attendees), "next_meeting": bool(next_meeting_on)},
+    )
+    return meeting
+
+
+# ---------------------------------------------------------------- closure
+
+NO_PANEL_CASE_REASON = "No panel case: closed by the lead professional"
+CLOSURE_REASONS = [c for c in Episode.EndReason.values if c != Episode.EndReason.STEP_UP]
+
+
+@transaction.atomic
+def episode_send_closure(
+    *,
+    actor,
+    episode: Episode,
+    reason: str,
+    outcomes_achieved: str,
+    exit_plan: str,
+    support_after: str = "",
+    family_view: str = "",
+) -> Closure:
+    """The closure form. From a panel case it goes to the panel's 'cases closed' (the episode
+    closes when the panel confirms); otherwise the episode closes now."""
+    from panel import services as panel_services
+
+    episode = _lock(episode)
+    _require_changer(actor, episode)
+    errors = {}
+    if reason not in CLOSURE_REASONS:
+        errors["reason"] = "Choose why the work is ending (to step up, use ‘Step up’)"
+    texts = {}
+    for name, value, message in (
+        ("outcomes_achieved", outcomes_achieved, "Enter the outcomes achieved"),
+        ("exit_plan", exit_plan, "Enter the exit plan"),
+        ("support_after", support_after, ""),
+        ("family_view", family_view, ""),
+    ):
+        try:
+            texts[name] = _text(value, field=name, required=bool(message), message=message)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    outcomes_achieved, exit_plan = texts["outcomes_achieved"], texts["exit_plan"]
+    support_after, family_view = texts["support_after"], texts["family_view"]
+    # A closure returned by the panel is sent again: the form is updated, not duplicated.
+    closure, _ = Closure.objects.update_or_create(
+        episode=episode,
+        defaults={
+            "reason": reason,
+            "outcomes_achieved": outcomes_achieved,
+            "exit_plan": exit_plan,
+            "support_after": support_after,
+            "family_view": family_view,
+            "sent_by": actor,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=closure,
+        detail={"episode": str(episode.pk), "reason": reason, "panel_case": episode.panel_case_id},
+    )
+    if episode.panel_case_id:
+        summary = (
+            f"{Episode.EndReason(reason).label}.\n\nOutcomes achieved:\n{outcomes_achieved}\n\n"
+            f"Exit plan:\n{exit_plan}"
+        )
+        if support_after:
+            summary += f"\n\nWho supports the family after:\n{support_after}"
+        panel_services.closure_request_submit(actor=actor, case=episode.panel_case, summary=summary[:MAX_TEXT])
+        old = episode.status
+        episode.status = Episode.Status.CLOSURE_REQUESTED
+        _save(episode, ["status"])
+        _history(
+            actor=actor,
+            episode=episode,
+            change=History.STATUS,
+            from_value=Episode.Status(old).label,
+            to_value=episode.get_status_display(),
+            reason="Case closure form sent to the panel",
+        )
+        audit_record(
+            actor=actor, action=Action.UPDATE, target=episode, detail={"fields": ["status"], "status": episode.status}
+        )
+    else:
+        _end(
+            actor=actor,
+            episode=episode,
+            status=Episode.Status.CLOSED,
+            end_reason=reason,
+            ended_on=today(),
+            reason=NO_PANEL_CASE_REASON,
+        )
+    return closure
+
+
+@transaction.atomic
+def episode_close_confirmed(*, actor, episode: Episode) -> Episode:
+    """The panel confirmed the closure: the episode closes (called by panel.services.closure_confirm)."""
+    # OPEN too: the closure may have been sent from the panel's own case page.
+    episode = _lock(episode, status=(Episode.Status.CLOSURE_REQUESTED, Episode.Status.OPEN))
+    closure = Closure.objects.filter(episode=episode).first()
+    return _end(
+        actor=actor,
+        episode=episode,
+        status=Episode.Status.CLOSED,
+        end_reason=closure.reason if closure else Episode.EndReason.OTHER,
+        ended_on=today(),
+        reason="Closure confirmed by the panel",
+    )
+
+
+@transaction.atomic
+def episode_closure_returned(*, actor, episode: Episode, reason: str) -> Episode:
+    """The panel returned the closure: the episode is open again (called by panel.services.closure_return)."""
+    episode = _lock(episode, open_only=False)
+    if episode.status == Episode.Status.OPEN:  # sent from the panel's own case page: nothing to undo
+        return episode
+    if episode.status != Episode.Status.CLOSURE_REQUESTED:
+        raise ValidationError("This episode is not waiting for the panel to confirm its closure")
+    reason = _reason(reason, required=True)
+    episode.status = Episode.Status.OPEN
+    _save(episode, ["status"])
+    _history(
+        actor=actor,
+        episode=episode,
+        change=History.STATUS,
+        from_value=Episode.Status.CLOSURE_REQUESTED.label,
+        to_value=Episode.Status.OPEN.label,
+        reason=f"Closure returned by the panel: {reason}",
+    )
+    audit_record(actor=actor, action=Action.UPDATE, target=episode, detail={"fields": ["status"], "status": "open"})
+    return episode
+
+
+# ---------------------------------------------------------------- from the panel
+
+
+def need_level_for_case(case):
+    """The level of need for an episode opened from a panel allocation: the triage level of the
+    support request behind the assessment when it was set and is early help; otherwise the highest
+    non-statutory level (a panel case is targeted early help)."""
+    from core.models import NeedLevel
+
+    assessment = getattr(case.referral, "assessment", None)
+    request = getattr(assessment, "support_request", None) if assessment else None
+    triage = getattr(request, "triage", None) if request else None
+    level = getattr(triage, "need_level", None) if triage else None
+    if level is not None and not level.is_statutory:
+        return level
+    return NeedLevel.objects.filter(is_statutory=False).order_by("-level").first()
+
+
+def episode_open_from_allocation(*, actor, case, lead_professional, lead_agency) -> Episode:
+    """Called by panel.services.lead_professional_allocate: the family's targeted episode starts."""
+    referral = case.referral
+    return episode_open(
+        actor=actor,
+        family=referral.family,
+        lead_professional=lead_professional,
+        lead_agency=lead_agency,
+        need_level=need_level_for_case(case),
+        offer=Episode.Offer.TARGETED,
+        started_on=today(),
+        panel_case=case,
+        assessment=referral.assessment,
+        reason=f"Lead professional allocated by the panel ({case.esmap_number})",
+    )
