@@ -92,6 +92,18 @@ def _family_person_ids(family) -> set:
 # ---------------------------------------------------------------- opening
 
 
+def _let_lead_professional_see(*, actor, episode: Episode) -> None:
+    """The lead professional's team starts working with the family, so the family is in their scope."""
+    from people.models import FamilyTeam
+    from people.services import family_link_team
+
+    team = episode.lead_professional.team
+    if team is not None and not FamilyTeam.objects.filter(
+        family=episode.family, team=team, ended_on__isnull=True
+    ).exists():
+        family_link_team(actor=actor, family=episode.family, team=team)
+
+
 @transaction.atomic
 def episode_open(
     *,
@@ -153,6 +165,7 @@ def episode_open(
     )
     episode.full_clean(exclude=["panel_case", "assessment", "previous"])
     episode.save()
+    _let_lead_professional_see(actor=actor, episode=episode)
     _history(
         actor=actor,
         episode=episode,
@@ -248,9 +261,6 @@ def episode_change_lead_professional(
 
     The new lead professional's team starts working with the family so they can see it.
     """
-    from people.models import FamilyTeam
-    from people.services import family_link_team
-
     episode = _lock(episode)
     _require_changer(actor, episode)
     if lead_professional is None:
@@ -269,11 +279,7 @@ def episode_change_lead_professional(
         episode.lead_agency = lead_agency
         fields.append("lead_agency")
     _save(episode, fields)
-    team = lead_professional.team
-    if team is not None and not FamilyTeam.objects.filter(
-        family=episode.family, team=team, ended_on__isnull=True
-    ).exists():
-        family_link_team(actor=actor, family=episode.family, team=team)
+    _let_lead_professional_see(actor=actor, episode=episode)
     _history(
         actor=actor,
         episode=episode,

@@ -379,3 +379,21 @@ def test_allocating_a_lead_professional_opens_the_episode():
     assert episode.offer == Episode.Offer.TARGETED and episode.need_level == level
     (row,) = _changes(episode, EpisodeHistory.Change.OPENED)
     assert "ESMAP-T-2" in row.reason
+
+
+def test_opening_an_episode_puts_the_family_in_the_lead_professionals_scope():
+    from casework.selectors import episodes_for
+    from people.tests.factories import FamilyFactory
+
+    opener = UserFactory(roles=[Role.EARLY_SUPPORT_TEAM_LEADER])
+    lead = UserFactory(roles=[Role.LEAD_PROFESSIONAL])
+    family = FamilyFactory()
+    assert not episodes_for(lead).exists()
+
+    episode = services.episode_open(
+        actor=opener, family=family, lead_professional=lead, lead_agency=lead.agency,
+        need_level=NeedLevelFactory(level=3), offer=Episode.Offer.TARGETED, started_on=date(2026, 10, 1),
+    )
+
+    assert FamilyTeam.objects.filter(family=family, team=lead.team, ended_on__isnull=True).exists()
+    assert list(episodes_for(lead)) == [episode]
