@@ -43,6 +43,13 @@ OUTCOME_FIELDS = ("need", "outcome_family_words", "outcome_practitioner_words", 
 ACTION_FIELDS = ("what", "who", "by_when", "status")
 
 
+def _today():
+    # The casework clock, so plans, pages and caseloads agree on what is overdue (and tests can fix it).
+    from casework.services import today
+
+    return today()
+
+
 # ---------------------------------------------------------------- guards
 
 
@@ -232,7 +239,7 @@ def _set_status(action: PlanAction, status: str, on: date | None) -> list[str]:
     if status == action.status:
         return []
     action.status = status
-    action.done_on = (on or timezone.localdate()) if status == PlanAction.Status.DONE else None
+    action.done_on = (on or _today()) if status == PlanAction.Status.DONE else None
     return ["status", "done_on"]
 
 
@@ -265,7 +272,7 @@ def plan_action_update(*, actor, action: PlanAction, expected_version: int, chan
 def plan_action_complete(*, actor, action: PlanAction, expected_version: int, done_on: date | None = None) -> PlanAction:
     plan = action.outcome.plan
     _guard(actor, plan.episode)
-    if done_on and done_on > timezone.localdate():
+    if done_on and done_on > _today():
         raise ValidationError({"done_on": "The date it was done must be today or in the past"})
     changed = _set_status(action, PlanAction.Status.DONE, done_on)
     if not changed:
@@ -311,7 +318,7 @@ def review_record(
         raise ValidationError("This review has already been recorded")
     if not held_on:
         raise ValidationError({"held_on": "Enter the date the review was held"})
-    if held_on > timezone.localdate():
+    if held_on > _today():
         raise ValidationError({"held_on": "The date the review was held must be today or in the past"})
     plan = _plan(episode)
     outcomes = {o.pk: o for o in plan.outcomes.all()}
@@ -377,12 +384,12 @@ def next_review(episode: Episode) -> PlanReview | None:
 
 
 def overdue_reviews(episode: Episode, today: date | None = None):
-    today = today or timezone.localdate()
+    today = today or _today()
     return episode.reviews.filter(held_on__isnull=True, due_on__lt=today).order_by("due_on")
 
 
 def overdue_actions(episode: Episode, today: date | None = None):
-    today = today or timezone.localdate()
+    today = today or _today()
     return (
         PlanAction.objects.filter(outcome__plan__episode=episode, status=PlanAction.Status.OPEN, by_when__lt=today)
         .select_related("outcome")
@@ -392,7 +399,7 @@ def overdue_actions(episode: Episode, today: date | None = None):
 
 def overdue_for(user, today: date | None = None) -> dict:
     """Overdue reviews and actions on the episodes a lead professional leads or a manager oversees."""
-    today = today or timezone.localdate()
+    today = today or _today()
     episodes = selectors.episodes_for(user).filter(status__in=[Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED])
     mine = episodes.filter(lead_professional=user) | episodes.filter(lead_professional__team__in=user.managed_teams.all())
     return {

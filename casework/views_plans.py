@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.presenters import child_name
 from casework import plans, selectors
+from casework import services as casework_services
 from casework.forms_plans import ActionForm, ContingencyForm, OutcomeForm, RemoveOutcomeForm, ReviewForm
 from casework.models import FamilyPlan, PlanAction, PlanOutcome, TafMeeting
 from core.audit import Action, audit_record
@@ -67,7 +67,7 @@ def plan_detail(request: HttpRequest, episode_id) -> HttpResponse:
     episode, plan = _episode_and_plan(request, episode_id, need_plan=False)
     can_change = _require_change(request, episode)
     audit_record(actor=request.user, action=Action.VIEW, target=plan or episode, detail={"page": "plan"})
-    today = timezone.localdate()
+    today = casework_services.today()
     context = {
         "nav_section": NAV_SECTION,
         "episode": episode,

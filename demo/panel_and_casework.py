@@ -389,9 +389,9 @@ def seed_casework(*, today: date, counts: Counter) -> None:
     for case in _candidates(practitioner):
         if two_children is None and len(case.children) >= 2:
             two_children = case
-        elif len(others) < 2:
+        elif len(others) < 3:
             others.append(case)
-        if two_children is not None and len(others) == 2:
+        if two_children is not None and len(others) == 3:
             break
     in_progress = others[0] if others else None
     refused = others[1] if len(others) > 1 else None
@@ -442,6 +442,59 @@ def seed_casework(*, today: date, counts: Counter) -> None:
             ),
             counts=counts,
         )
+
+    seed_episode(case=others[2] if len(others) > 2 else None, today=today, counts=counts)
+
+
+def seed_episode(*, case: "_CaseFamily | None", today: date, counts: Counter) -> None:
+    """4. An episode of targeted work led by the lead professional demo login, 14 weeks in: a
+    plan with two outcomes, the first review held, the second now overdue, actions overdue."""
+    from casework import plans
+    from casework import services as casework_services
+    from casework.models import Episode
+    from core.models import NeedLevel
+
+    lead, opener = _demo("lead.professional"), _demo("team.leader")
+    if case is None or lead is None or opener is None or Episode.objects.filter(family=case.family).exists():
+        return
+    level = NeedLevel.objects.filter(is_statutory=False).order_by("-level").first()
+    started = today - timedelta(weeks=14)
+    episode = casework_services.episode_open(
+        actor=opener, family=case.family, lead_professional=lead, lead_agency=lead.agency, need_level=level,
+        offer=Episode.Offer.TARGETED, started_on=started, reason="Demo: allocated at the early support panel",
+    )
+    counts["episodes"] += 1
+    plan = plans.plan_start(
+        actor=lead, episode=episode,
+        contingency="If school attendance does not improve by the next review, we will ask the panel for more help.",
+    )
+    first = plans.plan_outcome_add(
+        actor=lead, plan=plan, expected_version=plan.version, need="Mornings are chaotic and the children are late.",
+        outcome_family_words="We get to school on time, calmly.",
+        outcome_practitioner_words="Attendance above 95% and punctual most days.",
+    )
+    plan.refresh_from_db()
+    second = plans.plan_outcome_add(
+        actor=lead, plan=plan, expected_version=plan.version, need="Rent arrears are causing stress.",
+        outcome_family_words="We are not worried about losing our home.",
+    )
+    plan.refresh_from_db()
+    plans.plan_action_add(
+        actor=lead, outcome=first, expected_version=plan.version, what="Make a morning routine chart together",
+        who=f"{lead.get_full_name()} and {case.parent.first_name}", by_when=started + timedelta(weeks=2),
+    )
+    plan.refresh_from_db()
+    plans.plan_action_add(
+        actor=lead, outcome=second, expected_version=plan.version, what="Referral to the money advice service",
+        who=lead.get_full_name(), by_when=started + timedelta(weeks=8),
+    )
+    first_review = plans.reviews_schedule(episode)
+    plans.review_record(
+        actor=lead, review=first_review, held_on=first_review.due_on,
+        family_views=f"{case.parent.first_name} says mornings are a bit better.",
+        progress_notes="The routine chart is up on the fridge.",
+    )
+    counts["plan reviews"] += 1
 
 
 def seed_panel_and_casework(*, seed: int, today: date, password: str) -> dict[str, int]:
