@@ -220,3 +220,25 @@ class OpenEpisodeForm(GovFormMixin, forms.Form):
             Field("started_on"),
             Field.textarea("reason", label_size=Size.SMALL, rows=4),
         )
+
+
+class ReviewCadenceForm(GovFormMixin, forms.Form):
+    weeks = forms.IntegerField(
+        label="How many weeks between reviews?",
+        help_text="The council’s usual gap is 6 weeks",
+        min_value=1,
+        max_value=26,
+        error_messages={
+            "required": "Enter the number of weeks between reviews",
+            "invalid": "Enter the number of weeks as a whole number, like 6",
+            "min_value": "Enter a number of weeks from 1 to 26",
+            "max_value": "Enter a number of weeks from 1 to 26",
+        },
+    )
+    reason = _text("Why are reviews changing?", required=True, message="Enter why reviews are changing")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("weeks", field_width=2, label_size=Size.MEDIUM), Field.textarea("reason", label_size=Size.SMALL, rows=4)
+        )

@@ -12,7 +12,7 @@ back needs a recorded reason.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +21,7 @@ from django.utils import timezone
 from casework import selectors
 from casework.models import Closure, Contact, Episode, EpisodeHistory, TafMeeting
 from core.audit import Action, audit_record
+from core.models import Council
 
 MAX_REASON = 1000
 MAX_TEXT = 5000
@@ -152,7 +153,9 @@ def episode_open(
     if errors:
         raise ValidationError(errors)
     reason = _reason(reason, required=False)
+    council = Council.objects.first()
     episode = Episode(
+        review_every_weeks=council.plan_review_weeks if council else 6,
         family=family,
         panel_case=panel_case,
         assessment=assessment,
@@ -250,6 +253,35 @@ def episode_change_need_level(*, actor, episode: Episode, need_level, reason: st
         actor=actor, episode=episode, change=History.NEED_LEVEL, from_value=old, to_value=need_level, reason=reason
     )
     audit_record(actor=actor, action=Action.UPDATE, target=episode, detail={"fields": ["need_level"]})
+    return episode
+
+
+@transaction.atomic
+def episode_change_review_cadence(*, actor, episode: Episode, weeks: int, reason: str) -> Episode:
+    """How often the family plan is reviewed, with why; the review not yet held moves with it."""
+    from casework.models import PlanReview
+
+    episode = _lock(episode)
+    _require_changer(actor, episode)
+    if not isinstance(weeks, int) or not 1 <= weeks <= 26:
+        raise ValidationError({"weeks": "Enter a number of weeks from 1 to 26"})
+    if weeks == episode.review_every_weeks:
+        raise ValidationError({"weeks": f"Reviews are already every {weeks} weeks"})
+    reason = _reason(reason, required=True)
+    old = episode.review_every_weeks
+    episode.review_every_weeks = weeks
+    _save(episode, ["review_every_weeks"])
+    last_held = (
+        PlanReview.objects.filter(episode=episode, held_on__isnull=False).order_by("-held_on").values_list("held_on", flat=True).first()
+    )
+    PlanReview.objects.filter(episode=episode, held_on__isnull=True).update(
+        due_on=(last_held or episode.started_on) + timedelta(weeks=weeks)
+    )
+    _history(
+        actor=actor, episode=episode, change=History.PLAN,
+        from_value=f"reviews every {old} weeks", to_value=f"reviews every {weeks} weeks", reason=reason,
+    )
+    audit_record(actor=actor, action=Action.UPDATE, target=episode, detail={"fields": ["review_every_weeks"]})
     return episode
 
 

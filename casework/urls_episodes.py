@@ -8,6 +8,7 @@ urlpatterns = [
     path("episodes/<uuid:episode_id>/", views.episode_detail, name="episode_detail"),
     path("episodes/<uuid:episode_id>/stage/", views.change_stage, name="episode_stage"),
     path("episodes/<uuid:episode_id>/need-level/", views.change_need_level, name="episode_need_level"),
+    path("episodes/<uuid:episode_id>/review-cadence/", views.change_review_cadence, name="episode_review_cadence"),
     path(
         "episodes/<uuid:episode_id>/lead-professional/",
         views.change_lead_professional,

@@ -25,6 +25,7 @@ from casework.forms_episodes import (
     ContactForm,
     LeadProfessionalForm,
     NeedLevelForm,
+    ReviewCadenceForm,
     OpenEpisodeForm,
     StageForm,
     StepUpForm,
@@ -240,6 +241,24 @@ def change_need_level(request: HttpRequest, episode_id) -> HttpResponse:
         button="Save the level",
         page="change_need_level",
         success="Level of need changed",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_review_cadence(request: HttpRequest, episode_id) -> HttpResponse:
+    return _episode_form_view(
+        request,
+        episode_id,
+        form_class=ReviewCadenceForm,
+        form_kwargs=lambda e: {"initial": {"weeks": e.review_every_weeks}},
+        run=lambda user, e, d: services.episode_change_review_cadence(
+            actor=user, episode=e, weeks=d["weeks"], reason=d["reason"]
+        ),
+        title="Change how often the plan is reviewed",
+        button="Save",
+        page="change_review_cadence",
+        success="How often the plan is reviewed has changed",
     )
 
 

@@ -16,7 +16,7 @@ Pack layout (keys are model field names)::
     council: {code, name, service_name, duty_team_name, duty_team_phone, duty_team_email,
               duty_team_out_of_hours_phone, duty_team_instructions, early_support_phone,
               early_support_email, assessment_sign_off_required, privacy_notice_url,
-              public_exit_url, public_response_working_days}
+              public_exit_url, public_response_working_days, plan_review_weeks}
     areas: [{code, name, sort_order?, sites: [{code, kind, name, address?}]}]
     agencies: [{code, name, sector?, is_early_support_service?, panel_seat?, sort_order?}]
     teams: [{code, name, agency: <agency code>, area?: <area code>}]
@@ -288,6 +288,9 @@ def _read_council(root: _Node) -> Values:
         ),
         "public_response_working_days": node.number(
             "public_response_working_days", default=Council._meta.get_field("public_response_working_days").default
+        ),
+        "plan_review_weeks": node.number(
+            "plan_review_weeks", default=Council._meta.get_field("plan_review_weeks").default
         ),
     }
     node.done()

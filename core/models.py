@@ -56,6 +56,8 @@ class Council(models.Model):
     # the council promises to be in touch.
     public_exit_url = models.URLField(default="https://www.bbc.co.uk/weather")
     public_response_working_days = models.PositiveSmallIntegerField(default=5)
+    # How often a family plan is reviewed, unless an episode is set otherwise (issue 5: 6 weeks).
+    plan_review_weeks = models.PositiveSmallIntegerField(default=6)
 
     def __str__(self):
         return self.name

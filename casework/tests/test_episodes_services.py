@@ -397,3 +397,36 @@ def test_opening_an_episode_puts_the_family_in_the_lead_professionals_scope():
 
     assert FamilyTeam.objects.filter(family=family, team=lead.team, ended_on__isnull=True).exists()
     assert list(episodes_for(lead)) == [episode]
+
+
+def test_review_cadence_comes_from_the_council_and_can_change_with_a_reason(episode, lead):
+    from casework import plans
+    from core.tests.factories import CouncilFactory
+    from people.tests.factories import FamilyFactory
+
+    CouncilFactory(plan_review_weeks=4)
+    opener = UserFactory(roles=[Role.EARLY_SUPPORT_TEAM_LEADER])
+    opened = services.episode_open(
+        actor=opener, family=FamilyFactory(), lead_professional=lead, lead_agency=lead.agency,
+        need_level=NeedLevelFactory(level=3), offer=Episode.Offer.TARGETED, started_on=date(2026, 10, 1),
+    )
+    assert opened.review_every_weeks == 4
+
+    plans.plan_start(actor=lead, episode=episode)
+    pending = episode.reviews.get(held_on__isnull=True)
+    with pytest.raises(ValidationError):
+        services.episode_change_review_cadence(actor=lead, episode=episode, weeks=4, reason="")
+    with pytest.raises(ValidationError):
+        services.episode_change_review_cadence(actor=lead, episode=episode, weeks=40, reason="Too long")
+    stranger = UserFactory(roles=[Role.PRACTITIONER])
+    with pytest.raises(PermissionDenied):
+        services.episode_change_review_cadence(actor=stranger, episode=episode, weeks=4, reason="Why not")
+
+    services.episode_change_review_cadence(actor=lead, episode=episode, weeks=4, reason="Things are moving fast")
+
+    pending.refresh_from_db()
+    assert pending.due_on == episode.started_on + timedelta(weeks=4)
+    (row,) = [r for r in _changes(episode, EpisodeHistory.Change.PLAN) if "weeks" in r.to_value]
+    assert (row.from_value, row.to_value, row.reason) == (
+        "reviews every 6 weeks", "reviews every 4 weeks", "Things are moving fast"
+    )

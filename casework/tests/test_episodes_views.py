@@ -255,3 +255,21 @@ def test_team_caseload_query_count_is_fixed(client, django_assert_max_num_querie
 
 def test_team_caseload_is_for_managers(lead_client):
     assert lead_client.get(reverse("casework:team_caseload")).status_code == 403
+
+
+def test_the_review_cadence_page_keeps_what_was_typed_on_an_error(client):
+    episode = EpisodeFactory()
+    sign_in_verified(client, episode.lead_professional)
+    url = reverse("casework:episode_review_cadence", kwargs={"episode_id": episode.pk})
+
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"weeks": "40", "reason": "The family asked for fewer meetings"})
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in html
+    assert "Enter a number of weeks from 1 to 26" in html
+    assert "The family asked for fewer meetings" in html
+    response = client.post(url, {"weeks": "8", "reason": "The family asked for fewer meetings"})
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert episode.review_every_weeks == 8
