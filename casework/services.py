@@ -312,6 +312,13 @@ def episode_change_lead_professional(
         fields.append("lead_agency")
     _save(episode, fields)
     _let_lead_professional_see(actor=actor, episode=episode)
+    if episode.panel_case_id and episode.panel_case.status == "allocated":
+        # The panel's record follows, so the new lead professional can send the closure form.
+        from panel.services import lead_professional_handover
+
+        lead_professional_handover(
+            actor=actor, case=episode.panel_case, lead_professional=lead_professional, agency=lead_agency
+        )
     _history(
         actor=actor,
         episode=episode,

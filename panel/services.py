@@ -1190,6 +1190,30 @@ def lead_professional_allocate(*, actor, case: PanelCase, lead_professional) -> 
     return allocation
 
 
+@transaction.atomic
+def lead_professional_handover(*, actor, case: PanelCase, lead_professional, agency=None) -> LeadProfessionalAllocation:
+    """Record that an allocated case has a new lead professional (casework's handover calls this),
+    so the panel's record, and who may send the closure form, follow the work."""
+    case = PanelCase.objects.select_for_update().get(pk=case.pk)
+    if case.status != PanelCase.Status.ALLOCATED:
+        raise ValidationError("Only an allocated case can be handed to another lead professional")
+    current = case.allocations.order_by("-allocated_at", "-pk").first()
+    allocation = LeadProfessionalAllocation.objects.create(
+        case=case,
+        agency=agency or (current.agency if current else lead_professional.agency),
+        lead_professional=lead_professional,
+        allocated_by=actor,
+        allocated_at=now(),
+    )
+    PanelCaseHistory.objects.create(
+        case=case, change=PanelCaseHistory.Change.STATUS, actor=actor, from_meeting=case.meeting,
+        to_meeting=case.meeting, from_status=case.status, to_status=case.status,
+        reason="Handed to another lead professional",
+    )
+    audit_record(actor=actor, action=Action.CREATE, target=allocation, detail={"case": case.pk, "handover": True})
+    return allocation
+
+
 def current_lead_professional(case: PanelCase):
     allocation = case.allocations.order_by("-allocated_at", "-pk").first()
     return allocation.lead_professional if allocation else None

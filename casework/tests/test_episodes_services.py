@@ -430,3 +430,24 @@ def test_review_cadence_comes_from_the_council_and_can_change_with_a_reason(epis
     assert (row.from_value, row.to_value, row.reason) == (
         "reviews every 6 weeks", "reviews every 4 weeks", "Things are moving fast"
     )
+
+
+def test_after_a_handover_the_new_lead_professional_sends_the_closure_to_the_panel(allocated_case):
+    from panel.models import PanelCase
+    from panel.services import current_lead_professional
+
+    case, worker = allocated_case
+    episode = EpisodeFactory(
+        family=case.referral.family, lead_professional=worker, panel_case=case, assessment=case.referral.assessment
+    )
+    successor = UserFactory(roles=[Role.LEAD_PROFESSIONAL], team=worker.team)
+
+    services.episode_change_lead_professional(
+        actor=worker, episode=episode, lead_professional=successor, reason="Worker moving to another team"
+    )
+
+    assert current_lead_professional(case) == successor
+    episode.refresh_from_db()
+    services.episode_send_closure(actor=successor, episode=episode, **CLOSURE)
+    case.refresh_from_db()
+    assert case.status == PanelCase.Status.CLOSURE_REQUESTED
