@@ -47,9 +47,9 @@ from assessments import presenters, selectors, services
 from assessments.models import Assessment, AssessmentSection, PanelReferral
 from assessments.pdf import assessment_pdf
 from assessments.sections import SECTIONS, SECTIONS_BY_KEY, YES
+from core.api import validation_error as _validation_error, conflict as _conflict, duty_team_contact as _duty_team, FORBIDDEN, BAD_REQUEST
 from core.audit import Action, audit_record
 from core.forms import GovDateField
-from core.models import Council
 from people.selectors import get_family, people_for
 from support_requests.models import SafeguardingStop
 from support_requests.selectors import requests_for
@@ -62,8 +62,6 @@ NOT_FOUND = OpenApiResponse(
     response=inline_serializer("AssessmentNotFound", {"detail": serializers.CharField()}),
     description="No such record in your scope (the same answer whether or not it exists).",
 )
-FORBIDDEN = OpenApiResponse(description="Your role may not do this.")
-BAD_REQUEST = OpenApiResponse(description="Validation errors, by field.")
 FAMILY_FILTER = OpenApiParameter(
     "family", OpenApiTypes.UUID, OpenApiParameter.QUERY, description="Only this family's assessments."
 )
@@ -76,12 +74,6 @@ def _uuid_or_404(value) -> uuid.UUID:
         raise NotFound("Not found.") from None
 
 
-def _validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({"non_field_errors": exc.messages})
-
-
 def _user_name(user) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
@@ -89,10 +81,6 @@ def _user_name(user) -> str:
 def _require_writer(user) -> None:
     if not selectors.can_write(user):
         raise PermissionDenied("Your role may not change assessments.")
-
-
-def _conflict(detail: str, **extra) -> Response:
-    return Response({"detail": detail, **extra}, status=status.HTTP_409_CONFLICT)
 
 
 # --- Serializers -------------------------------------------------------------------
@@ -336,14 +324,6 @@ class SafeguardingNextStepSerializer(serializers.Serializer):
 
 
 # --- Helpers shared by the actions -------------------------------------------------
-
-
-def _duty_team() -> dict:
-    council = Council.objects.first()
-    return {
-        "name": council.duty_team_name if council else "",
-        "phone": council.duty_team_phone if council else "",
-    }
 
 
 def _stop_response(stop: SafeguardingStop) -> Response:

@@ -36,6 +36,7 @@ from rest_framework.response import Response
 from accounts.models import User
 from casework import selectors, services
 from casework.models import Contact, Episode, EpisodeHistory
+from core.api import validation_error as _validation_error, BAD_REQUEST
 from core.audit import Action, audit_record
 from core.models import Agency, NeedLevel
 from people.selectors import get_family
@@ -46,7 +47,6 @@ NOT_FOUND = OpenApiResponse(
     description="No such record in your scope (the same answer whether or not it exists).",
 )
 FORBIDDEN = OpenApiResponse(description="Only the lead professional, their manager or the early support service.")
-BAD_REQUEST = OpenApiResponse(description="Validation errors, by field.")
 FAMILY_FILTER = OpenApiParameter(
     "family", OpenApiTypes.UUID, OpenApiParameter.QUERY, description="Only this family's episodes."
 )
@@ -60,12 +60,6 @@ def _uuid_or_404(value) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError:
         raise NotFound("Not found.") from None
-
-
-def _validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({"non_field_errors": exc.messages})
 
 
 def _user_name(user) -> str:

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 
 from consent import selectors, services
 from consent.models import ConsentDecision, ConsentOverride, LawfulBasis, Purpose
+from core.api import validation_error as _validation_error, FORBIDDEN, BAD_REQUEST
 from core.audit import Action, audit_record
 from core.models import Agency
 from people.models import Person
@@ -38,8 +39,6 @@ NOT_FOUND = OpenApiResponse(
     response=inline_serializer("ConsentNotFound", {"detail": serializers.CharField()}),
     description="No such record in your scope (the same answer whether or not it exists).",
 )
-FORBIDDEN = OpenApiResponse(description="Your role may not do this.")
-BAD_REQUEST = OpenApiResponse(description="Validation errors, by field.")
 FAMILY_FILTER = OpenApiParameter(
     "family", OpenApiTypes.UUID, OpenApiParameter.QUERY, description="Only this family's records."
 )
@@ -54,12 +53,6 @@ def _uuid_or_404(value) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError:
         raise NotFound("Not found.") from None
-
-
-def _validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({"non_field_errors": exc.messages})
 
 
 # --- Serializers -------------------------------------------------------------------

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from core.models import AppendOnlyModel
+
 from panel import calendar
 
 
@@ -198,15 +200,7 @@ class PanelMeeting(models.Model):
         return f"panel-{self.panel_id}-meeting-{self.date:%Y%m%d}@earlyhelp"
 
 
-class HistoryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Meeting history cannot be changed")
-
-    def delete(self):
-        raise PermissionError("Meeting history cannot be deleted")
-
-
-class PanelMeetingHistory(models.Model):
+class PanelMeetingHistory(AppendOnlyModel):
     """Append-only: who cancelled or moved a meeting, when, from what to what, and why."""
 
     class Change(models.TextChoices):
@@ -223,19 +217,9 @@ class PanelMeetingHistory(models.Model):
     to_starts_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField()
 
-    objects = HistoryQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "id"]
         verbose_name_plural = "panel meeting history"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Meeting history cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Meeting history cannot be deleted")
 
     def __str__(self):
         return f"{self.meeting} {self.change} {self.at:%Y-%m-%d %H:%M}"
@@ -306,7 +290,7 @@ class PanelCase(models.Model):
         return self.esmap_number
 
 
-class PanelCaseHistory(models.Model):
+class PanelCaseHistory(AppendOnlyModel):
     """Append-only: who logged, placed, carried forward or changed a case, when, from what to what, and why."""
 
     class Change(models.TextChoices):
@@ -328,19 +312,9 @@ class PanelCaseHistory(models.Model):
     to_status = models.CharField(max_length=30, blank=True)
     reason = models.TextField(blank=True)
 
-    objects = HistoryQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "id"]
         verbose_name_plural = "panel case history"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Case history cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Case history cannot be deleted")
 
     def __str__(self):
         return f"{self.case_id} {self.change} {self.at:%Y-%m-%d %H:%M}"

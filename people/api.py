@@ -45,6 +45,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from core.api import validation_error as _validation_error
 from core import scope
 from core.audit import Action, audit_record
 from people import selectors, services
@@ -138,12 +139,6 @@ class FamilyRefSerializer(serializers.ModelSerializer):
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     current_version = serializers.IntegerField()
-
-
-def _validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({"non_field_errors": exc.messages})
 
 
 # --- People ------------------------------------------------------------------------

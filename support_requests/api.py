@@ -38,8 +38,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from core.api import validation_error as _validation_error, conflict as _conflict, duty_team_contact as _duty_team, FORBIDDEN, BAD_REQUEST
 from core.audit import Action, audit_record
-from core.models import Agency, Area, Council, NeedLevel
+from core.models import Agency, Area, NeedLevel
 from people.selectors import families_for
 from people.selectors import get_family as get_family_in_scope
 from support_requests import selectors, services
@@ -54,8 +55,6 @@ NOT_FOUND = OpenApiResponse(
     response=inline_serializer("SupportRequestNotFound", {"detail": serializers.CharField()}),
     description="No such request in your scope (the same answer whether or not it exists).",
 )
-FORBIDDEN = OpenApiResponse(description="Your role may not do this.")
-BAD_REQUEST = OpenApiResponse(description="Validation errors, by field.")
 CONFLICT = OpenApiResponse(
     response=inline_serializer("SupportRequestConflict", {"detail": serializers.CharField()}),
     description="The request's status does not allow this (someone may have changed it).",
@@ -70,28 +69,6 @@ STATUS_FILTER = OpenApiParameter(
 
 def _user_name(user) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
-
-
-def _validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({"non_field_errors": exc.messages})
-
-
-def _conflict(message: str) -> Response:
-    return Response({"detail": message}, status=status.HTTP_409_CONFLICT)
-
-
-def _duty_team() -> dict:
-    council = Council.objects.first()
-    if council is None:
-        return {"name": "", "phone": "", "email": "", "out_of_hours_phone": ""}
-    return {
-        "name": council.duty_team_name,
-        "phone": council.duty_team_phone,
-        "email": council.duty_team_email,
-        "out_of_hours_phone": council.duty_team_out_of_hours_phone,
-    }
 
 
 def _stop_payload(stop: SafeguardingStop, detail: str) -> dict:

@@ -279,7 +279,7 @@ def test_a_cp_concern_raises_the_stop_and_answers_409(practitioner, family, coun
     assert response.status_code == 409
     body = response.json()
     assert council.duty_team_phone in body["detail"]
-    assert body["duty_team"] == {"name": council.duty_team_name, "phone": council.duty_team_phone}
+    assert (body["duty_team"]["name"], body["duty_team"]["phone"]) == (council.duty_team_name, council.duty_team_phone)
     stop = SafeguardingStop.objects.get(assessment=assessment)
     assert stop.trigger == SafeguardingStop.Trigger.ASSESSMENT_CONCERN
     assert body["safeguarding_stop"]["id"] == stop.pk
