@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import Action, audit_record
+from core.forms import add_service_errors as _add_service_errors
 from panel import exports, selectors, services
 from panel.calendar import LONDON
 from panel.forms import AgencyResponseForm, MeetingCancelForm, MeetingMoveForm
@@ -37,14 +38,6 @@ def _year(value, default: int) -> int:
     except (TypeError, ValueError):
         return default
     return year if MIN_YEAR <= year <= MAX_YEAR else default
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
