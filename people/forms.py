@@ -21,7 +21,6 @@ from crispy_forms_gds.layout import (
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.html import escape
 
 from core.forms import GovDateField, GovFormMixin
 from core.models import Agency, Area
@@ -631,9 +630,9 @@ class ProfessionalForm(GovFormMixin, forms.Form):
 
 # ---------------------------------------------------------------- adding to a person's or family's record
 #
-# crispy-forms-gds prints labels, legends and hints unescaped (``|safe``): a name put in
-# one goes through ``escape`` first. Names never go in HTML() or Fieldset legends, which
-# crispy renders as templates.
+# Labels, legends and hints are escaped by the project's copies of the crispy-forms-gds
+# templates (templates/gds/, ADR 0009), so names go in them as they are. Names never go in
+# HTML() or Submit(), which crispy renders as Django templates.
 
 YES, NO = "yes", "no"
 YES_NO = [(YES, "Yes"), (NO, "No")]
@@ -879,7 +878,7 @@ class RelationshipForm(GovFormMixin, forms.Form):
         from people.presenters import person_hint
 
         super().__init__(*args, **kwargs)
-        name = escape(person.full_name)
+        name = person.full_name
         self.fields["relative"].set_people(relatives, hint=person_hint)
         self.fields["relative"].help_text = f"Only people in the same families as {name} are listed"
         self.fields["kind"].label = f"{name} is the \u2026 of the person you chose"
@@ -930,7 +929,7 @@ class ParentalResponsibilityForm(GovFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["adult"].set_people(adults, hint=person_hint)
         self.fields["adult"].help_text = (
-            f"Adults in the same family as {escape(child.full_name)}. To choose someone else, "
+            f"Adults in the same family as {child.full_name}. To choose someone else, "
             "add them to the family first"
         )
         self.helper = FormHelper()

@@ -163,3 +163,30 @@ def test_every_change_page_opens_for_the_lead(lead, episode, plan):
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == "done"
+
+
+def test_names_and_plan_words_are_escaped_on_the_review_page(lead, episode, plan):
+    # Found in the security review: an outcome's words (a <legend>) and a child's name (a <label>)
+    # stored through the API ran as script here, because crispy-forms-gds printed labels with |safe.
+    # templates/gds/ now escapes them (ADR 0009).
+    outcome = plan.outcomes.get()
+    outcome.outcome_family_words = '<script>xss("outcome")</script>'
+    outcome.save()
+    action = outcome.actions.get()
+    action.what, action.who = '<script>xss("what")</script>', '"><img src=x onerror=xss(1)>'
+    action.save()
+    child = episode.family.members.filter(role="child").first().person
+    child.first_name = '<script>xss("child")</script>'
+    child.save()
+
+    response = _client(lead).get(_url("plan_review", episode))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    for raw in ('<script>xss("outcome")</script>', '<script>xss("what")</script>',
+                '<script>xss("child")</script>', "<img src=x onerror=xss(1)>"):
+        assert raw not in body
+    assert "Outcome 1: &lt;script&gt;xss(&quot;outcome&quot;)&lt;/script&gt;" in body
+    assert "Action: &lt;script&gt;xss(&quot;what&quot;)&lt;/script&gt; (&quot;&gt;&lt;img src=x onerror=xss(1)&gt;," in body
+    assert "&lt;script&gt;xss(&quot;child&quot;)&lt;/script&gt;" in body
+    assert "&amp;lt;" not in body  # escaped once, not twice

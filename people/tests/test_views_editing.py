@@ -1039,7 +1039,7 @@ def test_messages_never_name_anyone(practitioner_client, family, child, mother):
 
 
 def test_names_on_the_forms_are_escaped(practitioner_client, family, child):
-    # crispy-forms-gds prints labels, legends and hints as they are: names must be escaped first.
+    # Names go into labels, legends and hints, which templates/gds/ escapes once (ADR 0009).
     odd = AdultFactory(first_name="<b>Bold</b>", last_name="{{ secret }}")
     FamilyMemberFactory(family=family, person=odd, role=FamilyMember.Role.PARENT_CARER)
     PersonAddressFactory(person=odd, address=AddressFactory(line_1="<i>1</i> Road"))
@@ -1061,6 +1061,7 @@ def test_names_on_the_forms_are_escaped(practitioner_client, family, child):
         assert "<b>Bold</b>" not in html and "<i>1</i>" not in html, url
         assert "&lt;b&gt;Bold&lt;/b&gt;" in html or "&lt;script&gt;" in html, url
         assert "{{ secret }}" in html, url  # printed as typed, never run as a template
+        assert "&amp;lt;" not in html and "&amp;#x27;" not in html, url  # escaped once, not twice
 
 
 def test_coming_back_to_the_family_search_keeps_what_was_typed(practitioner_client, family):
