@@ -3,6 +3,7 @@ import time
 import uuid
 
 from django.urls import Resolver404, resolve
+from django.utils.cache import add_never_cache_headers
 
 from core import request_context
 
@@ -65,4 +66,23 @@ class AccessLogMiddleware:
                 "user_id": user.pk if user is not None and user.is_authenticated else None,
             },
         )
+        return response
+
+
+class NoStoreMiddleware:
+    """Every response Django builds is ``Cache-Control: no-store`` (ADR 0010).
+
+    Signed-in pages and API answers carry children's and families' records, and the public
+    "ask for help" pages echo back what someone typed about their family, perhaps on a shared
+    computer; none of it may be kept by the browser or any cache on the way. Static files never
+    get here (WhiteNoise answers them first), so they stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Overrides anything a view set (an attachment, a calendar feed): the data is the same.
+        add_never_cache_headers(response)
         return response

@@ -302,6 +302,10 @@ def test_assessment_and_panel_referral_journey(live_server, page):
     _switch_user(page, f"{live_server.url}/assessments/{assessment.pk}/", practitioner, practitioner_device)
     expect(page.locator(".govuk-task-list")).to_have_count(0)
     assert_no_axe_violations(page, "completed assessment")
+    # The print link is wired up by static/app.js (no inline script under the CSP, ADR 0010).
+    page.evaluate("() => { window.print = () => { window.printCalled = true; }; }")
+    page.get_by_role("link", name="Print this assessment").click()
+    assert page.evaluate("window.printCalled === true")
     page.get_by_role("link", name="Refer to the panel").click()
     assert_no_axe_violations(page, "refer page")
     expect(page.locator("main")).to_contain_text("The family gave consent to the referral")

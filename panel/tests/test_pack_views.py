@@ -125,7 +125,9 @@ def test_the_issue_scenario(panel, staff, seats):
     assert "ESMAP-2027-0001" in body and "ESMAP-2027-0002" in body
     assert "ESMAP-2027-0003" not in body  # on the next meeting
     assert "Needs are beyond what school alone can offer." in body
-    assert "This pack cannot be printed" in body and "pointer-events: none" in body
+    # The watermark's styles and the print block are in app.scss under this class (ADR 0010).
+    assert '<body class="govuk-template__body app-member-pack">' in body
+    assert 'class="pack-watermark"' in body
     assert body.count("Asha Begum") > 10  # the watermark, across the page
     content = body.split("Pack for the meeting on", 2)[-1]
     assert "<textarea" not in content and 'type="radio"' not in content and "<form" not in content
