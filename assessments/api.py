@@ -39,7 +39,6 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
@@ -47,7 +46,7 @@ from assessments import presenters, selectors, services
 from assessments.models import Assessment, AssessmentSection, PanelReferral
 from assessments.pdf import assessment_pdf
 from assessments.sections import SECTIONS, SECTIONS_BY_KEY, YES
-from core.api import validation_error as _validation_error, conflict as _conflict, duty_team_contact as _duty_team, FORBIDDEN, BAD_REQUEST
+from core.api import UUID_LOOKUP, FamilyQuerySerializer, query_params, validation_error as _validation_error, conflict as _conflict, duty_team_contact as _duty_team, FORBIDDEN, BAD_REQUEST
 from core.audit import Action, audit_record
 from core.forms import GovDateField
 from people.selectors import get_family, people_for
@@ -182,7 +181,7 @@ class AssessmentDetailSerializer(AssessmentSummarySerializer):
     def get_signed_off_by(self, assessment) -> str:
         return _user_name(assessment.signed_off_by)
 
-    @extend_schema_field(OpenApiTypes.UUID)
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_next_version(self, assessment) -> str | None:
         newer = Assessment.objects.filter(previous=assessment).values_list("pk", flat=True).first()
         return str(newer) if newer else None
@@ -192,7 +191,7 @@ class AssessmentDetailSerializer(AssessmentSummarySerializer):
         row = getattr(assessment, "consultation", None)
         return AssessmentConsultationSerializer(row).data if row is not None else None
 
-    @extend_schema_field(OpenApiTypes.UUID)
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_panel_referral(self, assessment) -> str | None:
         pk = PanelReferral.objects.filter(assessment=assessment).values_list("pk", flat=True).first()
         return str(pk) if pk else None
@@ -245,12 +244,16 @@ class AssessmentSectionSaveSerializer(serializers.Serializer):
 
 
 class AssessmentSectionErrorSerializer(serializers.Serializer):
-    answers = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), help_text="Errors by question name."
+    # Either the answers failed the section's questions (errors by question name, with the draft as
+    # saved) or the request itself was malformed (errors by request field, e.g. "version" missing).
+    answers = serializers.JSONField(
+        required=False,
+        help_text="Errors by question name, or why the answers object itself was refused.",
     )
-    non_field_errors = serializers.ListField(child=serializers.CharField())
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
     section = AssessmentSectionDataSerializer(
-        help_text="The section as saved: the answers that passed are kept as a draft."
+        required=False,
+        help_text="The section as saved: the answers that passed are kept as a draft.",
     )
 
 
@@ -265,9 +268,11 @@ class DutyTeamSerializer(serializers.Serializer):
 
 
 class SafeguardingStopResponseSerializer(serializers.Serializer):
+    # A 409 is either a safeguarding stop (with the stop and whom to call) or the assessment's state
+    # refusing the change (a completed or stopped assessment): then only "detail".
     detail = serializers.CharField()
-    safeguarding_stop = AssessmentStopRefSerializer()
-    duty_team = DutyTeamSerializer()
+    safeguarding_stop = AssessmentStopRefSerializer(required=False)
+    duty_team = DutyTeamSerializer(required=False)
 
 
 class NotReadySerializer(serializers.Serializer):
@@ -407,6 +412,10 @@ class PDFRenderer(BaseRenderer):
         # The PDF itself is returned as an HttpResponse; only errors come through here.
         if isinstance(data, bytes):
             return data
+        # An error is JSON, and says so, even when a PDF was asked for (?format=pdf).
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
         return JSONRenderer().render(data)
 
 
@@ -416,7 +425,7 @@ class PDFRenderer(BaseRenderer):
         summary="Assessments in your scope",
         description="Newest first. Paginated.",
         parameters=[FAMILY_FILTER],
-        responses={200: AssessmentSummarySerializer(many=True), 404: NOT_FOUND},
+        responses={200: AssessmentSummarySerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND},
     ),
     retrieve=extend_schema(
         summary="One assessment, with every section's answers",
@@ -427,7 +436,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     """Early Support Multi-Agency Assessments: the same services as the pages."""
 
     serializer_class = AssessmentSummarySerializer
-    parser_classes = [JSONParser]
+    lookup_value_regex = UUID_LOOKUP
     http_method_names = ["get", "post", "put", "head", "options"]
 
     def get_queryset(self):
@@ -446,10 +455,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def list(self, request, *args, **kwargs):
         queryset = self.get_queryset()
-        raw = request.query_params.get("family")
-        if raw:
-            family = get_family(request.user, _uuid_or_404(raw))
-            queryset = queryset.filter(family=family)
+        wanted = query_params(request, FamilyQuerySerializer)
+        if "family" in wanted:
+            queryset = queryset.filter(family=get_family(request.user, wanted["family"]))
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else list(queryset)
         data = AssessmentSummarySerializer(rows, many=True).data
@@ -519,7 +527,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         request=AssessmentSectionSaveSerializer,
         responses=SECTION_RESPONSES,
     )
-    @action(detail=True, methods=["put"], url_path=r"sections/(?P<key>[a-z_]+)/children/(?P<child_id>[0-9]+)")
+    @action(detail=True, methods=["put"], url_path=r"sections/(?P<key>[a-z_]+)/children/(?P<child_id>[1-9][0-9]{0,17})")
     def child_section(self, request, pk=None, key=None, child_id=None):
         return self._save_section(request, pk, key, int(child_id))
 

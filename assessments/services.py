@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from core.audit import Action, audit_record
+from core.concurrency import lock, lock_first
 from core.models import Council
 from people.models import FamilyMember, Person
 from people.services import StaleEditError
@@ -73,7 +74,7 @@ def _history(*, assessment: Assessment, actor, from_status: str, to_status: str,
 
 
 def _transition(*, actor, assessment: Assessment, to_status: str, reason: str, **fields) -> Assessment:
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    locked = lock(Assessment, assessment.pk)
     if to_status not in ALLOWED_TRANSITIONS[locked.status]:
         raise TransitionNotAllowed(f"An assessment that is {locked.get_status_display().lower()} cannot change now")
     from_status = locked.status
@@ -150,7 +151,7 @@ def assessment_start(*, actor, family, children: Sequence[Person], support_reque
 
 
 def _require_editable(assessment: Assessment) -> Assessment:
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    locked = lock(Assessment, assessment.pk)
     if locked.is_locked:
         raise AssessmentLocked("This assessment can no longer be changed")
     return locked
@@ -198,11 +199,7 @@ def section_save(
     locked = _require_editable(assessment)
     if child is not None and child.assessment_id != locked.pk:
         raise ValueError("Child is not in this assessment")
-    row = (
-        AssessmentSection.objects.select_for_update()
-        .filter(assessment=locked, key=key, child=child)
-        .first()
-    )
+    row = lock_first(AssessmentSection.objects.filter(assessment=locked, key=key, child=child))
     if row is None:
         if expected_version not in (None, 0):
             raise StaleEditError("This section was changed by someone else since you opened it")
@@ -323,7 +320,7 @@ def assessment_stop_record_next_step(*, actor, stop: SafeguardingStop, next_step
         raise ValidationError({"next_step": "Select what you have done"})
     if next_step == SafeguardingStop.NextStep.WAS_WRONG and not reason.strip():
         raise ValidationError({"reason": "Enter why there are no child in need or child protection concerns"})
-    locked_stop = SafeguardingStop.objects.select_for_update().get(pk=stop.pk)
+    locked_stop = lock(SafeguardingStop, stop.pk)
     if not locked_stop.is_pending:
         raise TransitionNotAllowed("What happened after this stop has already been recorded")
     assessment = _require_editable(locked_stop.assessment)
@@ -338,7 +335,7 @@ def assessment_stop_record_next_step(*, actor, stop: SafeguardingStop, next_step
             if locked_stop.trigger == SafeguardingStop.Trigger.ASSESSMENT_CONCERN
             else ("decision", "decision")
         )
-        row = AssessmentSection.objects.select_for_update().filter(assessment=assessment, key=key, child=None).first()
+        row = lock_first(AssessmentSection.objects.filter(assessment=assessment, key=key, child=None))
         if row is not None:
             row.answers = {**row.answers, field: ""}
             row.status = SectionStatus.IN_PROGRESS
@@ -479,7 +476,7 @@ def assessment_new_version(*, actor, assessment: Assessment, reason: str) -> Ass
     The completed one stays as it was, readable, and points at its successor."""
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the assessment needs to change"})
-    old = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    old = lock(Assessment, assessment.pk)
     if old.status != Status.COMPLETED:
         raise TransitionNotAllowed("Only a completed assessment can have a new version")
     if Assessment.objects.filter(previous=old).exists():
@@ -529,7 +526,9 @@ def consultation_save(
             errors[name] = "The date must be today or in the past"
     if errors:
         raise ValidationError(errors)
-    row = Consultation.objects.select_for_update().filter(assessment=assessment).first()
+    # The assessment is locked so two first saves cannot both create the consultation.
+    lock(Assessment, assessment.pk)
+    row = lock_first(Consultation.objects.filter(assessment=assessment))
     if row is None:
         if expected_version not in (None, 0):
             raise StaleEditError("The consultation was changed by someone else since you opened it")
@@ -557,7 +556,7 @@ def panel_referral_submit(*, actor, assessment: Assessment) -> PanelReferral:
         Role.PRACTITIONER, Role.LEAD_PROFESSIONAL, Role.TEAM_MANAGER, Role.EARLY_SUPPORT_TEAM_LEADER
     ):
         raise PermissionDenied("Panel members cannot make referrals")
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    locked = lock(Assessment, assessment.pk)
     if locked.status != Status.COMPLETED:
         raise TransitionNotAllowed("Only a completed assessment can be referred to the panel")
     if PanelReferral.objects.filter(assessment=locked).exists():

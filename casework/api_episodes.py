@@ -30,13 +30,12 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from accounts.models import User
 from casework import selectors, services
 from casework.models import Contact, Episode, EpisodeHistory
-from core.api import validation_error as _validation_error, BAD_REQUEST
+from core.api import UUID_LOOKUP, FamilyQuerySerializer, IdField, query_params, validation_error as _validation_error, BAD_REQUEST
 from core.audit import Action, audit_record
 from core.models import Agency, NeedLevel
 from people.selectors import get_family
@@ -71,6 +70,10 @@ def _choices(values) -> str:
 
 
 # --- Serializers -------------------------------------------------------------------
+
+
+class EpisodeQuerySerializer(FamilyQuerySerializer):
+    caseload = serializers.ChoiceField(choices=["mine"], required=False)
 
 
 class EpisodeHistorySerializer(serializers.Serializer):
@@ -130,7 +133,7 @@ class NeedLevelChangeSerializer(serializers.Serializer):
 
 
 class LeadProfessionalChangeSerializer(serializers.Serializer):
-    lead_professional = serializers.IntegerField(help_text="The user id of the new lead professional.")
+    lead_professional = IdField(help_text="The user id of the new lead professional.")
     reason = serializers.CharField()
 
 
@@ -140,7 +143,7 @@ class StepUpSerializer(serializers.Serializer):
 
 
 class StepDownSerializer(serializers.Serializer):
-    lead_professional = serializers.IntegerField()
+    lead_professional = IdField()
     lead_agency = serializers.CharField(help_text="The lead agency's code.")
     need_level = serializers.IntegerField(help_text="The CoNR level number.")
     offer = serializers.CharField(help_text=_choices(Episode.Offer.values))
@@ -221,7 +224,7 @@ ACTION_RESPONSES = {200: EpisodeDetailSerializer, 400: BAD_REQUEST, 403: FORBIDD
     list=extend_schema(
         summary="Episodes in your scope",
         parameters=[FAMILY_FILTER, CASELOAD_FILTER],
-        responses={200: EpisodeSummarySerializer(many=True), 404: NOT_FOUND},
+        responses={200: EpisodeSummarySerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND},
     ),
     retrieve=extend_schema(
         summary="One episode, with its history", responses={200: EpisodeDetailSerializer, 404: NOT_FOUND}
@@ -231,7 +234,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     """Early help episodes: the same services as the pages."""
 
     serializer_class = EpisodeSummarySerializer
-    parser_classes = [JSONParser]
+    lookup_value_regex = UUID_LOOKUP
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
@@ -252,10 +255,10 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def list(self, request, *args, **kwargs):
         queryset = self.get_queryset()
-        raw = request.query_params.get("family")
-        if raw:
-            queryset = queryset.filter(family=get_family(request.user, _uuid_or_404(raw)))
-        if request.query_params.get("caseload") == "mine":
+        wanted = query_params(request, EpisodeQuerySerializer)
+        if "family" in wanted:
+            queryset = queryset.filter(family=get_family(request.user, wanted["family"]))
+        if wanted.get("caseload") == "mine":
             queryset = queryset.filter(lead_professional=request.user)
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else list(queryset)
@@ -361,7 +364,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         methods=["POST"], summary="Record a contact", request=ContactSerializer,
         responses={201: ContactSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def contacts(self, request, pk=None):
         episode = self._get(pk)
         if request.method == "GET":
@@ -390,7 +393,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         methods=["POST"], summary="Record a TAF meeting", request=TafMeetingSerializer,
         responses={201: TafMeetingSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
-    @action(detail=True, methods=["get", "post"], url_path="taf-meetings")
+    @action(detail=True, methods=["get", "post"], url_path="taf-meetings", pagination_class=None)
     def taf_meetings(self, request, pk=None):
         episode = self._get(pk)
         if request.method == "GET":

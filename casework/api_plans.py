@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from casework import plans, selectors
 from casework.models import PlanOutcome
+from core.api import UUID_LOOKUP, IdField
 from core.audit import Action, audit_record
 from people.services import StaleEditError
 
@@ -71,7 +72,7 @@ class OutcomeCreateSerializer(serializers.Serializer):
 
 class ActionCreateSerializer(serializers.Serializer):
     version = serializers.IntegerField()
-    outcome_id = serializers.IntegerField()
+    outcome_id = IdField()
     what = serializers.CharField(max_length=5000)
     who = serializers.CharField(max_length=200)
     by_when = serializers.DateField()
@@ -118,7 +119,7 @@ ERRORS = {
 @extend_schema(tags=["casework"])
 class FamilyPlanViewSet(viewsets.ViewSet):
     lookup_field = "episode_id"
-    lookup_value_regex = "[0-9a-f-]{36}"
+    lookup_value_regex = UUID_LOOKUP
 
     def _load(self, request, episode_id):
         episode = selectors.get_episode(request.user, episode_id)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from casework import selectors
 from casework.models import Episode, EpisodeHistory, FamilyPlan, PlanAction, PlanOutcome, PlanReview
 from core.audit import Action, audit_record
+from core.concurrency import lock, lock_first
 from people.services import StaleEditError
 
 __all__ = [
@@ -83,10 +84,10 @@ def _history(actor, episode: Episode, to_value: str, reason: str = "") -> Episod
 
 
 def _plan(episode: Episode) -> FamilyPlan:
-    try:
-        return FamilyPlan.objects.select_for_update().get(episode=episode)
-    except FamilyPlan.DoesNotExist:
-        raise ValidationError("Start the family plan first") from None
+    plan = lock_first(FamilyPlan.objects.filter(episode=episode))
+    if plan is None:
+        raise ValidationError("Start the family plan first")
+    return plan
 
 
 def _text(value: str, *, field: str, message: str) -> str:
@@ -313,7 +314,7 @@ def review_record(
 ) -> PlanReview:
     episode = review.episode
     _guard(actor, episode)
-    review = PlanReview.objects.select_for_update().get(pk=review.pk)
+    review = lock(PlanReview, review.pk)
     if review.held_on is not None:
         raise ValidationError("This review has already been recorded")
     if not held_on:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from casework import selectors
 from casework.models import Closure, Contact, Episode, EpisodeHistory, TafMeeting
 from core.audit import Action, audit_record
+from core.concurrency import lock, lock_first
 from core.models import Council
 
 MAX_REASON = 1000
@@ -59,11 +60,7 @@ def _require_changer(actor, episode: Episode) -> None:
 
 
 def _lock(episode: Episode, *, open_only: bool = True, status=None) -> Episode:
-    locked = (
-        Episode.objects.select_for_update(of=("self",))
-        .select_related("lead_professional", "family", "need_level")
-        .get(pk=episode.pk)
-    )
+    locked = lock(Episode, episode.pk, select_related=("lead_professional", "family", "need_level"))
     allowed = status or ((Episode.Status.OPEN,) if open_only else None)
     if allowed and locked.status not in allowed:
         raise ValidationError(f"This episode is {locked.get_status_display().lower()}: it cannot be changed now")
@@ -123,7 +120,7 @@ def episode_open(
     """Open an episode of early help for a family: one open episode per family at a time."""
     from people.models import Family
 
-    Family.objects.select_for_update().filter(pk=family.pk).first()  # one opener at a time
+    lock_first(Family.objects.filter(pk=family.pk))  # one opener at a time
     errors = {}
     if Episode.objects.filter(
         family=family, status__in=(Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED)

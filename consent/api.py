@@ -7,7 +7,6 @@ consent.services, which audit themselves. A service's ValidationError is a 400 w
 errors by field; recording without the role needed is a 403.
 """
 
-import uuid
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -22,12 +21,12 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from consent import selectors, services
 from consent.models import ConsentDecision, ConsentOverride, LawfulBasis, Purpose
 from core.api import validation_error as _validation_error, FORBIDDEN, BAD_REQUEST
+from core.api import ID_LOOKUP, FamilyQuerySerializer, IdField, RequiredFamilyQuerySerializer, query_params
 from core.audit import Action, audit_record
 from core.models import Agency
 from people.models import Person
@@ -48,13 +47,6 @@ def _user_name(user) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
 
-def _uuid_or_404(value) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound("Not found.") from None
-
-
 # --- Serializers -------------------------------------------------------------------
 
 
@@ -69,6 +61,11 @@ class ConsentDecisionSerializer(serializers.ModelSerializer):
     person = serializers.UUIDField(source="person_id", read_only=True, allow_null=True)
     agencies = AgencyRefSerializer(many=True, read_only=True)
     recorded_by = serializers.SerializerMethodField()
+    # Declared so the schema allows "" (not recorded): a read-only model field loses allow_blank.
+    lawful_basis = serializers.ChoiceField(choices=LawfulBasis.choices, allow_blank=True, read_only=True)
+    given_by_relationship = serializers.ChoiceField(
+        choices=ConsentDecision.Relationship.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = ConsentDecision
@@ -121,7 +118,7 @@ class ConsentDecisionCreateSerializer(serializers.Serializer):
     )
     what_may_be_shared = serializers.CharField(required=False, allow_blank=True)
     agencies = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         required=False,
         help_text="Ids of the agencies it may be shared with.",
     )
@@ -171,10 +168,9 @@ class _FamilyFilteredMixin:
     audit_label: str
 
     def filtered(self, queryset):
-        raw = self.request.query_params.get("family")
-        if raw:
-            family = selectors.get_family(self.request.user, _uuid_or_404(raw))
-            queryset = queryset.filter(family=family)
+        wanted = query_params(self.request, FamilyQuerySerializer)
+        if "family" in wanted:
+            queryset = queryset.filter(family=selectors.get_family(self.request.user, wanted["family"]))
         return queryset
 
     def list(self, request, *args, **kwargs):
@@ -215,7 +211,7 @@ def _int_or_404(value) -> int:
         description="Newest first. Paginated. Every decision is kept; the latest per family and purpose "
         "is the current one.",
         parameters=[FAMILY_FILTER],
-        responses={200: ConsentDecisionSerializer(many=True), 404: NOT_FOUND},
+        responses={200: ConsentDecisionSerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND},
     ),
     retrieve=extend_schema(
         summary="One consent decision", responses={200: ConsentDecisionSerializer, 404: NOT_FOUND}
@@ -231,7 +227,7 @@ class ConsentDecisionViewSet(
     """Consent decisions: append-only, so there is no change or delete."""
 
     serializer_class = ConsentDecisionSerializer
-    parser_classes = [JSONParser]
+    lookup_value_regex = ID_LOOKUP
     http_method_names = ["get", "post", "head", "options"]
     audit_label = DECISION_LABEL
 
@@ -286,12 +282,12 @@ class ConsentDecisionViewSet(
         parameters=[
             OpenApiParameter("family", OpenApiTypes.UUID, OpenApiParameter.QUERY, required=True),
         ],
-        responses={200: PanelReferralPermissionSerializer, 404: NOT_FOUND},
+        responses={200: PanelReferralPermissionSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )
     @action(detail=False, methods=["get"], url_path="panel-referral-permission")
     def panel_referral_permission(self, request):
         family = selectors.get_family(
-            request.user, _uuid_or_404(request.query_params.get("family", ""))
+            request.user, query_params(request, RequiredFamilyQuerySerializer)["family"]
         )
         permission = services.panel_referral_permission(family)
         audit_record(
@@ -318,7 +314,7 @@ class ConsentDecisionViewSet(
         summary="Decisions to go ahead without consent, in your scope",
         description="Newest first. Paginated.",
         parameters=[FAMILY_FILTER],
-        responses={200: ConsentOverrideSerializer(many=True), 404: NOT_FOUND},
+        responses={200: ConsentOverrideSerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND},
     ),
     retrieve=extend_schema(
         summary="One decision to go ahead without consent",
@@ -335,7 +331,7 @@ class ConsentOverrideViewSet(
     """Going ahead without consent (for safeguarding, say): only early support team leaders and team managers."""
 
     serializer_class = ConsentOverrideSerializer
-    parser_classes = [JSONParser]
+    lookup_value_regex = ID_LOOKUP
     http_method_names = ["get", "post", "head", "options"]
     audit_label = OVERRIDE_LABEL
 

@@ -1,26 +1,97 @@
 """API pieces every app shares, so errors are answered the same way everywhere."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.concurrency import StaleVersionError
+
+# What a record id in an API path looks like. The router refuses any other shape at the URL
+# (404), so no view ever sees "not-a-uuid" or an integer the database cannot hold.
+UUID_LOOKUP = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+ID_LOOKUP = "[1-9][0-9]{0,17}"
+
+
+# The largest id a database row can have (a 64-bit signed integer).
+MAX_ID = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """A record's id in a request body: a whole number a database id can be. Beyond that, some
+    lookups (``pk__in`` on SQLite) fail with OverflowError rather than finding nothing."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class Router(SimpleRouter):
+    """The API's router: every viewset must say what its ids look like (``lookup_value_regex``,
+    usually UUID_LOOKUP or ID_LOOKUP), rather than DRF's default of anything without a slash."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if not getattr(viewset, "lookup_value_regex", None):
+            raise ImproperlyConfigured(
+                f"{viewset.__name__} must set lookup_value_regex (core.api.UUID_LOOKUP or ID_LOOKUP)"
+            )
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Someone else changed this record after you read it: read it again and retry."
+    default_code = "conflict"
+
+
+def _stale_edit_types() -> tuple[type[Exception], ...]:
+    from people.services import StaleEditError
+
+    return (StaleVersionError, StaleEditError)
 
 
 def exception_handler(exc, context):
-    """DRF errors without internals: a 404 never says which record or why."""
+    """DRF errors without internals: a 404 never says which record or why; a stale edit that
+    reached here is a 409, whichever service refused it."""
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found.")
+    elif isinstance(exc, _stale_edit_types()):
+        exc = Conflict(" ".join(exc.messages) if isinstance(exc, DjangoValidationError) else str(exc))
     return drf_exception_handler(exc, context)
+
+
+class FamilyQuerySerializer(serializers.Serializer):
+    """``?family=<uuid>``: only this family's records (a family out of the caller's scope is 404)."""
+
+    family = serializers.UUIDField(required=False)
+
+
+class RequiredFamilyQuerySerializer(serializers.Serializer):
+    family = serializers.UUIDField()
+
+
+def query_params(request, serializer_class: type[serializers.Serializer]) -> dict:
+    """A list's query parameters, checked by a serializer: anything malformed is a 400 naming
+    the parameter, never a 500 from deeper down (``?year=0``, ``?panel=abc``)."""
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 FORBIDDEN = OpenApiResponse(description="Your role may not do this.")
 BAD_REQUEST = OpenApiResponse(description="Validation errors, by field.")
 
 
-def validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    """A service's ValidationError as DRF's 400: by field where it names one."""
+def validation_error(exc: DjangoValidationError) -> exceptions.APIException:
+    """A service's ValidationError as DRF's 400: by field where it names one. A stale version
+    (``core.concurrency.StaleVersionError``) is a 409 instead."""
+    if isinstance(exc, StaleVersionError):
+        return Conflict(" ".join(exc.messages))
     if hasattr(exc, "error_dict"):
         return serializers.ValidationError(exc.message_dict)
     return serializers.ValidationError({"non_field_errors": exc.messages})

@@ -1,13 +1,15 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
-from core import scope
+from core import request_context, scope
 from core.models import Agency, Area, Council, NeedLevel, Site, Team
 from support_requests.selectors import can_make_requests, can_see_requests
 
@@ -69,23 +71,57 @@ def root(request: HttpRequest) -> HttpResponse:
     return redirect("core:home")
 
 
+# How long to tell clients to wait before trying again while the database is unavailable.
+RETRY_AFTER_SECONDS = 30
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _api_error(detail: str, status: int) -> JsonResponse:
+    # The request id lets support find the logged error; nothing else about it is said.
+    return JsonResponse({"detail": detail, "request_id": request_context.current().request_id}, status=status)
+
+
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    if request.path.startswith("/api/"):
+    if _is_api(request):
         return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "errors/404.html", status=404)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
     return render(request, "errors/403.html", status=403)
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    # Django answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE (or too many fields) through here.
+    too_large = isinstance(exception, RequestDataTooBig)
+    status = 413 if too_large else 400
+    if _is_api(request):
+        return JsonResponse({"detail": "The request body is too large." if too_large else "Bad request."}, status=status)
+    return render(request, "errors/400.html", status=status)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Any uncaught exception. A database that cannot be reached (or is too busy) is a 503 with
+    Retry-After, not a 500: nothing is wrong with the request, and trying again will work."""
     # No request context: the error may have come from the database or a context
     # processor, and nothing about the request (or a person) belongs on this page.
     from django.template import loader
 
-    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+    unavailable = isinstance(sys.exc_info()[1], (OperationalError, InterfaceError))
+    if _is_api(request):
+        if unavailable:
+            response = _api_error("The service is unavailable. Try again shortly.", 503)
+        else:
+            response = _api_error("Sorry, there is a problem with the service.", 500)
+    elif unavailable:
+        response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)
+    else:
+        response = HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

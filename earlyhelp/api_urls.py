@@ -1,17 +1,16 @@
 """The versioned API. Names are namespaced ``api:`` (e.g. ``api:person-detail``)."""
 
-from rest_framework.routers import SimpleRouter
-
 import assessments.api
 import casework.api
 import consent.api
 import panel.api
 import support_requests.api
+from core.api import Router
 from people.api import FamilyViewSet, PersonViewSet
 
 app_name = "api"
 
-router = SimpleRouter()
+router = Router()
 router.register("people", PersonViewSet, basename="person")
 router.register("families", FamilyViewSet, basename="family")
 assessments.api.register(router)

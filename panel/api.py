@@ -26,17 +26,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from core.api import ID_LOOKUP, IdField, query_params, validation_error
 from core.audit import Action, audit_record
 from panel import selectors, services
 from panel.calendar import LONDON
@@ -52,6 +48,8 @@ from panel.models import (
     PanelSeat,
     PanelSeatMember,
 )
+
+PANEL_CASE_LABEL = "panel.panelcase"
 
 
 class SeatMemberSerializer(serializers.ModelSerializer):
@@ -74,9 +72,14 @@ class SeatSerializer(serializers.ModelSerializer):
 
 
 class PanelSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    chair = serializers.CharField(source="chair.get_full_name", read_only=True, default=None)
-    deputy = serializers.CharField(source="deputy.get_full_name", read_only=True, default=None)
+    # A council-wide panel has no area, and a new panel may not have its chair or deputy yet.
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    chair = serializers.CharField(
+        source="chair.get_full_name", read_only=True, default=None, allow_null=True
+    )
+    deputy = serializers.CharField(
+        source="deputy.get_full_name", read_only=True, default=None, allow_null=True
+    )
     seats = SeatSerializer(many=True, read_only=True)
 
     class Meta:
@@ -202,14 +205,13 @@ class AgencyResponseSerializer(serializers.ModelSerializer):
 
 
 def _call(service, **kwargs):
-    """Run a service, turning Django's errors into DRF's (403 and 400)."""
+    """Run a service, turning Django's errors into DRF's (403, 400, and 409 for a stale version)."""
     try:
         return service(**kwargs)
     except DjangoPermissionDenied as error:
         raise PermissionDenied(str(error)) from error
     except DjangoValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
-        raise ValidationError(detail) from error
+        raise validation_error(error) from error
 
 
 class QuorumSerializer(serializers.Serializer):
@@ -221,7 +223,7 @@ class QuorumSerializer(serializers.Serializer):
 
 
 class AttendanceInputSerializer(serializers.Serializer):
-    user = serializers.IntegerField(help_text="The member of staff arriving or leaving")
+    user = IdField(help_text="The member of staff arriving or leaving")
     change = serializers.CharField(help_text="arrived or left")
     role = serializers.CharField(
         required=False,
@@ -229,15 +231,15 @@ class AttendanceInputSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="For arrived, one of: " + ", ".join(MeetingAttendance.Role.values),
     )
-    seat = serializers.IntegerField(required=False, allow_null=True, default=None)
+    seat = IdField(required=False, allow_null=True, default=None)
 
 
 class DecisionInputSerializer(serializers.Serializer):
-    case = serializers.IntegerField(required=False, help_text="The case (meeting decisions only)")
+    case = IdField(required=False, help_text="The case (meeting decisions only)")
     kind = serializers.CharField(help_text="One of: " + ", ".join(PanelDecision.Kind.values))
-    lead_agency = serializers.IntegerField(required=False, allow_null=True, default=None)
+    lead_agency = IdField(required=False, allow_null=True, default=None)
     supporting_agencies = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list
+        child=IdField(), required=False, default=list
     )
     signpost_to = serializers.CharField(required=False, allow_blank=True, default="")
     handover = serializers.CharField(required=False, allow_blank=True, default="")
@@ -263,7 +265,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class AllocationInputSerializer(serializers.Serializer):
-    lead_professional = serializers.IntegerField()
+    lead_professional = IdField()
 
 
 class AllocationSerializer(serializers.ModelSerializer):
@@ -342,41 +344,33 @@ def _decision_kwargs(data) -> dict:
 
 class PanelViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PanelSerializer
+    lookup_value_regex = ID_LOOKUP
 
     def get_queryset(self):
         return selectors.panels_with_seats(self.request.user).order_by("name", "id")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("panel", OpenApiTypes.INT, description="Only this panel's meetings"),
-            OpenApiParameter("year", OpenApiTypes.INT, description="Only meetings in this year"),
-        ]
+class PanelMeetingFilterSerializer(serializers.Serializer):
+    panel = IdField(required=False, help_text="Only this panel's meetings")
+    # The years a date can hold; a filter outside them can only be a mistake.
+    year = serializers.IntegerField(
+        required=False, min_value=1, max_value=9999, help_text="Only meetings in this year"
     )
-)
+
+
+@extend_schema_view(list=extend_schema(parameters=[PanelMeetingFilterSerializer]))
 class PanelMeetingViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PanelMeetingSerializer
-
-    @staticmethod
-    def _int_param(params, name: str) -> int | None:
-        value = params.get(name)
-        if value in (None, ""):
-            return None
-        try:
-            return int(value)
-        except ValueError as error:
-            raise ValidationError({name: "Must be a whole number"}) from error
+    lookup_value_regex = ID_LOOKUP
 
     def get_queryset(self):
         meetings = selectors.meetings_for(self.request.user)
         if self.action == "list":
-            panel_id = self._int_param(self.request.query_params, "panel")
-            year = self._int_param(self.request.query_params, "year")
-            if panel_id is not None:
-                meetings = meetings.filter(panel_id=panel_id)
-            if year is not None:
-                meetings = meetings.filter(date__year=year)
+            wanted = query_params(self.request, PanelMeetingFilterSerializer)
+            if "panel" in wanted:
+                meetings = meetings.filter(panel_id=wanted["panel"])
+            if "year" in wanted:
+                meetings = meetings.filter(date__year=wanted["year"])
         return meetings
 
     @extend_schema(responses=AgendaSerializer)
@@ -494,9 +488,27 @@ class PanelMeetingViewSet(viewsets.ReadOnlyModelViewSet):
 
 class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PanelCaseSerializer
+    lookup_value_regex = ID_LOOKUP
 
     def get_queryset(self):
         return selectors.cases_for(self.request.user)
+
+    # A case names a family: each read is audited like any other family record.
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        data = self.get_serializer(rows, many=True).data
+        audit_record(actor=request.user, action=Action.VIEW, target=PANEL_CASE_LABEL, detail={"count": len(rows)})
+        if page is not None:
+            return self.get_paginated_response(data)
+        return Response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        data = self.get_serializer(case).data
+        audit_record(actor=request.user, action=Action.VIEW, target=case, detail={"page": "api_detail"})
+        return Response(data)
 
     @extend_schema(request=AgencyResponseInputSerializer, responses=AgencyResponseSerializer)
     @action(detail=True, methods=["post"])
@@ -511,20 +523,15 @@ class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
         _case, pack = selectors.get_case_for_member(user, case.meeting, case.pk)
         data = AgencyResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            response = services.agency_response_record(
-                actor=user,
-                case=case,
-                seat=pack.seats[0],
-                known=data.validated_data["known"],
-                information=data.validated_data["information"],
-                expected_version=data.validated_data["version"],
-            )
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            detail = error.message_dict if hasattr(error, "error_dict") else error.messages
-            raise ValidationError(detail) from error
+        response = _call(
+            services.agency_response_record,
+            actor=user,
+            case=case,
+            seat=pack.seats[0],
+            known=data.validated_data["known"],
+            information=data.validated_data["information"],
+            expected_version=data.validated_data["version"],
+        )
         code = status.HTTP_201_CREATED if response.version == 1 else status.HTTP_200_OK
         return Response(AgencyResponseSerializer(response).data, status=code)
 

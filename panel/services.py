@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from core.audit import Action, audit_record
+from core.concurrency import StaleVersionError, lock, lock_all, lock_first
 from panel import calendar
 from panel.models import (
     AgencyResponse,
@@ -141,7 +142,7 @@ def panel_seat_member_add(
 @transaction.atomic
 def panel_set_chair_and_deputy(*, actor, panel: Panel, chair=None, deputy=None) -> Panel:
     """Name the panel's chair and designated deputy (either may be left as it is by passing None)."""
-    locked = Panel.objects.select_for_update().get(pk=panel.pk)
+    locked = lock(Panel, panel.pk)
     changed = []
     if chair is not None and chair.pk != locked.chair_id:
         locked.chair = chair
@@ -207,7 +208,7 @@ def panel_schedule_year(*, actor, panel: Panel, year: int) -> list[PanelMeeting]
 
 
 def _lock_scheduled(meeting: PanelMeeting) -> PanelMeeting:
-    locked = PanelMeeting.objects.select_for_update().select_related("panel").get(pk=meeting.pk)
+    locked = lock(PanelMeeting, meeting.pk, select_related=("panel",))
     if locked.status != PanelMeeting.Status.SCHEDULED:
         raise ValidationError(
             f"This meeting is {locked.get_status_display().lower()}: only scheduled meetings can be changed"
@@ -418,7 +419,7 @@ def _next_esmap(year: int) -> tuple[int, str]:
             EsmapSequence.objects.get_or_create(year=year)
     except IntegrityError:  # another transaction created it first
         pass
-    row = EsmapSequence.objects.select_for_update().get(year=year)
+    row = lock_first(EsmapSequence.objects.filter(year=year))
     row.last += 1
     row.save(update_fields=["last"])
     return row.last, format_esmap_number(year, row.last)
@@ -443,7 +444,7 @@ def panel_case_log(*, actor, referral) -> PanelCase:
         raise PermissionDenied("Only business support or an early support team leader can log referrals")
     from assessments.models import PanelReferral
 
-    referral = PanelReferral.objects.select_for_update().select_related("family").get(pk=referral.pk)
+    referral = lock(PanelReferral, referral.pk, select_related=("family",))
     if PanelCase.objects.filter(referral=referral).exists():
         raise ValidationError("This referral has already been logged")
     panel = panel_for_family(referral.family)
@@ -495,9 +496,7 @@ def meeting_carry_forward_cases(*, actor, meeting: PanelMeeting) -> list[PanelCa
     target = carry_forward_target(meeting)
     if target is not None and target.pk == meeting.pk:
         return []
-    cases = list(
-        PanelCase.objects.select_for_update().filter(meeting=meeting, status__in=OPEN_STATUSES)
-    )
+    cases = lock_all(PanelCase.objects.filter(meeting=meeting, status__in=OPEN_STATUSES))
     why = "Meeting cancelled" if meeting.status == PanelMeeting.Status.CANCELLED else "Meeting moved"
     for case in cases:
         case.meeting = target
@@ -538,7 +537,7 @@ def can_publish(actor, panel: Panel) -> bool:
 @transaction.atomic
 def meeting_publish_pack(*, actor, meeting: PanelMeeting) -> PanelMeeting:
     """Publish a scheduled meeting's agenda and referrals to its members (once)."""
-    meeting = PanelMeeting.objects.select_for_update().select_related("panel").get(pk=meeting.pk)
+    meeting = lock(PanelMeeting, meeting.pk, select_related=("panel",))
     if not can_publish(actor, meeting.panel):
         raise PermissionDenied("Only business support, a team leader or the chair can publish the pack")
     if meeting.status != PanelMeeting.Status.SCHEDULED:
@@ -580,7 +579,8 @@ def agency_response_record(
     per case and seat: a change updates it; pass ``expected_version`` (the version the
     form showed) and a stale one is refused rather than overwriting someone else's change.
     """
-    case = PanelCase.objects.select_related("meeting").get(pk=case.pk)
+    # The case is locked so two first responses for one seat cannot both be created.
+    case = lock(PanelCase, case.pk, select_related=("meeting",))
     if seat.panel_id != case.panel_id or not PanelSeatMember.objects.filter(
         seat=seat, user=actor
     ).exists():
@@ -600,10 +600,10 @@ def agency_response_record(
         raise ValidationError(errors)
     if not known:
         information = ""
-    response = AgencyResponse.objects.select_for_update().filter(case=case, seat=seat).first()
+    response = lock_first(AgencyResponse.objects.filter(case=case, seat=seat))
     if response is None:
         if expected_version not in (None, 0):
-            raise ValidationError(
+            raise StaleVersionError(
                 "Someone else has changed this response since you opened it: check it and try again"
             )
         response = AgencyResponse.objects.create(
@@ -612,7 +612,7 @@ def agency_response_record(
         action = Action.CREATE
     else:
         if expected_version is not None and expected_version != response.version:
-            raise ValidationError(
+            raise StaleVersionError(
                 "Someone else has changed this response since you opened it: check it and try again"
             )
         response.known = known
@@ -765,11 +765,7 @@ def attendance_record_departure(*, actor, meeting: PanelMeeting, user) -> Meetin
     """``user`` leaves the meeting (a later arrival starts a new row)."""
     meeting = _running_meeting(meeting)
     _require_runner(actor, meeting.panel)
-    attendance = (
-        MeetingAttendance.objects.select_for_update()
-        .filter(meeting=meeting, user=user, left_at__isnull=True)
-        .first()
-    )
+    attendance = lock_first(MeetingAttendance.objects.filter(meeting=meeting, user=user, left_at__isnull=True))
     if attendance is None:
         raise ValidationError({"user": "They are not recorded as here"})
     attendance.left_at = now()
@@ -1041,7 +1037,7 @@ def panel_decision_record(
     """
     meeting = _running_meeting(meeting)
     _require_runner(actor, meeting.panel)
-    case = PanelCase.objects.select_for_update().get(pk=case.pk)
+    case = lock(PanelCase, case.pk)
     if case.meeting_id != meeting.pk or case.status != PanelCase.Status.LOGGED:
         raise ValidationError("This case is not waiting for a decision at this meeting")
     _require_quorate(meeting)
@@ -1085,7 +1081,7 @@ def panel_extraordinary_decision_record(
     actions: str = "",
 ) -> PanelDecision:
     """The chair's (or deputy's) decision between meetings, reported at the next meeting."""
-    case = PanelCase.objects.select_for_update().select_related("panel").get(pk=case.pk)
+    case = lock(PanelCase, case.pk, select_related=("panel",))
     _require_chair(actor, case.panel)
     if case.status != PanelCase.Status.LOGGED:
         raise ValidationError("This case already has a decision")
@@ -1147,7 +1143,7 @@ def lead_professional_allocate(*, actor, case: PanelCase, lead_professional) -> 
     from people.models import FamilyTeam
     from people.services import family_link_team
 
-    case = PanelCase.objects.select_for_update().select_related("referral__family").get(pk=case.pk)
+    case = lock(PanelCase, case.pk, select_related=("referral__family",))
     if not can_allocate(actor, case):
         raise PermissionDenied("Only the lead agency or business support can allocate the lead professional")
     decision = case.decision
@@ -1194,7 +1190,7 @@ def lead_professional_allocate(*, actor, case: PanelCase, lead_professional) -> 
 def lead_professional_handover(*, actor, case: PanelCase, lead_professional, agency=None) -> LeadProfessionalAllocation:
     """Record that an allocated case has a new lead professional (casework's handover calls this),
     so the panel's record, and who may send the closure form, follow the work."""
-    case = PanelCase.objects.select_for_update().get(pk=case.pk)
+    case = lock(PanelCase, case.pk)
     if case.status != PanelCase.Status.ALLOCATED:
         raise ValidationError("Only an allocated case can be handed to another lead professional")
     current = case.allocations.order_by("-allocated_at", "-pk").first()
@@ -1222,7 +1218,7 @@ def current_lead_professional(case: PanelCase):
 @transaction.atomic
 def closure_request_submit(*, actor, case: PanelCase, summary: str) -> ClosureRequest:
     """The lead professional sends the case closure form: it goes on the next meeting's agenda."""
-    case = PanelCase.objects.select_for_update().get(pk=case.pk)
+    case = lock(PanelCase, case.pk)
     lead = current_lead_professional(case)
     if lead is None or lead.pk != actor.pk:
         raise PermissionDenied("Only the case's lead professional can ask the panel to close it")
@@ -1259,7 +1255,7 @@ def closure_request_submit(*, actor, case: PanelCase, summary: str) -> ClosureRe
 
 
 def _pending_closure(closure: ClosureRequest) -> ClosureRequest:
-    closure = ClosureRequest.objects.select_for_update().get(pk=closure.pk)
+    closure = lock(ClosureRequest, closure.pk)
     if closure.status != ClosureRequest.Status.PENDING:
         raise ValidationError("The panel has already decided this closure")
     return closure
@@ -1269,7 +1265,7 @@ def _pending_closure(closure: ClosureRequest) -> ClosureRequest:
 def closure_confirm(*, actor, closure: ClosureRequest) -> ClosureRequest:
     """The panel is satisfied no more work is needed: the case is CLOSED."""
     closure = _pending_closure(closure)
-    case = PanelCase.objects.select_for_update().get(pk=closure.case_id)
+    case = lock(PanelCase, closure.case_id)
     if case.meeting_id is None:
         raise ValidationError("This closure is not on a meeting's agenda")
     meeting = _running_meeting(case.meeting)
@@ -1298,7 +1294,7 @@ def closure_return(*, actor, closure: ClosureRequest, reason: str) -> ClosureReq
 
     reason = _clean_reason(reason)
     closure = _pending_closure(closure)
-    case = PanelCase.objects.select_for_update().get(pk=closure.case_id)
+    case = lock(PanelCase, closure.case_id)
     if case.meeting_id is None:
         raise ValidationError("This closure is not on a meeting's agenda")
     meeting = _running_meeting(case.meeting)

@@ -7,14 +7,13 @@ Two ways in, both configured in ``settings.REST_FRAMEWORK``:
 * a browser session, but only once its second factor is done
   (``accounts.api_auth.VerifiedSessionAuthentication``); a session that has given a
   password but not a security code is treated as not signed in;
-* a DRF token, sent as ``Authorization: Token <key>``. Tokens are never issued by the
-  API itself: an administrator issues one for a named member of staff with::
-
-      python manage.py drf_create_token <username>
-
-  and revokes it with ``python manage.py drf_create_token -r <username>``. A token
-  stands in for the second factor, so issue them only to staff (or service
-  accounts) who need programmatic access, and store them like passwords.
+* an API token, sent as ``Authorization: Token <token>``
+  (``accounts.api_auth.AuditedTokenAuthentication``, ADR 0011). Tokens are never issued
+  by the API itself: staff make their own on the "API tokens" page after signing in with
+  their security code, or an operator runs
+  ``python manage.py create_api_token <username> --name <what for> --days <1-90>``.
+  Tokens are stored hashed, always expire, can be revoked by their owner or a system
+  administrator, and every request made with one is audited.
 
 Scope and audit
 ---------------
@@ -42,10 +41,9 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from core.api import validation_error as _validation_error
+from core.api import UUID_LOOKUP, validation_error as _validation_error
 from core import scope
 from core.audit import Action, audit_record
 from people import selectors, services
@@ -597,7 +595,7 @@ class PersonViewSet(
     """People in the caller's scope: list, read, create, change, search and chronology."""
 
     serializer_class = PersonSummarySerializer
-    parser_classes = [JSONParser]
+    lookup_value_regex = UUID_LOOKUP
     http_method_names = ["get", "post", "patch", "head", "options"]
     audit_label = PERSON_LABEL
 
@@ -795,6 +793,7 @@ class FamilyViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet):
     """Families in the caller's scope."""
 
     serializer_class = FamilySerializer
+    lookup_value_regex = UUID_LOOKUP
     audit_label = FAMILY_LABEL
 
     def get_queryset(self):

@@ -35,10 +35,9 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from core.api import validation_error as _validation_error, conflict as _conflict, duty_team_contact as _duty_team, FORBIDDEN, BAD_REQUEST
+from core.api import UUID_LOOKUP, validation_error as _validation_error, conflict as _conflict, duty_team_contact as _duty_team, FORBIDDEN, BAD_REQUEST
 from core.audit import Action, audit_record
 from core.models import Agency, Area, NeedLevel
 from people.selectors import families_for
@@ -48,7 +47,6 @@ from support_requests.models import SafeguardingStop, SupportRequest, Triage
 from support_requests.presenters import own_request_status
 
 REQUEST_LABEL = SupportRequest._meta.label_lower
-UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 TAGS = ["requests"]
 
 NOT_FOUND = OpenApiResponse(
@@ -546,9 +544,8 @@ class SupportRequestViewSet(
     """The early support queue: triage goes through support_requests.services."""
 
     serializer_class = SupportRequestSerializer
-    parser_classes = [JSONParser]
     http_method_names = ["get", "post", "head", "options"]
-    lookup_value_regex = UUID_REGEX
+    lookup_value_regex = UUID_LOOKUP
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation only
@@ -594,6 +591,8 @@ class SupportRequestViewSet(
                 support_request=support_request,
                 reason=serializer.validated_data["reason"],
             )
+        except services.NotAllowedToTriage as exc:
+            raise PermissionDenied(str(exc)) from None
         except services.TransitionNotAllowed as exc:
             return _conflict(str(exc))
         return self._fresh(request, pk)
@@ -748,9 +747,8 @@ class MySupportRequestViewSet(
     """A practitioner's own requests for early support."""
 
     serializer_class = MySupportRequestSerializer
-    parser_classes = [JSONParser]
     http_method_names = ["get", "post", "head", "options"]
-    lookup_value_regex = UUID_REGEX
+    lookup_value_regex = UUID_LOOKUP
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation only

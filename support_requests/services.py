@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import Action, audit_record
+from core.concurrency import lock, lock_first
 from core.models import Agency, Area, NeedLevel
 from people.models import Family, FamilyMember
 from support_requests import selectors
@@ -262,7 +263,7 @@ def _transition(
     *, actor, support_request: SupportRequest, to_status: str, reason: str
 ) -> SupportRequest:
     # Lock the row: of two people pressing the same button, the second sees the new status.
-    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+    locked = lock(SupportRequest, support_request.pk)
     from_status = locked.status
     if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()):
         raise TransitionNotAllowed(
@@ -293,7 +294,10 @@ def _transition(
 def support_request_start_triage(
     *, actor, support_request: SupportRequest, reason: str = ""
 ) -> SupportRequest:
-    """An early support team leader (or business support) picks a new request up for triage."""
+    """An early support team leader picks a new request up for triage (business support see the
+    queue but do not triage)."""
+    if not selectors.can_triage(actor):
+        raise NotAllowedToTriage("Only early support team leaders can start triage")
     return _transition(
         actor=actor,
         support_request=support_request,
@@ -305,6 +309,8 @@ def support_request_start_triage(
 @transaction.atomic
 def support_request_close(*, actor, support_request: SupportRequest, reason: str) -> SupportRequest:
     """Close a request (for example a duplicate). The reason is required and kept in its history."""
+    if not selectors.can_triage(actor):
+        raise NotAllowedToTriage("Only early support team leaders can close a request")
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the request is being closed"})
     return _transition(
@@ -326,7 +332,7 @@ def support_request_set_area(
         raise NotAllowedToTriage("Only early support team leaders can set a request's area")
     if not isinstance(area, Area):
         raise ValidationError({"area": "Select the area the family lives in"})
-    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+    locked = lock(SupportRequest, support_request.pk)
     if not locked.is_open:
         raise TransitionNotAllowed(
             "The area can only be set while the request is received or in triage"
@@ -381,7 +387,7 @@ class TriageAnswers:
 def _require_triage(actor, support_request: SupportRequest) -> SupportRequest:
     if not selectors.can_triage(actor):
         raise NotAllowedToTriage("Only early support team leaders can triage requests")
-    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+    locked = lock(SupportRequest, support_request.pk)
     if locked.status != Status.IN_TRIAGE:
         raise TransitionNotAllowed("Triage can only be recorded on a request that is in triage")
     return locked
@@ -568,7 +574,7 @@ def safeguarding_stop_record_next_step(
             {"reason": "Enter why there are no child in need or child protection concerns"}
         )
     locked_request = _require_triage(actor, stop.support_request)
-    locked = SafeguardingStop.objects.select_for_update().get(pk=stop.pk)
+    locked = lock(SafeguardingStop, stop.pk)
     if not locked.is_pending:
         raise TransitionNotAllowed("What happened after this stop has already been recorded")
     locked.next_step = next_step
@@ -582,7 +588,9 @@ def safeguarding_stop_record_next_step(
         detail={"fields": ["next_step", "reason"], "next_step": next_step},
     )
     if next_step == SafeguardingStop.NextStep.WAS_WRONG:
-        triage = Triage.objects.select_for_update().get(support_request=locked_request)
+        triage = lock_first(Triage.objects.filter(support_request=locked_request))
+        if triage is None:
+            raise Triage.DoesNotExist("Triage matching query does not exist.")
         cleared = ["cin_cp_concern"]
         triage.cin_cp_concern = None
         if triage.need_level_id and triage.need_level.is_statutory:
@@ -777,7 +785,7 @@ def submission_stop_record_next_step(
         raise ValidationError(
             {"reason": "Enter why there are no child in need or child protection concerns"}
         )
-    locked = SafeguardingStop.objects.select_for_update().get(pk=stop.pk)
+    locked = lock(SafeguardingStop, stop.pk)
     if locked.actor_id != actor.pk or locked.trigger != SafeguardingStop.Trigger.REQUEST_CONCERN:
         raise NotAllowedToRequest("Only the person who made the request records this")
     if not locked.is_pending:
