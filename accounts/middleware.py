@@ -4,11 +4,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from accounts import kept_answers
+from accounts.api_auth import TOKEN_USE_ATTR, record_token_use
 from accounts.mfa import is_mfa_satisfied
+from core.models import AuditEvent
 
 # Pages a signed-in but not yet verified user may reach.
 _UNVERIFIED_ALLOWED = ("/accounts/", "/static/", "/healthz", "/api/")
@@ -78,3 +81,28 @@ class RequireVerifiedStaffMiddleware:
         ):
             return redirect(reverse("accounts:verify"))
         return self.get_response(request)
+
+
+class ApiTokenUseAuditMiddleware:
+    """Every request made with an API token leaves exactly one audit event (ADR 0011).
+
+    The event is written in the request's transaction by AuditedTokenAuthentication. When the
+    answer is an error, DRF (or the exception) rolls that transaction back and the event with it,
+    so it is written again here, after the transaction, naming the status.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        use = getattr(request, TOKEN_USE_ATTR, None)
+        rolled_back = (
+            use is not None
+            and response.status_code >= 400
+            and not AuditEvent.objects.filter(pk=use.event_id).exists()
+        )
+        if rolled_back:
+            with transaction.atomic():
+                record_token_use(user=use.user, token_id=use.token_id, status=response.status_code)
+        return response

@@ -2,6 +2,9 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+from knox.models import AbstractAuthToken, AuthTokenManager
+from knox.settings import CONSTANTS
 
 
 class Role(models.TextChoices):
@@ -54,3 +57,35 @@ class RoleGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(expiry__gt=timezone.now())
+
+
+class ApiToken(AbstractAuthToken):
+    """A member of staff's API token (django-rest-knox's token, ADR 0011).
+
+    Only a SHA-512 digest of the token is stored; the token itself is shown once, when it is
+    made. Revoking a token deletes its row, which is how knox refuses it; the audit trail
+    keeps the history. Every token expires.
+    """
+
+    # knox keys its own model on the digest; an integer key keeps the digest out of URLs.
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    expiry = models.DateTimeField()
+    name = models.CharField(max_length=100)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    # knox's manager makes the token and stores only its digest: create() returns (token row, raw token).
+    objects = AuthTokenManager.from_queryset(ApiTokenQuerySet)()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.name} ({self.user})"

@@ -8,10 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
-from accounts.tests.factories import AdminFactory, UserFactory, sign_in_verified
+from accounts.tests.factories import AdminFactory, UserFactory, sign_in_verified, token_client
 from core.models import AuditEvent
 from core.tests.factories import EarlySupportAgencyFactory, TeamFactory
 from people.models import FamilyMember, Person
@@ -41,12 +40,6 @@ def person_url(person) -> str:
 
 def family_url(family) -> str:
     return f"{FAMILIES}{family.pk}/"
-
-
-def token_client(client, user):
-    token, _ = Token.objects.get_or_create(user=user)
-    client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
-    return client
 
 
 def patch(client, url, body):
@@ -328,13 +321,13 @@ def test_create_refuses_a_family_out_of_scope_and_bad_dates(api, their_family, o
 # --- Authentication ----------------------------------------------------------------
 
 
-def test_token_authentication_works(client, practitioner, our_family):
-    call_command("drf_create_token", practitioner.username)
-    token = Token.objects.get(user=practitioner)
-    response = client.get(PEOPLE, HTTP_AUTHORIZATION=f"Token {token.key}")
+def test_token_authentication_works(client, practitioner, our_family, capsys):
+    call_command("create_api_token", practitioner.username, "--name", "Reporting", "--days", "7")
+    raw = capsys.readouterr().out.strip()
+    response = client.get(PEOPLE, HTTP_AUTHORIZATION=f"Token {raw}")
     assert response.status_code == 200
     assert response.json()["count"] == 3
-    assert client.get(PEOPLE, HTTP_AUTHORIZATION="Token not-a-real-token").status_code in (401, 403)
+    assert client.get(PEOPLE, HTTP_AUTHORIZATION="Token not-a-real-token").status_code == 401
 
 
 def test_a_session_without_second_factor_is_refused(client, practitioner, our_family):
@@ -350,10 +343,12 @@ def test_anonymous_requests_learn_nothing_about_records(client, their_person):
     for response in (
         client.get(PEOPLE),
         client.get(person_url(their_person)),
-        client.get(f"{PEOPLE}nope/"),
+        client.get(f"{PEOPLE}00000000-0000-0000-0000-000000000000/"),
     ):
         assert response.status_code in (401, 403)
         assert response.json() == {"detail": "Authentication credentials were not provided."}
+    # A malformed id is no record's id: refused at the URL, before anyone is asked to sign in.
+    assert client.get(f"{PEOPLE}nope/").json() == {"detail": "Not found."}
 
 
 # --- Confidential addresses --------------------------------------------------------
