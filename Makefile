@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup serve test-postgres clean
+.PHONY: run test api-fuzz setup serve test-postgres clean
 
 ## Install everything, create the SQLite database, load the council pack and demo data, and serve.
 run: setup
@@ -22,6 +22,10 @@ test: setup
 	@scripts/ensure_chromium.sh >/dev/null
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
+## Fuzz the API from its OpenAPI schema (schemathesis) against a fresh demo database and a real server.
+api-fuzz: setup
+	scripts/api_fuzz.sh
+
 setup: $(VENV)/.installed node_modules/.installed static/build/app.css
 
 $(VENV)/.installed: pyproject.toml
@@ -34,7 +38,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-static/build/app.css: node_modules/.installed frontend/app.scss frontend/copy-assets.mjs
+static/build/app.css: node_modules/.installed $(wildcard frontend/*)
 	npm run --silent build
 
 clean:

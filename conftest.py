@@ -89,7 +89,7 @@ def page(request, monkeypatch):
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import REPO_ROOT, chromium_executable, launch_args
+    from tests.browser import REPO_ROOT, chromium_executable, launch_args, watch_csp_violations
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     executable = chromium_executable()
@@ -106,12 +106,22 @@ def page(request, monkeypatch):
             locale="en-GB", timezone_id="Europe/London", viewport={"width": 1280, "height": 900}
         )
         context.set_default_timeout(10_000)
+        # Every journey doubles as a check of the Content-Security-Policy (ADR 0010): anything the
+        # policy blocks on any page fails the test, so an inline script or style cannot creep back.
+        csp_violations = watch_csp_violations(context)
         browser_page = context.new_page()
+        test_failed = False
         try:
             yield browser_page
         finally:
             reports = request.node.stash.get(_reports_key, {})
-            if any(report.failed for report in reports.values()):
+            test_failed = any(report.failed for report in reports.values())
+            if not test_failed:
+                try:
+                    browser_page.evaluate("0")  # a round trip, so late console events arrive
+                except PlaywrightError:
+                    pass
+            if test_failed:
                 shots = REPO_ROOT / "test-results"
                 shots.mkdir(exist_ok=True)
                 safe_name = re.sub(r"[^\w.-]+", "_", request.node.name)
@@ -124,3 +134,28 @@ def page(request, monkeypatch):
             connections.close_all()
             context.close()
             browser.close()
+        if csp_violations and not test_failed:
+            pytest.fail(
+                "The Content-Security-Policy blocked something "
+                "(see docs/adr/0010-security-headers.md):\n"
+                + "\n".join(f"- {violation}" for violation in csp_violations),
+                pytrace=False,
+            )
+
+
+# --- Summaries tests leave for the terminal --------------------------------------------
+#
+# A test records a one-line summary with record_property("authorisation_matrix", ...); its
+# report carries it (from pytest-xdist workers too), and it is printed after the run.
+
+_TERMINAL_SUMMARIES: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        _TERMINAL_SUMMARIES.extend(v for k, v in report.user_properties if k == "authorisation_matrix")
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in _TERMINAL_SUMMARIES:
+        terminalreporter.write_line(line)

@@ -29,6 +29,12 @@ def is_early_support_service(user) -> bool:
     """The early support service: its team leaders, and staff of the early support agency."""
     if user.has_role(Role.EARLY_SUPPORT_TEAM_LEADER):
         return True
+    if user.has_role(Role.BUSINESS_SUPPORT) and not user.has_role(
+        Role.TEAM_MANAGER, Role.LEAD_PROFESSIONAL, Role.PRACTITIONER
+    ):
+        # Business support work in the service but keep records: they never open, step down or
+        # change an episode (issue 5), however their agency is flagged.
+        return False
     agency = getattr(user, "agency", None)
     return bool(agency and agency.is_early_support_service and user.has_role(*scope.CASE_ROLES))
 

@@ -37,7 +37,21 @@ if DATABASES["default"]["ENGINE"] not in (
 ):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL or SQLite")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # A writer waits up to 20 s for another to finish rather than failing at once.
+            "timeout": 20,
+            # Every request is a transaction (ATOMIC_REQUESTS) that may write: taking the write
+            # lock at BEGIN means a transaction waits its turn, instead of failing with
+            # "database is locked" when its read lock cannot be upgraded mid-way (which no
+            # timeout helps with). Requests' transactions so run one at a time: enough for the
+            # small team SQLite is for (production runs PostgreSQL).
+            "transaction_mode": "IMMEDIATE",
+            # WAL: reads outside a transaction (the session, the health check) never wait for
+            # the writer. Set per connection, outside any transaction; it stays set in the file.
+            "init_command": "PRAGMA journal_mode=WAL",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -54,8 +68,11 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
+    # Swagger UI served from our own static files, so /api/docs/ needs no CDN (ADR 0010).
+    "drf_spectacular_sidecar",
+    "csp",
     "django_htmx",
     "crispy_forms",
     "crispy_forms_gds",
@@ -73,7 +90,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Security headers (ADR 0010) sit above WhiteNoise and every middleware that can answer early,
+    # so redirects, error pages and static files all carry them.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their caching; all else Django answers is no-store.
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.RequireVerifiedStaffMiddleware",
+    # Outside the view's transaction: keeps the audit event of an API token's use when an error rolled it back.
+    "accounts.middleware.ApiTokenUseAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -186,15 +211,34 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so a request without credentials is answered 401 with WWW-Authenticate: Token.
+        "accounts.api_auth.AuditedTokenAuthentication",
         "accounts.api_auth.VerifiedSessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # JSON only, with size (DATA_UPLOAD_MAX_MEMORY_SIZE: 413) and nesting (400) limits.
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
 }
+# API tokens (django-rest-knox, ADR 0011): made only from a signed-in session that has given its
+# second factor (or by an operator with create_api_token), stored as a SHA-512 digest, always expiring.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations create its table even when the model is swapped; a table nothing uses, whose
+# key to users stops PostgreSQL emptying the users table between tests. Without migrations, Django
+# skips the swapped model.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    # Lets secret scanners recognise a leaked token.
+    "TOKEN_PREFIX": "eh_",
+    "TOKEN_TTL": timedelta(days=30),
+    "AUTO_REFRESH": False,
+}
+API_TOKEN_DEFAULT_DAYS = 30
+API_TOKEN_MAX_DAYS = 90
 SPECTACULAR_SETTINGS = {
     "TITLE": "Early Help API",
     "DESCRIPTION": (
@@ -205,6 +249,69 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.openapi.add_common_error_responses",
+        "core.openapi.describe_times_of_day",
+    ],
+    # Swagger UI's files come from drf-spectacular-sidecar (our static files), not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Content-Security-Policy (django-csp 4, ADR 0010): only our own files, no inline script or style
+# anywhere, nothing may frame us, forms post only to us. A view that needs more (the API
+# documentation) widens it for itself with csp_update, never here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "worker-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Permissions-Policy (django-permissions-policy): the product uses no device or powerful browser
+# feature, so each is switched off for us and for anything we might ever embed. (Chromium on Linux
+# warns that it does not know bluetooth and web-share, which browsers on other platforms support.)
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "web-share",
+        "xr-spatial-tracking",
+    )
 }
 
 # The address staff use to reach the product: sign-in links in messages are built from it.

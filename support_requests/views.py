@@ -149,6 +149,8 @@ def start_triage(request: HttpRequest, request_id) -> HttpResponse:
     support_request = selectors.get_request(user, request_id)
     try:
         services.support_request_start_triage(actor=user, support_request=support_request)
+    except services.NotAllowedToTriage as exc:
+        raise PermissionDenied(str(exc)) from None
     except services.TransitionNotAllowed:
         messages.info(request, "Triage has already started on this request")
     else:

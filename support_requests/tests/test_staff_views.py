@@ -170,10 +170,13 @@ def test_start_triage_moves_the_request_and_records_who(leader_x, request_x):
     assert "Triage has already started" in client.get(again["Location"]).content.decode()
 
 
-def test_business_support_can_start_triage(business_support_x, request_x):
-    client_for(business_support_x).post(f"/requests/{request_x.pk}/start-triage/")
+def test_business_support_cannot_start_triage(business_support_x, request_x):
+    # Business support keep the panel's administration (seed 002); triage is the team leader's.
+    response = client_for(business_support_x).post(f"/requests/{request_x.pk}/start-triage/")
+    assert response.status_code == 403
     request_x.refresh_from_db()
-    assert request_x.status == SupportRequest.Status.IN_TRIAGE
+    assert request_x.status == SupportRequest.Status.RECEIVED
+    assert request_x.history.count() == 1
 
 
 def _queue_queries(client) -> int:

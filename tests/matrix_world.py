@@ -1,0 +1,394 @@
+"""One small world for the authorisation matrix (tests/test_authorization_matrix.py).
+
+Built on the demo data (the Kirklees pack and a few dozen synthetic families, as `make run` has),
+because it already gives every role a login, a panel with a chair, deputy and seated members,
+an assessment in progress, a referral waiting in the inbox and an episode with a plan. On top of
+that, factories add what the demo lacks: a second team's family with an assessment, episode and
+plan (out of scope for the practitioner, lead professional and team manager), requests for
+support in two areas, a logged, decided, allocated panel case with a pending closure on each of
+two panels, and consent decisions and overrides on both families.
+
+``World.kwargs(url_name, route_kwargs, variant)`` fills a URL pattern's kwargs with the in-scope
+(``"in"``) or out-of-scope (``"out"``) record of the right kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import Role, User
+
+ROLES = (
+    "anonymous",
+    "practitioner",
+    "team_leader",
+    "business_support",
+    "panel_chair",
+    "panel_member",
+    "lead_professional",
+    "team_manager",
+    "strategic_lead",
+    "admin",
+)
+DEMO_LOGIN = {
+    "practitioner": "practitioner",
+    "team_leader": "team.leader",
+    "business_support": "business.support",
+    "panel_chair": "panel.chair",
+    "panel_member": "panel.member",
+    "lead_professional": "lead.professional",
+    "team_manager": "team.manager",
+    "strategic_lead": "strategic.lead",
+    "admin": "admin",
+}
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    # kind -> {"in": value, "out": value}
+    ids: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    def put(self, kind: str, inside, outside) -> None:
+        self.ids[kind] = {"in": inside, "out": outside}
+
+    def get(self, kind: str, variant: str):
+        return self.ids[kind][variant]
+
+
+# Which record a route kwarg names, where the kwarg name alone does not say (by URL name).
+_KWARG_KIND_BY_URL = {
+    ("people:family_team_end", "link_id"): "family_team_link",
+    ("people:address_end", "link_id"): "address_link",
+    ("casework:plan_child_copy", "person_id"): "plan_child",
+    ("support_requests:my_request", "request_id"): "my_request",
+    ("support_requests:my_request_stop", "request_id"): "my_request",
+}
+_KWARG_KIND = {
+    "family_id": "family",
+    "person_id": "person",
+    "household_id": "household",
+    "pr_id": "parental_responsibility",
+    "assessment_id": "assessment",
+    "key": "section_key",
+    "child_id": "assessment_child",
+    "episode_id": "episode",
+    "outcome_id": "outcome",
+    "action_id": "action",
+    "request_id": "request",
+    "referral_id": "referral",
+    "panel_id": "panel",
+    "meeting_id": "meeting",
+    "year": "year",
+    "case_id": "case",
+    "closure_id": "closure",
+    "number": "ask_child",
+    "token_id": "api_token",
+}
+# The API router's ``pk`` by route name prefix.
+_API_PK_KIND = {
+    "api:person-": "person",
+    "api:family-": "family",
+    "api:assessment-": "assessment",
+    "api:episode-": "episode",
+    "api:consent-decision-": "consent_decision",
+    "api:consent-override-": "consent_override",
+    "api:panel-meeting-": "meeting",
+    "api:panel-case-": "case",
+    "api:panel-": "panel",
+    "api:support-request-": "request",
+    "api:my-support-request-": "my_request",
+}
+
+
+def kind_for(url_name: str, kwarg: str) -> str:
+    if (url_name, kwarg) in _KWARG_KIND_BY_URL:
+        return _KWARG_KIND_BY_URL[(url_name, kwarg)]
+    if kwarg == "pk" or (url_name.startswith("api:") and kwarg == "episode_id"):
+        for prefix, kind in _API_PK_KIND.items():
+            if url_name.startswith(prefix):
+                return kind
+        raise KeyError(f"no record kind for {url_name} pk")
+    if url_name.startswith("api:") and kwarg == "key":
+        return "section_key"
+    return _KWARG_KIND[kwarg]
+
+
+def fill(world: World, url_name: str, kwargs: list[str], variant: str) -> dict:
+    values = {}
+    for kwarg in kwargs:
+        if kwarg == "key" and "child_id" not in kwargs:
+            values[kwarg] = "family"  # a section of the whole family, not per child
+            continue
+        value = world.get(kind_for(url_name, kwarg), variant)
+        values[kwarg] = value
+    return values
+
+
+def build_world() -> World:
+    """The matrix's world (about a second: the demo generator writes in bulk)."""
+    from assessments.models import Assessment, AssessmentChild, PanelReferral
+    from assessments.tests.factories import (
+        AssessmentFactory,
+        CompletedAssessmentFactory,
+        PanelReferralFactory,
+    )
+    from casework.models import Episode
+    from casework.tests.factories_plans import make_action, make_episode, make_outcome, make_plan
+    from consent.tests.factories import ConsentDecisionFactory, ConsentOverrideFactory
+    from core.council_pack import load_council_pack
+    from core.models import Area, Council
+    from demo.generator import seed_demo
+    from panel.models import (
+        ClosureRequest,
+        LeadProfessionalAllocation,
+        Panel,
+        PanelCase,
+        PanelDecision,
+        PanelMeeting,
+    )
+    from panel.tests.factories import (
+        PanelFactory,
+        PanelMeetingFactory,
+        PanelSeatFactory,
+        PanelSeatMemberFactory,
+    )
+    from people.models import FamilyMember, FamilyTeam, Household, ParentalResponsibility, PersonAddress
+    from people.selectors import families_for
+    from people.tests.factories import (
+        HouseholdFactory,
+        ParentalResponsibilityFactory,
+        PersonAddressFactory,
+        family_with_members,
+    )
+    from support_requests.models import SupportRequest
+    from support_requests.tests.factories import SupportRequestFactory
+    from accounts.tests.factories import UserFactory
+
+    load_council_pack(Path(settings.BASE_DIR) / "config_packs" / "kirklees.yaml")
+    seed_demo(families=40, seed=2026)
+    users = {role: User.objects.get(username=login, is_demo=True) for role, login in DEMO_LOGIN.items()}
+    world = World(users=users)
+    practitioner, lead = users["practitioner"], users["lead_professional"]
+    practitioner2 = User.objects.get(username="practitioner2", is_demo=True)
+    now = timezone.now()
+
+    # A lead professional in the second practitioner's team: their episode is out of scope for ours.
+    lead2 = UserFactory(
+        username="matrix.lead2", team=practitioner2.team, roles=[Role.PRACTITIONER, Role.LEAD_PROFESSIONAL]
+    )
+
+    episode_in = Episode.objects.select_related("family").get(lead_professional=lead)
+    family_in = episode_in.family
+    narrow = [users[r] for r in ("practitioner", "lead_professional", "team_manager")]
+    for user in narrow:
+        assert families_for(user).filter(pk=family_in.pk).exists(), user
+    family_out = family_with_members(team=practitioner2.team, children=2, adults=1)
+    for user in narrow:
+        assert not families_for(user).filter(pk=family_out.pk).exists(), user
+    world.put("family", family_in.pk, family_out.pk)
+
+    def child_of(family):
+        return (
+            FamilyMember.objects.filter(family=family, role=FamilyMember.Role.CHILD)
+            .order_by("person__created_at", "person_id")
+            .first()
+            .person
+        )
+
+    child_in, child_out = child_of(family_in), child_of(family_out)
+    world.put("person", child_in.pk, child_out.pk)
+    world.put("plan_child", child_in.pk, child_out.pk)
+
+    def household(family):
+        return Household.objects.filter(family=family).first() or HouseholdFactory(family=family)
+
+    world.put("household", household(family_in).pk, household(family_out).pk)
+
+    def team_link(family):
+        return FamilyTeam.objects.filter(family=family, ended_on__isnull=True).order_by("pk").first()
+
+    world.put("family_team_link", team_link(family_in).pk, team_link(family_out).pk)
+
+    def address_link(person):
+        return (
+            PersonAddress.objects.filter(person=person, moved_out__isnull=True).first()
+            or PersonAddressFactory(person=person)
+        )
+
+    world.put("address_link", address_link(child_in).pk, address_link(child_out).pk)
+
+    def parental_responsibility(family, child):
+        existing = ParentalResponsibility.objects.filter(child=child, to_date__isnull=True).first()
+        if existing:
+            return existing
+        adults = FamilyMember.objects.filter(
+            family=family, role__in=[FamilyMember.Role.PARENT_CARER, FamilyMember.Role.OTHER_ADULT]
+        )
+        adult = adults.first().person
+        return ParentalResponsibilityFactory(child=child, adult=adult)
+
+    world.put(
+        "parental_responsibility",
+        parental_responsibility(family_in, child_in).pk,
+        parental_responsibility(family_out, child_out).pk,
+    )
+
+    # Assessments: the demo's one in progress (the practitioner's team) and a draft next door.
+    assessment_in = Assessment.objects.filter(
+        worker=practitioner, status=Assessment.Status.DRAFT
+    ).order_by("created_at").first()
+    assessment_out = AssessmentFactory(family=family_out, worker=practitioner2, children=[child_out])
+    world.put("assessment", assessment_in.pk, assessment_out.pk)
+    world.put("section_key", "development", "development")
+    world.put(
+        "assessment_child",
+        AssessmentChild.objects.filter(assessment=assessment_in).first().pk,
+        AssessmentChild.objects.filter(assessment=assessment_out).first().pk,
+    )
+
+    # Episodes and plans: the demo's (led by the lead professional) and one next door.
+    plan_in = episode_in.plan
+    outcome_in = plan_in.outcomes.order_by("pk").first()
+    action_in = outcome_in.actions.order_by("pk").first()
+    episode_out = make_episode(
+        lead_professional=lead2, family=family_out, started_on=timezone.localdate() - timedelta(weeks=4)
+    )
+    plan_out = make_plan(episode=episode_out)
+    outcome_out = make_outcome(plan=plan_out)
+    action_out = make_action(outcome=outcome_out)
+    world.put("episode", episode_in.pk, episode_out.pk)
+    world.put("outcome", outcome_in.pk, outcome_out.pk)
+    world.put("action", action_in.pk, action_out.pk)
+
+    # Consent: a decision and an override on each family.
+    world.put(
+        "consent_decision",
+        ConsentDecisionFactory(family=family_in, recorded_by=practitioner).pk,
+        ConsentDecisionFactory(family=family_out, recorded_by=practitioner2).pk,
+    )
+    world.put(
+        "consent_override",
+        ConsentOverrideFactory(family=family_in, authorised_by=users["team_manager"]).pk,
+        ConsentOverrideFactory(family=family_out, authorised_by=users["team_leader"]).pk,
+    )
+
+    # Requests for support: one in the team leader's area (made by our practitioner), one in
+    # another area (made by someone else).
+    home_area = users["team_leader"].team.area
+    other_area = Area.objects.exclude(pk=home_area.pk).order_by("sort_order").first()
+    request_in = SupportRequestFactory(
+        area=home_area, source=SupportRequest.Source.PRACTITIONER, requester=practitioner
+    )
+    request_out = SupportRequestFactory(
+        area=other_area, source=SupportRequest.Source.PRACTITIONER, requester=practitioner2
+    )
+    world.put("request", request_in.pk, request_out.pk)
+    world.put("my_request", request_in.pk, request_out.pk)
+
+    # The inbox: the demo's referral waiting to be logged, and another one.
+    waiting = PanelReferral.objects.filter(panel_case__isnull=True).order_by("submitted_at")
+    referral_in = waiting.first()
+    referral_out = PanelReferralFactory(
+        assessment=CompletedAssessmentFactory(
+            family=family_out, worker=practitioner2, children=[child_out], number=2
+        ),
+    )
+    world.put("referral", referral_in.pk, referral_out.pk)
+
+    # Panels: the demo panel (our chair, deputy and member sit on it) and another area's panel
+    # with nobody of ours on it.
+    council = Council.objects.get()
+    panel_in = Panel.objects.get(chair=users["panel_chair"])
+    # The demo makes the team leader the panel's deputy chair; here each login is only its role.
+    Panel.objects.filter(pk=panel_in.pk).update(deputy=None)
+    panel_out = PanelFactory(
+        council=council,
+        area=other_area,
+        first_meeting_date=panel_in.first_meeting_date,
+        weekday=panel_in.weekday,
+    )
+    seat = PanelSeatFactory(panel=panel_out, agency=users["panel_member"].agency)
+    other_member = UserFactory(
+        username="matrix.member2", team=None, agency=seat.agency, roles=[Role.PANEL_MEMBER]
+    )
+    PanelSeatMemberFactory(seat=seat, user=other_member)
+    soon = timezone.localdate() + timedelta(days=10)
+    meeting_in = (
+        PanelMeeting.objects.filter(panel=panel_in, date__gte=soon, status=PanelMeeting.Status.SCHEDULED)
+        .order_by("date")
+        .first()
+    )
+    meeting_out = PanelMeetingFactory(panel=panel_out, date=meeting_in.date)
+    PanelMeeting.objects.filter(pk__in=[meeting_in.pk, meeting_out.pk]).update(
+        pack_published_at=now, pack_published_by=users["business_support"]
+    )
+    world.put("panel", panel_in.pk, panel_out.pk)
+    world.put("meeting", meeting_in.pk, meeting_out.pk)
+    world.put("year", meeting_in.date.year, meeting_out.date.year)
+
+    def decided_case(panel, meeting, family, worker, child, sequence, lead_professional):
+        referral = PanelReferralFactory(
+            assessment=CompletedAssessmentFactory(
+                family=family, worker=worker, children=[child], number=10 + sequence
+            ),
+        )
+        case = PanelCase.objects.create(
+            referral=referral,
+            panel=panel,
+            esmap_number=f"ESMAP-MX-{sequence}",
+            year=meeting.date.year,
+            sequence=9000 + sequence,
+            logged_by=users["business_support"],
+            logged_at=now,
+            meeting=meeting,
+            status=PanelCase.Status.CLOSURE_REQUESTED,
+        )
+        PanelDecision.objects.create(
+            case=case,
+            meeting=meeting,
+            kind=PanelDecision.Kind.LEAD_AGENCY,
+            lead_agency=lead_professional.agency,
+            decided_by=users["panel_chair"],
+            decided_at=now,
+        )
+        LeadProfessionalAllocation.objects.create(
+            case=case,
+            agency=lead_professional.agency,
+            lead_professional=lead_professional,
+            allocated_by=users["business_support"],
+            allocated_at=now,
+        )
+        closure = ClosureRequest.objects.create(
+            case=case,
+            requested_by=lead_professional,
+            requested_at=now,
+            summary="Work is done.",
+            meeting=meeting,
+        )
+        return case, closure
+
+    case_in, closure_in = decided_case(panel_in, meeting_in, family_in, practitioner, child_in, 1, lead)
+    case_out, closure_out = decided_case(
+        panel_out, meeting_out, family_out, practitioner2, child_out, 2, lead2
+    )
+    world.put("case", case_in.pk, case_out.pk)
+    world.put("closure", closure_in.pk, closure_out.pk)
+
+    # API tokens: the practitioner's own, and someone else's.
+    from accounts.services import api_token_create
+
+    world.put(
+        "api_token",
+        api_token_create(actor=practitioner, user=practitioner, name="matrix", days=30).token.pk,
+        api_token_create(actor=practitioner2, user=practitioner2, name="matrix", days=30).token.pk,
+    )
+
+    # The public journey's children are numbered in the session; nobody has any yet.
+    world.put("ask_child", 1, 2)
+    return world

@@ -1,0 +1,705 @@
+"""Hostile text: script stored in any free-text or name field never reaches a page unescaped.
+
+One world is built: the demo generator's families, logins and case work, topped up with a record of
+each kind it does not make (requests for support and their triage, safeguarding stops, the panel's
+case, responses, decision, allocation and closure request, TAF meetings, contacts, closure, consent
+overrides, an API token). Then every text field of every row of every project model is overwritten
+with a payload naming it, ``<script>xss("people.Person.first_name")</script>`` followed by an
+attribute-breaking ``"><img src=x onerror=xss(7)>`` (fields too short for that get ``"><i7>``).
+Overwriting rows rather than typing into forms is deliberate: the forms validate some fields
+(postcodes, phone numbers) so a payload could never be typed there, but a page must be safe whatever
+is stored (the API, imports, data from before a validation rule existed).
+
+Every page that shows the records is opened as the roles whose work is there, and no payload may
+appear unescaped (nor escaped twice). Text still being typed is covered too: the public and
+practitioners' request journeys, a search, answers kept when a session ran out, and every form sent
+back with payloads typed into it. Three checks keep the probe honest as the product grows:
+
+- every CharField, TextField and JSONField of every project model is planted (in rows that exist) or
+  listed in ``NOT_USER_TEXT`` with the reason (fields with choices are recognised by them);
+- every project template is rendered during the crawl or listed in ``NO_USER_TEXT`` with the reason;
+- every route of the project's apps is opened, or listed in ``NOT_OPENED`` with the reason, and
+  opens (200) for at least one of the roles that open it.
+
+So a new model field, template or page fails this test until it is planted and shown, or listed.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from html.parser import HTMLParser
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import models
+from django.test import Client
+from django.test.signals import template_rendered
+from django.urls import resolve, reverse
+from django.utils import timezone
+
+from accounts import kept_answers
+from accounts.models import ApiToken, User
+from accounts.services import api_token_create
+from accounts.tests.factories import sign_in_verified
+from assessments.models import Assessment, AssessmentSection, Consultation, PanelReferral
+from assessments.sections import SECTIONS_BY_KEY
+from assessments.services import pending_stop
+from assessments.tests.factories import ReadyAssessmentFactory
+from casework.models import Closure, Contact, Episode, EpisodeHistory, PlanReview, TafMeeting
+from consent.models import ConsentOverride, Purpose
+from core.council_pack import load_council_pack
+from panel import services as panel_services
+from panel.models import (
+    AgencyResponse,
+    ClosureRequest,
+    LeadProfessionalAllocation,
+    MeetingAttendance,
+    PanelCase,
+    PanelCaseHistory,
+    PanelDecision,
+    PanelMeeting,
+    PanelSeatMember,
+)
+from people.models import FamilyMember, Person
+from people.tests.factories import AdultFactory, FamilyFactory, FamilyMemberFactory
+from support_requests import journey
+from support_requests.models import (
+    SafeguardingStop,
+    SupportRequest,
+    SupportRequestChild,
+    SupportRequestHistory,
+    Triage,
+)
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_APPS = ("core", "accounts", "people", "support_requests", "assessments", "consent", "panel", "casework")
+
+# Text fields no one types: codes, hashes, keys and derived copies. Each names why.
+NOT_USER_TEXT = {
+    "accounts.User.password": "a password hash",
+    "core.AuditEvent.record_type": "the audit trail is written by the code (a model label)",
+    "core.AuditEvent.record_id": "a primary key",
+    "core.AuditEvent.request_id": "a generated request id",
+    "core.AuditEvent.via": "'web' or 'api', set by the code",
+    "core.AuditEvent.detail": "written by the code; personal data is never put in it (ADR 0003)",
+    "core.Council.code": "a slug from the council pack (letters, digits, hyphens)",
+    "core.Area.code": "a slug from the council pack",
+    "core.Site.code": "a slug from the council pack",
+    "core.Agency.code": "a slug from the council pack",
+    "core.Team.code": "a slug from the council pack",
+    "core.OutboundMessage.to": "an address GOV.UK Notify sends to; never shown on a page",
+    "core.OutboundMessage.template": "a GOV.UK Notify template key; messages are never shown on a page",
+    "core.OutboundMessage.reference": "a record reference for GOV.UK Notify; never shown on a page",
+    "core.OutboundMessage.personalisation": "sent to GOV.UK Notify, never shown on a page",
+    "core.OutboundMessage.provider_id": "GOV.UK Notify's id",
+    "core.OutboundMessage.record_type": "a model label",
+    "core.OutboundMessage.record_id": "a primary key",
+    "people.Person.search_names": "derived search key, never shown",
+    "people.Person.search_phonetic": "derived search key, never shown",
+    "people.Person.search_postcodes": "derived search key, never shown",
+    "people.Address.postcode_normalised": "derived search key, never shown",
+    "people.Family.reference": "generated by the code (unique); never typed",
+    "support_requests.SupportRequest.reference": "generated by the code (unique); never typed",
+    "support_requests.SupportRequest.submitted_ip_hash": "a hash",
+    "support_requests.ThrottleHit.bucket": "a rate-limit bucket name set by the code",
+    "support_requests.ThrottleHit.client_hash": "a hash",
+    "support_requests.Triage.targeted_indicators": "codes from a fixed list (TARGETED_OFFER_INDICATORS)",
+    "assessments.AssessmentSection.key": "a section key from assessments.sections.SECTIONS",
+    "assessments.PanelReferral.consent_basis": "a code set by the code (consent or override)",
+    "panel.PanelCase.esmap_number": "generated by the code (unique, from a locked counter)",
+    "panel.PanelCaseHistory.from_status": "a status code",
+    "panel.PanelCaseHistory.to_status": "a status code",
+    "accounts.ApiToken.digest": "a hash",
+    "accounts.ApiToken.token_key": "the token's public prefix, generated",
+}
+
+# Templates that show no user-entered text at all, so the crawl need not reach them.
+NO_USER_TEXT = {
+    "accounts/verify.html": "the security code form",
+    "accounts/setup_mfa.html": "the authenticator set-up: a QR code and a form",
+    "accounts/locked_out.html": "a fixed message",
+    "support_requests/ask/too_many_requests.html": "no text of its own; the council's numbers are in ask/_urgent_help.html",
+    "errors/400.html": "a fixed message",
+    "errors/500.html": "a fixed message (rendered without a context)",
+    "errors/503.html": "a fixed message",
+    "api_docs/swagger_ui.html": "the API documentation page; the schema has no records in it",
+}
+
+RAW = (re.compile(r"<script>xss\("), re.compile(r"<img src=x onerror=xss\("), re.compile(r"<i\d+>"))
+
+
+def _payload(label: str, number: int, max_length: int | None) -> str:
+    full = f'<script>xss("{label}")</script>"><img src=x onerror=xss({number})>'
+    if max_length is None or len(full) <= max_length:
+        return full
+    return f'"><i{number}>'
+
+
+def _project_models():
+    return [m for m in apps.get_models() if m._meta.app_label in PROJECT_APPS and not m._meta.proxy]
+
+
+def _text_fields(model):
+    for field in model._meta.get_fields():
+        if isinstance(field, (models.CharField, models.TextField, models.JSONField)) and field.concrete:
+            yield field
+
+
+def _label(model, field) -> str:
+    return f"{model._meta.label}.{field.name}"
+
+
+# ------------------------------------------------------------------ the world
+
+
+def _build_world() -> dict:
+    """The demo world, topped up with a record of every kind it does not make.
+
+    Text given here is a placeholder: _plant overwrites every text field afterwards.
+    """
+    load_council_pack(Path(settings.BASE_DIR) / "config_packs" / "kirklees.yaml")
+    call_command("seed_demo", families=40, seed=2026, stdout=StringIO())
+    users = {u.username: u for u in User.objects.filter(is_demo=True)}
+    now, today = timezone.now(), timezone.localdate()
+    practitioner, leader = users["practitioner"], users["team.leader"]
+    business, chair, lead = users["business.support"], users["panel.chair"], users["lead.professional"]
+    trigger = SafeguardingStop.Trigger.choices[0][0]
+
+    # Assessments: the demo's completed one (referred to the panel) and its draft, plus one waiting
+    # for sign-off and one held by a safeguarding stop; a consultation and a consent override.
+    referral = PanelReferral.objects.select_related("assessment", "family").get()
+    family, assessment = referral.family, referral.assessment
+    child = assessment.children.first().person
+    child_name = (child.first_name, child.last_name)
+    Consultation.objects.create(assessment=assessment, child_views="-", parent_views="-", updated_by=practitioner)
+    SafeguardingStop.objects.create(
+        assessment=assessment, actor=practitioner, trigger=trigger,
+        next_step=SafeguardingStop.NextStep.choices[0][0], reason="-",
+    )
+    ReadyAssessmentFactory(
+        family=family, number=2, worker=practitioner, status=Assessment.Status.AWAITING_SIGN_OFF,
+        decision=Assessment.Decision.TAF, children=[child],
+    )
+    stopped = ReadyAssessmentFactory(family=family, number=3, worker=practitioner, children=[child])
+    SafeguardingStop.objects.create(assessment=stopped, actor=practitioner, trigger=trigger)
+    ConsentOverride.objects.create(family=family, purpose=Purpose.ASSESSMENT, reason="-", authorised_by=leader)
+    api_token_create(actor=practitioner, user=practitioner, name="-", days=30)
+    alone = FamilyMemberFactory(
+        family=FamilyFactory(team=practitioner.team, area=family.area), person=AdultFactory(),
+        role=FamilyMember.Role.PARENT_CARER,
+    ).person
+
+    # Requests for support: a public one, a practitioner's (in triage) and a step-down (stopped).
+    area = family.area
+    public = SupportRequest.objects.create(
+        reference="HX0000000001", source=SupportRequest.Source.PUBLIC, area=area, can_call=False,
+        can_leave_message=False, safe_to_write=True,
+    )
+    SupportRequestChild.objects.create(support_request=public, position=1, first_name="-", age_years=7)
+    SupportRequestHistory.objects.create(support_request=public, to_status=public.status, reason="-")
+    mine = SupportRequest.objects.create(
+        reference="HX0000000002", source=SupportRequest.Source.PRACTITIONER, area=area, requester=practitioner,
+        requester_team=practitioner.team, requester_agency=practitioner.agency, family=family,
+        status=SupportRequest.Status.IN_TRIAGE,
+    )
+    SupportRequestChild.objects.create(support_request=mine, position=1, first_name="-", age_years=4)
+    Triage.objects.create(support_request=mine, updated_by=leader)
+    step_down = SupportRequest.objects.create(
+        reference="HX0000000003", source=SupportRequest.Source.MASH_STEP_DOWN, area=area, requester=leader,
+        requester_team=leader.team, family=family, status=SupportRequest.Status.IN_TRIAGE,
+    )
+    SafeguardingStop.objects.create(support_request=step_down, actor=leader, trigger=trigger)
+
+    # The panel: the referral on the next meeting, pack published, a response and attendance for
+    # each seat, the decision, the allocation and a closure request; the meeting after cancelled.
+    meeting, cancelled = PanelMeeting.objects.filter(date__gte=today).order_by("date")[:2]
+    PanelMeeting.objects.filter(pk=meeting.pk).update(pack_published_at=now, pack_published_by=business)
+    panel = meeting.panel
+    case = PanelCase.objects.create(
+        referral=referral, panel=panel, esmap_number="ESMAP-X-1", year=today.year, sequence=1,
+        logged_by=business, logged_at=now, meeting=meeting, status=PanelCase.Status.ALLOCATED,
+    )
+    PanelCaseHistory.objects.create(case=case, actor=business, change=PanelCaseHistory.Change.choices[0][0])
+    for seated in PanelSeatMember.objects.filter(seat__panel=panel, is_substitute=False).select_related("seat"):
+        AgencyResponse.objects.create(case=case, seat=seated.seat, known=True, recorded_by=seated.user)
+        MeetingAttendance.objects.create(
+            meeting=meeting, user=seated.user, seat=seated.seat, role=MeetingAttendance.Role.MEMBER,
+            arrived_at=now, recorded_by=business,
+        )
+    MeetingAttendance.objects.create(
+        meeting=meeting, user=chair, role=MeetingAttendance.Role.CHAIR, arrived_at=now, recorded_by=business
+    )
+    PanelDecision.objects.create(
+        case=case, meeting=meeting, kind=PanelDecision.Kind.LEAD_AGENCY, lead_agency=lead.agency,
+        decided_by=chair, decided_at=now,
+    )
+    LeadProfessionalAllocation.objects.create(
+        case=case, agency=lead.agency, lead_professional=lead, allocated_by=business, allocated_at=now
+    )
+    ClosureRequest.objects.create(case=case, requested_by=lead, requested_at=now, summary="-", meeting=meeting)
+    panel_services.meeting_cancel(actor=business, meeting=cancelled, reason="-")
+
+    # Case work: the demo's episode (plan, outcomes, actions, a review held and one overdue), with a
+    # contact, a TAF meeting, the children's views at the review, a closure and a history row.
+    episode = Episode.objects.get()
+    children = [m.person for m in episode.family.members.filter(role="child")]
+    contact = Contact.objects.create(
+        episode=episode, happened_on=today, kind=Contact.Kind.HOME_VISIT, recorded_by=lead
+    )
+    contact.seen.set(children)
+    taf = TafMeeting.objects.create(episode=episode, held_on=today, recorded_by=lead)
+    taf.family_attendees.set(children)
+    PlanReview.objects.filter(episode=episode, held_on__isnull=False).update(
+        children_views={str(p.pk): "-" for p in children}
+    )
+    Closure.objects.create(
+        episode=episode, reason=Episode.EndReason.NEEDS_MET, outcomes_achieved="-", exit_plan="-", sent_by=lead
+    )
+    EpisodeHistory.objects.create(episode=episode, actor=lead, change=EpisodeHistory.Change.choices[0][0])
+    return {
+        "users": users, "family": family, "child": child, "child_name": child_name, "case": case,
+        "meeting": meeting, "episode": episode, "alone": alone,
+    }
+
+
+# ------------------------------------------------------------------ planting
+
+
+def _answers_text_keys(section: AssessmentSection) -> list[str]:
+    from django import forms
+
+    form = SECTIONS_BY_KEY[section.key].form
+    keys = [name for name, field in form.base_fields.items() if type(field) is forms.CharField]
+    keys += [k for k in section.answers if k.startswith("reason_")]
+    return keys
+
+
+def _plant() -> set[str]:
+    """Overwrite every user-text field of every row; returns the labels planted."""
+    planted, number = set(), 0
+    for model in _project_models():
+        for field in _text_fields(model):
+            label = _label(model, field)
+            if field.choices or label in NOT_USER_TEXT:
+                continue
+            number += 1
+            rows = models.QuerySet(model)  # the plain queryset: append-only rows are planted too
+            if isinstance(field, models.JSONField):
+                if label == "assessments.AssessmentSection.answers":
+                    for section in AssessmentSection.objects.all():
+                        answers = dict(section.answers)
+                        for key in _answers_text_keys(section):
+                            answers[key] = _payload(f"{label}.{section.key}.{key}", number, None)
+                        rows.filter(pk=section.pk).update(answers=answers)
+                elif label == "casework.PlanReview.children_views":
+                    for review in PlanReview.objects.all():
+                        views = {k: _payload(label, number, None) for k in review.children_views}
+                        rows.filter(pk=review.pk).update(children_views=views)
+                else:
+                    raise AssertionError(f"{label}: a JSONField with user text needs planting here")
+            elif field.unique:
+                for index, pk in enumerate(rows.values_list("pk", flat=True)):
+                    value = _payload(label, number, (field.max_length or 10**6) - len(str(index)))
+                    rows.filter(pk=pk).update(**{field.name: f"{value}{index}"})
+            else:
+                rows.update(**{field.name: _payload(label, number, field.max_length)})
+            planted.add(label)
+    return planted
+
+
+# ------------------------------------------------------------------ the crawl
+
+# Who opens each app's pages: the roles whose work is there (the authorisation matrix test checks
+# who may not). Every page must open (200) for at least one of them.
+STAFF = ("practitioner", "team.leader", "team.manager", "lead.professional")
+ROLES = {
+    "core": (*STAFF, "business.support", "panel.chair", "panel.member", "strategic.lead", "admin"),
+    "people": STAFF,
+    "assessments": STAFF,
+    "consent": STAFF,
+    "casework": STAFF,
+    "support_requests": ("practitioner", "team.leader", "business.support"),
+    "panel": ("panel.chair", "panel.member", "business.support", "lead.professional", "team.leader"),
+    "accounts": ("practitioner", "admin"),
+}
+
+# Pages that open only while a record is in one state (and redirect otherwise): each must open for
+# at least one of the records, not for all of them.
+ONE_STATE_ONLY = {
+    "support_requests:triage", "support_requests:safeguarding_stop", "assessments:submit", "assessments:sign_off",
+    "assessments:consultation", "assessments:refer", "assessments:safeguarding_stop", "assessments:pdf",
+}
+
+# Routes the crawl does not open, and why. Every other route of the project's apps is opened.
+NOT_OPENED = {
+    "people:index": "redirects to the search",
+    "accounts:logout": "POST only",
+    "accounts:resume_discard": "POST only",
+    "accounts:verify": "the security code form: no stored text",
+    "accounts:setup_mfa": "a QR code and a form: no stored text",
+    "casework:plan_action_complete": "POST only",
+    "casework:plan_start": "opens only before the episode has a plan; its template, plans/form.html, is opened",
+    "panel:inbox_log": "POST only",
+    "panel:meeting_attendance": "POST only",
+    "panel:meeting_publish": "POST only",
+    "panel:panel_schedule": "POST only",
+    "support_requests:set_area": "POST only",
+    "support_requests:start_triage": "POST only",
+    "support_requests:my_request_stop": "opens only while a practitioner's own request is stopped; its template is "
+    "support_requests/safeguarding_stop.html, which is opened",
+}
+
+
+def _route_names() -> set[str]:
+    from django.urls import get_resolver
+
+    names = set()
+    for namespace, (_prefix, resolver) in get_resolver().namespace_dict.items():
+        if namespace in PROJECT_APPS:
+            names |= {f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)}
+    return names
+
+
+def _project_templates() -> set[str]:
+    roots = [Path(settings.BASE_DIR) / "templates"]
+    roots += [Path(app.path) / "templates" for app in apps.get_app_configs() if app.label in PROJECT_APPS]
+    return {str(p.relative_to(root)) for root in roots if root.is_dir() for p in root.rglob("*.html")}
+
+
+def _pages(world) -> list[str]:
+    family, episode, case, meeting = world["family"], world["episode"], world["case"], world["meeting"]
+    panel = meeting.panel
+    urls = [
+        reverse(name) for name in (
+            "core:home", "core:configuration", "core:accessibility", "core:privacy", "people:search",
+            "people:family_list", "panel:recording_sheet_csv", "panel:recording_sheet_xlsx",
+            "support_requests:my_requests", "support_requests:step_down_new", "support_requests:queue",
+            "panel:panel_list", "panel:recording_sheet", "panel:inbox", "casework:caseload", "casework:team_caseload",
+        )
+    ]
+    for fam in (family, episode.family):
+        kw = {"family_id": fam.pk}
+        urls += [reverse(f"people:{n}", kwargs=kw) for n in ("family_detail", "family_access_log")]
+        if fam != family:
+            continue  # one family's forms are enough: they are the same for any family
+        urls += [reverse(f"people:{n}", kwargs=kw) for n in ("family_member_add", "household_add", "family_team_add")]
+        urls += [reverse("people:household_members", kwargs={**kw, "household_id": h.pk}) for h in fam.households.all()]
+        urls += [reverse("people:family_team_end", kwargs={**kw, "link_id": t.pk}) for t in fam.team_links.all()]
+        urls += [reverse(f"assessments:{n}", kwargs=kw) for n in ("family_assessments", "start")]
+        urls += [reverse(f"consent:{n}", kwargs=kw) for n in ("family", "record", "override")]
+        urls += [reverse(f"casework:{n}", kwargs=kw) for n in ("family_episodes", "episode_open")]
+    # Every person's page; the forms for one child and one adult (they name the person).
+    people = Person.objects.filter(family_memberships__family__in=(family, episode.family)).distinct()
+    urls += [reverse(f"people:{n}", kwargs={"person_id": p.pk}) for p in people for n in ("person_detail", "person_access_log")]
+    for person in (world["child"], Person.objects.filter(family_memberships__family=family, kind="adult").first()):
+        pk = {"person_id": person.pk}
+        urls += [reverse(f"people:{n}", kwargs=pk) for n in (
+            "person_edit", "chronology_add", "professional_add", "address_add", "other_name_add", "relationship_add")]
+        urls += [reverse("people:address_end", kwargs={**pk, "link_id": a.pk})
+                 for a in person.addresses.filter(moved_out__isnull=True)]
+        if person == world["child"]:
+            urls.append(reverse("people:parental_responsibility_add", kwargs=pk))
+            urls += [reverse("people:parental_responsibility_end", kwargs={**pk, "pr_id": r.pk})
+                     for r in person.parental_responsibility.filter(to_date__isnull=True)]
+    # Someone with no one else in their family: there is no one to relate them to.
+    urls.append(reverse("people:relationship_add", kwargs={"person_id": world["alone"].pk}))
+    for request in SupportRequest.objects.all():
+        kw = {"request_id": request.pk}
+        urls += [reverse(f"support_requests:{n}", kwargs=kw) for n in ("detail", "triage", "safeguarding_stop")]
+        if request.requester_id:
+            urls.append(reverse("support_requests:my_request", kwargs=kw))
+    for each in Assessment.objects.all():
+        kw = {"assessment_id": each.pk}
+        if pending_stop(each):  # every other page of it redirects to the stop
+            urls.append(reverse("assessments:safeguarding_stop", kwargs=kw))
+            continue
+        urls += [reverse(f"assessments:{n}", kwargs=kw) for n in (
+            "detail", "safeguarding_stop", "submit", "sign_off", "new_version", "consultation", "refer", "pdf")]
+        if each.status != Assessment.Status.DRAFT:
+            continue  # a submitted assessment's answers are on its detail page; its sections redirect there
+        for key, spec in SECTIONS_BY_KEY.items():
+            if spec.per_child:
+                urls += [reverse("assessments:section", kwargs={**kw, "key": key, "child_id": c.pk})
+                         for c in each.children.all()]
+            else:
+                urls.append(reverse("assessments:section", kwargs={**kw, "key": key}))
+    pm = {"panel_id": panel.pk, "meeting_id": meeting.pk}
+    urls += [
+        reverse("panel:panel_detail", kwargs={"panel_id": panel.pk}),
+        *(reverse(f"panel:{n}", kwargs={"panel_id": panel.pk, "year": meeting.date.year}) for n in (
+            "panel_calendar_ics", "panel_calendar_csv")),
+        *(reverse(f"panel:{n}", kwargs=pm) for n in (
+            "meeting_cancel", "meeting_move", "meeting_detail", "meeting_pack", "meeting_minutes")),
+        *(reverse(f"panel:{n}", kwargs={**pm, "case_id": case.pk}) for n in ("case_response", "case_decision")),
+        *(reverse("panel:closure_decide", kwargs={**pm, "closure_id": c.pk}) for c in case.closures.all()),
+        *(reverse(f"panel:{n}", kwargs={"case_id": case.pk}) for n in (
+            "case_overview", "case_allocate", "case_closure", "case_extraordinary")),
+    ]
+    kw = {"episode_id": episode.pk}
+    urls += [reverse(f"casework:{n}", kwargs=kw) for n in (
+        "episode_detail", "episode_stage", "episode_need_level", "episode_review_cadence", "episode_lead_professional",
+        "episode_contact_new", "episode_taf_meeting_new", "episode_closure", "episode_step_up", "episode_step_down",
+        "plan", "plan_contingency", "plan_outcome_add", "plan_review", "plan_family_copy")]
+    for outcome in episode.plan.outcomes.all():
+        okw = {**kw, "outcome_id": outcome.pk}
+        urls += [reverse(f"casework:{n}", kwargs=okw) for n in ("plan_outcome_edit", "plan_outcome_remove", "plan_action_add")]
+        for action in outcome.actions.all():
+            urls.append(reverse("casework:plan_action_edit", kwargs={**kw, "action_id": action.pk}))
+    for child in episode.family.members.filter(role="child"):
+        urls.append(reverse("casework:plan_child_copy", kwargs={**kw, "person_id": child.person_id}))
+    token = ApiToken.objects.get()
+    urls += [reverse("accounts:api_tokens"), reverse("accounts:api_token_create"), reverse("accounts:api_tokens_all"),
+             reverse("accounts:api_token_revoke", kwargs={"token_id": token.pk})]
+    return list(dict.fromkeys(urls))
+
+
+def _assert_escaped(response, where: str) -> None:
+    if "html" not in response.get("Content-Type", ""):
+        return
+    body = response.content.decode()
+    for raw in RAW:
+        found = raw.search(body)
+        assert found is None, f"{where}: unescaped {body[max(0, found.start() - 300):found.end() + 100]!r}"
+    # Escaped twice shows the reader "&lt;": what pre-escaping text for a label used to do.
+    assert "&amp;lt;script&amp;gt;xss(" not in body, f"{where}: escaped twice"
+
+
+def _typed(label: str) -> str:
+    return _payload(f"typed:{label}", 0, None)
+
+
+def _journeys(world, clients, check):
+    """Text still being typed lives in the session: the public and practitioners' request journeys
+    (filled in through their forms), the answers kept when a session ran out, and a search."""
+    public = Client()
+    area = world["family"].area.code
+    answers = {
+        "area": area, "relationship": "parent_carer", "location": _typed("location"),
+        "children": [{"first_name": _typed("child"), "age": 7, "date_of_birth": ""}],
+        "what_is_happening": _typed("what_is_happening"), "help_wanted": _typed("help_wanted"),
+        "requester_name": _typed("requester_name"), "phone": _typed("phone"), "can_call": "yes",
+        "can_leave_message": "yes", "email": _typed("email"), "safe_to_write": "no",
+        "best_times": _typed("best_times"), "safety_notes": _typed("safety_notes"), "consent": "yes",
+    }
+    session = public.session
+    session[journey.SESSION_KEY] = answers
+    session.save()
+    for name in ("ask_start", "ask_area", "ask_location", "ask_who", "ask_children", "ask_child_add", "ask_happening",
+                 "ask_help", "ask_name", "ask_contact", "ask_consent", "ask_check"):
+        check(public, reverse(f"support_requests:{name}"), "public")
+    for name in ("ask_child_change", "ask_child_remove"):
+        check(public, reverse(f"support_requests:{name}", kwargs={"number": 1}), "public")
+    # Typed straight into the forms too, invalid where the form validates, so the error pages show it.
+    for name, data in (("ask_location", {"location": _typed("location")}),
+                       ("ask_child_add", {"first_name": _typed("first_name"), "age": _typed("age")}),
+                       ("ask_contact", {"phone": _typed("phone"), "email": _typed("email"), "can_call": "yes"})):
+        response = public.post(reverse(f"support_requests:{name}"), data)
+        _assert_escaped(response, f"POST {name}")
+    # Sent (the phone number and email as their forms would have let them through).
+    session = public.session
+    session[journey.SESSION_KEY] = {**answers, "phone": "07700 900982", "email": "parent@example.org"}
+    session.save()
+    assert public.post(reverse("support_requests:ask_check")).status_code == 302
+    check(public, reverse("support_requests:ask_sent"), "public")
+
+    practitioner = clients["practitioner"]
+    steps = [
+        ("new_family", {"family": "none"}),
+        ("new_children", {"child_1_name": _typed("child_1_name"), "child_1_age": "7",
+                          **{f"child_{i}_{k}": "" for i in range(2, 7) for k in ("name", "age")}}),
+        ("new_area", {"area": area}),
+        ("new_happening", {"what_is_happening": _typed("what_is_happening"),
+                           "single_agency_support_tried": _typed("single_agency_support_tried")}),
+        ("new_concern", {"concern": "no"}),
+        ("new_consent", {"consent": "yes"}),
+    ]
+    for name, data in steps:
+        response = practitioner.post(reverse(f"support_requests:{name}"), data)
+        assert response.status_code == 302, (name, response.content.decode()[:2000])
+    for name in ("new_start", "new_family", "new_children", "new_area", "new_happening", "new_concern", "new_consent",
+                 "new_consent_needed", "new_check"):
+        check(practitioner, reverse(f"support_requests:{name}"), "practitioner")
+    assert practitioner.post(reverse("support_requests:new_check")).status_code == 302
+    check(practitioner, reverse("support_requests:new_sent"), "practitioner")
+
+    # Search, by the names as they were before planting (the search keys are derived from them).
+    first, last = world["child_name"]
+    response = practitioner.post(reverse("people:search"), {
+        "name": f"{first} {last}", "date_of_birth_0": "", "date_of_birth_1": "", "date_of_birth_2": "", "postcode": ""})
+    _assert_escaped(response, "search")
+    if response.status_code == 302:
+        check(practitioner, response["Location"], "practitioner")
+    check(practitioner, reverse("people:person_new"), "practitioner")
+
+    # Answers kept when the session ran out, offered back after signing in again.
+    session = practitioner.session
+    session[kept_answers.SESSION_KEY] = {
+        "path": reverse("people:person_edit", kwargs={"person_id": world["child"].pk}),
+        "fields": [["preferred_name", [_typed("kept")]], [_typed("kept name"), ["x"]]],
+        "user_id": str(world["users"]["practitioner"].pk), "at": time.time(), "had_files": False,
+    }
+    session.save()
+    check(practitioner, reverse("accounts:resume"), "practitioner")
+
+    # A new API token's name, shown once with the token.
+    response = practitioner.post(reverse("accounts:api_token_create"), {"name": _typed("token name"), "days": "30"})
+    assert response.status_code == 200
+    _assert_escaped(response, "API token made")
+
+    # The sign-in page gives back the username typed.
+    check(Client(), reverse("accounts:login"), "nobody")
+    response = Client().post(reverse("accounts:login"), {"username": _typed("username"), "password": "wrong"})
+    assert response.status_code == 200
+    _assert_escaped(response, "sign in")
+
+
+class _PostForms(HTMLParser):
+    """A page's POST forms: their action and what a browser would send, typed fields filled with payloads."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self._form = [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self._form = {"action": attrs.get("action") or "", "data": {}}
+            self.forms.append(self._form)
+        elif self._form is not None and tag in ("input", "textarea", "select") and attrs.get("name"):
+            name, kind = attrs["name"], attrs.get("type", "text") if tag == "input" else tag
+            if kind in ("hidden", "radio", "checkbox"):
+                self._form["data"].setdefault(name, attrs.get("value") or "")
+            elif kind == "select":
+                self._form["data"].setdefault(name, "")
+            elif kind not in ("submit", "button"):
+                self._form["data"][name] = _typed(f"posted:{name}")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+
+
+def _post_hostile(client, url: str) -> bool:
+    """Send the page's own form with payloads typed in: the page comes back with what was typed
+    (and errors about it) or the answers are saved. Either way nothing is unescaped, nothing fails."""
+    page = client.get(url)
+    if "html" not in page.get("Content-Type", ""):
+        return False
+    parser = _PostForms()
+    parser.feed(page.content.decode())
+    form = next((f for f in parser.forms if f["action"] in ("", url)), None)
+    if form is None:
+        return False
+    response = client.post(url, form["data"])
+    assert response.status_code < 500, f"POST {url}: {response.status_code}"
+    _assert_escaped(response, f"POST {url}")
+    return True
+
+
+def test_no_planted_text_reaches_a_page_unescaped():
+    world = _build_world()
+    planted = _plant()
+    rendered: set[str] = set()
+    clients = {login: sign_in_verified(Client(), world["users"][login]) for login in ROLES["core"]}
+    unopened, visited = [], set()
+
+    def seen(sender, template, context, **kwargs):
+        rendered.add(template.name)
+
+    def check(client, url, login):
+        visited.add(resolve(url).view_name)
+        response = client.get(url)
+        _assert_escaped(response, f"{url} as {login}")
+        return response.status_code
+
+    template_rendered.connect(seen)
+    try:
+        opened, forms = set(), []
+        for url in _pages(world):
+            match = resolve(url)
+            logins = ROLES[match.namespace]
+            statuses = [check(clients[login], url, login) for login in logins]
+            if 200 in statuses:
+                opened.add(match.view_name)
+                forms.append((url, logins[statuses.index(200)]))
+            elif match.view_name not in ONE_STATE_ONLY:
+                unopened.append((url, statuses))
+        unopened += [(name, "never opened") for name in ONE_STATE_ONLY - opened]
+        _journeys(world, clients, check)
+        # Last, as the answers sent may change what the pages above show.
+        posted = sum(_post_hostile(clients[login], url) for url, login in forms)
+    finally:
+        template_rendered.disconnect(seen)
+
+    # The probe proves something only if the pages opened, every field was planted in rows that
+    # exist, and every template was shown.
+    assert posted >= 40, f"only {posted} forms found to send: has the form markup changed?"
+    if unopened:
+        pytest.fail("Pages that opened for none of the roles:\n" + "\n".join(f"{u} {s}" for u, s in unopened))
+    fields = {_label(m, f): f for m in _project_models() for f in _text_fields(m)}
+    assert set(NOT_USER_TEXT) <= set(fields), set(NOT_USER_TEXT) - set(fields)
+    assert {label for label, f in fields.items() if not f.choices} - set(NOT_USER_TEXT) == planted
+    empty = {label for label in planted if not apps.get_model(label.rsplit(".", 1)[0]).objects.exists()}
+    assert empty == set(), "planted in tables with no rows, so never shown"
+    assert set(NO_USER_TEXT) <= _project_templates(), set(NO_USER_TEXT) - _project_templates()
+    assert _project_templates() - rendered - set(NO_USER_TEXT) == set()
+    assert set(NO_USER_TEXT) & rendered == set(), "rendered after all: take them off NO_USER_TEXT"
+    assert set(NOT_OPENED) <= _route_names(), set(NOT_OPENED) - _route_names()
+    assert _route_names() - visited - set(NOT_OPENED) == set()
+    assert set(NOT_OPENED) & visited == set(), "opened after all: take them off NOT_OPENED"
+
+
+# ------------------------------------------------------------------ the form templates (ADR 0009)
+
+# A label, legend, hint, choice or error printed with |safe: text that may come from a record.
+UNSAFE_TEXT = re.compile(r"\{\{\s*(?:field\.label|legend|[\w.]*help_text|[\w.]*hint|[\w.]*error\w*|choice\.\d)\s*\|[^}]*\bsafe\b")
+
+
+def test_every_pack_template_printing_text_unescaped_is_overridden_by_one_that_escapes():
+    import crispy_forms_gds
+    from django.template.loader import get_template
+
+    pack = Path(crispy_forms_gds.__file__).parent / "templates"
+    ours = Path(settings.BASE_DIR) / "templates"
+    unsafe = sorted(str(p.relative_to(pack)) for p in pack.rglob("*.html") if UNSAFE_TEXT.search(p.read_text()))
+    assert unsafe  # the pattern still finds the pack's |safe; if not, check the pack changed
+    for name in unsafe:
+        assert Path(get_template(name).origin.name) == ours / name, f"{name} is not overridden"
+        assert not UNSAFE_TEXT.search((ours / name).read_text()), f"{name} still prints text with |safe"
+
+
+def test_labels_legends_and_hints_are_escaped_and_only_developer_markup_passes():
+    from crispy_forms.helper import FormHelper
+    from crispy_forms_gds.layout import Field, Fieldset, Layout
+    from django import forms
+    from django.template import Context, Template
+    from django.utils.html import format_html
+
+    class Hostile(forms.Form):
+        text = forms.CharField(label='<script>xss("label")</script>', help_text='"><img src=x onerror=xss(1)>')
+        radios = forms.ChoiceField(label="<b>legend</b>", choices=[("a", "<i>choice</i>")], widget=forms.RadioSelect)
+        ticks = forms.MultipleChoiceField(label="<u>ticks</u>", choices=[("a", "A")], widget=forms.CheckboxSelectMultiple)
+        marked = forms.CharField(label=format_html('Name <span class="govuk-visually-hidden">{}</span>', "<s>x</s>"))
+
+    form = Hostile()
+    form.helper = FormHelper()
+    form.helper.layout = Layout(
+        Fieldset(Field.text("text"), legend="<em>fieldset</em>"), Field.radios("radios"), Field.checkboxes("ticks"),
+        Field.text("marked"),
+    )
+    html = Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form}))
+
+    for raw in ('<script>xss("label")</script>', "<img src=x", "<b>legend</b>", "<i>choice</i>", "<u>ticks</u>",
+                "<em>fieldset</em>", "<s>x</s>"):
+        assert raw not in html
+    assert "&lt;script&gt;xss(&quot;label&quot;)&lt;/script&gt;" in html
+    assert "&quot;&gt;&lt;img src=x onerror=xss(1)&gt;" in html
+    assert "&lt;em&gt;fieldset&lt;/em&gt;" in html and "&lt;b&gt;legend&lt;/b&gt;" in html
+    assert 'Name <span class="govuk-visually-hidden">&lt;s&gt;x&lt;/s&gt;</span>' in html  # format_html: kept
+    assert "&amp;lt;" not in html
