@@ -145,15 +145,18 @@ def page(request, monkeypatch):
 
 # --- Summaries tests leave for the terminal --------------------------------------------
 #
-# A test records a one-line summary with record_property("authorisation_matrix", ...); its
-# report carries it (from pytest-xdist workers too), and it is printed after the run.
+# A probe records a one-line summary with record_property("authorisation_matrix", ...) or
+# record_property("probe_summary", ...); its report carries it (from pytest-xdist workers too), and
+# it is printed after the run.
 
 _TERMINAL_SUMMARIES: list[str] = []
 
 
 def pytest_runtest_logreport(report):
     if report.when == "call":
-        _TERMINAL_SUMMARIES.extend(v for k, v in report.user_properties if k == "authorisation_matrix")
+        _TERMINAL_SUMMARIES.extend(
+            v for k, v in report.user_properties if k in ("authorisation_matrix", "probe_summary")
+        )
 
 
 def pytest_terminal_summary(terminalreporter):

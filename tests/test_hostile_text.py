@@ -602,7 +602,7 @@ def _post_hostile(client, url: str) -> bool:
     return True
 
 
-def test_no_planted_text_reaches_a_page_unescaped():
+def test_no_planted_text_reaches_a_page_unescaped(record_property):
     world = _build_world()
     planted = _plant()
     rendered: set[str] = set()
@@ -653,6 +653,15 @@ def test_no_planted_text_reaches_a_page_unescaped():
     assert set(NOT_OPENED) <= _route_names(), set(NOT_OPENED) - _route_names()
     assert _route_names() - visited - set(NOT_OPENED) == set()
     assert set(NOT_OPENED) & visited == set(), "opened after all: take them off NOT_OPENED"
+    # The page where the hole was found: a plan outcome's words in a legend, a child's name in a label.
+    assert "casework:plan_review" in opened
+    record_property(
+        "probe_summary",
+        f"hostile text: {len(planted)} text fields planted; {len(visited)} routes opened as "
+        f"{len(clients)} roles; {len(rendered & _project_templates())} of {len(_project_templates())} "
+        f"templates rendered ({len(NO_USER_TEXT)} listed as showing no user text); {posted} forms "
+        "posted back with payloads; 0 unescaped",
+    )
 
 
 # ------------------------------------------------------------------ the form templates (ADR 0009)
