@@ -46,7 +46,7 @@ from assessments import presenters, selectors, services
 from assessments.models import Assessment, AssessmentSection, PanelReferral
 from assessments.pdf import assessment_pdf
 from assessments.sections import SECTIONS, SECTIONS_BY_KEY, YES
-from core.api import UUID_LOOKUP, FamilyQuerySerializer, query_params, validation_error as _validation_error, conflict as _conflict, duty_team_contact as _duty_team, FORBIDDEN, BAD_REQUEST
+from core.api import UUID_LOOKUP, FamilyQuerySerializer, query_params, require, validation_error as _validation_error, conflict as _conflict, duty_team_contact as _duty_team, FORBIDDEN, BAD_REQUEST
 from core.audit import Action, audit_record
 from core.forms import GovDateField
 from people.selectors import get_family, people_for
@@ -78,8 +78,7 @@ def _user_name(user) -> str:
 
 
 def _require_writer(user) -> None:
-    if not selectors.can_write(user):
-        raise PermissionDenied("Your role may not change assessments.")
+    require("assessments.write_assessment", user, message="Your role may not change assessments.")
 
 
 # --- Serializers -------------------------------------------------------------------
@@ -480,12 +479,13 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         responses={201: AssessmentDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def create(self, request, *args, **kwargs):
+        user = request.user
+        # The role first, before the body (which names the family) is read: 403, then 400.
+        _require_writer(user)
         serializer = AssessmentStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = request.user
         family = get_family(user, data["family"])
-        _require_writer(user)
         wanted = list(dict.fromkeys(data["children"]))
         found = {p.pk: p for p in people_for(user).filter(pk__in=wanted)}
         if len(found) != len(wanted):

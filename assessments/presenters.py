@@ -12,8 +12,6 @@ from datetime import date
 from django import forms
 
 from assessments.models import Assessment, AssessmentSection
-
-RECORD_SNAPSHOT_KEY = "_record"  # see services.record_snapshot
 from assessments.sections import CONSULTATION_NUMBER, SECTIONS, SectionContext
 from core.forms import GovDateField
 from people.models import Person
@@ -24,6 +22,7 @@ from people.selectors import (
     family_relationships,
 )
 
+RECORD_SNAPSHOT_KEY = "_record"  # see services.record_snapshot
 NOT_ANSWERED = "Not answered"
 
 

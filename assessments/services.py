@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -113,10 +114,8 @@ def _children_of(family, people: Sequence[Person]) -> list[Person]:
 @transaction.atomic
 def assessment_start(*, actor, family, children: Sequence[Person], support_request=None) -> Assessment:
     """Start an assessment of ``family`` (already fetched through the actor's scope)."""
-    if actor.has_role(Role.PANEL_CHAIR, Role.PANEL_MEMBER) and not actor.has_role(
-        Role.PRACTITIONER, Role.LEAD_PROFESSIONAL, Role.TEAM_MANAGER, Role.EARLY_SUPPORT_TEAM_LEADER
-    ):
-        raise PermissionDenied("Panel members cannot start assessments")
+    if not rules.has_perm("assessments.write_assessment", actor):
+        raise PermissionDenied("Your role may not start assessments")
     children = _children_of(family, children)
     if Assessment.objects.filter(family=family, status__in=[Status.DRAFT, Status.AWAITING_SIGN_OFF]).exists():
         raise ValidationError({"children": "This family already has an assessment in progress"})

@@ -8,6 +8,7 @@ transaction; changes go through assessments.services, which audit themselves.
 
 from __future__ import annotations
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,7 +35,7 @@ NAV_SECTION = "families"
 
 
 def _require_writer(user) -> None:
-    if not selectors.can_write(user):
+    if not rules.has_perm("assessments.write_assessment", user):
         raise PermissionDenied
 
 

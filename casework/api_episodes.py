@@ -35,7 +35,7 @@ from rest_framework.response import Response
 from accounts.models import User
 from casework import selectors, services
 from casework.models import Contact, Episode, EpisodeHistory
-from core.api import UUID_LOOKUP, FamilyQuerySerializer, IdField, query_params, validation_error as _validation_error, BAD_REQUEST
+from core.api import UUID_LOOKUP, FamilyQuerySerializer, IdField, query_params, require, validation_error as _validation_error, BAD_REQUEST
 from core.audit import Action, audit_record
 from core.models import Agency, NeedLevel
 from people.selectors import get_family
@@ -249,6 +249,13 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def _get(self, pk) -> Episode:
         return selectors.get_episode(self.request.user, _uuid_or_404(pk))
 
+    def _changer(self, pk, perm="casework.change_episode") -> Episode:
+        """The episode, once the caller may change it: 404 out of scope, then 403, before the
+        body is read."""
+        episode = self._get(pk)
+        require(perm, self.request.user, episode, FORBIDDEN.description)
+        return episode
+
     def _detail(self, episode: Episode, code=status.HTTP_200_OK) -> Response:
         fresh = selectors.get_episode(self.request.user, episode.pk)
         return Response(EpisodeDetailSerializer(fresh).data, status=code)
@@ -279,7 +286,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(summary="Change the stage", request=StageChangeSerializer, responses=ACTION_RESPONSES)
     @action(detail=True, methods=["post"])
     def stage(self, request, pk=None):
-        episode = self._get(pk)
+        episode = self._changer(pk)
         s = StageChangeSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         _run(lambda: services.episode_change_stage(actor=request.user, episode=episode, **s.validated_data))
@@ -288,7 +295,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(summary="Change the level of need", request=NeedLevelChangeSerializer, responses=ACTION_RESPONSES)
     @action(detail=True, methods=["post"], url_path="need-level")
     def need_level(self, request, pk=None):
-        episode = self._get(pk)
+        episode = self._changer(pk)
         s = NeedLevelChangeSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         level = _lookup(NeedLevel, "level", s.validated_data["need_level"], "need_level")
@@ -304,7 +311,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )
     @action(detail=True, methods=["post"], url_path="lead-professional")
     def lead_professional(self, request, pk=None):
-        episode = self._get(pk)
+        episode = self._changer(pk)
         s = LeadProfessionalChangeSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         user = _lookup(User, "pk", s.validated_data["lead_professional"], "lead_professional")
@@ -318,7 +325,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(summary="Step up to children's social care", request=StepUpSerializer, responses=ACTION_RESPONSES)
     @action(detail=True, methods=["post"], url_path="step-up")
     def step_up(self, request, pk=None):
-        episode = self._get(pk)
+        episode = self._changer(pk)
         s = StepUpSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         _run(lambda: services.episode_step_up(actor=request.user, episode=episode, **s.validated_data))
@@ -332,7 +339,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )
     @action(detail=True, methods=["post"], url_path="step-down")
     def step_down(self, request, pk=None):
-        episode = self._get(pk)
+        episode = self._changer(pk, "casework.step_down_episode")
         s = StepDownSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
@@ -373,6 +380,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 actor=request.user, action=Action.VIEW, target=episode, detail={"page": "api_contacts", "count": len(rows)}
             )
             return Response(ContactSerializer(rows, many=True).data)
+        require("casework.change_episode", request.user, episode, FORBIDDEN.description)
         s = ContactSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
@@ -402,6 +410,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 actor=request.user, action=Action.VIEW, target=episode, detail={"page": "api_taf_meetings", "count": len(rows)}
             )
             return Response(TafMeetingSerializer(rows, many=True).data)
+        require("casework.change_episode", request.user, episode, FORBIDDEN.description)
         s = TafMeetingSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = dict(s.validated_data)

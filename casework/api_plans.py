@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from casework import plans, selectors
 from casework.models import PlanOutcome
-from core.api import UUID_LOOKUP, IdField
+from core.api import UUID_LOOKUP, IdField, require
 from core.audit import Action, audit_record
 from people.services import StaleEditError
 
@@ -158,6 +158,8 @@ class FamilyPlanViewSet(viewsets.ViewSet):
 
     def _post(self, request, episode_id, serializer_class, make_call):
         episode, plan = self._load(request, episode_id)
+        # Who may change the plan is settled before the body is read (403, then 400).
+        require("casework.change_episode", request.user, episode, "Cannot change this plan")
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         failure = self._write(request, lambda: make_call(episode, plan, serializer.validated_data))
@@ -193,8 +195,6 @@ class FamilyPlanViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"], url_path="reviews")
     def reviews(self, request, episode_id=None):
         def call(episode, plan, data):
-            if not selectors.can_change_episode(request.user, episode):
-                raise DjangoPermissionDenied
             review = plans.reviews_schedule(episode)
             if review is None:
                 raise DjangoValidationError("This episode is closed")

@@ -1,7 +1,7 @@
 """The family plan, its reviews and the family's copy: services and scoped reads (SPEC §6, issue 3 and 7).
 
-Every change goes through a service here: guarded by selectors.can_change_episode (only the lead
-professional, their manager or the early support service), refused on a closed episode, checked
+Every change goes through a service here: guarded by the casework.change_episode rule (only the
+lead professional, their manager or the early support service), refused on a closed episode, checked
 against the plan's version (StaleEditError), and leaving an EpisodeHistory row (change=PLAN) and
 an audit event that names fields only, never what was written.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -55,7 +56,7 @@ def _today():
 
 
 def _guard(actor, episode: Episode) -> None:
-    if not selectors.can_change_episode(actor, episode):
+    if not rules.has_perm("casework.change_episode", actor, episode):
         raise PermissionDenied("Only the lead professional, their manager or the early support service can change the plan")
     if not episode.is_open:
         raise ValidationError("This episode is closed. Its plan can no longer be changed.")

@@ -4,7 +4,7 @@ professional, step up and step down, contacts, TAF meetings and the closure hand
 Every change of stage, level of need, lead professional or status is one guarded service that
 writes one append-only ``EpisodeHistory`` row (who, when, from, to, why) and one audit event
 (field names only). Only the lead professional, their manager or the early support service may
-change an episode (``selectors.can_change_episode``); anyone else gets PermissionDenied.
+change an episode (the ``casework.change_episode`` rule); anyone else gets PermissionDenied.
 
 Stages run in order (1 to 4). Moving forward by one needs no reason; skipping a stage or going
 back needs a recorded reason.
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from casework import selectors
 from casework.models import Closure, Contact, Episode, EpisodeHistory, TafMeeting
 from core.audit import Action, audit_record
 from core.concurrency import lock, lock_first
@@ -55,7 +55,7 @@ def _text(value: str, *, field: str, required: bool = False, message: str = "") 
 
 
 def _require_changer(actor, episode: Episode) -> None:
-    if not selectors.can_change_episode(actor, episode):
+    if not rules.has_perm("casework.change_episode", actor, episode):
         raise PermissionDenied("Only the lead professional, their manager or the early support service can change this episode")
 
 
@@ -92,14 +92,14 @@ def _family_person_ids(family) -> set:
 
 def _let_lead_professional_see(*, actor, episode: Episode) -> None:
     """The lead professional's team starts working with the family, so the family is in their scope."""
-    from people.models import FamilyTeam
-    from people.services import family_link_team
+    from people.services import family_team_link
 
-    team = episode.lead_professional.team
-    if team is not None and not FamilyTeam.objects.filter(
-        family=episode.family, team=team, ended_on__isnull=True
-    ).exists():
-        family_link_team(actor=actor, family=episode.family, team=team)
+    family_team_link(
+        actor=actor,
+        family=episode.family,
+        team=episode.lead_professional.team,
+        reason="lead professional's episode opened",
+    )
 
 
 @transaction.atomic
@@ -402,9 +402,7 @@ def episode_step_down(
     """A new episode following an ended one (e.g. social care steps the family down into early
     help): the chain is kept through ``previous``."""
     from_episode = _lock(from_episode, status=ENDED)
-    if not (
-        selectors.can_change_episode(actor, from_episode) or selectors.is_early_support_service(actor)
-    ):
+    if not rules.has_perm("casework.step_down_episode", actor, from_episode):
         raise PermissionDenied("Only the early support service or the last lead professional can step a family down")
     reason = _reason(reason, required=True)
     return episode_open(

@@ -8,6 +8,7 @@ which audit themselves.
 
 from __future__ import annotations
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -185,7 +186,7 @@ def _episode_form_view(request, episode_id, *, form_class, form_kwargs, run, tit
     """A change page for one episode: GET shows the form, POST runs the service."""
     user = request.user
     episode = selectors.get_episode(user, episode_id)
-    if not selectors.can_change_episode(user, episode):
+    if not rules.has_perm("casework.change_episode", user, episode):
         raise PermissionDenied
     form = form_class(request.POST or None, **form_kwargs(episode))
     if request.method == "POST" and form.is_valid():
@@ -376,7 +377,7 @@ def step_up(request: HttpRequest, episode_id) -> HttpResponse:
 def step_down(request: HttpRequest, episode_id) -> HttpResponse:
     user = request.user
     episode = selectors.get_episode(user, episode_id)
-    if not (selectors.can_change_episode(user, episode) or selectors.is_early_support_service(user)):
+    if not rules.has_perm("casework.step_down_episode", user, episode):
         raise PermissionDenied
     form = OpenEpisodeForm(request.POST or None, lead_professionals=_lead_professional_choices(), step_down=True)
     if request.method == "POST" and form.is_valid():

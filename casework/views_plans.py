@@ -5,6 +5,7 @@ get read-only pages and 403 on POST."""
 
 from __future__ import annotations
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,7 +36,7 @@ def _episode_and_plan(request, episode_id, *, need_plan=True):
 
 
 def _require_change(request, episode) -> bool:
-    can_change = selectors.can_change_episode(request.user, episode) and episode.is_open
+    can_change = rules.has_perm("casework.change_episode", request.user, episode) and episode.is_open
     if request.method == "POST" and not can_change:
         raise PermissionDenied
     return can_change

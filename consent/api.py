@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from consent import selectors, services
 from consent.models import ConsentDecision, ConsentOverride, LawfulBasis, Purpose
 from core.api import validation_error as _validation_error, FORBIDDEN, BAD_REQUEST
-from core.api import ID_LOOKUP, FamilyQuerySerializer, IdField, RequiredFamilyQuerySerializer, query_params
+from core.api import ID_LOOKUP, FamilyQuerySerializer, IdField, RequiredFamilyQuerySerializer, query_params, require
 from core.audit import Action, audit_record
 from core.models import Agency
 from people.models import Person
@@ -252,6 +252,8 @@ class ConsentDecisionViewSet(
         },
     )
     def create(self, request, *args, **kwargs):
+        # The role first, before the body (which names the family) is read: 403, then 400.
+        require("consent.record_decision", request.user, message="You do not have permission to record consent")
         serializer = ConsentDecisionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
@@ -356,6 +358,10 @@ class ConsentOverrideViewSet(
         },
     )
     def create(self, request, *args, **kwargs):
+        require(
+            "consent.record_override", request.user,
+            message="Only an early support team leader or a team manager can authorise going ahead without consent",
+        )
         serializer = ConsentOverrideCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -67,7 +68,7 @@ def consent_record_decision(
     agencies: Iterable[Agency] = (),
 ) -> ConsentDecision:
     """Record a new consent decision for a family and purpose; it becomes the current one."""
-    if not can_record_consent(actor):
+    if not rules.has_perm("consent.record_decision", actor):
         raise PermissionDenied("You do not have permission to record consent")
     reason = (reason or "").strip()
     given_by_name = (given_by_name or "").strip()
@@ -147,7 +148,7 @@ def consent_record_decision(
 @transaction.atomic
 def consent_record_override(*, actor, family: Family, purpose: str, reason: str) -> ConsentOverride:
     """Record that sharing or a referral goes ahead without consent, and why."""
-    if not can_override_consent(actor):
+    if not rules.has_perm("consent.record_override", actor):
         raise PermissionDenied(
             "Only an early support team leader or a team manager can authorise going ahead without consent"
         )

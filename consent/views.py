@@ -7,6 +7,7 @@ go in URLs. ``return_to`` (a local path) lets another page, such as the assessme
 list, send the user here and get them back.
 """
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -88,7 +89,7 @@ def record_decision(request: HttpRequest, family_id) -> HttpResponse:
     user = request.user
     _require_case_access(user)
     family = selectors.get_family(user, family_id)
-    if not services.can_record_consent(user):
+    if not rules.has_perm("consent.record_decision", user):
         return _not_allowed(
             request,
             family,
@@ -128,7 +129,7 @@ def record_override(request: HttpRequest, family_id) -> HttpResponse:
     user = request.user
     _require_case_access(user)
     family = selectors.get_family(user, family_id)
-    if not services.can_override_consent(user):
+    if not rules.has_perm("consent.record_override", user):
         return _not_allowed(
             request,
             family,

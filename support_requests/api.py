@@ -37,7 +37,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from core.api import UUID_LOOKUP, validation_error as _validation_error, conflict as _conflict, duty_team_contact as _duty_team, FORBIDDEN, BAD_REQUEST
+from core.api import UUID_LOOKUP, require, validation_error as _validation_error, conflict as _conflict, duty_team_contact as _duty_team, FORBIDDEN, BAD_REQUEST
 from core.audit import Action, audit_record
 from core.models import Agency, Area, NeedLevel
 from people.selectors import families_for
@@ -801,11 +801,14 @@ class MySupportRequestViewSet(
         },
     )
     def create(self, request, *args, **kwargs):
+        # The role first, before the body is read: 403, then 400.
+        require(
+            "support_requests.make_request", request.user,
+            message="Only practitioners and lead professionals make requests",
+        )
         serializer = PractitionerRequestCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if not selectors.can_make_requests(request.user):
-            raise PermissionDenied("Only practitioners and lead professionals make requests")
         family = None
         if data.get("family"):
             family = get_family_in_scope(request.user, data["family"])

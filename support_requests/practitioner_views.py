@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -51,7 +52,7 @@ def requester_page(*methods: str) -> Callable:
     def decorator(view):
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs):
-            if not selectors.can_make_requests(request.user):
+            if not rules.has_perm("support_requests.make_request", request.user):
                 raise Http404
             return view(request, *args, **kwargs)
 

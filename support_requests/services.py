@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -670,7 +671,7 @@ def support_request_submit_practitioner(
     referred to the duty team, with a safeguarding stop the practitioner must answer.
     A request needs the family's knowledge and agreement unless there are such concerns.
     """
-    if not selectors.can_make_requests(actor):
+    if not rules.has_perm("support_requests.make_request", actor):
         raise NotAllowedToRequest("Only practitioners and lead professionals make requests")
     errors: dict[str, str] = {}
     if area is None:

@@ -314,7 +314,6 @@ TABLE: dict[str, tuple[str, str]] = {
 # Known deviations: where the code answers differently from the rule above. Each is a finding
 # reported to the lead engineer; the cell passes only with exactly this status, and the test
 # fails when one is fixed (remove it from here then). (method, key, roles, variant) -> (status, why)
-_VALIDATION_FIRST = "an empty body is validated before the role is checked: 400 instead of 403"
 KNOWN_DEVIATIONS: dict[tuple[str, str, str, str], tuple[int, str]] = {}
 
 
@@ -323,18 +322,6 @@ def _known(method, key, codes, variant, status, why):
         for v in ("in", "out") if variant == "*" else (variant,):
             KNOWN_DEVIATIONS[(method, key, CODES[code], v)] = (status, why)
 
-
-_known("POST", "api:person-search", "PC,PM,SL,AD", "in", 400, _VALIDATION_FIRST)
-_known("POST", "api:assessment-list", "BS,PC,PM,SL,AD", "in", 400, _VALIDATION_FIRST)
-_known("POST", "api:consent-decision-list", "BS,PC,PM,SL,AD", "in", 400, _VALIDATION_FIRST)
-_known("POST", "api:consent-override-list", "PR,BS,PC,PM,LP,SL,AD", "in", 400, _VALIDATION_FIRST)
-_known("POST", "api:my-support-request-list", "TL,BS,PC,PM,TM,SL,AD", "in", 400, _VALIDATION_FIRST)
-for _n in ("contacts", "lead-professional", "need-level", "stage", "step-down", "step-up", "taf-meetings"):
-    _known("POST", f"api:episode-{_n}", "PR", "in", 400, _VALIDATION_FIRST)
-    _known("POST", f"api:episode-{_n}", "BS", "*", 400, _VALIDATION_FIRST)
-for _n in ("actions", "outcomes", "reviews"):
-    _known("POST", f"api:episode-plan-{_n}", "PR", "in", 400, _VALIDATION_FIRST)
-    _known("POST", f"api:episode-plan-{_n}", "BS", "*", 400, _VALIDATION_FIRST)
 
 # Ask for help: public, the same for everyone (a signed-in member of staff may use it too).
 for _name in (
