@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test api-fuzz setup serve test-postgres clean
+.PHONY: run test lint api-fuzz setup serve test-postgres clean
 
 ## Install everything, create the SQLite database, load the council pack and demo data, and serve.
 run: setup
@@ -21,6 +21,13 @@ run: setup
 test: setup
 	@scripts/ensure_chromium.sh >/dev/null
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+## Lint and check formatting (ruff; settings in pyproject.toml). `make test` runs the other gates:
+## import-linter's app layers, makemigrations --check, and no model queries in views.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 ## Fuzz the API from its OpenAPI schema (schemathesis) against a fresh demo database and a real server.
 api-fuzz: setup

@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests."""
 
+import os
+
 import pytest
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, sign_in_verified
@@ -87,7 +89,7 @@ def page(request, monkeypatch):
 
     from django.db import connections
     from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from tests.browser import REPO_ROOT, chromium_executable, launch_args, watch_csp_violations
 
@@ -105,7 +107,12 @@ def page(request, monkeypatch):
         context = browser.new_context(
             locale="en-GB", timezone_id="Europe/London", viewport={"width": 1280, "height": 900}
         )
-        context.set_default_timeout(10_000)
+        # 30 seconds by default: a loaded machine (CI, xdist on every core) misses a 10-second wait
+        # now and then. PLAYWRIGHT_TIMEOUT_MS changes it, e.g. lower to find slow pages sooner; it
+        # covers both actions and expect() assertions (which otherwise give up after 5 seconds).
+        timeout_ms = int(os.environ.get("PLAYWRIGHT_TIMEOUT_MS", "30000"))
+        context.set_default_timeout(timeout_ms)
+        expect.set_options(timeout=timeout_ms)
         # Every journey doubles as a check of the Content-Security-Policy (ADR 0010): anything the
         # policy blocks on any page fails the test, so an inline script or style cannot creep back.
         csp_violations = watch_csp_violations(context)

@@ -67,7 +67,10 @@ class ApiTokenForm(forms.Form):
 
     name = forms.CharField(
         label="What is the token for?",
-        help_text="For example, the name of the system or script that will use it. You will see this in your list of tokens.",
+        help_text=(
+            "For example, the name of the system or script that will use it. "
+            "You will see this in your list of tokens."
+        ),
         max_length=100,
         error_messages={
             "required": "Enter what the token is for",

@@ -6,17 +6,8 @@ from django.utils import timezone
 from knox.models import AbstractAuthToken, AuthTokenManager
 from knox.settings import CONSTANTS
 
-
-class Role(models.TextChoices):
-    PRACTITIONER = "practitioner", "Practitioner"
-    EARLY_SUPPORT_TEAM_LEADER = "early_support_team_leader", "Early support team leader"
-    BUSINESS_SUPPORT = "business_support", "Business support"
-    PANEL_CHAIR = "panel_chair", "Panel chair"
-    PANEL_MEMBER = "panel_member", "Panel member"
-    LEAD_PROFESSIONAL = "lead_professional", "Lead professional"
-    TEAM_MANAGER = "team_manager", "Team manager"
-    STRATEGIC_LEAD = "strategic_lead", "Strategic lead"
-    SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+# Defined in core (the lowest layer: core's scoping is by role) and re-exported here.
+from core.roles import Role  # noqa: F401
 
 
 class User(AbstractUser):

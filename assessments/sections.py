@@ -18,6 +18,7 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
+from assessments.completion import completion_errors
 from core.forms import GovDateField, GovFormMixin
 
 MAX_TEXT = 10_000
@@ -47,6 +48,7 @@ def _yes_no(label: str, *, hint: str = "") -> forms.ChoiceField:
 class SectionForm(GovFormMixin, forms.Form):
     """One section's questions. Subclasses list `required_to_complete` and may add checks."""
 
+    key: str = ""  # set from SECTIONS below
     number: str = ""
     title: str = ""
     intro: str = ""
@@ -106,13 +108,10 @@ class SectionForm(GovFormMixin, forms.Form):
         data = super().clean()
         if not self.marking_completed:
             return data
-        for name in self.required_to_complete:
-            if name in self.errors:
-                continue
-            if data.get(name) in (None, "", []):
-                label = self.fields[name].label or name
-                message = self.required_messages.get(name) or _required_message(self.fields[name], label)
-                self.add_error(name, message)
+        # The rules section_save enforces, placed on their questions.
+        errors = completion_errors(key=self.key, form_class=type(self), answers=data, already_failed=set(self.errors))
+        for name, message in errors.items():
+            self.add_error(name, message)
         self.completion_checks(data)
         return data
 
@@ -136,14 +135,6 @@ class SectionForm(GovFormMixin, forms.Form):
             else:
                 initial[name] = value
         return initial
-
-
-def _required_message(field, label: str) -> str:
-    if isinstance(field, GovDateField):
-        return f"Enter the {field.noun.lower()}"
-    if isinstance(field, forms.ChoiceField):
-        return f"Select {label[0].lower() + label[1:].rstrip('?')}" if not label.endswith("?") else "Select yes or no"
-    return f"Enter {label[0].lower() + label[1:]}"
 
 
 def _to_json(value):
@@ -189,13 +180,6 @@ class FamilySection(SectionForm):
         "worker_role": "Enter your role or job title",
     }
 
-    def completion_checks(self, data):
-        if data.get("record_correct") == NO:
-            self.add_error(
-                "record_correct",
-                "Update the family’s record first, then confirm the information is correct and complete",
-            )
-
 
 class PanelReferralSection(SectionForm):
     number, title = "2", "Referral to the multi-agency panel"
@@ -219,16 +203,6 @@ class PanelReferralSection(SectionForm):
     )
     required_to_complete = ("referring",)
     required_messages = {"referring": "Select whether you are referring this family to the panel"}
-
-    def completion_checks(self, data):
-        if data.get("referring") != YES:
-            return
-        if not data.get("referral_date") and "referral_date" not in self.errors:
-            self.add_error("referral_date", "Enter the date of referral")
-        if not data.get("presenting_reason"):
-            self.add_error("presenting_reason", "Enter the presenting reason that brings you to refer to the panel")
-        if not data.get("referrer_continues"):
-            self.add_error("referrer_continues", "Select whether you will keep working with the family")
 
 
 class ProfessionalsSection(SectionForm):
@@ -308,7 +282,10 @@ class EnvironmentSection(SectionForm):
     number, title = "7", "Family and environmental factors"
     family_history = _text(
         "Family history and functioning",
-        hint="Including drugs, alcohol, mental health, disability, learning disability, care history, violence, domestic abuse, offending and antisocial behaviour, and the impact on the children",
+        hint=(
+            "Including drugs, alcohol, mental health, disability, learning disability, care history, "
+            "violence, domestic abuse, offending and antisocial behaviour, and the impact on the children"
+        ),
     )
     wider_family = _text("Wider family and significant others")
     housing_income = _text("Housing, employment and income")
@@ -326,7 +303,10 @@ class RisksSection(SectionForm):
     strengths = _text("Strengths and protective factors")
     cin_cp_concern = forms.ChoiceField(
         label="Do you have concerns that a child is in need or at risk of significant harm?",
-        help_text="Child in need and child protection concerns are not early help. If you answer yes, you will be shown how to contact the duty team straight away.",
+        help_text=(
+            "Child in need and child protection concerns are not early help. If you answer yes, "
+            "you will be shown how to contact the duty team straight away."
+        ),
         required=False,
         choices=YES_NO,
         widget=forms.RadioSelect,
@@ -337,7 +317,10 @@ class RisksSection(SectionForm):
 
 class HistorySection(SectionForm):
     number, title = "9", "Historical involvement of other professionals and services"
-    intro = "Significant events already on the family’s chronology are shown above. Add anything else here, or add it to the person’s chronology so it follows them."
+    intro = (
+        "Significant events already on the family’s chronology are shown above. Add anything else "
+        "here, or add it to the person’s chronology so it follows them."
+    )
     history = _text("Other significant history", hint="Dates and events, and which agency told you")
     required_to_complete = ("history",)
     required_messages = {"history": "Enter the significant history, or ‘None known’"}
@@ -375,12 +358,6 @@ class ChildViewsSection(SectionForm):
         if first and last and last < first and "last_seen_on" not in self.errors:
             self.add_error("last_seen_on", "Date the child was last seen must be the same as or after the date first seen")
         return data
-
-    def completion_checks(self, data):
-        if data.get("seen_alone") == YES and not data.get("seen_alone_on") and "seen_alone_on" not in self.errors:
-            self.add_error("seen_alone_on", "Enter the date the child was seen alone")
-        if data.get("seen_alone") == NO and not data.get("not_seen_alone_reason"):
-            self.add_error("not_seen_alone_reason", "Enter the reason the child was not seen alone")
 
 
 class ParentViewsSection(SectionForm):
@@ -431,18 +408,17 @@ class DecisionSection(SectionForm):
         from assessments.models import Assessment
 
         hints = {
-            Assessment.Decision.TAF: "The family’s needs call for a lead professional and a plan; refer to the panel to agree the lead agency",
-            Assessment.Decision.SOCIAL_CARE: "Child in need or child protection: you will be shown how to contact the duty team",
+            Assessment.Decision.TAF: (
+                "The family’s needs call for a lead professional and a plan; "
+                "refer to the panel to agree the lead agency"
+            ),
+            Assessment.Decision.SOCIAL_CARE: (
+                "Child in need or child protection: you will be shown how to contact the duty team"
+            ),
         }
         self.fields["decision"].choices = [
             Choice(value, label, hint=hints.get(value, "")) for value, label in Assessment.Decision.choices
         ]
-
-    def completion_checks(self, data):
-        from assessments.models import Assessment
-
-        if data.get("decision") == Assessment.Decision.OTHER_AGENCY and not data.get("other_agency_details"):
-            self.add_error("other_agency_details", "Enter the details of the agency you are referring to")
 
 
 class ConsentSection(SectionForm):
@@ -469,10 +445,7 @@ class ConsentSection(SectionForm):
     }
 
     def completion_checks(self, data):
-        if data.get("privacy_notice_given") == NO:
-            self.add_error("privacy_notice_given", "Give the family the privacy notice before completing this section")
-        if data.get("child_agreed_on") and not data.get("child_name"):
-            self.add_error("child_name", "Enter the name of the child or young person who agreed")
+        # Shown on the page only: section_save does not know the assessment's consent (consent app).
         if self.context and not self.context.assessment_consent_given:
             self.add_error(
                 None,
@@ -512,4 +485,6 @@ SECTIONS: tuple[Section, ...] = (
     Section("consent", ConsentSection),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
+for _section in SECTIONS:
+    _section.form.key = _section.key
 CONSULTATION_NUMBER = "13"

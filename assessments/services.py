@@ -30,7 +30,9 @@ from assessments.models import (
     Consultation,
     PanelReferral,
 )
+from assessments.completion import completion_errors
 from assessments.sections import NO, SECTIONS, SECTIONS_BY_KEY, YES
+from support_requests import safeguarding
 from support_requests.models import SafeguardingStop, SupportRequest
 
 Status = Assessment.Status
@@ -189,6 +191,9 @@ def section_save(
 ) -> AssessmentSection:
     """Save a section's answers as they stand; mark it completed only when asked and valid.
 
+    Marking it completed when the answers (with those saved before) break a completion rule
+    raises ValidationError with the message for each question, and nothing is saved.
+
     ``expected_version`` is the section version the user opened (None when it had not been
     started); if someone saved it since, nothing is saved and StaleEditError is raised.
     """
@@ -210,6 +215,10 @@ def section_save(
         changed = sorted(k for k, v in answers.items() if row.answers.get(k) != v)
         row.version += 1
     row.answers = {**row.answers, **answers}
+    if completed:
+        errors = completion_errors(key=key, form_class=section.form, answers=row.answers)
+        if errors:
+            raise ValidationError({name: [message] for name, message in errors.items()})
     snapshot = record_snapshot(locked, key)
     if snapshot is not None:
         # What the family record said when this was saved, so a locked version keeps showing
@@ -315,19 +324,12 @@ def assessment_raise_safeguarding_stop(*, actor, assessment: Assessment, trigger
 def assessment_stop_record_next_step(*, actor, stop: SafeguardingStop, next_step: str, reason: str = "") -> SafeguardingStop:
     """What the user did after the stop. Phoned or referring to MASH: the assessment stops.
     'I was wrong' (with a reason): the answer that raised it is cleared and work goes on."""
-    if next_step not in SafeguardingStop.NextStep.values:
-        raise ValidationError({"next_step": "Select what you have done"})
-    if next_step == SafeguardingStop.NextStep.WAS_WRONG and not reason.strip():
-        raise ValidationError({"reason": "Enter why there are no child in need or child protection concerns"})
+    safeguarding.check_next_step(next_step=next_step, reason=reason)
     locked_stop = lock(SafeguardingStop, stop.pk)
     if not locked_stop.is_pending:
-        raise TransitionNotAllowed("What happened after this stop has already been recorded")
+        raise TransitionNotAllowed(safeguarding.ALREADY_RECORDED)
     assessment = _require_editable(locked_stop.assessment)
-    locked_stop.next_step = next_step
-    locked_stop.reason = reason.strip()
-    locked_stop.next_step_at = timezone.now()
-    locked_stop.save(update_fields=["next_step", "reason", "next_step_at"])
-    audit_record(actor=actor, action=Action.UPDATE, target=locked_stop, detail={"fields": ["next_step", "reason"], "next_step": next_step})
+    safeguarding.write_next_step(actor=actor, locked=locked_stop, next_step=next_step, reason=reason)
     if next_step == SafeguardingStop.NextStep.WAS_WRONG:
         key, field = (
             ("risks", "cin_cp_concern")
@@ -349,7 +351,7 @@ def assessment_stop_record_next_step(*, actor, stop: SafeguardingStop, next_step
             to_status=Status.STOPPED,
             reason=f"Safeguarding stop: {SafeguardingStop.NextStep(next_step).label}",
         )
-    stop.next_step, stop.reason, stop.next_step_at = locked_stop.next_step, locked_stop.reason, locked_stop.next_step_at
+    safeguarding.copy_next_step(stop=stop, locked=locked_stop)
     return locked_stop
 
 

@@ -27,8 +27,8 @@ from core.audit import Action, audit_record
 from core.models import Council
 from core.forms import add_service_errors as _add_service_errors
 from people.selectors import get_family
-from support_requests.forms import SafeguardingNextStepForm
 from support_requests.models import SafeguardingStop
+from support_requests.safeguarding_views import stop_page
 from support_requests.selectors import requests_for
 
 NAV_SECTION = "families"
@@ -296,35 +296,24 @@ def safeguarding_stop(request: HttpRequest, assessment_id) -> HttpResponse:
     stop = services.pending_stop(assessment)
     if stop is None:
         return redirect("assessments:detail", assessment_id=assessment.pk)
-    if request.method == "POST":
-        form = SafeguardingNextStepForm(request.POST)
-        if form.is_valid():
-            next_step = form.cleaned_data["next_step"]
-            try:
-                services.assessment_stop_record_next_step(
-                    actor=user, stop=stop, next_step=next_step, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                _add_service_errors(form, error)
-            else:
-                if next_step == SafeguardingStop.NextStep.WAS_WRONG:
-                    messages.info(request, "The safeguarding stop and your reason have been recorded. Answer the question again.")
-                    key = "risks" if stop.trigger == SafeguardingStop.Trigger.ASSESSMENT_CONCERN else "decision"
-                    return redirect("assessments:section", assessment_id=assessment.pk, key=key)
-                messages.success(request, "What you did has been recorded. The assessment has stopped.")
-                return redirect("assessments:detail", assessment_id=assessment.pk)
-    else:
-        form = SafeguardingNextStepForm()
-        audit_record(actor=user, action=Action.VIEW, target=stop, detail={"page": "safeguarding_stop"})
+
+    def record(*, next_step: str, reason: str) -> None:
+        services.assessment_stop_record_next_step(actor=user, stop=stop, next_step=next_step, reason=reason)
+
+    def after(next_step: str) -> HttpResponse:
+        if next_step == SafeguardingStop.NextStep.WAS_WRONG:
+            messages.info(request, "The safeguarding stop and your reason have been recorded. Answer the question again.")
+            key = "risks" if stop.trigger == SafeguardingStop.Trigger.ASSESSMENT_CONCERN else "decision"
+            return redirect("assessments:section", assessment_id=assessment.pk, key=key)
+        messages.success(request, "What you did has been recorded. The assessment has stopped.")
+        return redirect("assessments:detail", assessment_id=assessment.pk)
+
     context = {
         "nav_section": NAV_SECTION,
-        "stop": stop,
-        "council": Council.objects.first(),
-        "form": form,
         "caption": f"Assessment: {assessment.family.name} ({assessment.family.reference})",
         "form_action": reverse("assessments:safeguarding_stop", kwargs={"assessment_id": assessment.pk}),
     }
-    return render(request, "support_requests/safeguarding_stop.html", context)
+    return stop_page(request, stop=stop, record=record, after=after, context=context)
 
 
 # ---------------------------------------------------------------- check and submit, sign-off

@@ -23,6 +23,9 @@ from casework.models import Closure, Contact, Episode, EpisodeHistory, TafMeetin
 from core.audit import Action, audit_record
 from core.concurrency import lock, lock_first
 from core.models import Council
+from panel import calendar
+from panel import services as panel_services
+from people.services import chronology_add, family_team_link
 
 MAX_REASON = 1000
 MAX_TEXT = 5000
@@ -31,8 +34,6 @@ History = EpisodeHistory.Change
 
 def today() -> date:
     """Today in Europe/London (a function so tests can fix it)."""
-    from panel import calendar
-
     return timezone.localdate(timezone=calendar.LONDON)
 
 
@@ -92,8 +93,6 @@ def _family_person_ids(family) -> set:
 
 def _let_lead_professional_see(*, actor, episode: Episode) -> None:
     """The lead professional's team starts working with the family, so the family is in their scope."""
-    from people.services import family_team_link
-
     family_team_link(
         actor=actor,
         family=episode.family,
@@ -311,9 +310,7 @@ def episode_change_lead_professional(
     _let_lead_professional_see(actor=actor, episode=episode)
     if episode.panel_case_id and episode.panel_case.status == "allocated":
         # The panel's record follows, so the new lead professional can send the closure form.
-        from panel.services import lead_professional_handover
-
-        lead_professional_handover(
+        panel_services.lead_professional_handover(
             actor=actor, case=episode.panel_case, lead_professional=lead_professional, agency=lead_agency
         )
     _history(
@@ -356,7 +353,6 @@ def episode_step_up(*, actor, episode: Episode, reason: str, social_care_referen
     """Step up to children's social care: the episode ends (STEPPED_UP) and each child's
     chronology records it, so it follows them."""
     from people.models import ChronologyEntry, FamilyMember
-    from people.services import chronology_add
 
     episode = _lock(episode)
     _require_changer(actor, episode)
@@ -380,6 +376,7 @@ def episode_step_up(*, actor, episode: Episode, reason: str, social_care_referen
             category=ChronologyEntry.Category.SAFEGUARDING,
             summary="Stepped up to children’s social care",
             source="Early help episode",
+            today=today(),  # the episode ended today by casework's clock
         )
     return episode
 
@@ -548,8 +545,6 @@ def episode_send_closure(
 ) -> Closure:
     """The closure form. From a panel case it goes to the panel's 'cases closed' (the episode
     closes when the panel confirms); otherwise the episode closes now."""
-    from panel import services as panel_services
-
     episode = _lock(episode)
     _require_changer(actor, episode)
     errors = {}
@@ -624,7 +619,7 @@ def episode_send_closure(
 
 @transaction.atomic
 def episode_close_confirmed(*, actor, episode: Episode) -> Episode:
-    """The panel confirmed the closure: the episode closes (called by panel.services.closure_confirm)."""
+    """The panel confirmed the closure: the episode closes (through casework.handoff)."""
     # OPEN too: the closure may have been sent from the panel's own case page.
     episode = _lock(episode, status=(Episode.Status.CLOSURE_REQUESTED, Episode.Status.OPEN))
     closure = Closure.objects.filter(episode=episode).first()
@@ -640,7 +635,7 @@ def episode_close_confirmed(*, actor, episode: Episode) -> Episode:
 
 @transaction.atomic
 def episode_closure_returned(*, actor, episode: Episode, reason: str) -> Episode:
-    """The panel returned the closure: the episode is open again (called by panel.services.closure_return)."""
+    """The panel returned the closure: the episode is open again (through casework.handoff)."""
     episode = _lock(episode, open_only=False)
     if episode.status == Episode.Status.OPEN:  # sent from the panel's own case page: nothing to undo
         return episode
@@ -680,7 +675,8 @@ def need_level_for_case(case):
 
 
 def episode_open_from_allocation(*, actor, case, lead_professional, lead_agency) -> Episode:
-    """Called by panel.services.lead_professional_allocate: the family's targeted episode starts."""
+    """The panel allocated a lead professional (through casework.handoff): the family's targeted
+    episode starts."""
     referral = case.referral
     return episode_open(
         actor=actor,

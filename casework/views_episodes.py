@@ -26,8 +26,8 @@ from casework.forms_episodes import (
     ContactForm,
     LeadProfessionalForm,
     NeedLevelForm,
-    ReviewCadenceForm,
     OpenEpisodeForm,
+    ReviewCadenceForm,
     StageForm,
     StepUpForm,
     TafMeetingForm,
@@ -35,6 +35,7 @@ from casework.forms_episodes import (
 from casework.models import Episode, PlanAction, PlanReview
 from core.audit import Action, audit_record
 from core.forms import add_service_errors
+from panel.services import LEAD_PROFESSIONAL_ROLES
 from people.selectors import get_family
 
 NAV_SECTION = "families"
@@ -43,7 +44,6 @@ EPISODE_LABEL = "casework.episode"
 
 def _lead_professional_choices():
     from accounts.models import User
-    from panel.services import LEAD_PROFESSIONAL_ROLES
 
     return (
         User.objects.filter(is_active=True, role_grants__role__in=LEAD_PROFESSIONAL_ROLES)

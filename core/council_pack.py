@@ -22,7 +22,7 @@ Pack layout (keys are model field names)::
     teams: [{code, name, agency: <agency code>, area?: <area code>}]
     need_levels: [{level, name, description, response?, is_statutory?}]
     panels?: [{name, area?, weekday?, first_meeting, starts?, ends?, location?,
-               publication_working_days?, cutoff_days?, seats: [<agency code>, ...]}]
+               publication_working_days?, cutoff_days?, quorum_members?, seats: [<agency code>, ...]}]
 
 Panels (optional section) are the Early Support Multi-Agency Panels (SPEC §5), keyed by
 ``name`` within the council:
@@ -45,6 +45,9 @@ Panels (optional section) are the Early Support Multi-Agency Panels (SPEC §5), 
     How many working days before the meeting the agenda is published (1-10, default 3).
 ``cutoff_days``
     How many days before the meeting referrals close, at 12 noon (1-28, default 7).
+``quorum_members``
+    How many members, each from a different seat, must be present with the chair or deputy
+    before the panel may decide (1-20, default 4).
 ``seats``
     Agency codes, one seat per agency; each agency must have ``panel_seat: true``.
 
@@ -70,7 +73,7 @@ from django.db import models, transaction
 
 from core.models import Agency, Area, Council, NeedLevel, Site, Team
 from panel import calendar as panel_calendar
-from panel.models import Panel, PanelSeat, Weekday
+from panel.models import DEFAULT_QUORUM_MEMBERS, Panel, PanelSeat, Weekday
 
 Values = dict[str, Any]
 
@@ -481,6 +484,7 @@ def _read_panels(
                 default=panel_calendar.DEFAULT_PUBLICATION_WORKING_DAYS,
             ),
             "cutoff_days": node.number("cutoff_days", default=panel_calendar.DEFAULT_CUTOFF_DAYS),
+            "quorum_members": node.number("quorum_members", default=DEFAULT_QUORUM_MEMBERS),
         }
         seats: list[str] = []
         value = node._get("seats")

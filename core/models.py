@@ -202,6 +202,9 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["record_type", "record_id", "-at"])]
 
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.record_type}:{self.record_id}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("Audit events cannot be changed")
@@ -209,9 +212,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events cannot be deleted")
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.record_type}:{self.record_id}"
 
 
 class OutboundMessage(models.Model):

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from accounts.models import Role
 from core import scope
+from core.roles import Role
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,7 @@ def items_for(user) -> list[NavItem]:
     if scope.can_see_case_records(user):
         items.append(NavItem("Find a person", "people:search", "people"))
         items.append(NavItem("Families", "people:family_list", "families"))
-    from panel.selectors import can_see_panels
-
-    from panel.selectors import is_intake_staff
+    from panel.selectors import can_see_panels, is_intake_staff
 
     if is_intake_staff(user):
         items.append(NavItem("Panel inbox", "panel:inbox", "panel_inbox"))

@@ -5,7 +5,7 @@ their teams'; the early support service sees all; administrators see configurati
 never case content.
 """
 
-from accounts.models import Role
+from core.roles import Role
 
 CASE_ROLES = (
     Role.PRACTITIONER,

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.models import Role
 from core import request_context, scope
 from core.models import Agency, Area, Council, NeedLevel, Site, Team
+from core.roles import Role
 from support_requests.selectors import can_make_requests, can_see_requests
 
 

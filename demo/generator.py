@@ -615,7 +615,7 @@ class _Planner:
         return int(((on or self.today) - person.date_of_birth).days // YEAR)
 
     def weighted(self, pairs):
-        values, weights = zip(*pairs)
+        values, weights = zip(*pairs, strict=True)
         return self.rng.choices(values, weights=weights)[0]
 
     def reference(self) -> str:

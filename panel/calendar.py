@@ -87,7 +87,8 @@ def referral_cutoff(
     at: time = NOON,
     tz: ZoneInfo = LONDON,
 ) -> datetime:
-    """When referrals for the meeting close: 12:00 London, ``days_before`` days earlier (the same weekday the week before)."""
+    """When referrals for the meeting close: 12:00 London, ``days_before`` days earlier (the same
+    weekday the week before)."""
     return local_datetime(meeting_date - timedelta(days=days_before), at, tz)
 
 

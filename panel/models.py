@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.models import AppendOnlyModel
-
 from panel import calendar
+
+# The usual terms of reference: the chair or deputy and four members of distinct seats.
+DEFAULT_QUORUM_MEMBERS = 4
 
 
 class Weekday(models.IntegerChoices):
@@ -60,6 +62,12 @@ class Panel(models.Model):
         default=calendar.DEFAULT_PUBLICATION_WORKING_DAYS
     )
     cutoff_days = models.PositiveSmallIntegerField(default=calendar.DEFAULT_CUTOFF_DAYS)
+    # How many members, from distinct seats, must be present with the chair or deputy before
+    # the panel may decide: a council's terms of reference set it, so it comes from the pack.
+    quorum_members = models.PositiveSmallIntegerField(
+        default=DEFAULT_QUORUM_MEMBERS,
+        help_text="Members from distinct seats who must be present, with the chair or deputy, to decide",
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -89,6 +97,8 @@ class Panel(models.Model):
             )
         if not 1 <= (self.cutoff_days or 0) <= 28:
             errors["cutoff_days"] = "The referral cut-off must be between 1 and 28 days before"
+        if not 1 <= (self.quorum_members or 0) <= 20:
+            errors["quorum_members"] = "The quorum must be between 1 and 20 members"
         if errors:
             raise ValidationError(errors)
 

@@ -33,7 +33,7 @@ from django.utils import timezone
 from accounts.models import Role
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError, lock, lock_all, lock_first
-from panel import calendar
+from panel import calendar, handoffs
 from panel.models import (
     AgencyResponse,
     ClosureRequest,
@@ -50,6 +50,7 @@ from panel.models import (
     PanelSeatMember,
     format_esmap_number,
 )
+from people.services import family_team_link
 
 MAX_REASON = 1000
 
@@ -527,6 +528,34 @@ def meeting_carry_forward_cases(*, actor, meeting: PanelMeeting) -> list[PanelCa
     return cases
 
 
+def can_withdraw(actor, case: PanelCase) -> bool:
+    """The practitioner who made the referral, or business support."""
+    return bool(
+        actor.is_authenticated
+        and actor.is_active
+        and (actor.pk == case.referral.submitted_by_id or actor.has_role(Role.BUSINESS_SUPPORT))
+    )
+
+
+@transaction.atomic
+def panel_case_withdraw(*, actor, case: PanelCase, reason: str) -> PanelCase:
+    """Withdraw a referral the panel has not decided on yet: it leaves the agenda for good."""
+    case = lock(PanelCase, case.pk, select_related=("referral",))
+    if not can_withdraw(actor, case):
+        raise PermissionDenied("Only the referrer or business support can withdraw a referral")
+    reason = _clean_reason(reason)
+    if case.status != PanelCase.Status.LOGGED:
+        raise CaseTransitionNotAllowed("The panel has already decided on this referral, so it cannot be withdrawn")
+    _status_change(actor=actor, case=case, to_status=PanelCase.Status.WITHDRAWN, reason=f"Withdrawn: {reason}")
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=case,
+        detail={"fields": ["status"], "from": PanelCase.Status.LOGGED, "to": PanelCase.Status.WITHDRAWN},
+    )
+    return case
+
+
 # ---------------------------------------------------------------- the pack and responses
 
 
@@ -638,12 +667,12 @@ def agency_response_record(
 
 # ---------------------------------------------------------------- the meeting: attendance and quorum
 #
-# Quorum (terms of reference): the chair or designated deputy present, with at least four
-# panel members. A member counts for their seat, a substitute for the seat they sit in;
-# two people from one seat count once. Business support minuting the meeting (observers)
-# never count. "Present" is now: arrived and not yet left.
+# Quorum (terms of reference): the chair or designated deputy present, with at least the
+# panel's quorum of members (from the council pack; usually four). A member counts for
+# their seat, a substitute for the seat they sit in; two people from one seat count once.
+# Business support minuting the meeting (observers) never count. "Present" is now: arrived
+# and not yet left.
 
-QUORUM_MEMBERS = 4
 MAX_TEXT = 5000
 COUNTED_ROLES = (MeetingAttendance.Role.MEMBER, MeetingAttendance.Role.SUBSTITUTE)
 CHAIR_ROLES = (MeetingAttendance.Role.CHAIR, MeetingAttendance.Role.DEPUTY)
@@ -671,7 +700,8 @@ def meeting_quorum(meeting: PanelMeeting) -> Quorum:
         .distinct()
         .count()
     )
-    is_quorate = chair_present and members >= QUORUM_MEMBERS
+    needed = meeting.panel.quorum_members
+    is_quorate = chair_present and members >= needed
     here = f"{members} member{'' if members == 1 else 's'} {'is' if members == 1 else 'are'} here"
     if is_quorate:
         explanation = f"Quorate: the chair or deputy and {members} members are here."
@@ -679,13 +709,13 @@ def meeting_quorum(meeting: PanelMeeting) -> Quorum:
         missing = []
         if not chair_present:
             missing.append("the chair or deputy is not here")
-        if members < QUORUM_MEMBERS:
+        if members < needed:
             missing.append(here)
         explanation = (
-            f"Not quorate: the chair or deputy and at least {QUORUM_MEMBERS} members must be "
+            f"Not quorate: the chair or deputy and at least {needed} members must be "
             f"present. {'; '.join(missing)[0].upper()}{'; '.join(missing)[1:]}."
         )
-    return Quorum(is_quorate, chair_present, members, QUORUM_MEMBERS, explanation)
+    return Quorum(is_quorate, chair_present, members, needed, explanation)
 
 
 def can_run_meeting(actor, panel: Panel) -> bool:
@@ -790,8 +820,32 @@ def site_url(path: str) -> str:
     return f"{base}{path}"
 
 
+# Where a panel case may go from each status. Every status change goes through
+# ``_status_change``, which refuses anything not listed here and writes the history row.
+# A referral can be withdrawn only before the panel has decided on it; once decided, the
+# case ends through the panel's closure.
+_S = PanelCase.Status
+CASE_TRANSITIONS: dict[str, frozenset[str]] = {
+    _S.LOGGED: frozenset({_S.DECIDED, _S.CLOSED, _S.WITHDRAWN}),
+    _S.DECIDED: frozenset({_S.ALLOCATED}),
+    _S.ALLOCATED: frozenset({_S.CLOSURE_REQUESTED}),
+    _S.CLOSURE_REQUESTED: frozenset({_S.CLOSED, _S.ALLOCATED}),
+    _S.CLOSED: frozenset(),
+    _S.WITHDRAWN: frozenset(),
+}
+
+
+class CaseTransitionNotAllowed(ValidationError):
+    """The case cannot move to that status from where it is (someone may have moved it first)."""
+
+
 def _status_change(*, actor, case: PanelCase, to_status: str, reason: str = "") -> None:
     from_status = case.status
+    if to_status not in CASE_TRANSITIONS.get(from_status, frozenset()):
+        raise CaseTransitionNotAllowed(
+            f"A case that is {PanelCase.Status(from_status).label.lower()} cannot become "
+            f"{PanelCase.Status(to_status).label.lower()}"
+        )
     case.status = to_status
     case.save(update_fields=["status", "updated_at"])
     PanelCaseHistory.objects.create(
@@ -852,8 +906,6 @@ def _agency_recipients(agency) -> list:
 def _link_agency_team(*, actor, agency, family) -> str:
     """Give the lead agency's team in the family's area access to the family. Returns a note if not."""
     from core.models import Team
-    from people.models import FamilyTeam
-    from people.services import family_link_team
 
     teams = list(Team.objects.filter(agency=agency, area_id=family.area_id).order_by("pk"))
     if not teams:
@@ -866,9 +918,7 @@ def _link_agency_team(*, actor, agency, family) -> str:
             else f"{agency.name} has more than one team that could take the family: its lead "
             "professional's team is given access when they are allocated"
         )
-    team = teams[0]
-    if not FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).exists():
-        family_link_team(actor=actor, family=family, team=team)
+    family_team_link(actor=actor, family=family, team=teams[0], reason="panel named the lead agency")
     return ""
 
 
@@ -1140,9 +1190,6 @@ def lead_professional_allocate(*, actor, case: PanelCase, lead_professional) -> 
 
     The lead professional's team starts working with the family so they can see it.
     """
-    from people.models import FamilyTeam
-    from people.services import family_link_team
-
     case = lock(PanelCase, case.pk, select_related=("referral__family",))
     if not can_allocate(actor, case):
         raise PermissionDenied("Only the lead agency or business support can allocate the lead professional")
@@ -1160,21 +1207,19 @@ def lead_professional_allocate(*, actor, case: PanelCase, lead_professional) -> 
         allocated_by=actor,
         allocated_at=now(),
     )
-    team = lead_professional.team
-    family = case.referral.family
-    if team is not None and not FamilyTeam.objects.filter(
-        family=family, team=team, ended_on__isnull=True
-    ).exists():
-        family_link_team(actor=actor, family=family, team=team)
+    family_team_link(
+        actor=actor,
+        family=case.referral.family,
+        team=lead_professional.team,
+        reason="lead professional allocated",
+    )
     _status_change(
         actor=actor,
         case=case,
         to_status=PanelCase.Status.ALLOCATED,
         reason=f"Lead professional allocated by {decision.lead_agency.name}",
     )
-    from casework.services import episode_open_from_allocation
-
-    episode_open_from_allocation(
+    handoffs.receiver().case_allocated(
         actor=actor, case=case, lead_professional=lead_professional, lead_agency=decision.lead_agency
     )
     audit_record(
@@ -1277,8 +1322,7 @@ def closure_confirm(*, actor, closure: ClosureRequest) -> ClosureRequest:
     closure.decided_at_meeting = meeting
     closure.save(update_fields=["status", "decided_at", "decided_by", "decided_at_meeting"])
     _status_change(actor=actor, case=case, to_status=PanelCase.Status.CLOSED, reason="Closure confirmed by the panel")
-    if (episode := getattr(case, "episode", None)) is not None:
-        __import__("casework.services").services.episode_close_confirmed(actor=actor, episode=episode)
+    handoffs.receiver().closure_confirmed(actor=actor, case=case)
     audit_record(
         actor=actor, action=Action.UPDATE, target=closure, detail={"case": case.pk, "status": "confirmed"}
     )
@@ -1309,8 +1353,7 @@ def closure_return(*, actor, closure: ClosureRequest, reason: str) -> ClosureReq
         update_fields=["status", "decided_at", "decided_by", "decided_at_meeting", "return_reason"]
     )
     _status_change(actor=actor, case=case, to_status=PanelCase.Status.ALLOCATED, reason=f"Closure returned: {reason}")
-    if (episode := getattr(case, "episode", None)) is not None:
-        __import__("casework.services").services.episode_closure_returned(actor=actor, episode=episode, reason=reason)
+    handoffs.receiver().closure_returned(actor=actor, case=case, reason=reason)
     lead = closure.requested_by
     if lead.email:
         send_email(

@@ -28,7 +28,6 @@ URL: searching by name is ``POST /api/v1/people/search/``, never a query string.
 import uuid
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import Count
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -43,7 +42,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from core.api import UUID_LOOKUP, validation_error as _validation_error
+from core.api import UUID_LOOKUP, require, validation_error as _validation_error
 from core import scope
 from core.audit import Action, audit_record
 from people import selectors, services
@@ -99,25 +98,6 @@ def _address_data(address: Address | None, *, hidden: bool) -> dict | None:
     if hidden:
         return dict(CONFIDENTIAL)
     return AddressSerializer(address).data
-
-
-def _confidential_address_ids(address_ids) -> set[int]:
-    """Addresses marked confidential anywhere, not just on the link being shown.
-
-    Confidentiality is stored per link (a person's address, a household), so the same
-    refuge could be confidential on the mother's link and not on her child's. One
-    query, whatever the number of addresses.
-    """
-    ids = {pk for pk in address_ids if pk is not None}
-    if not ids:
-        return set()
-    from_people = PersonAddress.objects.filter(
-        address_id__in=ids, is_confidential=True
-    ).values_list("address_id", flat=True)
-    from_households = Household.objects.filter(
-        address_id__in=ids, is_confidential=True
-    ).values_list("address_id", flat=True)
-    return set(from_people) | set(from_households)
 
 
 class PersonRefSerializer(serializers.ModelSerializer):
@@ -210,21 +190,8 @@ class PersonCreateSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("Select a family your team works with.")
         return family
 
-    def validate(self, attrs):
-        family, role = attrs.get("family"), attrs.get("role")
-        if family is not None and not role:
-            raise serializers.ValidationError(
-                {"role": "Say what the person's role in the family is."}
-            )
-        if role and family is None:
-            raise serializers.ValidationError({"family": "Say which family the role is in."})
-        user = self.context["request"].user
-        if family is None and not scope.sees_every_family(user):
-            # Outside every family, the person would be invisible to whoever created them.
-            raise serializers.ValidationError(
-                {"family": "Add the person to a family your team works with."}
-            )
-        return attrs
+    # Which family and role a person may be added with is people.services.person_add's rule,
+    # as for the page: this serializer only reads the input.
 
 
 class PersonUpdateSerializer(serializers.ModelSerializer):
@@ -271,11 +238,7 @@ class PersonAddressSerializer(serializers.Serializer):
 
     @extend_schema_field(ADDRESS_OR_CONFIDENTIAL)
     def get_address(self, link: PersonAddress) -> dict:
-        hidden = (
-            link.address_id in self.context["confidential_address_ids"]
-            and not self.context["may_see_confidential"]
-        )
-        return _address_data(link.address, hidden=hidden)
+        return _address_data(link.address, hidden=link.address_id in self.context["hidden_address_ids"])
 
 
 class PersonFamilySerializer(serializers.Serializer):
@@ -296,12 +259,8 @@ class PersonHouseholdSerializer(serializers.Serializer):
     @extend_schema_field(ADDRESS_OR_CONFIDENTIAL)
     def get_address(self, membership) -> dict | None:
         household = membership.household
-        confidential = (
-            household.is_confidential
-            or household.address_id in self.context["confidential_address_ids"]
-        )
         return _address_data(
-            household.address, hidden=confidential and not self.context["may_see_confidential"]
+            household.address, hidden=household.address_id in self.context["hidden_address_ids"]
         )
 
 
@@ -360,8 +319,8 @@ class ChronologyEntrySerializer(serializers.ModelSerializer):
 class PersonDetailSerializer(PersonSerializer):
     """Everything about one person that the caller may see."""
 
-    # Needs the instance from selectors.person_detail (prefetched) and context keys
-    # "confidential_address_ids" and "may_see_confidential".
+    # Needs the instance from selectors.person_detail (prefetched) and context key
+    # "hidden_address_ids" (selectors.hidden_address_ids, as the person page uses it).
 
     other_names = OtherNameSerializer(many=True, read_only=True)
     addresses = PersonAddressSerializer(many=True, read_only=True)
@@ -485,12 +444,8 @@ class HouseholdSerializer(serializers.Serializer):
 
     @extend_schema_field(ADDRESS_OR_CONFIDENTIAL)
     def get_address(self, household: Household) -> dict | None:
-        confidential = (
-            household.is_confidential
-            or household.address_id in self.context["confidential_address_ids"]
-        )
         return _address_data(
-            household.address, hidden=confidential and not self.context["may_see_confidential"]
+            household.address, hidden=household.address_id in self.context["hidden_address_ids"]
         )
 
 
@@ -515,7 +470,7 @@ class FamilyDetailSerializer(FamilySerializer):
     """A family: members, households, teams, professionals and a chronology summary."""
 
     # Needs the instance from selectors.family_detail and context keys "professionals",
-    # "chronology_summary", "confidential_address_ids" and "may_see_confidential".
+    # "chronology_summary" and "hidden_address_ids" (selectors.hidden_address_ids).
 
     households = HouseholdSerializer(many=True, read_only=True)
     professionals = serializers.SerializerMethodField()
@@ -622,21 +577,13 @@ class PersonViewSet(
         person = selectors.person_detail(request.user, _record_id(kwargs["pk"]))
         address_ids = [link.address_id for link in person.addresses.all()]
         address_ids += [m.household.address_id for m in person.household_memberships.all()]
-        confidential_ids = _confidential_address_ids(address_ids)
-        has_confidential = bool(confidential_ids) or any(
-            m.household.is_confidential for m in person.household_memberships.all()
-        )
-        may_see = (
-            selectors.can_see_confidential_address(request.user, person)
-            if has_confidential
-            else True
-        )
+        # The same rule as the person page (people.presenters.person_page).
+        hidden_ids = selectors.hidden_address_ids(request.user, address_ids, person=person)
         serializer = PersonDetailSerializer(
             person,
             context={
                 **self.get_serializer_context(),
-                "confidential_address_ids": confidential_ids,
-                "may_see_confidential": may_see,
+                "hidden_address_ids": hidden_ids,
             },
         )
         data = serializer.data
@@ -659,12 +606,9 @@ class PersonViewSet(
         fields = dict(serializer.validated_data)
         family, role = fields.pop("family", None), fields.pop("role", None)
         try:
-            with transaction.atomic():
-                person = services.person_create(actor=request.user, **fields)
-                if family is not None:
-                    services.family_add_member(
-                        actor=request.user, family=family, person=person, role=role
-                    )
+            person, _family = services.person_add(
+                actor=request.user, fields=fields, family=family, role=role or ""
+            )
         except DjangoValidationError as exc:
             raise _validation_error(exc) from None
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
@@ -729,10 +673,13 @@ class PersonViewSet(
         responses={
             200: PersonSearchResponseSerializer,
             400: OpenApiResponse(description="No search terms."),
+            403: OpenApiResponse(description="Your role does not work with case records."),
         },
     )
     @action(detail=False, methods=["post"])
     def search(self, request):
+        # The role first, before the search terms are read: 403, then 400.
+        require("people.search_people", request.user)
         serializer = PersonSearchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         terms = serializer.validated_data
@@ -804,14 +751,10 @@ class FamilyViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         family = selectors.family_detail(request.user, _record_id(kwargs["pk"]))
         households = list(family.households.all())
-        confidential_ids = _confidential_address_ids(h.address_id for h in households)
-        has_confidential = bool(confidential_ids) or any(h.is_confidential for h in households)
-        # A household's confidential address is for staff whose team works with this
-        # family (which implies selectors.can_see_confidential_address for each member).
-        may_see = True
-        if has_confidential:
-            working = selectors.working_team_ids(request.user)
-            may_see = any(link.team_id in working for link in family.team_links.all())
+        # The same rule as the family page (people.presenters.family_page).
+        hidden_ids = selectors.hidden_address_ids(
+            request.user, [h.address_id for h in households], family=family
+        )
         chronology = selectors.family_chronology(family)
         by_category = dict(
             chronology.order_by()
@@ -831,8 +774,7 @@ class FamilyViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet):
                         chronology[:FAMILY_CHRONOLOGY_LATEST], many=True
                     ).data,
                 },
-                "confidential_address_ids": confidential_ids,
-                "may_see_confidential": may_see,
+                "hidden_address_ids": hidden_ids,
             },
         )
         data = serializer.data

@@ -6,7 +6,6 @@ to in the error summary (``non_field_error_anchor``).
 """
 
 import re
-from datetime import timedelta
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
@@ -20,10 +19,10 @@ from crispy_forms_gds.layout import (
 )
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from core.forms import GovDateField, GovFormMixin
 from core.models import Agency, Area
+from people import services
 from people.models import (
     ChronologyEntry,
     FamilyMember,
@@ -34,11 +33,6 @@ from people.models import (
     YesNoUnknown,
 )
 from people.reference import Ethnicity, Gender
-
-# A planned birth is at most about 42 weeks away; allow a little more.
-MAX_EDD_AHEAD = timedelta(days=300)
-# An unborn record may be made or kept a little after the due date (babies are late).
-MAX_EDD_PAST = timedelta(days=31)
 
 
 def _gender_field():
@@ -129,55 +123,23 @@ class PersonSearchForm(GovFormMixin, forms.Form):
         }
 
 
-class _PersonDatesMixin:
-    """Checks the date of birth and expected date of delivery against the kind of person."""
+class _PersonRulesMixin:
+    """Shows people.services.person_errors on the form: the rules live there, not here."""
 
-    allow_edd_for_born = False
-    # Adding an unborn baby whose due date is long past is almost always a mistake. An
-    # existing record may rightly keep one (a baby not yet recorded as born, or a loss),
-    # so the edit form does not insist.
-    refuse_past_edd = True
+    creating = True
 
-    def _clean_dates(self, data):
-        kind = data.get("kind")
-        dob = data.get("date_of_birth")
-        edd = data.get("expected_date_of_delivery")
-        today = timezone.localdate()
-        if "date_of_birth" in self.errors or "expected_date_of_delivery" in self.errors:
-            return
-        if kind == Person.Kind.UNBORN:
-            if dob:
-                self.add_error(
-                    "date_of_birth",
-                    "An unborn baby does not have a date of birth. Leave it blank, or select "
-                    "'Child or young person' if the baby has been born",
-                )
-            if not edd:
-                self.add_error("expected_date_of_delivery", "Enter the expected date of delivery")
-            elif edd > today + MAX_EDD_AHEAD:
-                self.add_error(
-                    "expected_date_of_delivery",
-                    "Expected date of delivery must be within the next 10 months",
-                )
-            elif self.refuse_past_edd and edd < today - MAX_EDD_PAST:
-                self.add_error(
-                    "expected_date_of_delivery",
-                    "Expected date of delivery must be in the last month or in the future. If the baby "
-                    "has been born, select 'Child or young person' and enter the date of birth",
-                )
-        elif kind:
-            if dob and dob > today:
-                self.add_error("date_of_birth", "Date of birth must be today or in the past")
-            elif dob and dob.year < 1900:
-                self.add_error("date_of_birth", "Date of birth must be after 1900")
-            if edd and not self.allow_edd_for_born:
-                self.add_error(
-                    "expected_date_of_delivery",
-                    "Only enter an expected date of delivery for an unborn baby",
-                )
+    def _clean_person(self, data):
+        dates = ("date_of_birth", "expected_date_of_delivery")
+        unreadable_date = any(name in self.errors for name in dates)
+        for name, message in services.person_errors(data, creating=self.creating).items():
+            # A field that could not even be read already says so; and a date that could not
+            # be read says nothing about how the other one fits the kind of person.
+            if name in self.errors or (unreadable_date and name in dates):
+                continue
+            self.add_error(name, message)
 
 
-class PersonCreateForm(GovFormMixin, _PersonDatesMixin, forms.Form):
+class PersonCreateForm(GovFormMixin, _PersonRulesMixin, forms.Form):
     FAMILY_EXISTING = "existing"
     FAMILY_NEW = "new"
 
@@ -320,15 +282,7 @@ class PersonCreateForm(GovFormMixin, _PersonDatesMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        self._clean_dates(data)
-        kind = data.get("kind")
-        if (
-            kind
-            and kind != Person.Kind.UNBORN
-            and not data.get("first_name")
-            and "first_name" not in self.errors
-        ):
-            self.add_error("first_name", "Enter the person's first name")
+        self._clean_person(data)
         choice = data.get("family_choice")
         if (
             choice == self.FAMILY_EXISTING
@@ -356,12 +310,11 @@ class PersonCreateForm(GovFormMixin, _PersonDatesMixin, forms.Form):
         }
 
 
-class PersonEditForm(GovFormMixin, _PersonDatesMixin, forms.Form):
+class PersonEditForm(GovFormMixin, _PersonRulesMixin, forms.Form):
     """Every field people.services lets staff change, plus the version the edit started from."""
 
-    # A child's record keeps the expected date of delivery from before they were born.
-    allow_edd_for_born = True
-    refuse_past_edd = False
+    # Editing keeps what an existing record may rightly hold (see people.services.person_errors).
+    creating = False
 
     version = forms.IntegerField(
         widget=forms.HiddenInput,
@@ -470,15 +423,7 @@ class PersonEditForm(GovFormMixin, _PersonDatesMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        self._clean_dates(data)
-        kind = data.get("kind")
-        if (
-            kind
-            and kind != Person.Kind.UNBORN
-            and not data.get("first_name")
-            and "first_name" not in self.errors
-        ):
-            self.add_error("first_name", "Enter the person's first name")
+        self._clean_person(data)
         if data.get("disability") != YesNoUnknown.YES:
             # Details only make sense for 'Yes'; a hidden, stale answer is not kept.
             data["disability_details"] = ""
@@ -542,12 +487,7 @@ class ChronologyEntryForm(GovFormMixin, forms.Form):
         )
 
     def clean_occurred_on(self):
-        occurred_on = self.cleaned_data["occurred_on"]
-        if occurred_on and occurred_on > timezone.localdate():
-            raise ValidationError("The date must be today or in the past")
-        if occurred_on and occurred_on.year < 1900:
-            raise ValidationError("The date must be after 1900")
-        return occurred_on
+        return _not_in_future(self.cleaned_data["occurred_on"], "The date must be today or in the past")
 
 
 class ProfessionalForm(GovFormMixin, forms.Form):
@@ -610,21 +550,15 @@ class ProfessionalForm(GovFormMixin, forms.Form):
         )
 
     def clean_started_on(self):
-        started_on = self.cleaned_data["started_on"]
-        if started_on and started_on > timezone.localdate():
-            raise ValidationError("Start date must be today or in the past")
-        return started_on
+        return _not_in_future(self.cleaned_data["started_on"], "Start date must be today or in the past")
 
     def clean(self):
         data = super().clean()
-        if data.get("agency") and data.get("organisation"):
-            self.add_error("organisation", "Choose an agency or enter an organisation, not both")
-        elif not (
-            data.get("agency") or data.get("organisation") or self.has_error("organisation")
-        ) and not (self.has_error("agency")):
-            self.add_error(
-                "organisation", "Choose an agency, or enter the organisation they work for"
-            )
+        if not (self.has_error("organisation") or self.has_error("agency")):
+            for name, message in services.professional_errors(
+                agency=data.get("agency"), organisation=data.get("organisation", "")
+            ).items():
+                self.add_error(name, message)
         return data
 
 
@@ -642,10 +576,8 @@ UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 
 
 def _not_in_future(value, message: str):
-    if value and value > timezone.localdate():
-        raise ValidationError(message)
-    if value and value.year < 1900:
-        raise ValidationError("The date must be after 1900")
+    if error := services.past_date_error(value, message):
+        raise ValidationError(error)
     return value
 
 
@@ -846,8 +778,11 @@ class OtherNameForm(GovFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not (data.get("first_name") or data.get("last_name")):
-            self.add_error("first_name", "Enter a first name, a last name or both")
+        if not self.errors:
+            for name, message in services.other_name_errors(
+                first_name=data.get("first_name", ""), last_name=data.get("last_name", "")
+            ).items():
+                self.add_error(name, message)
         return data
 
 
@@ -895,9 +830,11 @@ class RelationshipForm(GovFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        other = data.get("kind") == Relationship.Kind.OTHER
-        if other and not data.get("notes") and "notes" not in self.errors:
-            self.add_error("notes", "Enter how they are related")
+        if "notes" not in self.errors:
+            for name, message in services.relationship_errors(
+                kind=data.get("kind", ""), notes=data.get("notes", "")
+            ).items():
+                self.add_error(name, message)
         return data
 
 
@@ -1044,16 +981,8 @@ class HouseholdForm(GovFormMixin, forms.Form):
             Submit("save", "Add household"),
         )
 
-    def clean(self):
-        data = super().clean()
-        option = self.options.get(data.get("address") or "")
-        if option and option["confidential"] and data.get("is_confidential") == NO:
-            self.add_error(
-                "is_confidential",
-                "This address is confidential for someone who lives there, so the household must be "
-                "confidential too. Select \u2018Yes\u2019",
-            )
-        return data
+    # "At a confidential address the household must be confidential too" is
+    # people.services.household_create's rule; its refusal shows on is_confidential.
 
     def household_fields(self) -> dict:
         option = self.options.get(self.cleaned_data["address"])

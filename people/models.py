@@ -116,14 +116,14 @@ class Address(models.Model):
     postcode = models.CharField(max_length=10)
     postcode_normalised = models.CharField(max_length=8, db_index=True, editable=False)
 
+    def __str__(self):
+        return ", ".join(p for p in (self.line_1, self.line_2, self.town, self.postcode) if p)
+
     def save(self, *args, **kwargs):
         from people.search import normalise_postcode
 
         self.postcode_normalised = normalise_postcode(self.postcode)
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        return ", ".join(p for p in (self.line_1, self.line_2, self.town, self.postcode) if p)
 
 
 class PersonAddress(models.Model):

@@ -39,7 +39,7 @@ class SearchRow:
 
 
 def search_rows(user, people: list[Person]) -> list[SearchRow]:
-    """Other names, current postcode and visible families for each result: 3 queries in all."""
+    """Other names, current postcode and visible families for each result: 5 queries at most."""
     prefetch_related_objects(
         people,
         "other_names",
@@ -56,17 +56,21 @@ def search_rows(user, people: list[Person]) -> list[SearchRow]:
             to_attr="visible_memberships",
         ),
     )
+    # A search result never shows a confidential postcode, whoever searches: search is how a
+    # refuge would be found. Confidential as everywhere else (selectors.confidential_address_ids).
+    confidential = selectors.confidential_address_ids(
+        link.address_id for person in people for link in person.current_addresses
+    )
     rows = []
     for person in people:
         current = person.current_addresses[0] if person.current_addresses else None
+        secret = current is not None and current.address_id in confidential
         rows.append(
             SearchRow(
                 person=person,
                 other_names=[str(name) for name in person.other_names.all()],
-                postcode=""
-                if current is None or current.is_confidential
-                else current.address.postcode,
-                postcode_confidential=bool(current and current.is_confidential),
+                postcode="" if current is None or secret else current.address.postcode,
+                postcode_confidential=secret,
                 memberships=person.visible_memberships,
             )
         )
@@ -195,6 +199,8 @@ def _group_professionals(involvements) -> list[dict]:
 class AddressLine:
     link: PersonAddress
     hidden: bool
+    # Confidential for anyone who lives there, not only on this link.
+    confidential: bool = False
 
 
 @dataclass
@@ -211,15 +217,12 @@ class PersonPage:
     chronology_older: list[ChronologyEntry]
     confidential_address_shown: bool
     hidden_household_ids: set = field(default_factory=set)
+    confidential_household_ids: set = field(default_factory=set)
 
 
 def person_page(user, person: Person) -> PersonPage:
     """``person`` must come from selectors.person_detail (everything below is prefetched)."""
-    may_see_confidential = selectors.can_see_confidential_address(user, person)
     links = list(person.addresses.all())
-    lines = [
-        AddressLine(link=a, hidden=a.is_confidential and not may_see_confidential) for a in links
-    ]
     memberships = list(person.family_memberships.all())
     visible_family_ids = {m.family_id for m in memberships}
     # Only households of families the user can see: the membership rows are not scoped.
@@ -228,15 +231,27 @@ def person_page(user, person: Person) -> PersonPage:
         for hm in person.household_memberships.all()
         if hm.household.family_id in visible_family_ids
     ]
-    hidden_household_ids = {
+    # The one "is this address hidden" rule, as the API applies it (selectors.hidden_address_ids).
+    address_ids = [a.address_id for a in links] + [hm.household.address_id for hm in households]
+    confidential = selectors.confidential_address_ids(address_ids)
+    hidden = selectors.hidden_address_ids(user, address_ids, person=person)
+    lines = [
+        AddressLine(
+            link=a, hidden=a.address_id in hidden, confidential=a.address_id in confidential
+        )
+        for a in links
+    ]
+    confidential_household_ids = {
         hm.household_id
         for hm in households
-        if hm.household.is_confidential and not may_see_confidential
+        if hm.household.is_confidential or hm.household.address_id in confidential
     }
-    shown = may_see_confidential and (
-        any(a.is_confidential for a in links)
-        or any(hm.household.is_confidential for hm in households)
+    hidden_household_ids = (
+        confidential_household_ids
+        if confidential_household_ids and not selectors.may_see_confidential(user, person=person)
+        else set()
     )
+    shown = bool(confidential - hidden) or bool(confidential_household_ids - hidden_household_ids)
     relationships = [relationship_from(r) for r in person.relationships.all()] + [
         relationship_to(r) for r in person.relationships_as_relative.all()
     ]
@@ -261,6 +276,7 @@ def person_page(user, person: Person) -> PersonPage:
         chronology_older=chronology[PERSON_CHRONOLOGY_AT_A_GLANCE:],
         confidential_address_shown=shown,
         hidden_household_ids=hidden_household_ids,
+        confidential_household_ids=confidential_household_ids,
     )
 
 
@@ -272,6 +288,8 @@ class HouseholdView:
     household: object
     address_hidden: bool
     memberships: list
+    # Confidential for anyone who lives there, not only on this household.
+    confidential: bool = False
     # Who lived here before: ended spells are kept as history.
     past_memberships: list = field(default_factory=list)
 
@@ -296,20 +314,23 @@ class FamilyPage:
 def family_page(user, family: Family) -> FamilyPage:
     """``family`` must come from selectors.family_detail (members, households, teams prefetched)."""
     team_links = list(family.team_links.all())
-    # As selectors.can_see_confidential_address: only staff whose team works with this family.
-    may_see_confidential = bool(
-        selectors.working_team_ids(user) & {link.team_id for link in team_links}
-    )
     members = list(family.members.all())
     member_ids = {m.person_id for m in members}
+    all_households = list(family.households.all())
+    # The one "is this address hidden" rule, as the API applies it (selectors.hidden_address_ids).
+    address_ids = [h.address_id for h in all_households]
+    confidential = selectors.confidential_address_ids(address_ids)
+    confidential_ids = {h.pk for h in all_households if h.is_confidential or h.address_id in confidential}
+    may_see_confidential = not confidential_ids or selectors.may_see_confidential(user, family=family)
     households = [
         HouseholdView(
             household=h,
-            address_hidden=h.is_confidential and not may_see_confidential,
+            address_hidden=h.pk in confidential_ids and not may_see_confidential,
+            confidential=h.pk in confidential_ids,
             memberships=[m for m in h.memberships.all() if m.to_date is None],
             past_memberships=[m for m in h.memberships.all() if m.to_date is not None],
         )
-        for h in family.households.all()
+        for h in all_households
     ]
     relationships = [relationship_between(r) for r in selectors.family_relationships(family)]
     pr = [pr_between(p) for p in selectors.family_parental_responsibility(family)]
@@ -331,8 +352,7 @@ def family_page(user, family: Family) -> FamilyPage:
             professionals_in_order(selectors.family_professionals(family))
         ),
         chronology=list(selectors.family_chronology(family)[:FAMILY_CHRONOLOGY_AT_A_GLANCE]),
-        confidential_address_shown=may_see_confidential
-        and any(h.household.is_confidential for h in households),
+        confidential_address_shown=bool(confidential_ids) and may_see_confidential,
         member_ids=member_ids,
         team_links=team_links,
     )

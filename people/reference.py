@@ -1,4 +1,4 @@
-"""DfE/ONS codes used in stored data and returns (shared/standards/dfe-codes)."""
+"""DfE/ONS codes used in stored data and returns (docs/standards/dfe-codes)."""
 
 from django.db import models
 

@@ -4,6 +4,8 @@ Every view and API endpoint gets people and families only through these function
 so a record outside the user's scope is simply not found (404), never "forbidden".
 """
 
+import rules
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -85,6 +87,55 @@ def can_see_confidential_for_family(user, family: Family) -> bool:
     if not team_ids:
         return False
     return FamilyTeam.objects.filter(family=family, team_id__in=team_ids, ended_on__isnull=True).exists()
+
+
+def confidential_address_ids(address_ids) -> set[int]:
+    """Which of these addresses are confidential.
+
+    The rule, decided once here: an address is confidential if ANY link to it is flagged,
+    whether a person's (PersonAddress) or a household's, not just the link being shown.
+    Confidentiality is stored per link, so a refuge can be flagged on the mother's link and
+    not on her child's; judging by the shown link alone would give the refuge away on the
+    child's record. One query per kind of link, whatever the number of addresses.
+    """
+    ids = {pk for pk in address_ids if pk is not None}
+    if not ids:
+        return set()
+    from_people = PersonAddress.objects.filter(address_id__in=ids, is_confidential=True).values_list(
+        "address_id", flat=True
+    )
+    from_households = Household.objects.filter(address_id__in=ids, is_confidential=True).values_list(
+        "address_id", flat=True
+    )
+    return set(from_people) | set(from_households)
+
+
+def hidden_address_ids(user, address_ids, *, person: Person | None = None, family: Family | None = None) -> set[int]:
+    """Which of these addresses must be hidden from ``user`` on a person's or a family's record.
+
+    Every page, presenter and API answer that shows an address asks this (or
+    is_address_hidden), so they cannot disagree: a confidential address (see
+    confidential_address_ids) is hidden unless the user's team works with the person's
+    family (can_see_confidential_address) or with this family (can_see_confidential_for_family).
+    """
+    if (person is None) == (family is None):
+        raise TypeError("Say whose record the addresses are shown on: a person or a family")
+    confidential = confidential_address_ids(address_ids)
+    if not confidential or may_see_confidential(user, person=person, family=family):
+        return set()
+    return confidential
+
+
+def may_see_confidential(user, *, person: Person | None = None, family: Family | None = None) -> bool:
+    """Whether ``user`` may see confidential addresses on this person's or family's record."""
+    if person is not None:
+        return can_see_confidential_address(user, person)
+    return can_see_confidential_for_family(user, family)
+
+
+def is_address_hidden(user, address_id, *, person: Person | None = None, family: Family | None = None) -> bool:
+    """hidden_address_ids for one address."""
+    return address_id in hidden_address_ids(user, [address_id], person=person, family=family)
 
 
 # Who decides which teams work with a family (and so who can see it).
@@ -216,6 +267,8 @@ def search_people(user, *, name: str = "", date_of_birth=None, postcode: str = "
 
     from people.search import name_score, normalise_postcode, phonetic, tokens
 
+    if not rules.has_perm("people.search_people", user):
+        raise PermissionDenied("Your role may not search people's records")
     queryset = people_for(user)
     query_tokens = tokens(name)
     if query_tokens:
@@ -263,7 +316,7 @@ def current_address_link(user, person: Person, link_id) -> PersonAddress:
     link = get_object_or_404(
         PersonAddress.objects.select_related("address", "person"), pk=link_id, person=person, moved_out__isnull=True
     )
-    if link.is_confidential and not can_see_confidential_address(user, person):
+    if is_address_hidden(user, link.address_id, person=person):
         raise Http404
     return link
 
@@ -304,17 +357,18 @@ def household_address_options(user, family: Family) -> list[dict]:
     Confidential addresses are offered only to staff whose team works with the family,
     as on the family page; an address anyone keeps confidential counts as confidential.
     """
-    confidential_link = PersonAddress.objects.filter(address=OuterRef("address"), is_confidential=True)
-    links = (
+    links = list(
         PersonAddress.objects.filter(
             Exists(FamilyMember.objects.filter(person=OuterRef("person"), family=family)), moved_out__isnull=True
         )
-        .annotate(anyone_confidential=Exists(confidential_link))
         .select_related("address", "person")
         .order_by("address__line_1", "address__postcode_normalised", "address_id", "person__last_name")
     )
-    if not can_see_confidential_for_family(user, family):
-        links = links.filter(anyone_confidential=False)
+    confidential = confidential_address_ids(link.address_id for link in links)
+    hidden = hidden_address_ids(user, [link.address_id for link in links], family=family)
+    links = [link for link in links if link.address_id not in hidden]
+    for link in links:
+        link.anyone_confidential = link.address_id in confidential
     options: dict[tuple, dict] = {}
     for link in links:
         address: Address = link.address

@@ -1,14 +1,16 @@
 """Writes to people and families. Each is one transaction with its audit event."""
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from core import scope
 from core.audit import Action, audit_record
+from people import selectors
 from people.models import (
     Address,
     ChronologyEntry,
@@ -73,15 +75,95 @@ def _refresh_search_keys(person: Person) -> None:
     person.search_names, person.search_phonetic = search_names, search_phonetic
 
 
-def _validate_dates(fields: dict) -> None:
+# A planned birth is at most about 42 weeks away; allow a little more.
+MAX_EDD_AHEAD = timedelta(days=300)
+# An unborn record may be made or kept a little after the due date (babies are late).
+MAX_EDD_PAST = timedelta(days=31)
+EARLIEST_YEAR = 1900
+
+
+def person_errors(fields: dict, *, creating: bool) -> dict[str, str]:
+    """Every rule about a person's own details, as {field: message} (empty when all is well).
+
+    The one place these rules live: person_create and person_update enforce them, and the
+    person forms ask this function too so a page shows every problem at once. ``creating``
+    is stricter: adding an unborn baby whose due date is long past is almost always a
+    mistake, while an existing record may rightly keep one (a baby not yet recorded as born,
+    or a loss), and a child's record keeps the expected date of delivery from before birth.
+    """
+    errors: dict[str, str] = {}
     kind = fields.get("kind")
+    dob = fields.get("date_of_birth")
+    edd = fields.get("expected_date_of_delivery")
+    today = timezone.localdate()
+    if kind and kind != Person.Kind.UNBORN and not (fields.get("first_name") or "").strip():
+        errors["first_name"] = "Enter the person's first name"
     if kind == Person.Kind.UNBORN:
-        if not fields.get("expected_date_of_delivery"):
-            raise ValidationError({"expected_date_of_delivery": "Enter the expected date of delivery"})
-        if fields.get("date_of_birth"):
-            raise ValidationError({"date_of_birth": "An unborn baby has an expected date of delivery, not a date of birth"})
-    elif fields.get("date_of_birth") and fields["date_of_birth"] > timezone.localdate():
-        raise ValidationError({"date_of_birth": "Date of birth must be today or in the past"})
+        if dob:
+            errors["date_of_birth"] = (
+                "An unborn baby does not have a date of birth. Leave it blank, or select "
+                "'Child or young person' if the baby has been born"
+            )
+        if not edd:
+            errors["expected_date_of_delivery"] = "Enter the expected date of delivery"
+        elif edd > today + MAX_EDD_AHEAD:
+            errors["expected_date_of_delivery"] = "Expected date of delivery must be within the next 10 months"
+        elif creating and edd < today - MAX_EDD_PAST:
+            errors["expected_date_of_delivery"] = (
+                "Expected date of delivery must be in the last month or in the future. If the baby "
+                "has been born, select 'Child or young person' and enter the date of birth"
+            )
+    elif kind:
+        if dob and dob > today:
+            errors["date_of_birth"] = "Date of birth must be today or in the past"
+        elif dob and dob.year < EARLIEST_YEAR:
+            errors["date_of_birth"] = "Date of birth must be after 1900"
+        if edd and creating:
+            errors["expected_date_of_delivery"] = "Only enter an expected date of delivery for an unborn baby"
+    return errors
+
+
+def _validate_person(fields: dict, *, creating: bool) -> None:
+    errors = person_errors(fields, creating=creating)
+    if errors:
+        raise ValidationError(errors)
+
+
+def past_date_error(value: date | None, future_message: str, *, today: date | None = None) -> str:
+    """The rule for a date something happened (moved in, started, ended, occurred): today or
+    before, and after 1900. '' when it is fine; the forms ask this too, for their wording."""
+    if value and value > (today or timezone.localdate()):
+        return future_message
+    if value and value.year < EARLIEST_YEAR:
+        return "The date must be after 1900"
+    return ""
+
+
+def _check_past(field: str, value: date | None, future_message: str, *, today: date | None = None) -> None:
+    message = past_date_error(value, future_message, today=today)
+    if message:
+        raise ValidationError({field: message})
+
+
+def other_name_errors(*, first_name: str, last_name: str) -> dict[str, str]:
+    if not ((first_name or "").strip() or (last_name or "").strip()):
+        return {"first_name": "Enter a first name, a last name or both"}
+    return {}
+
+
+def relationship_errors(*, kind: str, notes: str) -> dict[str, str]:
+    # 'Other' says nothing by itself: the notes must say how they are related.
+    if kind == Relationship.Kind.OTHER and not (notes or "").strip():
+        return {"notes": "Enter how they are related"}
+    return {}
+
+
+def professional_errors(*, agency, organisation: str) -> dict[str, str]:
+    if agency and organisation:
+        return {"organisation": "Choose an agency or enter an organisation, not both"}
+    if not (agency or organisation):
+        return {"organisation": "Choose an agency, or enter the organisation they work for"}
+    return {}
 
 
 @transaction.atomic
@@ -89,7 +171,7 @@ def person_create(*, actor, other_names: list[tuple[str, str]] | None = None, **
     unknown = set(fields) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
-    _validate_dates(fields)
+    _validate_person(fields, creating=True)
     person = Person.objects.create(created_by=actor, **fields)
     for first, last in other_names or []:
         PersonName.objects.create(person=person, first_name=first, last_name=last)
@@ -99,13 +181,47 @@ def person_create(*, actor, other_names: list[tuple[str, str]] | None = None, **
 
 
 @transaction.atomic
+def person_add(
+    *,
+    actor,
+    fields: dict,
+    family: Family | None = None,
+    role: str = "",
+    new_family_name: str = "",
+    new_family_area=None,
+    joined_on: date | None = None,
+) -> tuple[Person, Family | None]:
+    """Add a person, and put them in a family: one the actor can see, or a new one.
+
+    What "add a person" means, for the page and the API alike: a person outside every
+    family would be invisible to whoever added them (unless they see every family), and a
+    role needs a family. All or nothing: a refusal leaves no half-made person or family.
+    """
+    if new_family_name:
+        family = family_create(actor=actor, name=new_family_name, area=new_family_area)
+    elif family is not None and not selectors.families_for(actor).filter(pk=family.pk).exists():
+        # The same answer whether the family does not exist or is not the actor's.
+        raise ValidationError({"family": "Select a family your team works with."})
+    if family is not None and not role:
+        raise ValidationError({"role": "Say what the person's role in the family is."})
+    if role and family is None:
+        raise ValidationError({"family": "Say which family the role is in."})
+    if family is None and not scope.sees_every_family(actor):
+        raise ValidationError({"family": "Add the person to a family your team works with."})
+    person = person_create(actor=actor, **fields)
+    if family is not None:
+        family_add_member(actor=actor, family=family, person=person, role=role, joined_on=joined_on)
+    return person, family
+
+
+@transaction.atomic
 def person_update(*, actor, person: Person, expected_version: int, changes: dict) -> Person:
     """Apply ``changes`` only if nobody saved the person since ``expected_version``."""
     unknown = set(changes) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
     merged = {name: getattr(person, name) for name in PERSON_EDITABLE_FIELDS} | changes
-    _validate_dates(merged)
+    _validate_person(merged, creating=False)
     changed = sorted(name for name, value in changes.items() if getattr(person, name) != value)
     if not changed:
         # Saving unchanged details must not make everyone else's open edit stale.
@@ -125,6 +241,8 @@ def person_update(*, actor, person: Person, expected_version: int, changes: dict
 
 @transaction.atomic
 def person_add_other_name(*, actor, person: Person, first_name: str, last_name: str, kind: str) -> PersonName:
+    if errors := other_name_errors(first_name=first_name, last_name=last_name):
+        raise ValidationError(errors)
     other = PersonName.objects.create(person=person, first_name=first_name, last_name=last_name, kind=kind)
     _refresh_search_keys(person)
     audit_record(actor=actor, action=Action.UPDATE, target=person, detail={"fields": ["other_names"]})
@@ -158,9 +276,20 @@ def family_create(*, actor, name: str, area, team=None, reference: str | None = 
     return family
 
 
+def _require_team_change(actor) -> None:
+    if not selectors.can_change_family_teams(actor):
+        raise PermissionDenied("Only a team manager or an early support team leader can change the teams")
+
+
 @transaction.atomic
 def family_link_team(*, actor, family: Family, team, started_on: date | None = None) -> FamilyTeam:
-    """A team starts working with the family: its staff can now see the family's records."""
+    """A team starts working with the family: its staff can now see the family's records.
+
+    A choice staff make, so only the roles that decide which teams work with a family
+    (selectors.can_change_family_teams) may make it; family_team_link is for the steps
+    that link a team as a consequence of something else.
+    """
+    _require_team_change(actor)
     if FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).exists():
         raise ValidationError({"team": "This team is already working with the family"})
     link = FamilyTeam.objects.create(family=family, team=team, started_on=started_on or timezone.localdate())
@@ -169,8 +298,30 @@ def family_link_team(*, actor, family: Family, team, started_on: date | None = N
 
 
 @transaction.atomic
+def family_team_link(*, actor, family: Family, team, reason: str) -> FamilyTeam | None:
+    """Make sure ``team`` works with the family, so its staff can see the family's records.
+
+    For steps that hand a family to a team as a consequence (the panel naming a lead
+    agency, a lead professional allocated, an episode opened): unlike family_link_team,
+    a team already working with the family is not an error. Returns the new link, or None
+    if there already was one. ``reason`` says why, in the audit trail.
+    """
+    if team is None or FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).exists():
+        return None
+    link = FamilyTeam.objects.create(family=family, team=team, started_on=timezone.localdate())
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=family,
+        detail={"fields": ["teams"], "team": team.code, "reason": reason},
+    )
+    return link
+
+
+@transaction.atomic
 def family_unlink_team(*, actor, family: Family, team, ended_on: date | None = None) -> None:
     """A team stops working with the family; the link is kept, with the date it ended."""
+    _require_team_change(actor)
     ended = FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).update(
         ended_on=ended_on or timezone.localdate()
     )
@@ -191,11 +342,12 @@ def family_add_member(*, actor, family: Family, person: Person, role: str, joine
 @transaction.atomic
 def household_create(*, actor, family: Family, name: str, address: Address | None = None, is_confidential=False) -> Household:
     """A household of the family. At an address someone keeps confidential, it must be confidential too."""
-    if address is not None and not is_confidential and address.residents.filter(is_confidential=True).exists():
+    # Confidential as everywhere else: any link to the address flagged (selectors.confidential_address_ids).
+    if address is not None and not is_confidential and selectors.confidential_address_ids([address.pk]):
         raise ValidationError(
             {
                 "is_confidential": "This address is confidential for someone who lives there, "
-                "so the household must be confidential too. Select 'Yes'"
+                "so the household must be confidential too. Select \u2018Yes\u2019"
             }
         )
     household = Household.objects.create(family=family, name=name, address=address, is_confidential=is_confidential)
@@ -298,9 +450,7 @@ def address_add(
     address: Address | None = None,
 ) -> PersonAddress:
     """Record a new address; by default the person's current address becomes a past one."""
-    today = timezone.localdate()
-    if moved_in and moved_in > today:
-        raise ValidationError({"moved_in": "The date they moved in must be today or in the past"})
+    _check_past("moved_in", moved_in, "The date they moved in must be today or in the past")
     if ends_current and moved_in and person.addresses.filter(moved_out__isnull=True, moved_in__gt=moved_in).exists():
         raise ValidationError(
             {
@@ -326,8 +476,7 @@ def address_add(
 @transaction.atomic
 def address_end(*, actor, link: PersonAddress, moved_out: date) -> PersonAddress:
     """Record that the person moved out of one of their current addresses."""
-    if moved_out > timezone.localdate():
-        raise ValidationError({"moved_out": "The date they moved out must be today or in the past"})
+    _check_past("moved_out", moved_out, "The date they moved out must be today or in the past")
     if link.moved_in and moved_out < link.moved_in:
         raise ValidationError(
             {"moved_out": "The date they moved out must be on or after the date they moved in"}
@@ -344,6 +493,8 @@ def address_end(*, actor, link: PersonAddress, moved_out: date) -> PersonAddress
 def relationship_add(*, actor, person: Person, relative: Person, kind: str, notes: str = "") -> Relationship:
     if person.pk == relative.pk:
         raise ValidationError({"relative": "A person cannot be related to themselves. Choose someone else"})
+    if errors := relationship_errors(kind=kind, notes=notes):
+        raise ValidationError(errors)
     if Relationship.objects.filter(person=person, relative=relative, kind=kind).exists():
         raise ValidationError({"kind": "This relationship is already recorded"})
     relationship = Relationship.objects.create(person=person, relative=relative, kind=kind, notes=notes)
@@ -359,8 +510,7 @@ def parental_responsibility_add(
         raise ValidationError("Parental responsibility can only be recorded for a child or an unborn baby")
     if adult.kind != Person.Kind.ADULT:
         raise ValidationError({"adult": "Only an adult can have parental responsibility. Choose an adult"})
-    if from_date and from_date > timezone.localdate():
-        raise ValidationError({"from_date": "The date it started must be today or in the past"})
+    _check_past("from_date", from_date, "The date it started must be today or in the past")
     if ParentalResponsibility.objects.filter(child=child, adult=adult, basis=basis).exists():
         raise ValidationError({"basis": "This parental responsibility is already recorded"})
     pr = ParentalResponsibility.objects.create(child=child, adult=adult, basis=basis, from_date=from_date)
@@ -373,8 +523,7 @@ def parental_responsibility_end(
     *, actor, responsibility: ParentalResponsibility, to_date: date
 ) -> ParentalResponsibility:
     """Record the date an adult's parental responsibility for a child ended. The record is kept."""
-    if to_date > timezone.localdate():
-        raise ValidationError({"to_date": "The date it ended must be today or in the past"})
+    _check_past("to_date", to_date, "The date it ended must be today or in the past")
     if responsibility.from_date and to_date < responsibility.from_date:
         raise ValidationError({"to_date": "The date it ended must be on or after the date it started"})
     updated = ParentalResponsibility.objects.filter(pk=responsibility.pk, to_date__isnull=True).update(
@@ -391,6 +540,9 @@ def parental_responsibility_end(
 
 @transaction.atomic
 def professional_add(*, actor, person: Person, **fields) -> ProfessionalInvolvement:
+    if errors := professional_errors(agency=fields.get("agency"), organisation=fields.get("organisation", "")):
+        raise ValidationError(errors)
+    _check_past("started_on", fields.get("started_on"), "Start date must be today or in the past")
     involvement = ProfessionalInvolvement.objects.create(person=person, **fields)
     audit_record(actor=actor, action=Action.UPDATE, target=person, detail={"fields": ["professionals"]})
     return involvement
@@ -398,8 +550,19 @@ def professional_add(*, actor, person: Person, **fields) -> ProfessionalInvolvem
 
 @transaction.atomic
 def chronology_add(
-    *, actor, person: Person, occurred_on: date, category: str, summary: str, source: str = ""
+    *,
+    actor,
+    person: Person,
+    occurred_on: date,
+    category: str,
+    summary: str,
+    source: str = "",
+    today: date | None = None,
 ) -> ChronologyEntry:
+    """Record an event in the person's chronology. It happened today or before: ``today`` is
+    the caller's own clock, for an entry another service writes about its own event (casework's
+    step-up on the day the episode ends); by default, the local date."""
+    _check_past("occurred_on", occurred_on, "The date must be today or in the past", today=today)
     entry = ChronologyEntry.objects.create(
         person=person,
         occurred_on=occurred_on,

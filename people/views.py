@@ -13,11 +13,11 @@ import time
 import uuid
 from datetime import date
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -101,7 +101,8 @@ def _run_search(user, terms: dict):
 @require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require_case_access(user)
+    if not rules.has_perm("people.search_people", user):
+        raise PermissionDenied
     form = PersonSearchForm(request.POST or None)
     context = {"form": form, "nav_section": "people", "searched": False}
     if request.method == "POST" and form.is_valid():
@@ -172,23 +173,18 @@ def person_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        new_family = data["family_choice"] == PersonCreateForm.FAMILY_NEW
         try:
-            # One savepoint: a refused write leaves no half-made person or family behind.
-            with transaction.atomic():
-                person = services.person_create(actor=user, **form.person_fields())
-                if data["family_choice"] == PersonCreateForm.FAMILY_NEW:
-                    family = services.family_create(
-                        actor=user, name=data["family_name"], area=data["area"]
-                    )
-                else:
-                    family = data["family"]  # from families_for(user): in scope by construction
-                services.family_add_member(
-                    actor=user,
-                    family=family,
-                    person=person,
-                    role=data["role"],
-                    joined_on=timezone.localdate(),
-                )
+            # All or nothing (the service's savepoint): no half-made person or family.
+            person, family = services.person_add(
+                actor=user,
+                fields=form.person_fields(),
+                family=None if new_family else data["family"],
+                role=data["role"],
+                new_family_name=data["family_name"] if new_family else "",
+                new_family_area=data["area"] if new_family else None,
+                joined_on=timezone.localdate(),
+            )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -466,6 +462,8 @@ def address_end(request: HttpRequest, person_id, link_id: int) -> HttpResponse:
     user = request.user
     person = selectors.get_person(user, person_id)
     link = selectors.current_address_link(user, person, link_id)
+    # Confidential if anyone's link to it is (selectors.confidential_address_ids), not just this one.
+    confidential = bool(selectors.confidential_address_ids([link.address_id]))
 
     def save(form):
         services.address_end(actor=user, link=link, moved_out=form.cleaned_data["moved_out"])
@@ -478,8 +476,8 @@ def address_end(request: HttpRequest, person_id, link_id: int) -> HttpResponse:
         "people/address_end.html",
         "end_address",
         save,
-        context={"link": link},
-        audit_detail={"confidential_address_shown": link.is_confidential},
+        context={"link": link, "confidential": confidential},
+        audit_detail={"confidential_address_shown": confidential},
     )
     return response or redirect("people:person_detail", person_id=person.pk)
 

@@ -630,19 +630,14 @@ class SupportRequestViewSet(
                 return Response(
                     _stop_payload(pending, STOP_DETAIL), status=status.HTTP_409_CONFLICT
                 )
-            if services.stop_trigger(answers) is not None:
-                stop = services.triage_raise_safeguarding_stop(
-                    actor=request.user, support_request=support_request, answers=answers
-                )
+            stop = services.triage_submit(
+                actor=request.user,
+                support_request=support_request,
+                answers=answers,
+                mode=serializer.validated_data["mode"],
+            )
+            if stop is not None:
                 return Response(_stop_payload(stop, STOP_DETAIL), status=status.HTTP_409_CONFLICT)
-            if serializer.validated_data["mode"] == "draft":
-                services.triage_save_draft(
-                    actor=request.user, support_request=support_request, answers=answers
-                )
-            else:
-                services.triage_record_decision(
-                    actor=request.user, support_request=support_request, answers=answers
-                )
         except DjangoValidationError as exc:
             raise _validation_error(exc) from None
         except services.NotAllowedToTriage as exc:

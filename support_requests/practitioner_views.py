@@ -27,8 +27,9 @@ from core.models import Council
 from people.selectors import families_for
 from support_requests import practitioner_journey as pj
 from support_requests import selectors, services
-from support_requests.forms import YES, SafeguardingNextStepForm
+from support_requests.forms import YES
 from support_requests.models import SafeguardingStop, SupportRequest
+from support_requests.safeguarding_views import stop_page
 from support_requests.presenters import describe_age, own_request_status
 from support_requests.staff_forms import (
     NO_FAMILY,
@@ -390,44 +391,30 @@ def my_request_stop(request: HttpRequest, request_id) -> HttpResponse:
     stop = services.pending_submission_stop(actor=user, support_request=support_request)
     if stop is None:
         return redirect("support_requests:my_requests")
-    if request.method == "POST":
-        form = SafeguardingNextStepForm(request.POST)
-        if form.is_valid():
-            next_step = form.cleaned_data["next_step"]
-            try:
-                services.submission_stop_record_next_step(
-                    actor=user, stop=stop, next_step=next_step, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                _add_service_errors(form, error)
-            else:
-                answers = pj.load(request)
-                if next_step == SafeguardingStop.NextStep.WAS_WRONG and answers:
-                    answers.pop("concern", None)
-                    answers[pj.CHECKING] = True
-                    pj.save(request, answers)
-                    messages.info(
-                        request,
-                        "The safeguarding stop and your reason have been recorded. "
-                        "Answer the concerns question again to send a new request.",
-                    )
-                    return redirect(pj.url("concern"))
-                pj.clear(request)
-                messages.success(request, "What you did has been recorded")
-                return redirect("support_requests:my_requests")
-    else:
-        form = SafeguardingNextStepForm()
-        audit_record(
-            actor=user, action=Action.VIEW, target=stop, detail={"page": "safeguarding_stop"}
+
+    def record(*, next_step: str, reason: str) -> None:
+        services.submission_stop_record_next_step(
+            actor=user, stop=stop, next_step=next_step, reason=reason
         )
-    context = {
-        "support_request": support_request,
-        "stop": stop,
-        "council": Council.objects.first(),
-        "form": form,
-        "form_action": request.path,
-    }
-    return render(request, "support_requests/safeguarding_stop.html", context)
+
+    def after(next_step: str) -> HttpResponse:
+        answers = pj.load(request)
+        if next_step == SafeguardingStop.NextStep.WAS_WRONG and answers:
+            answers.pop("concern", None)
+            answers[pj.CHECKING] = True
+            pj.save(request, answers)
+            messages.info(
+                request,
+                "The safeguarding stop and your reason have been recorded. "
+                "Answer the concerns question again to send a new request.",
+            )
+            return redirect(pj.url("concern"))
+        pj.clear(request)
+        messages.success(request, "What you did has been recorded")
+        return redirect("support_requests:my_requests")
+
+    context = {"support_request": support_request, "form_action": request.path}
+    return stop_page(request, stop=stop, record=record, after=after, context=context)
 
 
 # ---------------------------------------------------------------- step-down from MASH

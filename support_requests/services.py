@@ -21,7 +21,7 @@ from core.audit import Action, audit_record
 from core.concurrency import lock, lock_first
 from core.models import Agency, Area, NeedLevel
 from people.models import Family, FamilyMember
-from support_requests import selectors
+from support_requests import safeguarding, selectors
 from support_requests.models import (
     TARGETED_OFFER_INDICATORS,
     SafeguardingStop,
@@ -436,6 +436,28 @@ def _write_draft(*, actor, locked: SupportRequest, answers: TriageAnswers) -> tu
 
 
 @transaction.atomic
+def triage_submit(
+    *, actor, support_request: SupportRequest, answers: TriageAnswers, mode: str, answers_valid: bool = True
+) -> SafeguardingStop | None:
+    """What the triage page and the API both do with submitted answers.
+
+    CIN or child protection concerns (or a statutory level of need) stop the early help path
+    whatever button was pressed and whatever else is wrong, so the stop is returned even when
+    ``answers_valid`` is False. Otherwise, answers that passed their checks are saved as a draft
+    (``mode`` "draft") or recorded as the decision; nothing is saved when they did not pass.
+    """
+    if stop_trigger(answers) is not None:
+        return triage_raise_safeguarding_stop(actor=actor, support_request=support_request, answers=answers)
+    if not answers_valid:
+        return None
+    if mode == "draft":
+        triage_save_draft(actor=actor, support_request=support_request, answers=answers)
+    else:
+        triage_record_decision(actor=actor, support_request=support_request, answers=answers)
+    return None
+
+
+@transaction.atomic
 def triage_save_draft(*, actor, support_request: SupportRequest, answers: TriageAnswers) -> Triage:
     """Save what has been typed so far ('Save and come back later'). Never saves a decision."""
     locked = _require_triage(actor, support_request)
@@ -568,26 +590,12 @@ def safeguarding_stop_record_next_step(
     'I was wrong' (a reason is required): the concern is cleared from the triage draft and
     the user goes back to triage; the stop itself is kept.
     """
-    if next_step not in SafeguardingStop.NextStep.values:
-        raise ValidationError({"next_step": "Select what you have done"})
-    if next_step == SafeguardingStop.NextStep.WAS_WRONG and not reason.strip():
-        raise ValidationError(
-            {"reason": "Enter why there are no child in need or child protection concerns"}
-        )
+    safeguarding.check_next_step(next_step=next_step, reason=reason)
     locked_request = _require_triage(actor, stop.support_request)
     locked = lock(SafeguardingStop, stop.pk)
     if not locked.is_pending:
-        raise TransitionNotAllowed("What happened after this stop has already been recorded")
-    locked.next_step = next_step
-    locked.reason = reason.strip()
-    locked.next_step_at = timezone.now()
-    locked.save(update_fields=["next_step", "reason", "next_step_at"])
-    audit_record(
-        actor=actor,
-        action=Action.UPDATE,
-        target=locked,
-        detail={"fields": ["next_step", "reason"], "next_step": next_step},
-    )
+        raise TransitionNotAllowed(safeguarding.ALREADY_RECORDED)
+    safeguarding.write_next_step(actor=actor, locked=locked, next_step=next_step, reason=reason)
     if next_step == SafeguardingStop.NextStep.WAS_WRONG:
         triage = lock_first(Triage.objects.filter(support_request=locked_request))
         if triage is None:
@@ -612,9 +620,7 @@ def safeguarding_stop_record_next_step(
             to_status=Status.REFERRED_TO_DUTY_TEAM,
             reason=f"Safeguarding stop: {SafeguardingStop.NextStep(next_step).label}",
         )
-    stop.next_step = locked.next_step
-    stop.reason = locked.reason
-    stop.next_step_at = locked.next_step_at
+    safeguarding.copy_next_step(stop=stop, locked=locked)
     return locked
 
 
@@ -653,6 +659,18 @@ def _save_children(support_request: SupportRequest, children: Sequence[ChildDeta
     )
 
 
+# What a practitioner's request must answer, worded once for the request pages and the API.
+PRACTITIONER_REQUEST_MESSAGES = {
+    "area": "Select the area the family lives in",
+    "what_is_happening": "Enter what is happening for the family",
+    "single_agency_support_tried": "Enter the support that has already been tried",
+    "safeguarding_concern": (
+        "Select yes if you have concerns that a child is in need or at risk of significant harm"
+    ),
+    "family_knows_and_consents": "Select yes if the family knows about the request and agrees to it",
+}
+
+
 @transaction.atomic
 def support_request_submit_practitioner(
     *,
@@ -675,15 +693,15 @@ def support_request_submit_practitioner(
         raise NotAllowedToRequest("Only practitioners and lead professionals make requests")
     errors: dict[str, str] = {}
     if area is None:
-        errors["area"] = "Select the area the family lives in"
+        errors["area"] = PRACTITIONER_REQUEST_MESSAGES["area"]
     if not what_is_happening.strip():
-        errors["what_is_happening"] = "Enter what is happening"
+        errors["what_is_happening"] = PRACTITIONER_REQUEST_MESSAGES["what_is_happening"]
     if not single_agency_support_tried.strip():
-        errors["single_agency_support_tried"] = "Enter the support that has been tried"
+        errors["single_agency_support_tried"] = PRACTITIONER_REQUEST_MESSAGES["single_agency_support_tried"]
     if safeguarding_concern is None:
-        errors["safeguarding_concern"] = "Select yes if you have concerns"
+        errors["safeguarding_concern"] = PRACTITIONER_REQUEST_MESSAGES["safeguarding_concern"]
     if family_knows_and_consents is None:
-        errors["family_knows_and_consents"] = "Select yes if the family knows and agrees"
+        errors["family_knows_and_consents"] = PRACTITIONER_REQUEST_MESSAGES["family_knows_and_consents"]
     elif not family_knows_and_consents and not safeguarding_concern:
         errors["family_knows_and_consents"] = (
             "A request needs the family’s knowledge and agreement, unless there are "
@@ -780,30 +798,14 @@ def submission_stop_record_next_step(
     The request stays referred to the duty team whatever they answer: 'I was wrong' (with
     its reason) is kept on the record, and they may make a new request.
     """
-    if next_step not in SafeguardingStop.NextStep.values:
-        raise ValidationError({"next_step": "Select what you have done"})
-    if next_step == SafeguardingStop.NextStep.WAS_WRONG and not reason.strip():
-        raise ValidationError(
-            {"reason": "Enter why there are no child in need or child protection concerns"}
-        )
+    safeguarding.check_next_step(next_step=next_step, reason=reason)
     locked = lock(SafeguardingStop, stop.pk)
     if locked.actor_id != actor.pk or locked.trigger != SafeguardingStop.Trigger.REQUEST_CONCERN:
         raise NotAllowedToRequest("Only the person who made the request records this")
     if not locked.is_pending:
-        raise TransitionNotAllowed("What happened after this stop has already been recorded")
-    locked.next_step = next_step
-    locked.reason = reason.strip()
-    locked.next_step_at = timezone.now()
-    locked.save(update_fields=["next_step", "reason", "next_step_at"])
-    audit_record(
-        actor=actor,
-        action=Action.UPDATE,
-        target=locked,
-        detail={"fields": ["next_step", "reason"], "next_step": next_step},
-    )
-    stop.next_step = locked.next_step
-    stop.reason = locked.reason
-    stop.next_step_at = locked.next_step_at
+        raise TransitionNotAllowed(safeguarding.ALREADY_RECORDED)
+    safeguarding.write_next_step(actor=actor, locked=locked, next_step=next_step, reason=reason)
+    safeguarding.copy_next_step(stop=stop, locked=locked)
     return locked
 
 

@@ -18,7 +18,7 @@ from core.forms import GovDateField
 from people.models import Family
 from support_requests.forms import CONCERN_QUESTION, MAX_TEXT, NO, YES, YES_NO, QuestionForm
 from support_requests.models import SupportRequestChild
-from support_requests.services import MAX_CHILD_AGE, ChildDetails
+from support_requests.services import MAX_CHILD_AGE, PRACTITIONER_REQUEST_MESSAGES, ChildDetails
 
 NO_FAMILY = "none"
 
@@ -165,7 +165,7 @@ class PractitionerAreaForm(QuestionForm):
         label="Which area does the family live in?",
         help_text="The request goes to the early support team for this area, your key contact",
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the area the family lives in"},
+        error_messages={"required": PRACTITIONER_REQUEST_MESSAGES["area"]},
     )
     answer_keys = ("area",)
 
@@ -182,7 +182,7 @@ class PractitionerHappeningForm(QuestionForm):
         max_length=MAX_TEXT,
         widget=forms.Textarea,
         error_messages={
-            "required": "Enter what is happening for the family",
+            "required": PRACTITIONER_REQUEST_MESSAGES["what_is_happening"],
             "max_length": f"What is happening must be {MAX_TEXT:,} characters or fewer",
         },
     )
@@ -192,7 +192,7 @@ class PractitionerHappeningForm(QuestionForm):
         max_length=MAX_TEXT,
         widget=forms.Textarea,
         error_messages={
-            "required": "Enter the support that has already been tried",
+            "required": PRACTITIONER_REQUEST_MESSAGES["single_agency_support_tried"],
             "max_length": f"The support tried must be {MAX_TEXT:,} characters or fewer",
         },
     )
@@ -222,9 +222,7 @@ class ConcernForm(QuestionForm):
         ),
         choices=YES_NO,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select yes if you have concerns that a child is in need or at risk of significant harm"
-        },
+        error_messages={"required": PRACTITIONER_REQUEST_MESSAGES["safeguarding_concern"]},
     )
     answer_keys = ("concern",)
 
@@ -240,9 +238,7 @@ class FamilyConsentForm(QuestionForm):
         label="Does the family know about this request and agree to it?",
         choices=YES_NO,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select yes if the family knows about the request and agrees to it"
-        },
+        error_messages={"required": PRACTITIONER_REQUEST_MESSAGES["family_knows_and_consents"]},
     )
     answer_keys = ("consent",)
 

@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import Action, audit_record
-from core.models import Council
 from core.forms import add_service_errors as _add_service_errors
 from support_requests import selectors, services
-from support_requests.forms import SafeguardingNextStepForm, TriageForm
+from support_requests.forms import TriageForm
 from support_requests.staff_forms import SetAreaForm
 from support_requests.models import SafeguardingStop, SupportRequest, Triage
+from support_requests.safeguarding_views import stop_page
 
 PAGE_SIZE = 50
 NAV_SECTION = "requests"
@@ -182,30 +182,27 @@ def triage(request: HttpRequest, request_id) -> HttpResponse:
         form = TriageForm(request.POST)
         valid = form.is_valid()
         answers = form.answers()
-        # Whichever button was pressed, and whatever else is wrong with the page, CIN or CP
-        # concerns stop the early help path (what was typed correctly is kept as a draft).
-        if services.stop_trigger(answers) is not None:
-            services.triage_raise_safeguarding_stop(
-                actor=user, support_request=support_request, answers=answers
+        draft = request.POST.get("action") == "draft"
+        try:
+            stop = services.triage_submit(
+                actor=user,
+                support_request=support_request,
+                answers=answers,
+                mode="draft" if draft else "decision",
+                answers_valid=valid,
             )
-            return redirect("support_requests:safeguarding_stop", request_id=support_request.pk)
-        if valid:
-            try:
-                if request.POST.get("action") == "draft":
-                    services.triage_save_draft(
-                        actor=user, support_request=support_request, answers=answers
-                    )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        except services.TransitionNotAllowed:
+            messages.info(request, "This request has already been triaged")
+        else:
+            if stop is not None:
+                return redirect("support_requests:safeguarding_stop", request_id=support_request.pk)
+            if valid:
+                if draft:
                     messages.success(request, "Triage saved. You can come back to it later.")
                 else:
-                    services.triage_record_decision(
-                        actor=user, support_request=support_request, answers=answers
-                    )
                     messages.success(request, "Triage decision saved")
-            except ValidationError as error:
-                _add_service_errors(form, error)
-            except services.TransitionNotAllowed:
-                messages.info(request, "This request has already been triaged")
-            else:
                 return redirect("support_requests:detail", request_id=support_request.pk)
     else:
         form = TriageForm(initial=TriageForm.initial_for(saved))
@@ -224,36 +221,22 @@ def safeguarding_stop(request: HttpRequest, request_id) -> HttpResponse:
     stop = services.pending_stop(support_request)
     if stop is None:
         return redirect("support_requests:detail", request_id=support_request.pk)
-    if request.method == "POST":
-        form = SafeguardingNextStepForm(request.POST)
-        if form.is_valid():
-            next_step = form.cleaned_data["next_step"]
-            try:
-                services.safeguarding_stop_record_next_step(
-                    actor=user, stop=stop, next_step=next_step, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                _add_service_errors(form, error)
-            else:
-                if next_step == SafeguardingStop.NextStep.WAS_WRONG:
-                    messages.info(
-                        request,
-                        "The safeguarding stop and your reason have been recorded. "
-                        "Answer the concerns question again.",
-                    )
-                    return redirect("support_requests:triage", request_id=support_request.pk)
-                messages.success(request, "What you did has been recorded")
-                return redirect("support_requests:detail", request_id=support_request.pk)
-    else:
-        form = SafeguardingNextStepForm()
-        audit_record(
-            actor=user, action=Action.VIEW, target=stop, detail={"page": "safeguarding_stop"}
+
+    def record(*, next_step: str, reason: str) -> None:
+        services.safeguarding_stop_record_next_step(
+            actor=user, stop=stop, next_step=next_step, reason=reason
         )
-    context = {
-        "nav_section": NAV_SECTION,
-        "support_request": support_request,
-        "stop": stop,
-        "council": Council.objects.first(),
-        "form": form,
-    }
-    return render(request, "support_requests/safeguarding_stop.html", context)
+
+    def after(next_step: str) -> HttpResponse:
+        if next_step == SafeguardingStop.NextStep.WAS_WRONG:
+            messages.info(
+                request,
+                "The safeguarding stop and your reason have been recorded. "
+                "Answer the concerns question again.",
+            )
+            return redirect("support_requests:triage", request_id=support_request.pk)
+        messages.success(request, "What you did has been recorded")
+        return redirect("support_requests:detail", request_id=support_request.pk)
+
+    context = {"nav_section": NAV_SECTION, "support_request": support_request}
+    return stop_page(request, stop=stop, record=record, after=after, context=context)

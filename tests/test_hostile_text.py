@@ -124,7 +124,9 @@ NO_USER_TEXT = {
     "accounts/verify.html": "the security code form",
     "accounts/setup_mfa.html": "the authenticator set-up: a QR code and a form",
     "accounts/locked_out.html": "a fixed message",
-    "support_requests/ask/too_many_requests.html": "no text of its own; the council's numbers are in ask/_urgent_help.html",
+    "support_requests/ask/too_many_requests.html": (
+        "no text of its own; the council's numbers are in ask/_urgent_help.html"
+    ),
     "errors/400.html": "a fixed message",
     "errors/500.html": "a fixed message (rendered without a context)",
     "errors/503.html": "a fixed message",

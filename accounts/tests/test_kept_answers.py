@@ -81,7 +81,7 @@ def test_an_idle_session_post_keeps_what_was_typed(practitioner, practitioner_cl
     stored = kept(practitioner_client)
     assert stored["path"] == edit_url(child)
     assert stored["user_id"] == str(practitioner.pk)
-    fields = dict((name, values) for name, values in stored["fields"])
+    fields = dict(stored["fields"])
     assert fields["needs"] == ["first", "second"]
     assert fields["preferred_name"] == ["Typed <b>after</b> 40 minutes"]
     assert not {"csrfmiddlewaretoken", "password", "otp_token"} & set(fields)

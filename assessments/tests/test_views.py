@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from assessments.models import Assessment, AssessmentSection
+from assessments.presenters import child_name
 from assessments.sections import SECTIONS
 from assessments.tests.conftest import client_for
 from assessments.tests.factories import AssessmentFactory, CompletedAssessmentFactory
@@ -102,8 +103,19 @@ def test_saving_for_later_keeps_answers_and_audits(practitioner, family):
     assert response.status_code == 302
     row = AssessmentSection.objects.get(assessment=assessment, key="parenting")
     assert row.answers["basic_care"] == "Struggling" and row.status == "in_progress"
+    saved = AuditEvent.objects.filter(record_type="assessments.assessment", record_id=str(assessment.pk))
+    assert list(saved.values_list("actor", "action", "detail")) == [
+        (
+            practitioner.pk,
+            "update",
+            {"section": "parenting", "child": None, "fields": ["basic_care"], "status": "in_progress"},
+        )
+    ]
     page = client.get(section_url(assessment, "parenting")).content.decode()
     assert "Struggling" in page
+    assert list(saved.order_by("pk").values_list("actor", "action", "detail"))[1:] == [
+        (practitioner.pk, "view", {"page": "section", "section": "parenting"})
+    ]
 
 
 def test_an_invalid_date_and_a_missing_answer_show_the_error_summary_and_keep_every_answer(practitioner, family):
@@ -244,6 +256,31 @@ def test_the_pdf_of_a_two_child_assessment_holds_every_section(practitioner):
         assert f"Developmental needs: {child.first_name}" in flat
     assert "Too young to be seen apart from their parent" in flat
     assert AuditEvent.objects.filter(record_id=str(assessment.pk), action="export").exists()
+
+
+def test_the_pdf_holds_section_10_for_every_child(practitioner):
+    family = family_with_members(team=practitioner.team, children=3, adults=1)
+    children = [m.person for m in family.members.filter(role="child").order_by("pk")]
+    assessment = CompletedAssessmentFactory(worker=practitioner, family=family, children=children)
+    # Each child's views are their own, so a missing child cannot hide behind another's answers.
+    own_views = {}
+    for row in AssessmentSection.objects.filter(assessment=assessment, key="child_views").select_related("child__person"):
+        own_views[row.child.person.pk] = f"Views of child {row.child.position}: likes drawing"
+        row.answers = {**row.answers, "child_views": own_views[row.child.person.pk]}
+        row.save()
+
+    response = client_for(practitioner).get(url("pdf", assessment))
+
+    assert response.status_code == 200
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    flat = " ".join(text.split())
+    title = next(section.title for section in SECTIONS if section.key == "child_views")
+    for child in children:
+        heading = f"10. {title}: {child_name(child)}"
+        assert flat.count(heading) == 1, heading
+        after_heading = flat[flat.index(heading) + len(heading):]
+        ends = [at for at in (after_heading.find(f"10. {title}"), after_heading.find("11. ")) if at >= 0]
+        assert own_views[child.pk] in after_heading[: min(ends)], heading
 
 
 def test_a_professional_added_from_section_3_goes_on_the_record_and_comes_back(practitioner, family, children):

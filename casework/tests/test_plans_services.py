@@ -191,3 +191,83 @@ def test_suggested_needs_come_from_the_assessment_and_are_not_created(lead, epis
     texts = [s["text"] for s in plans.suggested_needs(episode)]
     assert texts == ["Improve routines", "Missed school"]
     assert not PlanOutcome.objects.exists()
+
+
+def _snapshot(episode):
+    """Everything a plan service could write: refusing must leave all of it as it was."""
+    plan = FamilyPlan.objects.filter(episode=episode).first()
+    return {
+        "plans": list(FamilyPlan.objects.filter(episode=episode).values_list("pk", "version", "contingency")),
+        "outcomes": list(PlanOutcome.objects.filter(plan__episode=episode).values()),
+        "actions": list(PlanAction.objects.filter(outcome__plan__episode=episode).values()),
+        "reviews": list(PlanReview.objects.filter(episode=episode).values()),
+        "history": EpisodeHistory.objects.filter(episode=episode).count(),
+        "audit": AuditEvent.objects.filter(record_type__startswith="casework.").count(),
+        "version": plan.version if plan else None,
+    }
+
+
+# Every service that changes a plan, called with arguments that would succeed for the lead professional.
+PLAN_WRITES = {
+    "plan_start": lambda actor, ep, plan, outcome, action, review: plans.plan_start(actor=actor, episode=ep, contingency="x"),
+    "plan_update_contingency": lambda actor, ep, plan, outcome, action, review: plans.plan_update_contingency(
+        actor=actor, plan=plan, expected_version=plan.version, contingency="Call Gran"
+    ),
+    "plan_outcome_add": lambda actor, ep, plan, outcome, action, review: plans.plan_outcome_add(
+        actor=actor, plan=plan, expected_version=plan.version, need="Low attendance", outcome_family_words="Go to school"
+    ),
+    "plan_outcome_update": lambda actor, ep, plan, outcome, action, review: plans.plan_outcome_update(
+        actor=actor, outcome=outcome, expected_version=plan.version, changes={"need": "Sleep"}
+    ),
+    "plan_outcome_remove": lambda actor, ep, plan, outcome, action, review: plans.plan_outcome_remove(
+        actor=actor, outcome=outcome, expected_version=plan.version, reason="Met"
+    ),
+    "plan_action_add": lambda actor, ep, plan, outcome, action, review: plans.plan_action_add(
+        actor=actor, outcome=outcome, expected_version=plan.version, what="Chart", who="Mum", by_when=timezone.localdate()
+    ),
+    "plan_action_update": lambda actor, ep, plan, outcome, action, review: plans.plan_action_update(
+        actor=actor, action=action, expected_version=plan.version, changes={"who": "Dad"}
+    ),
+    "plan_action_complete": lambda actor, ep, plan, outcome, action, review: plans.plan_action_complete(
+        actor=actor, action=action, expected_version=plan.version
+    ),
+    "review_record": lambda actor, ep, plan, outcome, action, review: plans.review_record(
+        actor=actor, review=review, held_on=timezone.localdate(), family_views="Going well"
+    ),
+}
+
+
+@pytest.mark.parametrize("who", ["colleague", "business"])
+@pytest.mark.parametrize("service", sorted(PLAN_WRITES))
+def test_every_plan_service_refuses_a_colleague_and_business_support_and_writes_nothing(service, who, team, lead):
+    from people.selectors import families_for
+
+    episode = make_episode(lead_professional=lead, started_on=timezone.localdate() - timedelta(days=10))
+    plan = None if service == "plan_start" else plans.plan_start(actor=lead, episode=episode)
+    outcome = make_outcome(plan=plan) if plan else None
+    action = make_action(outcome=outcome) if outcome else None
+    review = plans.next_review(episode)
+    actor = _users(team)[who]
+    assert families_for(actor).filter(pk=episode.family_id).exists()  # the refusal is about changing, not seeing
+    before = _snapshot(episode)
+
+    with pytest.raises(PermissionDenied) as refused:
+        PLAN_WRITES[service](actor, episode, plan, outcome, action, review)
+
+    assert str(refused.value) == "Only the lead professional, their manager or the early support service can change the plan"
+    assert _snapshot(episode) == before
+
+
+@pytest.mark.parametrize("service", sorted(PLAN_WRITES))
+def test_every_plan_service_lets_the_lead_professional_write(service, team, lead):
+    """The refusal test's arguments are good ones: the same call by the lead professional writes."""
+    episode = make_episode(lead_professional=lead, started_on=timezone.localdate() - timedelta(days=10))
+    plan = None if service == "plan_start" else plans.plan_start(actor=lead, episode=episode)
+    outcome = make_outcome(plan=plan) if plan else None
+    action = make_action(outcome=outcome) if outcome else None
+    review = plans.next_review(episode)
+    before = _snapshot(episode)
+
+    PLAN_WRITES[service](lead, episode, plan, outcome, action, review)
+
+    assert _snapshot(episode) != before

@@ -190,3 +190,34 @@ def test_names_and_plan_words_are_escaped_on_the_review_page(lead, episode, plan
     assert "Action: &lt;script&gt;xss(&quot;what&quot;)&lt;/script&gt; (&quot;&gt;&lt;img src=x onerror=xss(1)&gt;," in body
     assert "&lt;script&gt;xss(&quot;child&quot;)&lt;/script&gt;" in body
     assert "&amp;lt;" not in body  # escaped once, not twice
+
+
+def _audit_mark():
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _only_view_row(plan, after):
+    rows = list(
+        AuditEvent.objects.filter(pk__gt=after, record_type="casework.familyplan").values(
+            "action", "actor_id", "record_id", "detail"
+        )
+    )
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_opening_the_family_copy_writes_exactly_one_audit_row(lead, episode, plan):
+    client = _client(lead)
+    after = _audit_mark()
+    assert client.get(_url("plan_family_copy", episode)).status_code == 200
+    row = _only_view_row(plan, after)
+    assert row == {"action": "view", "actor_id": lead.pk, "record_id": str(plan.pk), "detail": {"page": "plan_family_copy"}}
+
+
+def test_opening_a_childs_copy_writes_exactly_one_audit_row(lead, episode, plan):
+    child = episode.family.members.filter(role="child").first().person
+    client = _client(lead)
+    after = _audit_mark()
+    assert client.get(_url("plan_child_copy", episode, person_id=child.pk)).status_code == 200
+    row = _only_view_row(plan, after)
+    assert row == {"action": "view", "actor_id": lead.pk, "record_id": str(plan.pk), "detail": {"page": "plan_child_copy"}}

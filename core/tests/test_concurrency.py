@@ -112,7 +112,7 @@ def test_simultaneous_lead_professional_and_level_changes_to_one_episode():
     assert episode.version == version_before + lead_ok + level_ok
     # The history is a chain: each change starts from where the one before it ended.
     leads = list(history.filter(change=EpisodeHistory.Change.LEAD_PROFESSIONAL).order_by("at", "pk"))
-    for before, after in zip(leads, leads[1:]):
+    for before, after in zip(leads, leads[1:], strict=False):
         assert after.from_value == before.to_value
     assert len({row.to_value for row in leads}) == len(colleagues)
 

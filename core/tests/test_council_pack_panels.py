@@ -45,6 +45,7 @@ class TestKirkleesPanel:
         assert (panel.start_time, panel.end_time) == (time(9, 30), time(11, 30))
         assert panel.location == "Microsoft Teams"
         assert (panel.publication_working_days, panel.cutoff_days) == (3, 7)
+        assert panel.quorum_members == 4
         assert panel.chair is None and panel.deputy is None
         assert seat_codes(panel) == set(
             Agency.objects.filter(panel_seat=True).values_list("code", flat=True)
@@ -62,7 +63,12 @@ class TestTinyPanel:
         assert panel.weekday == Weekday.THURSDAY
         assert (panel.start_time, panel.end_time) == (time(13, 30), time(15, 30))
         assert (panel.publication_working_days, panel.cutoff_days) == (2, 5)
+        assert panel.quorum_members == 4  # not given: the default
         assert seat_codes(panel) == {"family-help", "vale-health", "vale-schools"}
+
+    def test_its_own_quorum(self) -> None:
+        load_council_pack(tiny_panel(quorum_members=2))
+        assert Panel.objects.get().quorum_members == 2
 
     def test_defaults(self) -> None:
         data = tiny_panel(first_meeting="2026-01-07")
@@ -75,6 +81,7 @@ class TestTinyPanel:
         assert panel.area is None and panel.weekday == Weekday.WEDNESDAY
         assert (panel.start_time, panel.end_time) == (time(9, 30), time(12, 0))
         assert (panel.publication_working_days, panel.cutoff_days) == (3, 7)
+        assert panel.quorum_members == 4
 
     def test_no_panels_section_is_fine(self) -> None:
         data = copy.deepcopy(pack(TINY))
@@ -209,6 +216,10 @@ class TestValidation:
         self.refused(
             tiny_panel(cutoff_days=40), r"panels\[0\]\.cutoff_days: The referral cut-off must be between"
         )
+        self.refused(
+            tiny_panel(quorum_members=0), r"panels\[0\]\.quorum_members: The quorum must be between 1 and 20"
+        )
+        self.refused(tiny_panel(quorum_members="four"), r"panels\[0\]\.quorum_members: expected a whole number")
 
     def test_duplicate_panel_names(self) -> None:
         data = tiny_panel()

@@ -36,7 +36,8 @@ class PanelSeatMemberFactory(factory.django.DjangoModelFactory):
         model = PanelSeatMember
 
     seat = factory.SubFactory(PanelSeatFactory)
-    user = factory.SubFactory("accounts.tests.factories.UserFactory")
+    # A seat's members hold the panel-member role, as they do in a council's set-up.
+    user = factory.SubFactory("accounts.tests.factories.UserFactory", roles=["panel_member"])
     is_substitute = False
 
 
@@ -62,6 +63,7 @@ def demo_panel(*, council=None, agencies=(), chair=None, deputy=None, year: int 
     """
     from django.db import transaction
 
+    from accounts.models import Role
     from accounts.tests.factories import UserFactory
     from panel import services
 
@@ -78,7 +80,7 @@ def demo_panel(*, council=None, agencies=(), chair=None, deputy=None, year: int 
         for agency in agencies:
             seat = services.panel_seat_add(actor=chair, panel=panel, agency=agency)
             for substitute in (False, True):
-                member = UserFactory(team=None, agency=agency)
+                member = UserFactory(team=None, agency=agency, roles=[Role.PANEL_MEMBER])
                 services.panel_seat_member_add(
                     actor=chair, seat=seat, user=member, is_substitute=substitute
                 )

@@ -10,12 +10,15 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, sign_in_verified
+from casework import handoff
+from casework.models import Episode
 from core.models import AuditEvent
 from core.notify import LoggingBackend
 from core.tests.factories import AgencyFactory, TeamFactory
-from panel import selectors, services
+from panel import handoffs, selectors, services
 from panel.models import (
     ClosureRequest,
+    LeadProfessionalAllocation,
     MeetingAttendance,
     PanelCase,
     PanelCaseHistory,
@@ -528,3 +531,196 @@ def test_allocation_and_closure_pages(panel, m1, staff, case, agencies):
     m2 = closure.meeting
     page = _client(panel.chair).get(reverse("panel:closure_decide", kwargs={**_kw(m2), "closure_id": closure.pk}))
     assert page.status_code == 200 and b"TAF agreed" in page.content
+
+
+# ---------------------------------------------------------------- members do not run the meeting
+
+RUNNER_ONLY = "Only the chair, the deputy or business support can run the meeting"
+CHAIR_ONLY = "Only the panel's chair or deputy can do this"
+
+
+@pytest.fixture
+def closing(panel, m1, staff, case, agencies, clock):
+    """A case decided at the first meeting, allocated, and its closure waiting at the second,
+    which is under way and quorate, with the seat's member present."""
+    make_quorate(panel, m1, staff)
+    services.panel_decision_record(actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=agencies[0])
+    worker = UserFactory(agency=agencies[0], roles=[Role.LEAD_PROFESSIONAL])
+    services.lead_professional_allocate(actor=staff, case=case, lead_professional=worker)
+    clock.set(datetime(2027, 1, 12, 11, tzinfo=LONDON))
+    closure = services.closure_request_submit(actor=worker, case=case, summary="TAF agreed the work is done")
+    m2 = closure.meeting
+    clock.set(datetime(2027, 1, 20, 10, tzinfo=LONDON))
+    PanelMeeting.objects.filter(pk=m2.pk).update(pack_published_at=services.now())
+    make_quorate(panel, m2, staff)
+    return closure
+
+
+def _written(case):
+    return (
+        MeetingAttendance.objects.count(),
+        PanelDecision.objects.count(),
+        PanelCaseHistory.objects.filter(case=case).count(),
+        list(ClosureRequest.objects.values_list("pk", "status")),
+        PanelCase.objects.get(pk=case.pk).status,
+        AuditEvent.objects.filter(record_type__startswith="panel.").exclude(action="view").count(),
+    )
+
+
+def test_a_seat_member_is_refused_every_meeting_running_service(panel, m1, staff, case, agencies, closing):
+    seat, member = seat_members(panel)[0]
+    assert member.has_role(Role.PANEL_MEMBER)
+    m2 = closing.meeting
+    before = _written(case)
+    calls = [
+        (RUNNER_ONLY, lambda: services.attendance_record_arrival(
+            actor=member, meeting=m2, user=seat_members(panel)[4][1], role=M.MEMBER, seat=seat_members(panel)[4][0])),
+        (RUNNER_ONLY, lambda: services.attendance_record_departure(actor=member, meeting=m2, user=panel.chair)),
+        (RUNNER_ONLY, lambda: services.panel_decision_record(
+            actor=member, meeting=m2, case=case, kind="lead_agency", lead_agency=agencies[1])),
+        (CHAIR_ONLY, lambda: services.panel_extraordinary_decision_record(
+            actor=member, case=case, kind="lead_agency", lead_agency=agencies[1])),
+        (CHAIR_ONLY, lambda: services.closure_confirm(actor=member, closure=closing)),
+        (CHAIR_ONLY, lambda: services.closure_return(actor=member, closure=closing, reason="Not yet")),
+    ]
+    for message, call in calls:
+        with pytest.raises(PermissionDenied) as refused:
+            call()
+        assert str(refused.value) == message
+    assert _written(case) == before
+
+
+def test_a_seat_member_gets_403_on_every_meeting_running_page(panel, m1, staff, case, agencies, closing):
+    seat, member = seat_members(panel)[0]
+    m2 = closing.meeting
+    before = _written(case)
+    client = _client(member)
+    page = client.get(reverse("panel:meeting_detail", kwargs=_kw(m2)))
+    assert page.status_code == 200 and b"Run the meeting" not in page.content
+    attendance = reverse("panel:meeting_attendance", kwargs=_kw(m2))
+    closure = reverse("panel:closure_decide", kwargs={**_kw(m2), "closure_id": closing.pk})
+    requests = [
+        ("post", attendance, {"user_id": panel.chair.pk, "change": "left"}),
+        ("post", attendance, {"user_id": member.pk, "change": "arrived", "role": "chair"}),
+        ("get", closure, {}),
+        ("post", closure, {"change": "confirm"}),
+        ("post", closure, {"change": "return", "reason": "Not yet"}),
+        ("post", reverse("panel:case_extraordinary", kwargs={"case_id": case.pk}), {"kind": "decline", "reason": "x"}),
+    ]
+    for method, url, data in requests:
+        assert getattr(client, method)(url, data).status_code == 403, (method, url, data)
+    assert _written(case) == before
+
+
+def test_a_seat_member_gets_403_on_the_decision_page(panel, m1, staff, case):
+    _seat, member = seat_members(panel)[0]
+    make_quorate(panel, m1, staff)
+    before = _written(case)
+    client = _client(member)
+    url = reverse("panel:case_decision", kwargs={**_kw(m1), "case_id": case.pk})
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"kind": "decline", "reason": "Below threshold"}).status_code == 403
+    assert _written(case) == before
+
+
+def test_a_seat_member_gets_403_on_every_meeting_running_api_call(panel, m1, staff, case, agencies, closing):
+    seat, member = seat_members(panel)[0]
+    m2 = closing.meeting
+    before = _written(case)
+    client = _client(member)
+    base = f"/api/v1/panel-meetings/{m2.pk}"
+    requests = [
+        ("post", f"{base}/attendance/", {"user": panel.chair.pk, "change": "left"}, RUNNER_ONLY),
+        ("get", f"{base}/quorum/", None, RUNNER_ONLY),
+        ("post", f"{base}/decisions/", {"case": case.pk, "kind": "decline", "reason": "x"}, RUNNER_ONLY),
+        (
+            "post",
+            f"/api/v1/panel-cases/{case.pk}/extraordinary-decision/",
+            {"kind": "decline", "reason": "x"},
+            CHAIR_ONLY,
+        ),
+        ("post", f"/api/v1/panel-cases/{case.pk}/closure-decision/", {"change": "confirm"}, CHAIR_ONLY),
+        ("post", f"/api/v1/panel-cases/{case.pk}/closure-decision/", {"change": "return", "reason": "x"}, CHAIR_ONLY),
+    ]
+    for method, url, body, message in requests:
+        if method == "get":
+            response = client.get(url)
+        else:
+            response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 403, (url, response.content)
+        assert response.json()["detail"] == message
+    assert _written(case) == before
+
+
+# ---------------------------------------------------------------- the hand-off to casework
+# (panel.handoffs; casework.handoff is the receiver registered when casework is ready)
+
+
+class Recorder:
+    def __init__(self, fail=False):
+        self.calls, self.fail = [], fail
+
+    def _record(self, name, **kwargs):
+        self.calls.append((name, kwargs))
+        if self.fail:
+            raise RuntimeError("casework could not react")
+
+    def case_allocated(self, **kwargs):
+        self._record("case_allocated", **kwargs)
+
+    def closure_confirmed(self, **kwargs):
+        self._record("closure_confirmed", **kwargs)
+
+    def closure_returned(self, **kwargs):
+        self._record("closure_returned", **kwargs)
+
+
+@pytest.fixture
+def decided_case(panel, m1, staff, case, agencies):
+    make_quorate(panel, m1, staff)
+    services.panel_decision_record(actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=agencies[0])
+    return case
+
+
+@pytest.fixture
+def worker(agencies):
+    return UserFactory(agency=agencies[0], roles=[Role.LEAD_PROFESSIONAL])
+
+
+def test_allocation_hands_the_case_to_the_receiver_once(monkeypatch, decided_case, staff, worker, agencies):
+    recorder = Recorder()
+    monkeypatch.setattr(handoffs, "_receiver", recorder)
+
+    services.lead_professional_allocate(actor=staff, case=decided_case, lead_professional=worker)
+
+    ((name, kwargs),) = recorder.calls
+    assert name == "case_allocated"
+    assert kwargs == {"actor": staff, "case": kwargs["case"], "lead_professional": worker, "lead_agency": agencies[0]}
+    assert kwargs["case"].pk == decided_case.pk and kwargs["case"].status == PanelCase.Status.ALLOCATED
+
+
+def test_if_casework_cannot_react_the_allocation_rolls_back(monkeypatch, decided_case, staff, worker):
+    monkeypatch.setattr(handoffs, "_receiver", Recorder(fail=True))
+
+    with pytest.raises(RuntimeError, match="casework could not react"):
+        services.lead_professional_allocate(actor=staff, case=decided_case, lead_professional=worker)
+
+    assert PanelCase.objects.get(pk=decided_case.pk).status == PanelCase.Status.DECIDED
+    assert not LeadProfessionalAllocation.objects.exists()
+
+
+def test_casework_opens_the_familys_episode_on_allocation(decided_case, staff, worker, agencies):
+    services.lead_professional_allocate(actor=staff, case=decided_case, lead_professional=worker)
+
+    episode = Episode.objects.get(panel_case=decided_case)
+    assert (episode.family_id, episode.lead_professional, episode.lead_agency, episode.status) == (
+        decided_case.referral.family_id, worker, agencies[0], Episode.Status.OPEN
+    )
+
+
+def test_a_closure_on_a_case_without_an_episode_changes_nothing_in_casework(decided_case, staff):
+    handoff.closure_confirmed(actor=staff, case=decided_case)
+    handoff.closure_returned(actor=staff, case=decided_case, reason="Not yet")
+    assert not Episode.objects.exists()
+
+

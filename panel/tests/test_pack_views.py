@@ -161,10 +161,10 @@ def test_members_cannot_write_anything_but_their_response(panel, staff, seats):
     kw = {"panel_id": panel.pk, "meeting_id": case.meeting_id}
     assert member.post(reverse("panel:inbox_log", kwargs={"referral_id": waiting.pk})).status_code == 403
     assert member.get(reverse("panel:inbox")).status_code == 403
-    assert member.post(reverse("panel:meeting_cancel", kwargs=kw), {"reason": "x"}).status_code in (403, 404)
+    assert member.post(reverse("panel:meeting_cancel", kwargs=kw), {"reason": "x"}).status_code == 403
     assert member.post(urls["publish"]).status_code == 403
     assert member.post(urls["pack"]).status_code == 405
-    assert member.post("/api/v1/panel-cases/", {}).status_code in (403, 405)
+    assert member.post("/api/v1/panel-cases/", {}).status_code == 405  # the collection is read-only for everyone
     assert member.get(f"/api/v1/panel-cases/{case.pk}/").status_code == 404
     response = member.post(
         f"/api/v1/panel-cases/{case.pk}/responses/",

@@ -196,7 +196,7 @@ def test_xlsx_opens_with_header_dates_and_no_names(story):
     assert sheet.freeze_panes == "A2"
     assert sheet.max_row == 4
     header = recording_sheet.HEADERS
-    values = {row[0]: dict(zip(header, row)) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    values = {row[0]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)}
     row = values[story["decided"].esmap_number]
     assert row["Date referred"] == datetime(2026, 12, 30)  # a real Excel date
     assert row["Days from referral to allocation"] == 13

@@ -11,7 +11,12 @@ from core.models import AuditEvent
 from core.tests.factories import AgencyFactory, AreaFactory
 from panel import services
 from panel.models import PanelMeeting, PanelMeetingHistory
-from panel.tests.factories import PanelFactory, PanelMeetingFactory, demo_panel
+from panel.tests.factories import (
+    PanelFactory,
+    PanelMeetingFactory,
+    PanelSeatMemberFactory,
+    demo_panel,
+)
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -236,10 +241,39 @@ def test_cases_carry_forward(actor):
     assert services.carry_forward_target(moved).date == date(2027, 4, 14)
 
 
-def test_services_refuse_to_run_outside_their_transaction_boundary(actor):
-    # They open their own transaction, so audit_record always has one.
-    with transaction.atomic():
-        services.panel_schedule_year(actor=actor, panel=PanelFactory(), year=2027)
+def test_a_service_writes_its_records_and_audit_row_in_one_transaction(actor):
+    # The service opens its own transaction, so audit_record always has one (it refuses to run
+    # without), and a caller's rollback takes the meetings and their audit row away together.
+    panel = PanelFactory()
+
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon), transaction.atomic():
+        created = services.panel_schedule_year(actor=actor, panel=panel, year=2027)
+        assert len(created) == 26
+        raise Abandon
+
+    assert not PanelMeeting.objects.filter(panel=panel).exists()
+    assert not AuditEvent.objects.filter(record_type="panel.panelmeeting").exists()
+
+    created = services.panel_schedule_year(actor=actor, panel=panel, year=2027)
+
+    assert PanelMeeting.objects.filter(panel=panel).count() == len(created) == 26
+    event = AuditEvent.objects.get(record_type="panel.panelmeeting")
+    assert (event.actor, event.action, event.detail) == (
+        actor,
+        "create",
+        {"panel": panel.pk, "year": 2027, "created": 26},
+    )
+
+
+def test_seat_members_made_by_the_factories_hold_the_panel_member_role():
+    panel = demo_panel(agencies=[AgencyFactory(panel_seat=True)])
+    members = [m.user for seat in panel.seats.all() for m in seat.members.all()]
+    assert len(members) == 2
+    assert all(user.has_role(Role.PANEL_MEMBER) for user in members)
+    assert PanelSeatMemberFactory().user.has_role(Role.PANEL_MEMBER)
 
 
 def test_chair_and_deputy_are_set_by_a_service_that_audits(actor):

@@ -197,7 +197,7 @@ def test_household_of_a_family_out_of_scope_is_not_shown(practitioner_client, ch
 
 
 def _build_busy_person(child, family, n):
-    for i in range(n):
+    for _ in range(n):
         PersonNameFactory(person=child)
         PersonAddressFactory(person=child, moved_out=date(2020, 1, 1))
         ChronologyEntryFactory(person=child)

@@ -151,3 +151,97 @@ def test_managed_teams_count_only_for_team_managers(db, team, other_team, family
     user.managed_teams.add(other_team)
 
     assert _listed(client_for(user)) == {family.pk}
+
+
+# ---------------------------------------------------------------- every people page x every persona
+#
+# One exact status for each persona on each page (GET), so a page added without its scope or
+# role check, or a check loosened, fails here. 404: the record is not in the persona's scope
+# (or, for the access logs, not for their role); 403: in scope, but not for their role.
+
+ALL_PAGES = [
+    "search",
+    "person_new",
+    "family_list",
+    "family_detail",
+    "family_access_log",
+    "family_member_add",
+    "household_add",
+    "household_members",
+    "family_team_add",
+    "family_team_end",
+    "person_detail",
+    "person_edit",
+    "person_access_log",
+    "chronology_add",
+    "professional_add",
+    "address_add",
+    "address_end",
+    "other_name_add",
+    "relationship_add",
+    "parental_responsibility_add",
+    "parental_responsibility_end",
+]
+_READS_WITHOUT_RECORD = {"search": 200, "person_new": 200, "family_list": 200}
+_WORKS_WITH_FAMILY = {page: 200 for page in ALL_PAGES} | {
+    "family_access_log": 404,
+    "person_access_log": 404,
+    "family_team_add": 403,
+    "family_team_end": 403,
+}
+EXPECTED = {
+    "practitioner": _WORKS_WITH_FAMILY,
+    "other_teams_practitioner": {page: 404 for page in ALL_PAGES} | _READS_WITHOUT_RECORD,
+    "early_support_practitioner": _WORKS_WITH_FAMILY,
+    "early_support_team_leader": {page: 200 for page in ALL_PAGES},
+    "team_manager": {page: 200 for page in ALL_PAGES},
+    "system_admin": {page: 404 for page in ALL_PAGES}
+    | {"search": 403, "person_new": 403, "family_list": 200},
+}
+
+
+@pytest.fixture
+def every_page(family, child, mother):
+    from people.tests.factories import (
+        HouseholdFactory,
+        ParentalResponsibilityFactory,
+        PersonAddressFactory,
+    )
+
+    household = HouseholdFactory(family=family)
+    link = PersonAddressFactory(person=child)
+    pr = ParentalResponsibilityFactory(child=child, adult=mother)
+    f, p = {"family_id": family.pk}, {"person_id": child.pk}
+    extra = {
+        "household_members": {**f, "household_id": household.pk},
+        "family_team_end": {**f, "link_id": family.team_links.get().pk},
+        "address_end": {**p, "link_id": link.pk},
+        "parental_responsibility_end": {**p, "pr_id": pr.pk},
+    }
+    urls = {}
+    for page in ALL_PAGES:
+        if page in _READS_WITHOUT_RECORD:
+            kwargs = {}
+        else:
+            kwargs = extra.get(page) or (f if page.startswith(("family", "household")) else p)
+        urls[page] = reverse(f"people:{page}", kwargs=kwargs)
+    return urls
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED))
+def test_every_people_page_answers_each_persona_with_one_exact_status(
+    request, persona, team, other_team, every_page
+):
+    if persona == "team_manager":
+        user = UserFactory(team=team, roles=[Role.TEAM_MANAGER])
+        user.managed_teams.add(team)
+    elif persona == "other_teams_practitioner":
+        user = UserFactory(team=other_team, roles=[Role.PRACTITIONER])
+    else:
+        user = request.getfixturevalue(persona)
+    client = client_for(user)
+    mark_searched(client, name="Anyone")  # 'add a person' asks for a search first
+
+    statuses = {page: client.get(url).status_code for page, url in every_page.items()}
+
+    assert statuses == EXPECTED[persona]

@@ -22,7 +22,10 @@ class Command(BaseCommand):
             "--days",
             type=int,
             default=settings.API_TOKEN_DEFAULT_DAYS,
-            help=f"days until it expires, 1 to {settings.API_TOKEN_MAX_DAYS} (default {settings.API_TOKEN_DEFAULT_DAYS})",
+            help=(
+                f"days until it expires, 1 to {settings.API_TOKEN_MAX_DAYS} "
+                f"(default {settings.API_TOKEN_DEFAULT_DAYS})"
+            ),
         )
 
     def handle(self, *args, username, name, days, **options):

@@ -1,0 +1,178 @@
+"""A panel case's status moves only along its transition table, each move leaving a history row;
+a referral can be withdrawn before the panel decides."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from core.models import AuditEvent
+from core.tests.factories import AreaFactory
+from panel import selectors, services
+from panel.models import PanelCase, PanelCaseHistory, PanelMeeting
+from panel.tests.factories import PanelFactory, panel_referral
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+S = PanelCase.Status
+BEFORE_CUTOFF = datetime(2026, 12, 30, 11, 59, tzinfo=LONDON)
+
+ALLOWED = [
+    (S.LOGGED, S.DECIDED),
+    (S.LOGGED, S.CLOSED),
+    (S.LOGGED, S.WITHDRAWN),
+    (S.DECIDED, S.ALLOCATED),
+    (S.ALLOCATED, S.CLOSURE_REQUESTED),
+    (S.CLOSURE_REQUESTED, S.CLOSED),
+    (S.CLOSURE_REQUESTED, S.ALLOCATED),
+]
+ALL_PAIRS = [(a, b) for a in S.values for b in S.values]
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setattr(services, "today", lambda: date(2026, 11, 1))
+    monkeypatch.setattr(services, "now", lambda: datetime(2027, 1, 4, 9, tzinfo=LONDON))
+
+
+@pytest.fixture
+def staff():
+    return UserFactory(roles=[Role.BUSINESS_SUPPORT])
+
+
+@pytest.fixture
+def case(staff):
+    panel = PanelFactory(area=AreaFactory())
+    services.panel_schedule_year(actor=staff, panel=panel, year=2027)
+    return services.panel_case_log(actor=staff, referral=panel_referral(panel, BEFORE_CUTOFF))
+
+
+def _put(case, status):
+    PanelCase.objects.filter(pk=case.pk).update(status=status)
+    case.refresh_from_db()
+    return case
+
+
+def _status_rows(case):
+    return list(
+        PanelCaseHistory.objects.filter(
+            case=case, change=PanelCaseHistory.Change.STATUS
+        ).values_list("from_status", "to_status", "reason")
+    )
+
+
+def test_the_table_is_exactly_the_allowed_moves():
+    table = {(a, b) for a, targets in services.CASE_TRANSITIONS.items() for b in targets}
+    assert table == set(ALLOWED)
+    assert set(services.CASE_TRANSITIONS) == set(S.values)
+
+
+@pytest.mark.parametrize(("from_status", "to_status"), ALLOWED)
+def test_every_allowed_move_changes_the_status_and_writes_its_history_row(
+    case, staff, from_status, to_status
+):
+    _put(case, from_status)
+
+    services._status_change(actor=staff, case=case, to_status=to_status, reason="Because")
+
+    assert PanelCase.objects.get(pk=case.pk).status == to_status
+    assert _status_rows(case) == [(from_status, to_status, "Because")]
+
+
+@pytest.mark.parametrize(
+    ("from_status", "to_status"),
+    [pair for pair in ALL_PAIRS if pair not in ALLOWED and pair[0] != pair[1]][::3]
+    + [
+        (S.WITHDRAWN, S.LOGGED),
+        (S.CLOSED, S.ALLOCATED),
+        (S.DECIDED, S.WITHDRAWN),
+        (S.LOGGED, S.LOGGED),
+    ],
+)
+def test_a_move_not_in_the_table_is_refused_and_writes_nothing(case, staff, from_status, to_status):
+    _put(case, from_status)
+
+    with pytest.raises(services.CaseTransitionNotAllowed) as refused:
+        services._status_change(actor=staff, case=case, to_status=to_status, reason="Because")
+
+    assert refused.value.messages == [
+        f"A case that is {S(from_status).label.lower()} cannot become {S(to_status).label.lower()}"
+    ]
+    assert PanelCase.objects.get(pk=case.pk).status == from_status
+    assert _status_rows(case) == []
+
+
+# ---------------------------------------------------------------- withdrawing a referral
+
+
+def _on_agenda(meeting):
+    return [
+        row.case.pk for section in selectors.agenda_for(meeting) for row in (section.cases or [])
+    ]
+
+
+def test_the_referrer_withdraws_a_referral_before_the_decision(case):
+    referrer = case.referral.submitted_by
+    meeting = case.meeting
+    assert case.pk in _on_agenda(meeting)
+
+    withdrawn = services.panel_case_withdraw(
+        actor=referrer, case=case, reason="  The family moved away  "
+    )
+
+    assert withdrawn.status == S.WITHDRAWN
+    assert PanelCase.objects.get(pk=case.pk).status == S.WITHDRAWN
+    assert _status_rows(case) == [(S.LOGGED, S.WITHDRAWN, "Withdrawn: The family moved away")]
+    event = AuditEvent.objects.filter(record_type="panel.panelcase", record_id=str(case.pk)).latest(
+        "id"
+    )
+    assert (event.actor, event.action, event.detail) == (
+        referrer,
+        "update",
+        {"fields": ["status"], "from": "logged", "to": "withdrawn"},
+    )
+    # It leaves the agenda.
+    assert case.pk not in _on_agenda(meeting)
+
+
+def test_business_support_may_withdraw_it(case, staff):
+    services.panel_case_withdraw(
+        actor=UserFactory(roles=[Role.BUSINESS_SUPPORT]), case=case, reason="Duplicate"
+    )
+    assert PanelCase.objects.get(pk=case.pk).status == S.WITHDRAWN
+
+
+@pytest.mark.parametrize(
+    "role", [Role.PRACTITIONER, Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.EARLY_SUPPORT_TEAM_LEADER]
+)
+def test_anyone_else_is_refused_and_nothing_changes(case, role):
+    with pytest.raises(PermissionDenied) as refused:
+        services.panel_case_withdraw(actor=UserFactory(roles=[role]), case=case, reason="Duplicate")
+    assert str(refused.value) == "Only the referrer or business support can withdraw a referral"
+    assert PanelCase.objects.get(pk=case.pk).status == S.LOGGED
+    assert _status_rows(case) == []
+
+
+def test_a_reason_is_required(case, staff):
+    with pytest.raises(ValidationError) as refused:
+        services.panel_case_withdraw(actor=staff, case=case, reason="   ")
+    assert refused.value.message_dict == {"reason": ["Enter why"]}
+    assert PanelCase.objects.get(pk=case.pk).status == S.LOGGED
+
+
+@pytest.mark.parametrize(
+    "status", [S.DECIDED, S.ALLOCATED, S.CLOSURE_REQUESTED, S.CLOSED, S.WITHDRAWN]
+)
+def test_once_decided_or_ended_it_cannot_be_withdrawn(case, staff, status):
+    _put(case, status)
+    with pytest.raises(services.CaseTransitionNotAllowed) as refused:
+        services.panel_case_withdraw(actor=staff, case=case, reason="Too late")
+    assert refused.value.messages == [
+        "The panel has already decided on this referral, so it cannot be withdrawn"
+    ]
+    assert PanelCase.objects.get(pk=case.pk).status == status
+    assert _status_rows(case) == []
+    assert PanelMeeting.objects.exists()
