@@ -3,10 +3,10 @@
 import os
 
 import pytest
+
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, sign_in_verified
 from core.tests.factories import CouncilFactory, TeamFactory
-
 
 
 @pytest.fixture(autouse=True)
@@ -97,7 +97,9 @@ def page(request, monkeypatch):
     executable = chromium_executable()
     with sync_playwright() as playwright:
         try:
-            browser = playwright.chromium.launch(executable_path=executable, headless=True, args=launch_args())
+            browser = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=launch_args()
+            )
         except PlaywrightError as error:
             pytest.fail(
                 f"Could not launch Chromium ({executable or 'Playwright bundled'}): {error}\n"

@@ -15,5 +15,8 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "agency", "team", "is_active")
     list_filter = ("agency", "is_active")
     fieldsets = BaseUserAdmin.fieldsets + (
-        ("Agency and team", {"fields": ("agency", "team", "managed_teams", "job_title", "phone", "is_demo")}),
+        (
+            "Agency and team",
+            {"fields": ("agency", "team", "managed_teams", "job_title", "phone", "is_demo")},
+        ),
     )

@@ -63,7 +63,11 @@ class AuditedTokenAuthentication(TokenAuthentication):
         # the same HttpRequest; one request, one event.
         if getattr(django_request, TOKEN_USE_ATTR, None) is None:
             event_id = record_token_use(user=user, token_id=token.pk)
-            setattr(django_request, TOKEN_USE_ATTR, TokenUse(user=user, token_id=token.pk, event_id=event_id))
+            setattr(
+                django_request,
+                TOKEN_USE_ATTR,
+                TokenUse(user=user, token_id=token.pk, event_id=event_id),
+            )
         return result
 
 
@@ -73,9 +77,11 @@ class AuditedTokenScheme(OpenApiAuthenticationExtension):
     priority = 1
 
     def get_security_definition(self, auto_schema):
-        definition = build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
+        definition = build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix="Token"
+        )
         definition["description"] = (
-            "An API token made on the \"API tokens\" page (after signing in with a security code) or "
+            'An API token made on the "API tokens" page (after signing in with a security code) or '
             "with `python manage.py create_api_token`, sent as `Authorization: Token <token>`. "
             "Tokens expire and can be revoked."
         )

@@ -23,8 +23,12 @@ _IGNORED_PREFIXES = ("/api/", "/accounts/", "/static/", "/admin/")
 
 
 def _is_local(request, path: str) -> bool:
-    return bool(path) and path.startswith("/") and url_has_allowed_host_and_scheme(
-        path, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    return (
+        bool(path)
+        and path.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            path, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     )
 
 
@@ -48,7 +52,10 @@ def capture_fields(request):
     fields = [[name, list(post.getlist(name))] for name in post if _field_is_kept(name)]
     if not fields:
         return None
-    if sum(len(name) + sum(len(v) for v in values) for name, values in fields) > MAX_KEPT_CHARACTERS:
+    if (
+        sum(len(name) + sum(len(v) for v in values) for name, values in fields)
+        > MAX_KEPT_CHARACTERS
+    ):
         return None
     return fields
 
@@ -119,10 +126,7 @@ def pending_for(request):
     user = request.user
     if not user.is_authenticated:
         return None
-    if (
-        not _valid(request, kept)
-        or kept.get("user_id") != str(user.pk)
-    ):
+    if not _valid(request, kept) or kept.get("user_id") != str(user.pk):
         discard(request)
         return None
     return kept

@@ -31,9 +31,13 @@ class SessionLimitsMiddleware:
             last_seen = request.session.get("last_seen", now)
             expired_reason = None
             if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
-                expired_reason = "You have been signed out because you have been signed in for 10 hours."
+                expired_reason = (
+                    "You have been signed out because you have been signed in for 10 hours."
+                )
             elif now - last_seen > settings.SESSION_IDLE_TIMEOUT:
-                expired_reason = "You have been signed out because you were inactive for 30 minutes."
+                expired_reason = (
+                    "You have been signed out because you were inactive for 30 minutes."
+                )
             if expired_reason:
                 # Whatever they were saving is kept (never for /api/), to offer back after sign-in.
                 user_id = request.user.pk

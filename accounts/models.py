@@ -13,8 +13,12 @@ from core.roles import Role  # noqa: F401
 class User(AbstractUser):
     """A member of staff of one of the partnership's agencies."""
 
-    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="users")
-    team = models.ForeignKey("core.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="members")
+    agency = models.ForeignKey(
+        "core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    team = models.ForeignKey(
+        "core.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
     managed_teams = models.ManyToManyField("core.Team", blank=True, related_name="managers")
     job_title = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=50, blank=True)
@@ -44,7 +48,9 @@ class RoleGrant(models.Model):
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user")
+        ]
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}"
@@ -69,7 +75,9 @@ class ApiToken(AbstractAuthToken):
     expiry = models.DateTimeField()
     name = models.CharField(max_length=100)
     last_used_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     # knox's manager makes the token and stores only its digest: create() returns (token row, raw token).
     objects = AuthTokenManager.from_queryset(ApiTokenQuerySet)()

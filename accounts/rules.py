@@ -22,4 +22,6 @@ is_active_staff = rules.is_authenticated & rules.is_active
 # (accounts.views_tokens.verified_session_required): a predicate cannot see the session.
 rules.add_perm("accounts.create_api_token", is_active_staff)
 rules.add_perm("accounts.list_all_api_tokens", is_active_staff & is_system_administrator)
-rules.add_perm("accounts.revoke_api_token", is_active_staff & (is_token_owner | is_system_administrator))
+rules.add_perm(
+    "accounts.revoke_api_token", is_active_staff & (is_token_owner | is_system_administrator)
+)

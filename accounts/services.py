@@ -33,7 +33,9 @@ def api_token_create(*, actor: User | None, user: User, name: str, days: int) ->
     view has already checked their session gave a second factor); ``None`` is an operator at
     the server's shell (``manage.py create_api_token``).
     """
-    if actor is not None and (actor.pk != user.pk or not rules.has_perm("accounts.create_api_token", actor)):
+    if actor is not None and (
+        actor.pk != user.pk or not rules.has_perm("accounts.create_api_token", actor)
+    ):
         raise PermissionDenied("You can only make API tokens for yourself")
     if not user.is_active:
         raise ValidationError({"user": "API tokens cannot be made for a deactivated account"})
@@ -47,7 +49,9 @@ def api_token_create(*, actor: User | None, user: User, name: str, days: int) ->
         errors["days"] = f"A token must expire within 1 to {settings.API_TOKEN_MAX_DAYS} days"
     if errors:
         raise ValidationError(errors)
-    token, raw = ApiToken.objects.create(user=user, expiry=timedelta(days=days), name=name, created_by=actor)
+    token, raw = ApiToken.objects.create(
+        user=user, expiry=timedelta(days=days), name=name, created_by=actor
+    )
     audit_record(
         actor=actor,
         action=Action.CREATE,

@@ -13,6 +13,8 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="logout"),
     path("api-tokens/", views_tokens.api_tokens, name="api_tokens"),
     path("api-tokens/new/", views_tokens.api_token_create, name="api_token_create"),
-    path("api-tokens/<int:token_id>/revoke/", views_tokens.api_token_revoke, name="api_token_revoke"),
+    path(
+        "api-tokens/<int:token_id>/revoke/", views_tokens.api_token_revoke, name="api_token_revoke"
+    ),
     path("api-tokens/all/", views_tokens.api_tokens_all, name="api_tokens_all"),
 ]

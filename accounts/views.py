@@ -64,7 +64,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if next_url != "/":
                 request.session["after_mfa"] = next_url
             return response
-    return render(request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(
+        request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 @login_required
@@ -107,7 +109,10 @@ def setup_mfa(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             audit_record(
-                actor=request.user, action=Action.UPDATE, target=request.user, detail={"fields": ["mfa_device"]}
+                actor=request.user,
+                action=Action.UPDATE,
+                target=request.user,
+                detail={"fields": ["mfa_device"]},
             )
             messages.success(request, "Your authenticator app is set up")
             return _signed_in_redirect(request, request.session.pop("after_mfa", "/"))

@@ -92,7 +92,10 @@ def api_tokens_all(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     tokens = list(selectors.api_tokens_all())
     audit_record(
-        actor=request.user, action=Action.VIEW, target=ApiToken._meta.label_lower, detail={"count": len(tokens)}
+        actor=request.user,
+        action=Action.VIEW,
+        target=ApiToken._meta.label_lower,
+        detail={"count": len(tokens)},
     )
     return render(
         request,

@@ -46,7 +46,17 @@ from assessments import presenters, selectors, services
 from assessments.models import Assessment, AssessmentSection, PanelReferral
 from assessments.pdf import assessment_pdf
 from assessments.sections import SECTIONS, SECTIONS_BY_KEY, YES
-from core.api import UUID_LOOKUP, FamilyQuerySerializer, query_params, require, validation_error as _validation_error, conflict as _conflict, duty_team_contact as _duty_team, FORBIDDEN, BAD_REQUEST
+from core.api import (
+    BAD_REQUEST,
+    FORBIDDEN,
+    UUID_LOOKUP,
+    FamilyQuerySerializer,
+    query_params,
+    require,
+)
+from core.api import conflict as _conflict
+from core.api import duty_team_contact as _duty_team
+from core.api import validation_error as _validation_error
 from core.audit import Action, audit_record
 from core.forms import GovDateField
 from people.selectors import get_family, people_for
@@ -62,7 +72,10 @@ NOT_FOUND = OpenApiResponse(
     description="No such record in your scope (the same answer whether or not it exists).",
 )
 FAMILY_FILTER = OpenApiParameter(
-    "family", OpenApiTypes.UUID, OpenApiParameter.QUERY, description="Only this family's assessments."
+    "family",
+    OpenApiTypes.UUID,
+    OpenApiParameter.QUERY,
+    description="Only this family's assessments.",
 )
 
 
@@ -88,7 +101,9 @@ def _require_writer(user) -> None:
 
 
 class AssessmentChildRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="The child's id within this assessment (used in section URLs).")
+    id = serializers.IntegerField(
+        help_text="The child's id within this assessment (used in section URLs)."
+    )
     person = serializers.UUIDField(help_text="The child's person record.")
     name = serializers.CharField()
 
@@ -97,14 +112,18 @@ class AssessmentSectionDataSerializer(serializers.Serializer):
     key = serializers.CharField()
     number = serializers.CharField()
     title = serializers.CharField()
-    child = serializers.IntegerField(allow_null=True, help_text="For per-child sections: the child's id.")
+    child = serializers.IntegerField(
+        allow_null=True, help_text="For per-child sections: the child's id."
+    )
     section_status = serializers.CharField(
         help_text="One of: " + ", ".join(AssessmentSection.Status.values) + "."
     )
     version = serializers.IntegerField(
         help_text="Send this back when saving; 0 when the section has not been started."
     )
-    answers = serializers.DictField(help_text="Answers by question name; dates are ISO 8601 (YYYY-MM-DD).")
+    answers = serializers.DictField(
+        help_text="Answers by question name; dates are ISO 8601 (YYYY-MM-DD)."
+    )
 
 
 class AssessmentConsultationSerializer(serializers.Serializer):
@@ -130,7 +149,9 @@ class AssessmentSummarySerializer(serializers.Serializer):
     status = serializers.CharField(help_text="One of: " + ", ".join(Assessment.Status.values) + ".")
     decision = serializers.CharField(
         allow_blank=True,
-        help_text="Blank until submitted; then one of: " + ", ".join(Assessment.Decision.values) + ".",
+        help_text="Blank until submitted; then one of: "
+        + ", ".join(Assessment.Decision.values)
+        + ".",
     )
     worker = serializers.SerializerMethodField()
     version = serializers.IntegerField()
@@ -192,7 +213,9 @@ class AssessmentDetailSerializer(AssessmentSummarySerializer):
 
     @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_panel_referral(self, assessment) -> str | None:
-        pk = PanelReferral.objects.filter(assessment=assessment).values_list("pk", flat=True).first()
+        pk = (
+            PanelReferral.objects.filter(assessment=assessment).values_list("pk", flat=True).first()
+        )
         return str(pk) if pk else None
 
     @extend_schema_field(AssessmentStopRefSerializer(allow_null=True))
@@ -284,8 +307,12 @@ class AssessmentReasonSerializer(serializers.Serializer):
 
 
 class AssessmentConsultationSaveSerializer(serializers.Serializer):
-    child_views = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
-    parent_views = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
+    child_views = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=10_000
+    )
+    parent_views = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=10_000
+    )
     shared_on = serializers.DateField(required=False, allow_null=True, default=None)
     copy_given_on = serializers.DateField(required=False, allow_null=True, default=None)
     version = serializers.IntegerField(
@@ -383,7 +410,10 @@ PER_CHILD_SECTION_KEY = OpenApiParameter(
     description="A section answered for each child.",
 )
 CHILD_ID = OpenApiParameter(
-    "child_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The child's id within the assessment."
+    "child_id",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description="The child's id within the assessment.",
 )
 SECTION_RESPONSES = {
     200: AssessmentSectionDataSerializer,
@@ -441,7 +471,11 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation only
             return Assessment.objects.none()
-        return selectors.assessments_for(self.request.user).select_related("worker").order_by("-created_at")
+        return (
+            selectors.assessments_for(self.request.user)
+            .select_related("worker")
+            .order_by("-created_at")
+        )
 
     def _get(self, pk) -> Assessment:
         return selectors.get_assessment(self.request.user, _uuid_or_404(pk))
@@ -460,7 +494,12 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else list(queryset)
         data = AssessmentSummarySerializer(rows, many=True).data
-        audit_record(actor=request.user, action=Action.VIEW, target=ASSESSMENT_LABEL, detail={"count": len(rows)})
+        audit_record(
+            actor=request.user,
+            action=Action.VIEW,
+            target=ASSESSMENT_LABEL,
+            detail={"count": len(rows)},
+        )
         if page is not None:
             return self.get_paginated_response(data)
         return Response(data)
@@ -468,7 +507,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def retrieve(self, request, *args, **kwargs):
         assessment = self._get(kwargs["pk"])
         data = AssessmentDetailSerializer(assessment).data
-        audit_record(actor=request.user, action=Action.VIEW, target=assessment, detail={"page": "api_detail"})
+        audit_record(
+            actor=request.user, action=Action.VIEW, target=assessment, detail={"page": "api_detail"}
+        )
         return Response(data)
 
     # --- start
@@ -476,7 +517,12 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(
         summary="Start an assessment of a family",
         request=AssessmentStartSerializer,
-        responses={201: AssessmentDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={
+            201: AssessmentDetailSerializer,
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
     )
     def create(self, request, *args, **kwargs):
         user = request.user
@@ -489,17 +535,24 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         wanted = list(dict.fromkeys(data["children"]))
         found = {p.pk: p for p in people_for(user).filter(pk__in=wanted)}
         if len(found) != len(wanted):
-            raise serializers.ValidationError({"children": ["Select children who are members of this family"]})
+            raise serializers.ValidationError(
+                {"children": ["Select children who are members of this family"]}
+            )
         support_request = None
         if data.get("support_request"):
-            support_request = requests_for(user).filter(pk=data["support_request"], family=family).first()
+            support_request = (
+                requests_for(user).filter(pk=data["support_request"], family=family).first()
+            )
             if support_request is None:
                 raise serializers.ValidationError(
                     {"support_request": ["Select a request for support about this family"]}
                 )
         try:
             assessment = services.assessment_start(
-                actor=user, family=family, children=[found[pk] for pk in wanted], support_request=support_request
+                actor=user,
+                family=family,
+                children=[found[pk] for pk in wanted],
+                support_request=support_request,
             )
         except DjangoValidationError as exc:
             raise _validation_error(exc) from None
@@ -527,7 +580,11 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         request=AssessmentSectionSaveSerializer,
         responses=SECTION_RESPONSES,
     )
-    @action(detail=True, methods=["put"], url_path=r"sections/(?P<key>[a-z_]+)/children/(?P<child_id>[1-9][0-9]{0,17})")
+    @action(
+        detail=True,
+        methods=["put"],
+        url_path=r"sections/(?P<key>[a-z_]+)/children/(?P<child_id>[1-9][0-9]{0,17})",
+    )
     def child_section(self, request, pk=None, key=None, child_id=None):
         return self._save_section(request, pk, key, int(child_id))
 
@@ -559,7 +616,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             raise serializers.ValidationError(
                 {"answers": {name: ["Not a question in this section"] for name in unknown}}
             )
-        form = spec.form(data=_form_data(blank, payload["answers"], payload["completed"]), context=context)
+        form = spec.form(
+            data=_form_data(blank, payload["answers"], payload["completed"]), context=context
+        )
         valid = form.is_valid()
         answers = form.answers_to_keep()
         completed = valid and form.marking_completed
@@ -574,7 +633,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 expected_version=payload["version"] or None,
             )
         except services.StaleEditError:
-            current = AssessmentSection.objects.filter(assessment=assessment, key=key, child=child).first()
+            current = AssessmentSection.objects.filter(
+                assessment=assessment, key=key, child=child
+            ).first()
             current_version = current.version if current else 0
             return _conflict(
                 "This section was changed by someone else since you read it, so nothing was saved. "
@@ -587,12 +648,16 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         # CIN or CP concerns stop the early help path, whatever else was sent (as on the page).
         trigger = services.section_stop_trigger(key, answers)
         if trigger:
-            stop = services.assessment_raise_safeguarding_stop(actor=user, assessment=assessment, trigger=trigger)
+            stop = services.assessment_raise_safeguarding_stop(
+                actor=user, assessment=assessment, trigger=trigger
+            )
             return _stop_response(stop)
 
         saved = _section_data(key, child.pk if child else None, row)
         if not valid:
-            errors = {name: list(messages) for name, messages in form.errors.items() if name != "__all__"}
+            errors = {
+                name: list(messages) for name, messages in form.errors.items() if name != "__all__"
+            }
             return Response(
                 {
                     "answers": errors,
@@ -645,7 +710,12 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         summary="Sign off the assessment",
         description="A manager of the worker's team or an early support team leader; never the worker.",
         request=None,
-        responses={200: AssessmentDetailSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: AssessmentConflictSerializer},
+        responses={
+            200: AssessmentDetailSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: AssessmentConflictSerializer,
+        },
     )
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request, pk=None):
@@ -676,7 +746,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         serializer.is_valid(raise_exception=True)
         try:
             services.assessment_return(
-                actor=request.user, assessment=assessment, reason=serializer.validated_data["reason"]
+                actor=request.user,
+                assessment=assessment,
+                reason=serializer.validated_data["reason"],
             )
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
@@ -706,7 +778,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         serializer.is_valid(raise_exception=True)
         try:
             new = services.assessment_new_version(
-                actor=request.user, assessment=assessment, reason=serializer.validated_data["reason"]
+                actor=request.user,
+                assessment=assessment,
+                reason=serializer.validated_data["reason"],
             )
         except DjangoValidationError as exc:
             raise _validation_error(exc) from None
@@ -746,7 +820,10 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             raise _validation_error(exc) from None
         except services.StaleEditError as error:
             current = getattr(Assessment.objects.get(pk=assessment.pk), "consultation", None)
-            return _conflict(f"{error}. Read it again and reapply your change.", current_version=current.version if current else 0)
+            return _conflict(
+                f"{error}. Read it again and reapply your change.",
+                current_version=current.version if current else 0,
+            )
         except services.TransitionNotAllowed as error:
             return _conflict(str(error))
         return Response(AssessmentConsultationSerializer(row).data)
@@ -783,7 +860,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             raise _validation_error(exc) from None
         except services.TransitionNotAllowed as error:
             return _conflict(str(error))
-        return Response(AssessmentPanelReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+        return Response(
+            AssessmentPanelReferralSerializer(referral).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(
         summary="Record what you did after a safeguarding stop",
@@ -795,7 +874,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             400: BAD_REQUEST,
             403: FORBIDDEN,
             404: NOT_FOUND,
-            409: OpenApiResponse(AssessmentConflictSerializer, description="No safeguarding stop is waiting."),
+            409: OpenApiResponse(
+                AssessmentConflictSerializer, description="No safeguarding stop is waiting."
+            ),
         },
     )
     @action(detail=True, methods=["post"], url_path="safeguarding-stop")
@@ -824,12 +905,17 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(
         summary="The assessment as a PDF",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, (404, "application/json"): NOT_FOUND},
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (404, "application/json"): NOT_FOUND,
+        },
     )
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PDFRenderer])
     def pdf(self, request, pk=None):
         assessment = self._get(pk)
-        audit_record(actor=request.user, action=Action.EXPORT, target=assessment, detail={"page": "api_pdf"})
+        audit_record(
+            actor=request.user, action=Action.EXPORT, target=assessment, detail={"page": "api_pdf"}
+        )
         response = HttpResponse(assessment_pdf(assessment), content_type="application/pdf")
         # The file name carries the family's reference and the version, never a name.
         response["Content-Disposition"] = (

@@ -31,8 +31,13 @@ class StartForm(GovFormMixin, forms.Form):
             Choice(
                 str(c.pk),
                 child_name(c),
-                hint=(f"Born {c.date_of_birth:%-d %B %Y}" if c.date_of_birth else
-                      f"Due {c.expected_date_of_delivery:%-d %B %Y}" if c.expected_date_of_delivery else ""),
+                hint=(
+                    f"Born {c.date_of_birth:%-d %B %Y}"
+                    if c.date_of_birth
+                    else f"Due {c.expected_date_of_delivery:%-d %B %Y}"
+                    if c.expected_date_of_delivery
+                    else ""
+                ),
             )
             for c in children
         ]
@@ -55,14 +60,26 @@ class ReasonForm(GovFormMixin, forms.Form):
 class ConsultationForm(GovFormMixin, forms.Form):
     child_views = forms.CharField(
         label="Views of the child or young person on the assessment and outcome",
-        required=False, widget=forms.Textarea, max_length=10_000,
+        required=False,
+        widget=forms.Textarea,
+        max_length=10_000,
     )
     parent_views = forms.CharField(
         label="Views of parents, carers and significant others on the assessment and outcome",
-        required=False, widget=forms.Textarea, max_length=10_000,
+        required=False,
+        widget=forms.Textarea,
+        max_length=10_000,
     )
-    shared_on = GovDateField(noun="Date the assessment was shared", label="Date the assessment was shared with the family", help_text="For example, 3 4 2027")
-    copy_given_on = GovDateField(noun="Date a copy was given", label="Date a copy was given to the family", help_text="For example, 3 4 2027")
+    shared_on = GovDateField(
+        noun="Date the assessment was shared",
+        label="Date the assessment was shared with the family",
+        help_text="For example, 3 4 2027",
+    )
+    copy_given_on = GovDateField(
+        noun="Date a copy was given",
+        label="Date a copy was given to the family",
+        help_text="For example, 3 4 2027",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -11,9 +11,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from core.models import AppendOnlyModel
-from django.db.models import Q
 
 
 class Assessment(models.Model):
@@ -35,7 +35,9 @@ class Assessment(models.Model):
     LOCKED_STATUSES = (Status.AWAITING_SIGN_OFF, Status.COMPLETED, Status.STOPPED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    family = models.ForeignKey("people.Family", on_delete=models.PROTECT, related_name="assessments")
+    family = models.ForeignKey(
+        "people.Family", on_delete=models.PROTECT, related_name="assessments"
+    )
     # The request for support it answers, when it came from triage.
     support_request = models.ForeignKey(
         "support_requests.SupportRequest",
@@ -54,9 +56,15 @@ class Assessment(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     # The worker completing the assessment, and where they worked then (seed 002, page 1).
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments")
-    worker_agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    worker_team = models.ForeignKey("core.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments"
+    )
+    worker_agency = models.ForeignKey(
+        "core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    worker_team = models.ForeignKey(
+        "core.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     worker_role = models.CharField("Role or job title", max_length=200, blank=True)
 
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
@@ -122,12 +130,16 @@ class AssessmentSection(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="sections")
     key = models.CharField(max_length=40)
-    child = models.ForeignKey(AssessmentChild, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    child = models.ForeignKey(
+        AssessmentChild, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     answers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -167,14 +179,18 @@ class Consultation(models.Model):
     assessment was completed, not a change to what was assessed.
     """
 
-    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="consultation")
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.PROTECT, related_name="consultation"
+    )
     child_views = models.TextField(blank=True)
     parent_views = models.TextField(blank=True)
     shared_on = models.DateField(null=True, blank=True)
     copy_given_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
 
 class PanelReferral(models.Model):
@@ -185,14 +201,21 @@ class PanelReferral(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="panel_referral")
-    family = models.ForeignKey("people.Family", on_delete=models.PROTECT, related_name="panel_referrals")
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.PROTECT, related_name="panel_referral"
+    )
+    family = models.ForeignKey(
+        "people.Family", on_delete=models.PROTECT, related_name="panel_referrals"
+    )
     presenting_reason = models.TextField()
     referrer_continues = models.BooleanField(
-        "The referrer will keep working with the family", help_text="Or plans to close their involvement"
+        "The referrer will keep working with the family",
+        help_text="Or plans to close their involvement",
     )
     consent_basis = models.CharField(max_length=20)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

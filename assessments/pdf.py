@@ -23,11 +23,36 @@ from assessments.presenters import child_name, document
 def _styles():
     base = getSampleStyleSheet()
     return {
-        "title": ParagraphStyle("title", parent=base["Title"], fontName="Helvetica-Bold", fontSize=18, leading=22, alignment=0),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName="Helvetica-Bold", fontSize=13, leading=16, spaceBefore=10),
-        "label": ParagraphStyle("label", parent=base["Normal"], fontName="Helvetica-Bold", fontSize=9, leading=11),
-        "body": ParagraphStyle("body", parent=base["Normal"], fontName="Helvetica", fontSize=9.5, leading=12),
-        "small": ParagraphStyle("small", parent=base["Normal"], fontName="Helvetica", fontSize=8, leading=10, textColor=colors.HexColor("#505a5f")),
+        "title": ParagraphStyle(
+            "title",
+            parent=base["Title"],
+            fontName="Helvetica-Bold",
+            fontSize=18,
+            leading=22,
+            alignment=0,
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base["Heading2"],
+            fontName="Helvetica-Bold",
+            fontSize=13,
+            leading=16,
+            spaceBefore=10,
+        ),
+        "label": ParagraphStyle(
+            "label", parent=base["Normal"], fontName="Helvetica-Bold", fontSize=9, leading=11
+        ),
+        "body": ParagraphStyle(
+            "body", parent=base["Normal"], fontName="Helvetica", fontSize=9.5, leading=12
+        ),
+        "small": ParagraphStyle(
+            "small",
+            parent=base["Normal"],
+            fontName="Helvetica",
+            fontSize=8,
+            leading=10,
+            textColor=colors.HexColor("#505a5f"),
+        ),
     }
 
 
@@ -74,9 +99,17 @@ def assessment_pdf(assessment: Assessment) -> bytes:
                 styles["body"],
             )
         )
-    story.append(_para("OFFICIAL-SENSITIVE: contains personal information about children and families.", styles["small"]))
+    story.append(
+        _para(
+            "OFFICIAL-SENSITIVE: contains personal information about children and families.",
+            styles["small"],
+        )
+    )
     for view in document(assessment):
-        rows = [[_para(label, styles["label"]), _para(value, styles["body"])] for label, value in view.rows]
+        rows = [
+            [_para(label, styles["label"]), _para(value, styles["body"])]
+            for label, value in view.rows
+        ]
         heading = _para(view.heading, styles["h2"])
         if not rows:
             story.append(heading)
@@ -97,7 +130,11 @@ def assessment_pdf(assessment: Assessment) -> bytes:
     def footer(canvas, doc_):
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
-        canvas.drawString(18 * mm, 10 * mm, f"Family {assessment.family.reference} · assessment version {assessment.number}")
+        canvas.drawString(
+            18 * mm,
+            10 * mm,
+            f"Family {assessment.family.reference} · assessment version {assessment.number}",
+        )
         canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {doc_.page}")
         canvas.restoreState()
 

@@ -64,13 +64,20 @@ def format_answer(form_field, value) -> str:
 def _choices(form_field):
     for choice in form_field.choices:
         # crispy-forms-gds Choice objects unpack like (value, label).
-        yield (getattr(choice, "value", None) or choice[0], getattr(choice, "label", None) or choice[1])
+        yield (
+            getattr(choice, "value", None) or choice[0],
+            getattr(choice, "label", None) or choice[1],
+        )
 
 
 def section_context(assessment: Assessment, child=None, key: str = "") -> SectionContext:
     """What a section's form may offer or check: the family's current professionals, and for
     section 14 whether the family's consent to the assessment is recorded as given."""
-    professionals = list(family_professionals(assessment.family).filter(ended_on__isnull=True).select_related("agency"))
+    professionals = list(
+        family_professionals(assessment.family)
+        .filter(ended_on__isnull=True)
+        .select_related("agency")
+    )
     context = SectionContext(assessment=assessment, child=child, professionals=professionals)
     if key == "consent":
         context.assessment_consent_given = assessment_consent_given(assessment.family)
@@ -110,7 +117,9 @@ def document(assessment: Assessment) -> list[SectionView]:
             for name, form_field in form.fields.items():
                 if name == "completed":
                     continue
-                view.rows.append((str(form_field.label), format_answer(form_field, answers.get(name))))
+                view.rows.append(
+                    (str(form_field.label), format_answer(form_field, answers.get(name)))
+                )
             views.append(view)
         if section.number == "12":
             views.append(_consultation_view(assessment))
@@ -119,7 +128,9 @@ def document(assessment: Assessment) -> list[SectionView]:
 
 def _consultation_view(assessment: Assessment) -> SectionView:
     consultation = getattr(assessment, "consultation", None)
-    status = AssessmentSection.Status.COMPLETED if consultation else AssessmentSection.Status.NOT_STARTED
+    status = (
+        AssessmentSection.Status.COMPLETED if consultation else AssessmentSection.Status.NOT_STARTED
+    )
     view = SectionView(
         key="consultation",
         number=CONSULTATION_NUMBER,
@@ -132,10 +143,22 @@ def _consultation_view(assessment: Assessment) -> SectionView:
         return value.strftime("%-d %B %Y") if value else NOT_ANSWERED
 
     view.rows = [
-        ("Views of the child or young person on the assessment and outcome", (consultation.child_views if consultation else "") or NOT_ANSWERED),
-        ("Views of parents, carers and significant others", (consultation.parent_views if consultation else "") or NOT_ANSWERED),
-        ("Date the assessment was shared with the family", fmt(consultation.shared_on if consultation else None)),
-        ("Date a copy was given to the family", fmt(consultation.copy_given_on if consultation else None)),
+        (
+            "Views of the child or young person on the assessment and outcome",
+            (consultation.child_views if consultation else "") or NOT_ANSWERED,
+        ),
+        (
+            "Views of parents, carers and significant others",
+            (consultation.parent_views if consultation else "") or NOT_ANSWERED,
+        ),
+        (
+            "Date the assessment was shared with the family",
+            fmt(consultation.shared_on if consultation else None),
+        ),
+        (
+            "Date a copy was given to the family",
+            fmt(consultation.copy_given_on if consultation else None),
+        ),
     ]
     return view
 
@@ -148,12 +171,17 @@ def family_facts(assessment: Assessment) -> dict:
         "members": members,
         "relationships": list(family_relationships(family).select_related("person", "relative")),
         "parental_responsibility": list(
-            family_parental_responsibility(family).filter(to_date__isnull=True).select_related("adult", "child")
+            family_parental_responsibility(family)
+            .filter(to_date__isnull=True)
+            .select_related("adult", "child")
         ),
         "professionals": list(family_professionals(family).select_related("person", "agency")),
         "chronology": list(family_chronology(family)[:50]),
         "communication": [
-            m.person for m in members if m.person.communication_needs or m.person.interpreter_required
+            m.person
+            for m in members
+            if m.person.communication_needs
+            or m.person.interpreter_required
             or (m.person.first_language and m.person.first_language != "English")
         ],
     }

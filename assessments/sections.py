@@ -24,7 +24,10 @@ from core.forms import GovDateField, GovFormMixin
 MAX_TEXT = 10_000
 YES, NO = "yes", "no"
 YES_NO = [Choice(YES, "Yes"), Choice(NO, "No")]
-COMPLETED_CHOICES = [Choice(YES, "Yes, I’ve completed this section"), Choice(NO, "No, I’ll come back to it later")]
+COMPLETED_CHOICES = [
+    Choice(YES, "Yes, I’ve completed this section"),
+    Choice(NO, "No, I’ll come back to it later"),
+]
 
 
 def _text(label: str, *, hint: str = "", noun: str = "") -> forms.CharField:
@@ -88,8 +91,12 @@ class SectionForm(GovFormMixin, forms.Form):
                 continue
             if isinstance(field, GovDateField):
                 items.append(Field(name))
-            elif isinstance(field, forms.ChoiceField) and isinstance(field.widget, forms.RadioSelect):
-                items.append(Field.radios(name, legend_size=Size.SMALL, inline=len(field.choices) <= 2))
+            elif isinstance(field, forms.ChoiceField) and isinstance(
+                field.widget, forms.RadioSelect
+            ):
+                items.append(
+                    Field.radios(name, legend_size=Size.SMALL, inline=len(field.choices) <= 2)
+                )
             elif isinstance(field.widget, forms.Textarea):
                 items.append(Field.textarea(name, label_size=Size.SMALL, rows=5))
             else:
@@ -109,7 +116,9 @@ class SectionForm(GovFormMixin, forms.Form):
         if not self.marking_completed:
             return data
         # The rules section_save enforces, placed on their questions.
-        errors = completion_errors(key=self.key, form_class=type(self), answers=data, already_failed=set(self.errors))
+        errors = completion_errors(
+            key=self.key, form_class=type(self), answers=data, already_failed=set(self.errors)
+        )
         for name, message in errors.items():
             self.add_error(name, message)
         self.completion_checks(data)
@@ -193,12 +202,17 @@ class PanelReferralSection(SectionForm):
         choices=YES_NO,
         widget=forms.RadioSelect,
     )
-    referral_date = GovDateField(noun="Date of referral", label="Date of referral", help_text="For example, 27 3 2027")
+    referral_date = GovDateField(
+        noun="Date of referral", label="Date of referral", help_text="For example, 27 3 2027"
+    )
     presenting_reason = _text("Presenting reason that brings you to refer to the panel")
     referrer_continues = forms.ChoiceField(
         label="Will you keep working with the family after the referral?",
         required=False,
-        choices=[Choice(YES, "Yes, I will keep working with them"), Choice(NO, "No, I plan to close my involvement")],
+        choices=[
+            Choice(YES, "Yes, I will keep working with them"),
+            Choice(NO, "No, I plan to close my involvement"),
+        ],
         widget=forms.RadioSelect,
     )
     required_to_complete = ("referring",)
@@ -241,7 +255,11 @@ class ProfessionalsSection(SectionForm):
 
 class DetailsSection(SectionForm):
     number, title = "4", "Assessment details"
-    date_commenced = GovDateField(noun="Date the assessment started", label="Date the assessment started", help_text="For example, 27 3 2027")
+    date_commenced = GovDateField(
+        noun="Date the assessment started",
+        label="Date the assessment started",
+        help_text="For example, 27 3 2027",
+    )
     reason = _text("Reason for this assessment and the presenting issues")
     required_to_complete = ("date_commenced", "reason")
 
@@ -255,11 +273,26 @@ class DetailsSection(SectionForm):
 class DevelopmentSection(SectionForm):
     number, title = "5", "Developmental needs"
     intro = "Record the story for this child: what is going well and what worries you."
-    health = _text("Health", hint="Growth and development, physical and mental wellbeing, health care, diet and exercise")
-    education = _text("Education", hint="Any plans such as an education, health and care plan (EHCP), attendance, learning and progress")
-    emotional = _text("Emotional and behavioural development", hint="Attachments, feelings, behaviour and how they cope with change")
-    identity = _text("Identity, family and social relationships", hint="How they see themselves, and their relationships with family and friends")
-    self_care = _text("Self-care skills and social presentation", hint="Age-appropriate independence, supervision and how they present")
+    health = _text(
+        "Health",
+        hint="Growth and development, physical and mental wellbeing, health care, diet and exercise",
+    )
+    education = _text(
+        "Education",
+        hint="Any plans such as an education, health and care plan (EHCP), attendance, learning and progress",
+    )
+    emotional = _text(
+        "Emotional and behavioural development",
+        hint="Attachments, feelings, behaviour and how they cope with change",
+    )
+    identity = _text(
+        "Identity, family and social relationships",
+        hint="How they see themselves, and their relationships with family and friends",
+    )
+    self_care = _text(
+        "Self-care skills and social presentation",
+        hint="Age-appropriate independence, supervision and how they present",
+    )
     required_to_complete = ("health", "education", "emotional", "identity", "self_care")
     required_messages = {
         "health": "Enter the child’s health needs",
@@ -312,7 +345,9 @@ class RisksSection(SectionForm):
         widget=forms.RadioSelect,
     )
     required_to_complete = ("risks", "strengths", "cin_cp_concern")
-    required_messages = {"cin_cp_concern": "Select whether you have child in need or child protection concerns"}
+    required_messages = {
+        "cin_cp_concern": "Select whether you have child in need or child protection concerns"
+    }
 
 
 class HistorySection(SectionForm):
@@ -328,17 +363,31 @@ class HistorySection(SectionForm):
 
 class ChildViewsSection(SectionForm):
     number, title = "10", "Views of the child and when they were seen"
-    intro = "It is expected that every child is seen alone unless there is a very good reason not to."
+    intro = (
+        "It is expected that every child is seen alone unless there is a very good reason not to."
+    )
     child_views = _text(
         "The child’s views, wishes and feelings",
         hint="What is life like for this child? For a child who does not speak, record what you observed.",
     )
-    first_seen_on = GovDateField(noun="Date the child was first seen", label="Date the child was first seen and spoken to", help_text="For example, 27 3 2027")
-    last_seen_on = GovDateField(noun="Date the child was last seen", label="Date the child was last seen and spoken to (if seen more than once)", help_text="For example, 3 4 2027")
+    first_seen_on = GovDateField(
+        noun="Date the child was first seen",
+        label="Date the child was first seen and spoken to",
+        help_text="For example, 27 3 2027",
+    )
+    last_seen_on = GovDateField(
+        noun="Date the child was last seen",
+        label="Date the child was last seen and spoken to (if seen more than once)",
+        help_text="For example, 3 4 2027",
+    )
     seen_alone = forms.ChoiceField(
         label="Was the child seen alone?", required=False, choices=YES_NO, widget=forms.RadioSelect
     )
-    seen_alone_on = GovDateField(noun="Date the child was seen alone", label="If yes, the date they were seen alone", help_text="For example, 3 4 2027")
+    seen_alone_on = GovDateField(
+        noun="Date the child was seen alone",
+        label="If yes, the date they were seen alone",
+        help_text="For example, 3 4 2027",
+    )
     not_seen_alone_reason = _text("If not, the reason the child was not seen alone")
     required_to_complete = ("child_views", "first_seen_on", "seen_alone")
     required_messages = {
@@ -356,13 +405,18 @@ class ChildViewsSection(SectionForm):
                 self.add_error(name, f"{self.fields[name].noun} must be today or in the past")
         first, last = data.get("first_seen_on"), data.get("last_seen_on")
         if first and last and last < first and "last_seen_on" not in self.errors:
-            self.add_error("last_seen_on", "Date the child was last seen must be the same as or after the date first seen")
+            self.add_error(
+                "last_seen_on",
+                "Date the child was last seen must be the same as or after the date first seen",
+            )
         return data
 
 
 class ParentViewsSection(SectionForm):
     number, title = "10", "Views of parents, carers and significant others"
-    parent_views = _text("Views of parents, carers and significant others", hint="Their wishes and feelings")
+    parent_views = _text(
+        "Views of parents, carers and significant others", hint="Their wishes and feelings"
+    )
     family_seen = _text(
         "Family members seen and spoken to",
         hint="Who, and the dates you saw and spoke to them",
@@ -380,7 +434,9 @@ class AnalysisSection(SectionForm):
         "Analysis and professional judgement",
         hint="Given everything gathered, what is the impact for the children if no action is taken?",
     )
-    recommendations = _text("Recommendations and actions", hint="What needs to change to reduce the risks you found?")
+    recommendations = _text(
+        "Recommendations and actions", hint="What needs to change to reduce the risks you found?"
+    )
     required_to_complete = ("impact", "recommendations")
     required_messages = {
         "impact": "Enter your analysis of the impact if no action is taken",
@@ -400,7 +456,9 @@ class DecisionSection(SectionForm):
         "If referring or signposting to another agency, give details",
         hint="Which agency, and whether their referral form has been completed",
     )
-    decision_date = GovDateField(noun="Date of the decision", label="Date of the decision", help_text="For example, 3 4 2027")
+    decision_date = GovDateField(
+        noun="Date of the decision", label="Date of the decision", help_text="For example, 3 4 2027"
+    )
     required_to_complete = ("decision", "decision_date")
     required_messages = {"decision": "Select the outcome of the assessment"}
 
@@ -417,7 +475,8 @@ class DecisionSection(SectionForm):
             ),
         }
         self.fields["decision"].choices = [
-            Choice(value, label, hint=hints.get(value, "")) for value, label in Assessment.Decision.choices
+            Choice(value, label, hint=hints.get(value, ""))
+            for value, label in Assessment.Decision.choices
         ]
 
 
@@ -433,12 +492,35 @@ class ConsentSection(SectionForm):
         choices=YES_NO,
         widget=forms.RadioSelect,
     )
-    parent_name = forms.CharField(label="Parent or carer who agreed the declaration", required=False, max_length=200)
-    parent_agreed_on = GovDateField(noun="Date the parent or carer agreed", label="Date the parent or carer agreed", help_text="For example, 3 4 2027")
-    child_name = forms.CharField(label="Child or young person who agreed the declaration (if appropriate)", required=False, max_length=200)
-    child_agreed_on = GovDateField(noun="Date the child or young person agreed", label="Date the child or young person agreed", help_text="For example, 3 4 2027")
-    assessor_signed_on = GovDateField(noun="Date you signed", label="Date you, the assessor, signed", help_text="For example, 3 4 2027")
-    required_to_complete = ("privacy_notice_given", "parent_name", "parent_agreed_on", "assessor_signed_on")
+    parent_name = forms.CharField(
+        label="Parent or carer who agreed the declaration", required=False, max_length=200
+    )
+    parent_agreed_on = GovDateField(
+        noun="Date the parent or carer agreed",
+        label="Date the parent or carer agreed",
+        help_text="For example, 3 4 2027",
+    )
+    child_name = forms.CharField(
+        label="Child or young person who agreed the declaration (if appropriate)",
+        required=False,
+        max_length=200,
+    )
+    child_agreed_on = GovDateField(
+        noun="Date the child or young person agreed",
+        label="Date the child or young person agreed",
+        help_text="For example, 3 4 2027",
+    )
+    assessor_signed_on = GovDateField(
+        noun="Date you signed",
+        label="Date you, the assessor, signed",
+        help_text="For example, 3 4 2027",
+    )
+    required_to_complete = (
+        "privacy_notice_given",
+        "parent_name",
+        "parent_agreed_on",
+        "assessor_signed_on",
+    )
     required_messages = {
         "privacy_notice_given": "Select whether the family has been given the privacy notice",
         "parent_name": "Enter the name of the parent or carer who agreed the declaration",

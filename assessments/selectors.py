@@ -12,7 +12,12 @@ from assessments.models import Assessment, AssessmentChild
 from people.selectors import families_for
 
 # Who may write an assessment (business support keep records; panel members only read packs).
-WRITER_ROLES = (Role.PRACTITIONER, Role.LEAD_PROFESSIONAL, Role.TEAM_MANAGER, Role.EARLY_SUPPORT_TEAM_LEADER)
+WRITER_ROLES = (
+    Role.PRACTITIONER,
+    Role.LEAD_PROFESSIONAL,
+    Role.TEAM_MANAGER,
+    Role.EARLY_SUPPORT_TEAM_LEADER,
+)
 
 
 def assessments_for(user) -> QuerySet[Assessment]:
@@ -20,11 +25,21 @@ def assessments_for(user) -> QuerySet[Assessment]:
 
 
 def get_assessment(user, assessment_id) -> Assessment:
-    queryset = assessments_for(user).select_related(
-        "family", "family__area", "worker", "worker_agency", "worker_team", "signed_off_by", "previous"
-    ).prefetch_related(
-        Prefetch("children", queryset=AssessmentChild.objects.select_related("person")),
-        "sections",
+    queryset = (
+        assessments_for(user)
+        .select_related(
+            "family",
+            "family__area",
+            "worker",
+            "worker_agency",
+            "worker_team",
+            "signed_off_by",
+            "previous",
+        )
+        .prefetch_related(
+            Prefetch("children", queryset=AssessmentChild.objects.select_related("person")),
+            "sections",
+        )
     )
     return get_object_or_404(queryset, pk=assessment_id)
 

@@ -17,11 +17,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import Role
-from core.audit import Action, audit_record
-from core.concurrency import lock, lock_first
-from core.models import Council
-from people.models import FamilyMember, Person
-from people.services import StaleEditError
+from assessments.completion import completion_errors
 from assessments.models import (
     Assessment,
     AssessmentChild,
@@ -30,8 +26,12 @@ from assessments.models import (
     Consultation,
     PanelReferral,
 )
-from assessments.completion import completion_errors
 from assessments.sections import NO, SECTIONS, SECTIONS_BY_KEY, YES
+from core.audit import Action, audit_record
+from core.concurrency import lock, lock_first
+from core.models import Council
+from people.models import FamilyMember, Person
+from people.services import StaleEditError
 from support_requests import safeguarding
 from support_requests.models import SafeguardingStop, SupportRequest
 
@@ -70,16 +70,26 @@ class NotReadyToSubmit(Exception):
         self.incomplete = incomplete
 
 
-def _history(*, assessment: Assessment, actor, from_status: str, to_status: str, reason: str) -> None:
+def _history(
+    *, assessment: Assessment, actor, from_status: str, to_status: str, reason: str
+) -> None:
     AssessmentHistory.objects.create(
-        assessment=assessment, actor=actor, from_status=from_status, to_status=to_status, reason=reason
+        assessment=assessment,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
     )
 
 
-def _transition(*, actor, assessment: Assessment, to_status: str, reason: str, **fields) -> Assessment:
+def _transition(
+    *, actor, assessment: Assessment, to_status: str, reason: str, **fields
+) -> Assessment:
     locked = lock(Assessment, assessment.pk)
     if to_status not in ALLOWED_TRANSITIONS[locked.status]:
-        raise TransitionNotAllowed(f"An assessment that is {locked.get_status_display().lower()} cannot change now")
+        raise TransitionNotAllowed(
+            f"An assessment that is {locked.get_status_display().lower()} cannot change now"
+        )
     from_status = locked.status
     locked.status = to_status
     for name, value in fields.items():
@@ -87,7 +97,9 @@ def _transition(*, actor, assessment: Assessment, to_status: str, reason: str, *
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()
-    _history(assessment=locked, actor=actor, from_status=from_status, to_status=to_status, reason=reason)
+    _history(
+        assessment=locked, actor=actor, from_status=from_status, to_status=to_status, reason=reason
+    )
     audit_record(
         actor=actor,
         action=Action.UPDATE,
@@ -103,7 +115,9 @@ def _children_of(family, people: Sequence[Person]) -> list[Person]:
     ids = {p.pk for p in people}
     members = set(
         FamilyMember.objects.filter(
-            family=family, person_id__in=ids, person__kind__in=[Person.Kind.CHILD, Person.Kind.UNBORN]
+            family=family,
+            person_id__in=ids,
+            person__kind__in=[Person.Kind.CHILD, Person.Kind.UNBORN],
         ).values_list("person_id", flat=True)
     )
     if not ids:
@@ -114,12 +128,16 @@ def _children_of(family, people: Sequence[Person]) -> list[Person]:
 
 
 @transaction.atomic
-def assessment_start(*, actor, family, children: Sequence[Person], support_request=None) -> Assessment:
+def assessment_start(
+    *, actor, family, children: Sequence[Person], support_request=None
+) -> Assessment:
     """Start an assessment of ``family`` (already fetched through the actor's scope)."""
     if not rules.has_perm("assessments.write_assessment", actor):
         raise PermissionDenied("Your role may not start assessments")
     children = _children_of(family, children)
-    if Assessment.objects.filter(family=family, status__in=[Status.DRAFT, Status.AWAITING_SIGN_OFF]).exists():
+    if Assessment.objects.filter(
+        family=family, status__in=[Status.DRAFT, Status.AWAITING_SIGN_OFF]
+    ).exists():
         raise ValidationError({"children": "This family already has an assessment in progress"})
     if support_request is not None and support_request.family_id not in (None, family.pk):
         raise ValidationError({"children": "The request is about a different family"})
@@ -144,9 +162,18 @@ def assessment_start(*, actor, family, children: Sequence[Person], support_reque
     )
     for position, child in enumerate(children, start=1):
         AssessmentChild.objects.create(assessment=assessment, person=child, position=position)
-    _history(assessment=assessment, actor=actor, from_status="", to_status=Status.DRAFT, reason="Assessment started")
+    _history(
+        assessment=assessment,
+        actor=actor,
+        from_status="",
+        to_status=Status.DRAFT,
+        reason="Assessment started",
+    )
     audit_record(
-        actor=actor, action=Action.CREATE, target=assessment, detail={"children": len(children), "number": assessment.number}
+        actor=actor,
+        action=Action.CREATE,
+        target=assessment,
+        detail={"children": len(children), "number": assessment.number},
     )
     return assessment
 
@@ -159,7 +186,9 @@ def _require_editable(assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def assessment_set_children(*, actor, assessment: Assessment, children: Sequence[Person]) -> Assessment:
+def assessment_set_children(
+    *, actor, assessment: Assessment, children: Sequence[Person]
+) -> Assessment:
     """Change which of the family's children the assessment covers (answers for removed
     children are deleted with them only while the assessment is a draft)."""
     locked = _require_editable(assessment)
@@ -174,7 +203,12 @@ def assessment_set_children(*, actor, assessment: Assessment, children: Sequence
         if child.pk not in current:
             position += 1
             AssessmentChild.objects.create(assessment=locked, person=child, position=position)
-    audit_record(actor=actor, action=Action.UPDATE, target=locked, detail={"fields": ["children"], "children": len(wanted)})
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=locked,
+        detail={"fields": ["children"], "children": len(wanted)},
+    )
     return locked
 
 
@@ -207,7 +241,9 @@ def section_save(
     if row is None:
         if expected_version not in (None, 0):
             raise StaleEditError("This section was changed by someone else since you opened it")
-        row = AssessmentSection(assessment=locked, key=key, child=child, answers={}, updated_by=actor)
+        row = AssessmentSection(
+            assessment=locked, key=key, child=child, answers={}, updated_by=actor
+        )
         changed = sorted(k for k, v in answers.items() if v not in ("", None, []))
     else:
         if expected_version != row.version:
@@ -231,7 +267,12 @@ def section_save(
         actor=actor,
         action=Action.UPDATE,
         target=locked,
-        detail={"section": key, "child": child.position if child else None, "fields": changed, "status": row.status},
+        detail={
+            "section": key,
+            "child": child.position if child else None,
+            "fields": changed,
+            "status": row.status,
+        },
     )
     return row
 
@@ -241,11 +282,17 @@ RECORD_SNAPSHOT_KEY = "_record"
 
 def record_snapshot(assessment: Assessment, key: str) -> list[list[str]] | None:
     """Rows of (label, text) copied from the family record for sections that show it."""
-    from people.selectors import family_chronology, family_parental_responsibility, family_relationships
+    from people.selectors import (
+        family_chronology,
+        family_parental_responsibility,
+        family_relationships,
+    )
 
     if key == "family":
         rows = []
-        members = assessment.family.members.select_related("person").order_by("role", "person__last_name")
+        members = assessment.family.members.select_related("person").order_by(
+            "role", "person__last_name"
+        )
         for member in members:
             person = member.person
             name = f"{person.first_name or 'Unborn baby'} {person.last_name}".strip()
@@ -268,11 +315,14 @@ def record_snapshot(assessment: Assessment, key: str) -> list[list[str]] | None:
                 [
                     "Relationship",
                     f"{rel.person.first_name or 'Unborn baby'} {rel.person.last_name} is "
-                    f"{rel.get_kind_display().lower()} of {rel.relative.first_name or 'unborn baby'} {rel.relative.last_name}",
+                    f"{rel.get_kind_display().lower()} of "
+                    f"{rel.relative.first_name or 'unborn baby'} {rel.relative.last_name}",
                 ]
             )
-        for pr in family_parental_responsibility(assessment.family).filter(to_date__isnull=True).select_related(
-            "adult", "child"
+        for pr in (
+            family_parental_responsibility(assessment.family)
+            .filter(to_date__isnull=True)
+            .select_related("adult", "child")
         ):
             rows.append(
                 [
@@ -284,7 +334,10 @@ def record_snapshot(assessment: Assessment, key: str) -> list[list[str]] | None:
         return rows
     if key == "history":
         return [
-            [f"{entry.occurred_on:%-d %B %Y}", f"{entry.person.first_name}: {entry.get_category_display()}. {entry.summary}"]
+            [
+                f"{entry.occurred_on:%-d %B %Y}",
+                f"{entry.person.first_name}: {entry.get_category_display()}. {entry.summary}",
+            ]
             for entry in family_chronology(assessment.family).select_related("person")[:200]
         ]
     return None
@@ -308,8 +361,13 @@ def pending_stop(assessment: Assessment) -> SafeguardingStop | None:
 
 
 @transaction.atomic
-def assessment_raise_safeguarding_stop(*, actor, assessment: Assessment, trigger: str) -> SafeguardingStop:
-    if trigger not in (SafeguardingStop.Trigger.ASSESSMENT_CONCERN, SafeguardingStop.Trigger.ASSESSMENT_DECISION):
+def assessment_raise_safeguarding_stop(
+    *, actor, assessment: Assessment, trigger: str
+) -> SafeguardingStop:
+    if trigger not in (
+        SafeguardingStop.Trigger.ASSESSMENT_CONCERN,
+        SafeguardingStop.Trigger.ASSESSMENT_DECISION,
+    ):
         raise ValueError(trigger)
     locked = _require_editable(assessment)
     existing = pending_stop(locked)
@@ -321,7 +379,9 @@ def assessment_raise_safeguarding_stop(*, actor, assessment: Assessment, trigger
 
 
 @transaction.atomic
-def assessment_stop_record_next_step(*, actor, stop: SafeguardingStop, next_step: str, reason: str = "") -> SafeguardingStop:
+def assessment_stop_record_next_step(
+    *, actor, stop: SafeguardingStop, next_step: str, reason: str = ""
+) -> SafeguardingStop:
     """What the user did after the stop. Phoned or referring to MASH: the assessment stops.
     'I was wrong' (with a reason): the answer that raised it is cleared and work goes on."""
     safeguarding.check_next_step(next_step=next_step, reason=reason)
@@ -329,21 +389,30 @@ def assessment_stop_record_next_step(*, actor, stop: SafeguardingStop, next_step
     if not locked_stop.is_pending:
         raise TransitionNotAllowed(safeguarding.ALREADY_RECORDED)
     assessment = _require_editable(locked_stop.assessment)
-    safeguarding.write_next_step(actor=actor, locked=locked_stop, next_step=next_step, reason=reason)
+    safeguarding.write_next_step(
+        actor=actor, locked=locked_stop, next_step=next_step, reason=reason
+    )
     if next_step == SafeguardingStop.NextStep.WAS_WRONG:
         key, field = (
             ("risks", "cin_cp_concern")
             if locked_stop.trigger == SafeguardingStop.Trigger.ASSESSMENT_CONCERN
             else ("decision", "decision")
         )
-        row = lock_first(AssessmentSection.objects.filter(assessment=assessment, key=key, child=None))
+        row = lock_first(
+            AssessmentSection.objects.filter(assessment=assessment, key=key, child=None)
+        )
         if row is not None:
             row.answers = {**row.answers, field: ""}
             row.status = SectionStatus.IN_PROGRESS
             row.version += 1
             row.updated_by = actor
             row.save()
-        audit_record(actor=actor, action=Action.UPDATE, target=assessment, detail={"section": key, "fields": [field], "after_safeguarding_stop": True})
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            target=assessment,
+            detail={"section": key, "fields": [field], "after_safeguarding_stop": True},
+        )
     else:
         _transition(
             actor=actor,
@@ -403,7 +472,10 @@ def _stop_if_not_early_help(*, actor, assessment: Assessment) -> SafeguardingSto
     stop = pending_stop(locked)
     if stop is not None:
         return stop
-    rows = {row.key: row.answers for row in locked.sections.filter(child=None, key__in=["risks", "decision"])}
+    rows = {
+        row.key: row.answers
+        for row in locked.sections.filter(child=None, key__in=["risks", "decision"])
+    }
     if rows.get("decision", {}).get("decision") == Assessment.Decision.SOCIAL_CARE:
         trigger = SafeguardingStop.Trigger.ASSESSMENT_DECISION
     elif rows.get("risks", {}).get("cin_cp_concern") == YES:
@@ -423,12 +495,21 @@ def _submit(*, actor, assessment: Assessment) -> Assessment:
     now = timezone.now()
     if sign_off_required():
         return _transition(
-            actor=actor, assessment=assessment, to_status=Status.AWAITING_SIGN_OFF,
-            reason="Sent to a manager to sign off", decision=decision, submitted_at=now,
+            actor=actor,
+            assessment=assessment,
+            to_status=Status.AWAITING_SIGN_OFF,
+            reason="Sent to a manager to sign off",
+            decision=decision,
+            submitted_at=now,
         )
     return _transition(
-        actor=actor, assessment=assessment, to_status=Status.COMPLETED,
-        reason="Completed", decision=decision, submitted_at=now, completed_at=now,
+        actor=actor,
+        assessment=assessment,
+        to_status=Status.COMPLETED,
+        reason="Completed",
+        decision=decision,
+        submitted_at=now,
+        completed_at=now,
     )
 
 
@@ -448,13 +529,20 @@ def can_sign_off(user, assessment: Assessment) -> bool:
 @transaction.atomic
 def assessment_sign_off(*, actor, assessment: Assessment) -> Assessment:
     if not can_sign_off(actor, assessment):
-        raise PermissionDenied("Only a manager of the worker’s team or an early support team leader can sign off")
+        raise PermissionDenied(
+            "Only a manager of the worker’s team or an early support team leader can sign off"
+        )
     if assessment.status != Status.AWAITING_SIGN_OFF:
         raise TransitionNotAllowed("This assessment is not waiting for sign-off")
     now = timezone.now()
     return _transition(
-        actor=actor, assessment=assessment, to_status=Status.COMPLETED, reason="Signed off by a manager",
-        signed_off_by=actor, signed_off_at=now, completed_at=now,
+        actor=actor,
+        assessment=assessment,
+        to_status=Status.COMPLETED,
+        reason="Signed off by a manager",
+        signed_off_by=actor,
+        signed_off_at=now,
+        completed_at=now,
     )
 
 
@@ -462,12 +550,20 @@ def assessment_sign_off(*, actor, assessment: Assessment) -> Assessment:
 def assessment_return(*, actor, assessment: Assessment, reason: str) -> Assessment:
     """A manager sends the assessment back to the worker with what to change."""
     if not can_sign_off(actor, assessment):
-        raise PermissionDenied("Only a manager of the worker’s team or an early support team leader can return it")
+        raise PermissionDenied(
+            "Only a manager of the worker’s team or an early support team leader can return it"
+        )
     if not reason.strip():
         raise ValidationError({"reason": "Enter what needs to change before you can sign it off"})
     if assessment.status != Status.AWAITING_SIGN_OFF:
         raise TransitionNotAllowed("This assessment is not waiting for sign-off")
-    return _transition(actor=actor, assessment=assessment, to_status=Status.DRAFT, reason=reason.strip(), submitted_at=None)
+    return _transition(
+        actor=actor,
+        assessment=assessment,
+        to_status=Status.DRAFT,
+        reason=reason.strip(),
+        submitted_at=None,
+    )
 
 
 @transaction.atomic
@@ -482,7 +578,9 @@ def assessment_new_version(*, actor, assessment: Assessment, reason: str) -> Ass
         raise TransitionNotAllowed("Only a completed assessment can have a new version")
     if Assessment.objects.filter(previous=old).exists():
         raise TransitionNotAllowed("A newer version of this assessment already exists")
-    if Assessment.objects.filter(family=old.family, status__in=[Status.DRAFT, Status.AWAITING_SIGN_OFF]).exists():
+    if Assessment.objects.filter(
+        family=old.family, status__in=[Status.DRAFT, Status.AWAITING_SIGN_OFF]
+    ).exists():
         raise TransitionNotAllowed("This family already has an assessment in progress")
     latest = Assessment.objects.filter(family=old.family).aggregate(n=Max("number"))["n"] or 0
     new = Assessment.objects.create(
@@ -497,7 +595,9 @@ def assessment_new_version(*, actor, assessment: Assessment, reason: str) -> Ass
     )
     child_map = {}
     for child in old.children.all():
-        child_map[child.pk] = AssessmentChild.objects.create(assessment=new, person_id=child.person_id, position=child.position)
+        child_map[child.pk] = AssessmentChild.objects.create(
+            assessment=new, person_id=child.person_id, position=child.position
+        )
     for row in old.sections.all():
         # Copied answers are a starting point: each section is checked again before submitting.
         AssessmentSection.objects.create(
@@ -508,14 +608,32 @@ def assessment_new_version(*, actor, assessment: Assessment, reason: str) -> Ass
             status=SectionStatus.IN_PROGRESS,
             updated_by=actor,
         )
-    _history(assessment=new, actor=actor, from_status="", to_status=Status.DRAFT, reason=f"New version of assessment {old.number}: {reason.strip()}")
-    audit_record(actor=actor, action=Action.CREATE, target=new, detail={"previous": str(old.pk), "number": new.number})
+    _history(
+        assessment=new,
+        actor=actor,
+        from_status="",
+        to_status=Status.DRAFT,
+        reason=f"New version of assessment {old.number}: {reason.strip()}",
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=new,
+        detail={"previous": str(old.pk), "number": new.number},
+    )
     return new
 
 
 @transaction.atomic
 def consultation_save(
-    *, actor, assessment: Assessment, child_views: str, parent_views: str, shared_on, copy_given_on, expected_version: int | None
+    *,
+    actor,
+    assessment: Assessment,
+    child_views: str,
+    parent_views: str,
+    shared_on,
+    copy_given_on,
+    expected_version: int | None,
 ) -> Consultation:
     """Section 13, after completion: the family's views and when they were given a copy."""
     if assessment.status != Status.COMPLETED:
@@ -542,7 +660,9 @@ def consultation_save(
     row.shared_on, row.copy_given_on = shared_on, copy_given_on
     row.updated_by = actor
     row.save()
-    audit_record(actor=actor, action=Action.UPDATE, target=assessment, detail={"section": "consultation"})
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=assessment, detail={"section": "consultation"}
+    )
     return row
 
 
@@ -565,7 +685,10 @@ def panel_referral_submit(*, actor, assessment: Assessment) -> PanelReferral:
     answers = locked.sections.get(key="panel_referral", child=None).answers
     if answers.get("referring") != YES:
         raise ValidationError(
-            {"__all__": "Section 2 says you are not referring this family to the panel. Start a new version to change it."}
+            {
+                "__all__": "Section 2 says you are not referring this family to the panel. "
+                "Start a new version to change it."
+            }
         )
     permission = require_panel_referral_permission(locked.family)
     referral = PanelReferral.objects.create(
@@ -576,5 +699,10 @@ def panel_referral_submit(*, actor, assessment: Assessment) -> PanelReferral:
         consent_basis=permission.basis or "",
         submitted_by=actor,
     )
-    audit_record(actor=actor, action=Action.CREATE, target=referral, detail={"consent_basis": referral.consent_basis})
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=referral,
+        detail={"consent_basis": referral.consent_basis},
+    )
     return referral

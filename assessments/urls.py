@@ -11,7 +11,11 @@ urlpatterns = [
     path("families/<uuid:family_id>/new/", views.start, name="start"),
     path("<uuid:assessment_id>/", views.detail, name="detail"),
     path("<uuid:assessment_id>/sections/<slug:key>/", views.section, name="section"),
-    path("<uuid:assessment_id>/sections/<slug:key>/children/<int:child_id>/", views.section, name="section"),
+    path(
+        "<uuid:assessment_id>/sections/<slug:key>/children/<int:child_id>/",
+        views.section,
+        name="section",
+    ),
     path("<uuid:assessment_id>/stop/", views.safeguarding_stop, name="safeguarding_stop"),
     path("<uuid:assessment_id>/submit/", views.submit, name="submit"),
     path("<uuid:assessment_id>/sign-off/", views.sign_off, name="sign_off"),

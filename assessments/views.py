@@ -24,8 +24,8 @@ from assessments.pdf import assessment_pdf
 from assessments.presenters import child_name, document, family_facts, section_context
 from assessments.sections import SECTIONS, SECTIONS_BY_KEY, YES
 from core.audit import Action, audit_record
-from core.models import Council
 from core.forms import add_service_errors as _add_service_errors
+from core.models import Council
 from people.selectors import get_family
 from support_requests.models import SafeguardingStop
 from support_requests.safeguarding_views import stop_page
@@ -49,7 +49,10 @@ def start(request: HttpRequest, family_id) -> HttpResponse:
     family = get_family(user, family_id)
     _require_writer(user)
     children = [
-        m.person for m in family.members.select_related("person").filter(person__kind__in=["child", "unborn"])
+        m.person
+        for m in family.members.select_related("person").filter(
+            person__kind__in=["child", "unborn"]
+        )
     ]
     support_request = None
     # The request triage decided this for, when started from it (an id, never personal data).
@@ -70,14 +73,20 @@ def start(request: HttpRequest, family_id) -> HttpResponse:
             except ValidationError as error:
                 _add_service_errors(form, error)
             else:
-                messages.success(request, "Assessment started. Work through the sections in any order.")
+                messages.success(
+                    request, "Assessment started. Work through the sections in any order."
+                )
                 return redirect("assessments:detail", assessment_id=assessment.pk)
     else:
         form = StartForm(children=children, initial={"children": [str(c.pk) for c in children]})
-        audit_record(actor=user, action=Action.VIEW, target=family, detail={"page": "assessment_start"})
-    in_progress = selectors.family_assessments(user, family).filter(
-        status__in=[Assessment.Status.DRAFT, Assessment.Status.AWAITING_SIGN_OFF]
-    ).first()
+        audit_record(
+            actor=user, action=Action.VIEW, target=family, detail={"page": "assessment_start"}
+        )
+    in_progress = (
+        selectors.family_assessments(user, family)
+        .filter(status__in=[Assessment.Status.DRAFT, Assessment.Status.AWAITING_SIGN_OFF])
+        .first()
+    )
     context = {
         "nav_section": NAV_SECTION,
         "family": family,
@@ -157,7 +166,8 @@ def detail(request: HttpRequest, assessment_id) -> HttpResponse:
         "total": total,
         "document": None if editable else document(assessment),
         "history": assessment.history.select_related("actor"),
-        "can_sign_off": assessment.status == Assessment.Status.AWAITING_SIGN_OFF and services.can_sign_off(user, assessment),
+        "can_sign_off": assessment.status == Assessment.Status.AWAITING_SIGN_OFF
+        and services.can_sign_off(user, assessment),
         "can_write": selectors.can_write(user),
         "referral": referral,
         "referring": _answers(assessment, "panel_referral").get("referring") == YES,
@@ -178,7 +188,9 @@ def _answers(assessment: Assessment, key: str, child=None) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def section(request: HttpRequest, assessment_id, key: str, child_id: int | None = None) -> HttpResponse:
+def section(
+    request: HttpRequest, assessment_id, key: str, child_id: int | None = None
+) -> HttpResponse:
     user = request.user
     assessment = selectors.get_assessment(user, assessment_id)
     spec = SECTIONS_BY_KEY.get(key)
@@ -195,7 +207,14 @@ def section(request: HttpRequest, assessment_id, key: str, child_id: int | None 
         return redirect("assessments:detail", assessment_id=assessment.pk)
     if services.pending_stop(assessment) is not None:
         return redirect("assessments:safeguarding_stop", assessment_id=assessment.pk)
-    row = next((r for r in assessment.sections.all() if r.key == key and r.child_id == (child.pk if child else None)), None)
+    row = next(
+        (
+            r
+            for r in assessment.sections.all()
+            if r.key == key and r.child_id == (child.pk if child else None)
+        ),
+        None,
+    )
     context_obj = section_context(assessment, child, key)
     stale = False
     if request.method == "POST":
@@ -209,13 +228,24 @@ def section(request: HttpRequest, assessment_id, key: str, child_id: int | None 
             expected = -1
         try:
             row = services.section_save(
-                actor=user, assessment=assessment, key=key, child=child, answers=answers,
-                completed=completed, expected_version=expected or None,
+                actor=user,
+                assessment=assessment,
+                key=key,
+                child=child,
+                answers=answers,
+                completed=completed,
+                expected_version=expected or None,
             )
         except services.StaleEditError:
             stale = True
-            row = AssessmentSection.objects.filter(assessment=assessment, key=key, child=child).first()
-            form.add_error(None, "This section was changed by someone else since you opened it. Your answers are shown below and have not been saved: check them against the saved answers and save again.")
+            row = AssessmentSection.objects.filter(
+                assessment=assessment, key=key, child=child
+            ).first()
+            form.add_error(
+                None,
+                "This section was changed by someone else since you opened it. Your answers are shown "
+                "below and have not been saved: check them against the saved answers and save again.",
+            )
         except services.AssessmentLocked:
             messages.info(request, "This assessment is locked. Start a new version to change it.")
             return redirect("assessments:detail", assessment_id=assessment.pk)
@@ -223,13 +253,19 @@ def section(request: HttpRequest, assessment_id, key: str, child_id: int | None 
             # CIN or CP concerns stop the early help path, whatever else is on the page.
             trigger = services.section_stop_trigger(key, answers)
             if trigger:
-                services.assessment_raise_safeguarding_stop(actor=user, assessment=assessment, trigger=trigger)
+                services.assessment_raise_safeguarding_stop(
+                    actor=user, assessment=assessment, trigger=trigger
+                )
                 return redirect("assessments:safeguarding_stop", assessment_id=assessment.pk)
             if valid:
                 if completed:
-                    messages.success(request, f"Section {spec.number} saved and marked as completed")
+                    messages.success(
+                        request, f"Section {spec.number} saved and marked as completed"
+                    )
                 else:
-                    messages.success(request, f"Section {spec.number} saved. You can come back to it later.")
+                    messages.success(
+                        request, f"Section {spec.number} saved. You can come back to it later."
+                    )
                 return redirect("assessments:detail", assessment_id=assessment.pk)
     else:
         initial = spec.form.initial_from(row.answers if row else {})
@@ -237,13 +273,20 @@ def section(request: HttpRequest, assessment_id, key: str, child_id: int | None 
             initial["completed"] = YES
         if key == "family" and not row:
             # Offered from what is known already: the worker's role and the record's language needs.
-            initial.setdefault("worker_role", assessment.worker_role or getattr(user, "job_title", ""))
+            initial.setdefault(
+                "worker_role", assessment.worker_role or getattr(user, "job_title", "")
+            )
             initial.setdefault("communication_needs", _communication_needs(assessment))
         if key == "details" and not initial.get("reason") and assessment.support_request_id:
             sr = assessment.support_request
             initial["reason"] = sr.what_is_happening or sr.step_down_reason
         form = spec.form(initial=initial, context=context_obj)
-        audit_record(actor=user, action=Action.VIEW, target=assessment, detail={"page": "section", "section": key})
+        audit_record(
+            actor=user,
+            action=Action.VIEW,
+            target=assessment,
+            detail={"page": "section", "section": key},
+        )
     context = {
         "nav_section": NAV_SECTION,
         "assessment": assessment,
@@ -255,7 +298,9 @@ def section(request: HttpRequest, assessment_id, key: str, child_id: int | None 
         "version": row.version if row else 0,
         "stale": stale,
         "saved_answers": document_for_row(assessment, key, child) if stale else None,
-        "facts": family_facts(assessment) if key in ("family", "professionals", "history") else None,
+        "facts": family_facts(assessment)
+        if key in ("family", "professionals", "history")
+        else None,
         "council": Council.objects.first() if key == "consent" else None,
         "consent_given": getattr(context_obj, "assessment_consent_given", False),
         "section_url": request.path,
@@ -279,7 +324,9 @@ def _communication_needs(assessment: Assessment) -> str:
 
 def document_for_row(assessment, key, child):
     for view in document(assessment):
-        if view.key == key and (view.child.pk if view.child else None) == (child.pk if child else None):
+        if view.key == key and (view.child.pk if view.child else None) == (
+            child.pk if child else None
+        ):
             return view
     return None
 
@@ -298,12 +345,21 @@ def safeguarding_stop(request: HttpRequest, assessment_id) -> HttpResponse:
         return redirect("assessments:detail", assessment_id=assessment.pk)
 
     def record(*, next_step: str, reason: str) -> None:
-        services.assessment_stop_record_next_step(actor=user, stop=stop, next_step=next_step, reason=reason)
+        services.assessment_stop_record_next_step(
+            actor=user, stop=stop, next_step=next_step, reason=reason
+        )
 
     def after(next_step: str) -> HttpResponse:
         if next_step == SafeguardingStop.NextStep.WAS_WRONG:
-            messages.info(request, "The safeguarding stop and your reason have been recorded. Answer the question again.")
-            key = "risks" if stop.trigger == SafeguardingStop.Trigger.ASSESSMENT_CONCERN else "decision"
+            messages.info(
+                request,
+                "The safeguarding stop and your reason have been recorded. Answer the question again.",
+            )
+            key = (
+                "risks"
+                if stop.trigger == SafeguardingStop.Trigger.ASSESSMENT_CONCERN
+                else "decision"
+            )
             return redirect("assessments:section", assessment_id=assessment.pk, key=key)
         messages.success(request, "What you did has been recorded. The assessment has stopped.")
         return redirect("assessments:detail", assessment_id=assessment.pk)
@@ -311,7 +367,9 @@ def safeguarding_stop(request: HttpRequest, assessment_id) -> HttpResponse:
     context = {
         "nav_section": NAV_SECTION,
         "caption": f"Assessment: {assessment.family.name} ({assessment.family.reference})",
-        "form_action": reverse("assessments:safeguarding_stop", kwargs={"assessment_id": assessment.pk}),
+        "form_action": reverse(
+            "assessments:safeguarding_stop", kwargs={"assessment_id": assessment.pk}
+        ),
     }
     return stop_page(request, stop=stop, record=record, after=after, context=context)
 
@@ -342,7 +400,9 @@ def submit(request: HttpRequest, assessment_id) -> HttpResponse:
                 messages.success(request, "Assessment completed")
             return redirect("assessments:detail", assessment_id=assessment.pk)
     else:
-        audit_record(actor=user, action=Action.VIEW, target=assessment, detail={"page": "check_answers"})
+        audit_record(
+            actor=user, action=Action.VIEW, target=assessment, detail={"page": "check_answers"}
+        )
     context = {
         "nav_section": NAV_SECTION,
         "assessment": assessment,
@@ -374,9 +434,13 @@ def sign_off(request: HttpRequest, assessment_id) -> HttpResponse:
         try:
             if request.POST.get("action") == "return":
                 if not form.cleaned_data["reason"]:
-                    form.add_error("reason", "Enter what needs to change before you can sign it off")
+                    form.add_error(
+                        "reason", "Enter what needs to change before you can sign it off"
+                    )
                     raise ValidationError("")
-                services.assessment_return(actor=user, assessment=assessment, reason=form.cleaned_data["reason"])
+                services.assessment_return(
+                    actor=user, assessment=assessment, reason=form.cleaned_data["reason"]
+                )
                 messages.success(request, "Assessment returned to the worker")
             else:
                 services.assessment_sign_off(actor=user, assessment=assessment)
@@ -411,20 +475,32 @@ def new_version(request: HttpRequest, assessment_id) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            new = services.assessment_new_version(actor=user, assessment=assessment, reason=form.cleaned_data["reason"])
+            new = services.assessment_new_version(
+                actor=user, assessment=assessment, reason=form.cleaned_data["reason"]
+            )
         except services.TransitionNotAllowed as error:
             form.add_error(None, str(error))
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, f"Version {new.number} started. Version {assessment.number} is kept as it was.")
+            messages.success(
+                request,
+                f"Version {new.number} started. Version {assessment.number} is kept as it was.",
+            )
             return redirect("assessments:detail", assessment_id=new.pk)
     elif request.method == "GET":
-        audit_record(actor=user, action=Action.VIEW, target=assessment, detail={"page": "new_version"})
+        audit_record(
+            actor=user, action=Action.VIEW, target=assessment, detail={"page": "new_version"}
+        )
     return render(
         request,
         "assessments/new_version.html",
-        {"nav_section": NAV_SECTION, "assessment": assessment, "family": assessment.family, "form": form},
+        {
+            "nav_section": NAV_SECTION,
+            "assessment": assessment,
+            "family": assessment.family,
+            "form": form,
+        },
     )
 
 
@@ -443,8 +519,12 @@ def consultation(request: HttpRequest, assessment_id) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.consultation_save(
-                    actor=user, assessment=assessment, child_views=data["child_views"], parent_views=data["parent_views"],
-                    shared_on=data["shared_on"], copy_given_on=data["copy_given_on"],
+                    actor=user,
+                    assessment=assessment,
+                    child_views=data["child_views"],
+                    parent_views=data["parent_views"],
+                    shared_on=data["shared_on"],
+                    copy_given_on=data["copy_given_on"],
                     expected_version=data["version"] or None,
                 )
             except ValidationError as error:
@@ -457,13 +537,25 @@ def consultation(request: HttpRequest, assessment_id) -> HttpResponse:
     else:
         initial = {"version": saved.version if saved else 0}
         if saved:
-            initial.update(child_views=saved.child_views, parent_views=saved.parent_views, shared_on=saved.shared_on, copy_given_on=saved.copy_given_on)
+            initial.update(
+                child_views=saved.child_views,
+                parent_views=saved.parent_views,
+                shared_on=saved.shared_on,
+                copy_given_on=saved.copy_given_on,
+            )
         form = ConsultationForm(initial=initial)
-        audit_record(actor=user, action=Action.VIEW, target=assessment, detail={"page": "consultation"})
+        audit_record(
+            actor=user, action=Action.VIEW, target=assessment, detail={"page": "consultation"}
+        )
     return render(
         request,
         "assessments/consultation.html",
-        {"nav_section": NAV_SECTION, "assessment": assessment, "family": assessment.family, "form": form},
+        {
+            "nav_section": NAV_SECTION,
+            "assessment": assessment,
+            "family": assessment.family,
+            "form": form,
+        },
     )
 
 
@@ -541,4 +633,3 @@ def family_assessments(request: HttpRequest, family_id) -> HttpResponse:
             "can_write": selectors.can_write(user),
         },
     )
-

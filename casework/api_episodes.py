@@ -35,7 +35,8 @@ from rest_framework.response import Response
 from accounts.models import User
 from casework import selectors, services
 from casework.models import Contact, Episode, EpisodeHistory
-from core.api import UUID_LOOKUP, FamilyQuerySerializer, IdField, query_params, require, validation_error as _validation_error, BAD_REQUEST
+from core.api import BAD_REQUEST, UUID_LOOKUP, FamilyQuerySerializer, IdField, query_params, require
+from core.api import validation_error as _validation_error
 from core.audit import Action, audit_record
 from core.models import Agency, NeedLevel
 from people.selectors import get_family
@@ -45,12 +46,17 @@ NOT_FOUND = OpenApiResponse(
     response=inline_serializer("EpisodeNotFound", {"detail": serializers.CharField()}),
     description="No such record in your scope (the same answer whether or not it exists).",
 )
-FORBIDDEN = OpenApiResponse(description="Only the lead professional, their manager or the early support service.")
+FORBIDDEN = OpenApiResponse(
+    description="Only the lead professional, their manager or the early support service."
+)
 FAMILY_FILTER = OpenApiParameter(
     "family", OpenApiTypes.UUID, OpenApiParameter.QUERY, description="Only this family's episodes."
 )
 CASELOAD_FILTER = OpenApiParameter(
-    "caseload", OpenApiTypes.STR, OpenApiParameter.QUERY, description="`mine`: only episodes you lead."
+    "caseload",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    description="`mine`: only episodes you lead.",
 )
 
 
@@ -91,16 +97,26 @@ class EpisodeHistorySerializer(serializers.Serializer):
 class EpisodeSummarySerializer(serializers.Serializer):
     id = serializers.UUIDField()
     family = serializers.UUIDField(source="family_id")
-    need_level = serializers.IntegerField(source="need_level.level", help_text="The CoNR level number.")
+    need_level = serializers.IntegerField(
+        source="need_level.level", help_text="The CoNR level number."
+    )
     offer = serializers.CharField(help_text=_choices(Episode.Offer.values))
-    lead_agency = serializers.CharField(source="lead_agency.code", help_text="The lead agency's code.")
+    lead_agency = serializers.CharField(
+        source="lead_agency.code", help_text="The lead agency's code."
+    )
     lead_professional = serializers.IntegerField(source="lead_professional_id")
     lead_professional_name = serializers.SerializerMethodField()
-    episode_stage = serializers.IntegerField(source="stage", help_text="1 to 4: " + "; ".join(Episode.Stage.labels))
-    episode_status = serializers.CharField(source="status", help_text=_choices(Episode.Status.values))
+    episode_stage = serializers.IntegerField(
+        source="stage", help_text="1 to 4: " + "; ".join(Episode.Stage.labels)
+    )
+    episode_status = serializers.CharField(
+        source="status", help_text=_choices(Episode.Status.values)
+    )
     started_on = serializers.DateField()
     ended_on = serializers.DateField(allow_null=True)
-    end_reason = serializers.CharField(allow_blank=True, help_text="Blank while open; else " + _choices(Episode.EndReason.values))
+    end_reason = serializers.CharField(
+        allow_blank=True, help_text="Blank while open; else " + _choices(Episode.EndReason.values)
+    )
     previous = serializers.UUIDField(source="previous_id", allow_null=True)
     panel_case = serializers.IntegerField(source="panel_case_id", allow_null=True)
     version = serializers.IntegerField()
@@ -124,7 +140,9 @@ class EpisodeDetailSerializer(EpisodeSummarySerializer):
 
 class StageChangeSerializer(serializers.Serializer):
     to_stage = serializers.IntegerField(min_value=1, max_value=4, help_text="1 to 4.")
-    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Needed to skip or go back.")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Needed to skip or go back."
+    )
 
 
 class NeedLevelChangeSerializer(serializers.Serializer):
@@ -139,7 +157,9 @@ class LeadProfessionalChangeSerializer(serializers.Serializer):
 
 class StepUpSerializer(serializers.Serializer):
     reason = serializers.CharField()
-    social_care_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    social_care_reference = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100
+    )
 
 
 class StepDownSerializer(serializers.Serializer):
@@ -155,9 +175,14 @@ class ContactSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     happened_on = serializers.DateField()
     contact_kind = serializers.CharField(source="kind", help_text=_choices(Contact.Kind.values))
-    seen = serializers.ListField(child=serializers.UUIDField(), required=False, default=list, help_text="Person ids.")
+    seen = serializers.ListField(
+        child=serializers.UUIDField(), required=False, default=list, help_text="Person ids."
+    )
     seen_alone = serializers.ListField(
-        child=serializers.UUIDField(), required=False, default=list, help_text="Person ids; each also in seen."
+        child=serializers.UUIDField(),
+        required=False,
+        default=list,
+        help_text="Person ids; each also in seen.",
     )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -175,7 +200,9 @@ class ContactSerializer(serializers.Serializer):
 class TafMeetingSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     held_on = serializers.DateField()
-    family_attendees = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
+    family_attendees = serializers.ListField(
+        child=serializers.UUIDField(), required=False, default=list
+    )
     agency_attendees = serializers.CharField(required=False, allow_blank=True, default="")
     apologies = serializers.CharField(required=False, allow_blank=True, default="")
     child_views = serializers.CharField(required=False, allow_blank=True, default="")
@@ -193,7 +220,9 @@ class TafMeetingSerializer(serializers.Serializer):
             "child_views": meeting.child_views,
             "parent_views": meeting.parent_views,
             "decisions": meeting.decisions,
-            "next_meeting_on": meeting.next_meeting_on.isoformat() if meeting.next_meeting_on else None,
+            "next_meeting_on": meeting.next_meeting_on.isoformat()
+            if meeting.next_meeting_on
+            else None,
         }
 
 
@@ -227,7 +256,8 @@ ACTION_RESPONSES = {200: EpisodeDetailSerializer, 400: BAD_REQUEST, 403: FORBIDD
         responses={200: EpisodeSummarySerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND},
     ),
     retrieve=extend_schema(
-        summary="One episode, with its history", responses={200: EpisodeDetailSerializer, 404: NOT_FOUND}
+        summary="One episode, with its history",
+        responses={200: EpisodeDetailSerializer, 404: NOT_FOUND},
     ),
 )
 class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -270,7 +300,12 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else list(queryset)
         data = EpisodeSummarySerializer(rows, many=True).data
-        audit_record(actor=request.user, action=Action.VIEW, target=EPISODE_LABEL, detail={"count": len(rows)})
+        audit_record(
+            actor=request.user,
+            action=Action.VIEW,
+            target=EPISODE_LABEL,
+            detail={"count": len(rows)},
+        )
         if page is not None:
             return self.get_paginated_response(data)
         return Response(data)
@@ -278,21 +313,33 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def retrieve(self, request, *args, **kwargs):
         episode = self._get(kwargs["pk"])
         data = EpisodeDetailSerializer(episode).data
-        audit_record(actor=request.user, action=Action.VIEW, target=episode, detail={"page": "api_detail"})
+        audit_record(
+            actor=request.user, action=Action.VIEW, target=episode, detail={"page": "api_detail"}
+        )
         return Response(data)
 
     # --- changes
 
-    @extend_schema(summary="Change the stage", request=StageChangeSerializer, responses=ACTION_RESPONSES)
+    @extend_schema(
+        summary="Change the stage", request=StageChangeSerializer, responses=ACTION_RESPONSES
+    )
     @action(detail=True, methods=["post"])
     def stage(self, request, pk=None):
         episode = self._changer(pk)
         s = StageChangeSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        _run(lambda: services.episode_change_stage(actor=request.user, episode=episode, **s.validated_data))
+        _run(
+            lambda: services.episode_change_stage(
+                actor=request.user, episode=episode, **s.validated_data
+            )
+        )
         return self._detail(episode)
 
-    @extend_schema(summary="Change the level of need", request=NeedLevelChangeSerializer, responses=ACTION_RESPONSES)
+    @extend_schema(
+        summary="Change the level of need",
+        request=NeedLevelChangeSerializer,
+        responses=ACTION_RESPONSES,
+    )
     @action(detail=True, methods=["post"], url_path="need-level")
     def need_level(self, request, pk=None):
         episode = self._changer(pk)
@@ -301,13 +348,18 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         level = _lookup(NeedLevel, "level", s.validated_data["need_level"], "need_level")
         _run(
             lambda: services.episode_change_need_level(
-                actor=request.user, episode=episode, need_level=level, reason=s.validated_data["reason"]
+                actor=request.user,
+                episode=episode,
+                need_level=level,
+                reason=s.validated_data["reason"],
             )
         )
         return self._detail(episode)
 
     @extend_schema(
-        summary="Change the lead professional", request=LeadProfessionalChangeSerializer, responses=ACTION_RESPONSES
+        summary="Change the lead professional",
+        request=LeadProfessionalChangeSerializer,
+        responses=ACTION_RESPONSES,
     )
     @action(detail=True, methods=["post"], url_path="lead-professional")
     def lead_professional(self, request, pk=None):
@@ -317,18 +369,29 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         user = _lookup(User, "pk", s.validated_data["lead_professional"], "lead_professional")
         _run(
             lambda: services.episode_change_lead_professional(
-                actor=request.user, episode=episode, lead_professional=user, reason=s.validated_data["reason"]
+                actor=request.user,
+                episode=episode,
+                lead_professional=user,
+                reason=s.validated_data["reason"],
             )
         )
         return self._detail(episode)
 
-    @extend_schema(summary="Step up to children's social care", request=StepUpSerializer, responses=ACTION_RESPONSES)
+    @extend_schema(
+        summary="Step up to children's social care",
+        request=StepUpSerializer,
+        responses=ACTION_RESPONSES,
+    )
     @action(detail=True, methods=["post"], url_path="step-up")
     def step_up(self, request, pk=None):
         episode = self._changer(pk)
         s = StepUpSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        _run(lambda: services.episode_step_up(actor=request.user, episode=episode, **s.validated_data))
+        _run(
+            lambda: services.episode_step_up(
+                actor=request.user, episode=episode, **s.validated_data
+            )
+        )
         return self._detail(episode)
 
     @extend_schema(
@@ -348,8 +411,14 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         level = _lookup(NeedLevel, "level", d["need_level"], "need_level")
         new = _run(
             lambda: services.episode_step_down(
-                actor=request.user, from_episode=episode, lead_professional=lead, lead_agency=agency,
-                need_level=level, offer=d["offer"], started_on=d["started_on"], reason=d["reason"],
+                actor=request.user,
+                from_episode=episode,
+                lead_professional=lead,
+                lead_agency=agency,
+                need_level=level,
+                offer=d["offer"],
+                started_on=d["started_on"],
+                reason=d["reason"],
             )
         )
         return self._detail(new, code=status.HTTP_201_CREATED)
@@ -357,18 +426,24 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     # --- contacts and TAF meetings
 
     def _people(self, episode, ids, field):
-        members = {p.pk: p for p in (m.person for m in episode.family.members.select_related("person"))}
+        members = {
+            p.pk: p for p in (m.person for m in episode.family.members.select_related("person"))
+        }
         missing = [i for i in ids if i not in members]
         if missing:
             raise serializers.ValidationError({field: ["Choose people in this family"]})
         return [members[i] for i in ids]
 
     @extend_schema(
-        methods=["GET"], summary="The episode's contacts", request=None,
+        methods=["GET"],
+        summary="The episode's contacts",
+        request=None,
         responses={200: ContactSerializer(many=True), 404: NOT_FOUND},
     )
     @extend_schema(
-        methods=["POST"], summary="Record a contact", request=ContactSerializer,
+        methods=["POST"],
+        summary="Record a contact",
+        request=ContactSerializer,
         responses={201: ContactSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
@@ -377,7 +452,10 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if request.method == "GET":
             rows = list(episode.contacts.prefetch_related("seen", "seen_alone"))
             audit_record(
-                actor=request.user, action=Action.VIEW, target=episode, detail={"page": "api_contacts", "count": len(rows)}
+                actor=request.user,
+                action=Action.VIEW,
+                target=episode,
+                detail={"page": "api_contacts", "count": len(rows)},
             )
             return Response(ContactSerializer(rows, many=True).data)
         require("casework.change_episode", request.user, episode, FORBIDDEN.description)
@@ -386,19 +464,27 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         d = s.validated_data
         contact = _run(
             lambda: services.contact_record(
-                actor=request.user, episode=episode, happened_on=d["happened_on"], kind=d["kind"],
+                actor=request.user,
+                episode=episode,
+                happened_on=d["happened_on"],
+                kind=d["kind"],
                 seen=self._people(episode, d["seen"], "seen"),
-                seen_alone=self._people(episode, d["seen_alone"], "seen_alone"), notes=d["notes"],
+                seen_alone=self._people(episode, d["seen_alone"], "seen_alone"),
+                notes=d["notes"],
             )
         )
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        methods=["GET"], summary="The episode's TAF meetings", request=None,
+        methods=["GET"],
+        summary="The episode's TAF meetings",
+        request=None,
         responses={200: TafMeetingSerializer(many=True), 404: NOT_FOUND},
     )
     @extend_schema(
-        methods=["POST"], summary="Record a TAF meeting", request=TafMeetingSerializer,
+        methods=["POST"],
+        summary="Record a TAF meeting",
+        request=TafMeetingSerializer,
         responses={201: TafMeetingSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["get", "post"], url_path="taf-meetings", pagination_class=None)
@@ -407,7 +493,10 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if request.method == "GET":
             rows = list(episode.taf_meetings.prefetch_related("family_attendees"))
             audit_record(
-                actor=request.user, action=Action.VIEW, target=episode, detail={"page": "api_taf_meetings", "count": len(rows)}
+                actor=request.user,
+                action=Action.VIEW,
+                target=episode,
+                detail={"page": "api_taf_meetings", "count": len(rows)},
             )
             return Response(TafMeetingSerializer(rows, many=True).data)
         require("casework.change_episode", request.user, episode, FORBIDDEN.description)
@@ -415,7 +504,9 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         s.is_valid(raise_exception=True)
         d = dict(s.validated_data)
         d["family_attendees"] = self._people(episode, d["family_attendees"], "family_attendees")
-        meeting = _run(lambda: services.taf_meeting_record(actor=request.user, episode=episode, **d))
+        meeting = _run(
+            lambda: services.taf_meeting_record(actor=request.user, episode=episode, **d)
+        )
         return Response(TafMeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
 

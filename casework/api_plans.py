@@ -67,7 +67,9 @@ class OutcomeCreateSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     need = serializers.CharField(max_length=5000)
     outcome_family_words = serializers.CharField(max_length=5000)
-    outcome_practitioner_words = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    outcome_practitioner_words = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default=""
+    )
 
 
 class ActionCreateSerializer(serializers.Serializer):
@@ -82,19 +84,33 @@ class ReviewCreateSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     held_on = serializers.DateField()
     family_views = serializers.CharField(required=False, allow_blank=True, default="")
-    children_views = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict,
-                                           help_text="Person id -> the child's views")
-    progress = serializers.DictField(child=serializers.CharField(), required=False, default=dict,
-                                     help_text="Outcome id -> progress. " + PROGRESS_HELP)
-    action_status = serializers.DictField(child=serializers.CharField(), required=False, default=dict,
-                                          help_text="Action id -> status. " + ACTION_STATUS_HELP)
+    children_views = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="Person id -> the child's views",
+    )
+    progress = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        default=dict,
+        help_text="Outcome id -> progress. " + PROGRESS_HELP,
+    )
+    action_status = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        default=dict,
+        help_text="Action id -> status. " + ACTION_STATUS_HELP,
+    )
     progress_notes = serializers.CharField(required=False, allow_blank=True, default="")
     what_changes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class PlanErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(required=False)
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
 
 
 def _errors(error: DjangoValidationError) -> Response:
@@ -111,8 +127,10 @@ def _int_keys(values: dict, field: str) -> dict:
 
 
 ERRORS = {
-    400: PlanErrorSerializer, 403: OpenApiResponse(description="Cannot change this plan"),
-    404: OpenApiResponse(description="Not found"), 409: PlanErrorSerializer,
+    400: PlanErrorSerializer,
+    403: OpenApiResponse(description="Cannot change this plan"),
+    404: OpenApiResponse(description="Not found"),
+    409: PlanErrorSerializer,
 }
 
 
@@ -129,14 +147,19 @@ class FamilyPlanViewSet(viewsets.ViewSet):
         return episode, plan
 
     def _data(self, request, episode, plan):
-        return FamilyPlanSerializer({
-            "episode": episode, "version": plan.version, "contingency": plan.contingency,
-            "can_change": selectors.can_change_episode(request.user, episode) and episode.is_open,
-            "outcomes": plan.outcomes.prefetch_related("actions"),
-            "next_review": plans.next_review(episode),
-            "overdue_reviews": plans.overdue_reviews(episode).count(),
-            "overdue_actions": plans.overdue_actions(episode).count(),
-        }).data
+        return FamilyPlanSerializer(
+            {
+                "episode": episode,
+                "version": plan.version,
+                "contingency": plan.contingency,
+                "can_change": selectors.can_change_episode(request.user, episode)
+                and episode.is_open,
+                "outcomes": plan.outcomes.prefetch_related("actions"),
+                "next_review": plans.next_review(episode),
+                "overdue_reviews": plans.overdue_reviews(episode).count(),
+                "overdue_actions": plans.overdue_actions(episode).count(),
+            }
+        ).data
 
     def _write(self, request, call):
         try:
@@ -153,7 +176,9 @@ class FamilyPlanViewSet(viewsets.ViewSet):
     @extend_schema(responses={200: FamilyPlanSerializer, 404: ERRORS[404]})
     def retrieve(self, request, episode_id=None):
         episode, plan = self._load(request, episode_id)
-        audit_record(actor=request.user, action=Action.VIEW, target=plan, detail={"page": "api_plan"})
+        audit_record(
+            actor=request.user, action=Action.VIEW, target=plan, detail={"page": "api_plan"}
+        )
         return Response(self._data(request, episode, plan))
 
     def _post(self, request, episode_id, serializer_class, make_call):
@@ -173,9 +198,14 @@ class FamilyPlanViewSet(viewsets.ViewSet):
     def outcomes(self, request, episode_id=None):
         def call(episode, plan, data):
             plans.plan_outcome_add(
-                actor=request.user, plan=plan, expected_version=data["version"], need=data["need"],
-                outcome_family_words=data["outcome_family_words"], outcome_practitioner_words=data["outcome_practitioner_words"],
+                actor=request.user,
+                plan=plan,
+                expected_version=data["version"],
+                need=data["need"],
+                outcome_family_words=data["outcome_family_words"],
+                outcome_practitioner_words=data["outcome_practitioner_words"],
             )
+
         return self._post(request, episode_id, OutcomeCreateSerializer, call)
 
     @extend_schema(request=ActionCreateSerializer, responses={201: FamilyPlanSerializer, **ERRORS})
@@ -186,9 +216,14 @@ class FamilyPlanViewSet(viewsets.ViewSet):
             if outcome is None:
                 raise DjangoValidationError({"outcome_id": "That outcome is not part of this plan"})
             plans.plan_action_add(
-                actor=request.user, outcome=outcome, expected_version=data["version"],
-                what=data["what"], who=data["who"], by_when=data["by_when"],
+                actor=request.user,
+                outcome=outcome,
+                expected_version=data["version"],
+                what=data["what"],
+                who=data["who"],
+                by_when=data["by_when"],
             )
+
         return self._post(request, episode_id, ActionCreateSerializer, call)
 
     @extend_schema(request=ReviewCreateSerializer, responses={201: FamilyPlanSerializer, **ERRORS})
@@ -199,11 +234,18 @@ class FamilyPlanViewSet(viewsets.ViewSet):
             if review is None:
                 raise DjangoValidationError("This episode is closed")
             plans.review_record(
-                actor=request.user, review=review, held_on=data["held_on"], family_views=data["family_views"],
-                children_views=data["children_views"], progress=_int_keys(data["progress"], "progress"),
+                actor=request.user,
+                review=review,
+                held_on=data["held_on"],
+                family_views=data["family_views"],
+                children_views=data["children_views"],
+                progress=_int_keys(data["progress"], "progress"),
                 action_status=_int_keys(data["action_status"], "action_status"),
-                progress_notes=data["progress_notes"], what_changes=data["what_changes"], expected_version=data["version"],
+                progress_notes=data["progress_notes"],
+                what_changes=data["what_changes"],
+                expected_version=data["version"],
             )
+
         return self._post(request, episode_id, ReviewCreateSerializer, call)
 
 

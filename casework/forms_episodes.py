@@ -22,7 +22,9 @@ def _helper(*fields) -> FormHelper:
 
 
 def _text(label, *, required=False, message="", hint="", rows=None):
-    field = forms.CharField(label=label, required=required, widget=forms.Textarea, max_length=5000, help_text=hint)
+    field = forms.CharField(
+        label=label, required=required, widget=forms.Textarea, max_length=5000, help_text=hint
+    )
     field.error_messages["max_length"] = TEXT_LIMIT
     if message:
         field.error_messages["required"] = message
@@ -57,7 +59,8 @@ class StageForm(GovFormMixin, forms.Form):
             for value, label in Episode.Stage.choices
         ]
         self.helper = _helper(
-            Field.radios("to_stage", legend_size=Size.MEDIUM), Field.textarea("reason", label_size=Size.SMALL, rows=4)
+            Field.radios("to_stage", legend_size=Size.MEDIUM),
+            Field.textarea("reason", label_size=Size.SMALL, rows=4),
         )
 
 
@@ -69,12 +72,15 @@ class NeedLevelForm(GovFormMixin, forms.Form):
         empty_label=None,
         error_messages={"required": "Choose the level of need"},
     )
-    reason = _text("Why has the level changed?", required=True, message="Enter why the level has changed")
+    reason = _text(
+        "Why has the level changed?", required=True, message="Enter why the level has changed"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Field.radios("need_level", legend_size=Size.MEDIUM), Field.textarea("reason", label_size=Size.SMALL, rows=4)
+            Field.radios("need_level", legend_size=Size.MEDIUM),
+            Field.textarea("reason", label_size=Size.SMALL, rows=4),
         )
 
 
@@ -89,21 +95,27 @@ class LeadProfessionalForm(GovFormMixin, forms.Form):
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_professional"].queryset = choices
-        self.fields["lead_professional"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["lead_professional"].label_from_instance = lambda u: (
+            u.get_full_name() or u.username
+        )
         self.helper = _helper(
             Field("lead_professional"), Field.textarea("reason", label_size=Size.SMALL, rows=4)
         )
 
 
 class ContactForm(GovFormMixin, forms.Form):
-    happened_on = GovDateField(noun="Date of the contact", label="Date of the contact", required=True)
+    happened_on = GovDateField(
+        noun="Date of the contact", label="Date of the contact", required=True
+    )
     kind = forms.ChoiceField(
         label="Type of contact",
         choices=Contact.Kind.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the type of contact"},
     )
-    seen = forms.MultipleChoiceField(label="Who was seen?", required=False, widget=forms.CheckboxSelectMultiple)
+    seen = forms.MultipleChoiceField(
+        label="Who was seen?", required=False, widget=forms.CheckboxSelectMultiple
+    )
     seen_alone = forms.MultipleChoiceField(
         label="Who was seen alone?", required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -132,7 +144,9 @@ class TafMeetingForm(GovFormMixin, forms.Form):
     child_views = _text("The child’s views")
     parent_views = _text("The parents’ or carers’ views")
     decisions = _text("Decisions")
-    next_meeting_on = GovDateField(noun="Date of the next meeting", label="Date of the next meeting")
+    next_meeting_on = GovDateField(
+        noun="Date of the next meeting", label="Date of the next meeting"
+    )
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,8 +154,16 @@ class TafMeetingForm(GovFormMixin, forms.Form):
         self.helper = _helper(
             Field("held_on"),
             Field.checkboxes("family_attendees", legend_size=Size.SMALL),
-            *(Field.textarea(n, label_size=Size.SMALL, rows=4) for n in (
-                "agency_attendees", "apologies", "child_views", "parent_views", "decisions")),
+            *(
+                Field.textarea(n, label_size=Size.SMALL, rows=4)
+                for n in (
+                    "agency_attendees",
+                    "apologies",
+                    "child_views",
+                    "parent_views",
+                    "decisions",
+                )
+            ),
             Field("next_meeting_on"),
         )
 
@@ -153,7 +175,9 @@ class ClosureForm(GovFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose why the work is ending"},
     )
-    outcomes_achieved = _text("Outcomes achieved", required=True, message="Enter the outcomes achieved")
+    outcomes_achieved = _text(
+        "Outcomes achieved", required=True, message="Enter the outcomes achieved"
+    )
     exit_plan = _text("Exit plan", required=True, message="Enter the exit plan")
     support_after = _text("Who supports the family after")
     family_view = _text("The family’s view")
@@ -162,8 +186,10 @@ class ClosureForm(GovFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             Field.radios("reason", legend_size=Size.MEDIUM),
-            *(Field.textarea(n, label_size=Size.SMALL, rows=4) for n in (
-                "outcomes_achieved", "exit_plan", "support_after", "family_view")),
+            *(
+                Field.textarea(n, label_size=Size.SMALL, rows=4)
+                for n in ("outcomes_achieved", "exit_plan", "support_after", "family_view")
+            ),
         )
 
 
@@ -185,10 +211,14 @@ class OpenEpisodeForm(GovFormMixin, forms.Form):
     """Open an episode (or step a family down into a new one, when ``step_down``)."""
 
     lead_agency = forms.ModelChoiceField(
-        label="Lead agency", queryset=Agency.objects.all(), error_messages={"required": "Choose the lead agency"}
+        label="Lead agency",
+        queryset=Agency.objects.all(),
+        error_messages={"required": "Choose the lead agency"},
     )
     lead_professional = forms.ModelChoiceField(
-        label="Lead professional", queryset=None, error_messages={"required": "Choose the lead professional"}
+        label="Lead professional",
+        queryset=None,
+        error_messages={"required": "Choose the lead professional"},
     )
     need_level = forms.ModelChoiceField(
         label="Level of need",
@@ -198,7 +228,9 @@ class OpenEpisodeForm(GovFormMixin, forms.Form):
         error_messages={"required": "Choose the level of need"},
     )
     offer = forms.ChoiceField(
-        label="Offer", choices=Episode.Offer.choices, widget=forms.RadioSelect,
+        label="Offer",
+        choices=Episode.Offer.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose the offer"},
     )
     started_on = GovDateField(noun="Start date", label="Start date", required=True)
@@ -207,7 +239,9 @@ class OpenEpisodeForm(GovFormMixin, forms.Form):
     def __init__(self, *args, lead_professionals, step_down: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_professional"].queryset = lead_professionals
-        self.fields["lead_professional"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["lead_professional"].label_from_instance = lambda u: (
+            u.get_full_name() or u.username
+        )
         if step_down:
             self.fields["reason"].required = True
             self.fields["reason"].label = "Why is the family being stepped down?"
@@ -235,10 +269,13 @@ class ReviewCadenceForm(GovFormMixin, forms.Form):
             "max_value": "Enter a number of weeks from 1 to 26",
         },
     )
-    reason = _text("Why are reviews changing?", required=True, message="Enter why reviews are changing")
+    reason = _text(
+        "Why are reviews changing?", required=True, message="Enter why reviews are changing"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Field.text("weeks", field_width=2, label_size=Size.MEDIUM), Field.textarea("reason", label_size=Size.SMALL, rows=4)
+            Field.text("weeks", field_width=2, label_size=Size.MEDIUM),
+            Field.textarea("reason", label_size=Size.SMALL, rows=4),
         )

@@ -18,8 +18,12 @@ def _helper(*fields) -> FormHelper:
     return helper
 
 
-def _text(label: str, *, required: bool = False, message: str = "", hint: str = "") -> forms.CharField:
-    field = forms.CharField(label=label, required=required, widget=forms.Textarea, max_length=5000, help_text=hint)
+def _text(
+    label: str, *, required: bool = False, message: str = "", hint: str = ""
+) -> forms.CharField:
+    field = forms.CharField(
+        label=label, required=required, widget=forms.Textarea, max_length=5000, help_text=hint
+    )
     if message:
         field.error_messages["required"] = message
     field.error_messages["max_length"] = "This must be 5,000 characters or fewer"
@@ -31,34 +35,66 @@ class _VersionedForm(GovFormMixin, forms.Form):
 
 
 class OutcomeForm(_VersionedForm):
-    need = _text("The need", required=True, message="Enter the need", hint="From the assessment, in plain words")
+    need = _text(
+        "The need",
+        required=True,
+        message="Enter the need",
+        hint="From the assessment, in plain words",
+    )
     outcome_family_words = _text(
-        "The outcome, in the family’s words", required=True, message="Enter the outcome in the family’s words",
+        "The outcome, in the family’s words",
+        required=True,
+        message="Enter the outcome in the family’s words",
         hint="What the family want to be different. This is what the family’s copy of the plan shows.",
     )
-    outcome_practitioner_words = _text("The outcome, in the practitioner’s words", hint="Not shown on the family’s copy")
-    reason = forms.CharField(label="Why are you changing this? (optional)", required=False, max_length=500)
+    outcome_practitioner_words = _text(
+        "The outcome, in the practitioner’s words", hint="Not shown on the family’s copy"
+    )
+    reason = forms.CharField(
+        label="Why are you changing this? (optional)", required=False, max_length=500
+    )
 
     def __init__(self, *args, suggestions=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         if not editing:
             del self.fields["reason"]
         self.suggestions = suggestions
-        fields = [Field.textarea(name, label_size=Size.SMALL, rows=3) for name in ("need", "outcome_family_words", "outcome_practitioner_words")]
+        fields = [
+            Field.textarea(name, label_size=Size.SMALL, rows=3)
+            for name in ("need", "outcome_family_words", "outcome_practitioner_words")
+        ]
         if editing:
             fields.append(Field.text("reason", label_size=Size.SMALL))
         self.helper = _helper(*fields, Field("version"))
 
 
 class ActionForm(_VersionedForm):
-    what = _text("What will be done", required=True, message="Enter what will be done", hint="Specific and measurable")
-    who = forms.CharField(label="Who will do it", max_length=200, error_messages={"required": "Enter who will do it"})
-    by_when = GovDateField(noun="Date it will be done by", label="By when", help_text="For example, 3 4 2027", required=True)
-    status = forms.ChoiceField(label="Status", choices=PlanAction.Status.choices, widget=forms.RadioSelect, required=False)
+    what = _text(
+        "What will be done",
+        required=True,
+        message="Enter what will be done",
+        hint="Specific and measurable",
+    )
+    who = forms.CharField(
+        label="Who will do it", max_length=200, error_messages={"required": "Enter who will do it"}
+    )
+    by_when = GovDateField(
+        noun="Date it will be done by",
+        label="By when",
+        help_text="For example, 3 4 2027",
+        required=True,
+    )
+    status = forms.ChoiceField(
+        label="Status", choices=PlanAction.Status.choices, widget=forms.RadioSelect, required=False
+    )
 
     def __init__(self, *args, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = [Field.textarea("what", label_size=Size.SMALL, rows=3), Field.text("who", label_size=Size.SMALL), Field("by_when")]
+        fields = [
+            Field.textarea("what", label_size=Size.SMALL, rows=3),
+            Field.text("who", label_size=Size.SMALL),
+            Field("by_when"),
+        ]
         if editing:
             fields.append(Field.radios("status", legend_size=Size.SMALL, inline=True))
         else:
@@ -67,28 +103,45 @@ class ActionForm(_VersionedForm):
 
 
 class ContingencyForm(_VersionedForm):
-    contingency = _text("What happens if things don’t improve", hint="The contingency plan, agreed with the family")
-    reason = forms.CharField(label="Why are you changing this? (optional)", required=False, max_length=500)
+    contingency = _text(
+        "What happens if things don’t improve", hint="The contingency plan, agreed with the family"
+    )
+    reason = forms.CharField(
+        label="Why are you changing this? (optional)", required=False, max_length=500
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Field.textarea("contingency", label_size=Size.SMALL, rows=5), Field.text("reason", label_size=Size.SMALL), Field("version")
+            Field.textarea("contingency", label_size=Size.SMALL, rows=5),
+            Field.text("reason", label_size=Size.SMALL),
+            Field("version"),
         )
 
 
 class RemoveOutcomeForm(_VersionedForm):
-    reason = _text("Why are you removing this outcome?", required=True, message="Enter why the outcome is being removed")
+    reason = _text(
+        "Why are you removing this outcome?",
+        required=True,
+        message="Enter why the outcome is being removed",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("reason", label_size=Size.SMALL, rows=3), Field("version"))
+        self.helper = _helper(
+            Field.textarea("reason", label_size=Size.SMALL, rows=3), Field("version")
+        )
 
 
 class ReviewForm(_VersionedForm):
     """A review: progress per outcome, status per action, the family's views and one box per child."""
 
-    held_on = GovDateField(noun="Date the review was held", label="When was the review held?", help_text="For example, 3 4 2027", required=True)
+    held_on = GovDateField(
+        noun="Date the review was held",
+        label="When was the review held?",
+        help_text="For example, 3 4 2027",
+        required=True,
+    )
 
     def __init__(self, *args, outcomes=(), children=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,8 +150,10 @@ class ReviewForm(_VersionedForm):
         for number, outcome in enumerate(outcomes, start=1):
             name = f"progress_{outcome.pk}"
             self.fields[name] = forms.ChoiceField(
-                label=f"Outcome {number}: {outcome.outcome_family_words}", choices=PlanOutcome.Progress.choices,
-                widget=forms.RadioSelect, initial=outcome.progress,
+                label=f"Outcome {number}: {outcome.outcome_family_words}",
+                choices=PlanOutcome.Progress.choices,
+                widget=forms.RadioSelect,
+                initial=outcome.progress,
                 error_messages={"required": f"Select the progress for outcome {number}"},
             )
             self.outcome_fields[name] = outcome.pk
@@ -107,7 +162,9 @@ class ReviewForm(_VersionedForm):
                 aname = f"action_{action.pk}"
                 self.fields[aname] = forms.ChoiceField(
                     label=f"Action: {action.what} ({action.who}, by {action.by_when:%-d %B %Y})",
-                    choices=PlanAction.Status.choices, widget=forms.RadioSelect, initial=action.status,
+                    choices=PlanAction.Status.choices,
+                    widget=forms.RadioSelect,
+                    initial=action.status,
                     error_messages={"required": "Select the status of each action"},
                 )
                 self.action_fields[aname] = action.pk
@@ -120,7 +177,9 @@ class ReviewForm(_VersionedForm):
             self.child_fields[cname] = str(person.pk)
             layout.append(Field.textarea(cname, label_size=Size.SMALL, rows=3))
         self.fields["progress_notes"] = _text("Progress notes")
-        self.fields["what_changes"] = _text("What changes", hint="Changes to the plan agreed at the review")
+        self.fields["what_changes"] = _text(
+            "What changes", hint="Changes to the plan agreed at the review"
+        )
         layout += [
             Field.textarea("progress_notes", label_size=Size.SMALL, rows=4),
             Field.textarea("what_changes", label_size=Size.SMALL, rows=4),
@@ -133,7 +192,9 @@ class ReviewForm(_VersionedForm):
         return {
             "held_on": data["held_on"],
             "family_views": data["family_views"],
-            "children_views": {pid: data[name] for name, pid in self.child_fields.items() if data.get(name)},
+            "children_views": {
+                pid: data[name] for name, pid in self.child_fields.items() if data.get(name)
+            },
             "progress": {pk: data[name] for name, pk in self.outcome_fields.items()},
             "action_status": {pk: data[name] for name, pk in self.action_fields.items()},
             "progress_notes": data["progress_notes"],

@@ -52,7 +52,11 @@ class Episode(models.Model):
         "panel.PanelCase", on_delete=models.PROTECT, null=True, blank=True, related_name="episode"
     )
     assessment = models.ForeignKey(
-        "assessments.Assessment", on_delete=models.PROTECT, null=True, blank=True, related_name="episodes"
+        "assessments.Assessment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="episodes",
     )
     # The chain of work: the episode this one follows (after a step up and later a step down, etc.).
     previous = models.OneToOneField(
@@ -83,7 +87,9 @@ class Episode(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="episode_closed_has_end",
-                condition=Q(status="open") | Q(status="closure_requested") | Q(ended_on__isnull=False),
+                condition=Q(status="open")
+                | Q(status="closure_requested")
+                | Q(ended_on__isnull=False),
             ),
         ]
 
@@ -132,7 +138,9 @@ class TafMeeting(models.Model):
     parent_views = models.TextField(blank=True)
     decisions = models.TextField(blank=True)
     next_meeting_on = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -147,7 +155,9 @@ class FamilyPlan(models.Model):
     contingency = models.TextField("What happens if things don’t improve", blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
 
 class PlanOutcome(models.Model):
@@ -162,8 +172,12 @@ class PlanOutcome(models.Model):
     position = models.PositiveSmallIntegerField(default=1)
     need = models.TextField(help_text="The need, from the assessment")
     outcome_family_words = models.TextField("The outcome, in the family’s words")
-    outcome_practitioner_words = models.TextField("The outcome, in the practitioner’s words", blank=True)
-    progress = models.CharField(max_length=20, choices=Progress.choices, default=Progress.NOT_STARTED)
+    outcome_practitioner_words = models.TextField(
+        "The outcome, in the practitioner’s words", blank=True
+    )
+    progress = models.CharField(
+        max_length=20, choices=Progress.choices, default=Progress.NOT_STARTED
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -195,7 +209,9 @@ class PlanReview(models.Model):
     due_on = models.DateField()
     held_on = models.DateField(null=True, blank=True)
     family_views = models.TextField(blank=True)
-    children_views = models.JSONField(default=dict, blank=True, help_text="Person id -> the child's views")
+    children_views = models.JSONField(
+        default=dict, blank=True, help_text="Person id -> the child's views"
+    )
     progress_notes = models.TextField(blank=True)
     what_changes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
@@ -226,7 +242,9 @@ class Contact(models.Model):
     seen = models.ManyToManyField("people.Person", blank=True, related_name="+")
     seen_alone = models.ManyToManyField("people.Person", blank=True, related_name="+")
     notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -242,5 +260,7 @@ class Closure(models.Model):
     exit_plan = models.TextField()
     support_after = models.TextField("Who supports the family after", blank=True)
     family_view = models.TextField("The family’s view", blank=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     sent_at = models.DateTimeField(auto_now_add=True)

@@ -57,7 +57,9 @@ def _today():
 
 def _guard(actor, episode: Episode) -> None:
     if not rules.has_perm("casework.change_episode", actor, episode):
-        raise PermissionDenied("Only the lead professional, their manager or the early support service can change the plan")
+        raise PermissionDenied(
+            "Only the lead professional, their manager or the early support service can change the plan"
+        )
     if not episode.is_open:
         raise ValidationError("This episode is closed. Its plan can no longer be changed.")
 
@@ -74,13 +76,20 @@ def _bump(actor, plan: FamilyPlan, expected_version: int | None) -> None:
 
 def _check_version(plan: FamilyPlan, expected_version: int | None) -> None:
     """An edit that changes nothing still must not pass a stale version, nor make others' edits stale."""
-    if expected_version is not None and not FamilyPlan.objects.filter(pk=plan.pk, version=expected_version).exists():
+    if (
+        expected_version is not None
+        and not FamilyPlan.objects.filter(pk=plan.pk, version=expected_version).exists()
+    ):
         raise StaleEditError("The plan was changed by someone else since you opened it")
 
 
 def _history(actor, episode: Episode, to_value: str, reason: str = "") -> EpisodeHistory:
     return EpisodeHistory.objects.create(
-        episode=episode, actor=actor, change=EpisodeHistory.Change.PLAN, to_value=to_value[:200], reason=reason
+        episode=episode,
+        actor=actor,
+        change=EpisodeHistory.Change.PLAN,
+        to_value=to_value[:200],
+        reason=reason,
     )
 
 
@@ -107,17 +116,27 @@ def suggested_needs(episode: Episode) -> list[dict]:
     if assessment is None:
         return []
     suggestions: list[dict] = []
-    rows = assessment.sections.select_related("child__person").filter(key__in=["analysis", "risks", "development"])
-    for row in sorted(rows, key=lambda r: ({"analysis": 0, "risks": 1, "development": 2}[r.key], r.pk)):
+    rows = assessment.sections.select_related("child__person").filter(
+        key__in=["analysis", "risks", "development"]
+    )
+    for row in sorted(
+        rows, key=lambda r: ({"analysis": 0, "risks": 1, "development": 2}[r.key], r.pk)
+    ):
         answers = row.answers or {}
         if row.key == "analysis" and answers.get("recommendations"):
-            suggestions.append({"source": "11. Recommendations and actions", "text": answers["recommendations"]})
+            suggestions.append(
+                {"source": "11. Recommendations and actions", "text": answers["recommendations"]}
+            )
         elif row.key == "risks" and answers.get("risks"):
             suggestions.append({"source": "8. Risks", "text": answers["risks"]})
         elif row.key == "development" and row.child is not None:
             person = row.child.person
             name = person.preferred_name or person.first_name
-            for key, label in (("health", "Health"), ("education", "Education"), ("emotional", "Emotional and behavioural development")):
+            for key, label in (
+                ("health", "Health"),
+                ("education", "Education"),
+                ("emotional", "Emotional and behavioural development"),
+            ):
                 if answers.get(key):
                     suggestions.append({"source": f"5. {label}: {name}", "text": answers[key]})
     return suggestions
@@ -128,15 +147,24 @@ def plan_start(*, actor, episode: Episode, contingency: str = "") -> FamilyPlan:
     _guard(actor, episode)
     if FamilyPlan.objects.filter(episode=episode).exists():
         raise ValidationError("This episode already has a family plan")
-    plan = FamilyPlan.objects.create(episode=episode, contingency=contingency.strip(), updated_by=actor)
+    plan = FamilyPlan.objects.create(
+        episode=episode, contingency=contingency.strip(), updated_by=actor
+    )
     _history(actor, episode, "plan started")
-    audit_record(actor=actor, action=Action.CREATE, target=plan, detail={"fields": ["contingency"] if plan.contingency else []})
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=plan,
+        detail={"fields": ["contingency"] if plan.contingency else []},
+    )
     reviews_schedule(episode)
     return plan
 
 
 @transaction.atomic
-def plan_update_contingency(*, actor, plan: FamilyPlan, expected_version: int, contingency: str, reason: str = "") -> FamilyPlan:
+def plan_update_contingency(
+    *, actor, plan: FamilyPlan, expected_version: int, contingency: str, reason: str = ""
+) -> FamilyPlan:
     _guard(actor, plan.episode)
     contingency = contingency.strip()
     if contingency == plan.contingency:
@@ -153,35 +181,61 @@ def plan_update_contingency(*, actor, plan: FamilyPlan, expected_version: int, c
 
 @transaction.atomic
 def plan_outcome_add(
-    *, actor, plan: FamilyPlan, expected_version: int, need: str, outcome_family_words: str,
-    outcome_practitioner_words: str = "", reason: str = "",
+    *,
+    actor,
+    plan: FamilyPlan,
+    expected_version: int,
+    need: str,
+    outcome_family_words: str,
+    outcome_practitioner_words: str = "",
+    reason: str = "",
 ) -> PlanOutcome:
     _guard(actor, plan.episode)
     need = _text(need, field="need", message="Enter the need")
-    family_words = _text(outcome_family_words, field="outcome_family_words", message="Enter the outcome in the family’s words")
+    family_words = _text(
+        outcome_family_words,
+        field="outcome_family_words",
+        message="Enter the outcome in the family’s words",
+    )
     _bump(actor, plan, expected_version)
     last = plan.outcomes.order_by("-position").values_list("position", flat=True).first() or 0
     outcome = PlanOutcome.objects.create(
-        plan=plan, position=last + 1, need=need, outcome_family_words=family_words,
+        plan=plan,
+        position=last + 1,
+        need=need,
+        outcome_family_words=family_words,
         outcome_practitioner_words=(outcome_practitioner_words or "").strip(),
     )
     _history(actor, plan.episode, "outcome added", reason)
-    audit_record(actor=actor, action=Action.CREATE, target=outcome, detail={"fields": list(OUTCOME_FIELDS[:3])})
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=outcome,
+        detail={"fields": list(OUTCOME_FIELDS[:3])},
+    )
     return outcome
 
 
 @transaction.atomic
-def plan_outcome_update(*, actor, outcome: PlanOutcome, expected_version: int, changes: dict, reason: str = "") -> PlanOutcome:
+def plan_outcome_update(
+    *, actor, outcome: PlanOutcome, expected_version: int, changes: dict, reason: str = ""
+) -> PlanOutcome:
     plan = outcome.plan
     _guard(actor, plan.episode)
     unknown = set(changes) - set(OUTCOME_FIELDS)
     if unknown:
         raise TypeError(f"Unknown outcome fields: {sorted(unknown)}")
-    changes = {k: (v.strip() if isinstance(v, str) and k != "progress" else v) for k, v in changes.items()}
+    changes = {
+        k: (v.strip() if isinstance(v, str) and k != "progress" else v) for k, v in changes.items()
+    }
     if "need" in changes:
         _text(changes["need"], field="need", message="Enter the need")
     if "outcome_family_words" in changes:
-        _text(changes["outcome_family_words"], field="outcome_family_words", message="Enter the outcome in the family’s words")
+        _text(
+            changes["outcome_family_words"],
+            field="outcome_family_words",
+            message="Enter the outcome in the family’s words",
+        )
     if "progress" in changes and changes["progress"] not in PlanOutcome.Progress.values:
         raise ValidationError({"progress": "Select the progress"})
     changed = sorted(k for k, v in changes.items() if getattr(outcome, k) != v)
@@ -203,7 +257,12 @@ def plan_outcome_remove(*, actor, outcome: PlanOutcome, expected_version: int, r
     _guard(actor, plan.episode)
     reason = _text(reason, field="reason", message="Enter why the outcome is being removed")
     _bump(actor, plan, expected_version)
-    audit_record(actor=actor, action=Action.DELETE, target=outcome, detail={"actions": outcome.actions.count()})
+    audit_record(
+        actor=actor,
+        action=Action.DELETE,
+        target=outcome,
+        detail={"actions": outcome.actions.count()},
+    )
     outcome.delete()
     _history(actor, plan.episode, "outcome removed", reason)
 
@@ -223,7 +282,14 @@ def _validate_action(what: str, who: str, by_when) -> tuple[str, str]:
 
 @transaction.atomic
 def plan_action_add(
-    *, actor, outcome: PlanOutcome, expected_version: int, what: str, who: str, by_when: date, reason: str = ""
+    *,
+    actor,
+    outcome: PlanOutcome,
+    expected_version: int,
+    what: str,
+    who: str,
+    by_when: date,
+    reason: str = "",
 ) -> PlanAction:
     plan = outcome.plan
     _guard(actor, plan.episode)
@@ -231,7 +297,12 @@ def plan_action_add(
     _bump(actor, plan, expected_version)
     action = PlanAction.objects.create(outcome=outcome, what=what, who=who, by_when=by_when)
     _history(actor, plan.episode, "action added", reason)
-    audit_record(actor=actor, action=Action.CREATE, target=action, detail={"fields": ["what", "who", "by_when"]})
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=action,
+        detail={"fields": ["what", "who", "by_when"]},
+    )
     return action
 
 
@@ -246,13 +317,17 @@ def _set_status(action: PlanAction, status: str, on: date | None) -> list[str]:
 
 
 @transaction.atomic
-def plan_action_update(*, actor, action: PlanAction, expected_version: int, changes: dict, reason: str = "") -> PlanAction:
+def plan_action_update(
+    *, actor, action: PlanAction, expected_version: int, changes: dict, reason: str = ""
+) -> PlanAction:
     plan = action.outcome.plan
     _guard(actor, plan.episode)
     unknown = set(changes) - set(ACTION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown action fields: {sorted(unknown)}")
-    merged = {k: getattr(action, k) for k in ("what", "who", "by_when")} | {k: v for k, v in changes.items() if k != "status"}
+    merged = {k: getattr(action, k) for k in ("what", "who", "by_when")} | {
+        k: v for k, v in changes.items() if k != "status"
+    }
     what, who = _validate_action(merged["what"], merged["who"], merged["by_when"])
     merged.update(what=what, who=who)
     changed = sorted(k for k in ("what", "who", "by_when") if getattr(action, k) != merged[k])
@@ -266,12 +341,16 @@ def plan_action_update(*, actor, action: PlanAction, expected_version: int, chan
     _bump(actor, plan, expected_version)
     action.save(update_fields=sorted(set(changed)))
     _history(actor, plan.episode, "action changed", reason)
-    audit_record(actor=actor, action=Action.UPDATE, target=action, detail={"fields": sorted(set(changed))})
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=action, detail={"fields": sorted(set(changed))}
+    )
     return action
 
 
 @transaction.atomic
-def plan_action_complete(*, actor, action: PlanAction, expected_version: int, done_on: date | None = None) -> PlanAction:
+def plan_action_complete(
+    *, actor, action: PlanAction, expected_version: int, done_on: date | None = None
+) -> PlanAction:
     plan = action.outcome.plan
     _guard(actor, plan.episode)
     if done_on and done_on > _today():
@@ -291,7 +370,12 @@ def plan_action_complete(*, actor, action: PlanAction, expected_version: int, do
 
 
 def _next_due(episode: Episode) -> date:
-    last = episode.reviews.filter(held_on__isnull=False).order_by("-held_on").values_list("held_on", flat=True).first()
+    last = (
+        episode.reviews.filter(held_on__isnull=False)
+        .order_by("-held_on")
+        .values_list("held_on", flat=True)
+        .first()
+    )
     return (last or episode.started_on) + timedelta(weeks=episode.review_every_weeks)
 
 
@@ -309,8 +393,16 @@ def reviews_schedule(episode: Episode) -> PlanReview | None:
 
 @transaction.atomic
 def review_record(
-    *, actor, review: PlanReview, held_on: date, family_views: str = "", children_views: dict | None = None,
-    progress: dict | None = None, action_status: dict | None = None, progress_notes: str = "", what_changes: str = "",
+    *,
+    actor,
+    review: PlanReview,
+    held_on: date,
+    family_views: str = "",
+    children_views: dict | None = None,
+    progress: dict | None = None,
+    action_status: dict | None = None,
+    progress_notes: str = "",
+    what_changes: str = "",
     expected_version: int | None = None,
 ) -> PlanReview:
     episode = review.episode
@@ -321,16 +413,23 @@ def review_record(
     if not held_on:
         raise ValidationError({"held_on": "Enter the date the review was held"})
     if held_on > _today():
-        raise ValidationError({"held_on": "The date the review was held must be today or in the past"})
+        raise ValidationError(
+            {"held_on": "The date the review was held must be today or in the past"}
+        )
     plan = _plan(episode)
     outcomes = {o.pk: o for o in plan.outcomes.all()}
     actions = {a.pk: a for a in PlanAction.objects.filter(outcome__plan=plan)}
     child_ids = {
-        str(m.person_id) for m in episode.family.members.filter(person__kind__in=["child", "unborn"])
+        str(m.person_id)
+        for m in episode.family.members.filter(person__kind__in=["child", "unborn"])
     }
-    children_views = {str(k): (v or "").strip() for k, v in (children_views or {}).items() if (v or "").strip()}
+    children_views = {
+        str(k): (v or "").strip() for k, v in (children_views or {}).items() if (v or "").strip()
+    }
     if set(children_views) - child_ids:
-        raise ValidationError({"children_views": "Views can only be recorded for the family’s children"})
+        raise ValidationError(
+            {"children_views": "Views can only be recorded for the family’s children"}
+        )
     _bump(actor, plan, expected_version)
     for key, value in (progress or {}).items():
         outcome = outcomes.get(int(key))
@@ -357,10 +456,20 @@ def review_record(
     review.save()
     _history(actor, episode, "review recorded")
     audit_record(
-        actor=actor, action=Action.UPDATE, target=review,
+        actor=actor,
+        action=Action.UPDATE,
+        target=review,
         detail={
-            "fields": ["held_on", "family_views", "children_views", "progress_notes", "what_changes"],
-            "outcomes": len(progress or {}), "actions": len(action_status or {}), "children": len(children_views),
+            "fields": [
+                "held_on",
+                "family_views",
+                "children_views",
+                "progress_notes",
+                "what_changes",
+            ],
+            "outcomes": len(progress or {}),
+            "actions": len(action_status or {}),
+            "children": len(children_views),
         },
     )
     reviews_schedule(episode)
@@ -393,7 +502,9 @@ def overdue_reviews(episode: Episode, today: date | None = None):
 def overdue_actions(episode: Episode, today: date | None = None):
     today = today or _today()
     return (
-        PlanAction.objects.filter(outcome__plan__episode=episode, status=PlanAction.Status.OPEN, by_when__lt=today)
+        PlanAction.objects.filter(
+            outcome__plan__episode=episode, status=PlanAction.Status.OPEN, by_when__lt=today
+        )
         .select_related("outcome")
         .order_by("by_when", "id")
     )
@@ -402,10 +513,16 @@ def overdue_actions(episode: Episode, today: date | None = None):
 def overdue_for(user, today: date | None = None) -> dict:
     """Overdue reviews and actions on the episodes a lead professional leads or a manager oversees."""
     today = today or _today()
-    episodes = selectors.episodes_for(user).filter(status__in=[Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED])
-    mine = episodes.filter(lead_professional=user) | episodes.filter(lead_professional__team__in=user.managed_teams.all())
+    episodes = selectors.episodes_for(user).filter(
+        status__in=[Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED]
+    )
+    mine = episodes.filter(lead_professional=user) | episodes.filter(
+        lead_professional__team__in=user.managed_teams.all()
+    )
     return {
-        "reviews": PlanReview.objects.filter(episode__in=mine, held_on__isnull=True, due_on__lt=today).select_related("episode__family"),
+        "reviews": PlanReview.objects.filter(
+            episode__in=mine, held_on__isnull=True, due_on__lt=today
+        ).select_related("episode__family"),
         "actions": PlanAction.objects.filter(
             outcome__plan__episode__in=mine, status=PlanAction.Status.OPEN, by_when__lt=today
         ).select_related("outcome__plan__episode__family"),

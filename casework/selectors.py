@@ -19,7 +19,12 @@ def episodes_for(user):
 def get_episode(user, episode_id) -> Episode:
     return get_object_or_404(
         episodes_for(user).select_related(
-            "family", "lead_professional", "lead_professional__team", "lead_agency", "need_level", "previous"
+            "family",
+            "lead_professional",
+            "lead_professional__team",
+            "lead_agency",
+            "need_level",
+            "previous",
         ),
         pk=episode_id,
     )
@@ -42,7 +47,9 @@ def is_early_support_service(user) -> bool:
 def manages_lead_professional(user, episode: Episode) -> bool:
     team_id = episode.lead_professional.team_id
     return bool(
-        team_id and user.has_role(Role.TEAM_MANAGER) and user.managed_teams.filter(pk=team_id).exists()
+        team_id
+        and user.has_role(Role.TEAM_MANAGER)
+        and user.managed_teams.filter(pk=team_id).exists()
     )
 
 

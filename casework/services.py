@@ -57,14 +57,18 @@ def _text(value: str, *, field: str, required: bool = False, message: str = "") 
 
 def _require_changer(actor, episode: Episode) -> None:
     if not rules.has_perm("casework.change_episode", actor, episode):
-        raise PermissionDenied("Only the lead professional, their manager or the early support service can change this episode")
+        raise PermissionDenied(
+            "Only the lead professional, their manager or the early support service can change this episode"
+        )
 
 
 def _lock(episode: Episode, *, open_only: bool = True, status=None) -> Episode:
     locked = lock(Episode, episode.pk, select_related=("lead_professional", "family", "need_level"))
     allowed = status or ((Episode.Status.OPEN,) if open_only else None)
     if allowed and locked.status not in allowed:
-        raise ValidationError(f"This episode is {locked.get_status_display().lower()}: it cannot be changed now")
+        raise ValidationError(
+            f"This episode is {locked.get_status_display().lower()}: it cannot be changed now"
+        )
     return locked
 
 
@@ -177,7 +181,14 @@ def episode_open(
         action=Action.CREATE,
         target=episode,
         detail={
-            "fields": ["family", "lead_professional", "lead_agency", "need_level", "offer", "started_on"],
+            "fields": [
+                "family",
+                "lead_professional",
+                "lead_agency",
+                "need_level",
+                "offer",
+                "started_on",
+            ],
             "panel_case": panel_case.pk if panel_case else None,
             "previous": str(previous.pk) if previous else None,
         },
@@ -246,9 +257,16 @@ def episode_change_need_level(*, actor, episode: Episode, need_level, reason: st
     episode.need_level = need_level
     _save(episode, ["need_level"])
     _history(
-        actor=actor, episode=episode, change=History.NEED_LEVEL, from_value=old, to_value=need_level, reason=reason
+        actor=actor,
+        episode=episode,
+        change=History.NEED_LEVEL,
+        from_value=old,
+        to_value=need_level,
+        reason=reason,
     )
-    audit_record(actor=actor, action=Action.UPDATE, target=episode, detail={"fields": ["need_level"]})
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=episode, detail={"fields": ["need_level"]}
+    )
     return episode
 
 
@@ -268,16 +286,25 @@ def episode_change_review_cadence(*, actor, episode: Episode, weeks: int, reason
     episode.review_every_weeks = weeks
     _save(episode, ["review_every_weeks"])
     last_held = (
-        PlanReview.objects.filter(episode=episode, held_on__isnull=False).order_by("-held_on").values_list("held_on", flat=True).first()
+        PlanReview.objects.filter(episode=episode, held_on__isnull=False)
+        .order_by("-held_on")
+        .values_list("held_on", flat=True)
+        .first()
     )
     PlanReview.objects.filter(episode=episode, held_on__isnull=True).update(
         due_on=(last_held or episode.started_on) + timedelta(weeks=weeks)
     )
     _history(
-        actor=actor, episode=episode, change=History.PLAN,
-        from_value=f"reviews every {old} weeks", to_value=f"reviews every {weeks} weeks", reason=reason,
+        actor=actor,
+        episode=episode,
+        change=History.PLAN,
+        from_value=f"reviews every {old} weeks",
+        to_value=f"reviews every {weeks} weeks",
+        reason=reason,
     )
-    audit_record(actor=actor, action=Action.UPDATE, target=episode, detail={"fields": ["review_every_weeks"]})
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=episode, detail={"fields": ["review_every_weeks"]}
+    )
     return episode
 
 
@@ -311,7 +338,10 @@ def episode_change_lead_professional(
     if episode.panel_case_id and episode.panel_case.status == "allocated":
         # The panel's record follows, so the new lead professional can send the closure form.
         panel_services.lead_professional_handover(
-            actor=actor, case=episode.panel_case, lead_professional=lead_professional, agency=lead_agency
+            actor=actor,
+            case=episode.panel_case,
+            lead_professional=lead_professional,
+            agency=lead_agency,
         )
     _history(
         actor=actor,
@@ -343,13 +373,19 @@ def _end(*, actor, episode: Episode, status, end_reason, ended_on: date, reason:
         actor=actor,
         action=Action.UPDATE,
         target=episode,
-        detail={"fields": ["status", "end_reason", "ended_on"], "status": status, "end_reason": end_reason},
+        detail={
+            "fields": ["status", "end_reason", "ended_on"],
+            "status": status,
+            "end_reason": end_reason,
+        },
     )
     return episode
 
 
 @transaction.atomic
-def episode_step_up(*, actor, episode: Episode, reason: str, social_care_reference: str = "") -> Episode:
+def episode_step_up(
+    *, actor, episode: Episode, reason: str, social_care_reference: str = ""
+) -> Episode:
     """Step up to children's social care: the episode ends (STEPPED_UP) and each child's
     chronology records it, so it follows them."""
     from people.models import ChronologyEntry, FamilyMember
@@ -358,7 +394,9 @@ def episode_step_up(*, actor, episode: Episode, reason: str, social_care_referen
     _require_changer(actor, episode)
     reason = _reason(reason, required=True)
     reference = (social_care_reference or "").strip()[:100]
-    full_reason = f"{reason} (children’s social care reference {reference})" if reference else reason
+    full_reason = (
+        f"{reason} (children’s social care reference {reference})" if reference else reason
+    )
     _end(
         actor=actor,
         episode=episode,
@@ -400,7 +438,9 @@ def episode_step_down(
     help): the chain is kept through ``previous``."""
     from_episode = _lock(from_episode, status=ENDED)
     if not rules.has_perm("casework.step_down_episode", actor, from_episode):
-        raise PermissionDenied("Only the early support service or the last lead professional can step a family down")
+        raise PermissionDenied(
+            "Only the early support service or the last lead professional can step a family down"
+        )
     reason = _reason(reason, required=True)
     return episode_open(
         actor=actor,
@@ -451,7 +491,11 @@ def contact_record(
         errors["seen"] = "Choose people in this family"
     elif not alone_ids <= seen_ids:
         errors["seen_alone"] = "Someone seen alone must also be ticked as seen"
-    if kind in (Contact.Kind.WAS_NOT_BROUGHT, Contact.Kind.NO_ACCESS) and seen_ids and "kind" not in errors:
+    if (
+        kind in (Contact.Kind.WAS_NOT_BROUGHT, Contact.Kind.NO_ACCESS)
+        and seen_ids
+        and "kind" not in errors
+    ):
         errors["seen"] = "No one is seen at a missed appointment or a visit where no one was in"
     if errors:
         raise ValidationError(errors)
@@ -468,7 +512,12 @@ def contact_record(
         actor=actor,
         action=Action.CREATE,
         target=contact,
-        detail={"episode": str(episode.pk), "kind": kind, "seen": len(seen_ids), "seen_alone": len(alone_ids)},
+        detail={
+            "episode": str(episode.pk),
+            "kind": kind,
+            "seen": len(seen_ids),
+            "seen_alone": len(alone_ids),
+        },
     )
     return contact
 
@@ -521,7 +570,11 @@ def taf_meeting_record(
         actor=actor,
         action=Action.CREATE,
         target=meeting,
-        detail={"episode": str(episode.pk), "family_attendees": len(attendees), "next_meeting": bool(next_meeting_on)},
+        detail={
+            "episode": str(episode.pk),
+            "family_attendees": len(attendees),
+            "next_meeting": bool(next_meeting_on),
+        },
     )
     return meeting
 
@@ -590,7 +643,9 @@ def episode_send_closure(
         )
         if support_after:
             summary += f"\n\nWho supports the family after:\n{support_after}"
-        panel_services.closure_request_submit(actor=actor, case=episode.panel_case, summary=summary[:MAX_TEXT])
+        panel_services.closure_request_submit(
+            actor=actor, case=episode.panel_case, summary=summary[:MAX_TEXT]
+        )
         old = episode.status
         episode.status = Episode.Status.CLOSURE_REQUESTED
         _save(episode, ["status"])
@@ -603,7 +658,10 @@ def episode_send_closure(
             reason="Case closure form sent to the panel",
         )
         audit_record(
-            actor=actor, action=Action.UPDATE, target=episode, detail={"fields": ["status"], "status": episode.status}
+            actor=actor,
+            action=Action.UPDATE,
+            target=episode,
+            detail={"fields": ["status"], "status": episode.status},
         )
     else:
         _end(
@@ -637,7 +695,9 @@ def episode_close_confirmed(*, actor, episode: Episode) -> Episode:
 def episode_closure_returned(*, actor, episode: Episode, reason: str) -> Episode:
     """The panel returned the closure: the episode is open again (through casework.handoff)."""
     episode = _lock(episode, open_only=False)
-    if episode.status == Episode.Status.OPEN:  # sent from the panel's own case page: nothing to undo
+    if (
+        episode.status == Episode.Status.OPEN
+    ):  # sent from the panel's own case page: nothing to undo
         return episode
     if episode.status != Episode.Status.CLOSURE_REQUESTED:
         raise ValidationError("This episode is not waiting for the panel to confirm its closure")
@@ -652,7 +712,12 @@ def episode_closure_returned(*, actor, episode: Episode, reason: str) -> Episode
         to_value=Episode.Status.OPEN.label,
         reason=f"Closure returned by the panel: {reason}",
     )
-    audit_record(actor=actor, action=Action.UPDATE, target=episode, detail={"fields": ["status"], "status": "open"})
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=episode,
+        detail={"fields": ["status"], "status": "open"},
+    )
     return episode
 
 

@@ -53,7 +53,9 @@ def _lead_professional_choices():
 
 
 def _members(episode: Episode):
-    return [m.person for m in episode.family.members.select_related("person").order_by("role", "pk")]
+    return [
+        m.person for m in episode.family.members.select_related("person").order_by("role", "pk")
+    ]
 
 
 def _episode_url(episode) -> str:
@@ -96,11 +98,18 @@ def episode_detail(request: HttpRequest, episode_id) -> HttpResponse:
             "episode": episode,
             "family": episode.family,
             "stages": [
-                {"value": value, "label": label, "done": value < episode.stage, "current": value == episode.stage}
+                {
+                    "value": value,
+                    "label": label,
+                    "done": value < episode.stage,
+                    "current": value == episode.stage,
+                }
                 for value, label in Episode.Stage.choices
             ],
             "chain": _chain(episode),
-            "contacts": episode.contacts.select_related("recorded_by").prefetch_related("seen", "seen_alone"),
+            "contacts": episode.contacts.select_related("recorded_by").prefetch_related(
+                "seen", "seen_alone"
+            ),
             "taf_meetings": episode.taf_meetings.prefetch_related("family_attendees"),
             "history": episode.history.select_related("actor"),
             "closure": getattr(episode, "closure", None),
@@ -119,9 +128,16 @@ def family_episodes(request: HttpRequest, family_id) -> HttpResponse:
     user = request.user
     family = get_family(user, family_id)
     episodes = list(
-        selectors.episodes_for(user).filter(family=family).select_related("lead_professional", "need_level", "lead_agency")
+        selectors.episodes_for(user)
+        .filter(family=family)
+        .select_related("lead_professional", "need_level", "lead_agency")
     )
-    audit_record(actor=user, action=Action.VIEW, target=family, detail={"page": "episodes", "count": len(episodes)})
+    audit_record(
+        actor=user,
+        action=Action.VIEW,
+        target=family,
+        detail={"page": "episodes", "count": len(episodes)},
+    )
     return render(
         request,
         "casework/episodes/family_episodes.html",
@@ -129,7 +145,8 @@ def family_episodes(request: HttpRequest, family_id) -> HttpResponse:
             "nav_section": NAV_SECTION,
             "family": family,
             "episodes": episodes,
-            "can_open": selectors.is_early_support_service(user) and not any(e.is_open for e in episodes),
+            "can_open": selectors.is_early_support_service(user)
+            and not any(e.is_open for e in episodes),
         },
     )
 
@@ -139,8 +156,14 @@ def _form_page(request, *, template_context, form, title, button, back_url, audi
     return render(
         request,
         "casework/episodes/form.html",
-        {"nav_section": NAV_SECTION, "form": form, "title": title, "button": button, "back_url": back_url,
-         **template_context},
+        {
+            "nav_section": NAV_SECTION,
+            "form": form,
+            "title": title,
+            "button": button,
+            "back_url": back_url,
+            **template_context,
+        },
     )
 
 
@@ -182,7 +205,9 @@ def episode_open(request: HttpRequest, family_id) -> HttpResponse:
     )
 
 
-def _episode_form_view(request, episode_id, *, form_class, form_kwargs, run, title, button, page, success):
+def _episode_form_view(
+    request, episode_id, *, form_class, form_kwargs, run, title, button, page, success
+):
     """A change page for one episode: GET shows the form, POST runs the service."""
     user = request.user
     episode = selectors.get_episode(user, episode_id)
@@ -270,7 +295,9 @@ def change_lead_professional(request: HttpRequest, episode_id) -> HttpResponse:
         request,
         episode_id,
         form_class=LeadProfessionalForm,
-        form_kwargs=lambda e: {"choices": _lead_professional_choices().exclude(pk=e.lead_professional_id)},
+        form_kwargs=lambda e: {
+            "choices": _lead_professional_choices().exclude(pk=e.lead_professional_id)
+        },
         run=lambda user, e, d: services.episode_change_lead_professional(
             actor=user, episode=e, lead_professional=d["lead_professional"], reason=d["reason"]
         ),
@@ -379,7 +406,9 @@ def step_down(request: HttpRequest, episode_id) -> HttpResponse:
     episode = selectors.get_episode(user, episode_id)
     if not rules.has_perm("casework.step_down_episode", user, episode):
         raise PermissionDenied
-    form = OpenEpisodeForm(request.POST or None, lead_professionals=_lead_professional_choices(), step_down=True)
+    form = OpenEpisodeForm(
+        request.POST or None, lead_professionals=_lead_professional_choices(), step_down=True
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -419,7 +448,11 @@ def caseload_rows(queryset):
     reviews = PlanReview.objects.filter(episode=OuterRef("pk"), held_on__isnull=True)
     next_review = reviews.order_by().values("episode").annotate(d=Min("due_on")).values("d")
     overdue_reviews = (
-        reviews.filter(due_on__lt=today).order_by().values("episode").annotate(c=Count("pk")).values("c")
+        reviews.filter(due_on__lt=today)
+        .order_by()
+        .values("episode")
+        .annotate(c=Count("pk"))
+        .values("c")
     )
     overdue_actions = (
         PlanAction.objects.filter(
@@ -454,7 +487,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
     user = request.user
     rows = caseload_rows(selectors.episodes_for(user).filter(lead_professional=user))
     audit_record(
-        actor=user, action=Action.VIEW, target=EPISODE_LABEL, detail={"page": "caseload", "count": len(rows)}
+        actor=user,
+        action=Action.VIEW,
+        target=EPISODE_LABEL,
+        detail={"page": "caseload", "count": len(rows)},
     )
     return render(
         request,
@@ -477,11 +513,18 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     rows = caseload_rows(episodes)
     audit_record(
-        actor=user, action=Action.VIEW, target=EPISODE_LABEL, detail={"page": "team_caseload", "count": len(rows)}
+        actor=user,
+        action=Action.VIEW,
+        target=EPISODE_LABEL,
+        detail={"page": "team_caseload", "count": len(rows)},
     )
     return render(
         request,
         "casework/episodes/caseload.html",
-        {"nav_section": "team_caseload", "rows": rows, "title": "Your team’s caseload", "team_view": True},
+        {
+            "nav_section": "team_caseload",
+            "rows": rows,
+            "title": "Your team’s caseload",
+            "team_view": True,
+        },
     )
-

@@ -17,7 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments.presenters import child_name
 from casework import plans, selectors
 from casework import services as casework_services
-from casework.forms_plans import ActionForm, ContingencyForm, OutcomeForm, RemoveOutcomeForm, ReviewForm
+from casework.forms_plans import (
+    ActionForm,
+    ContingencyForm,
+    OutcomeForm,
+    RemoveOutcomeForm,
+    ReviewForm,
+)
 from casework.models import FamilyPlan, PlanAction, PlanOutcome, TafMeeting
 from core.audit import Action, audit_record
 from core.forms import add_service_errors
@@ -36,21 +42,32 @@ def _episode_and_plan(request, episode_id, *, need_plan=True):
 
 
 def _require_change(request, episode) -> bool:
-    can_change = rules.has_perm("casework.change_episode", request.user, episode) and episode.is_open
+    can_change = (
+        rules.has_perm("casework.change_episode", request.user, episode) and episode.is_open
+    )
     if request.method == "POST" and not can_change:
         raise PermissionDenied
     return can_change
 
 
 def _children(episode):
-    members = episode.family.members.select_related("person").filter(person__kind__in=["child", "unborn"])
+    members = episode.family.members.select_related("person").filter(
+        person__kind__in=["child", "unborn"]
+    )
     return [(m.person, child_name(m.person)) for m in members]
 
 
 def _form_page(request, *, episode, title, form, button, back, caption="Family plan", extra=None):
     context = {
-        "nav_section": NAV_SECTION, "episode": episode, "family": episode.family, "title": title,
-        "form": form, "button": button, "back": back, "caption": caption, **(extra or {}),
+        "nav_section": NAV_SECTION,
+        "episode": episode,
+        "family": episode.family,
+        "title": title,
+        "form": form,
+        "button": button,
+        "back": back,
+        "caption": caption,
+        **(extra or {}),
     }
     return render(request, "casework/plans/form.html", context)
 
@@ -67,7 +84,9 @@ def _plan_url(episode) -> str:
 def plan_detail(request: HttpRequest, episode_id) -> HttpResponse:
     episode, plan = _episode_and_plan(request, episode_id, need_plan=False)
     can_change = _require_change(request, episode)
-    audit_record(actor=request.user, action=Action.VIEW, target=plan or episode, detail={"page": "plan"})
+    audit_record(
+        actor=request.user, action=Action.VIEW, target=plan or episode, detail={"page": "plan"}
+    )
     today = casework_services.today()
     context = {
         "nav_section": NAV_SECTION,
@@ -112,8 +131,11 @@ def contingency(request: HttpRequest, episode_id) -> HttpResponse:
         if form.is_valid():
             try:
                 plans.plan_update_contingency(
-                    actor=request.user, plan=plan, expected_version=form.cleaned_data["version"] or 0,
-                    contingency=form.cleaned_data["contingency"], reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                    plan=plan,
+                    expected_version=form.cleaned_data["version"] or 0,
+                    contingency=form.cleaned_data["contingency"],
+                    reason=form.cleaned_data["reason"],
                 )
             except StaleEditError:
                 form.add_error(None, STALE)
@@ -124,9 +146,17 @@ def contingency(request: HttpRequest, episode_id) -> HttpResponse:
                 return redirect(_plan_url(episode))
     else:
         form = ContingencyForm(initial={"contingency": plan.contingency, "version": plan.version})
-        audit_record(actor=request.user, action=Action.VIEW, target=plan, detail={"page": "plan_contingency"})
-    return _form_page(request, episode=episode, title="What happens if things don’t improve", form=form,
-                      button="Save contingency plan", back=_plan_url(episode))
+        audit_record(
+            actor=request.user, action=Action.VIEW, target=plan, detail={"page": "plan_contingency"}
+        )
+    return _form_page(
+        request,
+        episode=episode,
+        title="What happens if things don’t improve",
+        form=form,
+        button="Save contingency plan",
+        back=_plan_url(episode),
+    )
 
 
 # ---------------------------------------------------------------- outcomes
@@ -145,7 +175,10 @@ def outcome_add(request: HttpRequest, episode_id) -> HttpResponse:
             data = form.cleaned_data
             try:
                 plans.plan_outcome_add(
-                    actor=request.user, plan=plan, expected_version=data["version"] or 0, need=data["need"],
+                    actor=request.user,
+                    plan=plan,
+                    expected_version=data["version"] or 0,
+                    need=data["need"],
                     outcome_family_words=data["outcome_family_words"],
                     outcome_practitioner_words=data["outcome_practitioner_words"],
                 )
@@ -158,13 +191,24 @@ def outcome_add(request: HttpRequest, episode_id) -> HttpResponse:
                 return redirect(_plan_url(episode))
     else:
         form = OutcomeForm(initial={"version": plan.version}, suggestions=suggestions)
-        audit_record(actor=request.user, action=Action.VIEW, target=plan, detail={"page": "plan_outcome_add"})
-    return _form_page(request, episode=episode, title="Add an outcome", form=form, button="Add outcome",
-                      back=_plan_url(episode), extra={"suggestions": suggestions})
+        audit_record(
+            actor=request.user, action=Action.VIEW, target=plan, detail={"page": "plan_outcome_add"}
+        )
+    return _form_page(
+        request,
+        episode=episode,
+        title="Add an outcome",
+        form=form,
+        button="Add outcome",
+        back=_plan_url(episode),
+        extra={"suggestions": suggestions},
+    )
 
 
 def _outcome(plan: FamilyPlan, outcome_id: int) -> PlanOutcome:
-    return get_object_or_404(PlanOutcome.objects.select_related("plan__episode"), pk=outcome_id, plan=plan)
+    return get_object_or_404(
+        PlanOutcome.objects.select_related("plan__episode"), pk=outcome_id, plan=plan
+    )
 
 
 @login_required
@@ -180,8 +224,14 @@ def outcome_edit(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespo
             data = form.cleaned_data
             try:
                 plans.plan_outcome_update(
-                    actor=request.user, outcome=outcome, expected_version=data["version"] or 0, reason=data["reason"],
-                    changes={k: data[k] for k in ("need", "outcome_family_words", "outcome_practitioner_words")},
+                    actor=request.user,
+                    outcome=outcome,
+                    expected_version=data["version"] or 0,
+                    reason=data["reason"],
+                    changes={
+                        k: data[k]
+                        for k in ("need", "outcome_family_words", "outcome_practitioner_words")
+                    },
                 )
             except StaleEditError:
                 form.add_error(None, STALE)
@@ -191,13 +241,29 @@ def outcome_edit(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespo
                 messages.success(request, "Outcome saved")
                 return redirect(_plan_url(episode))
     else:
-        form = OutcomeForm(editing=True, initial={
-            "need": outcome.need, "outcome_family_words": outcome.outcome_family_words,
-            "outcome_practitioner_words": outcome.outcome_practitioner_words, "version": plan.version,
-        })
-        audit_record(actor=request.user, action=Action.VIEW, target=outcome, detail={"page": "plan_outcome_edit"})
-    return _form_page(request, episode=episode, title="Change an outcome", form=form, button="Save outcome",
-                      back=_plan_url(episode))
+        form = OutcomeForm(
+            editing=True,
+            initial={
+                "need": outcome.need,
+                "outcome_family_words": outcome.outcome_family_words,
+                "outcome_practitioner_words": outcome.outcome_practitioner_words,
+                "version": plan.version,
+            },
+        )
+        audit_record(
+            actor=request.user,
+            action=Action.VIEW,
+            target=outcome,
+            detail={"page": "plan_outcome_edit"},
+        )
+    return _form_page(
+        request,
+        episode=episode,
+        title="Change an outcome",
+        form=form,
+        button="Save outcome",
+        back=_plan_url(episode),
+    )
 
 
 @login_required
@@ -212,7 +278,9 @@ def outcome_remove(request: HttpRequest, episode_id, outcome_id: int) -> HttpRes
         if form.is_valid():
             try:
                 plans.plan_outcome_remove(
-                    actor=request.user, outcome=outcome, expected_version=form.cleaned_data["version"] or 0,
+                    actor=request.user,
+                    outcome=outcome,
+                    expected_version=form.cleaned_data["version"] or 0,
                     reason=form.cleaned_data["reason"],
                 )
             except StaleEditError:
@@ -224,9 +292,21 @@ def outcome_remove(request: HttpRequest, episode_id, outcome_id: int) -> HttpRes
                 return redirect(_plan_url(episode))
     else:
         form = RemoveOutcomeForm(initial={"version": plan.version})
-        audit_record(actor=request.user, action=Action.VIEW, target=outcome, detail={"page": "plan_outcome_remove"})
-    return _form_page(request, episode=episode, title="Remove an outcome", form=form, button="Remove outcome",
-                      back=_plan_url(episode), extra={"warning": outcome.outcome_family_words, "button_class": "govuk-button--warning"})
+        audit_record(
+            actor=request.user,
+            action=Action.VIEW,
+            target=outcome,
+            detail={"page": "plan_outcome_remove"},
+        )
+    return _form_page(
+        request,
+        episode=episode,
+        title="Remove an outcome",
+        form=form,
+        button="Remove outcome",
+        back=_plan_url(episode),
+        extra={"warning": outcome.outcome_family_words, "button_class": "govuk-button--warning"},
+    )
 
 
 # ---------------------------------------------------------------- actions
@@ -245,8 +325,12 @@ def action_add(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespons
             data = form.cleaned_data
             try:
                 plans.plan_action_add(
-                    actor=request.user, outcome=outcome, expected_version=data["version"] or 0,
-                    what=data["what"], who=data["who"], by_when=data["by_when"],
+                    actor=request.user,
+                    outcome=outcome,
+                    expected_version=data["version"] or 0,
+                    what=data["what"],
+                    who=data["who"],
+                    by_when=data["by_when"],
                 )
             except StaleEditError:
                 form.add_error(None, STALE)
@@ -257,13 +341,29 @@ def action_add(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespons
                 return redirect(_plan_url(episode))
     else:
         form = ActionForm(initial={"version": plan.version})
-        audit_record(actor=request.user, action=Action.VIEW, target=outcome, detail={"page": "plan_action_add"})
-    return _form_page(request, episode=episode, title="Add an action", form=form, button="Add action",
-                      back=_plan_url(episode), caption=f"Outcome: {outcome.outcome_family_words}"[:120])
+        audit_record(
+            actor=request.user,
+            action=Action.VIEW,
+            target=outcome,
+            detail={"page": "plan_action_add"},
+        )
+    return _form_page(
+        request,
+        episode=episode,
+        title="Add an action",
+        form=form,
+        button="Add action",
+        back=_plan_url(episode),
+        caption=f"Outcome: {outcome.outcome_family_words}"[:120],
+    )
 
 
 def _action(plan: FamilyPlan, action_id: int) -> PlanAction:
-    return get_object_or_404(PlanAction.objects.select_related("outcome__plan__episode"), pk=action_id, outcome__plan=plan)
+    return get_object_or_404(
+        PlanAction.objects.select_related("outcome__plan__episode"),
+        pk=action_id,
+        outcome__plan=plan,
+    )
 
 
 @login_required
@@ -281,7 +381,12 @@ def action_edit(request: HttpRequest, episode_id, action_id: int) -> HttpRespons
             if data.get("status"):
                 changes["status"] = data["status"]
             try:
-                plans.plan_action_update(actor=request.user, action=action, expected_version=data["version"] or 0, changes=changes)
+                plans.plan_action_update(
+                    actor=request.user,
+                    action=action,
+                    expected_version=data["version"] or 0,
+                    changes=changes,
+                )
             except StaleEditError:
                 form.add_error(None, STALE)
             except ValidationError as error:
@@ -290,11 +395,30 @@ def action_edit(request: HttpRequest, episode_id, action_id: int) -> HttpRespons
                 messages.success(request, "Action saved")
                 return redirect(_plan_url(episode))
     else:
-        form = ActionForm(editing=True, initial={
-            "what": action.what, "who": action.who, "by_when": action.by_when, "status": action.status, "version": plan.version,
-        })
-        audit_record(actor=request.user, action=Action.VIEW, target=action, detail={"page": "plan_action_edit"})
-    return _form_page(request, episode=episode, title="Change an action", form=form, button="Save action", back=_plan_url(episode))
+        form = ActionForm(
+            editing=True,
+            initial={
+                "what": action.what,
+                "who": action.who,
+                "by_when": action.by_when,
+                "status": action.status,
+                "version": plan.version,
+            },
+        )
+        audit_record(
+            actor=request.user,
+            action=Action.VIEW,
+            target=action,
+            detail={"page": "plan_action_edit"},
+        )
+    return _form_page(
+        request,
+        episode=episode,
+        title="Change an action",
+        form=form,
+        button="Save action",
+        back=_plan_url(episode),
+    )
 
 
 @login_required
@@ -346,9 +470,18 @@ def review_record(request: HttpRequest, episode_id) -> HttpResponse:
                 return redirect(_plan_url(episode))
     else:
         form = ReviewForm(outcomes=outcomes, children=children, initial={"version": plan.version})
-        audit_record(actor=request.user, action=Action.VIEW, target=review, detail={"page": "plan_review"})
-    return _form_page(request, episode=episode, title="Record a review", form=form, button="Record review",
-                      back=_plan_url(episode), extra={"review": review})
+        audit_record(
+            actor=request.user, action=Action.VIEW, target=review, detail={"page": "plan_review"}
+        )
+    return _form_page(
+        request,
+        episode=episode,
+        title="Record a review",
+        form=form,
+        button="Record review",
+        back=_plan_url(episode),
+        extra={"review": review},
+    )
 
 
 # ---------------------------------------------------------------- the family's and a child's copy
@@ -356,7 +489,11 @@ def review_record(request: HttpRequest, episode_id) -> HttpResponse:
 
 def _when_we_meet(episode):
     review = plans.next_review(episode)
-    taf = TafMeeting.objects.filter(episode=episode, next_meeting_on__isnull=False).order_by("-held_on", "-id").first()
+    taf = (
+        TafMeeting.objects.filter(episode=episode, next_meeting_on__isnull=False)
+        .order_by("-held_on", "-id")
+        .first()
+    )
     return {
         "next_review_on": review.due_on if review else None,
         "next_meeting_on": taf.next_meeting_on if taf else None,
@@ -365,22 +502,41 @@ def _when_we_meet(episode):
 
 def _helpers(episode, plan):
     lead = episode.lead_professional
-    who = sorted({a.who for o in plan.outcomes.all() for a in o.actions.all() if a.status == PlanAction.Status.OPEN})
-    return {"lead_name": lead.get_full_name() or lead.username, "lead_agency": episode.lead_agency.name, "others": who}
+    who = sorted(
+        {
+            a.who
+            for o in plan.outcomes.all()
+            for a in o.actions.all()
+            if a.status == PlanAction.Status.OPEN
+        }
+    )
+    return {
+        "lead_name": lead.get_full_name() or lead.username,
+        "lead_agency": episode.lead_agency.name,
+        "others": who,
+    }
 
 
 @login_required
 @require_GET
 def family_copy(request: HttpRequest, episode_id) -> HttpResponse:
     episode, plan = _episode_and_plan(request, episode_id)
-    audit_record(actor=request.user, action=Action.VIEW, target=plan, detail={"page": "plan_family_copy"})
+    audit_record(
+        actor=request.user, action=Action.VIEW, target=plan, detail={"page": "plan_family_copy"}
+    )
     outcomes = list(plan.outcomes.all())
     open_actions = sorted(
-        (a for o in outcomes for a in o.actions.all() if a.status == PlanAction.Status.OPEN), key=lambda a: (a.by_when, a.pk)
+        (a for o in outcomes for a in o.actions.all() if a.status == PlanAction.Status.OPEN),
+        key=lambda a: (a.by_when, a.pk),
     )
     context = {
-        "episode": episode, "family": episode.family, "plan": plan, "outcomes": outcomes,
-        "open_actions": open_actions, **_helpers(episode, plan), **_when_we_meet(episode),
+        "episode": episode,
+        "family": episode.family,
+        "plan": plan,
+        "outcomes": outcomes,
+        "open_actions": open_actions,
+        **_helpers(episode, plan),
+        **_when_we_meet(episode),
     }
     return render(request, "casework/plans/family_copy.html", context)
 
@@ -392,13 +548,21 @@ def child_copy(request: HttpRequest, episode_id, person_id) -> HttpResponse:
     child = next((person for person, _name in _children(episode) if person.pk == person_id), None)
     if child is None:
         raise Http404
-    audit_record(actor=request.user, action=Action.VIEW, target=plan, detail={"page": "plan_child_copy"})
+    audit_record(
+        actor=request.user, action=Action.VIEW, target=plan, detail={"page": "plan_child_copy"}
+    )
     outcomes = list(plan.outcomes.all())
     open_actions = sorted(
-        (a for o in outcomes for a in o.actions.all() if a.status == PlanAction.Status.OPEN), key=lambda a: (a.by_when, a.pk)
+        (a for o in outcomes for a in o.actions.all() if a.status == PlanAction.Status.OPEN),
+        key=lambda a: (a.by_when, a.pk),
     )
     context = {
-        "episode": episode, "plan": plan, "child_first_name": child.preferred_name or child.first_name or "you",
-        "outcomes": outcomes, "open_actions": open_actions, **_helpers(episode, plan), **_when_we_meet(episode),
+        "episode": episode,
+        "plan": plan,
+        "child_first_name": child.preferred_name or child.first_name or "you",
+        "outcomes": outcomes,
+        "open_actions": open_actions,
+        **_helpers(episode, plan),
+        **_when_we_meet(episode),
     }
     return render(request, "casework/plans/child_copy.html", context)

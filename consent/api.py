@@ -7,7 +7,6 @@ consent.services, which audit themselves. A service's ValidationError is a 400 w
 errors by field; recording without the role needed is a 403.
 """
 
-
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
@@ -25,8 +24,17 @@ from rest_framework.response import Response
 
 from consent import selectors, services
 from consent.models import ConsentDecision, ConsentOverride, LawfulBasis, Purpose
-from core.api import validation_error as _validation_error, FORBIDDEN, BAD_REQUEST
-from core.api import ID_LOOKUP, FamilyQuerySerializer, IdField, RequiredFamilyQuerySerializer, query_params, require
+from core.api import (
+    BAD_REQUEST,
+    FORBIDDEN,
+    ID_LOOKUP,
+    FamilyQuerySerializer,
+    IdField,
+    RequiredFamilyQuerySerializer,
+    query_params,
+    require,
+)
+from core.api import validation_error as _validation_error
 from core.audit import Action, audit_record
 from core.models import Agency
 from people.models import Person
@@ -62,7 +70,9 @@ class ConsentDecisionSerializer(serializers.ModelSerializer):
     agencies = AgencyRefSerializer(many=True, read_only=True)
     recorded_by = serializers.SerializerMethodField()
     # Declared so the schema allows "" (not recorded): a read-only model field loses allow_blank.
-    lawful_basis = serializers.ChoiceField(choices=LawfulBasis.choices, allow_blank=True, read_only=True)
+    lawful_basis = serializers.ChoiceField(
+        choices=LawfulBasis.choices, allow_blank=True, read_only=True
+    )
     given_by_relationship = serializers.ChoiceField(
         choices=ConsentDecision.Relationship.choices, allow_blank=True, read_only=True
     )
@@ -170,7 +180,9 @@ class _FamilyFilteredMixin:
     def filtered(self, queryset):
         wanted = query_params(self.request, FamilyQuerySerializer)
         if "family" in wanted:
-            queryset = queryset.filter(family=selectors.get_family(self.request.user, wanted["family"]))
+            queryset = queryset.filter(
+                family=selectors.get_family(self.request.user, wanted["family"])
+            )
         return queryset
 
     def list(self, request, *args, **kwargs):
@@ -253,7 +265,11 @@ class ConsentDecisionViewSet(
     )
     def create(self, request, *args, **kwargs):
         # The role first, before the body (which names the family) is read: 403, then 400.
-        require("consent.record_decision", request.user, message="You do not have permission to record consent")
+        require(
+            "consent.record_decision",
+            request.user,
+            message="You do not have permission to record consent",
+        )
         serializer = ConsentDecisionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
@@ -359,7 +375,8 @@ class ConsentOverrideViewSet(
     )
     def create(self, request, *args, **kwargs):
         require(
-            "consent.record_override", request.user,
+            "consent.record_override",
+            request.user,
             message="Only an early support team leader or a team manager can authorise going ahead without consent",
         )
         serializer = ConsentOverrideCreateSerializer(data=request.data)

@@ -20,9 +20,9 @@ from consent import selectors, services
 from consent.forms import ConsentDecisionForm, ConsentOverrideForm
 from core import scope
 from core.audit import Action, audit_record
+from core.forms import add_service_errors as _add_service_errors
 from core.returns import safe_return_to
 from core.returns import with_return_to as _with_return_to
-from core.forms import add_service_errors as _add_service_errors
 
 
 def _require_case_access(user) -> None:

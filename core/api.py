@@ -62,7 +62,9 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, _stale_edit_types()):
-        exc = Conflict(" ".join(exc.messages) if isinstance(exc, DjangoValidationError) else str(exc))
+        exc = Conflict(
+            " ".join(exc.messages) if isinstance(exc, DjangoValidationError) else str(exc)
+        )
     return drf_exception_handler(exc, context)
 
 

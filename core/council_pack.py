@@ -78,9 +78,7 @@ from panel.models import DEFAULT_QUORUM_MEMBERS, Panel, PanelSeat, Weekday
 Values = dict[str, Any]
 
 SECTIONS = ("council", "areas", "agencies", "teams", "need_levels", "panels")
-_KINDS = (
-    "council", "areas", "sites", "agencies", "teams", "need levels", "panels", "panel seats"
-)
+_KINDS = ("council", "areas", "sites", "agencies", "teams", "need levels", "panels", "panel seats")
 WEEKDAYS = {label.lower(): value for value, label in Weekday.choices}
 
 
@@ -287,10 +285,13 @@ def _read_council(root: _Node) -> Values:
         "assessment_sign_off_required": node.flag("assessment_sign_off_required"),
         "privacy_notice_url": node.text("privacy_notice_url", required=False),
         "public_exit_url": node.text(
-            "public_exit_url", required=False, default=Council._meta.get_field("public_exit_url").default
+            "public_exit_url",
+            required=False,
+            default=Council._meta.get_field("public_exit_url").default,
         ),
         "public_response_working_days": node.number(
-            "public_response_working_days", default=Council._meta.get_field("public_response_working_days").default
+            "public_response_working_days",
+            default=Council._meta.get_field("public_response_working_days").default,
         ),
         "plan_review_weeks": node.number(
             "plan_review_weeks", default=Council._meta.get_field("plan_review_weeks").default
@@ -430,7 +431,7 @@ def _time_at(node: _Node, key: str, default: time) -> time:
     if isinstance(value, int) and not isinstance(value, bool):
         # YAML 1.1 reads an unquoted 11:30 as the number 690 (base 60).
         raise PackError(
-            f"{node.at(key)}: expected a time in quotes such as \"09:30\", got the number {value} "
+            f'{node.at(key)}: expected a time in quotes such as "09:30", got the number {value} '
             "(put the time in quotes)"
         )
     if isinstance(value, str):
@@ -439,7 +440,7 @@ def _time_at(node: _Node, key: str, default: time) -> time:
             hours, minutes = int(parts[0]), int(parts[1])
             if hours < 24 and minutes < 60:
                 return time(hours, minutes)
-    raise PackError(f"{node.at(key)}: expected a time such as \"09:30\" (HH:MM), got {value!r}")
+    raise PackError(f'{node.at(key)}: expected a time such as "09:30" (HH:MM), got {value!r}')
 
 
 # Panel model fields as the pack names them, so errors point at the pack's own key.

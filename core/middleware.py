@@ -28,7 +28,9 @@ class RequestIdMiddleware:
         request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
         via = "api" if request.path.startswith("/api/") else "web"
         token = request_context.set_current(
-            request_context.RequestContext(request_id=request_id, ip_address=client_ip(request), via=via)
+            request_context.RequestContext(
+                request_id=request_id, ip_address=client_ip(request), via=via
+            )
         )
         try:
             response = self.get_response(request)

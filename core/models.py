@@ -39,7 +39,8 @@ class Council(models.Model):
     name = models.CharField(max_length=200)
     service_name = models.CharField(max_length=200, default="Early help")
     duty_team_name = models.CharField(
-        max_length=200, help_text="Where CIN and child protection concerns go (Duty and Advice Team / MASH)"
+        max_length=200,
+        help_text="Where CIN and child protection concerns go (Duty and Advice Team / MASH)",
     )
     duty_team_phone = models.CharField(max_length=50)
     duty_team_email = models.EmailField(blank=True)
@@ -49,9 +50,12 @@ class Council(models.Model):
     early_support_email = models.EmailField(blank=True)
     # Seed 002 §14: a manager signs the assessment "if appropriate"; each council decides.
     assessment_sign_off_required = models.BooleanField(
-        default=False, help_text="A manager must sign off each early support assessment before it is completed"
+        default=False,
+        help_text="A manager must sign off each early support assessment before it is completed",
     )
-    privacy_notice_url = models.URLField(blank=True, help_text="The council's privacy notice, given to families")
+    privacy_notice_url = models.URLField(
+        blank=True, help_text="The council's privacy notice, given to families"
+    )
     # The public "ask for help" journey: where "Leave this page quickly" goes, and how soon
     # the council promises to be in touch.
     public_exit_url = models.URLField(default="https://www.bbc.co.uk/weather")
@@ -114,7 +118,9 @@ class Agency(models.Model):
     sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
     # The early support service sees every family (SPEC §1); set by the pack, not by name.
     is_early_support_service = models.BooleanField(default=False)
-    panel_seat = models.BooleanField(default=False, help_text="Has a seat on the multi-agency panel")
+    panel_seat = models.BooleanField(
+        default=False, help_text="Has a seat on the multi-agency panel"
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -129,7 +135,9 @@ class Team(models.Model):
     code = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="teams", null=True, blank=True)
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="teams", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["agency__sort_order", "name"]
@@ -146,7 +154,8 @@ class NeedLevel(models.Model):
     description = models.TextField()
     response = models.TextField(blank=True, help_text="What help is expected at this level")
     is_statutory = models.BooleanField(
-        default=False, help_text="Child in need or protection: not early help, goes to the duty team"
+        default=False,
+        help_text="Child in need or protection: not early help, goes to the duty team",
     )
 
     class Meta:

@@ -104,7 +104,11 @@ def _deliver(message_id: int) -> None:
         # Only the error's type: a provider's message can quote the recipient's address.
         logger.error(
             "notify failed",
-            extra={"message_id": message.pk, "template": message.template, "error": type(error).__name__},
+            extra={
+                "message_id": message.pk,
+                "template": message.template,
+                "error": type(error).__name__,
+            },
         )
         OutboundMessage.objects.filter(pk=message.pk).update(status=OutboundMessage.Status.FAILED)
         return
@@ -121,7 +125,9 @@ class LoggingBackend:
 
     def send(self, message, template: Template) -> str:
         LoggingBackend.outbox.append(message)
-        logger.info("notify (logged, not sent)", extra={"message_id": message.pk, "template": template.key})
+        logger.info(
+            "notify (logged, not sent)", extra={"message_id": message.pk, "template": template.key}
+        )
         return f"logged-{message.pk}"
 
 

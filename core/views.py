@@ -64,7 +64,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # noqa: BLE001 - any failure means unhealthy; details go to logs, not here
         database = "unavailable"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "unhealthy", "database": database}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "unhealthy", "database": database}, status=status
+    )
 
 
 def root(request: HttpRequest) -> HttpResponse:
@@ -81,7 +83,9 @@ def _is_api(request: HttpRequest) -> bool:
 
 def _api_error(detail: str, status: int) -> JsonResponse:
     # The request id lets support find the logged error; nothing else about it is said.
-    return JsonResponse({"detail": detail, "request_id": request_context.current().request_id}, status=status)
+    return JsonResponse(
+        {"detail": detail, "request_id": request_context.current().request_id}, status=status
+    )
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
@@ -92,7 +96,9 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
+        return JsonResponse(
+            {"detail": "You do not have permission to perform this action."}, status=403
+        )
     return render(request, "errors/403.html", status=403)
 
 
@@ -101,7 +107,10 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     too_large = isinstance(exception, RequestDataTooBig)
     status = 413 if too_large else 400
     if _is_api(request):
-        return JsonResponse({"detail": "The request body is too large." if too_large else "Bad request."}, status=status)
+        return JsonResponse(
+            {"detail": "The request body is too large." if too_large else "Bad request."},
+            status=status,
+        )
     return render(request, "errors/400.html", status=status)
 
 

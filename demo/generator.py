@@ -1652,7 +1652,11 @@ class SeedResult:
             return (
                 f"Demo data already present ({c.get('families', 0)} demo families, "
                 f"{self.users} demo logins); "
-                + (f"added the missing panel set-up and case work: {added}." if added else "nothing changed.")
+                + (
+                    f"added the missing panel set-up and case work: {added}."
+                    if added
+                    else "nothing changed."
+                )
             )
         added = self.extras_summary()
         return (
@@ -1660,8 +1664,7 @@ class SeedResult:
             f"({c.get('earlier_families', 0)} of them earlier records of a child's family), "
             f"{c['people']} people, {c['households']} households, {c['relationships']} relationships, "
             f"{c['professionals']} professionals, {c['chronology']} chronology entries, "
-            f"{self.users} demo logins"
-            + (f"; panel and case work: {added}." if added else ".")
+            f"{self.users} demo logins" + (f"; panel and case work: {added}." if added else ".")
         )
 
 

@@ -87,9 +87,9 @@ def demo_panel() -> Panel | None:
     if council is None:
         return None
     panels = Panel.objects.filter(council=council, active=True)
-    return panels.filter(area__isnull=True).order_by("name").first() or panels.order_by(
-        "name"
-    ).first()
+    return (
+        panels.filter(area__isnull=True).order_by("name").first() or panels.order_by("name").first()
+    )
 
 
 def _seat_for(panel: Panel, agency_id: int | None) -> PanelSeat | None:
@@ -115,11 +115,7 @@ def _extra_member_user(username: str, seat: PanelSeat, seed: int, password: str)
     fake.seed_instance(rng.getrandbits(64))
     female = rng.random() < 0.6
     agency = seat.agency
-    team = (
-        Team.objects.filter(agency=agency)
-        .order_by("area__sort_order", "code")
-        .first()
-    )
+    team = Team.objects.filter(agency=agency).order_by("area__sort_order", "code").first()
     user = User(
         username=username,
         first_name=fake.first_name_female() if female else fake.first_name_male(),
@@ -144,25 +140,39 @@ def seed_panel(*, seed: int, today: date, password: str, counts: Counter) -> Non
     panel = demo_panel()
     if panel is None:
         return
-    taken = set(User.objects.filter(username__in=[u for u, _, _ in PANEL_MEMBER_LOGINS]).filter(
-        is_demo=False
-    ).values_list("username", flat=True))
+    taken = set(
+        User.objects.filter(username__in=[u for u, _, _ in PANEL_MEMBER_LOGINS])
+        .filter(is_demo=False)
+        .values_list("username", flat=True)
+    )
     chair, deputy, member = _demo("panel.chair"), _demo("team.leader"), _demo("panel.member")
     actor = chair
 
     # Chair and deputy, through the service; never replaces someone already set in the product.
-    new_chair = chair if panel.chair_id is None and chair is not None and panel.deputy_id != chair.pk else None
+    new_chair = (
+        chair
+        if panel.chair_id is None and chair is not None and panel.deputy_id != chair.pk
+        else None
+    )
     new_deputy = (
         deputy
-        if panel.deputy_id is None and deputy is not None and deputy.pk != (panel.chair_id or getattr(new_chair, "pk", None))
+        if panel.deputy_id is None
+        and deputy is not None
+        and deputy.pk != (panel.chair_id or getattr(new_chair, "pk", None))
         else None
     )
     if new_chair or new_deputy:
-        panel_services.panel_set_chair_and_deputy(actor=actor, panel=panel, chair=new_chair, deputy=new_deputy)
+        panel_services.panel_set_chair_and_deputy(
+            actor=actor, panel=panel, chair=new_chair, deputy=new_deputy
+        )
         counts["panel chair and deputy"] += int(bool(new_chair)) + int(bool(new_deputy))
 
-    _member(actor=actor, seat=_seat_for(panel, member.agency_id if member else None),
-            user=member, counts=counts)
+    _member(
+        actor=actor,
+        seat=_seat_for(panel, member.agency_id if member else None),
+        user=member,
+        counts=counts,
+    )
     used = {member.agency_id} if member else set()
     seats = list(
         PanelSeat.objects.filter(panel=panel)
@@ -236,8 +246,15 @@ def _candidates(practitioner: User) -> Iterator[_CaseFamily]:
             yield _CaseFamily(family, parents[0], children)
 
 
-def _answers(key: str, *, today: date, parent: Person, child: Person | None = None,
-             seen_alone: bool = True, referring: bool = True) -> dict:
+def _answers(
+    key: str,
+    *,
+    today: date,
+    parent: Person,
+    child: Person | None = None,
+    seen_alone: bool = True,
+    referring: bool = True,
+) -> dict:
     """Answers that complete a section, dated from ``today`` (JSON form, as stored)."""
     started = today - timedelta(days=28)
     seen = today - timedelta(days=21)
@@ -330,8 +347,9 @@ def _answers(key: str, *, today: date, parent: Person, child: Person | None = No
     return answers[key]
 
 
-def _fill(*, actor, assessment: Assessment, case: _CaseFamily, today: date, keys=None,
-          counts: Counter) -> None:
+def _fill(
+    *, actor, assessment: Assessment, case: _CaseFamily, today: date, keys=None, counts: Counter
+) -> None:
     children = list(assessment.children.select_related("person").order_by("position"))
     for section in SECTIONS:
         if keys is not None and section.key not in keys:
@@ -356,8 +374,16 @@ def _fill(*, actor, assessment: Assessment, case: _CaseFamily, today: date, keys
             counts["assessment sections"] += 1
 
 
-def _consent(*, actor, case: _CaseFamily, purpose: str, status: str, on: date,
-             counts: Counter, reason: str = "") -> None:
+def _consent(
+    *,
+    actor,
+    case: _CaseFamily,
+    purpose: str,
+    status: str,
+    on: date,
+    counts: Counter,
+    reason: str = "",
+) -> None:
     given = status == ConsentDecision.Status.GIVEN
     consent_record_decision(
         actor=actor,
@@ -371,7 +397,9 @@ def _consent(*, actor, case: _CaseFamily, purpose: str, status: str, on: date,
         given_by_relationship=ConsentDecision.Relationship.PARENT_CARER,
         person=case.parent,
         what_may_be_shared=(
-            "The assessment and the family's needs, with the agencies at the panel." if given else ""
+            "The assessment and the family's needs, with the agencies at the panel."
+            if given
+            else ""
         ),
     )
     counts["consent decisions"] += 1
@@ -402,34 +430,59 @@ def seed_casework(*, today: date, counts: Counter) -> None:
             actor=practitioner, family=in_progress.family, children=in_progress.children[:1]
         )
         counts["assessments"] += 1
-        _fill(actor=practitioner, assessment=assessment, case=in_progress, today=today,
-              keys={"family", "professionals", "details", "development"}, counts=counts)
+        _fill(
+            actor=practitioner,
+            assessment=assessment,
+            case=in_progress,
+            today=today,
+            keys={"family", "professionals", "details", "development"},
+            counts=counts,
+        )
 
     # 2. A completed assessment of two children, consent given, referred to the panel.
     if two_children and not Assessment.objects.filter(family=two_children.family).exists():
         case = two_children
         consent_on = today - timedelta(days=30)
-        _consent(actor=practitioner, case=case, purpose=Purpose.ASSESSMENT,
-                 status=ConsentDecision.Status.GIVEN, on=consent_on, counts=counts)
+        _consent(
+            actor=practitioner,
+            case=case,
+            purpose=Purpose.ASSESSMENT,
+            status=ConsentDecision.Status.GIVEN,
+            on=consent_on,
+            counts=counts,
+        )
         assessment = assessment_services.assessment_start(
             actor=practitioner, family=case.family, children=case.children[:2]
         )
         counts["assessments"] += 1
         _fill(actor=practitioner, assessment=assessment, case=case, today=today, counts=counts)
-        assessment = assessment_services.assessment_submit(actor=practitioner, assessment=assessment)
+        assessment = assessment_services.assessment_submit(
+            actor=practitioner, assessment=assessment
+        )
         if assessment.status == Assessment.Status.AWAITING_SIGN_OFF:
             if manager is None or not assessment_services.can_sign_off(manager, assessment):
                 raise RuntimeError("No demo manager can sign off the demo assessment")
-            assessment = assessment_services.assessment_sign_off(actor=manager, assessment=assessment)
-        _consent(actor=practitioner, case=case, purpose=Purpose.PANEL_REFERRAL,
-                 status=ConsentDecision.Status.GIVEN, on=today - timedelta(days=7), counts=counts)
+            assessment = assessment_services.assessment_sign_off(
+                actor=manager, assessment=assessment
+            )
+        _consent(
+            actor=practitioner,
+            case=case,
+            purpose=Purpose.PANEL_REFERRAL,
+            status=ConsentDecision.Status.GIVEN,
+            on=today - timedelta(days=7),
+            counts=counts,
+        )
         assessment_services.panel_referral_submit(actor=practitioner, assessment=assessment)
         counts["panel referrals"] += 1
 
     # 3. A family who said no to a panel referral.
-    if refused and not ConsentDecision.objects.filter(
-        family=refused.family, purpose=Purpose.PANEL_REFERRAL
-    ).exists():
+    if (
+        refused
+        and not ConsentDecision.objects.filter(
+            family=refused.family, purpose=Purpose.PANEL_REFERRAL
+        ).exists()
+    ):
         _consent(
             actor=practitioner,
             case=refused,
@@ -446,7 +499,7 @@ def seed_casework(*, today: date, counts: Counter) -> None:
     seed_episode(case=others[2] if len(others) > 2 else None, today=today, counts=counts)
 
 
-def seed_episode(*, case: "_CaseFamily | None", today: date, counts: Counter) -> None:
+def seed_episode(*, case: _CaseFamily | None, today: date, counts: Counter) -> None:
     """4. An episode of targeted work led by the lead professional demo login, 14 weeks in: a
     plan with two outcomes, the first review held, the second now overdue, actions overdue."""
     from casework import plans
@@ -455,42 +508,70 @@ def seed_episode(*, case: "_CaseFamily | None", today: date, counts: Counter) ->
     from core.models import NeedLevel
 
     lead, opener = _demo("lead.professional"), _demo("team.leader")
-    if case is None or lead is None or opener is None or Episode.objects.filter(family=case.family).exists():
+    if (
+        case is None
+        or lead is None
+        or opener is None
+        or Episode.objects.filter(family=case.family).exists()
+    ):
         return
     level = NeedLevel.objects.filter(is_statutory=False).order_by("-level").first()
     started = today - timedelta(weeks=14)
     episode = casework_services.episode_open(
-        actor=opener, family=case.family, lead_professional=lead, lead_agency=lead.agency, need_level=level,
-        offer=Episode.Offer.TARGETED, started_on=started, reason="Demo: allocated at the early support panel",
+        actor=opener,
+        family=case.family,
+        lead_professional=lead,
+        lead_agency=lead.agency,
+        need_level=level,
+        offer=Episode.Offer.TARGETED,
+        started_on=started,
+        reason="Demo: allocated at the early support panel",
     )
     counts["episodes"] += 1
     plan = plans.plan_start(
-        actor=lead, episode=episode,
+        actor=lead,
+        episode=episode,
         contingency="If school attendance does not improve by the next review, we will ask the panel for more help.",
     )
     first = plans.plan_outcome_add(
-        actor=lead, plan=plan, expected_version=plan.version, need="Mornings are chaotic and the children are late.",
+        actor=lead,
+        plan=plan,
+        expected_version=plan.version,
+        need="Mornings are chaotic and the children are late.",
         outcome_family_words="We get to school on time, calmly.",
         outcome_practitioner_words="Attendance above 95% and punctual most days.",
     )
     plan.refresh_from_db()
     second = plans.plan_outcome_add(
-        actor=lead, plan=plan, expected_version=plan.version, need="Rent arrears are causing stress.",
+        actor=lead,
+        plan=plan,
+        expected_version=plan.version,
+        need="Rent arrears are causing stress.",
         outcome_family_words="We are not worried about losing our home.",
     )
     plan.refresh_from_db()
     plans.plan_action_add(
-        actor=lead, outcome=first, expected_version=plan.version, what="Make a morning routine chart together",
-        who=f"{lead.get_full_name()} and {case.parent.first_name}", by_when=started + timedelta(weeks=2),
+        actor=lead,
+        outcome=first,
+        expected_version=plan.version,
+        what="Make a morning routine chart together",
+        who=f"{lead.get_full_name()} and {case.parent.first_name}",
+        by_when=started + timedelta(weeks=2),
     )
     plan.refresh_from_db()
     plans.plan_action_add(
-        actor=lead, outcome=second, expected_version=plan.version, what="Referral to the money advice service",
-        who=lead.get_full_name(), by_when=started + timedelta(weeks=8),
+        actor=lead,
+        outcome=second,
+        expected_version=plan.version,
+        what="Referral to the money advice service",
+        who=lead.get_full_name(),
+        by_when=started + timedelta(weeks=8),
     )
     first_review = plans.reviews_schedule(episode)
     plans.review_record(
-        actor=lead, review=first_review, held_on=first_review.due_on,
+        actor=lead,
+        review=first_review,
+        held_on=first_review.due_on,
         family_views=f"{case.parent.first_name} says mornings are a bit better.",
         progress_notes="The routine chart is up on the fridge.",
     )
@@ -504,5 +585,3 @@ def seed_panel_and_casework(*, seed: int, today: date, password: str) -> dict[st
         seed_panel(seed=seed, today=today, password=password, counts=counts)
         seed_casework(today=today, counts=counts)
     return dict(counts)
-
-

@@ -21,7 +21,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 # The quick start and the tests run in demo mode; production settings force it off.
 DEMO_MODE = env.bool("DEMO_MODE", default=True)
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-quick-start-key-not-for-production-use-0123456789")
+SECRET_KEY = env.str(
+    "SECRET_KEY", default="insecure-quick-start-key-not-for-production-use-0123456789"
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

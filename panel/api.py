@@ -238,9 +238,7 @@ class DecisionInputSerializer(serializers.Serializer):
     case = IdField(required=False, help_text="The case (meeting decisions only)")
     kind = serializers.CharField(help_text="One of: " + ", ".join(PanelDecision.Kind.values))
     lead_agency = IdField(required=False, allow_null=True, default=None)
-    supporting_agencies = serializers.ListField(
-        child=IdField(), required=False, default=list
-    )
+    supporting_agencies = serializers.ListField(child=IdField(), required=False, default=list)
     signpost_to = serializers.CharField(required=False, allow_blank=True, default="")
     handover = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -249,7 +247,9 @@ class DecisionInputSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(PanelDecision.Kind.values))
+    kind = serializers.CharField(
+        read_only=True, help_text="One of: " + ", ".join(PanelDecision.Kind.values)
+    )
     esmap_number = serializers.CharField(source="case.esmap_number", read_only=True)
     case_status = serializers.CharField(source="case.status", read_only=True)
     outcome = serializers.CharField(read_only=True)
@@ -258,9 +258,23 @@ class DecisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PanelDecision
         fields = [
-            "id", "case", "esmap_number", "case_status", "meeting", "kind", "outcome",
-            "lead_agency", "supporting_agencies", "signpost_to", "handover", "reason",
-            "discussion", "actions", "decided_at", "is_extraordinary", "reported_at_meeting",
+            "id",
+            "case",
+            "esmap_number",
+            "case_status",
+            "meeting",
+            "kind",
+            "outcome",
+            "lead_agency",
+            "supporting_agencies",
+            "signpost_to",
+            "handover",
+            "reason",
+            "discussion",
+            "actions",
+            "decided_at",
+            "is_extraordinary",
+            "reported_at_meeting",
         ]
 
 
@@ -286,7 +300,9 @@ class ClosureDecisionInputSerializer(serializers.Serializer):
 
 
 class ClosureSerializer(serializers.ModelSerializer):
-    status = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(ClosureRequest.Status.values))
+    status = serializers.CharField(
+        read_only=True, help_text="One of: " + ", ".join(ClosureRequest.Status.values)
+    )
     requested_at = LondonDateTimeField(read_only=True)
 
     class Meta:
@@ -402,7 +418,6 @@ class PanelMeetingViewSet(viewsets.ReadOnlyModelViewSet):
         }
         return Response(AgendaSerializer(data).data)
 
-
     def _runner_meeting(self, request, pk):
         try:
             meeting = PanelMeeting.objects.select_related("panel").get(pk=int(pk))
@@ -410,7 +425,9 @@ class PanelMeetingViewSet(viewsets.ReadOnlyModelViewSet):
             raise Http404("No such meeting") from error
         pack = selectors.pack_for(request.user, meeting)
         if not services.can_run_meeting(request.user, meeting.panel):
-            raise PermissionDenied("Only the chair, the deputy or business support can run the meeting")
+            raise PermissionDenied(
+                "Only the chair, the deputy or business support can run the meeting"
+            )
         return meeting, pack
 
     @extend_schema(request=AttendanceInputSerializer, responses=QuorumSerializer)
@@ -429,13 +446,29 @@ class PanelMeetingViewSet(viewsets.ReadOnlyModelViewSet):
         if change == "arrived":
             role = data.validated_data["role"]
             if role not in MeetingAttendance.Role.values:
-                raise ValidationError({"role": "One of: " + ", ".join(MeetingAttendance.Role.values)})
+                raise ValidationError(
+                    {"role": "One of: " + ", ".join(MeetingAttendance.Role.values)}
+                )
             seat = None
             if data.validated_data["seat"] is not None:
-                seat = PanelSeat.objects.filter(pk=data.validated_data["seat"], panel=meeting.panel).first()
-            _call(services.attendance_record_arrival, actor=request.user, meeting=meeting, user=person, role=role, seat=seat)
+                seat = PanelSeat.objects.filter(
+                    pk=data.validated_data["seat"], panel=meeting.panel
+                ).first()
+            _call(
+                services.attendance_record_arrival,
+                actor=request.user,
+                meeting=meeting,
+                user=person,
+                role=role,
+                seat=seat,
+            )
         elif change == "left":
-            _call(services.attendance_record_departure, actor=request.user, meeting=meeting, user=person)
+            _call(
+                services.attendance_record_departure,
+                actor=request.user,
+                meeting=meeting,
+                user=person,
+            )
         else:
             raise ValidationError({"change": "arrived or left"})
         return Response(QuorumSerializer(services.meeting_quorum(meeting)).data)
@@ -481,7 +514,11 @@ class PanelMeetingViewSet(viewsets.ReadOnlyModelViewSet):
                 actor=request.user,
                 action=Action.VIEW,
                 target=meeting,
-                detail={"page": "minutes", "api": True, "case_ids": [d.case_id for d in minutes.decisions]},
+                detail={
+                    "page": "minutes",
+                    "api": True,
+                    "case_ids": [d.case_id for d in minutes.decisions],
+                },
             )
         return Response(MinutesSerializer(minutes).data)
 
@@ -499,7 +536,12 @@ class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else list(queryset)
         data = self.get_serializer(rows, many=True).data
-        audit_record(actor=request.user, action=Action.VIEW, target=PANEL_CASE_LABEL, detail={"count": len(rows)})
+        audit_record(
+            actor=request.user,
+            action=Action.VIEW,
+            target=PANEL_CASE_LABEL,
+            detail={"count": len(rows)},
+        )
         if page is not None:
             return self.get_paginated_response(data)
         return Response(data)
@@ -507,7 +549,9 @@ class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         case = self.get_object()
         data = self.get_serializer(case).data
-        audit_record(actor=request.user, action=Action.VIEW, target=case, detail={"page": "api_detail"})
+        audit_record(
+            actor=request.user, action=Action.VIEW, target=case, detail={"page": "api_detail"}
+        )
         return Response(data)
 
     @extend_schema(request=AgencyResponseInputSerializer, responses=AgencyResponseSerializer)
@@ -534,7 +578,6 @@ class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
         )
         code = status.HTTP_201_CREATED if response.version == 1 else status.HTTP_200_OK
         return Response(AgencyResponseSerializer(response).data, status=code)
-
 
     def _case_after(self, request, pk):
         try:
@@ -575,7 +618,10 @@ class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
         if person is None:
             raise ValidationError({"lead_professional": "No such member of staff"})
         allocation = _call(
-            services.lead_professional_allocate, actor=request.user, case=case, lead_professional=person
+            services.lead_professional_allocate,
+            actor=request.user,
+            case=case,
+            lead_professional=person,
         )
         return Response(AllocationSerializer(allocation).data, status=status.HTTP_201_CREATED)
 
@@ -585,7 +631,9 @@ class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
         """The lead professional sends the case closure form to the panel."""
         case, roles = self._case_after(request, pk)
         if not roles["lead_professional"]:
-            raise PermissionDenied("Only the case's lead professional can ask the panel to close it")
+            raise PermissionDenied(
+                "Only the case's lead professional can ask the panel to close it"
+            )
         data = ClosureInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         closure = _call(

@@ -118,7 +118,10 @@ class DecisionForm(GovFormMixin, forms.Form):
         help_text="For a lead agency decision: agencies that will also support the family",
     )
     signpost_to = forms.CharField(
-        label="Signposted to", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Signposted to",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     handover = forms.CharField(
         label="Handover to the single agency",
@@ -134,7 +137,10 @@ class DecisionForm(GovFormMixin, forms.Form):
         help_text="Needed to decline or to step up to children's social care",
     )
     discussion = forms.CharField(
-        label="Discussion notes", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+        label="Discussion notes",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     actions = forms.CharField(
         label="Actions", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})

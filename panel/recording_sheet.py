@@ -142,9 +142,7 @@ def row_for(case: PanelCase) -> dict:
         "decided_on": decided_on,
         "extraordinary": _yes_no(decision.is_extraordinary) if decision else "",
         "lead_agency": decision.lead_agency.name if decision and decision.lead_agency_id else "",
-        "supporting_agencies": "; ".join(
-            sorted(a.name for a in decision.supporting_agencies.all())
-        )
+        "supporting_agencies": "; ".join(sorted(a.name for a in decision.supporting_agencies.all()))
         if decision
         else "",
         "allocated_on": allocated_on,

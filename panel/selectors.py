@@ -113,9 +113,7 @@ def year_meetings(user, panel: Panel, year: int) -> list[PanelMeeting]:
 
 def is_intake_staff(user) -> bool:
     """Business support and early support team leaders: the inbox, logging, every panel's cases."""
-    return bool(
-        user.is_authenticated and user.is_active and user.has_role(*MEETING_MANAGER_ROLES)
-    )
+    return bool(user.is_authenticated and user.is_active and user.has_role(*MEETING_MANAGER_ROLES))
 
 
 def is_chair(user, panel: Panel) -> bool:
@@ -254,10 +252,14 @@ def allocated_cases(meeting: PanelMeeting):
     allocations = LeadProfessionalAllocation.objects.filter(allocated_at__lt=meeting.starts_at)
     if previous is not None:
         allocations = allocations.filter(allocated_at__gte=previous.starts_at)
-    return PanelCase.objects.filter(
-        Q(status=PanelCase.Status.DECIDED) | Q(pk__in=allocations.values("case_id")),
-        pk__in=decided_before.values("case_id"),
-    ).select_related("decision", "decision__lead_agency").order_by("year", "sequence")
+    return (
+        PanelCase.objects.filter(
+            Q(status=PanelCase.Status.DECIDED) | Q(pk__in=allocations.values("case_id")),
+            pk__in=decided_before.values("case_id"),
+        )
+        .select_related("decision", "decision__lead_agency")
+        .order_by("year", "sequence")
+    )
 
 
 def _allocated_note(case: PanelCase) -> str:
@@ -435,15 +437,15 @@ def response_tracker(meeting: PanelMeeting) -> list[TrackerRow]:
         for r in AgencyResponse.objects.filter(case__in=[c.pk for c in cases])
     }
     return [
-        TrackerRow(case=case, responses=[(seat, responses.get((case.pk, seat.pk))) for seat in seats])
+        TrackerRow(
+            case=case, responses=[(seat, responses.get((case.pk, seat.pk))) for seat in seats]
+        )
         for case in cases
     ]
 
 
 def responses_for_case(case: PanelCase) -> list[AgencyResponse]:
-    return list(
-        AgencyResponse.objects.filter(case=case).select_related("seat", "seat__agency")
-    )
+    return list(AgencyResponse.objects.filter(case=case).select_related("seat", "seat__agency"))
 
 
 # ---------------------------------------------------------------- running the meeting, minutes, after
@@ -480,9 +482,13 @@ def attendees(meeting: PanelMeeting) -> list[Attendee]:
         rows.append(Attendee(panel.chair, "chair", None, panel.chair_id in here, "Chair"))
     if panel.deputy_id:
         rows.append(Attendee(panel.deputy, "deputy", None, panel.deputy_id in here, "Deputy chair"))
-    members = PanelSeatMember.objects.filter(seat__panel=panel).select_related(
-        "user", "seat", "seat__agency"
-    ).order_by("seat__agency__sort_order", "seat__agency__name", "is_substitute", "user__last_name")
+    members = (
+        PanelSeatMember.objects.filter(seat__panel=panel)
+        .select_related("user", "seat", "seat__agency")
+        .order_by(
+            "seat__agency__sort_order", "seat__agency__name", "is_substitute", "user__last_name"
+        )
+    )
     for member in members:
         role = "substitute" if member.is_substitute else "member"
         rows.append(
@@ -534,9 +540,15 @@ def minutes_for(meeting: PanelMeeting) -> Minutes:
         if row.user_id in seen:
             continue
         seen.add(row.user_id)
-        agency = row.seat.agency.name if row.seat else (row.user.agency.name if row.user.agency else "")
+        agency = (
+            row.seat.agency.name if row.seat else (row.user.agency.name if row.user.agency else "")
+        )
         present.append(
-            {"name": row.user.get_full_name() or row.user.get_username(), "role": row.get_role_display(), "agency": agency}
+            {
+                "name": row.user.get_full_name() or row.user.get_username(),
+                "role": row.get_role_display(),
+                "agency": agency,
+            }
         )
     seats_present = {row.seat_id for row in attended if row.seat_id}
     apologies = [
@@ -561,7 +573,9 @@ def minutes_for(meeting: PanelMeeting) -> Minutes:
         present=present,
         apologies=apologies,
         decisions=decisions,
-        extraordinary=list(extraordinary_decisions(meeting).prefetch_related("supporting_agencies")),
+        extraordinary=list(
+            extraordinary_decisions(meeting).prefetch_related("supporting_agencies")
+        ),
         closures=closures,
         allocated=agenda[2].cases or [],
         next_text=agenda[5].text,

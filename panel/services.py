@@ -442,7 +442,9 @@ def _place(panel: Panel, submitted_at: datetime) -> MeetingChoice:
 def panel_case_log(*, actor, referral) -> PanelCase:
     """Log a referral: give it an ESMAP number and place it on a meeting (or say why not)."""
     if not actor.has_role(*INTAKE_ROLES):
-        raise PermissionDenied("Only business support or an early support team leader can log referrals")
+        raise PermissionDenied(
+            "Only business support or an early support team leader can log referrals"
+        )
     from assessments.models import PanelReferral
 
     referral = lock(PanelReferral, referral.pk, select_related=("family",))
@@ -498,7 +500,9 @@ def meeting_carry_forward_cases(*, actor, meeting: PanelMeeting) -> list[PanelCa
     if target is not None and target.pk == meeting.pk:
         return []
     cases = lock_all(PanelCase.objects.filter(meeting=meeting, status__in=OPEN_STATUSES))
-    why = "Meeting cancelled" if meeting.status == PanelMeeting.Status.CANCELLED else "Meeting moved"
+    why = (
+        "Meeting cancelled" if meeting.status == PanelMeeting.Status.CANCELLED else "Meeting moved"
+    )
     for case in cases:
         case.meeting = target
         case.placement_reason = "" if target else NO_LATER_MEETING
@@ -545,13 +549,21 @@ def panel_case_withdraw(*, actor, case: PanelCase, reason: str) -> PanelCase:
         raise PermissionDenied("Only the referrer or business support can withdraw a referral")
     reason = _clean_reason(reason)
     if case.status != PanelCase.Status.LOGGED:
-        raise CaseTransitionNotAllowed("The panel has already decided on this referral, so it cannot be withdrawn")
-    _status_change(actor=actor, case=case, to_status=PanelCase.Status.WITHDRAWN, reason=f"Withdrawn: {reason}")
+        raise CaseTransitionNotAllowed(
+            "The panel has already decided on this referral, so it cannot be withdrawn"
+        )
+    _status_change(
+        actor=actor, case=case, to_status=PanelCase.Status.WITHDRAWN, reason=f"Withdrawn: {reason}"
+    )
     audit_record(
         actor=actor,
         action=Action.UPDATE,
         target=case,
-        detail={"fields": ["status"], "from": PanelCase.Status.LOGGED, "to": PanelCase.Status.WITHDRAWN},
+        detail={
+            "fields": ["status"],
+            "from": PanelCase.Status.LOGGED,
+            "to": PanelCase.Status.WITHDRAWN,
+        },
     )
     return case
 
@@ -568,7 +580,9 @@ def meeting_publish_pack(*, actor, meeting: PanelMeeting) -> PanelMeeting:
     """Publish a scheduled meeting's agenda and referrals to its members (once)."""
     meeting = lock(PanelMeeting, meeting.pk, select_related=("panel",))
     if not can_publish(actor, meeting.panel):
-        raise PermissionDenied("Only business support, a team leader or the chair can publish the pack")
+        raise PermissionDenied(
+            "Only business support, a team leader or the chair can publish the pack"
+        )
     if meeting.status != PanelMeeting.Status.SCHEDULED:
         raise ValidationError(
             f"This meeting is {meeting.get_status_display().lower()}: only a scheduled meeting's pack can be published"
@@ -610,9 +624,10 @@ def agency_response_record(
     """
     # The case is locked so two first responses for one seat cannot both be created.
     case = lock(PanelCase, case.pk, select_related=("meeting",))
-    if seat.panel_id != case.panel_id or not PanelSeatMember.objects.filter(
-        seat=seat, user=actor
-    ).exists():
+    if (
+        seat.panel_id != case.panel_id
+        or not PanelSeatMember.objects.filter(seat=seat, user=actor).exists()
+    ):
         raise PermissionDenied("Only a member of that seat can record its agency's response")
     meeting = case.meeting
     if meeting is None or meeting.pack_published_at is None:
@@ -624,7 +639,9 @@ def agency_response_record(
     if known and not information:
         errors["information"] = "Enter what your agency knows about the family"
     if len(information) > MAX_INFORMATION:
-        errors["information"] = f"What your agency knows must be {MAX_INFORMATION} characters or fewer"
+        errors["information"] = (
+            f"What your agency knows must be {MAX_INFORMATION} characters or fewer"
+        )
     if errors:
         raise ValidationError(errors)
     if not known:
@@ -795,7 +812,9 @@ def attendance_record_departure(*, actor, meeting: PanelMeeting, user) -> Meetin
     """``user`` leaves the meeting (a later arrival starts a new row)."""
     meeting = _running_meeting(meeting)
     _require_runner(actor, meeting.panel)
-    attendance = lock_first(MeetingAttendance.objects.filter(meeting=meeting, user=user, left_at__isnull=True))
+    attendance = lock_first(
+        MeetingAttendance.objects.filter(meeting=meeting, user=user, left_at__isnull=True)
+    )
     if attendance is None:
         raise ValidationError({"user": "They are not recorded as here"})
     attendance.left_at = now()
@@ -894,9 +913,7 @@ def _agency_recipients(agency) -> list:
     from accounts.models import User
 
     return list(
-        User.objects.filter(
-            agency=agency, is_active=True, role_grants__role=Role.TEAM_MANAGER
-        )
+        User.objects.filter(agency=agency, is_active=True, role_grants__role=Role.TEAM_MANAGER)
         .exclude(email="")
         .distinct()
         .order_by("pk")
@@ -918,7 +935,9 @@ def _link_agency_team(*, actor, agency, family) -> str:
             else f"{agency.name} has more than one team that could take the family: its lead "
             "professional's team is given access when they are allocated"
         )
-    family_team_link(actor=actor, family=family, team=teams[0], reason="panel named the lead agency")
+    family_team_link(
+        actor=actor, family=family, team=teams[0], reason="panel named the lead agency"
+    )
     return ""
 
 
@@ -931,9 +950,11 @@ def _notify_decision(*, actor, decision: PanelDecision) -> list[str]:
     case = decision.case
     referral = case.referral
     notes = []
-    when = decision.meeting.date if decision.meeting else timezone.localtime(
-        decision.decided_at, calendar.LONDON
-    ).date()
+    when = (
+        decision.meeting.date
+        if decision.meeting
+        else timezone.localtime(decision.decided_at, calendar.LONDON).date()
+    )
     referrer = referral.submitted_by
     if referrer.email:
         send_email(
@@ -1185,20 +1206,26 @@ def can_allocate(actor, case: PanelCase) -> bool:
 
 
 @transaction.atomic
-def lead_professional_allocate(*, actor, case: PanelCase, lead_professional) -> LeadProfessionalAllocation:
+def lead_professional_allocate(
+    *, actor, case: PanelCase, lead_professional
+) -> LeadProfessionalAllocation:
     """The lead agency names its lead professional: the case is ALLOCATED.
 
     The lead professional's team starts working with the family so they can see it.
     """
     case = lock(PanelCase, case.pk, select_related=("referral__family",))
     if not can_allocate(actor, case):
-        raise PermissionDenied("Only the lead agency or business support can allocate the lead professional")
+        raise PermissionDenied(
+            "Only the lead agency or business support can allocate the lead professional"
+        )
     decision = case.decision
     if case.status != PanelCase.Status.DECIDED:
         raise ValidationError("This case is not waiting for a lead professional")
     if not lead_professional_choices(decision.lead_agency).filter(pk=lead_professional.pk).exists():
         raise ValidationError(
-            {"lead_professional": f"Choose a practitioner or lead professional of {decision.lead_agency.name}"}
+            {
+                "lead_professional": f"Choose a practitioner or lead professional of {decision.lead_agency.name}"
+            }
         )
     allocation = LeadProfessionalAllocation.objects.create(
         case=case,
@@ -1220,19 +1247,28 @@ def lead_professional_allocate(*, actor, case: PanelCase, lead_professional) -> 
         reason=f"Lead professional allocated by {decision.lead_agency.name}",
     )
     handoffs.receiver().case_allocated(
-        actor=actor, case=case, lead_professional=lead_professional, lead_agency=decision.lead_agency
+        actor=actor,
+        case=case,
+        lead_professional=lead_professional,
+        lead_agency=decision.lead_agency,
     )
     audit_record(
         actor=actor,
         action=Action.CREATE,
         target=allocation,
-        detail={"case": case.pk, "agency": decision.lead_agency_id, "lead_professional": lead_professional.pk},
+        detail={
+            "case": case.pk,
+            "agency": decision.lead_agency_id,
+            "lead_professional": lead_professional.pk,
+        },
     )
     return allocation
 
 
 @transaction.atomic
-def lead_professional_handover(*, actor, case: PanelCase, lead_professional, agency=None) -> LeadProfessionalAllocation:
+def lead_professional_handover(
+    *, actor, case: PanelCase, lead_professional, agency=None
+) -> LeadProfessionalAllocation:
     """Record that an allocated case has a new lead professional (casework's handover calls this),
     so the panel's record, and who may send the closure form, follow the work."""
     case = lock(PanelCase, case.pk)
@@ -1247,11 +1283,21 @@ def lead_professional_handover(*, actor, case: PanelCase, lead_professional, age
         allocated_at=now(),
     )
     PanelCaseHistory.objects.create(
-        case=case, change=PanelCaseHistory.Change.STATUS, actor=actor, from_meeting=case.meeting,
-        to_meeting=case.meeting, from_status=case.status, to_status=case.status,
+        case=case,
+        change=PanelCaseHistory.Change.STATUS,
+        actor=actor,
+        from_meeting=case.meeting,
+        to_meeting=case.meeting,
+        from_status=case.status,
+        to_status=case.status,
         reason="Handed to another lead professional",
     )
-    audit_record(actor=actor, action=Action.CREATE, target=allocation, detail={"case": case.pk, "handover": True})
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=allocation,
+        detail={"case": case.pk, "handover": True},
+    )
     return allocation
 
 
@@ -1321,10 +1367,18 @@ def closure_confirm(*, actor, closure: ClosureRequest) -> ClosureRequest:
     closure.decided_by = actor
     closure.decided_at_meeting = meeting
     closure.save(update_fields=["status", "decided_at", "decided_by", "decided_at_meeting"])
-    _status_change(actor=actor, case=case, to_status=PanelCase.Status.CLOSED, reason="Closure confirmed by the panel")
+    _status_change(
+        actor=actor,
+        case=case,
+        to_status=PanelCase.Status.CLOSED,
+        reason="Closure confirmed by the panel",
+    )
     handoffs.receiver().closure_confirmed(actor=actor, case=case)
     audit_record(
-        actor=actor, action=Action.UPDATE, target=closure, detail={"case": case.pk, "status": "confirmed"}
+        actor=actor,
+        action=Action.UPDATE,
+        target=closure,
+        detail={"case": case.pk, "status": "confirmed"},
     )
     return closure
 
@@ -1352,7 +1406,12 @@ def closure_return(*, actor, closure: ClosureRequest, reason: str) -> ClosureReq
     closure.save(
         update_fields=["status", "decided_at", "decided_by", "decided_at_meeting", "return_reason"]
     )
-    _status_change(actor=actor, case=case, to_status=PanelCase.Status.ALLOCATED, reason=f"Closure returned: {reason}")
+    _status_change(
+        actor=actor,
+        case=case,
+        to_status=PanelCase.Status.ALLOCATED,
+        reason=f"Closure returned: {reason}",
+    )
     handoffs.receiver().closure_returned(actor=actor, case=case, reason=reason)
     lead = closure.requested_by
     if lead.email:
@@ -1367,6 +1426,9 @@ def closure_return(*, actor, closure: ClosureRequest, reason: str) -> ClosureReq
             record=closure,
         )
     audit_record(
-        actor=actor, action=Action.UPDATE, target=closure, detail={"case": case.pk, "status": "returned"}
+        actor=actor,
+        action=Action.UPDATE,
+        target=closure,
+        detail={"case": case.pk, "status": "returned"},
     )
     return closure

@@ -502,7 +502,9 @@ def case_decision(
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, f"{case.esmap_number}: {decision.outcome}. The referrer has been told.")
+            messages.success(
+                request, f"{case.esmap_number}: {decision.outcome}. The referrer has been told."
+            )
             return redirect(meeting_url(meeting) + "#run-the-meeting")
     context = {
         "panel": meeting.panel,

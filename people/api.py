@@ -42,8 +42,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from core.api import UUID_LOOKUP, require, validation_error as _validation_error
 from core import scope
+from core.api import UUID_LOOKUP, require
+from core.api import validation_error as _validation_error
 from core.audit import Action, audit_record
 from people import selectors, services
 from people.models import (
@@ -238,7 +239,9 @@ class PersonAddressSerializer(serializers.Serializer):
 
     @extend_schema_field(ADDRESS_OR_CONFIDENTIAL)
     def get_address(self, link: PersonAddress) -> dict:
-        return _address_data(link.address, hidden=link.address_id in self.context["hidden_address_ids"])
+        return _address_data(
+            link.address, hidden=link.address_id in self.context["hidden_address_ids"]
+        )
 
 
 class PersonFamilySerializer(serializers.Serializer):

@@ -487,7 +487,9 @@ class ChronologyEntryForm(GovFormMixin, forms.Form):
         )
 
     def clean_occurred_on(self):
-        return _not_in_future(self.cleaned_data["occurred_on"], "The date must be today or in the past")
+        return _not_in_future(
+            self.cleaned_data["occurred_on"], "The date must be today or in the past"
+        )
 
 
 class ProfessionalForm(GovFormMixin, forms.Form):
@@ -550,7 +552,9 @@ class ProfessionalForm(GovFormMixin, forms.Form):
         )
 
     def clean_started_on(self):
-        return _not_in_future(self.cleaned_data["started_on"], "Start date must be today or in the past")
+        return _not_in_future(
+            self.cleaned_data["started_on"], "Start date must be today or in the past"
+        )
 
     def clean(self):
         data = super().clean()
@@ -595,7 +599,9 @@ class PersonChoiceField(forms.ChoiceField):
     def set_people(self, people, hint=None) -> None:
         people = list(people)
         self.people = {str(p.pk): p for p in people}
-        self.choices = [Choice(str(p.pk), p.full_name, hint=hint(p) if hint else "") for p in people]
+        self.choices = [
+            Choice(str(p.pk), p.full_name, hint=hint(p) if hint else "") for p in people
+        ]
 
     def clean(self, value):
         value = super().clean(value)
@@ -765,9 +771,9 @@ class OtherNameForm(GovFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].help_text = (
-            "Other names help find the person when someone searches for them by a name they used before"
-        )
+        self.fields[
+            "kind"
+        ].help_text = "Other names help find the person when someone searches for them by a name they used before"
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("kind", legend_size=Size.MEDIUM),
@@ -817,9 +823,9 @@ class RelationshipForm(GovFormMixin, forms.Form):
         self.fields["relative"].set_people(relatives, hint=person_hint)
         self.fields["relative"].help_text = f"Only people in the same families as {name} are listed"
         self.fields["kind"].label = f"{name} is the \u2026 of the person you chose"
-        self.fields["kind"].help_text = (
-            f"To record that {name} is someone\u2019s child, add the relationship on the parent\u2019s page"
-        )
+        self.fields[
+            "kind"
+        ].help_text = f"To record that {name} is someone\u2019s child, add the relationship on the parent\u2019s page"
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("relative", legend_size=Size.MEDIUM),
@@ -1037,7 +1043,9 @@ class HouseholdMembersForm(GovFormMixin, forms.Form):
         """Person -> stays part time. A 'part time' tick under an unticked person is ignored:
         it was hidden from the user when they unticked them."""
         part_time = set(self.cleaned_data["part_time"])
-        return {self.candidates[value]: value in part_time for value in self.cleaned_data["residents"]}
+        return {
+            self.candidates[value]: value in part_time for value in self.cleaned_data["residents"]
+        }
 
 
 class ConfirmForm(GovFormMixin, forms.Form):

@@ -40,7 +40,9 @@ class Person(VersionedModel):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    first_name = models.CharField(max_length=100, blank=True, help_text="Blank for an unborn baby not yet named")
+    first_name = models.CharField(
+        max_length=100, blank=True, help_text="Blank for an unborn baby not yet named"
+    )
     middle_names = models.CharField(max_length=200, blank=True)
     last_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
@@ -48,7 +50,9 @@ class Person(VersionedModel):
     expected_date_of_delivery = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=1, choices=Gender.choices, default=Gender.NOT_KNOWN)
     ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
-    disability = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
+    disability = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
     disability_details = models.TextField(blank=True)
     has_ehcp = models.BooleanField("Has an education, health and care plan", default=False)
     is_young_carer = models.BooleanField(default=False)
@@ -68,7 +72,8 @@ class Person(VersionedModel):
         constraints = [
             models.CheckConstraint(
                 name="unborn_has_edd_not_dob",
-                condition=~Q(kind="unborn") | (Q(expected_date_of_delivery__isnull=False) & Q(date_of_birth__isnull=True)),
+                condition=~Q(kind="unborn")
+                | (Q(expected_date_of_delivery__isnull=False) & Q(date_of_birth__isnull=True)),
             ),
         ]
 
@@ -150,8 +155,12 @@ class Family(VersionedModel):
     """A family group: the people an early help response is about."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    reference = models.CharField(max_length=20, unique=True, help_text="Shown to staff; never contains names")
-    name = models.CharField(max_length=200, help_text="How staff refer to the family, e.g. 'Khan family'")
+    reference = models.CharField(
+        max_length=20, unique=True, help_text="Shown to staff; never contains names"
+    )
+    name = models.CharField(
+        max_length=200, help_text="How staff refer to the family, e.g. 'Khan family'"
+    )
     area = models.ForeignKey("core.Area", on_delete=models.PROTECT, related_name="families")
     teams = models.ManyToManyField("core.Team", through="FamilyTeam", related_name="families")
     created_by = models.ForeignKey(
@@ -177,7 +186,9 @@ class FamilyTeam(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["family", "team"], condition=Q(ended_on__isnull=True), name="one_open_link_per_family_team"
+                fields=["family", "team"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_link_per_family_team",
             )
         ]
 
@@ -195,7 +206,9 @@ class FamilyMember(models.Model):
     joined_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["family", "person"], name="unique_family_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["family", "person"], name="unique_family_member")
+        ]
 
 
 class Household(models.Model):
@@ -203,7 +216,9 @@ class Household(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="households")
     name = models.CharField(max_length=200, help_text="For example 'Mum's house'")
-    address = models.ForeignKey(Address, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    address = models.ForeignKey(
+        Address, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     is_confidential = models.BooleanField(default=False)
     members = models.ManyToManyField(Person, through="HouseholdMember", related_name="households")
 
@@ -213,10 +228,14 @@ class Household(models.Model):
 
 class HouseholdMember(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="household_memberships")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="household_memberships"
+    )
     from_date = models.DateField(null=True, blank=True)
     to_date = models.DateField(null=True, blank=True)
-    stays_part_time = models.BooleanField(default=False, help_text="For example every other weekend")
+    stays_part_time = models.BooleanField(
+        default=False, help_text="For example every other weekend"
+    )
 
     class Meta:
         # One open spell per person per household; ended spells are kept as history, so
@@ -254,14 +273,20 @@ class Relationship(models.Model):
         OTHER = "other", "Other"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
-    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_as_relative")
+    relative = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="relationships_as_relative"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     notes = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["person", "relative", "kind"], name="unique_relationship"),
-            models.CheckConstraint(name="relationship_not_self", condition=~Q(person=models.F("relative"))),
+            models.UniqueConstraint(
+                fields=["person", "relative", "kind"], name="unique_relationship"
+            ),
+            models.CheckConstraint(
+                name="relationship_not_self", condition=~Q(person=models.F("relative"))
+            ),
         ]
 
 
@@ -270,23 +295,35 @@ class ParentalResponsibility(models.Model):
 
     class Basis(models.TextChoices):
         BIRTH_MOTHER = "birth_mother", "Birth mother"
-        MARRIED_OR_CIVIL_PARTNER = "married", "Married to or civil partner of the mother at the birth"
+        MARRIED_OR_CIVIL_PARTNER = (
+            "married",
+            "Married to or civil partner of the mother at the birth",
+        )
         BIRTH_REGISTRATION = "registration", "Named on the birth certificate"
         AGREEMENT = "agreement", "Parental responsibility agreement"
-        COURT_ORDER = "court_order", "Court order (child arrangements or parental responsibility order)"
+        COURT_ORDER = (
+            "court_order",
+            "Court order (child arrangements or parental responsibility order)",
+        )
         SPECIAL_GUARDIANSHIP = "special_guardianship", "Special guardianship order"
         ADOPTION = "adoption", "Adoption order"
         LOCAL_AUTHORITY = "local_authority", "Local authority (care order)"
 
-    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="parental_responsibility")
-    adult = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="parental_responsibility_for")
+    child = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="parental_responsibility"
+    )
+    adult = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="parental_responsibility_for"
+    )
     basis = models.CharField(max_length=30, choices=Basis.choices)
     from_date = models.DateField(null=True, blank=True)
     to_date = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "parental responsibility"
-        constraints = [models.UniqueConstraint(fields=["child", "adult", "basis"], name="unique_pr")]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "adult", "basis"], name="unique_pr")
+        ]
 
 
 class ProfessionalInvolvement(models.Model):
@@ -294,9 +331,15 @@ class ProfessionalInvolvement(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="professionals")
     name = models.CharField(max_length=200)
-    role = models.CharField(max_length=200, help_text="For example 'Health visitor' or 'Head of year'")
-    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    organisation = models.CharField(max_length=200, blank=True, help_text="If not one of the partnership's agencies")
+    role = models.CharField(
+        max_length=200, help_text="For example 'Health visitor' or 'Head of year'"
+    )
+    agency = models.ForeignKey(
+        "core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organisation = models.CharField(
+        max_length=200, blank=True, help_text="If not one of the partnership's agencies"
+    )
     phone = models.CharField(max_length=50, blank=True)
     email = models.EmailField(blank=True)
     started_on = models.DateField(null=True, blank=True)
@@ -330,7 +373,9 @@ class ChronologyEntry(models.Model):
     occurred_on = models.DateField()
     category = models.CharField(max_length=20, choices=Category.choices)
     summary = models.TextField()
-    source = models.CharField(max_length=200, blank=True, help_text="Agency or record the information came from")
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Agency or record the information came from"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

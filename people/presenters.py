@@ -320,8 +320,12 @@ def family_page(user, family: Family) -> FamilyPage:
     # The one "is this address hidden" rule, as the API applies it (selectors.hidden_address_ids).
     address_ids = [h.address_id for h in all_households]
     confidential = selectors.confidential_address_ids(address_ids)
-    confidential_ids = {h.pk for h in all_households if h.is_confidential or h.address_id in confidential}
-    may_see_confidential = not confidential_ids or selectors.may_see_confidential(user, family=family)
+    confidential_ids = {
+        h.pk for h in all_households if h.is_confidential or h.address_id in confidential
+    }
+    may_see_confidential = not confidential_ids or selectors.may_see_confidential(
+        user, family=family
+    )
     households = [
         HouseholdView(
             household=h,

@@ -30,7 +30,9 @@ from people.models import (
 
 
 def _open_links_to(team_ids) -> QuerySet[FamilyTeam]:
-    return FamilyTeam.objects.filter(family=OuterRef("pk"), team_id__in=team_ids, ended_on__isnull=True)
+    return FamilyTeam.objects.filter(
+        family=OuterRef("pk"), team_id__in=team_ids, ended_on__isnull=True
+    )
 
 
 def families_for(user) -> QuerySet[Family]:
@@ -86,7 +88,9 @@ def can_see_confidential_for_family(user, family: Family) -> bool:
     team_ids = working_team_ids(user)
     if not team_ids:
         return False
-    return FamilyTeam.objects.filter(family=family, team_id__in=team_ids, ended_on__isnull=True).exists()
+    return FamilyTeam.objects.filter(
+        family=family, team_id__in=team_ids, ended_on__isnull=True
+    ).exists()
 
 
 def confidential_address_ids(address_ids) -> set[int]:
@@ -101,16 +105,18 @@ def confidential_address_ids(address_ids) -> set[int]:
     ids = {pk for pk in address_ids if pk is not None}
     if not ids:
         return set()
-    from_people = PersonAddress.objects.filter(address_id__in=ids, is_confidential=True).values_list(
-        "address_id", flat=True
-    )
-    from_households = Household.objects.filter(address_id__in=ids, is_confidential=True).values_list(
-        "address_id", flat=True
-    )
+    from_people = PersonAddress.objects.filter(
+        address_id__in=ids, is_confidential=True
+    ).values_list("address_id", flat=True)
+    from_households = Household.objects.filter(
+        address_id__in=ids, is_confidential=True
+    ).values_list("address_id", flat=True)
     return set(from_people) | set(from_households)
 
 
-def hidden_address_ids(user, address_ids, *, person: Person | None = None, family: Family | None = None) -> set[int]:
+def hidden_address_ids(
+    user, address_ids, *, person: Person | None = None, family: Family | None = None
+) -> set[int]:
     """Which of these addresses must be hidden from ``user`` on a person's or a family's record.
 
     Every page, presenter and API answer that shows an address asks this (or
@@ -126,14 +132,18 @@ def hidden_address_ids(user, address_ids, *, person: Person | None = None, famil
     return confidential
 
 
-def may_see_confidential(user, *, person: Person | None = None, family: Family | None = None) -> bool:
+def may_see_confidential(
+    user, *, person: Person | None = None, family: Family | None = None
+) -> bool:
     """Whether ``user`` may see confidential addresses on this person's or family's record."""
     if person is not None:
         return can_see_confidential_address(user, person)
     return can_see_confidential_for_family(user, family)
 
 
-def is_address_hidden(user, address_id, *, person: Person | None = None, family: Family | None = None) -> bool:
+def is_address_hidden(
+    user, address_id, *, person: Person | None = None, family: Family | None = None
+) -> bool:
     """hidden_address_ids for one address."""
     return address_id in hidden_address_ids(user, [address_id], person=person, family=family)
 
@@ -154,9 +164,14 @@ def family_list(user) -> QuerySet[Family]:
         .prefetch_related(
             Prefetch(
                 "members",
-                queryset=FamilyMember.objects.select_related("person").order_by("role", "person__date_of_birth"),
+                queryset=FamilyMember.objects.select_related("person").order_by(
+                    "role", "person__date_of_birth"
+                ),
             ),
-            Prefetch("team_links", queryset=FamilyTeam.objects.filter(ended_on__isnull=True).select_related("team")),
+            Prefetch(
+                "team_links",
+                queryset=FamilyTeam.objects.filter(ended_on__isnull=True).select_related("team"),
+            ),
         )
         .order_by("name", "reference")
     )
@@ -175,21 +190,29 @@ def person_detail(user, person_id) -> Person:
                 "relationships_as_relative",
                 queryset=Relationship.objects.select_related("person"),
             ),
-            Prefetch("parental_responsibility", queryset=ParentalResponsibility.objects.select_related("adult")),
             Prefetch(
-                "parental_responsibility_for", queryset=ParentalResponsibility.objects.select_related("child")
+                "parental_responsibility",
+                queryset=ParentalResponsibility.objects.select_related("adult"),
             ),
-            Prefetch("professionals", queryset=ProfessionalInvolvement.objects.select_related("agency")),
+            Prefetch(
+                "parental_responsibility_for",
+                queryset=ParentalResponsibility.objects.select_related("child"),
+            ),
+            Prefetch(
+                "professionals", queryset=ProfessionalInvolvement.objects.select_related("agency")
+            ),
             Prefetch("chronology", queryset=ChronologyEntry.objects.select_related("recorded_by")),
             Prefetch(
                 "family_memberships",
-                queryset=FamilyMember.objects.filter(family__in=families_for(user)).select_related("family"),
+                queryset=FamilyMember.objects.filter(family__in=families_for(user)).select_related(
+                    "family"
+                ),
             ),
             Prefetch(
                 "household_memberships",
-                queryset=HouseholdMember.objects.filter(household__family__in=families_for(user)).select_related(
-                    "household", "household__address"
-                ),
+                queryset=HouseholdMember.objects.filter(
+                    household__family__in=families_for(user)
+                ).select_related("household", "household__address"),
             ),
         ),
         pk=person_id,
@@ -203,15 +226,22 @@ def family_detail(user, family_id) -> Family:
         .prefetch_related(
             Prefetch(
                 "members",
-                queryset=FamilyMember.objects.select_related("person").order_by("role", "person__date_of_birth"),
+                queryset=FamilyMember.objects.select_related("person").order_by(
+                    "role", "person__date_of_birth"
+                ),
             ),
             Prefetch(
                 "households",
                 queryset=Household.objects.select_related("address").prefetch_related(
-                    Prefetch("memberships", queryset=HouseholdMember.objects.select_related("person"))
+                    Prefetch(
+                        "memberships", queryset=HouseholdMember.objects.select_related("person")
+                    )
                 ),
             ),
-            Prefetch("team_links", queryset=FamilyTeam.objects.filter(ended_on__isnull=True).select_related("team")),
+            Prefetch(
+                "team_links",
+                queryset=FamilyTeam.objects.filter(ended_on__isnull=True).select_related("team"),
+            ),
         ),
         pk=family_id,
     )
@@ -236,12 +266,16 @@ def family_chronology(family: Family) -> QuerySet[ChronologyEntry]:
 
 def family_relationships(family: Family) -> QuerySet[Relationship]:
     member_ids = FamilyMember.objects.filter(family=family).values("person_id")
-    return Relationship.objects.filter(person_id__in=member_ids).select_related("person", "relative")
+    return Relationship.objects.filter(person_id__in=member_ids).select_related(
+        "person", "relative"
+    )
 
 
 def family_parental_responsibility(family: Family) -> QuerySet[ParentalResponsibility]:
     member_ids = FamilyMember.objects.filter(family=family).values("person_id")
-    return ParentalResponsibility.objects.filter(child_id__in=member_ids).select_related("child", "adult")
+    return ParentalResponsibility.objects.filter(child_id__in=member_ids).select_related(
+        "child", "adult"
+    )
 
 
 def _near_prefixes(token: str) -> set[str]:
@@ -274,14 +308,18 @@ def search_people(user, *, name: str = "", date_of_birth=None, postcode: str = "
     if query_tokens:
         recall = Q()
         for tok in query_tokens:
-            recall |= Q(search_names__contains=f" {tok[:3]}") | Q(search_phonetic__contains=f" {phonetic(tok)} ")
+            recall |= Q(search_names__contains=f" {tok[:3]}") | Q(
+                search_phonetic__contains=f" {phonetic(tok)} "
+            )
             # A slip in the first letters ('Jonh') defeats both keys above; recall on
             # the prefix with one adjacent pair swapped or one letter dropped as well.
             for variant in _near_prefixes(tok):
                 recall |= Q(search_names__contains=f" {variant}")
         queryset = queryset.filter(recall)
     if date_of_birth:
-        queryset = queryset.filter(Q(date_of_birth=date_of_birth) | Q(expected_date_of_delivery=date_of_birth))
+        queryset = queryset.filter(
+            Q(date_of_birth=date_of_birth) | Q(expected_date_of_delivery=date_of_birth)
+        )
     code = normalise_postcode(postcode)
     if code:
         queryset = queryset.filter(search_postcodes__contains=f" {code}")
@@ -305,7 +343,9 @@ def fellow_members(user, person: Person) -> QuerySet[Person]:
     """The other people in this person's families that the user can see."""
     families = families_for(user).filter(members__person=person)
     return (
-        Person.objects.filter(Exists(FamilyMember.objects.filter(person=OuterRef("pk"), family__in=families)))
+        Person.objects.filter(
+            Exists(FamilyMember.objects.filter(person=OuterRef("pk"), family__in=families))
+        )
         .exclude(pk=person.pk)
         .order_by("last_name", "first_name", "date_of_birth")
     )
@@ -314,7 +354,10 @@ def fellow_members(user, person: Person) -> QuerySet[Person]:
 def current_address_link(user, person: Person, link_id) -> PersonAddress:
     """One of the person's current addresses. A confidential one the user may not see is not found."""
     link = get_object_or_404(
-        PersonAddress.objects.select_related("address", "person"), pk=link_id, person=person, moved_out__isnull=True
+        PersonAddress.objects.select_related("address", "person"),
+        pk=link_id,
+        person=person,
+        moved_out__isnull=True,
     )
     if is_address_hidden(user, link.address_id, person=person):
         raise Http404
@@ -323,17 +366,25 @@ def current_address_link(user, person: Person, link_id) -> PersonAddress:
 
 def current_parental_responsibility(child: Person, pr_id) -> ParentalResponsibility:
     return get_object_or_404(
-        ParentalResponsibility.objects.select_related("adult", "child"), pk=pr_id, child=child, to_date__isnull=True
+        ParentalResponsibility.objects.select_related("adult", "child"),
+        pk=pr_id,
+        child=child,
+        to_date__isnull=True,
     )
 
 
 def family_household(family: Family, household_id) -> Household:
-    return get_object_or_404(Household.objects.select_related("address", "family"), pk=household_id, family=family)
+    return get_object_or_404(
+        Household.objects.select_related("address", "family"), pk=household_id, family=family
+    )
 
 
 def open_team_link(family: Family, link_id) -> FamilyTeam:
     return get_object_or_404(
-        FamilyTeam.objects.select_related("team", "team__agency"), pk=link_id, family=family, ended_on__isnull=True
+        FamilyTeam.objects.select_related("team", "team__agency"),
+        pk=link_id,
+        family=family,
+        ended_on__isnull=True,
     )
 
 
@@ -346,7 +397,11 @@ def household_candidates(family: Family, household: Household) -> list[Person]:
     """Who may be ticked as living in a household: the family's members, and anyone living there now."""
     people = Person.objects.filter(
         Exists(FamilyMember.objects.filter(person=OuterRef("pk"), family=family))
-        | Exists(HouseholdMember.objects.filter(person=OuterRef("pk"), household=household, to_date__isnull=True))
+        | Exists(
+            HouseholdMember.objects.filter(
+                person=OuterRef("pk"), household=household, to_date__isnull=True
+            )
+        )
     )
     return list(people.order_by("kind", "date_of_birth", "last_name", "first_name"))
 
@@ -359,10 +414,13 @@ def household_address_options(user, family: Family) -> list[dict]:
     """
     links = list(
         PersonAddress.objects.filter(
-            Exists(FamilyMember.objects.filter(person=OuterRef("person"), family=family)), moved_out__isnull=True
+            Exists(FamilyMember.objects.filter(person=OuterRef("person"), family=family)),
+            moved_out__isnull=True,
         )
         .select_related("address", "person")
-        .order_by("address__line_1", "address__postcode_normalised", "address_id", "person__last_name")
+        .order_by(
+            "address__line_1", "address__postcode_normalised", "address_id", "person__last_name"
+        )
     )
     confidential = confidential_address_ids(link.address_id for link in links)
     hidden = hidden_address_ids(user, [link.address_id for link in links], family=family)

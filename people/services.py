@@ -107,7 +107,9 @@ def person_errors(fields: dict, *, creating: bool) -> dict[str, str]:
         if not edd:
             errors["expected_date_of_delivery"] = "Enter the expected date of delivery"
         elif edd > today + MAX_EDD_AHEAD:
-            errors["expected_date_of_delivery"] = "Expected date of delivery must be within the next 10 months"
+            errors["expected_date_of_delivery"] = (
+                "Expected date of delivery must be within the next 10 months"
+            )
         elif creating and edd < today - MAX_EDD_PAST:
             errors["expected_date_of_delivery"] = (
                 "Expected date of delivery must be in the last month or in the future. If the baby "
@@ -119,7 +121,9 @@ def person_errors(fields: dict, *, creating: bool) -> dict[str, str]:
         elif dob and dob.year < EARLIEST_YEAR:
             errors["date_of_birth"] = "Date of birth must be after 1900"
         if edd and creating:
-            errors["expected_date_of_delivery"] = "Only enter an expected date of delivery for an unborn baby"
+            errors["expected_date_of_delivery"] = (
+                "Only enter an expected date of delivery for an unborn baby"
+            )
     return errors
 
 
@@ -139,7 +143,9 @@ def past_date_error(value: date | None, future_message: str, *, today: date | No
     return ""
 
 
-def _check_past(field: str, value: date | None, future_message: str, *, today: date | None = None) -> None:
+def _check_past(
+    field: str, value: date | None, future_message: str, *, today: date | None = None
+) -> None:
     message = past_date_error(value, future_message, today=today)
     if message:
         raise ValidationError({field: message})
@@ -229,7 +235,9 @@ def person_update(*, actor, person: Person, expected_version: int, changes: dict
             raise StaleEditError("This record was changed by someone else since you opened it")
         return person
     updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **{name: changes[name] for name in changed}
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+        **{name: changes[name] for name in changed},
     )
     if updated == 0:
         raise StaleEditError("This record was changed by someone else since you opened it")
@@ -240,12 +248,18 @@ def person_update(*, actor, person: Person, expected_version: int, changes: dict
 
 
 @transaction.atomic
-def person_add_other_name(*, actor, person: Person, first_name: str, last_name: str, kind: str) -> PersonName:
+def person_add_other_name(
+    *, actor, person: Person, first_name: str, last_name: str, kind: str
+) -> PersonName:
     if errors := other_name_errors(first_name=first_name, last_name=last_name):
         raise ValidationError(errors)
-    other = PersonName.objects.create(person=person, first_name=first_name, last_name=last_name, kind=kind)
+    other = PersonName.objects.create(
+        person=person, first_name=first_name, last_name=last_name, kind=kind
+    )
     _refresh_search_keys(person)
-    audit_record(actor=actor, action=Action.UPDATE, target=person, detail={"fields": ["other_names"]})
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=person, detail={"fields": ["other_names"]}
+    )
     return other
 
 
@@ -278,7 +292,9 @@ def family_create(*, actor, name: str, area, team=None, reference: str | None = 
 
 def _require_team_change(actor) -> None:
     if not selectors.can_change_family_teams(actor):
-        raise PermissionDenied("Only a team manager or an early support team leader can change the teams")
+        raise PermissionDenied(
+            "Only a team manager or an early support team leader can change the teams"
+        )
 
 
 @transaction.atomic
@@ -292,8 +308,15 @@ def family_link_team(*, actor, family: Family, team, started_on: date | None = N
     _require_team_change(actor)
     if FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).exists():
         raise ValidationError({"team": "This team is already working with the family"})
-    link = FamilyTeam.objects.create(family=family, team=team, started_on=started_on or timezone.localdate())
-    audit_record(actor=actor, action=Action.UPDATE, target=family, detail={"fields": ["teams"], "team": team.code})
+    link = FamilyTeam.objects.create(
+        family=family, team=team, started_on=started_on or timezone.localdate()
+    )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=family,
+        detail={"fields": ["teams"], "team": team.code},
+    )
     return link
 
 
@@ -306,7 +329,10 @@ def family_team_link(*, actor, family: Family, team, reason: str) -> FamilyTeam 
     a team already working with the family is not an error. Returns the new link, or None
     if there already was one. ``reason`` says why, in the audit trail.
     """
-    if team is None or FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).exists():
+    if (
+        team is None
+        or FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).exists()
+    ):
         return None
     link = FamilyTeam.objects.create(family=family, team=team, started_on=timezone.localdate())
     audit_record(
@@ -327,41 +353,67 @@ def family_unlink_team(*, actor, family: Family, team, ended_on: date | None = N
     )
     if not ended:
         raise ValidationError("This team is no longer working with the family")
-    audit_record(actor=actor, action=Action.UPDATE, target=family, detail={"fields": ["teams"], "team": team.code})
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=family,
+        detail={"fields": ["teams"], "team": team.code},
+    )
 
 
 @transaction.atomic
-def family_add_member(*, actor, family: Family, person: Person, role: str, joined_on: date | None = None) -> FamilyMember:
+def family_add_member(
+    *, actor, family: Family, person: Person, role: str, joined_on: date | None = None
+) -> FamilyMember:
     if FamilyMember.objects.filter(family=family, person=person).exists():
         raise ValidationError({"person": "This person is already in this family"})
-    member = FamilyMember.objects.create(family=family, person=person, role=role, joined_on=joined_on)
+    member = FamilyMember.objects.create(
+        family=family, person=person, role=role, joined_on=joined_on
+    )
     audit_record(actor=actor, action=Action.UPDATE, target=family, detail={"fields": ["members"]})
     return member
 
 
 @transaction.atomic
-def household_create(*, actor, family: Family, name: str, address: Address | None = None, is_confidential=False) -> Household:
+def household_create(
+    *, actor, family: Family, name: str, address: Address | None = None, is_confidential=False
+) -> Household:
     """A household of the family. At an address someone keeps confidential, it must be confidential too."""
     # Confidential as everywhere else: any link to the address flagged (selectors.confidential_address_ids).
-    if address is not None and not is_confidential and selectors.confidential_address_ids([address.pk]):
+    if (
+        address is not None
+        and not is_confidential
+        and selectors.confidential_address_ids([address.pk])
+    ):
         raise ValidationError(
             {
                 "is_confidential": "This address is confidential for someone who lives there, "
                 "so the household must be confidential too. Select \u2018Yes\u2019"
             }
         )
-    household = Household.objects.create(family=family, name=name, address=address, is_confidential=is_confidential)
-    audit_record(actor=actor, action=Action.UPDATE, target=family, detail={"fields": ["households"]})
+    household = Household.objects.create(
+        family=family, name=name, address=address, is_confidential=is_confidential
+    )
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=family, detail={"fields": ["households"]}
+    )
     return household
 
 
-def _household_join(household: Household, person: Person, from_date: date | None, stays_part_time: bool):
+def _household_join(
+    household: Household, person: Person, from_date: date | None, stays_part_time: bool
+):
     """Open a spell in the household, or change how often someone in it stays. (membership, changed)"""
-    current = HouseholdMember.objects.filter(household=household, person=person, to_date__isnull=True).first()
+    current = HouseholdMember.objects.filter(
+        household=household, person=person, to_date__isnull=True
+    ).first()
     if current is None:
         return (
             HouseholdMember.objects.create(
-                household=household, person=person, from_date=from_date, stays_part_time=stays_part_time
+                household=household,
+                person=person,
+                from_date=from_date,
+                stays_part_time=stays_part_time,
             ),
             True,
         )
@@ -374,11 +426,15 @@ def _household_join(household: Household, person: Person, from_date: date | None
 
 def _household_leave(household: Household, person: Person, to_date: date) -> bool:
     """End someone's open spell in the household; the row stays as history."""
-    current = HouseholdMember.objects.filter(household=household, person=person, to_date__isnull=True).first()
+    current = HouseholdMember.objects.filter(
+        household=household, person=person, to_date__isnull=True
+    ).first()
     if current is None:
         return False
     if current.from_date and to_date < current.from_date:
-        raise ValidationError("The date they left must be on or after the date they joined the household")
+        raise ValidationError(
+            "The date they left must be on or after the date they joined the household"
+        )
     current.to_date = to_date
     current.save(update_fields=["to_date"])
     return True
@@ -386,20 +442,37 @@ def _household_leave(household: Household, person: Person, to_date: date) -> boo
 
 @transaction.atomic
 def household_add_member(
-    *, actor, household: Household, person: Person, from_date: date | None = None, stays_part_time: bool = False
+    *,
+    actor,
+    household: Household,
+    person: Person,
+    from_date: date | None = None,
+    stays_part_time: bool = False,
 ) -> HouseholdMember:
     """Add someone to a household (or, if they already live there, change whether they stay part time)."""
     membership, _ = _household_join(household, person, from_date, stays_part_time)
-    audit_record(actor=actor, action=Action.UPDATE, target=household.family, detail={"fields": ["households"]})
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=household.family,
+        detail={"fields": ["households"]},
+    )
     return membership
 
 
 @transaction.atomic
-def household_remove_member(*, actor, household: Household, person: Person, to_date: date | None = None) -> None:
+def household_remove_member(
+    *, actor, household: Household, person: Person, to_date: date | None = None
+) -> None:
     """Record that someone no longer lives in a household. Their time there is kept."""
     if not _household_leave(household, person, to_date or timezone.localdate()):
         raise ValidationError("This person does not live in this household")
-    audit_record(actor=actor, action=Action.UPDATE, target=household.family, detail={"fields": ["households"]})
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=household.family,
+        detail={"fields": ["households"]},
+    )
 
 
 @transaction.atomic
@@ -414,7 +487,8 @@ def household_set_members(
     on = on or timezone.localdate()
     counts = {"added": 0, "removed": 0, "changed": 0}
     current = {
-        m.person_id: m for m in HouseholdMember.objects.filter(household=household, to_date__isnull=True)
+        m.person_id: m
+        for m in HouseholdMember.objects.filter(household=household, to_date__isnull=True)
     }
     wanted = {person.pk: (person, part_time) for person, part_time in residents.items()}
     for person_id, membership in current.items():
@@ -451,7 +525,11 @@ def address_add(
 ) -> PersonAddress:
     """Record a new address; by default the person's current address becomes a past one."""
     _check_past("moved_in", moved_in, "The date they moved in must be today or in the past")
-    if ends_current and moved_in and person.addresses.filter(moved_out__isnull=True, moved_in__gt=moved_in).exists():
+    if (
+        ends_current
+        and moved_in
+        and person.addresses.filter(moved_out__isnull=True, moved_in__gt=moved_in).exists()
+    ):
         raise ValidationError(
             {
                 "moved_in": "The date they moved in must be after the date they moved in to their current "
@@ -461,13 +539,17 @@ def address_add(
     if address is None:
         address = Address.objects.create(line_1=line_1, line_2=line_2, town=town, postcode=postcode)
     if ends_current:
-        person.addresses.filter(moved_out__isnull=True).update(moved_out=moved_in or timezone.localdate())
+        person.addresses.filter(moved_out__isnull=True).update(
+            moved_out=moved_in or timezone.localdate()
+        )
     link = PersonAddress.objects.create(
         person=person, address=address, moved_in=moved_in, is_confidential=is_confidential
     )
     _refresh_search_keys(person)
     if is_confidential:
-        for other in Person.objects.filter(addresses__address=address).exclude(pk=person.pk).distinct():
+        for other in (
+            Person.objects.filter(addresses__address=address).exclude(pk=person.pk).distinct()
+        ):
             _refresh_search_keys(other)
     audit_record(actor=actor, action=Action.UPDATE, target=person, detail={"fields": ["addresses"]})
     return link
@@ -482,23 +564,35 @@ def address_end(*, actor, link: PersonAddress, moved_out: date) -> PersonAddress
             {"moved_out": "The date they moved out must be on or after the date they moved in"}
         )
     # Only an open link is ended: two people ending it at once cannot overwrite each other.
-    if not PersonAddress.objects.filter(pk=link.pk, moved_out__isnull=True).update(moved_out=moved_out):
+    if not PersonAddress.objects.filter(pk=link.pk, moved_out__isnull=True).update(
+        moved_out=moved_out
+    ):
         raise ValidationError("Someone has already recorded that they moved out of this address")
     link.moved_out = moved_out
-    audit_record(actor=actor, action=Action.UPDATE, target=link.person, detail={"fields": ["addresses"]})
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=link.person, detail={"fields": ["addresses"]}
+    )
     return link
 
 
 @transaction.atomic
-def relationship_add(*, actor, person: Person, relative: Person, kind: str, notes: str = "") -> Relationship:
+def relationship_add(
+    *, actor, person: Person, relative: Person, kind: str, notes: str = ""
+) -> Relationship:
     if person.pk == relative.pk:
-        raise ValidationError({"relative": "A person cannot be related to themselves. Choose someone else"})
+        raise ValidationError(
+            {"relative": "A person cannot be related to themselves. Choose someone else"}
+        )
     if errors := relationship_errors(kind=kind, notes=notes):
         raise ValidationError(errors)
     if Relationship.objects.filter(person=person, relative=relative, kind=kind).exists():
         raise ValidationError({"kind": "This relationship is already recorded"})
-    relationship = Relationship.objects.create(person=person, relative=relative, kind=kind, notes=notes)
-    audit_record(actor=actor, action=Action.UPDATE, target=person, detail={"fields": ["relationships"]})
+    relationship = Relationship.objects.create(
+        person=person, relative=relative, kind=kind, notes=notes
+    )
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=person, detail={"fields": ["relationships"]}
+    )
     return relationship
 
 
@@ -507,14 +601,25 @@ def parental_responsibility_add(
     *, actor, child: Person, adult: Person, basis: str, from_date: date | None = None
 ) -> ParentalResponsibility:
     if child.kind not in (Person.Kind.CHILD, Person.Kind.UNBORN):
-        raise ValidationError("Parental responsibility can only be recorded for a child or an unborn baby")
+        raise ValidationError(
+            "Parental responsibility can only be recorded for a child or an unborn baby"
+        )
     if adult.kind != Person.Kind.ADULT:
-        raise ValidationError({"adult": "Only an adult can have parental responsibility. Choose an adult"})
+        raise ValidationError(
+            {"adult": "Only an adult can have parental responsibility. Choose an adult"}
+        )
     _check_past("from_date", from_date, "The date it started must be today or in the past")
     if ParentalResponsibility.objects.filter(child=child, adult=adult, basis=basis).exists():
         raise ValidationError({"basis": "This parental responsibility is already recorded"})
-    pr = ParentalResponsibility.objects.create(child=child, adult=adult, basis=basis, from_date=from_date)
-    audit_record(actor=actor, action=Action.UPDATE, target=child, detail={"fields": ["parental_responsibility"]})
+    pr = ParentalResponsibility.objects.create(
+        child=child, adult=adult, basis=basis, from_date=from_date
+    )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=child,
+        detail={"fields": ["parental_responsibility"]},
+    )
     return pr
 
 
@@ -525,26 +630,37 @@ def parental_responsibility_end(
     """Record the date an adult's parental responsibility for a child ended. The record is kept."""
     _check_past("to_date", to_date, "The date it ended must be today or in the past")
     if responsibility.from_date and to_date < responsibility.from_date:
-        raise ValidationError({"to_date": "The date it ended must be on or after the date it started"})
-    updated = ParentalResponsibility.objects.filter(pk=responsibility.pk, to_date__isnull=True).update(
-        to_date=to_date
-    )
+        raise ValidationError(
+            {"to_date": "The date it ended must be on or after the date it started"}
+        )
+    updated = ParentalResponsibility.objects.filter(
+        pk=responsibility.pk, to_date__isnull=True
+    ).update(to_date=to_date)
     if not updated:
-        raise ValidationError("Someone has already recorded that this parental responsibility ended")
+        raise ValidationError(
+            "Someone has already recorded that this parental responsibility ended"
+        )
     responsibility.to_date = to_date
     audit_record(
-        actor=actor, action=Action.UPDATE, target=responsibility.child, detail={"fields": ["parental_responsibility"]}
+        actor=actor,
+        action=Action.UPDATE,
+        target=responsibility.child,
+        detail={"fields": ["parental_responsibility"]},
     )
     return responsibility
 
 
 @transaction.atomic
 def professional_add(*, actor, person: Person, **fields) -> ProfessionalInvolvement:
-    if errors := professional_errors(agency=fields.get("agency"), organisation=fields.get("organisation", "")):
+    if errors := professional_errors(
+        agency=fields.get("agency"), organisation=fields.get("organisation", "")
+    ):
         raise ValidationError(errors)
     _check_past("started_on", fields.get("started_on"), "Start date must be today or in the past")
     involvement = ProfessionalInvolvement.objects.create(person=person, **fields)
-    audit_record(actor=actor, action=Action.UPDATE, target=person, detail={"fields": ["professionals"]})
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=person, detail={"fields": ["professionals"]}
+    )
     return involvement
 
 
@@ -571,5 +687,7 @@ def chronology_add(
         source=source,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    audit_record(actor=actor, action=Action.UPDATE, target=person, detail={"fields": ["chronology"]})
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=person, detail={"fields": ["chronology"]}
+    )
     return entry

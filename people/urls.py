@@ -13,7 +13,9 @@ urlpatterns = [
     path("families/", views.family_list, name="family_list"),
     path("families/<uuid:family_id>/", views.family_detail, name="family_detail"),
     path("families/<uuid:family_id>/access/", views.family_access_log, name="family_access_log"),
-    path("families/<uuid:family_id>/members/add/", views.family_member_add, name="family_member_add"),
+    path(
+        "families/<uuid:family_id>/members/add/", views.family_member_add, name="family_member_add"
+    ),
     path("families/<uuid:family_id>/households/add/", views.household_add, name="household_add"),
     path(
         "families/<uuid:family_id>/households/<int:household_id>/members/",
@@ -21,7 +23,11 @@ urlpatterns = [
         name="household_members",
     ),
     path("families/<uuid:family_id>/teams/add/", views.family_team_add, name="family_team_add"),
-    path("families/<uuid:family_id>/teams/<int:link_id>/end/", views.family_team_end, name="family_team_end"),
+    path(
+        "families/<uuid:family_id>/teams/<int:link_id>/end/",
+        views.family_team_end,
+        name="family_team_end",
+    ),
     path("<uuid:person_id>/", views.person_detail, name="person_detail"),
     path("<uuid:person_id>/edit/", views.person_edit, name="person_edit"),
     path("<uuid:person_id>/access/", views.person_access_log, name="person_access_log"),

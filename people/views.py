@@ -26,9 +26,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core import scope
 from core.audit import Action, audit_record
-from core.returns import safe_return_to
-from core.models import AuditEvent
 from core.forms import add_service_errors as _add_service_errors
+from core.models import AuditEvent
+from core.returns import safe_return_to
 from people import presenters, selectors, services
 from people.forms import (
     AddressEndForm,
@@ -345,7 +345,10 @@ def _subpage(
         else:
             return None
     audit_record(
-        actor=user, action=Action.VIEW, target=record, detail={"page": page_name, **(audit_detail or {})}
+        actor=user,
+        action=Action.VIEW,
+        target=record,
+        detail={"page": page_name, **(audit_detail or {})},
     )
     key = "person" if isinstance(record, Person) else "family"
     page_context = {
@@ -403,7 +406,9 @@ def chronology_add(request: HttpRequest, person_id) -> HttpResponse:
     if response is not None:
         return response
     messages.success(request, "Chronology entry added")
-    return redirect(safe_return_to(request) or reverse("people:person_detail", kwargs={"person_id": person.pk}))
+    return redirect(
+        safe_return_to(request) or reverse("people:person_detail", kwargs={"person_id": person.pk})
+    )
 
 
 @login_required
@@ -433,7 +438,9 @@ def professional_add(request: HttpRequest, person_id) -> HttpResponse:
     if response is not None:
         return response
     messages.success(request, "Professional added")
-    return redirect(safe_return_to(request) or reverse("people:person_detail", kwargs={"person_id": person.pk}))
+    return redirect(
+        safe_return_to(request) or reverse("people:person_detail", kwargs={"person_id": person.pk})
+    )
 
 
 # ---------------------------------------------------------------- addresses, names, relationships
@@ -445,7 +452,8 @@ def address_add(request: HttpRequest, person_id) -> HttpResponse:
     user = request.user
     person = selectors.get_person(user, person_id)
     form = AddressForm(
-        _bound(request), has_current_address=person.addresses.filter(moved_out__isnull=True).exists()
+        _bound(request),
+        has_current_address=person.addresses.filter(moved_out__isnull=True).exists(),
     )
 
     def save(form):
@@ -500,7 +508,12 @@ def other_name_add(request: HttpRequest, person_id) -> HttpResponse:
         messages.success(request, "Name added")
 
     response = _subpage(
-        request, person, OtherNameForm(_bound(request)), "people/other_name_add.html", "add_other_name", save
+        request,
+        person,
+        OtherNameForm(_bound(request)),
+        "people/other_name_add.html",
+        "add_other_name",
+        save,
     )
     return response or redirect("people:person_detail", person_id=person.pk)
 
@@ -516,7 +529,11 @@ def relationship_add(request: HttpRequest, person_id) -> HttpResponse:
     def save(form):
         data = form.cleaned_data
         services.relationship_add(
-            actor=user, person=person, relative=data["relative"], kind=data["kind"], notes=data["notes"]
+            actor=user,
+            person=person,
+            relative=data["relative"],
+            kind=data["kind"],
+            notes=data["notes"],
         )
         messages.success(request, "Relationship added")
 
@@ -554,7 +571,11 @@ def parental_responsibility_add(request: HttpRequest, person_id) -> HttpResponse
     def save(form):
         data = form.cleaned_data
         services.parental_responsibility_add(
-            actor=user, child=child, adult=data["adult"], basis=data["basis"], from_date=data["from_date"]
+            actor=user,
+            child=child,
+            adult=data["adult"],
+            basis=data["basis"],
+            from_date=data["from_date"],
         )
         messages.success(request, "Parental responsibility recorded")
 
@@ -844,9 +865,13 @@ def family_team_end(request: HttpRequest, family_id, link_id: int) -> HttpRespon
     _require_team_change(user)
     link = selectors.open_team_link(family, link_id)
     remaining = set(
-        family.team_links.filter(ended_on__isnull=True).exclude(pk=link.pk).values_list("team_id", flat=True)
+        family.team_links.filter(ended_on__isnull=True)
+        .exclude(pk=link.pk)
+        .values_list("team_id", flat=True)
     )
-    loses_access = not scope.sees_every_family(user) and not (selectors.working_team_ids(user) & remaining)
+    loses_access = not scope.sees_every_family(user) and not (
+        selectors.working_team_ids(user) & remaining
+    )
 
     def save(form):
         services.family_unlink_team(actor=user, family=family, team=link.team)

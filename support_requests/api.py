@@ -37,7 +37,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from core.api import UUID_LOOKUP, require, validation_error as _validation_error, conflict as _conflict, duty_team_contact as _duty_team, FORBIDDEN, BAD_REQUEST
+from core.api import BAD_REQUEST, FORBIDDEN, UUID_LOOKUP, require
+from core.api import conflict as _conflict
+from core.api import duty_team_contact as _duty_team
+from core.api import validation_error as _validation_error
 from core.audit import Action, audit_record
 from core.models import Agency, Area, NeedLevel
 from people.selectors import families_for
@@ -798,7 +801,8 @@ class MySupportRequestViewSet(
     def create(self, request, *args, **kwargs):
         # The role first, before the body is read: 403, then 400.
         require(
-            "support_requests.make_request", request.user,
+            "support_requests.make_request",
+            request.user,
             message="Only practitioners and lead professionals make requests",
         )
         serializer = PractitionerRequestCreateSerializer(data=request.data)

@@ -18,8 +18,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import escape
 
-from core.models import Agency, Area, NeedLevel
 from core.forms import GovDateField
+from core.models import Agency, Area, NeedLevel
 from support_requests.models import (
     TARGETED_OFFER_INDICATORS,
     SafeguardingStop,

@@ -11,9 +11,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from core.models import AppendOnlyModel
-from django.db.models import Q
 
 
 class SupportRequest(models.Model):
@@ -325,7 +325,10 @@ class SafeguardingStop(models.Model):
         STATUTORY_LEVEL = "statutory_level", "Statutory level of need chosen in triage"
         REQUEST_CONCERN = "request_concern", "Concern recorded when the request was made"
         ASSESSMENT_CONCERN = "assessment_concern", "Concern recorded during the assessment"
-        ASSESSMENT_DECISION = "assessment_decision", "Assessment decision: step up to children’s social care"
+        ASSESSMENT_DECISION = (
+            "assessment_decision",
+            "Assessment decision: step up to children’s social care",
+        )
 
     class NextStep(models.TextChoices):
         PHONED = "phoned_duty_team", "I have phoned the duty team now"
@@ -369,7 +372,9 @@ class SafeguardingStop(models.Model):
         ]
 
     def __str__(self):
-        return f"Safeguarding stop on {self.support_request_id or self.assessment_id} ({self.trigger})"
+        return (
+            f"Safeguarding stop on {self.support_request_id or self.assessment_id} ({self.trigger})"
+        )
 
     def delete(self, *args, **kwargs):
         raise PermissionError("A safeguarding stop cannot be removed")

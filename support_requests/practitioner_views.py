@@ -29,8 +29,8 @@ from support_requests import practitioner_journey as pj
 from support_requests import selectors, services
 from support_requests.forms import YES
 from support_requests.models import SafeguardingStop, SupportRequest
-from support_requests.safeguarding_views import stop_page
 from support_requests.presenters import describe_age, own_request_status
+from support_requests.safeguarding_views import stop_page
 from support_requests.staff_forms import (
     NO_FAMILY,
     ConcernForm,

@@ -204,7 +204,5 @@ OWN_REQUEST_STATUS: dict[str, tuple[str, str]] = {
 
 
 def own_request_status(status: str) -> dict[str, str]:
-    summary, next_step = OWN_REQUEST_STATUS.get(
-        status, ("The request’s status is not known.", "")
-    )
+    summary, next_step = OWN_REQUEST_STATUS.get(status, ("The request’s status is not known.", ""))
     return {"summary": summary, "next_step": next_step}

@@ -52,7 +52,9 @@ def _render(request: HttpRequest, template: str, context: dict, status: int = 20
     council = _council()
     context = {
         # Where "Exit this page" goes (an ordinary, innocent page), from the council pack.
-        "exit_page_url": council.public_exit_url if council else Council._meta.get_field("public_exit_url").default,
+        "exit_page_url": council.public_exit_url
+        if council
+        else Council._meta.get_field("public_exit_url").default,
         "council_contact": council,
         **context,
     }

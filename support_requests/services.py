@@ -437,7 +437,12 @@ def _write_draft(*, actor, locked: SupportRequest, answers: TriageAnswers) -> tu
 
 @transaction.atomic
 def triage_submit(
-    *, actor, support_request: SupportRequest, answers: TriageAnswers, mode: str, answers_valid: bool = True
+    *,
+    actor,
+    support_request: SupportRequest,
+    answers: TriageAnswers,
+    mode: str,
+    answers_valid: bool = True,
 ) -> SafeguardingStop | None:
     """What the triage page and the API both do with submitted answers.
 
@@ -447,7 +452,9 @@ def triage_submit(
     (``mode`` "draft") or recorded as the decision; nothing is saved when they did not pass.
     """
     if stop_trigger(answers) is not None:
-        return triage_raise_safeguarding_stop(actor=actor, support_request=support_request, answers=answers)
+        return triage_raise_safeguarding_stop(
+            actor=actor, support_request=support_request, answers=answers
+        )
     if not answers_valid:
         return None
     if mode == "draft":
@@ -697,11 +704,15 @@ def support_request_submit_practitioner(
     if not what_is_happening.strip():
         errors["what_is_happening"] = PRACTITIONER_REQUEST_MESSAGES["what_is_happening"]
     if not single_agency_support_tried.strip():
-        errors["single_agency_support_tried"] = PRACTITIONER_REQUEST_MESSAGES["single_agency_support_tried"]
+        errors["single_agency_support_tried"] = PRACTITIONER_REQUEST_MESSAGES[
+            "single_agency_support_tried"
+        ]
     if safeguarding_concern is None:
         errors["safeguarding_concern"] = PRACTITIONER_REQUEST_MESSAGES["safeguarding_concern"]
     if family_knows_and_consents is None:
-        errors["family_knows_and_consents"] = PRACTITIONER_REQUEST_MESSAGES["family_knows_and_consents"]
+        errors["family_knows_and_consents"] = PRACTITIONER_REQUEST_MESSAGES[
+            "family_knows_and_consents"
+        ]
     elif not family_knows_and_consents and not safeguarding_concern:
         errors["family_knows_and_consents"] = (
             "A request needs the family’s knowledge and agreement, unless there are "

@@ -13,8 +13,8 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, 
 from django import forms
 from django.utils import timezone
 
-from core.models import Area, NeedLevel
 from core.forms import GovDateField
+from core.models import Area, NeedLevel
 from people.models import Family
 from support_requests.forms import CONCERN_QUESTION, MAX_TEXT, NO, YES, YES_NO, QuestionForm
 from support_requests.models import SupportRequestChild

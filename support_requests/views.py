@@ -18,9 +18,9 @@ from core.audit import Action, audit_record
 from core.forms import add_service_errors as _add_service_errors
 from support_requests import selectors, services
 from support_requests.forms import TriageForm
-from support_requests.staff_forms import SetAreaForm
 from support_requests.models import SafeguardingStop, SupportRequest, Triage
 from support_requests.safeguarding_views import stop_page
+from support_requests.staff_forms import SetAreaForm
 
 PAGE_SIZE = 50
 NAV_SECTION = "requests"
@@ -94,9 +94,7 @@ def _detail_context(user, support_request: SupportRequest, area_form=None) -> di
 
 def _can_set_area(user, support_request: SupportRequest) -> bool:
     return (
-        support_request.area_id is None
-        and support_request.is_open
-        and selectors.can_triage(user)
+        support_request.area_id is None and support_request.is_open and selectors.can_triage(user)
     )
 
 

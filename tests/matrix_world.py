@@ -132,6 +132,7 @@ def fill(world: World, url_name: str, kwargs: list[str], variant: str) -> dict:
 
 def build_world() -> World:
     """The matrix's world (about a second: the demo generator writes in bulk)."""
+    from accounts.tests.factories import UserFactory
     from assessments.models import Assessment, AssessmentChild, PanelReferral
     from assessments.tests.factories import (
         AssessmentFactory,
@@ -158,7 +159,13 @@ def build_world() -> World:
         PanelSeatFactory,
         PanelSeatMemberFactory,
     )
-    from people.models import FamilyMember, FamilyTeam, Household, ParentalResponsibility, PersonAddress
+    from people.models import (
+        FamilyMember,
+        FamilyTeam,
+        Household,
+        ParentalResponsibility,
+        PersonAddress,
+    )
     from people.selectors import families_for
     from people.tests.factories import (
         HouseholdFactory,
@@ -168,11 +175,12 @@ def build_world() -> World:
     )
     from support_requests.models import SupportRequest
     from support_requests.tests.factories import SupportRequestFactory
-    from accounts.tests.factories import UserFactory
 
     load_council_pack(Path(settings.BASE_DIR) / "config_packs" / "kirklees.yaml")
     seed_demo(families=40, seed=2026)
-    users = {role: User.objects.get(username=login, is_demo=True) for role, login in DEMO_LOGIN.items()}
+    users = {
+        role: User.objects.get(username=login, is_demo=True) for role, login in DEMO_LOGIN.items()
+    }
     world = World(users=users)
     practitioner, lead = users["practitioner"], users["lead_professional"]
     practitioner2 = User.objects.get(username="practitioner2", is_demo=True)
@@ -180,7 +188,9 @@ def build_world() -> World:
 
     # A lead professional in the second practitioner's team: their episode is out of scope for ours.
     lead2 = UserFactory(
-        username="matrix.lead2", team=practitioner2.team, roles=[Role.PRACTITIONER, Role.LEAD_PROFESSIONAL]
+        username="matrix.lead2",
+        team=practitioner2.team,
+        roles=[Role.PRACTITIONER, Role.LEAD_PROFESSIONAL],
     )
 
     episode_in = Episode.objects.select_related("family").get(lead_professional=lead)
@@ -211,15 +221,16 @@ def build_world() -> World:
     world.put("household", household(family_in).pk, household(family_out).pk)
 
     def team_link(family):
-        return FamilyTeam.objects.filter(family=family, ended_on__isnull=True).order_by("pk").first()
+        return (
+            FamilyTeam.objects.filter(family=family, ended_on__isnull=True).order_by("pk").first()
+        )
 
     world.put("family_team_link", team_link(family_in).pk, team_link(family_out).pk)
 
     def address_link(person):
-        return (
-            PersonAddress.objects.filter(person=person, moved_out__isnull=True).first()
-            or PersonAddressFactory(person=person)
-        )
+        return PersonAddress.objects.filter(
+            person=person, moved_out__isnull=True
+        ).first() or PersonAddressFactory(person=person)
 
     world.put("address_link", address_link(child_in).pk, address_link(child_out).pk)
 
@@ -240,10 +251,14 @@ def build_world() -> World:
     )
 
     # Assessments: the demo's one in progress (the practitioner's team) and a draft next door.
-    assessment_in = Assessment.objects.filter(
-        worker=practitioner, status=Assessment.Status.DRAFT
-    ).order_by("created_at").first()
-    assessment_out = AssessmentFactory(family=family_out, worker=practitioner2, children=[child_out])
+    assessment_in = (
+        Assessment.objects.filter(worker=practitioner, status=Assessment.Status.DRAFT)
+        .order_by("created_at")
+        .first()
+    )
+    assessment_out = AssessmentFactory(
+        family=family_out, worker=practitioner2, children=[child_out]
+    )
     world.put("assessment", assessment_in.pk, assessment_out.pk)
     world.put("section_key", "development", "development")
     world.put(
@@ -257,7 +272,9 @@ def build_world() -> World:
     outcome_in = plan_in.outcomes.order_by("pk").first()
     action_in = outcome_in.actions.order_by("pk").first()
     episode_out = make_episode(
-        lead_professional=lead2, family=family_out, started_on=timezone.localdate() - timedelta(weeks=4)
+        lead_professional=lead2,
+        family=family_out,
+        started_on=timezone.localdate() - timedelta(weeks=4),
     )
     plan_out = make_plan(episode=episode_out)
     outcome_out = make_outcome(plan=plan_out)
@@ -320,7 +337,9 @@ def build_world() -> World:
     PanelSeatMemberFactory(seat=seat, user=other_member)
     soon = timezone.localdate() + timedelta(days=10)
     meeting_in = (
-        PanelMeeting.objects.filter(panel=panel_in, date__gte=soon, status=PanelMeeting.Status.SCHEDULED)
+        PanelMeeting.objects.filter(
+            panel=panel_in, date__gte=soon, status=PanelMeeting.Status.SCHEDULED
+        )
         .order_by("date")
         .first()
     )
@@ -373,7 +392,9 @@ def build_world() -> World:
         )
         return case, closure
 
-    case_in, closure_in = decided_case(panel_in, meeting_in, family_in, practitioner, child_in, 1, lead)
+    case_in, closure_in = decided_case(
+        panel_in, meeting_in, family_in, practitioner, child_in, 1, lead
+    )
     case_out, closure_out = decided_case(
         panel_out, meeting_out, family_out, practitioner2, child_out, 2, lead2
     )

@@ -76,7 +76,9 @@ def _complete(page: Page, label: str) -> None:
 def _family(area, team):
     family = FamilyFactory(name="Khan family", reference="FAM-00101", area=area, team=team)
     FamilyMemberFactory(
-        family=family, person=AdultFactory(first_name="Samina", last_name="Khan"), role=FamilyMember.Role.PARENT_CARER
+        family=family,
+        person=AdultFactory(first_name="Samina", last_name="Khan"),
+        role=FamilyMember.Role.PARENT_CARER,
     )
     zara = PersonFactory(first_name="Zara", last_name="Khan", date_of_birth=date(2017, 5, 1))
     ali = PersonFactory(first_name="Ali", last_name="Khan", date_of_birth=date(2024, 9, 1))
@@ -137,16 +139,26 @@ def test_assessment_and_panel_referral_journey(live_server, page):
     assert_no_axe_violations(page, "triage")
     _date(page, "^Date$", today)
     page.get_by_label("Who did you speak to?").fill("Class teacher, North Vale Primary")
-    page.get_by_label("Summary of the conversation").fill("Attendance has fallen; mum is struggling.")
+    page.get_by_label("Summary of the conversation").fill(
+        "Attendance has fallen; mum is struggling."
+    )
     page.get_by_role("group", name=re.compile("section 17")).get_by_label("No").check()
-    page.get_by_role("group", name="What is the level of need?").get_by_label(re.compile("Extra help")).check()
-    page.get_by_role("group", name="What happens next?").get_by_label("Start an early support assessment").check()
+    page.get_by_role("group", name="What is the level of need?").get_by_label(
+        re.compile("Extra help")
+    ).check()
+    page.get_by_role("group", name="What happens next?").get_by_label(
+        "Start an early support assessment"
+    ).check()
     page.get_by_role("button", name="Save decision").click()
-    expect(page.get_by_role("heading", name=re.compile(support_request.reference))).to_contain_text("Assessment started")
+    expect(page.get_by_role("heading", name=re.compile(support_request.reference))).to_contain_text(
+        "Assessment started"
+    )
     assert_no_axe_violations(page, "request after triage")
 
     # ---- The practitioner starts the assessment from the family's record.
-    _switch_user(page, f"{live_server.url}/people/families/{family.pk}/", practitioner, practitioner_device)
+    _switch_user(
+        page, f"{live_server.url}/people/families/{family.pk}/", practitioner, practitioner_device
+    )
     page.get_by_role("link", name="Early support assessments").click()
     assert_no_axe_violations(page, "family assessments")
     page.get_by_role("link", name="Start an assessment").click()
@@ -177,7 +189,9 @@ def test_assessment_and_panel_referral_journey(live_server, page):
     _complete(page, "section 2")
 
     _open_task(page, "3. Professional relationships")
-    page.get_by_label("Anyone else who contributed").fill("School nurse, North Vale Primary, 01234 000111")
+    page.get_by_label("Anyone else who contributed").fill(
+        "School nurse, North Vale Primary, 01234 000111"
+    )
     _complete(page, "section 3")
 
     _open_task(page, "4. Assessment details")
@@ -190,25 +204,44 @@ def test_assessment_and_panel_referral_journey(live_server, page):
 
     for name in ("Zara Khan", "Ali Khan"):
         _open_task(page, f"5. Developmental needs: {name}")
-        for label in ("Health", "Education", "Emotional and behavioural development",
-                      "Identity, family and social relationships", "Self-care skills and social presentation"):
-            page.get_by_label(label, exact=True).fill(f"{label} for {name}: going well, some worries.")
+        for label in (
+            "Health",
+            "Education",
+            "Emotional and behavioural development",
+            "Identity, family and social relationships",
+            "Self-care skills and social presentation",
+        ):
+            page.get_by_label(label, exact=True).fill(
+                f"{label} for {name}: going well, some worries."
+            )
         _complete(page, f"section 5 for {name}")
 
     _open_task(page, "6. Parental capacity")
-    for label in ("Basic care and ensuring safety", "Emotional warmth and stimulation", "Guidance, boundaries and stability"):
+    for label in (
+        "Basic care and ensuring safety",
+        "Emotional warmth and stimulation",
+        "Guidance, boundaries and stability",
+    ):
         page.get_by_label(label).fill(f"{label}: Samina is loving but exhausted.")
     _complete(page, "section 6")
 
     _open_task(page, "7. Family and environmental factors")
-    for label in ("Family history and functioning", "Wider family and significant others",
-                  "Housing, employment and income", "The family’s social integration and community resources"):
+    for label in (
+        "Family history and functioning",
+        "Wider family and significant others",
+        "Housing, employment and income",
+        "The family’s social integration and community resources",
+    ):
         page.get_by_label(label).fill(f"{label}: recorded.")
     _complete(page, "section 7")
 
     _open_task(page, "8. Risks and strengths")
-    page.get_by_label("Risks", exact=True).fill("Missed school, missed health appointments for Ali.")
-    page.get_by_label("Strengths and protective factors").fill("A loving mum and a supportive grandmother.")
+    page.get_by_label("Risks", exact=True).fill(
+        "Missed school, missed health appointments for Ali."
+    )
+    page.get_by_label("Strengths and protective factors").fill(
+        "A loving mum and a supportive grandmother."
+    )
     _radio(page, "Do you have concerns that a child is in need", "No")
     _complete(page, "section 8")
 
@@ -218,9 +251,13 @@ def test_assessment_and_panel_referral_journey(live_server, page):
 
     # 10. Zara is seen alone; Ali is not, and the reason is recorded. First, the error summary.
     _open_task(page, "10. Views of the child and when they were seen: Zara Khan")
-    page.get_by_label("The child’s views, wishes and feelings").fill("Zara says she misses her friends on Mondays.")
+    page.get_by_label("The child’s views, wishes and feelings").fill(
+        "Zara says she misses her friends on Mondays."
+    )
     _date(page, "Date the child was first seen", today)
-    page.get_by_role("group", name=re.compile("Date the child was first seen")).get_by_label("Day").fill("32")
+    page.get_by_role("group", name=re.compile("Date the child was first seen")).get_by_label(
+        "Day"
+    ).fill("32")
     _radio(page, "Was the child seen alone", "Yes")
     _radio(page, "Have you completed this section", "Yes, I’ve completed this section")
     page.get_by_role("button", name="Save and continue").click()
@@ -238,7 +275,9 @@ def test_assessment_and_panel_referral_journey(live_server, page):
     _complete(page, "section 10 for Zara")
 
     _open_task(page, "10. Views of the child and when they were seen: Ali Khan")
-    page.get_by_label("The child’s views, wishes and feelings").fill("Ali (2) played happily; observed with mum.")
+    page.get_by_label("The child’s views, wishes and feelings").fill(
+        "Ali (2) played happily; observed with mum."
+    )
     _date(page, "Date the child was first seen", today)
     _radio(page, "Was the child seen alone", "No")
     page.get_by_label("If not, the reason the child was not seen alone").fill(
@@ -247,13 +286,19 @@ def test_assessment_and_panel_referral_journey(live_server, page):
     _complete(page, "section 10 for Ali")
 
     _open_task(page, "10. Views of parents, carers and significant others")
-    page.get_by_label("Views of parents, carers and significant others").fill("Samina wants help with routines.")
+    page.get_by_label("Views of parents, carers and significant others").fill(
+        "Samina wants help with routines."
+    )
     page.get_by_label("Family members seen and spoken to").fill(f"Samina, {today:%-d %B %Y}")
     _complete(page, "section 10 for parents")
 
     _open_task(page, "11. Analysis and recommendations")
-    page.get_by_label("Analysis and professional judgement").fill("Zara's attendance will fall further.")
-    page.get_by_label("Recommendations and actions").fill("Family support worker; morning routines.")
+    page.get_by_label("Analysis and professional judgement").fill(
+        "Zara's attendance will fall further."
+    )
+    page.get_by_label("Recommendations and actions").fill(
+        "Family support worker; morning routines."
+    )
     _complete(page, "section 11")
 
     _open_task(page, "12. Decision")
@@ -269,20 +314,30 @@ def test_assessment_and_panel_referral_journey(live_server, page):
     _date(page, "Date you, the assessor, signed", today)
     _radio(page, "Have you completed this section", "Yes, I’ve completed this section")
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Record the family’s consent to the assessment")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Record the family’s consent to the assessment"
+    )
     assert_no_axe_violations(page, "section 14 without consent")
-    expect(page.get_by_label("Parent or carer who agreed the declaration")).to_have_value("Samina Khan")
+    expect(page.get_by_label("Parent or carer who agreed the declaration")).to_have_value(
+        "Samina Khan"
+    )
 
     _record_consent(page, purpose="Early support assessment", today=today)
     _record_consent(page, purpose="Referral to the early support multi-agency panel", today=today)
     # Back on section 14, where the answers typed before are waiting.
-    expect(page.get_by_label("Parent or carer who agreed the declaration")).to_have_value("Samina Khan")
-    expect(page.locator("main")).to_contain_text("The family’s consent to this assessment is recorded")
+    expect(page.get_by_label("Parent or carer who agreed the declaration")).to_have_value(
+        "Samina Khan"
+    )
+    expect(page.locator("main")).to_contain_text(
+        "The family’s consent to this assessment is recorded"
+    )
     _complete(page, "section 14")
 
     expect(page.locator("main")).to_contain_text("You have completed 16 of 16 sections")
     page.get_by_role("link", name="Check and submit").click()
-    expect(page.get_by_role("heading", name="Check your answers before submitting the assessment")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Check your answers before submitting the assessment")
+    ).to_be_visible()
     assert_no_axe_violations(page, "check answers")
     expect(page.locator("main")).to_contain_text("Ali is two and was not separated from his mother")
     page.get_by_role("button", name="Submit for sign-off").click()
@@ -299,7 +354,9 @@ def test_assessment_and_panel_referral_journey(live_server, page):
     assert assessment.status == Assessment.Status.COMPLETED and assessment.signed_off_by == leader
 
     # ---- Locked: the practitioner refers to the panel.
-    _switch_user(page, f"{live_server.url}/assessments/{assessment.pk}/", practitioner, practitioner_device)
+    _switch_user(
+        page, f"{live_server.url}/assessments/{assessment.pk}/", practitioner, practitioner_device
+    )
     expect(page.locator(".govuk-task-list")).to_have_count(0)
     assert_no_axe_violations(page, "completed assessment")
     # The print link is wired up by static/app.js (no inline script under the CSP, ADR 0010).
@@ -316,9 +373,9 @@ def test_assessment_and_panel_referral_journey(live_server, page):
     # Section 13: the family's views and the copy they were given, recorded after completion.
     page.get_by_role("link", name=re.compile("Record the family’s views")).click()
     assert_no_axe_violations(page, "consultation")
-    page.get_by_label("Views of parents, carers and significant others on the assessment and outcome").fill(
-        "Samina agrees with the plan to refer."
-    )
+    page.get_by_label(
+        "Views of parents, carers and significant others on the assessment and outcome"
+    ).fill("Samina agrees with the plan to refer.")
     _date(page, "Date the assessment was shared with the family", today)
     _date(page, "Date a copy was given to the family", today)
     page.get_by_role("button", name="Save").click()
@@ -345,7 +402,9 @@ def test_assessment_and_panel_referral_journey(live_server, page):
     assert referral.assessment == assessment and referral.consent_basis == "consent"
     child_views = AssessmentSection.objects.filter(assessment=assessment, key="child_views")
     assert sorted(s.answers["seen_alone"] for s in child_views) == ["no", "yes"]
-    assert AuditEvent.objects.filter(actor=practitioner, action="create", record_id=str(referral.pk)).exists()
+    assert AuditEvent.objects.filter(
+        actor=practitioner, action="create", record_id=str(referral.pk)
+    ).exists()
 
 
 def _record_consent(page: Page, *, purpose: str, today: date) -> None:
@@ -359,8 +418,12 @@ def _record_consent(page: Page, *, purpose: str, today: date) -> None:
     _radio(page, "What did the family decide", "Consent given")
     page.get_by_label("Name of the person who decided").fill("Samina Khan")
     _radio(page, "Who are they", "Parent or carer")
-    page.get_by_role("group", name=re.compile("What is the lawful basis")).get_by_label(re.compile("Consent – the family agreed")).check()
-    page.get_by_label("What information may be shared?").fill("The assessment and the family's plan.")
+    page.get_by_role("group", name=re.compile("What is the lawful basis")).get_by_label(
+        re.compile("Consent – the family agreed")
+    ).check()
+    page.get_by_label("What information may be shared?").fill(
+        "The assessment and the family's plan."
+    )
     _date(page, "Date of the decision", today)
     page.get_by_role("button", name="Save consent decision").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("14. Consent and signatures")
@@ -381,7 +444,9 @@ def test_assessment_safeguarding_stop_journey(live_server, page):
     assessment = Assessment.objects.get(family=family)
 
     _open_task(page, "8. Risks and strengths")
-    page.get_by_label("Risks", exact=True).fill("Zara has a bruise on her face and says dad hit her.")
+    page.get_by_label("Risks", exact=True).fill(
+        "Zara has a bruise on her face and says dad hit her."
+    )
     _radio(page, "Do you have concerns that a child is in need", "Yes")
     _radio(page, "Have you completed this section", "No, I’ll come back to it later")
     page.get_by_role("button", name="Save and continue").click()
@@ -404,4 +469,7 @@ def test_assessment_safeguarding_stop_journey(live_server, page):
     assert stop.next_step == SafeguardingStop.NextStep.PHONED and stop.actor == practitioner
     assert Assessment.objects.get(pk=assessment.pk).status == Assessment.Status.STOPPED
     # The answer that raised it is kept on the record.
-    assert AssessmentSection.objects.get(assessment=assessment, key="risks").answers["cin_cp_concern"] == "yes"
+    assert (
+        AssessmentSection.objects.get(assessment=assessment, key="risks").answers["cin_cp_concern"]
+        == "yes"
+    )

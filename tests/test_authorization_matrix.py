@@ -325,9 +325,21 @@ def _known(method, key, codes, variant, status, why):
 
 # Ask for help: public, the same for everyone (a signed-in member of staff may use it too).
 for _name in (
-    "ask_start", "ask_area", "ask_location", "ask_who", "ask_children", "ask_child_add",
-    "ask_child_change", "ask_child_remove", "ask_happening", "ask_help", "ask_name",
-    "ask_contact", "ask_consent", "ask_check", "ask_sent",
+    "ask_start",
+    "ask_area",
+    "ask_location",
+    "ask_who",
+    "ask_children",
+    "ask_child_add",
+    "ask_child_change",
+    "ask_child_remove",
+    "ask_happening",
+    "ask_help",
+    "ask_name",
+    "ask_contact",
+    "ask_consent",
+    "ask_check",
+    "ask_sent",
 ):
     TABLE[f"support_requests:{_name}"] = ("*=200", "*=200")
 # Steps that need an earlier answer first send the visitor back (302); a child not in the
@@ -382,7 +394,9 @@ def project_routes() -> list[Route]:
             key = f"{name}({','.join(kwargs)})"
         routes.append(Route(key=key, name=name, route=route, kwargs=kwargs))
     # One cell for the whole Django admin (see EXCLUDED_PREFIXES).
-    routes.append(Route(key="django-admin:index", name="admin:index", route="django-admin/", kwargs=()))
+    routes.append(
+        Route(key="django-admin:index", name="admin:index", route="django-admin/", kwargs=())
+    )
     return routes
 
 
@@ -442,8 +456,12 @@ def test_every_url_pattern_is_in_the_table():
     keys = {route.key for route in project_routes()}
     missing = sorted(keys - set(TABLE))
     stale = sorted(set(TABLE) - keys)
-    assert not missing, f"URL patterns with no row in the authorisation matrix (add them): {missing}"
-    assert not stale, f"rows in the authorisation matrix for URL patterns that no longer exist: {stale}"
+    assert not missing, (
+        f"URL patterns with no row in the authorisation matrix (add them): {missing}"
+    )
+    assert not stale, (
+        f"rows in the authorisation matrix for URL patterns that no longer exist: {stale}"
+    )
 
 
 def _clients(world: World) -> dict[str, Client]:
@@ -475,7 +493,9 @@ def _is_refusal(route: Route, role: str, status: int) -> bool:
         return True
     # Anonymous visitors are sent to sign in, except on the public pages, whose redirects are
     # the journey's own.
-    return status == 302 and role == "anonymous" and not route.key.startswith("support_requests:ask_")
+    return (
+        status == 302 and role == "anonymous" and not route.key.startswith("support_requests:ask_")
+    )
 
 
 @pytest.mark.django_db
@@ -496,7 +516,9 @@ def test_authorisation_matrix(record_property, settings):
         if cell in KNOWN_DEVIATIONS and KNOWN_DEVIATIONS[cell][0] == status:
             known_hit.add(cell)
             return
-        unexpected.append(f"{method} {route.key} [{variant}] as {role}: {status}, expected {expected}")
+        unexpected.append(
+            f"{method} {route.key} [{variant}] as {role}: {status}, expected {expected}"
+        )
 
     def request(client, method, url, api):
         extra = {"HTTP_ACCEPT": "application/json"} if api else {}
@@ -557,7 +579,9 @@ def test_authorisation_matrix(record_property, settings):
     if changed:
         unexpected.append(f"refused POSTs changed rows in place in: {changed}")
     for cell in sorted(set(KNOWN_DEVIATIONS) - known_hit):
-        unexpected.append(f"known deviation no longer seen (fixed? remove it from KNOWN_DEVIATIONS): {cell}")
+        unexpected.append(
+            f"known deviation no longer seen (fixed? remove it from KNOWN_DEVIATIONS): {cell}"
+        )
     seconds = time.monotonic() - began
     summary = (
         f"authorisation matrix: {len(routes)} URLs x {len(ROLES)} roles = {requests:,} requests "

@@ -82,10 +82,18 @@ def test_targeted_episode_journey(live_server, page, monkeypatch):
     )
     for seat, member in members[:4]:
         panel_services.attendance_record_arrival(
-            actor=staff, meeting=meeting_a, user=member, role=MeetingAttendance.Role.MEMBER, seat=seat
+            actor=staff,
+            meeting=meeting_a,
+            user=member,
+            role=MeetingAttendance.Role.MEMBER,
+            seat=seat,
         )
     panel_services.panel_decision_record(
-        actor=chair, meeting=meeting_a, case=case, kind="lead_agency", lead_agency=lead_agency,
+        actor=chair,
+        meeting=meeting_a,
+        case=case,
+        kind="lead_agency",
+        lead_agency=lead_agency,
         discussion="The family needs a Team Around the Family.",
     )
     case.refresh_from_db()
@@ -100,7 +108,9 @@ def test_targeted_episode_journey(live_server, page, monkeypatch):
     page.get_by_role("link", name="Allocate the lead professional").click()
     expect(page.get_by_role("heading", name="Allocate the lead professional")).to_be_visible()
     assert_no_axe_violations(page, "allocate page")
-    page.get_by_label("Who is the lead professional?").select_option(label=f"Lena Lead, {worker.team.name}")
+    page.get_by_label("Who is the lead professional?").select_option(
+        label=f"Lena Lead, {worker.team.name}"
+    )
     page.get_by_role("button", name="Allocate the lead professional").click()
     expect(_flash(page)).to_contain_text(f"Lead professional allocated for {case.esmap_number}")
     assert_no_axe_violations(page, "case overview after allocation")
@@ -128,16 +138,22 @@ def test_targeted_episode_journey(live_server, page, monkeypatch):
     taf_day = started + timedelta(days=7)
     clock.set(_at(taf_day, 16))
     page.get_by_role("link", name="Record a Team Around the Family meeting").click()
-    expect(page.get_by_role("heading", name="Record a Team Around the Family meeting")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Record a Team Around the Family meeting")
+    ).to_be_visible()
     assert_no_axe_violations(page, "TAF meeting page")
     _fill_date(page, "Date of the meeting", taf_day)
     page.get_by_role("group", name="Family members who came").get_by_role("checkbox").first.check()
-    page.get_by_label("Professionals who came").fill("Sam Nurse, Vale Health\nAlex Teacher, Vale schools")
+    page.get_by_label("Professionals who came").fill(
+        "Sam Nurse, Vale Health\nAlex Teacher, Vale schools"
+    )
     page.get_by_label("Decisions").fill("Agree a family plan around school, sleep and money.")
     _fill_date(page, "Date of the next meeting", taf_day + timedelta(weeks=6))
     page.get_by_role("button", name="Save the meeting").click()
     expect(_flash(page)).to_contain_text("Meeting recorded")
-    expect(page.locator("main")).to_contain_text("Agree a family plan around school, sleep and money.")
+    expect(page.locator("main")).to_contain_text(
+        "Agree a family plan around school, sleep and money."
+    )
     assert_no_axe_violations(page, "episode after the TAF meeting")
 
     # ---- The plan: three outcomes, each with an action.
@@ -148,7 +164,11 @@ def test_targeted_episode_journey(live_server, page, monkeypatch):
     expect(_flash(page)).to_contain_text("Family plan started")
     assert_no_axe_violations(page, "plan page, plan started")
     outcomes = [
-        ("Attendance at school is low", "The children go to school every day", "Walk to school together"),
+        (
+            "Attendance at school is low",
+            "The children go to school every day",
+            "Walk to school together",
+        ),
         ("Bedtimes are late", "Everyone sleeps better", "Set a bedtime routine chart"),
         ("Rent arrears", "We are on top of the bills", "Book a money advice appointment"),
     ]
@@ -162,7 +182,9 @@ def test_targeted_episode_journey(live_server, page, monkeypatch):
         page.get_by_label("The outcome, in the family’s words").fill(family_words)
         page.get_by_role("button", name="Add outcome").click()
         expect(_flash(page)).to_contain_text("Outcome added")
-        expect(page.get_by_role("heading", name=f"Outcome {number}: {family_words}")).to_be_visible()
+        expect(
+            page.get_by_role("heading", name=f"Outcome {number}: {family_words}")
+        ).to_be_visible()
         page.get_by_role("link", name=f"Add an action to outcome {number}").click()
         expect(page.get_by_role("heading", name="Add an action")).to_be_visible()
         if number == 1:
@@ -204,7 +226,9 @@ def test_targeted_episode_journey(live_server, page, monkeypatch):
     visit(page, caseload_url)
     row = page.locator("tbody tr").filter(has_text=family.reference)
     expect(row).to_contain_text(f"{review_2.due_on:%-d %b %Y} Overdue")
-    expect(row.locator(".govuk-tag--red")).to_have_count(2)  # the review's tag and the overdue count (1)
+    expect(row.locator(".govuk-tag--red")).to_have_count(
+        2
+    )  # the review's tag and the overdue count (1)
     visit(page, plan_url)
     expect(_overdue_warning(page)).to_contain_text(
         f"A review was due on {review_2.due_on:%-d %B %Y} and is overdue."
@@ -213,7 +237,9 @@ def test_targeted_episode_journey(live_server, page, monkeypatch):
     assert_no_axe_violations(page, "review page (review 2)")
     _fill_date(page, "When was the review held", late_day)
     page.get_by_role("group", name=re.compile("^Outcome 1:")).get_by_label("Good progress").check()
-    page.get_by_label("Progress notes").fill("The children have been in school every day for five weeks.")
+    page.get_by_label("Progress notes").fill(
+        "The children have been in school every day for five weeks."
+    )
     page.get_by_role("button", name="Record review").click()
     expect(_flash(page)).to_contain_text("Review recorded")
     expect(_overdue_warning(page)).to_have_count(0)
@@ -251,13 +277,15 @@ def test_targeted_episode_journey(live_server, page, monkeypatch):
     expect(page.get_by_role("heading", name="Close the episode")).to_be_visible()
     assert_no_axe_violations(page, "closure form")
     page.get_by_role("group", name="Why is the work ending?").get_by_label("Needs met").check()
-    page.get_by_label("Outcomes achieved").fill("Attendance above 95%; bedtimes settled; arrears cleared.")
+    page.get_by_label("Outcomes achieved").fill(
+        "Attendance above 95%; bedtimes settled; arrears cleared."
+    )
     page.get_by_label("Exit plan").fill("School and the family hub keep in touch.")
     page.get_by_role("button", name="Send the closure form").click()
     expect(_flash(page)).to_contain_text("Closure form sent")
-    expect(page.locator(".govuk-summary-list__row").filter(has_text="Status").first).to_contain_text(
-        "Closure sent to the panel"
-    )
+    expect(
+        page.locator(".govuk-summary-list__row").filter(has_text="Status").first
+    ).to_contain_text("Closure sent to the panel")
     assert_no_axe_violations(page, "episode after the closure form")
     closure = ClosureRequest.objects.get(case=case)
     assert closure.meeting_id == meeting_c.pk
@@ -269,9 +297,15 @@ def test_targeted_episode_journey(live_server, page, monkeypatch):
     )
     for seat, member in members[:4]:
         panel_services.attendance_record_arrival(
-            actor=staff, meeting=meeting_c, user=member, role=MeetingAttendance.Role.MEMBER, seat=seat
+            actor=staff,
+            meeting=meeting_c,
+            user=member,
+            role=MeetingAttendance.Role.MEMBER,
+            seat=seat,
         )
-    _switch_user(page, f"{base}/panels/{panel.pk}/meetings/{meeting_c.pk}/", chair, devices[chair.pk])
+    _switch_user(
+        page, f"{base}/panels/{panel.pk}/meetings/{meeting_c.pk}/", chair, devices[chair.pk]
+    )
     expect(page.locator('[data-quorum="quorate"]')).to_be_visible()
     page.get_by_role("link", name=f"Confirm or return the closure of {case.esmap_number}").click()
     expect(page.get_by_role("heading", name=f"Case closure: {case.esmap_number}")).to_be_visible()
@@ -308,10 +342,17 @@ def test_step_up_and_step_down_journey(live_server, page, monkeypatch):
     team = Team.objects.get(code="family-help-north")
     early_support = Agency.objects.get(code="family-help")
     worker = UserFactory(
-        username="lead.worker", first_name="Lena", last_name="Lead", team=team, roles=[Role.LEAD_PROFESSIONAL]
+        username="lead.worker",
+        first_name="Lena",
+        last_name="Lead",
+        team=team,
+        roles=[Role.LEAD_PROFESSIONAL],
     )
     leader = UserFactory(
-        username="es.leader", first_name="Tess", last_name="Leader", team=team,
+        username="es.leader",
+        first_name="Tess",
+        last_name="Leader",
+        team=team,
         roles=[Role.EARLY_SUPPORT_TEAM_LEADER],
     )
     family = family_with_members(team=team, children=2, adults=1)
@@ -320,8 +361,13 @@ def test_step_up_and_step_down_journey(live_server, page, monkeypatch):
     everyday = NeedLevel.objects.get(level=1)
     clock.set(_at(date(2027, 2, 1), 9))
     first = casework_services.episode_open(
-        actor=leader, family=family, lead_professional=worker, lead_agency=early_support,
-        need_level=extra_help, offer=Episode.Offer.TARGETED, started_on=date(2027, 2, 1),
+        actor=leader,
+        family=family,
+        lead_professional=worker,
+        lead_agency=early_support,
+        need_level=extra_help,
+        offer=Episode.Offer.TARGETED,
+        started_on=date(2027, 2, 1),
     )
     devices = {user.pk: TOTPDeviceFactory(user=user) for user in (worker, leader)}
     base = live_server.url
@@ -389,7 +435,9 @@ def test_step_up_and_step_down_journey(live_server, page, monkeypatch):
     # The link leads back to the first episode, which links forward.
     previous_link.click()
     expect(page.get_by_role("heading", name="Episode of early help")).to_be_visible()
-    expect(page.get_by_role("link", name=f"Episode started {second.started_on:%-d %b %Y}")).to_be_visible()
+    expect(
+        page.get_by_role("link", name=f"Episode started {second.started_on:%-d %b %Y}")
+    ).to_be_visible()
     assert_no_axe_violations(page, "the first episode, linked forward")
 
     # The child's chronology still shows the step up from the first episode.

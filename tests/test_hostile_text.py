@@ -78,7 +78,16 @@ from support_requests.models import (
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("core", "accounts", "people", "support_requests", "assessments", "consent", "panel", "casework")
+PROJECT_APPS = (
+    "core",
+    "accounts",
+    "people",
+    "support_requests",
+    "assessments",
+    "consent",
+    "panel",
+    "casework",
+)
 
 # Text fields no one types: codes, hashes, keys and derived copies. Each names why.
 NOT_USER_TEXT = {
@@ -149,7 +158,10 @@ def _project_models():
 
 def _text_fields(model):
     for field in model._meta.get_fields():
-        if isinstance(field, (models.CharField, models.TextField, models.JSONField)) and field.concrete:
+        if (
+            isinstance(field, (models.CharField, models.TextField, models.JSONField))
+            and field.concrete
+        ):
             yield field
 
 
@@ -170,7 +182,11 @@ def _build_world() -> dict:
     users = {u.username: u for u in User.objects.filter(is_demo=True)}
     now, today = timezone.now(), timezone.localdate()
     practitioner, leader = users["practitioner"], users["team.leader"]
-    business, chair, lead = users["business.support"], users["panel.chair"], users["lead.professional"]
+    business, chair, lead = (
+        users["business.support"],
+        users["panel.chair"],
+        users["lead.professional"],
+    )
     trigger = SafeguardingStop.Trigger.choices[0][0]
 
     # Assessments: the demo's completed one (referred to the panel) and its draft, plus one waiting
@@ -179,72 +195,137 @@ def _build_world() -> dict:
     family, assessment = referral.family, referral.assessment
     child = assessment.children.first().person
     child_name = (child.first_name, child.last_name)
-    Consultation.objects.create(assessment=assessment, child_views="-", parent_views="-", updated_by=practitioner)
+    Consultation.objects.create(
+        assessment=assessment, child_views="-", parent_views="-", updated_by=practitioner
+    )
     SafeguardingStop.objects.create(
-        assessment=assessment, actor=practitioner, trigger=trigger,
-        next_step=SafeguardingStop.NextStep.choices[0][0], reason="-",
+        assessment=assessment,
+        actor=practitioner,
+        trigger=trigger,
+        next_step=SafeguardingStop.NextStep.choices[0][0],
+        reason="-",
     )
     ReadyAssessmentFactory(
-        family=family, number=2, worker=practitioner, status=Assessment.Status.AWAITING_SIGN_OFF,
-        decision=Assessment.Decision.TAF, children=[child],
+        family=family,
+        number=2,
+        worker=practitioner,
+        status=Assessment.Status.AWAITING_SIGN_OFF,
+        decision=Assessment.Decision.TAF,
+        children=[child],
     )
     stopped = ReadyAssessmentFactory(family=family, number=3, worker=practitioner, children=[child])
     SafeguardingStop.objects.create(assessment=stopped, actor=practitioner, trigger=trigger)
-    ConsentOverride.objects.create(family=family, purpose=Purpose.ASSESSMENT, reason="-", authorised_by=leader)
+    ConsentOverride.objects.create(
+        family=family, purpose=Purpose.ASSESSMENT, reason="-", authorised_by=leader
+    )
     api_token_create(actor=practitioner, user=practitioner, name="-", days=30)
     alone = FamilyMemberFactory(
-        family=FamilyFactory(team=practitioner.team, area=family.area), person=AdultFactory(),
+        family=FamilyFactory(team=practitioner.team, area=family.area),
+        person=AdultFactory(),
         role=FamilyMember.Role.PARENT_CARER,
     ).person
 
     # Requests for support: a public one, a practitioner's (in triage) and a step-down (stopped).
     area = family.area
     public = SupportRequest.objects.create(
-        reference="HX0000000001", source=SupportRequest.Source.PUBLIC, area=area, can_call=False,
-        can_leave_message=False, safe_to_write=True,
+        reference="HX0000000001",
+        source=SupportRequest.Source.PUBLIC,
+        area=area,
+        can_call=False,
+        can_leave_message=False,
+        safe_to_write=True,
     )
-    SupportRequestChild.objects.create(support_request=public, position=1, first_name="-", age_years=7)
-    SupportRequestHistory.objects.create(support_request=public, to_status=public.status, reason="-")
+    SupportRequestChild.objects.create(
+        support_request=public, position=1, first_name="-", age_years=7
+    )
+    SupportRequestHistory.objects.create(
+        support_request=public, to_status=public.status, reason="-"
+    )
     mine = SupportRequest.objects.create(
-        reference="HX0000000002", source=SupportRequest.Source.PRACTITIONER, area=area, requester=practitioner,
-        requester_team=practitioner.team, requester_agency=practitioner.agency, family=family,
+        reference="HX0000000002",
+        source=SupportRequest.Source.PRACTITIONER,
+        area=area,
+        requester=practitioner,
+        requester_team=practitioner.team,
+        requester_agency=practitioner.agency,
+        family=family,
         status=SupportRequest.Status.IN_TRIAGE,
     )
-    SupportRequestChild.objects.create(support_request=mine, position=1, first_name="-", age_years=4)
+    SupportRequestChild.objects.create(
+        support_request=mine, position=1, first_name="-", age_years=4
+    )
     Triage.objects.create(support_request=mine, updated_by=leader)
     step_down = SupportRequest.objects.create(
-        reference="HX0000000003", source=SupportRequest.Source.MASH_STEP_DOWN, area=area, requester=leader,
-        requester_team=leader.team, family=family, status=SupportRequest.Status.IN_TRIAGE,
+        reference="HX0000000003",
+        source=SupportRequest.Source.MASH_STEP_DOWN,
+        area=area,
+        requester=leader,
+        requester_team=leader.team,
+        family=family,
+        status=SupportRequest.Status.IN_TRIAGE,
     )
     SafeguardingStop.objects.create(support_request=step_down, actor=leader, trigger=trigger)
 
     # The panel: the referral on the next meeting, pack published, a response and attendance for
     # each seat, the decision, the allocation and a closure request; the meeting after cancelled.
     meeting, cancelled = PanelMeeting.objects.filter(date__gte=today).order_by("date")[:2]
-    PanelMeeting.objects.filter(pk=meeting.pk).update(pack_published_at=now, pack_published_by=business)
+    PanelMeeting.objects.filter(pk=meeting.pk).update(
+        pack_published_at=now, pack_published_by=business
+    )
     panel = meeting.panel
     case = PanelCase.objects.create(
-        referral=referral, panel=panel, esmap_number="ESMAP-X-1", year=today.year, sequence=1,
-        logged_by=business, logged_at=now, meeting=meeting, status=PanelCase.Status.ALLOCATED,
+        referral=referral,
+        panel=panel,
+        esmap_number="ESMAP-X-1",
+        year=today.year,
+        sequence=1,
+        logged_by=business,
+        logged_at=now,
+        meeting=meeting,
+        status=PanelCase.Status.ALLOCATED,
     )
-    PanelCaseHistory.objects.create(case=case, actor=business, change=PanelCaseHistory.Change.choices[0][0])
-    for seated in PanelSeatMember.objects.filter(seat__panel=panel, is_substitute=False).select_related("seat"):
-        AgencyResponse.objects.create(case=case, seat=seated.seat, known=True, recorded_by=seated.user)
+    PanelCaseHistory.objects.create(
+        case=case, actor=business, change=PanelCaseHistory.Change.choices[0][0]
+    )
+    for seated in PanelSeatMember.objects.filter(
+        seat__panel=panel, is_substitute=False
+    ).select_related("seat"):
+        AgencyResponse.objects.create(
+            case=case, seat=seated.seat, known=True, recorded_by=seated.user
+        )
         MeetingAttendance.objects.create(
-            meeting=meeting, user=seated.user, seat=seated.seat, role=MeetingAttendance.Role.MEMBER,
-            arrived_at=now, recorded_by=business,
+            meeting=meeting,
+            user=seated.user,
+            seat=seated.seat,
+            role=MeetingAttendance.Role.MEMBER,
+            arrived_at=now,
+            recorded_by=business,
         )
     MeetingAttendance.objects.create(
-        meeting=meeting, user=chair, role=MeetingAttendance.Role.CHAIR, arrived_at=now, recorded_by=business
+        meeting=meeting,
+        user=chair,
+        role=MeetingAttendance.Role.CHAIR,
+        arrived_at=now,
+        recorded_by=business,
     )
     PanelDecision.objects.create(
-        case=case, meeting=meeting, kind=PanelDecision.Kind.LEAD_AGENCY, lead_agency=lead.agency,
-        decided_by=chair, decided_at=now,
+        case=case,
+        meeting=meeting,
+        kind=PanelDecision.Kind.LEAD_AGENCY,
+        lead_agency=lead.agency,
+        decided_by=chair,
+        decided_at=now,
     )
     LeadProfessionalAllocation.objects.create(
-        case=case, agency=lead.agency, lead_professional=lead, allocated_by=business, allocated_at=now
+        case=case,
+        agency=lead.agency,
+        lead_professional=lead,
+        allocated_by=business,
+        allocated_at=now,
     )
-    ClosureRequest.objects.create(case=case, requested_by=lead, requested_at=now, summary="-", meeting=meeting)
+    ClosureRequest.objects.create(
+        case=case, requested_by=lead, requested_at=now, summary="-", meeting=meeting
+    )
     panel_services.meeting_cancel(actor=business, meeting=cancelled, reason="-")
 
     # Case work: the demo's episode (plan, outcomes, actions, a review held and one overdue), with a
@@ -261,12 +342,24 @@ def _build_world() -> dict:
         children_views={str(p.pk): "-" for p in children}
     )
     Closure.objects.create(
-        episode=episode, reason=Episode.EndReason.NEEDS_MET, outcomes_achieved="-", exit_plan="-", sent_by=lead
+        episode=episode,
+        reason=Episode.EndReason.NEEDS_MET,
+        outcomes_achieved="-",
+        exit_plan="-",
+        sent_by=lead,
     )
-    EpisodeHistory.objects.create(episode=episode, actor=lead, change=EpisodeHistory.Change.choices[0][0])
+    EpisodeHistory.objects.create(
+        episode=episode, actor=lead, change=EpisodeHistory.Change.choices[0][0]
+    )
     return {
-        "users": users, "family": family, "child": child, "child_name": child_name, "case": case,
-        "meeting": meeting, "episode": episode, "alone": alone,
+        "users": users,
+        "family": family,
+        "child": child,
+        "child_name": child_name,
+        "case": case,
+        "meeting": meeting,
+        "episode": episode,
+        "alone": alone,
     }
 
 
@@ -327,15 +420,27 @@ ROLES = {
     "consent": STAFF,
     "casework": STAFF,
     "support_requests": ("practitioner", "team.leader", "business.support"),
-    "panel": ("panel.chair", "panel.member", "business.support", "lead.professional", "team.leader"),
+    "panel": (
+        "panel.chair",
+        "panel.member",
+        "business.support",
+        "lead.professional",
+        "team.leader",
+    ),
     "accounts": ("practitioner", "admin"),
 }
 
 # Pages that open only while a record is in one state (and redirect otherwise): each must open for
 # at least one of the records, not for all of them.
 ONE_STATE_ONLY = {
-    "support_requests:triage", "support_requests:safeguarding_stop", "assessments:submit", "assessments:sign_off",
-    "assessments:consultation", "assessments:refer", "assessments:safeguarding_stop", "assessments:pdf",
+    "support_requests:triage",
+    "support_requests:safeguarding_stop",
+    "assessments:submit",
+    "assessments:sign_off",
+    "assessments:consultation",
+    "assessments:refer",
+    "assessments:safeguarding_stop",
+    "assessments:pdf",
 }
 
 # Routes the crawl does not open, and why. Every other route of the project's apps is opened.
@@ -364,25 +469,49 @@ def _route_names() -> set[str]:
     names = set()
     for namespace, (_prefix, resolver) in get_resolver().namespace_dict.items():
         if namespace in PROJECT_APPS:
-            names |= {f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)}
+            names |= {
+                f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)
+            }
     return names
 
 
 def _project_templates() -> set[str]:
     roots = [Path(settings.BASE_DIR) / "templates"]
-    roots += [Path(app.path) / "templates" for app in apps.get_app_configs() if app.label in PROJECT_APPS]
-    return {str(p.relative_to(root)) for root in roots if root.is_dir() for p in root.rglob("*.html")}
+    roots += [
+        Path(app.path) / "templates" for app in apps.get_app_configs() if app.label in PROJECT_APPS
+    ]
+    return {
+        str(p.relative_to(root)) for root in roots if root.is_dir() for p in root.rglob("*.html")
+    }
 
 
 def _pages(world) -> list[str]:
-    family, episode, case, meeting = world["family"], world["episode"], world["case"], world["meeting"]
+    family, episode, case, meeting = (
+        world["family"],
+        world["episode"],
+        world["case"],
+        world["meeting"],
+    )
     panel = meeting.panel
     urls = [
-        reverse(name) for name in (
-            "core:home", "core:configuration", "core:accessibility", "core:privacy", "people:search",
-            "people:family_list", "panel:recording_sheet_csv", "panel:recording_sheet_xlsx",
-            "support_requests:my_requests", "support_requests:step_down_new", "support_requests:queue",
-            "panel:panel_list", "panel:recording_sheet", "panel:inbox", "casework:caseload", "casework:team_caseload",
+        reverse(name)
+        for name in (
+            "core:home",
+            "core:configuration",
+            "core:accessibility",
+            "core:privacy",
+            "people:search",
+            "people:family_list",
+            "panel:recording_sheet_csv",
+            "panel:recording_sheet_xlsx",
+            "support_requests:my_requests",
+            "support_requests:step_down_new",
+            "support_requests:queue",
+            "panel:panel_list",
+            "panel:recording_sheet",
+            "panel:inbox",
+            "casework:caseload",
+            "casework:team_caseload",
         )
     ]
     for fam in (family, episode.family):
@@ -390,30 +519,64 @@ def _pages(world) -> list[str]:
         urls += [reverse(f"people:{n}", kwargs=kw) for n in ("family_detail", "family_access_log")]
         if fam != family:
             continue  # one family's forms are enough: they are the same for any family
-        urls += [reverse(f"people:{n}", kwargs=kw) for n in ("family_member_add", "household_add", "family_team_add")]
-        urls += [reverse("people:household_members", kwargs={**kw, "household_id": h.pk}) for h in fam.households.all()]
-        urls += [reverse("people:family_team_end", kwargs={**kw, "link_id": t.pk}) for t in fam.team_links.all()]
+        urls += [
+            reverse(f"people:{n}", kwargs=kw)
+            for n in ("family_member_add", "household_add", "family_team_add")
+        ]
+        urls += [
+            reverse("people:household_members", kwargs={**kw, "household_id": h.pk})
+            for h in fam.households.all()
+        ]
+        urls += [
+            reverse("people:family_team_end", kwargs={**kw, "link_id": t.pk})
+            for t in fam.team_links.all()
+        ]
         urls += [reverse(f"assessments:{n}", kwargs=kw) for n in ("family_assessments", "start")]
         urls += [reverse(f"consent:{n}", kwargs=kw) for n in ("family", "record", "override")]
         urls += [reverse(f"casework:{n}", kwargs=kw) for n in ("family_episodes", "episode_open")]
     # Every person's page; the forms for one child and one adult (they name the person).
-    people = Person.objects.filter(family_memberships__family__in=(family, episode.family)).distinct()
-    urls += [reverse(f"people:{n}", kwargs={"person_id": p.pk}) for p in people for n in ("person_detail", "person_access_log")]
-    for person in (world["child"], Person.objects.filter(family_memberships__family=family, kind="adult").first()):
+    people = Person.objects.filter(
+        family_memberships__family__in=(family, episode.family)
+    ).distinct()
+    urls += [
+        reverse(f"people:{n}", kwargs={"person_id": p.pk})
+        for p in people
+        for n in ("person_detail", "person_access_log")
+    ]
+    for person in (
+        world["child"],
+        Person.objects.filter(family_memberships__family=family, kind="adult").first(),
+    ):
         pk = {"person_id": person.pk}
-        urls += [reverse(f"people:{n}", kwargs=pk) for n in (
-            "person_edit", "chronology_add", "professional_add", "address_add", "other_name_add", "relationship_add")]
-        urls += [reverse("people:address_end", kwargs={**pk, "link_id": a.pk})
-                 for a in person.addresses.filter(moved_out__isnull=True)]
+        urls += [
+            reverse(f"people:{n}", kwargs=pk)
+            for n in (
+                "person_edit",
+                "chronology_add",
+                "professional_add",
+                "address_add",
+                "other_name_add",
+                "relationship_add",
+            )
+        ]
+        urls += [
+            reverse("people:address_end", kwargs={**pk, "link_id": a.pk})
+            for a in person.addresses.filter(moved_out__isnull=True)
+        ]
         if person == world["child"]:
             urls.append(reverse("people:parental_responsibility_add", kwargs=pk))
-            urls += [reverse("people:parental_responsibility_end", kwargs={**pk, "pr_id": r.pk})
-                     for r in person.parental_responsibility.filter(to_date__isnull=True)]
+            urls += [
+                reverse("people:parental_responsibility_end", kwargs={**pk, "pr_id": r.pk})
+                for r in person.parental_responsibility.filter(to_date__isnull=True)
+            ]
     # Someone with no one else in their family: there is no one to relate them to.
     urls.append(reverse("people:relationship_add", kwargs={"person_id": world["alone"].pk}))
     for request in SupportRequest.objects.all():
         kw = {"request_id": request.pk}
-        urls += [reverse(f"support_requests:{n}", kwargs=kw) for n in ("detail", "triage", "safeguarding_stop")]
+        urls += [
+            reverse(f"support_requests:{n}", kwargs=kw)
+            for n in ("detail", "triage", "safeguarding_stop")
+        ]
         if request.requester_id:
             urls.append(reverse("support_requests:my_request", kwargs=kw))
     for each in Assessment.objects.all():
@@ -421,43 +584,99 @@ def _pages(world) -> list[str]:
         if pending_stop(each):  # every other page of it redirects to the stop
             urls.append(reverse("assessments:safeguarding_stop", kwargs=kw))
             continue
-        urls += [reverse(f"assessments:{n}", kwargs=kw) for n in (
-            "detail", "safeguarding_stop", "submit", "sign_off", "new_version", "consultation", "refer", "pdf")]
+        urls += [
+            reverse(f"assessments:{n}", kwargs=kw)
+            for n in (
+                "detail",
+                "safeguarding_stop",
+                "submit",
+                "sign_off",
+                "new_version",
+                "consultation",
+                "refer",
+                "pdf",
+            )
+        ]
         if each.status != Assessment.Status.DRAFT:
             continue  # a submitted assessment's answers are on its detail page; its sections redirect there
         for key, spec in SECTIONS_BY_KEY.items():
             if spec.per_child:
-                urls += [reverse("assessments:section", kwargs={**kw, "key": key, "child_id": c.pk})
-                         for c in each.children.all()]
+                urls += [
+                    reverse("assessments:section", kwargs={**kw, "key": key, "child_id": c.pk})
+                    for c in each.children.all()
+                ]
             else:
                 urls.append(reverse("assessments:section", kwargs={**kw, "key": key}))
     pm = {"panel_id": panel.pk, "meeting_id": meeting.pk}
     urls += [
         reverse("panel:panel_detail", kwargs={"panel_id": panel.pk}),
-        *(reverse(f"panel:{n}", kwargs={"panel_id": panel.pk, "year": meeting.date.year}) for n in (
-            "panel_calendar_ics", "panel_calendar_csv")),
-        *(reverse(f"panel:{n}", kwargs=pm) for n in (
-            "meeting_cancel", "meeting_move", "meeting_detail", "meeting_pack", "meeting_minutes")),
-        *(reverse(f"panel:{n}", kwargs={**pm, "case_id": case.pk}) for n in ("case_response", "case_decision")),
-        *(reverse("panel:closure_decide", kwargs={**pm, "closure_id": c.pk}) for c in case.closures.all()),
-        *(reverse(f"panel:{n}", kwargs={"case_id": case.pk}) for n in (
-            "case_overview", "case_allocate", "case_closure", "case_extraordinary")),
+        *(
+            reverse(f"panel:{n}", kwargs={"panel_id": panel.pk, "year": meeting.date.year})
+            for n in ("panel_calendar_ics", "panel_calendar_csv")
+        ),
+        *(
+            reverse(f"panel:{n}", kwargs=pm)
+            for n in (
+                "meeting_cancel",
+                "meeting_move",
+                "meeting_detail",
+                "meeting_pack",
+                "meeting_minutes",
+            )
+        ),
+        *(
+            reverse(f"panel:{n}", kwargs={**pm, "case_id": case.pk})
+            for n in ("case_response", "case_decision")
+        ),
+        *(
+            reverse("panel:closure_decide", kwargs={**pm, "closure_id": c.pk})
+            for c in case.closures.all()
+        ),
+        *(
+            reverse(f"panel:{n}", kwargs={"case_id": case.pk})
+            for n in ("case_overview", "case_allocate", "case_closure", "case_extraordinary")
+        ),
     ]
     kw = {"episode_id": episode.pk}
-    urls += [reverse(f"casework:{n}", kwargs=kw) for n in (
-        "episode_detail", "episode_stage", "episode_need_level", "episode_review_cadence", "episode_lead_professional",
-        "episode_contact_new", "episode_taf_meeting_new", "episode_closure", "episode_step_up", "episode_step_down",
-        "plan", "plan_contingency", "plan_outcome_add", "plan_review", "plan_family_copy")]
+    urls += [
+        reverse(f"casework:{n}", kwargs=kw)
+        for n in (
+            "episode_detail",
+            "episode_stage",
+            "episode_need_level",
+            "episode_review_cadence",
+            "episode_lead_professional",
+            "episode_contact_new",
+            "episode_taf_meeting_new",
+            "episode_closure",
+            "episode_step_up",
+            "episode_step_down",
+            "plan",
+            "plan_contingency",
+            "plan_outcome_add",
+            "plan_review",
+            "plan_family_copy",
+        )
+    ]
     for outcome in episode.plan.outcomes.all():
         okw = {**kw, "outcome_id": outcome.pk}
-        urls += [reverse(f"casework:{n}", kwargs=okw) for n in ("plan_outcome_edit", "plan_outcome_remove", "plan_action_add")]
+        urls += [
+            reverse(f"casework:{n}", kwargs=okw)
+            for n in ("plan_outcome_edit", "plan_outcome_remove", "plan_action_add")
+        ]
         for action in outcome.actions.all():
             urls.append(reverse("casework:plan_action_edit", kwargs={**kw, "action_id": action.pk}))
     for child in episode.family.members.filter(role="child"):
-        urls.append(reverse("casework:plan_child_copy", kwargs={**kw, "person_id": child.person_id}))
+        urls.append(
+            reverse("casework:plan_child_copy", kwargs={**kw, "person_id": child.person_id})
+        )
     token = ApiToken.objects.get()
-    urls += [reverse("accounts:api_tokens"), reverse("accounts:api_token_create"), reverse("accounts:api_tokens_all"),
-             reverse("accounts:api_token_revoke", kwargs={"token_id": token.pk})]
+    urls += [
+        reverse("accounts:api_tokens"),
+        reverse("accounts:api_token_create"),
+        reverse("accounts:api_tokens_all"),
+        reverse("accounts:api_token_revoke", kwargs={"token_id": token.pk}),
+    ]
     return list(dict.fromkeys(urls))
 
 
@@ -467,7 +686,9 @@ def _assert_escaped(response, where: str) -> None:
     body = response.content.decode()
     for raw in RAW:
         found = raw.search(body)
-        assert found is None, f"{where}: unescaped {body[max(0, found.start() - 300):found.end() + 100]!r}"
+        assert found is None, (
+            f"{where}: unescaped {body[max(0, found.start() - 300) : found.end() + 100]!r}"
+        )
     # Escaped twice shows the reader "&lt;": what pre-escaping text for a label used to do.
     assert "&amp;lt;script&amp;gt;xss(" not in body, f"{where}: escaped twice"
 
@@ -482,30 +703,57 @@ def _journeys(world, clients, check):
     public = Client()
     area = world["family"].area.code
     answers = {
-        "area": area, "relationship": "parent_carer", "location": _typed("location"),
+        "area": area,
+        "relationship": "parent_carer",
+        "location": _typed("location"),
         "children": [{"first_name": _typed("child"), "age": 7, "date_of_birth": ""}],
-        "what_is_happening": _typed("what_is_happening"), "help_wanted": _typed("help_wanted"),
-        "requester_name": _typed("requester_name"), "phone": _typed("phone"), "can_call": "yes",
-        "can_leave_message": "yes", "email": _typed("email"), "safe_to_write": "no",
-        "best_times": _typed("best_times"), "safety_notes": _typed("safety_notes"), "consent": "yes",
+        "what_is_happening": _typed("what_is_happening"),
+        "help_wanted": _typed("help_wanted"),
+        "requester_name": _typed("requester_name"),
+        "phone": _typed("phone"),
+        "can_call": "yes",
+        "can_leave_message": "yes",
+        "email": _typed("email"),
+        "safe_to_write": "no",
+        "best_times": _typed("best_times"),
+        "safety_notes": _typed("safety_notes"),
+        "consent": "yes",
     }
     session = public.session
     session[journey.SESSION_KEY] = answers
     session.save()
-    for name in ("ask_start", "ask_area", "ask_location", "ask_who", "ask_children", "ask_child_add", "ask_happening",
-                 "ask_help", "ask_name", "ask_contact", "ask_consent", "ask_check"):
+    for name in (
+        "ask_start",
+        "ask_area",
+        "ask_location",
+        "ask_who",
+        "ask_children",
+        "ask_child_add",
+        "ask_happening",
+        "ask_help",
+        "ask_name",
+        "ask_contact",
+        "ask_consent",
+        "ask_check",
+    ):
         check(public, reverse(f"support_requests:{name}"), "public")
     for name in ("ask_child_change", "ask_child_remove"):
         check(public, reverse(f"support_requests:{name}", kwargs={"number": 1}), "public")
     # Typed straight into the forms too, invalid where the form validates, so the error pages show it.
-    for name, data in (("ask_location", {"location": _typed("location")}),
-                       ("ask_child_add", {"first_name": _typed("first_name"), "age": _typed("age")}),
-                       ("ask_contact", {"phone": _typed("phone"), "email": _typed("email"), "can_call": "yes"})):
+    for name, data in (
+        ("ask_location", {"location": _typed("location")}),
+        ("ask_child_add", {"first_name": _typed("first_name"), "age": _typed("age")}),
+        ("ask_contact", {"phone": _typed("phone"), "email": _typed("email"), "can_call": "yes"}),
+    ):
         response = public.post(reverse(f"support_requests:{name}"), data)
         _assert_escaped(response, f"POST {name}")
     # Sent (the phone number and email as their forms would have let them through).
     session = public.session
-    session[journey.SESSION_KEY] = {**answers, "phone": "07700 900982", "email": "parent@example.org"}
+    session[journey.SESSION_KEY] = {
+        **answers,
+        "phone": "07700 900982",
+        "email": "parent@example.org",
+    }
     session.save()
     assert public.post(reverse("support_requests:ask_check")).status_code == 302
     check(public, reverse("support_requests:ask_sent"), "public")
@@ -513,27 +761,55 @@ def _journeys(world, clients, check):
     practitioner = clients["practitioner"]
     steps = [
         ("new_family", {"family": "none"}),
-        ("new_children", {"child_1_name": _typed("child_1_name"), "child_1_age": "7",
-                          **{f"child_{i}_{k}": "" for i in range(2, 7) for k in ("name", "age")}}),
+        (
+            "new_children",
+            {
+                "child_1_name": _typed("child_1_name"),
+                "child_1_age": "7",
+                **{f"child_{i}_{k}": "" for i in range(2, 7) for k in ("name", "age")},
+            },
+        ),
         ("new_area", {"area": area}),
-        ("new_happening", {"what_is_happening": _typed("what_is_happening"),
-                           "single_agency_support_tried": _typed("single_agency_support_tried")}),
+        (
+            "new_happening",
+            {
+                "what_is_happening": _typed("what_is_happening"),
+                "single_agency_support_tried": _typed("single_agency_support_tried"),
+            },
+        ),
         ("new_concern", {"concern": "no"}),
         ("new_consent", {"consent": "yes"}),
     ]
     for name, data in steps:
         response = practitioner.post(reverse(f"support_requests:{name}"), data)
         assert response.status_code == 302, (name, response.content.decode()[:2000])
-    for name in ("new_start", "new_family", "new_children", "new_area", "new_happening", "new_concern", "new_consent",
-                 "new_consent_needed", "new_check"):
+    for name in (
+        "new_start",
+        "new_family",
+        "new_children",
+        "new_area",
+        "new_happening",
+        "new_concern",
+        "new_consent",
+        "new_consent_needed",
+        "new_check",
+    ):
         check(practitioner, reverse(f"support_requests:{name}"), "practitioner")
     assert practitioner.post(reverse("support_requests:new_check")).status_code == 302
     check(practitioner, reverse("support_requests:new_sent"), "practitioner")
 
     # Search, by the names as they were before planting (the search keys are derived from them).
     first, last = world["child_name"]
-    response = practitioner.post(reverse("people:search"), {
-        "name": f"{first} {last}", "date_of_birth_0": "", "date_of_birth_1": "", "date_of_birth_2": "", "postcode": ""})
+    response = practitioner.post(
+        reverse("people:search"),
+        {
+            "name": f"{first} {last}",
+            "date_of_birth_0": "",
+            "date_of_birth_1": "",
+            "date_of_birth_2": "",
+            "postcode": "",
+        },
+    )
     _assert_escaped(response, "search")
     if response.status_code == 302:
         check(practitioner, response["Location"], "practitioner")
@@ -544,19 +820,25 @@ def _journeys(world, clients, check):
     session[kept_answers.SESSION_KEY] = {
         "path": reverse("people:person_edit", kwargs={"person_id": world["child"].pk}),
         "fields": [["preferred_name", [_typed("kept")]], [_typed("kept name"), ["x"]]],
-        "user_id": str(world["users"]["practitioner"].pk), "at": time.time(), "had_files": False,
+        "user_id": str(world["users"]["practitioner"].pk),
+        "at": time.time(),
+        "had_files": False,
     }
     session.save()
     check(practitioner, reverse("accounts:resume"), "practitioner")
 
     # A new API token's name, shown once with the token.
-    response = practitioner.post(reverse("accounts:api_token_create"), {"name": _typed("token name"), "days": "30"})
+    response = practitioner.post(
+        reverse("accounts:api_token_create"), {"name": _typed("token name"), "days": "30"}
+    )
     assert response.status_code == 200
     _assert_escaped(response, "API token made")
 
     # The sign-in page gives back the username typed.
     check(Client(), reverse("accounts:login"), "nobody")
-    response = Client().post(reverse("accounts:login"), {"username": _typed("username"), "password": "wrong"})
+    response = Client().post(
+        reverse("accounts:login"), {"username": _typed("username"), "password": "wrong"}
+    )
     assert response.status_code == 200
     _assert_escaped(response, "sign in")
 
@@ -573,7 +855,9 @@ class _PostForms(HTMLParser):
         if tag == "form" and (attrs.get("method") or "").lower() == "post":
             self._form = {"action": attrs.get("action") or "", "data": {}}
             self.forms.append(self._form)
-        elif self._form is not None and tag in ("input", "textarea", "select") and attrs.get("name"):
+        elif (
+            self._form is not None and tag in ("input", "textarea", "select") and attrs.get("name")
+        ):
             name, kind = attrs["name"], attrs.get("type", "text") if tag == "input" else tag
             if kind in ("hidden", "radio", "checkbox"):
                 self._form["data"].setdefault(name, attrs.get("value") or "")
@@ -643,11 +927,16 @@ def test_no_planted_text_reaches_a_page_unescaped(record_property):
     # exist, and every template was shown.
     assert posted >= 40, f"only {posted} forms found to send: has the form markup changed?"
     if unopened:
-        pytest.fail("Pages that opened for none of the roles:\n" + "\n".join(f"{u} {s}" for u, s in unopened))
+        pytest.fail(
+            "Pages that opened for none of the roles:\n"
+            + "\n".join(f"{u} {s}" for u, s in unopened)
+        )
     fields = {_label(m, f): f for m in _project_models() for f in _text_fields(m)}
     assert set(NOT_USER_TEXT) <= set(fields), set(NOT_USER_TEXT) - set(fields)
     assert {label for label, f in fields.items() if not f.choices} - set(NOT_USER_TEXT) == planted
-    empty = {label for label in planted if not apps.get_model(label.rsplit(".", 1)[0]).objects.exists()}
+    empty = {
+        label for label in planted if not apps.get_model(label.rsplit(".", 1)[0]).objects.exists()
+    }
     assert empty == set(), "planted in tables with no rows, so never shown"
     assert set(NO_USER_TEXT) <= _project_templates(), set(NO_USER_TEXT) - _project_templates()
     assert _project_templates() - rendered - set(NO_USER_TEXT) == set()
@@ -669,7 +958,9 @@ def test_no_planted_text_reaches_a_page_unescaped(record_property):
 # ------------------------------------------------------------------ the form templates (ADR 0009)
 
 # A label, legend, hint, choice or error printed with |safe: text that may come from a record.
-UNSAFE_TEXT = re.compile(r"\{\{\s*(?:field\.label|legend|[\w.]*help_text|[\w.]*hint|[\w.]*error\w*|choice\.\d)\s*\|[^}]*\bsafe\b")
+UNSAFE_TEXT = re.compile(
+    r"\{\{\s*(?:field\.label|legend|[\w.]*help_text|[\w.]*hint|[\w.]*error\w*|choice\.\d)\s*\|[^}]*\bsafe\b"
+)
 
 
 def test_every_pack_template_printing_text_unescaped_is_overridden_by_one_that_escapes():
@@ -678,11 +969,15 @@ def test_every_pack_template_printing_text_unescaped_is_overridden_by_one_that_e
 
     pack = Path(crispy_forms_gds.__file__).parent / "templates"
     ours = Path(settings.BASE_DIR) / "templates"
-    unsafe = sorted(str(p.relative_to(pack)) for p in pack.rglob("*.html") if UNSAFE_TEXT.search(p.read_text()))
+    unsafe = sorted(
+        str(p.relative_to(pack)) for p in pack.rglob("*.html") if UNSAFE_TEXT.search(p.read_text())
+    )
     assert unsafe  # the pattern still finds the pack's |safe; if not, check the pack changed
     for name in unsafe:
         assert Path(get_template(name).origin.name) == ours / name, f"{name} is not overridden"
-        assert not UNSAFE_TEXT.search((ours / name).read_text()), f"{name} still prints text with |safe"
+        assert not UNSAFE_TEXT.search((ours / name).read_text()), (
+            f"{name} still prints text with |safe"
+        )
 
 
 def test_labels_legends_and_hints_are_escaped_and_only_developer_markup_passes():
@@ -693,24 +988,43 @@ def test_labels_legends_and_hints_are_escaped_and_only_developer_markup_passes()
     from django.utils.html import format_html
 
     class Hostile(forms.Form):
-        text = forms.CharField(label='<script>xss("label")</script>', help_text='"><img src=x onerror=xss(1)>')
-        radios = forms.ChoiceField(label="<b>legend</b>", choices=[("a", "<i>choice</i>")], widget=forms.RadioSelect)
-        ticks = forms.MultipleChoiceField(label="<u>ticks</u>", choices=[("a", "A")], widget=forms.CheckboxSelectMultiple)
-        marked = forms.CharField(label=format_html('Name <span class="govuk-visually-hidden">{}</span>', "<s>x</s>"))
+        text = forms.CharField(
+            label='<script>xss("label")</script>', help_text='"><img src=x onerror=xss(1)>'
+        )
+        radios = forms.ChoiceField(
+            label="<b>legend</b>", choices=[("a", "<i>choice</i>")], widget=forms.RadioSelect
+        )
+        ticks = forms.MultipleChoiceField(
+            label="<u>ticks</u>", choices=[("a", "A")], widget=forms.CheckboxSelectMultiple
+        )
+        marked = forms.CharField(
+            label=format_html('Name <span class="govuk-visually-hidden">{}</span>', "<s>x</s>")
+        )
 
     form = Hostile()
     form.helper = FormHelper()
     form.helper.layout = Layout(
-        Fieldset(Field.text("text"), legend="<em>fieldset</em>"), Field.radios("radios"), Field.checkboxes("ticks"),
+        Fieldset(Field.text("text"), legend="<em>fieldset</em>"),
+        Field.radios("radios"),
+        Field.checkboxes("ticks"),
         Field.text("marked"),
     )
     html = Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form}))
 
-    for raw in ('<script>xss("label")</script>', "<img src=x", "<b>legend</b>", "<i>choice</i>", "<u>ticks</u>",
-                "<em>fieldset</em>", "<s>x</s>"):
+    for raw in (
+        '<script>xss("label")</script>',
+        "<img src=x",
+        "<b>legend</b>",
+        "<i>choice</i>",
+        "<u>ticks</u>",
+        "<em>fieldset</em>",
+        "<s>x</s>",
+    ):
         assert raw not in html
     assert "&lt;script&gt;xss(&quot;label&quot;)&lt;/script&gt;" in html
     assert "&quot;&gt;&lt;img src=x onerror=xss(1)&gt;" in html
     assert "&lt;em&gt;fieldset&lt;/em&gt;" in html and "&lt;b&gt;legend&lt;/b&gt;" in html
-    assert 'Name <span class="govuk-visually-hidden">&lt;s&gt;x&lt;/s&gt;</span>' in html  # format_html: kept
+    assert (
+        'Name <span class="govuk-visually-hidden">&lt;s&gt;x&lt;/s&gt;</span>' in html
+    )  # format_html: kept
     assert "&amp;lt;" not in html

@@ -30,7 +30,14 @@ from core.notify import LoggingBackend
 from core.tests.factories import AgencyFactory
 from panel import services
 from panel.calendar import LONDON
-from panel.models import ClosureRequest, MeetingAttendance, Panel, PanelCase, PanelMeeting, PanelSeat
+from panel.models import (
+    ClosureRequest,
+    MeetingAttendance,
+    Panel,
+    PanelCase,
+    PanelMeeting,
+    PanelSeat,
+)
 from panel.tests.factories import panel_referral
 from tests.browser import assert_no_axe_violations, visit
 
@@ -49,7 +56,9 @@ def _code(device) -> str:
     step_now = int((time.time() - device.t0) // device.step)
     drift = max(0, device.last_t + 1 - step_now)
     if drift > device.tolerance:
-        time.sleep((drift - device.tolerance) * device.step - (time.time() - device.t0) % device.step + 0.5)
+        time.sleep(
+            (drift - device.tolerance) * device.step - (time.time() - device.t0) % device.step + 0.5
+        )
         return _code(device)
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift):06d}"
 
@@ -112,16 +121,25 @@ def _people_and_panel(clock):
     north = Area.objects.get(code="north-vale")
     panel = Panel.objects.get(area=north)
     chair = UserFactory(
-        username="panel.chair", first_name="Carol", last_name="Chair", team=None, roles=[Role.PANEL_CHAIR]
+        username="panel.chair",
+        first_name="Carol",
+        last_name="Chair",
+        team=None,
+        roles=[Role.PANEL_CHAIR],
     )
     Panel.objects.filter(pk=panel.pk).update(chair=chair)
     panel.refresh_from_db()
     staff = UserFactory(
-        username="business.support", first_name="Bea", last_name="Support", roles=[Role.BUSINESS_SUPPORT]
+        username="business.support",
+        first_name="Bea",
+        last_name="Support",
+        roles=[Role.BUSINESS_SUPPORT],
     )
     # The pack seats three agencies; two more make five, so quorum (four) can be missed by one.
     for name in ("Vale Police", "Vale Housing"):
-        services.panel_seat_add(actor=staff, panel=panel, agency=AgencyFactory(name=name, panel_seat=True))
+        services.panel_seat_add(
+            actor=staff, panel=panel, agency=AgencyFactory(name=name, panel_seat=True)
+        )
     seats = list(PanelSeat.objects.filter(panel=panel).select_related("agency").order_by("pk"))
     assert len(seats) == 5
     members = []
@@ -141,11 +159,19 @@ def _people_and_panel(clock):
     lead_agency = Agency.objects.get(code="family-help")
     team = Team.objects.get(code="family-help-north")
     manager = UserFactory(
-        username="lead.manager", first_name="Mo", last_name="Manager", team=team, roles=[Role.TEAM_MANAGER]
+        username="lead.manager",
+        first_name="Mo",
+        last_name="Manager",
+        team=team,
+        roles=[Role.TEAM_MANAGER],
     )
     manager.managed_teams.add(team)
     worker = UserFactory(
-        username="lead.worker", first_name="Lena", last_name="Lead", team=team, roles=[Role.LEAD_PROFESSIONAL]
+        username="lead.worker",
+        first_name="Lena",
+        last_name="Lead",
+        team=team,
+        roles=[Role.LEAD_PROFESSIONAL],
     )
     assert worker.agency == lead_agency and manager.agency == lead_agency
     return panel, chair, staff, members, lead_agency, manager, worker
@@ -186,17 +212,26 @@ def test_panel_meeting_journey(live_server, page, monkeypatch):
     expect(page.locator("[data-inbox] tbody tr")).to_have_count(3)
     for referral in referrals:
         page.get_by_role(
-            "button", name=f"Log and give an ESMAP number to the referral of {referral.family.reference}"
+            "button",
+            name=f"Log and give an ESMAP number to the referral of {referral.family.reference}",
         ).click()
         expect(_flash(page)).to_contain_text("Logged as ESMAP-2027-")
         assert_no_axe_violations(page, f"inbox after logging {referral.family.reference}")
     expect(page.get_by_text("No referrals are waiting.")).to_be_visible()
     cases = [PanelCase.objects.get(referral=r) for r in referrals]
     first, second, late = cases
-    assert [c.esmap_number for c in cases] == ["ESMAP-2027-0001", "ESMAP-2027-0002", "ESMAP-2027-0003"]
+    assert [c.esmap_number for c in cases] == [
+        "ESMAP-2027-0001",
+        "ESMAP-2027-0002",
+        "ESMAP-2027-0003",
+    ]
     assert [c.meeting_id for c in cases] == [meeting_a.pk, meeting_a.pk, meeting_b.pk]
     logged = page.locator("[data-logged]")
-    for case, day in ((first, "Thursday 4 March 2027"), (second, "Thursday 4 March 2027"), (late, "Thursday 18 March 2027")):
+    for case, day in (
+        (first, "Thursday 4 March 2027"),
+        (second, "Thursday 4 March 2027"),
+        (late, "Thursday 18 March 2027"),
+    ):
         expect(logged.get_by_role("row", name=re.compile(case.esmap_number))).to_contain_text(day)
 
     # ---- A member tries the pack before it is published: nothing of the cases is shown.
@@ -224,7 +259,11 @@ def test_panel_meeting_journey(live_server, page, monkeypatch):
 
     # ---- The member opens the pack: watermarked with their name, read-only.
     _switch_user(page, meeting_url(meeting_a, "pack/"), member1, devices[member1.pk])
-    expect(page.get_by_role("heading", name=re.compile("Pack for the meeting on Thursday 4 March 2027"))).to_be_visible()
+    expect(
+        page.get_by_role(
+            "heading", name=re.compile("Pack for the meeting on Thursday 4 March 2027")
+        )
+    ).to_be_visible()
     expect(page.locator("[data-viewer]")).to_contain_text("Opened by Member1 Seat")
     watermark = page.locator("[data-watermark] .pack-watermark__text")
     expect(watermark.first).to_have_attribute("data-text", re.compile(r"^Member1 Seat \d"))
@@ -233,12 +272,17 @@ def test_panel_meeting_journey(live_server, page, monkeypatch):
     expect(page.get_by_role("heading", name=first.esmap_number, exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name=late.esmap_number, exact=True)).to_have_count(0)
     expect(page.locator("main form")).to_have_count(0)
-    expect(page.locator("main textarea, main input:not([type=hidden]), main select")).to_have_count(0)
+    expect(page.locator("main textarea, main input:not([type=hidden]), main select")).to_have_count(
+        0
+    )
     # A write as a member is refused (valid CSRF token: the 403 is the permission check).
     for url, data in (
         (meeting_url(meeting_a, "publish/"), {}),
         (meeting_url(meeting_a, f"cases/{first.pk}/decision/"), {"kind": "decline", "reason": "x"}),
-        (meeting_url(meeting_a, "attendance/"), {"user_id": member1.pk, "role": "member", "change": "arrived"}),
+        (
+            meeting_url(meeting_a, "attendance/"),
+            {"user_id": member1.pk, "role": "member", "change": "arrived"},
+        ),
     ):
         response = _csrf_post(page, url, data)
         assert response.status == 403, (url, response.status)
@@ -253,10 +297,16 @@ def test_panel_meeting_journey(live_server, page, monkeypatch):
             _switch_user(page, meeting_url(meeting_a), member, devices[member.pk])
         else:
             visit(page, meeting_url(meeting_a))
-        page.get_by_role("link", name=f"Record what your agency knows about {first.esmap_number}").click()
-        expect(page.get_by_role("heading", name=f"What {seat.agency.name} knows about this family")).to_be_visible()
+        page.get_by_role(
+            "link", name=f"Record what your agency knows about {first.esmap_number}"
+        ).click()
+        expect(
+            page.get_by_role("heading", name=f"What {seat.agency.name} knows about this family")
+        ).to_be_visible()
         assert_no_axe_violations(page, f"response page for {seat.agency.name}")
-        page.get_by_role("group", name="Is this family known to your agency?").get_by_label("Yes", exact=True).check()
+        page.get_by_role("group", name="Is this family known to your agency?").get_by_label(
+            "Yes", exact=True
+        ).check()
         page.get_by_label("What does your agency know?").fill(text)
         page.get_by_role("button", name="Save your agency's response").click()
         expect(_flash(page)).to_contain_text(
@@ -292,7 +342,9 @@ def test_panel_meeting_journey(live_server, page, monkeypatch):
     )
     # A decision while inquorate is refused, with why.
     page.get_by_role("link", name=f"Record the decision on {second.esmap_number}").click()
-    expect(page.get_by_role("heading", name=f"The panel's decision on {second.esmap_number}")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=f"The panel's decision on {second.esmap_number}")
+    ).to_be_visible()
     assert_no_axe_violations(page, "decision page (inquorate)")
     page.get_by_label("Declined", exact=True).check()
     page.get_by_label("Reason", exact=True).fill("Needs are met by school and the family hub.")
@@ -317,9 +369,7 @@ def test_panel_meeting_journey(live_server, page, monkeypatch):
     page.get_by_label("Lead agency (or the single agency)").select_option(label=lead_agency.name)
     page.get_by_label("Discussion notes").fill("School and health agree the family needs a TAF.")
     page.get_by_role("button", name="Record the decision").click()
-    expect(_flash(page)).to_contain_text(
-        f"{first.esmap_number}: Lead agency"
-    )
+    expect(_flash(page)).to_contain_text(f"{first.esmap_number}: Lead agency")
     assert_no_axe_violations(page, "meeting A after the first decision")
     page.get_by_role("link", name=f"Record the decision on {second.esmap_number}").click()
     page.get_by_label("Declined", exact=True).check()
@@ -354,11 +404,11 @@ def test_panel_meeting_journey(live_server, page, monkeypatch):
     page.get_by_role("link", name="Allocate the lead professional").click()
     expect(page.get_by_role("heading", name="Allocate the lead professional")).to_be_visible()
     assert_no_axe_violations(page, "allocate page")
-    page.get_by_label("Who is the lead professional?").select_option(label=f"Lena Lead, {worker.team.name}")
-    page.get_by_role("button", name="Allocate the lead professional").click()
-    expect(_flash(page)).to_contain_text(
-        f"Lead professional allocated for {first.esmap_number}"
+    page.get_by_label("Who is the lead professional?").select_option(
+        label=f"Lena Lead, {worker.team.name}"
     )
+    page.get_by_role("button", name="Allocate the lead professional").click()
+    expect(_flash(page)).to_contain_text(f"Lead professional allocated for {first.esmap_number}")
     expect(page.get_by_role("definition").filter(has_text="Lena Lead")).to_be_visible()
     assert_no_axe_violations(page, "case overview after allocation")
     first.refresh_from_db()
@@ -369,7 +419,9 @@ def test_panel_meeting_journey(live_server, page, monkeypatch):
     expect(page.locator('[data-agenda-section="2"]')).to_contain_text(late.esmap_number)
     allocated_b = page.locator('[data-agenda-section="3"]')
     expect(allocated_b).to_contain_text(first.esmap_number)
-    expect(allocated_b).to_contain_text(f"Lead agency {lead_agency.name}: lead professional allocated")
+    expect(allocated_b).to_contain_text(
+        f"Lead agency {lead_agency.name}: lead professional allocated"
+    )
     # ... and it is gone from meeting C's.
     visit(page, meeting_url(meeting_c))
     expect(page.locator('[data-agenda-section="3"]')).not_to_contain_text(first.esmap_number)
@@ -379,9 +431,13 @@ def test_panel_meeting_journey(live_server, page, monkeypatch):
     clock.set(_at(MEETING_B + timedelta(days=6), 11))
     _switch_user(page, f"{base}/panels/cases/{first.pk}/", worker, devices[worker.pk])
     page.get_by_role("link", name="Send the case closure form").click()
-    expect(page.get_by_role("heading", name="Send the case closure form to the panel")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Send the case closure form to the panel")
+    ).to_be_visible()
     assert_no_axe_violations(page, "closure form")
-    page.get_by_label("Why is the work with the family done?").fill("The TAF agreed the plan is complete.")
+    page.get_by_label("Why is the work with the family done?").fill(
+        "The TAF agreed the plan is complete."
+    )
     page.get_by_role("button", name="Send the case closure form to the panel").click()
     expect(_flash(page)).to_contain_text(
         "The case closure form is on the agenda for the meeting on 1 April 2027"
@@ -395,7 +451,9 @@ def test_panel_meeting_journey(live_server, page, monkeypatch):
     for user, role, seat in [(chair, MeetingAttendance.Role.CHAIR, None)] + [
         (member, MeetingAttendance.Role.MEMBER, seat) for seat, member in members[:4]
     ]:
-        services.attendance_record_arrival(actor=staff, meeting=meeting_c, user=user, role=role, seat=seat)
+        services.attendance_record_arrival(
+            actor=staff, meeting=meeting_c, user=user, role=role, seat=seat
+        )
     _switch_user(page, meeting_url(meeting_c), chair, devices[chair.pk])
     expect(page.locator('[data-agenda-section="4"]')).to_contain_text(first.esmap_number)
     expect(page.locator('[data-quorum="quorate"]')).to_be_visible()

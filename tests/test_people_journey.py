@@ -32,7 +32,9 @@ def _code(device) -> str:
 def test_find_person_and_open_family_journey(live_server, page):
     CouncilFactory()
     team = TeamFactory(name="Family Support North")
-    user = UserFactory(username="pat.practitioner", team=team, roles=[Role.PRACTITIONER], is_demo=False)
+    user = UserFactory(
+        username="pat.practitioner", team=team, roles=[Role.PRACTITIONER], is_demo=False
+    )
     device = TOTPDeviceFactory(user=user)
     family = FamilyFactory(name="Ashworth family", team=team)
     mother = AdultFactory(first_name="Joanne", last_name="Ashworth")
@@ -43,7 +45,9 @@ def test_find_person_and_open_family_journey(live_server, page):
     ProfessionalInvolvementFactory(person=child, name="Sam Health", role="School nurse")
     # Someone in another team's family with the same surname must never appear.
     hidden_family = FamilyFactory(name="Other family", team=TeamFactory())
-    FamilyMemberFactory(family=hidden_family, person=PersonFactory(first_name="Zola", last_name="Ashworth"))
+    FamilyMemberFactory(
+        family=hidden_family, person=PersonFactory(first_name="Zola", last_name="Ashworth")
+    )
 
     visit(page, f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()

@@ -35,9 +35,11 @@ def test_api_docs_render_under_the_csp_journey(live_server, page):
     requests_elsewhere = []
     page.on(
         "request",
-        lambda request: requests_elsewhere.append(request.url)
-        if not request.url.startswith((live_server.url, "data:"))
-        else None,
+        lambda request: (
+            requests_elsewhere.append(request.url)
+            if not request.url.startswith((live_server.url, "data:"))
+            else None
+        ),
     )
 
     response = page.goto(f"{live_server.url}/api/docs/")

@@ -32,7 +32,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class PractitionerFactory(UserFactory):
-    roles = factory.PostGeneration(lambda user, create, extracted, **kw: _grant(user, extracted or [Role.PRACTITIONER]))
+    roles = factory.PostGeneration(
+        lambda user, create, extracted, **kw: _grant(user, extracted or [Role.PRACTITIONER])
+    )
 
 
 class ManagerFactory(UserFactory):

@@ -35,7 +35,9 @@ def revoke_url(token) -> str:
 
 
 def token_uses(**filters):
-    return AuditEvent.objects.filter(record_type=TOKEN_LABEL, action=AuditEvent.Action.SIGN_IN, **filters)
+    return AuditEvent.objects.filter(
+        record_type=TOKEN_LABEL, action=AuditEvent.Action.SIGN_IN, **filters
+    )
 
 
 def api_get(client, raw):
@@ -93,8 +95,14 @@ def test_a_new_token_is_shown_once_and_only_its_digest_is_stored(practitioner_cl
     raw = response.context["raw_token"]
     assert raw in response.content.decode()
     assert "Copy the token now" in response.content.decode()
-    assert (token.user, token.name, token.created_by) == (practitioner, "Reporting script", practitioner)
-    assert token.expiry - timezone.now() == pytest.approx(timedelta(days=30), abs=timedelta(minutes=1))
+    assert (token.user, token.name, token.created_by) == (
+        practitioner,
+        "Reporting script",
+        practitioner,
+    )
+    assert token.expiry - timezone.now() == pytest.approx(
+        timedelta(days=30), abs=timedelta(minutes=1)
+    )
 
     assert token.digest == hashlib.sha512(raw.encode()).hexdigest()
     stored = json.dumps(list(ApiToken.objects.values()), default=str)
@@ -108,7 +116,11 @@ def test_a_new_token_is_shown_once_and_only_its_digest_is_stored(practitioner_cl
 
     created = AuditEvent.objects.get(action=AuditEvent.Action.CREATE, record_type=TOKEN_LABEL)
     assert (created.actor, created.record_id) == (practitioner, str(token.pk))
-    assert created.detail == {"token_user": practitioner.pk, "expires_in_days": 30, "made_by": "user"}
+    assert created.detail == {
+        "token_user": practitioner.pk,
+        "expires_in_days": 30,
+        "made_by": "user",
+    }
 
 
 def test_a_token_must_have_a_name_and_expire_within_90_days(practitioner_client, practitioner):
@@ -130,14 +142,21 @@ def test_nobody_makes_a_token_for_someone_else(practitioner, other_user):
 # --- Using a token -----------------------------------------------------------------------
 
 
-def test_each_request_with_a_token_writes_exactly_one_audit_event_naming_its_user(client, practitioner):
+def test_each_request_with_a_token_writes_exactly_one_audit_event_naming_its_user(
+    client, practitioner
+):
     raw = issue_api_token(practitioner)
     token = ApiToken.objects.get()
     assert token.last_used_at is None
 
     assert api_get(client, raw).status_code == 200
     use = token_uses().get()
-    assert (use.actor, use.record_id, use.via, use.detail) == (practitioner, str(token.pk), "api", {"method": "api_token"})
+    assert (use.actor, use.record_id, use.via, use.detail) == (
+        practitioner,
+        str(token.pk),
+        "api",
+        {"method": "api_token"},
+    )
     token.refresh_from_db()
     assert token.last_used_at is not None
 
@@ -149,9 +168,16 @@ def test_a_request_answered_with_an_error_still_leaves_exactly_one_event(client,
     """DRF rolls the request's transaction back on an error answer; the token's use is kept."""
     raw = issue_api_token(practitioner)
     token = ApiToken.objects.get()
-    missing = client.get(f"{API}00000000-0000-0000-0000-000000000000/", HTTP_AUTHORIZATION=f"Token {raw}")
+    missing = client.get(
+        f"{API}00000000-0000-0000-0000-000000000000/", HTTP_AUTHORIZATION=f"Token {raw}"
+    )
     assert missing.status_code == 404
-    refused = client.post(f"{API}search/", data="{", content_type="application/json", HTTP_AUTHORIZATION=f"Token {raw}")
+    refused = client.post(
+        f"{API}search/",
+        data="{",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {raw}",
+    )
     assert refused.status_code == 400
     uses = list(token_uses().order_by("id"))
     assert [(u.actor, u.record_id, u.detail) for u in uses] == [
@@ -233,7 +259,10 @@ def test_an_administrator_sees_every_token_and_revokes_any(client, practitioner)
     assert response["Location"] == ALL
     assert not ApiToken.objects.exists()
     revoked = AuditEvent.objects.get(action=AuditEvent.Action.DELETE, record_type=TOKEN_LABEL)
-    assert (revoked.actor, revoked.detail) == (admin, {"token_user": practitioner.pk, "by_administrator": True})
+    assert (revoked.actor, revoked.detail) == (
+        admin,
+        {"token_user": practitioner.pk, "by_administrator": True},
+    )
     client.logout()
     assert api_get(client, raw).status_code == 401
 
@@ -253,7 +282,9 @@ def test_staff_cannot_see_or_revoke_someone_elses_token(client, practitioner, ot
     assert api_get(client, raw).status_code == 200
 
 
-def test_a_django_superuser_without_the_administrator_role_cannot_revoke_others_tokens(practitioner):
+def test_a_django_superuser_without_the_administrator_role_cannot_revoke_others_tokens(
+    practitioner,
+):
     issue_api_token(practitioner)
     superuser = UserFactory(is_superuser=True, is_staff=True)
     with pytest.raises(PermissionDenied):
@@ -269,8 +300,14 @@ def test_create_api_token_prints_only_the_token(client, practitioner, capsys):
     raw = out.strip()
     assert out == raw + "\n"
     token = ApiToken.objects.get()
-    assert (token.name, token.created_by, token.digest) == ("schemathesis", None, hashlib.sha512(raw.encode()).hexdigest())
-    assert token.expiry - timezone.now() == pytest.approx(timedelta(days=1), abs=timedelta(minutes=1))
+    assert (token.name, token.created_by, token.digest) == (
+        "schemathesis",
+        None,
+        hashlib.sha512(raw.encode()).hexdigest(),
+    )
+    assert token.expiry - timezone.now() == pytest.approx(
+        timedelta(days=1), abs=timedelta(minutes=1)
+    )
     assert api_get(client, raw).status_code == 200
     created = AuditEvent.objects.get(action=AuditEvent.Action.CREATE, record_type=TOKEN_LABEL)
     assert (created.actor, created.detail["made_by"]) == (None, "operator")
@@ -317,7 +354,12 @@ def test_production_settings_allow_only_expiring_audited_tokens_and_verified_ses
         "'token_model': s.KNOX_TOKEN_MODEL, 'max_days': s.API_TOKEN_MAX_DAYS, 'demo': s.DEMO_MODE}))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     production = json.loads(result.stdout)
     assert production["auth"] == [

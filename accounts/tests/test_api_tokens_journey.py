@@ -21,7 +21,9 @@ def _code(device) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_make_use_and_revoke_an_api_token_journey(live_server, page):
     CouncilFactory()
-    user = UserFactory(username="pat.panel", team=TeamFactory(), roles=[Role.PANEL_MEMBER], is_demo=False)
+    user = UserFactory(
+        username="pat.panel", team=TeamFactory(), roles=[Role.PANEL_MEMBER], is_demo=False
+    )
     device = TOTPDeviceFactory(user=user)
 
     visit(page, f"{live_server.url}/")
@@ -56,7 +58,9 @@ def test_make_use_and_revoke_an_api_token_journey(live_server, page):
     expect(page.get_by_text(raw)).to_have_count(0)
     assert_no_axe_violations(page, "API tokens page")
     row.get_by_role("link", name=re.compile("Revoke")).click()
-    expect(page.get_by_role("heading", name="Are you sure you want to revoke this API token?")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Are you sure you want to revoke this API token?")
+    ).to_be_visible()
     assert_no_axe_violations(page, "revoke an API token")
     page.get_by_role("button", name="Revoke token").click()
 

@@ -56,7 +56,9 @@ def expire_idle(client):
 
 def sign_in_with_code(client, user):
     device = user.totpdevice_set.filter(confirmed=True).first() or TOTPDeviceFactory(user=user)
-    response = client.post(reverse("accounts:login"), {"username": user.username, "password": TEST_PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": TEST_PASSWORD}
+    )
     assert response["Location"] == reverse("accounts:verify")
     return client.post(reverse("accounts:verify"), {"token": current_code(device)})
 
@@ -68,7 +70,10 @@ def kept(client):
 def hidden_inputs(html):
     import re
 
-    return [(unescape(n), unescape(v)) for n, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', html)]
+    return [
+        (unescape(n), unescape(v))
+        for n, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', html)
+    ]
 
 
 def test_an_idle_session_post_keeps_what_was_typed(practitioner, practitioner_client, child):
@@ -128,12 +133,20 @@ def edit_data(person, **overrides):
     return data
 
 
-def test_signing_in_again_offers_the_answers_back_and_they_save(practitioner, practitioner_client, child):
+def test_signing_in_again_offers_the_answers_back_and_they_save(
+    practitioner, practitioner_client, child
+):
     TOTPDeviceFactory(user=practitioner)
     expire_idle(practitioner_client)
     practitioner_client.post(
         edit_url(child),
-        edit_data(child, preferred_name="Typed <b>after</b> 40 minutes", needs=["first", "second"], password="never-kept-secret", otp_token="123456"),
+        edit_data(
+            child,
+            preferred_name="Typed <b>after</b> 40 minutes",
+            needs=["first", "second"],
+            password="never-kept-secret",
+            otp_token="123456",
+        ),
     )
 
     response = sign_in_with_code(practitioner_client, practitioner)
@@ -166,7 +179,9 @@ def test_signing_in_again_offers_the_answers_back_and_they_save(practitioner, pr
     assert child.preferred_name == "Typed <b>after</b> 40 minutes"
 
 
-def test_a_resumed_post_with_errors_shows_the_error_summary(practitioner, practitioner_client, child):
+def test_a_resumed_post_with_errors_shows_the_error_summary(
+    practitioner, practitioner_client, child
+):
     TOTPDeviceFactory(user=practitioner)
     expire_idle(practitioner_client)
     practitioner_client.post(edit_url(child), typed(last_name=""))
@@ -184,7 +199,9 @@ def test_a_resumed_post_with_errors_shows_the_error_summary(practitioner, practi
     assert "Typed &lt;b&gt;after&lt;/b&gt; 40 minutes" in html
 
 
-def test_a_different_user_signing_in_never_sees_them(practitioner, practitioner_client, child, team):
+def test_a_different_user_signing_in_never_sees_them(
+    practitioner, practitioner_client, child, team
+):
     expire_idle(practitioner_client)
     practitioner_client.post(edit_url(child), typed())
     other = UserFactory(team=team, roles=[Role.PRACTITIONER])
@@ -202,7 +219,9 @@ def test_the_resume_page_needs_the_second_factor(practitioner, practitioner_clie
     TOTPDeviceFactory(user=practitioner)
     expire_idle(practitioner_client)
     practitioner_client.post(edit_url(child), typed())
-    practitioner_client.post(reverse("accounts:login"), {"username": practitioner.username, "password": TEST_PASSWORD})
+    practitioner_client.post(
+        reverse("accounts:login"), {"username": practitioner.username, "password": TEST_PASSWORD}
+    )
 
     response = practitioner_client.get(reverse("accounts:resume"))
 
@@ -247,7 +266,9 @@ def test_demo_sign_in_also_offers_them(client, team, child):
     expire_idle(client)
     client.post(edit_url(child), typed())
 
-    response = client.post(reverse("accounts:login"), {"username": demo.username, "password": TEST_PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": demo.username, "password": TEST_PASSWORD}
+    )
 
     assert response["Location"] == reverse("accounts:resume")
     assert client.get(reverse("accounts:resume")).status_code == 200

@@ -29,7 +29,9 @@ def test_configuration_is_for_administrators_only(practitioner_client):
 def test_early_support_team_leader_sees_the_requests_queue(client, db):
     from core.tests.factories import EarlySupportAgencyFactory, TeamFactory
 
-    leader = UserFactory(team=TeamFactory(agency=EarlySupportAgencyFactory()), roles=[Role.EARLY_SUPPORT_TEAM_LEADER])
+    leader = UserFactory(
+        team=TeamFactory(agency=EarlySupportAgencyFactory()), roles=[Role.EARLY_SUPPORT_TEAM_LEADER]
+    )
     sign_in_verified(client, leader)
     assert 'href="/requests/"' in client.get(reverse("core:home")).content.decode()
 

@@ -129,7 +129,9 @@ def test_production_settings_never_skip_mfa():
     import subprocess
     import sys
 
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEMO_MODE)"
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.DEMO_MODE)"
+    )
     env = {
         "DJANGO_SETTINGS_MODULE": "earlyhelp.settings_production",
         "SECRET_KEY": "x" * 64,
@@ -138,5 +140,7 @@ def test_production_settings_never_skip_mfa():
         "DEMO_MODE": "true",
         "PATH": "/usr/bin:/bin",
     }
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"

@@ -25,7 +25,10 @@ def other_family(other_team):
 
 @pytest.fixture
 def children(family):
-    return [m.person for m in family.members.filter(role="child").select_related("person").order_by("pk")]
+    return [
+        m.person
+        for m in family.members.filter(role="child").select_related("person").order_by("pk")
+    ]
 
 
 @pytest.fixture

@@ -15,7 +15,11 @@ SEEN = date(2026, 10, 5)
 def complete_answers(key: str, *, seen_alone: bool = True, referring: bool = True) -> dict:
     """Answers that let a section be marked completed (JSON form, as stored)."""
     answers = {
-        "family": {"record_correct": YES, "communication_needs": "None", "worker_role": "Pastoral lead"},
+        "family": {
+            "record_correct": YES,
+            "communication_needs": "None",
+            "worker_role": "Pastoral lead",
+        },
         "panel_referral": (
             {
                 "referring": YES,
@@ -35,14 +39,22 @@ def complete_answers(key: str, *, seen_alone: bool = True, referring: bool = Tru
             "identity": "Close to grandmother.",
             "self_care": "Often arrives hungry.",
         },
-        "parenting": {"basic_care": "Struggling.", "warmth": "Loving.", "guidance": "Inconsistent routines."},
+        "parenting": {
+            "basic_care": "Struggling.",
+            "warmth": "Loving.",
+            "guidance": "Inconsistent routines.",
+        },
         "environment": {
             "family_history": "Mum has depression.",
             "wider_family": "Grandmother nearby.",
             "housing_income": "Rent arrears.",
             "community": "Uses the children's centre.",
         },
-        "risks": {"risks": "Neglect of routines.", "strengths": "Warm relationships.", "cin_cp_concern": NO},
+        "risks": {
+            "risks": "Neglect of routines.",
+            "strengths": "Warm relationships.",
+            "cin_cp_concern": NO,
+        },
         "history": {"history": "None known"},
         "child_views": (
             {
@@ -59,8 +71,14 @@ def complete_answers(key: str, *, seen_alone: bool = True, referring: bool = Tru
                 "not_seen_alone_reason": "Too young to be seen apart from their parent (18 months).",
             }
         ),
-        "parent_views": {"parent_views": "Mum wants help with routines.", "family_seen": "Mum, 5 October 2026"},
-        "analysis": {"impact": "Attendance will fall further.", "recommendations": "Family support and routines work."},
+        "parent_views": {
+            "parent_views": "Mum wants help with routines.",
+            "family_seen": "Mum, 5 October 2026",
+        },
+        "analysis": {
+            "impact": "Attendance will fall further.",
+            "recommendations": "Family support and routines work.",
+        },
         "decision": {"decision": Assessment.Decision.TAF, "decision_date": "2026-10-19"},
         "consent": {
             "privacy_notice_given": YES,

@@ -69,7 +69,9 @@ def test_start_an_assessment(practitioner, family, children):
     assert len(body["sections"]) == len(SECTIONS) + per_child
     assert {s["section_status"] for s in body["sections"]} == {"not_started"}
 
-    again = client.post(BASE, {"family": str(family.pk), "children": [str(children[0].pk)]}, format="json")
+    again = client.post(
+        BASE, {"family": str(family.pk), "children": [str(children[0].pk)]}, format="json"
+    )
     assert again.status_code == 400
     assert again.json() == {"children": ["This family already has an assessment in progress"]}
 
@@ -77,7 +79,9 @@ def test_start_an_assessment(practitioner, family, children):
 def test_start_needs_children_of_the_family(practitioner, family, other_family):
     client = api_for(practitioner)
     outsider = other_family.members.first().person
-    response = client.post(BASE, {"family": str(family.pk), "children": [str(outsider.pk)]}, format="json")
+    response = client.post(
+        BASE, {"family": str(family.pk), "children": [str(outsider.pk)]}, format="json"
+    )
     assert response.status_code == 400 and "children" in response.json()
     assert not Assessment.objects.exists()
 
@@ -106,13 +110,22 @@ def test_out_of_scope_is_404_everywhere(practitioner, other_family):
     assert client.get(detail_url(assessment)).status_code == 404
     assert client.get(BASE, {"family": str(other_family.pk)}).status_code == 404
     assert client.get(detail_url(assessment, "pdf/")).status_code == 404
-    assert client.put(
-        section_url(assessment, "parenting"), {"answers": {}, "completed": False, "version": None}, format="json"
-    ).status_code == 404
+    assert (
+        client.put(
+            section_url(assessment, "parenting"),
+            {"answers": {}, "completed": False, "version": None},
+            format="json",
+        ).status_code
+        == 404
+    )
     for suffix in ("submit/", "sign-off/", "refer-to-panel/", "new-version/", "consultation/"):
-        assert client.post(detail_url(assessment, suffix), {}, format="json").status_code == 404, suffix
+        assert client.post(detail_url(assessment, suffix), {}, format="json").status_code == 404, (
+            suffix
+        )
     child = other_family.members.first().person
-    started = client.post(BASE, {"family": str(other_family.pk), "children": [str(child.pk)]}, format="json")
+    started = client.post(
+        BASE, {"family": str(other_family.pk), "children": [str(child.pk)]}, format="json"
+    )
     assert started.status_code == 404
     assert client.get(f"{BASE}not-a-uuid/").status_code == 404
     assert client.get(BASE).json()["results"] == []
@@ -178,7 +191,11 @@ def test_iso_dates_are_checked_by_the_section_form(practitioner, family):
     bad = client.put(
         section_url(assessment, "child_views", child),
         {
-            "answers": {**complete_answers("child_views"), "first_seen_on": "2026-02-30", "last_seen_on": "soon"},
+            "answers": {
+                **complete_answers("child_views"),
+                "first_seen_on": "2026-02-30",
+                "last_seen_on": "soon",
+            },
             "completed": False,
             "version": 1,
         },
@@ -223,7 +240,10 @@ def test_unknown_questions_and_wrong_sections(practitioner, family):
     ok = {"answers": {}, "completed": False, "version": None}
     assert client.put(section_url(assessment, "no_such"), ok, format="json").status_code == 404
     assert client.put(section_url(assessment, "development"), ok, format="json").status_code == 404
-    assert client.put(section_url(assessment, "parenting", child), ok, format="json").status_code == 404
+    assert (
+        client.put(section_url(assessment, "parenting", child), ok, format="json").status_code
+        == 404
+    )
     assert not AssessmentSection.objects.exists()
 
 
@@ -231,13 +251,24 @@ def test_a_stale_version_is_409(practitioner, family):
     assessment = AssessmentFactory(worker=practitioner, family=family)
     client = api_for(practitioner)
     url = section_url(assessment, "parenting")
-    client.put(url, {"answers": {"basic_care": "First"}, "completed": False, "version": None}, format="json")
+    client.put(
+        url,
+        {"answers": {"basic_care": "First"}, "completed": False, "version": None},
+        format="json",
+    )
 
-    response = client.put(url, {"answers": {"basic_care": "Second"}, "completed": False, "version": None}, format="json")
+    response = client.put(
+        url,
+        {"answers": {"basic_care": "Second"}, "completed": False, "version": None},
+        format="json",
+    )
 
     assert response.status_code == 409
     assert response.json()["current_version"] == 1
-    assert AssessmentSection.objects.get(assessment=assessment, key="parenting").answers["basic_care"] == "First"
+    assert (
+        AssessmentSection.objects.get(assessment=assessment, key="parenting").answers["basic_care"]
+        == "First"
+    )
 
 
 def test_a_completed_assessment_is_locked(practitioner, family):
@@ -260,7 +291,9 @@ def test_readers_who_cannot_write_get_403(team, family):
     assessment = AssessmentFactory(family=family)
     reader = UserFactory(team=team, roles=[Role.BUSINESS_SUPPORT])
     response = api_for(reader).put(
-        section_url(assessment, "parenting"), {"answers": {}, "completed": False, "version": None}, format="json"
+        section_url(assessment, "parenting"),
+        {"answers": {}, "completed": False, "version": None},
+        format="json",
     )
     assert response.status_code == 403
     assert api_for(reader).get(detail_url(assessment)).status_code == 200
@@ -272,42 +305,74 @@ def test_a_cp_concern_raises_the_stop_and_answers_409(practitioner, family, coun
 
     response = client.put(
         section_url(assessment, "risks"),
-        {"answers": {**complete_answers("risks"), "cin_cp_concern": "yes"}, "completed": True, "version": None},
+        {
+            "answers": {**complete_answers("risks"), "cin_cp_concern": "yes"},
+            "completed": True,
+            "version": None,
+        },
         format="json",
     )
 
     assert response.status_code == 409
     body = response.json()
     assert council.duty_team_phone in body["detail"]
-    assert (body["duty_team"]["name"], body["duty_team"]["phone"]) == (council.duty_team_name, council.duty_team_phone)
+    assert (body["duty_team"]["name"], body["duty_team"]["phone"]) == (
+        council.duty_team_name,
+        council.duty_team_phone,
+    )
     stop = SafeguardingStop.objects.get(assessment=assessment)
     assert stop.trigger == SafeguardingStop.Trigger.ASSESSMENT_CONCERN
     assert body["safeguarding_stop"]["id"] == stop.pk
     # The answers were saved with the stop, and nothing else can change until the next step.
-    assert AssessmentSection.objects.get(assessment=assessment, key="risks").answers["cin_cp_concern"] == "yes"
+    assert (
+        AssessmentSection.objects.get(assessment=assessment, key="risks").answers["cin_cp_concern"]
+        == "yes"
+    )
     blocked = client.put(
-        section_url(assessment, "parenting"), {"answers": {}, "completed": False, "version": None}, format="json"
+        section_url(assessment, "parenting"),
+        {"answers": {}, "completed": False, "version": None},
+        format="json",
     )
     assert blocked.status_code == 409 and "safeguarding_stop" in blocked.json()
     assert client.get(detail_url(assessment)).json()["safeguarding_stop"]["id"] == stop.pk
 
-    wrong = client.post(detail_url(assessment, "safeguarding-stop/"), {"next_step": "was_wrong"}, format="json")
+    wrong = client.post(
+        detail_url(assessment, "safeguarding-stop/"), {"next_step": "was_wrong"}, format="json"
+    )
     assert wrong.status_code == 400 and "reason" in wrong.json()
-    phoned = client.post(detail_url(assessment, "safeguarding-stop/"), {"next_step": "phoned_duty_team"}, format="json")
+    phoned = client.post(
+        detail_url(assessment, "safeguarding-stop/"),
+        {"next_step": "phoned_duty_team"},
+        format="json",
+    )
     assert phoned.status_code == 200
     assert phoned.json()["status"] == "stopped"
-    assert client.post(detail_url(assessment, "safeguarding-stop/"), {"next_step": "phoned_duty_team"}, format="json").status_code == 409
+    assert (
+        client.post(
+            detail_url(assessment, "safeguarding-stop/"),
+            {"next_step": "phoned_duty_team"},
+            format="json",
+        ).status_code
+        == 409
+    )
 
 
 def test_a_social_care_decision_raises_the_stop(practitioner, family, council):
     assessment = AssessmentFactory(worker=practitioner, family=family)
     response = api_for(practitioner).put(
         section_url(assessment, "decision"),
-        {"answers": {"decision": "social_care", "decision_date": "2026-10-19"}, "completed": True, "version": None},
+        {
+            "answers": {"decision": "social_care", "decision_date": "2026-10-19"},
+            "completed": True,
+            "version": None,
+        },
         format="json",
     )
     assert response.status_code == 409
-    assert SafeguardingStop.objects.get(assessment=assessment).trigger == SafeguardingStop.Trigger.ASSESSMENT_DECISION
+    assert (
+        SafeguardingStop.objects.get(assessment=assessment).trigger
+        == SafeguardingStop.Trigger.ASSESSMENT_DECISION
+    )
 
 
 def test_the_consent_section_needs_consent_recorded(practitioner, family):
@@ -359,8 +424,13 @@ def test_a_manager_returns_it_with_a_reason(practitioner, manager, family, sign_
     api_for(practitioner).post(detail_url(assessment, "submit/"))
     client = api_for(manager)
 
-    assert client.post(detail_url(assessment, "return/"), {"reason": " "}, format="json").status_code == 400
-    response = client.post(detail_url(assessment, "return/"), {"reason": "Add the school's view"}, format="json")
+    assert (
+        client.post(detail_url(assessment, "return/"), {"reason": " "}, format="json").status_code
+        == 400
+    )
+    response = client.post(
+        detail_url(assessment, "return/"), {"reason": "Add the school's view"}, format="json"
+    )
 
     assert response.status_code == 200 and response.json()["status"] == "draft"
     assert audits(assessment).filter(actor=manager, detail__status="draft").exists()
@@ -385,24 +455,45 @@ def test_new_version_and_consultation(practitioner, family):
 
     consultation = client.post(
         detail_url(assessment, "consultation/"),
-        {"child_views": "Happy", "parent_views": "Agreed", "shared_on": "2026-10-20", "version": None},
+        {
+            "child_views": "Happy",
+            "parent_views": "Agreed",
+            "shared_on": "2026-10-20",
+            "version": None,
+        },
         format="json",
     )
     assert consultation.status_code == 200, consultation.json()
     assert consultation.json()["version"] == 1
-    stale = client.post(detail_url(assessment, "consultation/"), {"child_views": "x", "version": None}, format="json")
+    stale = client.post(
+        detail_url(assessment, "consultation/"),
+        {"child_views": "x", "version": None},
+        format="json",
+    )
     assert stale.status_code == 409 and stale.json()["current_version"] == 1
     assert audits(assessment).filter(detail__section="consultation").count() == 1
 
-    assert client.post(detail_url(assessment, "new-version/"), {"reason": ""}, format="json").status_code == 400
-    response = client.post(detail_url(assessment, "new-version/"), {"reason": "New school"}, format="json")
+    assert (
+        client.post(
+            detail_url(assessment, "new-version/"), {"reason": ""}, format="json"
+        ).status_code
+        == 400
+    )
+    response = client.post(
+        detail_url(assessment, "new-version/"), {"reason": "New school"}, format="json"
+    )
     assert response.status_code == 201, response.json()
     new = Assessment.objects.get(pk=response.json()["id"])
     assert new.number == 2 and new.previous_id == assessment.pk
     assert response.json()["previous_version"] == str(assessment.pk)
     assert client.get(detail_url(assessment)).json()["next_version"] == str(new.pk)
     assert audits(new, "create").count() == 1
-    assert client.post(detail_url(assessment, "new-version/"), {"reason": "Again"}, format="json").status_code == 409
+    assert (
+        client.post(
+            detail_url(assessment, "new-version/"), {"reason": "Again"}, format="json"
+        ).status_code
+        == 409
+    )
 
 
 # ---------------------------------------------------------------- the panel
@@ -421,7 +512,9 @@ def test_referring_without_consent_is_409_and_with_consent_201(practitioner, fam
     response = client.post(detail_url(assessment, "refer-to-panel/"))
     assert response.status_code == 201, response.json()
     referral = PanelReferral.objects.get()
-    assert response.json()["id"] == str(referral.pk) and response.json()["consent_basis"] == "consent"
+    assert (
+        response.json()["id"] == str(referral.pk) and response.json()["consent_basis"] == "consent"
+    )
     assert AuditEvent.objects.filter(
         record_type="assessments.panelreferral", record_id=str(referral.pk), action="create"
     ).exists()
@@ -463,4 +556,6 @@ def test_the_schema_lists_the_endpoints(client, tmp_path):
     ):
         assert method in schema["paths"][path], (path, method)
         assert schema["paths"][path][method]["tags"] == ["assessments"]
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
+    )

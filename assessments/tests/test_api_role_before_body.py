@@ -15,7 +15,11 @@ pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/assessments/"
 MAY_NOT_WRITE = [
-    Role.BUSINESS_SUPPORT, Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.STRATEGIC_LEAD, Role.SYSTEM_ADMINISTRATOR,
+    Role.BUSINESS_SUPPORT,
+    Role.PANEL_CHAIR,
+    Role.PANEL_MEMBER,
+    Role.STRATEGIC_LEAD,
+    Role.SYSTEM_ADMINISTRATOR,
 ]
 
 

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 
 def audit_for(assessment):
-    return AuditEvent.objects.filter(record_type="assessments.assessment", record_id=str(assessment.pk))
+    return AuditEvent.objects.filter(
+        record_type="assessments.assessment", record_id=str(assessment.pk)
+    )
 
 
 # ---------------------------------------------------------------- starting
@@ -64,12 +66,22 @@ def test_panel_members_cannot_start_assessments(panel_member, family, children):
 def test_a_draft_section_keeps_partial_answers_and_a_later_save_adds_to_them(practitioner):
     assessment = AssessmentFactory(worker=practitioner)
     first = services.section_save(
-        actor=practitioner, assessment=assessment, key="parenting", child=None,
-        answers={"basic_care": "Struggling"}, completed=False, expected_version=None,
+        actor=practitioner,
+        assessment=assessment,
+        key="parenting",
+        child=None,
+        answers={"basic_care": "Struggling"},
+        completed=False,
+        expected_version=None,
     )
     second = services.section_save(
-        actor=practitioner, assessment=assessment, key="parenting", child=None,
-        answers={"warmth": "Loving"}, completed=False, expected_version=first.version,
+        actor=practitioner,
+        assessment=assessment,
+        key="parenting",
+        child=None,
+        answers={"warmth": "Loving"},
+        completed=False,
+        expected_version=first.version,
     )
 
     assert second.answers == {"basic_care": "Struggling", "warmth": "Loving"}
@@ -84,23 +96,40 @@ def test_a_draft_section_keeps_partial_answers_and_a_later_save_adds_to_them(pra
 def test_a_stale_section_save_is_refused_and_changes_nothing(practitioner):
     assessment = AssessmentFactory(worker=practitioner)
     services.section_save(
-        actor=practitioner, assessment=assessment, key="parenting", child=None,
-        answers={"basic_care": "Mine"}, completed=False, expected_version=None,
+        actor=practitioner,
+        assessment=assessment,
+        key="parenting",
+        child=None,
+        answers={"basic_care": "Mine"},
+        completed=False,
+        expected_version=None,
     )
     with pytest.raises(services.StaleEditError):
         services.section_save(
-            actor=practitioner, assessment=assessment, key="parenting", child=None,
-            answers={"basic_care": "Theirs"}, completed=False, expected_version=None,
+            actor=practitioner,
+            assessment=assessment,
+            key="parenting",
+            child=None,
+            answers={"basic_care": "Theirs"},
+            completed=False,
+            expected_version=None,
         )
-    assert AssessmentSection.objects.get(assessment=assessment, key="parenting").answers == {"basic_care": "Mine"}
+    assert AssessmentSection.objects.get(assessment=assessment, key="parenting").answers == {
+        "basic_care": "Mine"
+    }
 
 
 def test_per_child_sections_need_a_child(practitioner):
     assessment = AssessmentFactory(worker=practitioner)
     with pytest.raises(ValueError):
         services.section_save(
-            actor=practitioner, assessment=assessment, key="development", child=None,
-            answers={}, completed=False, expected_version=None,
+            actor=practitioner,
+            assessment=assessment,
+            key="development",
+            child=None,
+            answers={},
+            completed=False,
+            expected_version=None,
         )
 
 
@@ -110,8 +139,13 @@ def test_a_completed_assessment_cannot_be_edited_in_place(practitioner):
 
     with pytest.raises(services.AssessmentLocked):
         services.section_save(
-            actor=practitioner, assessment=assessment, key="parenting", child=None,
-            answers={"basic_care": "Changed"}, completed=True, expected_version=1,
+            actor=practitioner,
+            assessment=assessment,
+            key="parenting",
+            child=None,
+            answers={"basic_care": "Changed"},
+            completed=True,
+            expected_version=1,
         )
     assert AssessmentSection.objects.get(assessment=assessment, key="parenting").answers == before
 
@@ -150,7 +184,10 @@ def test_sign_off_by_the_workers_manager(practitioner, manager, sign_off_council
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.COMPLETED
     assert assessment.signed_off_by == manager
-    assert list(assessment.history.values_list("to_status", flat=True)) == ["awaiting_sign_off", "completed"]
+    assert list(assessment.history.values_list("to_status", flat=True)) == [
+        "awaiting_sign_off",
+        "completed",
+    ]
 
 
 def test_a_manager_of_another_team_cannot_sign_off(practitioner, sign_off_council, other_team):
@@ -168,7 +205,9 @@ def test_returning_needs_a_reason_and_reopens_the_draft(practitioner, manager, s
     with pytest.raises(ValidationError):
         services.assessment_return(actor=manager, assessment=assessment, reason=" ")
 
-    services.assessment_return(actor=manager, assessment=assessment, reason="Say more about the baby")
+    services.assessment_return(
+        actor=manager, assessment=assessment, reason="Say more about the baby"
+    )
 
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.DRAFT
@@ -182,11 +221,17 @@ def test_a_new_version_copies_the_answers_and_keeps_the_old_one(practitioner):
     old = CompletedAssessmentFactory(worker=practitioner)
     old_answers = {(s.key, s.child_id): s.answers for s in old.sections.all()}
 
-    new = services.assessment_new_version(actor=practitioner, assessment=old, reason="New baby born")
+    new = services.assessment_new_version(
+        actor=practitioner, assessment=old, reason="New baby born"
+    )
 
     old.refresh_from_db()
     assert old.status == Assessment.Status.COMPLETED and old.is_superseded
-    assert new.number == old.number + 1 and new.previous == old and new.status == Assessment.Status.DRAFT
+    assert (
+        new.number == old.number + 1
+        and new.previous == old
+        and new.status == Assessment.Status.DRAFT
+    )
     assert sorted(s.answers["health"] for s in new.sections.filter(key="development")) == sorted(
         a["health"] for (k, _), a in old_answers.items() if k == "development"
     )
@@ -202,7 +247,9 @@ def test_a_new_version_copies_the_answers_and_keeps_the_old_one(practitioner):
 def test_cp_concerns_stop_the_assessment(practitioner):
     assessment = AssessmentFactory(worker=practitioner)
     stop = services.assessment_raise_safeguarding_stop(
-        actor=practitioner, assessment=assessment, trigger=SafeguardingStop.Trigger.ASSESSMENT_CONCERN
+        actor=practitioner,
+        assessment=assessment,
+        trigger=SafeguardingStop.Trigger.ASSESSMENT_CONCERN,
     )
     assert services.pending_stop(assessment) == stop
 
@@ -215,22 +262,36 @@ def test_cp_concerns_stop_the_assessment(practitioner):
     assert assessment.history.latest("id").reason.startswith("Safeguarding stop")
     with pytest.raises(services.AssessmentLocked):
         services.section_save(
-            actor=practitioner, assessment=assessment, key="parenting", child=None,
-            answers={}, completed=False, expected_version=None,
+            actor=practitioner,
+            assessment=assessment,
+            key="parenting",
+            child=None,
+            answers={},
+            completed=False,
+            expected_version=None,
         )
 
 
 def test_was_wrong_needs_a_reason_and_clears_the_answer(practitioner):
     assessment = AssessmentFactory(worker=practitioner)
     services.section_save(
-        actor=practitioner, assessment=assessment, key="risks", child=None,
-        answers={"cin_cp_concern": "yes", "risks": "Bruises"}, completed=False, expected_version=None,
+        actor=practitioner,
+        assessment=assessment,
+        key="risks",
+        child=None,
+        answers={"cin_cp_concern": "yes", "risks": "Bruises"},
+        completed=False,
+        expected_version=None,
     )
     stop = services.assessment_raise_safeguarding_stop(
-        actor=practitioner, assessment=assessment, trigger=SafeguardingStop.Trigger.ASSESSMENT_CONCERN
+        actor=practitioner,
+        assessment=assessment,
+        trigger=SafeguardingStop.Trigger.ASSESSMENT_CONCERN,
     )
     with pytest.raises(ValidationError):
-        services.assessment_stop_record_next_step(actor=practitioner, stop=stop, next_step="was_wrong")
+        services.assessment_stop_record_next_step(
+            actor=practitioner, stop=stop, next_step="was_wrong"
+        )
 
     services.assessment_stop_record_next_step(
         actor=practitioner, stop=stop, next_step="was_wrong", reason="I ticked the wrong box"
@@ -263,7 +324,9 @@ def test_a_referral_without_consent_or_override_is_refused(practitioner):
 
     with pytest.raises(ConsentRequired):
         services.panel_referral_submit(actor=practitioner, assessment=assessment)
-    ConsentDecisionFactory(family=assessment.family, status=ConsentDecision.Status.REFUSED, reason="Not now")
+    ConsentDecisionFactory(
+        family=assessment.family, status=ConsentDecision.Status.REFUSED, reason="Not now"
+    )
     with pytest.raises(ConsentRequired):
         services.panel_referral_submit(actor=practitioner, assessment=assessment)
 
@@ -279,14 +342,18 @@ def test_a_referral_with_consent_is_sent_and_audited(practitioner):
     assert referral.consent_basis == "consent"
     assert referral.referrer_continues is True
     assert referral.presenting_reason.startswith("Needs are beyond")
-    assert AuditEvent.objects.filter(record_type="assessments.panelreferral", record_id=str(referral.pk)).exists()
+    assert AuditEvent.objects.filter(
+        record_type="assessments.panelreferral", record_id=str(referral.pk)
+    ).exists()
     with pytest.raises(services.TransitionNotAllowed):
         services.panel_referral_submit(actor=practitioner, assessment=assessment)
 
 
 def test_a_referral_with_a_recorded_override_is_sent(practitioner):
     assessment = CompletedAssessmentFactory(worker=practitioner)
-    ConsentDecisionFactory(family=assessment.family, status=ConsentDecision.Status.REFUSED, reason="Not now")
+    ConsentDecisionFactory(
+        family=assessment.family, status=ConsentDecision.Status.REFUSED, reason="Not now"
+    )
     ConsentOverrideFactory(family=assessment.family)
 
     referral = services.panel_referral_submit(actor=practitioner, assessment=assessment)
@@ -304,8 +371,13 @@ def test_only_a_completed_assessment_can_be_referred(practitioner):
 def test_section_1_keeps_what_the_record_said_when_it_was_saved(practitioner, family, children):
     assessment = services.assessment_start(actor=practitioner, family=family, children=children)
     services.section_save(
-        actor=practitioner, assessment=assessment, key="family", child=None,
-        answers=complete_answers("family"), completed=True, expected_version=None,
+        actor=practitioner,
+        assessment=assessment,
+        key="family",
+        child=None,
+        answers=complete_answers("family"),
+        completed=True,
+        expected_version=None,
     )
     first = children[0]
     first_name = first.first_name

@@ -97,18 +97,26 @@ def test_saving_for_later_keeps_answers_and_audits(practitioner, family):
     client = client_for(practitioner)
 
     response = client.post(
-        section_url(assessment, "parenting"), {"basic_care": "Struggling", "version": "0", "completed": "no"}
+        section_url(assessment, "parenting"),
+        {"basic_care": "Struggling", "version": "0", "completed": "no"},
     )
 
     assert response.status_code == 302
     row = AssessmentSection.objects.get(assessment=assessment, key="parenting")
     assert row.answers["basic_care"] == "Struggling" and row.status == "in_progress"
-    saved = AuditEvent.objects.filter(record_type="assessments.assessment", record_id=str(assessment.pk))
+    saved = AuditEvent.objects.filter(
+        record_type="assessments.assessment", record_id=str(assessment.pk)
+    )
     assert list(saved.values_list("actor", "action", "detail")) == [
         (
             practitioner.pk,
             "update",
-            {"section": "parenting", "child": None, "fields": ["basic_care"], "status": "in_progress"},
+            {
+                "section": "parenting",
+                "child": None,
+                "fields": ["basic_care"],
+                "status": "in_progress",
+            },
         )
     ]
     page = client.get(section_url(assessment, "parenting")).content.decode()
@@ -118,7 +126,9 @@ def test_saving_for_later_keeps_answers_and_audits(practitioner, family):
     ]
 
 
-def test_an_invalid_date_and_a_missing_answer_show_the_error_summary_and_keep_every_answer(practitioner, family):
+def test_an_invalid_date_and_a_missing_answer_show_the_error_summary_and_keep_every_answer(
+    practitioner, family
+):
     assessment = AssessmentFactory(worker=practitioner, family=family)
     child = assessment.children.get()
     client = client_for(practitioner)
@@ -159,31 +169,49 @@ def test_seen_alone_needs_a_date_and_completes(practitioner, family):
     client = client_for(practitioner)
     data = {
         "child_views": "Happy at school",
-        "first_seen_on_0": "5", "first_seen_on_1": "10", "first_seen_on_2": "2026",
-        "seen_alone": "yes", "completed": "yes", "version": "0",
+        "first_seen_on_0": "5",
+        "first_seen_on_1": "10",
+        "first_seen_on_2": "2026",
+        "seen_alone": "yes",
+        "completed": "yes",
+        "version": "0",
     }
     response = client.post(section_url(assessment, "child_views", child), data)
     assert "Enter the date the child was seen alone" in unescape(response.content.decode())
 
-    data.update({"seen_alone_on_0": "5", "seen_alone_on_1": "10", "seen_alone_on_2": "2026", "version": "1"})
+    data.update(
+        {"seen_alone_on_0": "5", "seen_alone_on_1": "10", "seen_alone_on_2": "2026", "version": "1"}
+    )
     response = client.post(section_url(assessment, "child_views", child), data)
     assert response.status_code == 302
     row = AssessmentSection.objects.get(assessment=assessment, key="child_views", child=child)
-    assert row.status == AssessmentSection.Status.COMPLETED and row.answers["seen_alone_on"] == "2026-10-05"
+    assert (
+        row.status == AssessmentSection.Status.COMPLETED
+        and row.answers["seen_alone_on"] == "2026-10-05"
+    )
 
 
 def test_a_stale_section_keeps_what_was_typed_and_shows_the_saved_answers(practitioner, family):
     assessment = AssessmentFactory(worker=practitioner, family=family)
     client = client_for(practitioner)
-    client.post(section_url(assessment, "parenting"), {"basic_care": "First", "version": "0", "completed": "no"})
+    client.post(
+        section_url(assessment, "parenting"),
+        {"basic_care": "First", "version": "0", "completed": "no"},
+    )
 
-    response = client.post(section_url(assessment, "parenting"), {"basic_care": "Second", "version": "0", "completed": "no"})
+    response = client.post(
+        section_url(assessment, "parenting"),
+        {"basic_care": "Second", "version": "0", "completed": "no"},
+    )
 
     html = unescape(response.content.decode())
     assert response.status_code == 200
     assert "changed by someone else since you opened it" in html
     assert "Second" in html and "First" in html
-    assert AssessmentSection.objects.get(assessment=assessment, key="parenting").answers["basic_care"] == "First"
+    assert (
+        AssessmentSection.objects.get(assessment=assessment, key="parenting").answers["basic_care"]
+        == "First"
+    )
 
 
 def test_a_completed_assessment_is_read_only_and_cannot_be_posted_to(practitioner, family):
@@ -192,7 +220,10 @@ def test_a_completed_assessment_is_read_only_and_cannot_be_posted_to(practitione
     before = AssessmentSection.objects.get(assessment=assessment, key="parenting").answers
 
     page = unescape(client.get(url("detail", assessment)).content.decode())
-    response = client.post(section_url(assessment, "parenting"), {"basic_care": "Changed", "version": "1", "completed": "yes"})
+    response = client.post(
+        section_url(assessment, "parenting"),
+        {"basic_care": "Changed", "version": "1", "completed": "yes"},
+    )
 
     assert "govuk-task-list" not in page and "Change this assessment (starts a new version)" in page
     assert response.status_code == 302 and response["Location"] == url("detail", assessment)
@@ -205,15 +236,24 @@ def test_cp_concerns_in_section_8_go_straight_to_the_stop(practitioner, family, 
 
     response = client.post(
         section_url(assessment, "risks"),
-        {"risks": "Unexplained bruising", "cin_cp_concern": "yes", "completed": "no", "version": "0"},
+        {
+            "risks": "Unexplained bruising",
+            "cin_cp_concern": "yes",
+            "completed": "no",
+            "version": "0",
+        },
     )
 
-    assert response.status_code == 302 and response["Location"] == url("safeguarding_stop", assessment)
+    assert response.status_code == 302 and response["Location"] == url(
+        "safeguarding_stop", assessment
+    )
     stop = SafeguardingStop.objects.get(assessment=assessment)
     assert stop.trigger == SafeguardingStop.Trigger.ASSESSMENT_CONCERN
     # Nothing else can be done until the next step is recorded.
     assert client.get(url("detail", assessment))["Location"] == url("safeguarding_stop", assessment)
-    assert client.get(section_url(assessment, "parenting"))["Location"] == url("safeguarding_stop", assessment)
+    assert client.get(section_url(assessment, "parenting"))["Location"] == url(
+        "safeguarding_stop", assessment
+    )
     page = unescape(client.get(url("safeguarding_stop", assessment)).content.decode())
     assert council.duty_team_phone in page
     client.post(url("safeguarding_stop", assessment), {"next_step": "phoned_duty_team"})
@@ -264,7 +304,9 @@ def test_the_pdf_holds_section_10_for_every_child(practitioner):
     assessment = CompletedAssessmentFactory(worker=practitioner, family=family, children=children)
     # Each child's views are their own, so a missing child cannot hide behind another's answers.
     own_views = {}
-    for row in AssessmentSection.objects.filter(assessment=assessment, key="child_views").select_related("child__person"):
+    for row in AssessmentSection.objects.filter(
+        assessment=assessment, key="child_views"
+    ).select_related("child__person"):
         own_views[row.child.person.pk] = f"Views of child {row.child.position}: likes drawing"
         row.answers = {**row.answers, "child_views": own_views[row.child.person.pk]}
         row.save()
@@ -278,12 +320,16 @@ def test_the_pdf_holds_section_10_for_every_child(practitioner):
     for child in children:
         heading = f"10. {title}: {child_name(child)}"
         assert flat.count(heading) == 1, heading
-        after_heading = flat[flat.index(heading) + len(heading):]
-        ends = [at for at in (after_heading.find(f"10. {title}"), after_heading.find("11. ")) if at >= 0]
+        after_heading = flat[flat.index(heading) + len(heading) :]
+        ends = [
+            at for at in (after_heading.find(f"10. {title}"), after_heading.find("11. ")) if at >= 0
+        ]
         assert own_views[child.pk] in after_heading[: min(ends)], heading
 
 
-def test_a_professional_added_from_section_3_goes_on_the_record_and_comes_back(practitioner, family, children):
+def test_a_professional_added_from_section_3_goes_on_the_record_and_comes_back(
+    practitioner, family, children
+):
     assessment = AssessmentFactory(worker=practitioner, family=family, children=children)
     client = client_for(practitioner)
     section = section_url(assessment, "professionals")
@@ -293,7 +339,12 @@ def test_a_professional_added_from_section_3_goes_on_the_record_and_comes_back(p
 
     response = client.post(
         add_url,
-        {"name": "Jo Bloggs", "role": "School nurse", "organisation": "Vale School Nursing", "return_to": section},
+        {
+            "name": "Jo Bloggs",
+            "role": "School nurse",
+            "organisation": "Vale School Nursing",
+            "return_to": section,
+        },
     )
 
     assert response.status_code == 302 and response["Location"] == section
@@ -307,9 +358,16 @@ def test_return_to_elsewhere_is_ignored(practitioner, family, children):
     add_url = reverse("people:professional_add", kwargs={"person_id": children[0].pk})
     response = client.post(
         add_url,
-        {"name": "Jo Bloggs", "role": "School nurse", "organisation": "Vale", "return_to": "https://evil.example/"},
+        {
+            "name": "Jo Bloggs",
+            "role": "School nurse",
+            "organisation": "Vale",
+            "return_to": "https://evil.example/",
+        },
     )
-    assert response["Location"] == reverse("people:person_detail", kwargs={"person_id": children[0].pk})
+    assert response["Location"] == reverse(
+        "people:person_detail", kwargs={"person_id": children[0].pk}
+    )
 
 
 def test_the_referrer_sees_the_esmap_number_and_the_panels_meeting(practitioner, team):

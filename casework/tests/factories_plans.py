@@ -14,7 +14,9 @@ from core.tests.factories import AgencyFactory, NeedLevelFactory
 from people.tests.factories import family_with_members
 
 
-def make_episode(*, lead_professional, family=None, started_on: date | None = None, **extra) -> Episode:
+def make_episode(
+    *, lead_professional, family=None, started_on: date | None = None, **extra
+) -> Episode:
     """An open episode for a family in the lead professional's team, led by them."""
     if family is None:
         family = family_with_members(team=lead_professional.team, children=2, adults=1)
@@ -29,7 +31,9 @@ def make_episode(*, lead_professional, family=None, started_on: date | None = No
 
 
 def make_plan(*, episode: Episode, contingency: str = "", **kwargs) -> FamilyPlan:
-    return FamilyPlan.objects.create(episode=episode, contingency=contingency, updated_by=episode.lead_professional, **kwargs)
+    return FamilyPlan.objects.create(
+        episode=episode, contingency=contingency, updated_by=episode.lead_professional, **kwargs
+    )
 
 
 def make_outcome(*, plan: FamilyPlan, **kwargs) -> PlanOutcome:

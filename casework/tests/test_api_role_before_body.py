@@ -8,13 +8,29 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, sign_in_verified
 from casework import services
-from casework.models import Contact, Episode, EpisodeHistory, FamilyPlan, PlanOutcome, PlanReview, TafMeeting
+from casework.models import (
+    Contact,
+    Episode,
+    EpisodeHistory,
+    FamilyPlan,
+    PlanOutcome,
+    PlanReview,
+    TafMeeting,
+)
 from casework.tests.factories_plans import make_episode, make_outcome, make_plan
 from core.tests.factories import NeedLevelFactory
 
 pytestmark = pytest.mark.django_db
 
-EPISODE_ACTIONS = ("stage", "need-level", "lead-professional", "step-up", "step-down", "contacts", "taf-meetings")
+EPISODE_ACTIONS = (
+    "stage",
+    "need-level",
+    "lead-professional",
+    "step-up",
+    "step-down",
+    "contacts",
+    "taf-meetings",
+)
 PLAN_ACTIONS = ("outcomes", "actions", "reviews")
 
 
@@ -46,11 +62,19 @@ def _episode_body(action, episode, team):
     return {
         "stage": {"to_stage": 2},
         "need-level": {"need_level": 2, "reason": "Better"},
-        "lead-professional": {"lead_professional": UserFactory(team=team, roles=[Role.LEAD_PROFESSIONAL]).pk,
-                              "reason": "Moved"},
+        "lead-professional": {
+            "lead_professional": UserFactory(team=team, roles=[Role.LEAD_PROFESSIONAL]).pk,
+            "reason": "Moved",
+        },
         "step-up": {"reason": "Threshold met"},
-        "step-down": {"lead_professional": episode.lead_professional_id, "lead_agency": episode.lead_agency.code,
-                      "need_level": 2, "offer": "community_plus", "started_on": today, "reason": "Closed"},
+        "step-down": {
+            "lead_professional": episode.lead_professional_id,
+            "lead_agency": episode.lead_agency.code,
+            "need_level": 2,
+            "offer": "community_plus",
+            "started_on": today,
+            "reason": "Closed",
+        },
         "contacts": {"happened_on": today, "contact_kind": "phone"},
         "taf-meetings": {"held_on": today},
     }[action]
@@ -60,7 +84,13 @@ def _plan_body(action, outcome):
     today = services.today().isoformat()
     return {
         "outcomes": {"version": 1, "need": "N", "outcome_family_words": "F"},
-        "actions": {"version": 1, "outcome_id": outcome.pk, "what": "W", "who": "Mum", "by_when": today},
+        "actions": {
+            "version": 1,
+            "outcome_id": outcome.pk,
+            "what": "W",
+            "who": "Mum",
+            "by_when": today,
+        },
         "reviews": {"version": 1, "held_on": today},
     }[action]
 
@@ -84,14 +114,18 @@ def test_a_role_that_may_not_change_the_episode_gets_403_empty_or_valid(action, 
 
 @pytest.mark.parametrize("action", EPISODE_ACTIONS)
 def test_the_lead_professional_with_an_empty_body_gets_400(action, lead, episode):
-    response = sign_in_verified(APIClient(), lead).post(f"/api/v1/episodes/{episode.pk}/{action}/", {}, format="json")
+    response = sign_in_verified(APIClient(), lead).post(
+        f"/api/v1/episodes/{episode.pk}/{action}/", {}, format="json"
+    )
     assert response.status_code == 400
     _nothing_changed(episode)
 
 
 @pytest.mark.parametrize("who", ["practitioner", "business_support"])
 @pytest.mark.parametrize("action", PLAN_ACTIONS)
-def test_a_role_that_may_not_change_the_plan_gets_403_empty_or_valid(action, who, team, episode, outcome):
+def test_a_role_that_may_not_change_the_plan_gets_403_empty_or_valid(
+    action, who, team, episode, outcome
+):
     api = sign_in_verified(APIClient(), _refused(team, who))
     url = f"/api/v1/episode-plans/{episode.pk}/{action}/"
     assert api.post(url, {}, format="json").status_code == 403
@@ -111,7 +145,12 @@ def test_the_lead_professional_with_an_empty_plan_body_gets_400(action, lead, ep
 
 
 def test_an_episode_out_of_scope_is_404_before_the_role_is_asked(team, other_team):
-    episode = make_episode(lead_professional=UserFactory(team=other_team, roles=[Role.LEAD_PROFESSIONAL]))
+    episode = make_episode(
+        lead_professional=UserFactory(team=other_team, roles=[Role.LEAD_PROFESSIONAL])
+    )
     api = sign_in_verified(APIClient(), _refused(team, "practitioner"))
     assert api.post(f"/api/v1/episodes/{episode.pk}/stage/", {}, format="json").status_code == 404
-    assert api.post(f"/api/v1/episode-plans/{episode.pk}/outcomes/", {}, format="json").status_code == 404
+    assert (
+        api.post(f"/api/v1/episode-plans/{episode.pk}/outcomes/", {}, format="json").status_code
+        == 404
+    )

@@ -35,9 +35,13 @@ def test_list_and_retrieve_are_scoped_and_audited(api, episode):
     assert response.status_code == 200
     rows = response.json()["results"] if isinstance(response.json(), dict) else response.json()
     assert [r["id"] for r in rows] == [str(episode.pk)]
-    assert AuditEvent.objects.filter(action="view", record_type="casework.episode", detail__count=1).exists()
+    assert AuditEvent.objects.filter(
+        action="view", record_type="casework.episode", detail__count=1
+    ).exists()
     detail = api.get(f"{BASE}{episode.pk}/").json()
-    assert detail["episode_stage"] == 1 and detail["history"] == []  # factory: no service, no history
+    assert (
+        detail["episode_stage"] == 1 and detail["history"] == []
+    )  # factory: no service, no history
     other = EpisodeFactory()
     assert api.get(f"{BASE}{other.pk}/").status_code == 404
     assert api.post(f"{BASE}{other.pk}/stage/", {"to_stage": 2}, format="json").status_code == 404
@@ -49,25 +53,35 @@ def test_stage_rules_through_the_api(api, episode):
     assert response.status_code == 400 and "reason" in response.json()
     response = api.post(f"{BASE}{episode.pk}/stage/", {"to_stage": 2}, format="json")
     assert response.status_code == 200 and response.json()["episode_stage"] == 2
-    response = api.post(f"{BASE}{episode.pk}/stage/", {"to_stage": 1, "reason": "New concerns"}, format="json")
+    response = api.post(
+        f"{BASE}{episode.pk}/stage/", {"to_stage": 1, "reason": "New concerns"}, format="json"
+    )
     assert response.status_code == 200
     assert EpisodeHistory.objects.filter(episode=episode, change="stage").count() == 2
 
 
 def test_a_colleague_gets_403(episode):
     other_team_user = UserFactory(roles=[Role.PRACTITIONER])
-    FamilyTeam.objects.create(family=episode.family, team=other_team_user.team, started_on=episode.started_on)
-    response = api_for(other_team_user).post(f"{BASE}{episode.pk}/stage/", {"to_stage": 2}, format="json")
+    FamilyTeam.objects.create(
+        family=episode.family, team=other_team_user.team, started_on=episode.started_on
+    )
+    response = api_for(other_team_user).post(
+        f"{BASE}{episode.pk}/stage/", {"to_stage": 2}, format="json"
+    )
     assert response.status_code == 403
 
 
 def test_need_level_and_lead_professional(api, episode):
     NeedLevelFactory(level=2)
-    response = api.post(f"{BASE}{episode.pk}/need-level/", {"need_level": 2, "reason": "Better"}, format="json")
+    response = api.post(
+        f"{BASE}{episode.pk}/need-level/", {"need_level": 2, "reason": "Better"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["need_level"] == 2
     colleague = UserFactory(roles=[Role.PRACTITIONER])
     response = api.post(
-        f"{BASE}{episode.pk}/lead-professional/", {"lead_professional": colleague.pk, "reason": "Moved"}, format="json"
+        f"{BASE}{episode.pk}/lead-professional/",
+        {"lead_professional": colleague.pk, "reason": "Moved"},
+        format="json",
     )
     assert response.status_code == 200 and response.json()["lead_professional"] == colleague.pk
 
@@ -80,9 +94,12 @@ def test_step_up_and_down(episode):
     response = api.post(
         f"{BASE}{episode.pk}/step-down/",
         {
-            "lead_professional": episode.lead_professional_id, "lead_agency": episode.lead_agency.code,
-            "need_level": episode.need_level.level, "offer": "community_plus",
-            "started_on": services.today().isoformat(), "reason": "Social care closed",
+            "lead_professional": episode.lead_professional_id,
+            "lead_agency": episode.lead_agency.code,
+            "need_level": episode.need_level.level,
+            "offer": "community_plus",
+            "started_on": services.today().isoformat(),
+            "reason": "Social care closed",
         },
         format="json",
     )
@@ -92,11 +109,18 @@ def test_step_up_and_down(episode):
 
 
 def test_contacts_and_taf_meetings(api, episode):
-    child = FamilyMemberFactory(family=episode.family, person=PersonFactory(), role=FamilyMember.Role.CHILD).person
+    child = FamilyMemberFactory(
+        family=episode.family, person=PersonFactory(), role=FamilyMember.Role.CHILD
+    ).person
     today = services.today().isoformat()
     response = api.post(
         f"{BASE}{episode.pk}/contacts/",
-        {"happened_on": today, "contact_kind": "home_visit", "seen": [str(child.pk)], "seen_alone": [str(child.pk)]},
+        {
+            "happened_on": today,
+            "contact_kind": "home_visit",
+            "seen": [str(child.pk)],
+            "seen_alone": [str(child.pk)],
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -107,7 +131,9 @@ def test_contacts_and_taf_meetings(api, episode):
         format="json",
     )
     assert response.status_code == 400
-    assert [c["contact_kind"] for c in api.get(f"{BASE}{episode.pk}/contacts/").json()] == ["home_visit"]
+    assert [c["contact_kind"] for c in api.get(f"{BASE}{episode.pk}/contacts/").json()] == [
+        "home_visit"
+    ]
     assert Contact.objects.count() == 1
     response = api.post(
         f"{BASE}{episode.pk}/taf-meetings/",
@@ -119,12 +145,17 @@ def test_contacts_and_taf_meetings(api, episode):
 
 
 def test_schema_lists_the_episode_endpoints(api):
-    from django.core.management import call_command
     import io
+
+    from django.core.management import call_command
 
     out = io.StringIO()
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
     schema = out.getvalue()
-    for path in ("/api/v1/episodes/{id}/stage/", "/api/v1/episodes/{id}/step-down/", "/api/v1/episodes/{id}/contacts/"):
+    for path in (
+        "/api/v1/episodes/{id}/stage/",
+        "/api/v1/episodes/{id}/step-down/",
+        "/api/v1/episodes/{id}/contacts/",
+    ):
         assert path in schema
     assert Episode.Status.STEPPED_UP in schema

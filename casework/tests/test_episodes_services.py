@@ -42,18 +42,30 @@ def test_open_writes_history_and_audit_and_only_one_open_per_family(lead):
     family = FamilyFactory(team=worker.team)
     level = NeedLevelFactory(level=3)
     episode = services.episode_open(
-        actor=worker, family=family, lead_professional=worker, lead_agency=worker.agency,
-        need_level=level, offer=Episode.Offer.TARGETED, started_on=date(2026, 10, 1),
+        actor=worker,
+        family=family,
+        lead_professional=worker,
+        lead_agency=worker.agency,
+        need_level=level,
+        offer=Episode.Offer.TARGETED,
+        started_on=date(2026, 10, 1),
     )
     assert episode.stage == S.ENGAGEMENT and episode.status == Episode.Status.OPEN
     (row,) = _changes(episode, EpisodeHistory.Change.OPENED)
     assert row.actor == worker
-    event = AuditEvent.objects.get(record_type="casework.episode", record_id=str(episode.pk), action="create")
+    event = AuditEvent.objects.get(
+        record_type="casework.episode", record_id=str(episode.pk), action="create"
+    )
     assert "family" in event.detail["fields"]
     with pytest.raises(ValidationError, match="already has an open episode"):
         services.episode_open(
-            actor=worker, family=family, lead_professional=worker, lead_agency=worker.agency,
-            need_level=level, offer=Episode.Offer.TARGETED, started_on=date(2026, 10, 1),
+            actor=worker,
+            family=family,
+            lead_professional=worker,
+            lead_agency=worker.agency,
+            need_level=level,
+            offer=Episode.Offer.TARGETED,
+            started_on=date(2026, 10, 1),
         )
 
 
@@ -65,8 +77,13 @@ def test_open_refuses_statutory_level_and_future_start():
     statutory = NeedLevelFactory(level=4, is_statutory=True)
     with pytest.raises(ValidationError) as error:
         services.episode_open(
-            actor=worker, family=family, lead_professional=worker, lead_agency=worker.agency,
-            need_level=statutory, offer="targeted", started_on=services.today() + timedelta(days=1),
+            actor=worker,
+            family=family,
+            lead_professional=worker,
+            lead_agency=worker.agency,
+            need_level=statutory,
+            offer="targeted",
+            started_on=services.today() + timedelta(days=1),
         )
     assert set(error.value.message_dict) == {"need_level", "started_on"}
 
@@ -92,7 +109,9 @@ def test_stage_cannot_be_skipped_without_a_reason(episode, lead):
     episode.refresh_from_db()
     assert episode.stage == S.ENGAGEMENT
     assert _changes(episode, EpisodeHistory.Change.STAGE) == []
-    services.episode_change_stage(actor=lead, episode=episode, to_stage=S.EXIT, reason="Concerns met quickly")
+    services.episode_change_stage(
+        actor=lead, episode=episode, to_stage=S.EXIT, reason="Concerns met quickly"
+    )
     (row,) = _changes(episode, EpisodeHistory.Change.STAGE)
     assert row.reason == "Concerns met quickly" and row.to_value.startswith("4.")
 
@@ -101,14 +120,18 @@ def test_stage_cannot_be_reversed_without_a_reason(episode, lead):
     services.episode_change_stage(actor=lead, episode=episode, to_stage=S.ADDRESSING)
     with pytest.raises(ValidationError, match="goes back a stage"):
         services.episode_change_stage(actor=lead, episode=episode, to_stage=S.ENGAGEMENT)
-    services.episode_change_stage(actor=lead, episode=episode, to_stage=S.ENGAGEMENT, reason="New concerns")
+    services.episode_change_stage(
+        actor=lead, episode=episode, to_stage=S.ENGAGEMENT, reason="New concerns"
+    )
     rows = _changes(episode, EpisodeHistory.Change.STAGE)
     assert len(rows) == 2 and rows[-1].reason == "New concerns"
 
 
 def test_same_or_unknown_stage_refused(episode, lead):
     with pytest.raises(ValidationError):
-        services.episode_change_stage(actor=lead, episode=episode, to_stage=S.ENGAGEMENT, reason="x")
+        services.episode_change_stage(
+            actor=lead, episode=episode, to_stage=S.ENGAGEMENT, reason="x"
+        )
     with pytest.raises(ValidationError):
         services.episode_change_stage(actor=lead, episode=episode, to_stage=9, reason="x")
 
@@ -122,7 +145,9 @@ def test_only_lead_manager_or_early_support_change_an_episode(episode, lead):
 
     assert episodes_for(outsider).filter(pk=episode.pk).exists()
     for call in (
-        lambda: services.episode_change_stage(actor=outsider, episode=episode, to_stage=S.ADDRESSING),
+        lambda: services.episode_change_stage(
+            actor=outsider, episode=episode, to_stage=S.ADDRESSING
+        ),
         lambda: services.episode_change_need_level(
             actor=outsider, episode=episode, need_level=NeedLevelFactory(level=2), reason="x"
         ),
@@ -147,20 +172,28 @@ def test_only_lead_manager_or_early_support_change_an_episode(episode, lead):
 def test_need_level_and_lead_professional_need_a_reason_and_write_history(episode, lead):
     level2 = NeedLevelFactory(level=2)
     with pytest.raises(ValidationError):
-        services.episode_change_need_level(actor=lead, episode=episode, need_level=level2, reason="")
-    services.episode_change_need_level(actor=lead, episode=episode, need_level=level2, reason="Improving")
+        services.episode_change_need_level(
+            actor=lead, episode=episode, need_level=level2, reason=""
+        )
+    services.episode_change_need_level(
+        actor=lead, episode=episode, need_level=level2, reason="Improving"
+    )
     (row,) = _changes(episode, EpisodeHistory.Change.NEED_LEVEL)
     assert row.reason == "Improving"
 
     colleague = UserFactory(roles=[Role.PRACTITIONER])
     with pytest.raises(ValidationError):
-        services.episode_change_lead_professional(actor=lead, episode=episode, lead_professional=colleague, reason="")
+        services.episode_change_lead_professional(
+            actor=lead, episode=episode, lead_professional=colleague, reason=""
+        )
     services.episode_change_lead_professional(
         actor=lead, episode=episode, lead_professional=colleague, reason="Moved teams"
     )
     episode.refresh_from_db()
     assert episode.lead_professional == colleague
-    assert FamilyTeam.objects.filter(family=episode.family, team=colleague.team, ended_on__isnull=True).exists()
+    assert FamilyTeam.objects.filter(
+        family=episode.family, team=colleague.team, ended_on__isnull=True
+    ).exists()
     assert len(_changes(episode, EpisodeHistory.Change.LEAD_PROFESSIONAL)) == 1
     assert AuditEvent.objects.get(record_id=str(episode.pk), detail__fields=["lead_professional"])
 
@@ -173,7 +206,12 @@ def test_step_up_then_step_down_keeps_the_chain(episode, lead):
     FamilyMemberFactory(family=episode.family, person=child, role=FamilyMember.Role.CHILD)
     with pytest.raises(ValidationError):
         services.episode_step_up(actor=lead, episode=episode, reason="")
-    services.episode_step_up(actor=lead, episode=episode, reason="Section 47 threshold met", social_care_reference="CSC-1")
+    services.episode_step_up(
+        actor=lead,
+        episode=episode,
+        reason="Section 47 threshold met",
+        social_care_reference="CSC-1",
+    )
     episode.refresh_from_db()
     assert episode.status == Episode.Status.STEPPED_UP
     assert episode.end_reason == Episode.EndReason.STEP_UP and episode.ended_on == services.today()
@@ -187,17 +225,28 @@ def test_step_up_then_step_down_keeps_the_chain(episode, lead):
 
     leader = UserFactory(roles=[Role.EARLY_SUPPORT_TEAM_LEADER])
     new = services.episode_step_down(
-        actor=leader, from_episode=episode, lead_professional=lead, lead_agency=lead.agency,
-        need_level=episode.need_level, offer=Episode.Offer.COMMUNITY_PLUS,
-        started_on=services.today(), reason="Social care closed: early help to continue",
+        actor=leader,
+        from_episode=episode,
+        lead_professional=lead,
+        lead_agency=lead.agency,
+        need_level=episode.need_level,
+        offer=Episode.Offer.COMMUNITY_PLUS,
+        started_on=services.today(),
+        reason="Social care closed: early help to continue",
     )
     assert new.previous == episode and episode.next_episode == new
     (opened,) = _changes(new, EpisodeHistory.Change.OPENED)
     assert opened.reason.startswith("Stepped down")
     with pytest.raises(ValidationError):  # an open episode cannot be stepped down from
         services.episode_step_down(
-            actor=leader, from_episode=new, lead_professional=lead, lead_agency=lead.agency,
-            need_level=episode.need_level, offer="targeted", started_on=services.today(), reason="x",
+            actor=leader,
+            from_episode=new,
+            lead_professional=lead,
+            lead_agency=lead.agency,
+            need_level=episode.need_level,
+            offer="targeted",
+            started_on=services.today(),
+            reason="x",
         )
 
 
@@ -205,8 +254,14 @@ def test_step_down_needs_a_reason(episode, lead):
     services.episode_step_up(actor=lead, episode=episode, reason="Threshold met")
     with pytest.raises(ValidationError):
         services.episode_step_down(
-            actor=lead, from_episode=episode, lead_professional=lead, lead_agency=lead.agency,
-            need_level=episode.need_level, offer="targeted", started_on=services.today(), reason="",
+            actor=lead,
+            from_episode=episode,
+            lead_professional=lead,
+            lead_agency=lead.agency,
+            need_level=episode.need_level,
+            offer="targeted",
+            started_on=services.today(),
+            reason="",
         )
 
 
@@ -215,7 +270,9 @@ def test_step_down_needs_a_reason(episode, lead):
 
 @pytest.fixture
 def people(episode):
-    child = FamilyMemberFactory(family=episode.family, person=PersonFactory(), role=FamilyMember.Role.CHILD).person
+    child = FamilyMemberFactory(
+        family=episode.family, person=PersonFactory(), role=FamilyMember.Role.CHILD
+    ).person
     parent = FamilyMemberFactory(
         family=episode.family, person=AdultFactory(), role=FamilyMember.Role.PARENT_CARER
     ).person
@@ -225,25 +282,42 @@ def people(episode):
 def test_contact_rules(episode, lead, people):
     child, parent = people
     contact = services.contact_record(
-        actor=lead, episode=episode, happened_on=services.today(), kind=Contact.Kind.HOME_VISIT,
-        seen=[child, parent], seen_alone=[child], notes="Good visit",
+        actor=lead,
+        episode=episode,
+        happened_on=services.today(),
+        kind=Contact.Kind.HOME_VISIT,
+        seen=[child, parent],
+        seen_alone=[child],
+        notes="Good visit",
     )
     assert set(contact.seen.all()) == {child, parent} and list(contact.seen_alone.all()) == [child]
     event = AuditEvent.objects.get(record_type="casework.contact", record_id=str(contact.pk))
     assert event.detail["seen_alone"] == 1 and "Good" not in str(event.detail)
     with pytest.raises(ValidationError) as error:
         services.contact_record(
-            actor=lead, episode=episode, happened_on=services.today(), kind="home_visit", seen=[parent], seen_alone=[child]
+            actor=lead,
+            episode=episode,
+            happened_on=services.today(),
+            kind="home_visit",
+            seen=[parent],
+            seen_alone=[child],
         )
     assert "seen_alone" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         services.contact_record(
-            actor=lead, episode=episode, happened_on=services.today() + timedelta(days=1), kind="phone"
+            actor=lead,
+            episode=episode,
+            happened_on=services.today() + timedelta(days=1),
+            kind="phone",
         )
     assert "happened_on" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         services.contact_record(
-            actor=lead, episode=episode, happened_on=services.today(), kind="phone", seen=[PersonFactory()]
+            actor=lead,
+            episode=episode,
+            happened_on=services.today(),
+            kind="phone",
+            seen=[PersonFactory()],
         )
     assert "seen" in error.value.message_dict
     missed = services.contact_record(
@@ -252,22 +326,35 @@ def test_contact_rules(episode, lead, people):
     assert missed.seen.count() == 0
     with pytest.raises(ValidationError):
         services.contact_record(
-            actor=lead, episode=episode, happened_on=services.today(), kind=Contact.Kind.WAS_NOT_BROUGHT, seen=[child]
+            actor=lead,
+            episode=episode,
+            happened_on=services.today(),
+            kind=Contact.Kind.WAS_NOT_BROUGHT,
+            seen=[child],
         )
 
 
 def test_taf_meeting(episode, lead, people):
     child, parent = people
     meeting = services.taf_meeting_record(
-        actor=lead, episode=episode, held_on=services.today(), family_attendees=[parent],
-        agency_attendees="Ms Head, School", apologies="Health visitor", child_views="Likes school",
-        parent_views="Wants help with routines", decisions="Parenting course",
+        actor=lead,
+        episode=episode,
+        held_on=services.today(),
+        family_attendees=[parent],
+        agency_attendees="Ms Head, School",
+        apologies="Health visitor",
+        child_views="Likes school",
+        parent_views="Wants help with routines",
+        decisions="Parenting course",
         next_meeting_on=services.today() + timedelta(weeks=6),
     )
     assert list(meeting.family_attendees.all()) == [parent]
     with pytest.raises(ValidationError) as error:
         services.taf_meeting_record(
-            actor=lead, episode=episode, held_on=services.today(), family_attendees=[parent],
+            actor=lead,
+            episode=episode,
+            held_on=services.today(),
+            family_attendees=[parent],
             next_meeting_on=services.today() - timedelta(days=1),
         )
     assert "next_meeting_on" in error.value.message_dict
@@ -276,12 +363,18 @@ def test_taf_meeting(episode, lead, people):
 # ---------------------------------------------------------------- closure
 
 
-CLOSURE = {"reason": "needs_met", "outcomes_achieved": "Routines in place", "exit_plan": "School nurse checks in"}
+CLOSURE = {
+    "reason": "needs_met",
+    "outcomes_achieved": "Routines in place",
+    "exit_plan": "School nurse checks in",
+}
 
 
 def test_closure_without_a_panel_case_closes_now(episode, lead):
     with pytest.raises(ValidationError) as error:
-        services.episode_send_closure(actor=lead, episode=episode, reason="step_up", outcomes_achieved="", exit_plan="")
+        services.episode_send_closure(
+            actor=lead, episode=episode, reason="step_up", outcomes_achieved="", exit_plan=""
+        )
     assert set(error.value.message_dict) == {"reason", "outcomes_achieved", "exit_plan"}
     services.episode_send_closure(actor=lead, episode=episode, **CLOSURE)
     episode.refresh_from_db()
@@ -302,11 +395,21 @@ def allocated_case():
     worker = UserFactory(roles=[Role.PRACTITIONER])
     FamilyTeam.objects.create(family=referral.family, team=worker.team, started_on=date(2026, 1, 1))
     case = PanelCase.objects.create(
-        referral=referral, panel=panel, esmap_number="ESMAP-T-1", year=2027, sequence=1,
-        logged_by=chair, logged_at=timezone.now(), status=PanelCase.Status.ALLOCATED,
+        referral=referral,
+        panel=panel,
+        esmap_number="ESMAP-T-1",
+        year=2027,
+        sequence=1,
+        logged_by=chair,
+        logged_at=timezone.now(),
+        status=PanelCase.Status.ALLOCATED,
     )
     LeadProfessionalAllocation.objects.create(
-        case=case, agency=worker.agency, lead_professional=worker, allocated_by=chair, allocated_at=timezone.now()
+        case=case,
+        agency=worker.agency,
+        lead_professional=worker,
+        allocated_by=chair,
+        allocated_at=timezone.now(),
     )
     return case, worker
 
@@ -317,7 +420,10 @@ def test_closure_from_a_panel_case_goes_to_the_panel(allocated_case, monkeypatch
 
     case, worker = allocated_case
     episode = EpisodeFactory(
-        family=case.referral.family, lead_professional=worker, panel_case=case, assessment=case.referral.assessment
+        family=case.referral.family,
+        lead_professional=worker,
+        panel_case=case,
+        assessment=case.referral.assessment,
     )
     calls = []
     real = panel_services.closure_request_submit
@@ -326,12 +432,19 @@ def test_closure_from_a_panel_case_goes_to_the_panel(allocated_case, monkeypatch
     )
     services.episode_send_closure(actor=worker, episode=episode, **CLOSURE)
     (call,) = calls
-    assert call["actor"] == worker and call["case"].pk == case.pk and "Routines in place" in call["summary"]
+    assert (
+        call["actor"] == worker
+        and call["case"].pk == case.pk
+        and "Routines in place" in call["summary"]
+    )
     episode.refresh_from_db()
     case.refresh_from_db()
     assert episode.status == Episode.Status.CLOSURE_REQUESTED and episode.ended_on is None
     assert case.status == PanelCase.Status.CLOSURE_REQUESTED
-    assert _changes(episode, EpisodeHistory.Change.STATUS)[0].reason == "Case closure form sent to the panel"
+    assert (
+        _changes(episode, EpisodeHistory.Change.STATUS)[0].reason
+        == "Case closure form sent to the panel"
+    )
 
 
 def test_panel_confirm_and_return_close_or_reopen_the_episode(episode, lead):
@@ -346,9 +459,16 @@ def test_panel_confirm_and_return_close_or_reopen_the_episode(episode, lead):
     Episode.objects.filter(pk=episode.pk).update(status=Episode.Status.CLOSURE_REQUESTED)
     services.episode_close_confirmed(actor=chair, episode=episode)
     episode.refresh_from_db()
-    assert episode.status == Episode.Status.CLOSED and episode.end_reason == "needs_met" and episode.ended_on
+    assert (
+        episode.status == Episode.Status.CLOSED
+        and episode.end_reason == "needs_met"
+        and episode.ended_on
+    )
     reasons = [r.reason for r in _changes(episode, EpisodeHistory.Change.STATUS)]
-    assert reasons == ["Closure returned by the panel: Review the plan first", "Closure confirmed by the panel"]
+    assert reasons == [
+        "Closure returned by the panel: Review the plan first",
+        "Closure confirmed by the panel",
+    ]
 
 
 def test_allocating_a_lead_professional_opens_the_episode():
@@ -366,13 +486,25 @@ def test_allocating_a_lead_professional_opens_the_episode():
     worker = UserFactory(team=TeamFactory(agency=agency), roles=[Role.PRACTITIONER])
     business_support = UserFactory(roles=[Role.BUSINESS_SUPPORT])
     case = PanelCase.objects.create(
-        referral=referral, panel=panel, esmap_number="ESMAP-T-2", year=2027, sequence=2,
-        logged_by=chair, logged_at=timezone.now(), status=PanelCase.Status.DECIDED,
+        referral=referral,
+        panel=panel,
+        esmap_number="ESMAP-T-2",
+        year=2027,
+        sequence=2,
+        logged_by=chair,
+        logged_at=timezone.now(),
+        status=PanelCase.Status.DECIDED,
     )
     PanelDecision.objects.create(
-        case=case, kind=PanelDecision.Kind.LEAD_AGENCY, lead_agency=agency, decided_by=chair, decided_at=timezone.now()
+        case=case,
+        kind=PanelDecision.Kind.LEAD_AGENCY,
+        lead_agency=agency,
+        decided_by=chair,
+        decided_at=timezone.now(),
     )
-    panel_services.lead_professional_allocate(actor=business_support, case=case, lead_professional=worker)
+    panel_services.lead_professional_allocate(
+        actor=business_support, case=case, lead_professional=worker
+    )
     episode = Episode.objects.get(panel_case=case)
     assert episode.family == referral.family and episode.assessment == referral.assessment
     assert episode.lead_professional == worker and episode.lead_agency == agency
@@ -391,8 +523,13 @@ def test_opening_an_episode_puts_the_family_in_the_lead_professionals_scope():
     assert not episodes_for(lead).exists()
 
     episode = services.episode_open(
-        actor=opener, family=family, lead_professional=lead, lead_agency=lead.agency,
-        need_level=NeedLevelFactory(level=3), offer=Episode.Offer.TARGETED, started_on=date(2026, 10, 1),
+        actor=opener,
+        family=family,
+        lead_professional=lead,
+        lead_agency=lead.agency,
+        need_level=NeedLevelFactory(level=3),
+        offer=Episode.Offer.TARGETED,
+        started_on=date(2026, 10, 1),
     )
 
     assert FamilyTeam.objects.filter(family=family, team=lead.team, ended_on__isnull=True).exists()
@@ -407,8 +544,13 @@ def test_review_cadence_comes_from_the_council_and_can_change_with_a_reason(epis
     CouncilFactory(plan_review_weeks=4)
     opener = UserFactory(roles=[Role.EARLY_SUPPORT_TEAM_LEADER])
     opened = services.episode_open(
-        actor=opener, family=FamilyFactory(), lead_professional=lead, lead_agency=lead.agency,
-        need_level=NeedLevelFactory(level=3), offer=Episode.Offer.TARGETED, started_on=date(2026, 10, 1),
+        actor=opener,
+        family=FamilyFactory(),
+        lead_professional=lead,
+        lead_agency=lead.agency,
+        need_level=NeedLevelFactory(level=3),
+        offer=Episode.Offer.TARGETED,
+        started_on=date(2026, 10, 1),
     )
     assert opened.review_every_weeks == 4
 
@@ -417,18 +559,26 @@ def test_review_cadence_comes_from_the_council_and_can_change_with_a_reason(epis
     with pytest.raises(ValidationError):
         services.episode_change_review_cadence(actor=lead, episode=episode, weeks=4, reason="")
     with pytest.raises(ValidationError):
-        services.episode_change_review_cadence(actor=lead, episode=episode, weeks=40, reason="Too long")
+        services.episode_change_review_cadence(
+            actor=lead, episode=episode, weeks=40, reason="Too long"
+        )
     stranger = UserFactory(roles=[Role.PRACTITIONER])
     with pytest.raises(PermissionDenied):
-        services.episode_change_review_cadence(actor=stranger, episode=episode, weeks=4, reason="Why not")
+        services.episode_change_review_cadence(
+            actor=stranger, episode=episode, weeks=4, reason="Why not"
+        )
 
-    services.episode_change_review_cadence(actor=lead, episode=episode, weeks=4, reason="Things are moving fast")
+    services.episode_change_review_cadence(
+        actor=lead, episode=episode, weeks=4, reason="Things are moving fast"
+    )
 
     pending.refresh_from_db()
     assert pending.due_on == episode.started_on + timedelta(weeks=4)
     (row,) = [r for r in _changes(episode, EpisodeHistory.Change.PLAN) if "weeks" in r.to_value]
     assert (row.from_value, row.to_value, row.reason) == (
-        "reviews every 6 weeks", "reviews every 4 weeks", "Things are moving fast"
+        "reviews every 6 weeks",
+        "reviews every 4 weeks",
+        "Things are moving fast",
     )
 
 
@@ -438,12 +588,18 @@ def test_after_a_handover_the_new_lead_professional_sends_the_closure_to_the_pan
 
     case, worker = allocated_case
     episode = EpisodeFactory(
-        family=case.referral.family, lead_professional=worker, panel_case=case, assessment=case.referral.assessment
+        family=case.referral.family,
+        lead_professional=worker,
+        panel_case=case,
+        assessment=case.referral.assessment,
     )
     successor = UserFactory(roles=[Role.LEAD_PROFESSIONAL], team=worker.team)
 
     services.episode_change_lead_professional(
-        actor=worker, episode=episode, lead_professional=successor, reason="Worker moving to another team"
+        actor=worker,
+        episode=episode,
+        lead_professional=successor,
+        reason="Worker moving to another team",
     )
 
     assert current_lead_professional(case) == successor

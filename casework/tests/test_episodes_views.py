@@ -8,7 +8,15 @@ from django.urls import reverse
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, sign_in_verified
 from casework import services
-from casework.models import Contact, Episode, EpisodeHistory, FamilyPlan, PlanAction, PlanOutcome, PlanReview
+from casework.models import (
+    Contact,
+    Episode,
+    EpisodeHistory,
+    FamilyPlan,
+    PlanAction,
+    PlanOutcome,
+    PlanReview,
+)
 from casework.tests.factories import EpisodeFactory
 from core.models import AuditEvent
 from core.tests.factories import AreaFactory, NeedLevelFactory
@@ -43,7 +51,10 @@ def test_episode_page_shows_stage_history_and_is_audited(lead_client, episode):
     response = lead_client.get(_url("episode_detail", episode))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "1. Engagement, assessment, planning and initial response" in body and "Current stage" in body
+    assert (
+        "1. Engagement, assessment, planning and initial response" in body
+        and "Current stage" in body
+    )
     assert _url("episode_stage", episode) in body
     (event,) = _views(episode.pk)
     assert event.record_type == "casework.episode" and event.detail == {"page": "episode"}
@@ -52,9 +63,20 @@ def test_episode_page_shows_stage_history_and_is_audited(lead_client, episode):
 def test_out_of_scope_episode_is_404(client, episode):
     stranger = UserFactory(roles=[Role.PRACTITIONER])
     sign_in_verified(client, stranger)
-    for name in ("episode_detail", "episode_stage", "episode_contact_new", "episode_closure", "episode_step_up"):
+    for name in (
+        "episode_detail",
+        "episode_stage",
+        "episode_contact_new",
+        "episode_closure",
+        "episode_step_up",
+    ):
         assert client.get(_url(name, episode)).status_code == 404
-    assert client.get(reverse("casework:family_episodes", kwargs={"family_id": episode.family_id})).status_code == 404
+    assert (
+        client.get(
+            reverse("casework:family_episodes", kwargs={"family_id": episode.family_id})
+        ).status_code
+        == 404
+    )
 
 
 def test_a_colleague_who_can_see_but_not_change_gets_403_on_change_pages(client, episode):
@@ -79,15 +101,22 @@ def test_change_stage_skipping_needs_a_reason(lead_client, episode):
 
 
 def test_record_a_contact(lead_client, episode):
-    child = FamilyMemberFactory(family=episode.family, person=PersonFactory(), role=FamilyMember.Role.CHILD).person
+    child = FamilyMemberFactory(
+        family=episode.family, person=PersonFactory(), role=FamilyMember.Role.CHILD
+    ).person
     today = services.today()
     page = lead_client.get(_url("episode_contact_new", episode))
     assert page.status_code == 200
     response = lead_client.post(
         _url("episode_contact_new", episode),
         {
-            "happened_on_0": today.day, "happened_on_1": today.month, "happened_on_2": today.year,
-            "kind": "home_visit", "seen": [str(child.pk)], "seen_alone": [str(child.pk)], "notes": "Visit",
+            "happened_on_0": today.day,
+            "happened_on_1": today.month,
+            "happened_on_2": today.year,
+            "kind": "home_visit",
+            "seen": [str(child.pk)],
+            "seen_alone": [str(child.pk)],
+            "notes": "Visit",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -99,12 +128,19 @@ def test_taf_meeting_and_closure_pages(lead_client, episode):
     today = services.today()
     response = lead_client.post(
         _url("episode_taf_meeting_new", episode),
-        {"held_on_0": today.day, "held_on_1": today.month, "held_on_2": today.year,
-         "agency_attendees": "School nurse", "decisions": "Keep going"},
+        {
+            "held_on_0": today.day,
+            "held_on_1": today.month,
+            "held_on_2": today.year,
+            "agency_attendees": "School nurse",
+            "decisions": "Keep going",
+        },
     )
     assert response.status_code == 302
     response = lead_client.post(_url("episode_closure", episode), {"reason": "needs_met"})
-    assert response.status_code == 200 and "Enter the outcomes achieved" in response.content.decode()
+    assert (
+        response.status_code == 200 and "Enter the outcomes achieved" in response.content.decode()
+    )
     response = lead_client.post(
         _url("episode_closure", episode),
         {"reason": "needs_met", "outcomes_achieved": "Routines", "exit_plan": "Universal services"},
@@ -123,9 +159,13 @@ def test_step_up_and_step_down_pages_show_the_chain(client, episode):
     response = client.post(
         _url("episode_step_down", episode),
         {
-            "lead_agency": episode.lead_agency_id, "lead_professional": episode.lead_professional_id,
-            "need_level": episode.need_level_id, "offer": "community_plus",
-            "started_on_0": today.day, "started_on_1": today.month, "started_on_2": today.year,
+            "lead_agency": episode.lead_agency_id,
+            "lead_professional": episode.lead_professional_id,
+            "need_level": episode.need_level_id,
+            "offer": "community_plus",
+            "started_on_0": today.day,
+            "started_on_1": today.month,
+            "started_on_2": today.year,
             "reason": "Social care closed",
         },
     )
@@ -149,9 +189,13 @@ def test_family_episodes_list_and_open(client, episode):
     response = client.post(
         reverse("casework:episode_open", kwargs={"family_id": family.pk}),
         {
-            "lead_agency": worker.agency_id, "lead_professional": worker.pk,
-            "need_level": NeedLevelFactory(level=3).pk, "offer": "targeted",
-            "started_on_0": today.day, "started_on_1": today.month, "started_on_2": today.year,
+            "lead_agency": worker.agency_id,
+            "lead_professional": worker.pk,
+            "need_level": NeedLevelFactory(level=3).pk,
+            "offer": "targeted",
+            "started_on_0": today.day,
+            "started_on_1": today.month,
+            "started_on_2": today.year,
         },
     )
     assert response.status_code == 302
@@ -179,8 +223,13 @@ def _bulk_caseload(lead, n):
     )
     episodes = Episode.objects.bulk_create(
         [
-            Episode(family=f, need_level=level, lead_agency=lead.agency, lead_professional=lead,
-                    started_on=date(2026, 9, 1))
+            Episode(
+                family=f,
+                need_level=level,
+                lead_agency=lead.agency,
+                lead_professional=lead,
+                started_on=date(2026, 9, 1),
+            )
             for f in families
         ]
     )
@@ -189,12 +238,20 @@ def _bulk_caseload(lead, n):
         [PlanReview(episode=e, due_on=today - timedelta(days=3)) for e in episodes]
         + [PlanReview(episode=e, due_on=today + timedelta(days=10)) for e in episodes]
     )
-    plans = FamilyPlan.objects.bulk_create([FamilyPlan(episode=e, updated_by=lead) for e in episodes])
+    plans = FamilyPlan.objects.bulk_create(
+        [FamilyPlan(episode=e, updated_by=lead) for e in episodes]
+    )
     outcomes = PlanOutcome.objects.bulk_create(
-        [PlanOutcome(plan=p, need="Routines", outcome_family_words="Calmer mornings") for p in plans]
+        [
+            PlanOutcome(plan=p, need="Routines", outcome_family_words="Calmer mornings")
+            for p in plans
+        ]
     )
     PlanAction.objects.bulk_create(
-        [PlanAction(outcome=o, what="Course", who="Mum", by_when=today - timedelta(days=1)) for o in outcomes]
+        [
+            PlanAction(outcome=o, what="Course", who="Mum", by_when=today - timedelta(days=1))
+            for o in outcomes
+        ]
     )
     return episodes
 
@@ -204,11 +261,15 @@ def test_caseload_shows_days_open_next_review_and_overdue(lead_client, episode):
     today = services.today()
     PlanReview.objects.create(episode=episode, due_on=today - timedelta(days=2))
     PlanReview.objects.create(episode=episode, due_on=today + timedelta(days=5), held_on=None)
-    PlanReview.objects.create(episode=episode, due_on=today - timedelta(days=30), held_on=today - timedelta(days=29))
+    PlanReview.objects.create(
+        episode=episode, due_on=today - timedelta(days=30), held_on=today - timedelta(days=29)
+    )
     plan = FamilyPlan.objects.create(episode=episode, updated_by=lead)
     outcome = PlanOutcome.objects.create(plan=plan, need="n", outcome_family_words="o")
     PlanAction.objects.create(outcome=outcome, what="a", who="b", by_when=today - timedelta(days=1))
-    PlanAction.objects.create(outcome=outcome, what="a", who="b", by_when=today - timedelta(days=1), status="done")
+    PlanAction.objects.create(
+        outcome=outcome, what="a", who="b", by_when=today - timedelta(days=1), status="done"
+    )
     response = lead_client.get(reverse("casework:caseload"))
     (row,) = response.context["rows"]
     assert row.days_open == (today - episode.started_on).days
@@ -225,7 +286,9 @@ def _caseload_queries(client, url):
     return len(ctx), response
 
 
-def test_caseload_query_count_is_fixed_for_10_and_1000_episodes(client, django_assert_max_num_queries):
+def test_caseload_query_count_is_fixed_for_10_and_1000_episodes(
+    client, django_assert_max_num_queries
+):
     lead = UserFactory(roles=[Role.PRACTITIONER])
     sign_in_verified(client, lead)
     _bulk_caseload(lead, 10)

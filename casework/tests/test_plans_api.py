@@ -23,17 +23,37 @@ def test_get_and_add_outcome_and_action(team):
     url = f"/api/v1/episode-plans/{episode.pk}/"
     api = _api(lead)
     assert api.get(url).json()["version"] == 1
-    response = api.post(url + "outcomes/", {"version": 1, "need": "N", "outcome_family_words": "F"}, format="json")
+    response = api.post(
+        url + "outcomes/", {"version": 1, "need": "N", "outcome_family_words": "F"}, format="json"
+    )
     assert response.status_code == 201, response.content
     outcome_id = response.json()["outcomes"][0]["id"]
-    response = api.post(url + "actions/", {"version": 2, "outcome_id": outcome_id, "what": "W", "who": "Mum",
-                                           "by_when": timezone.localdate().isoformat()}, format="json")
+    response = api.post(
+        url + "actions/",
+        {
+            "version": 2,
+            "outcome_id": outcome_id,
+            "what": "W",
+            "who": "Mum",
+            "by_when": timezone.localdate().isoformat(),
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
-    assert api.post(url + "outcomes/", {"version": 1, "need": "N", "outcome_family_words": "F"}, format="json").status_code == 409
+    assert (
+        api.post(
+            url + "outcomes/",
+            {"version": 1, "need": "N", "outcome_family_words": "F"},
+            format="json",
+        ).status_code
+        == 409
+    )
     assert EpisodeHistory.objects.filter(episode=episode, change="plan").count() == 2
     colleague = UserFactory(team=team, roles=[Role.PRACTITIONER])
     assert _api(colleague).get(url).status_code == 200
-    refused = _api(colleague).post(url + "outcomes/", {"version": 3, "need": "N", "outcome_family_words": "F"}, format="json")
+    refused = _api(colleague).post(
+        url + "outcomes/", {"version": 3, "need": "N", "outcome_family_words": "F"}, format="json"
+    )
     assert refused.status_code == 403
     plan.refresh_from_db()
     assert plan.version == 3

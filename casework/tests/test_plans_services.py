@@ -26,7 +26,9 @@ def lead(team):
 
 @pytest.fixture
 def episode(lead):
-    return make_episode(lead_professional=lead, started_on=timezone.localdate() - timedelta(days=10))
+    return make_episode(
+        lead_professional=lead, started_on=timezone.localdate() - timedelta(days=10)
+    )
 
 
 @pytest.fixture
@@ -37,20 +39,37 @@ def plan(episode):
 def _users(team):
     manager = UserFactory(team=team, roles=[Role.TEAM_MANAGER])
     manager.managed_teams.add(team)
-    es_leader = UserFactory(team=None, agency=EarlySupportAgencyFactory(), roles=[Role.EARLY_SUPPORT_TEAM_LEADER])
+    es_leader = UserFactory(
+        team=None, agency=EarlySupportAgencyFactory(), roles=[Role.EARLY_SUPPORT_TEAM_LEADER]
+    )
     colleague = UserFactory(team=team, roles=[Role.PRACTITIONER])
     business = UserFactory(team=team, roles=[Role.BUSINESS_SUPPORT])
-    return {"manager": manager, "es_leader": es_leader, "colleague": colleague, "business": business}
+    return {
+        "manager": manager,
+        "es_leader": es_leader,
+        "colleague": colleague,
+        "business": business,
+    }
 
 
 @pytest.mark.parametrize(
     ("who", "allowed"),
-    [("lead", True), ("manager", True), ("es_leader", True), ("colleague", False), ("business", False)],
+    [
+        ("lead", True),
+        ("manager", True),
+        ("es_leader", True),
+        ("colleague", False),
+        ("business", False),
+    ],
 )
 def test_only_lead_manager_or_early_support_change_the_plan(who, allowed, team, lead, plan):
     actor = lead if who == "lead" else _users(team)[who]
     call = lambda: plans.plan_outcome_add(  # noqa: E731
-        actor=actor, plan=plan, expected_version=plan.version, need="Low attendance", outcome_family_words="Go to school"
+        actor=actor,
+        plan=plan,
+        expected_version=plan.version,
+        need="Low attendance",
+        outcome_family_words="Go to school",
     )
     if allowed:
         call()
@@ -63,22 +82,52 @@ def test_only_lead_manager_or_early_support_change_the_plan(who, allowed, team, 
 
 
 def _plan_history(episode):
-    return list(EpisodeHistory.objects.filter(episode=episode, change=EpisodeHistory.Change.PLAN).values_list("to_value", flat=True))
+    return list(
+        EpisodeHistory.objects.filter(
+            episode=episode, change=EpisodeHistory.Change.PLAN
+        ).values_list("to_value", flat=True)
+    )
 
 
 def test_every_change_leaves_a_history_row_and_an_audit_event(lead, episode):
     today = timezone.localdate()
     plan = plans.plan_start(actor=lead, episode=episode, contingency="Talk to the panel")
-    outcome = plans.plan_outcome_add(actor=lead, plan=plan, expected_version=plan.version, need="N", outcome_family_words="F")
-    plans.plan_outcome_update(actor=lead, outcome=outcome, expected_version=plan.version, changes={"outcome_practitioner_words": "P"})
-    action = plans.plan_action_add(actor=lead, outcome=outcome, expected_version=plan.version, what="W", who="Mum", by_when=today)
-    plans.plan_action_update(actor=lead, action=action, expected_version=plan.version, changes={"who": "Dad"})
+    outcome = plans.plan_outcome_add(
+        actor=lead, plan=plan, expected_version=plan.version, need="N", outcome_family_words="F"
+    )
+    plans.plan_outcome_update(
+        actor=lead,
+        outcome=outcome,
+        expected_version=plan.version,
+        changes={"outcome_practitioner_words": "P"},
+    )
+    action = plans.plan_action_add(
+        actor=lead,
+        outcome=outcome,
+        expected_version=plan.version,
+        what="W",
+        who="Mum",
+        by_when=today,
+    )
+    plans.plan_action_update(
+        actor=lead, action=action, expected_version=plan.version, changes={"who": "Dad"}
+    )
     plans.plan_action_complete(actor=lead, action=action, expected_version=plan.version)
-    plans.plan_update_contingency(actor=lead, plan=plan, expected_version=plan.version, contingency="Step up")
-    plans.plan_outcome_remove(actor=lead, outcome=outcome, expected_version=plan.version, reason="Merged")
+    plans.plan_update_contingency(
+        actor=lead, plan=plan, expected_version=plan.version, contingency="Step up"
+    )
+    plans.plan_outcome_remove(
+        actor=lead, outcome=outcome, expected_version=plan.version, reason="Merged"
+    )
     assert _plan_history(episode) == [
-        "plan started", "outcome added", "outcome changed", "action added", "action changed",
-        "action done", "contingency plan changed", "outcome removed",
+        "plan started",
+        "outcome added",
+        "outcome changed",
+        "action added",
+        "action changed",
+        "action done",
+        "contingency plan changed",
+        "outcome removed",
     ]
     assert plan.version == 8
     events = AuditEvent.objects.filter(record_type__startswith="casework.")
@@ -88,9 +137,13 @@ def test_every_change_leaves_a_history_row_and_an_audit_event(lead, episode):
 
 
 def test_stale_version_is_refused(lead, plan):
-    plans.plan_outcome_add(actor=lead, plan=plan, expected_version=1, need="N", outcome_family_words="F")
+    plans.plan_outcome_add(
+        actor=lead, plan=plan, expected_version=1, need="N", outcome_family_words="F"
+    )
     with pytest.raises(StaleEditError):
-        plans.plan_update_contingency(actor=lead, plan=FamilyPlan.objects.get(pk=plan.pk), expected_version=1, contingency="X")
+        plans.plan_update_contingency(
+            actor=lead, plan=FamilyPlan.objects.get(pk=plan.pk), expected_version=1, contingency="X"
+        )
     assert FamilyPlan.objects.get(pk=plan.pk).contingency == ""
 
 
@@ -98,7 +151,9 @@ def test_closed_episode_plan_cannot_change(lead, episode, plan):
     episode.status, episode.ended_on = "closed", timezone.localdate()
     episode.save()
     with pytest.raises(ValidationError):
-        plans.plan_update_contingency(actor=lead, plan=plan, expected_version=plan.version, contingency="X")
+        plans.plan_update_contingency(
+            actor=lead, plan=plan, expected_version=plan.version, contingency="X"
+        )
 
 
 def test_one_plan_per_episode(lead, episode):
@@ -109,7 +164,9 @@ def test_one_plan_per_episode(lead, episode):
 
 def test_outcome_needs_the_familys_words(lead, plan):
     with pytest.raises(ValidationError) as error:
-        plans.plan_outcome_add(actor=lead, plan=plan, expected_version=1, need="N", outcome_family_words=" ")
+        plans.plan_outcome_add(
+            actor=lead, plan=plan, expected_version=1, need="N", outcome_family_words=" "
+        )
     assert "outcome_family_words" in error.value.message_dict
 
 
@@ -129,16 +186,30 @@ def test_late_review_is_overdue_until_recorded_then_the_next_is_scheduled(lead, 
     today = timezone.localdate()
     episode = make_episode(lead_professional=lead, started_on=today - timedelta(weeks=8))
     plan = plans.plan_start(actor=lead, episode=episode)
-    outcome = plans.plan_outcome_add(actor=lead, plan=plan, expected_version=plan.version, need="N", outcome_family_words="F")
-    action = plans.plan_action_add(actor=lead, outcome=outcome, expected_version=plan.version, what="W", who="Mum", by_when=today)
+    outcome = plans.plan_outcome_add(
+        actor=lead, plan=plan, expected_version=plan.version, need="N", outcome_family_words="F"
+    )
+    action = plans.plan_action_add(
+        actor=lead,
+        outcome=outcome,
+        expected_version=plan.version,
+        what="W",
+        who="Mum",
+        by_when=today,
+    )
     review = plans.next_review(episode)
     assert list(plans.overdue_reviews(episode, today)) == [review]
     child = episode.family.members.filter(role="child").first().person
     plans.review_record(
-        actor=lead, review=review, held_on=today, family_views="Going better",
+        actor=lead,
+        review=review,
+        held_on=today,
+        family_views="Going better",
         children_views={str(child.pk): "I like school now"},
-        progress={outcome.pk: PlanOutcome.Progress.GOOD}, action_status={action.pk: PlanAction.Status.DONE},
-        progress_notes="Good", what_changes="Nothing",
+        progress={outcome.pk: PlanOutcome.Progress.GOOD},
+        action_status={action.pk: PlanAction.Status.DONE},
+        progress_notes="Good",
+        what_changes="Nothing",
     )
     assert list(plans.overdue_reviews(episode, today)) == []
     outcome.refresh_from_db()
@@ -148,20 +219,29 @@ def test_late_review_is_overdue_until_recorded_then_the_next_is_scheduled(lead, 
     assert upcoming.due_on == today + timedelta(weeks=6)
     assert PlanReview.objects.filter(episode=episode).count() == 2
     assert _plan_history(episode)[-1] == "review recorded"
-    assert AuditEvent.objects.filter(record_type="casework.planreview", action="update").count() == 1
+    assert (
+        AuditEvent.objects.filter(record_type="casework.planreview", action="update").count() == 1
+    )
 
 
 def test_review_refuses_views_for_someone_outside_the_family(lead, plan, episode):
     review = plans.reviews_schedule(episode)
     other = make_episode(lead_professional=lead).family.members.filter(role="child").first().person
     with pytest.raises(ValidationError):
-        plans.review_record(actor=lead, review=review, held_on=timezone.localdate(), children_views={str(other.pk): "x"})
+        plans.review_record(
+            actor=lead,
+            review=review,
+            held_on=timezone.localdate(),
+            children_views={str(other.pk): "x"},
+        )
 
 
 def test_review_refused_to_colleague(team, lead, plan, episode):
     review = plans.reviews_schedule(episode)
     with pytest.raises(PermissionDenied):
-        plans.review_record(actor=_users(team)["colleague"], review=review, held_on=timezone.localdate())
+        plans.review_record(
+            actor=_users(team)["colleague"], review=review, held_on=timezone.localdate()
+        )
 
 
 def test_overdue_actions_are_listed(lead, plan):
@@ -169,14 +249,21 @@ def test_overdue_actions_are_listed(lead, plan):
     outcome = make_outcome(plan=plan)
     late = make_action(outcome=outcome, by_when=today - timedelta(days=1))
     make_action(outcome=outcome, by_when=today + timedelta(days=3))
-    make_action(outcome=outcome, by_when=today - timedelta(days=5), status=PlanAction.Status.DONE, done_on=today)
+    make_action(
+        outcome=outcome,
+        by_when=today - timedelta(days=5),
+        status=PlanAction.Status.DONE,
+        done_on=today,
+    )
     assert list(plans.overdue_actions(plan.episode, today)) == [late]
     assert list(plans.overdue_for(lead, today)["actions"]) == [late]
 
 
 def test_overdue_visible_to_the_manager(team, lead, plan):
     manager = _users(team)["manager"]
-    late = make_action(outcome=make_outcome(plan=plan), by_when=timezone.localdate() - timedelta(days=1))
+    late = make_action(
+        outcome=make_outcome(plan=plan), by_when=timezone.localdate() - timedelta(days=1)
+    )
     assert list(plans.overdue_for(manager)["actions"]) == [late]
 
 
@@ -184,8 +271,15 @@ def test_suggested_needs_come_from_the_assessment_and_are_not_created(lead, epis
     from assessments.tests.factories import AssessmentFactory
 
     assessment = AssessmentFactory(family=episode.family)
-    AssessmentSection.objects.create(assessment=assessment, key="analysis", answers={"recommendations": "Improve routines"}, updated_by=lead)
-    AssessmentSection.objects.create(assessment=assessment, key="risks", answers={"risks": "Missed school"}, updated_by=lead)
+    AssessmentSection.objects.create(
+        assessment=assessment,
+        key="analysis",
+        answers={"recommendations": "Improve routines"},
+        updated_by=lead,
+    )
+    AssessmentSection.objects.create(
+        assessment=assessment, key="risks", answers={"risks": "Missed school"}, updated_by=lead
+    )
     episode.assessment = assessment
     episode.save()
     texts = [s["text"] for s in plans.suggested_needs(episode)]
@@ -197,7 +291,9 @@ def _snapshot(episode):
     """Everything a plan service could write: refusing must leave all of it as it was."""
     plan = FamilyPlan.objects.filter(episode=episode).first()
     return {
-        "plans": list(FamilyPlan.objects.filter(episode=episode).values_list("pk", "version", "contingency")),
+        "plans": list(
+            FamilyPlan.objects.filter(episode=episode).values_list("pk", "version", "contingency")
+        ),
         "outcomes": list(PlanOutcome.objects.filter(plan__episode=episode).values()),
         "actions": list(PlanAction.objects.filter(outcome__plan__episode=episode).values()),
         "reviews": list(PlanReview.objects.filter(episode=episode).values()),
@@ -209,27 +305,44 @@ def _snapshot(episode):
 
 # Every service that changes a plan, called with arguments that would succeed for the lead professional.
 PLAN_WRITES = {
-    "plan_start": lambda actor, ep, plan, outcome, action, review: plans.plan_start(actor=actor, episode=ep, contingency="x"),
-    "plan_update_contingency": lambda actor, ep, plan, outcome, action, review: plans.plan_update_contingency(
-        actor=actor, plan=plan, expected_version=plan.version, contingency="Call Gran"
+    "plan_start": lambda actor, ep, plan, outcome, action, review: plans.plan_start(
+        actor=actor, episode=ep, contingency="x"
+    ),
+    "plan_update_contingency": lambda actor, ep, plan, outcome, action, review: (
+        plans.plan_update_contingency(
+            actor=actor, plan=plan, expected_version=plan.version, contingency="Call Gran"
+        )
     ),
     "plan_outcome_add": lambda actor, ep, plan, outcome, action, review: plans.plan_outcome_add(
-        actor=actor, plan=plan, expected_version=plan.version, need="Low attendance", outcome_family_words="Go to school"
+        actor=actor,
+        plan=plan,
+        expected_version=plan.version,
+        need="Low attendance",
+        outcome_family_words="Go to school",
     ),
-    "plan_outcome_update": lambda actor, ep, plan, outcome, action, review: plans.plan_outcome_update(
-        actor=actor, outcome=outcome, expected_version=plan.version, changes={"need": "Sleep"}
+    "plan_outcome_update": lambda actor, ep, plan, outcome, action, review: (
+        plans.plan_outcome_update(
+            actor=actor, outcome=outcome, expected_version=plan.version, changes={"need": "Sleep"}
+        )
     ),
-    "plan_outcome_remove": lambda actor, ep, plan, outcome, action, review: plans.plan_outcome_remove(
-        actor=actor, outcome=outcome, expected_version=plan.version, reason="Met"
+    "plan_outcome_remove": lambda actor, ep, plan, outcome, action, review: (
+        plans.plan_outcome_remove(
+            actor=actor, outcome=outcome, expected_version=plan.version, reason="Met"
+        )
     ),
     "plan_action_add": lambda actor, ep, plan, outcome, action, review: plans.plan_action_add(
-        actor=actor, outcome=outcome, expected_version=plan.version, what="Chart", who="Mum", by_when=timezone.localdate()
+        actor=actor,
+        outcome=outcome,
+        expected_version=plan.version,
+        what="Chart",
+        who="Mum",
+        by_when=timezone.localdate(),
     ),
     "plan_action_update": lambda actor, ep, plan, outcome, action, review: plans.plan_action_update(
         actor=actor, action=action, expected_version=plan.version, changes={"who": "Dad"}
     ),
-    "plan_action_complete": lambda actor, ep, plan, outcome, action, review: plans.plan_action_complete(
-        actor=actor, action=action, expected_version=plan.version
+    "plan_action_complete": lambda actor, ep, plan, outcome, action, review: (
+        plans.plan_action_complete(actor=actor, action=action, expected_version=plan.version)
     ),
     "review_record": lambda actor, ep, plan, outcome, action, review: plans.review_record(
         actor=actor, review=review, held_on=timezone.localdate(), family_views="Going well"
@@ -239,29 +352,40 @@ PLAN_WRITES = {
 
 @pytest.mark.parametrize("who", ["colleague", "business"])
 @pytest.mark.parametrize("service", sorted(PLAN_WRITES))
-def test_every_plan_service_refuses_a_colleague_and_business_support_and_writes_nothing(service, who, team, lead):
+def test_every_plan_service_refuses_a_colleague_and_business_support_and_writes_nothing(
+    service, who, team, lead
+):
     from people.selectors import families_for
 
-    episode = make_episode(lead_professional=lead, started_on=timezone.localdate() - timedelta(days=10))
+    episode = make_episode(
+        lead_professional=lead, started_on=timezone.localdate() - timedelta(days=10)
+    )
     plan = None if service == "plan_start" else plans.plan_start(actor=lead, episode=episode)
     outcome = make_outcome(plan=plan) if plan else None
     action = make_action(outcome=outcome) if outcome else None
     review = plans.next_review(episode)
     actor = _users(team)[who]
-    assert families_for(actor).filter(pk=episode.family_id).exists()  # the refusal is about changing, not seeing
+    assert (
+        families_for(actor).filter(pk=episode.family_id).exists()
+    )  # the refusal is about changing, not seeing
     before = _snapshot(episode)
 
     with pytest.raises(PermissionDenied) as refused:
         PLAN_WRITES[service](actor, episode, plan, outcome, action, review)
 
-    assert str(refused.value) == "Only the lead professional, their manager or the early support service can change the plan"
+    assert (
+        str(refused.value)
+        == "Only the lead professional, their manager or the early support service can change the plan"
+    )
     assert _snapshot(episode) == before
 
 
 @pytest.mark.parametrize("service", sorted(PLAN_WRITES))
 def test_every_plan_service_lets_the_lead_professional_write(service, team, lead):
     """The refusal test's arguments are good ones: the same call by the lead professional writes."""
-    episode = make_episode(lead_professional=lead, started_on=timezone.localdate() - timedelta(days=10))
+    episode = make_episode(
+        lead_professional=lead, started_on=timezone.localdate() - timedelta(days=10)
+    )
     plan = None if service == "plan_start" else plans.plan_start(actor=lead, episode=episode)
     outcome = make_outcome(plan=plan) if plan else None
     action = make_action(outcome=outcome) if outcome else None

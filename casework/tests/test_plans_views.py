@@ -23,15 +23,22 @@ def lead(team):
 
 @pytest.fixture
 def episode(lead):
-    return make_episode(lead_professional=lead, started_on=timezone.localdate() - timedelta(weeks=8))
+    return make_episode(
+        lead_professional=lead, started_on=timezone.localdate() - timedelta(weeks=8)
+    )
 
 
 @pytest.fixture
 def plan(episode):
     plan = make_plan(episode=episode, contingency="Ask the panel for more support")
-    outcome = make_outcome(plan=plan, outcome_family_words="We get to school on time",
-                           outcome_practitioner_words="PRACTITIONER-ONLY wording")
-    make_action(outcome=outcome, who="Family worker", by_when=timezone.localdate() - timedelta(days=2))
+    outcome = make_outcome(
+        plan=plan,
+        outcome_family_words="We get to school on time",
+        outcome_practitioner_words="PRACTITIONER-ONLY wording",
+    )
+    make_action(
+        outcome=outcome, who="Family worker", by_when=timezone.localdate() - timedelta(days=2)
+    )
     PlanReview.objects.create(episode=episode, due_on=timezone.localdate() - timedelta(days=3))
     return plan
 
@@ -51,7 +58,9 @@ def test_plan_page_shows_outcomes_overdue_banner_and_change_links(lead, episode,
     assert "We get to school on time" in body
     assert "govuk-warning-text" in body and "overdue" in body
     assert _url("plan_outcome_add", episode) in body
-    assert AuditEvent.objects.filter(action="view", record_type="casework.familyplan", detail__page="plan").exists()
+    assert AuditEvent.objects.filter(
+        action="view", record_type="casework.familyplan", detail__page="plan"
+    ).exists()
 
 
 def test_colleague_who_can_see_gets_read_only_and_403_on_post(team, episode, plan):
@@ -61,9 +70,17 @@ def test_colleague_who_can_see_gets_read_only_and_403_on_post(team, episode, pla
     assert response.status_code == 200
     assert _url("plan_outcome_add", episode) not in response.content.decode()
     assert client.get(_url("plan_outcome_add", episode)).status_code == 403
-    response = client.post(_url("plan_outcome_add", episode), {"need": "N", "outcome_family_words": "F", "version": plan.version})
+    response = client.post(
+        _url("plan_outcome_add", episode),
+        {"need": "N", "outcome_family_words": "F", "version": plan.version},
+    )
     assert response.status_code == 403
-    assert client.post(_url("plan_contingency", episode), {"contingency": "X", "version": plan.version}).status_code == 403
+    assert (
+        client.post(
+            _url("plan_contingency", episode), {"contingency": "X", "version": plan.version}
+        ).status_code
+        == 403
+    )
     assert plan.outcomes.count() == 1
 
 
@@ -76,21 +93,33 @@ def test_out_of_scope_is_404(other_team, episode, plan):
 def test_manager_adds_an_outcome_and_it_leaves_history(manager, episode, plan):
     response = _client(manager).post(
         _url("plan_outcome_add", episode),
-        {"need": "Housing", "outcome_family_words": "A safe home", "outcome_practitioner_words": "", "version": plan.version},
+        {
+            "need": "Housing",
+            "outcome_family_words": "A safe home",
+            "outcome_practitioner_words": "",
+            "version": plan.version,
+        },
     )
     assert response.status_code == 302
     assert plan.outcomes.filter(outcome_family_words="A safe home").exists()
-    assert EpisodeHistory.objects.filter(episode=episode, change="plan", to_value="outcome added").exists()
+    assert EpisodeHistory.objects.filter(
+        episode=episode, change="plan", to_value="outcome added"
+    ).exists()
 
 
 def test_stale_form_is_refused_with_an_error(lead, episode, plan):
-    response = _client(lead).post(_url("plan_contingency", episode), {"contingency": "New", "version": plan.version - 1 or 99})
+    response = _client(lead).post(
+        _url("plan_contingency", episode), {"contingency": "New", "version": plan.version - 1 or 99}
+    )
     assert response.status_code == 200
     assert "Someone else changed the plan" in response.content.decode()
 
 
 def test_missing_family_words_shows_the_error_summary(lead, episode, plan):
-    response = _client(lead).post(_url("plan_outcome_add", episode), {"need": "N", "outcome_family_words": "", "version": plan.version})
+    response = _client(lead).post(
+        _url("plan_outcome_add", episode),
+        {"need": "N", "outcome_family_words": "", "version": plan.version},
+    )
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()
 
@@ -103,17 +132,28 @@ def test_record_a_review(lead, episode, plan):
     page = client.get(_url("plan_review", episode)).content.decode()
     assert f'name="child_{child.pk}"' in page
     today = timezone.localdate()
-    response = client.post(_url("plan_review", episode), {
-        "held_on_0": today.day, "held_on_1": today.month, "held_on_2": today.year,
-        f"progress_{outcome.pk}": "good", f"action_{action.pk}": "done",
-        "family_views": "Better", f"child_{child.pk}": "Happier", "progress_notes": "", "what_changes": "",
-        "version": plan.version,
-    })
+    response = client.post(
+        _url("plan_review", episode),
+        {
+            "held_on_0": today.day,
+            "held_on_1": today.month,
+            "held_on_2": today.year,
+            f"progress_{outcome.pk}": "good",
+            f"action_{action.pk}": "done",
+            "family_views": "Better",
+            f"child_{child.pk}": "Happier",
+            "progress_notes": "",
+            "what_changes": "",
+            "version": plan.version,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert PlanOutcome.objects.get(pk=outcome.pk).progress == "good"
     held = PlanReview.objects.get(episode=episode, held_on=today)
     assert held.children_views == {str(child.pk): "Happier"}
-    assert PlanReview.objects.filter(episode=episode, held_on__isnull=True, due_on=today + timedelta(weeks=6)).exists()
+    assert PlanReview.objects.filter(
+        episode=episode, held_on__isnull=True, due_on=today + timedelta(weeks=6)
+    ).exists()
 
 
 def test_family_copy_has_the_familys_words_and_no_practitioner_notes(lead, episode, plan):
@@ -122,13 +162,20 @@ def test_family_copy_has_the_familys_words_and_no_practitioner_notes(lead, episo
     assert response.status_code == 200
     assert "We get to school on time" in body
     assert "PRACTITIONER-ONLY" not in body
-    for heading in ("What we are working on", "Who is helping", "What happens next", "When we meet"):
+    for heading in (
+        "What we are working on",
+        "Who is helping",
+        "What happens next",
+        "When we meet",
+    ):
         assert heading in body
     assert lead.get_full_name() in body
 
 
 def test_child_copy_shows_only_that_childs_name(lead, episode, plan):
-    children = [m.person for m in episode.family.members.filter(role="child").select_related("person")]
+    children = [
+        m.person for m in episode.family.members.filter(role="child").select_related("person")
+    ]
     one, other = children[0], children[1]
     # Names that cannot turn up anywhere else on the page by chance.
     one.first_name, one.last_name = "Ayeshaone", "Smithone"
@@ -145,8 +192,13 @@ def test_child_copy_shows_only_that_childs_name(lead, episode, plan):
 
 
 def test_child_copy_for_someone_outside_the_family_is_404(lead, episode, plan):
-    stranger = make_episode(lead_professional=lead).family.members.filter(role="child").first().person
-    assert _client(lead).get(_url("plan_child_copy", episode, person_id=stranger.pk)).status_code == 404
+    stranger = (
+        make_episode(lead_professional=lead).family.members.filter(role="child").first().person
+    )
+    assert (
+        _client(lead).get(_url("plan_child_copy", episode, person_id=stranger.pk)).status_code
+        == 404
+    )
 
 
 def test_every_change_page_opens_for_the_lead(lead, episode, plan):
@@ -154,12 +206,18 @@ def test_every_change_page_opens_for_the_lead(lead, episode, plan):
     action = outcome.actions.get()
     client = _client(lead)
     for name, kw in [
-        ("plan_contingency", {}), ("plan_outcome_add", {}), ("plan_outcome_edit", {"outcome_id": outcome.pk}),
-        ("plan_outcome_remove", {"outcome_id": outcome.pk}), ("plan_action_add", {"outcome_id": outcome.pk}),
-        ("plan_action_edit", {"action_id": action.pk}), ("plan_review", {}),
+        ("plan_contingency", {}),
+        ("plan_outcome_add", {}),
+        ("plan_outcome_edit", {"outcome_id": outcome.pk}),
+        ("plan_outcome_remove", {"outcome_id": outcome.pk}),
+        ("plan_action_add", {"outcome_id": outcome.pk}),
+        ("plan_action_edit", {"action_id": action.pk}),
+        ("plan_review", {}),
     ]:
         assert client.get(_url(name, episode, **kw)).status_code == 200, name
-    response = client.post(_url("plan_action_complete", episode, action_id=action.pk), {"version": plan.version})
+    response = client.post(
+        _url("plan_action_complete", episode, action_id=action.pk), {"version": plan.version}
+    )
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == "done"
@@ -183,11 +241,18 @@ def test_names_and_plan_words_are_escaped_on_the_review_page(lead, episode, plan
 
     assert response.status_code == 200
     body = response.content.decode()
-    for raw in ('<script>xss("outcome")</script>', '<script>xss("what")</script>',
-                '<script>xss("child")</script>', "<img src=x onerror=xss(1)>"):
+    for raw in (
+        '<script>xss("outcome")</script>',
+        '<script>xss("what")</script>',
+        '<script>xss("child")</script>',
+        "<img src=x onerror=xss(1)>",
+    ):
         assert raw not in body
     assert "Outcome 1: &lt;script&gt;xss(&quot;outcome&quot;)&lt;/script&gt;" in body
-    assert "Action: &lt;script&gt;xss(&quot;what&quot;)&lt;/script&gt; (&quot;&gt;&lt;img src=x onerror=xss(1)&gt;," in body
+    assert (
+        "Action: &lt;script&gt;xss(&quot;what&quot;)&lt;/script&gt; (&quot;&gt;&lt;img src=x onerror=xss(1)&gt;,"
+        in body
+    )
     assert "&lt;script&gt;xss(&quot;child&quot;)&lt;/script&gt;" in body
     assert "&amp;lt;" not in body  # escaped once, not twice
 
@@ -211,7 +276,12 @@ def test_opening_the_family_copy_writes_exactly_one_audit_row(lead, episode, pla
     after = _audit_mark()
     assert client.get(_url("plan_family_copy", episode)).status_code == 200
     row = _only_view_row(plan, after)
-    assert row == {"action": "view", "actor_id": lead.pk, "record_id": str(plan.pk), "detail": {"page": "plan_family_copy"}}
+    assert row == {
+        "action": "view",
+        "actor_id": lead.pk,
+        "record_id": str(plan.pk),
+        "detail": {"page": "plan_family_copy"},
+    }
 
 
 def test_opening_a_childs_copy_writes_exactly_one_audit_row(lead, episode, plan):
@@ -220,4 +290,9 @@ def test_opening_a_childs_copy_writes_exactly_one_audit_row(lead, episode, plan)
     after = _audit_mark()
     assert client.get(_url("plan_child_copy", episode, person_id=child.pk)).status_code == 200
     row = _only_view_row(plan, after)
-    assert row == {"action": "view", "actor_id": lead.pk, "record_id": str(plan.pk), "detail": {"page": "plan_child_copy"}}
+    assert row == {
+        "action": "view",
+        "actor_id": lead.pk,
+        "record_id": str(plan.pk),
+        "detail": {"page": "plan_child_copy"},
+    }

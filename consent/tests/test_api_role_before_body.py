@@ -18,7 +18,12 @@ pytestmark = pytest.mark.django_db
 
 DECISIONS = "/api/v1/consent-decisions/"
 OVERRIDES = "/api/v1/consent-overrides/"
-NO_CASE_ACCESS = [Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.STRATEGIC_LEAD, Role.SYSTEM_ADMINISTRATOR]
+NO_CASE_ACCESS = [
+    Role.PANEL_CHAIR,
+    Role.PANEL_MEMBER,
+    Role.STRATEGIC_LEAD,
+    Role.SYSTEM_ADMINISTRATOR,
+]
 
 
 def _post(client, url, body):
@@ -27,8 +32,13 @@ def _post(client, url, body):
 
 def _decision(family):
     return {
-        "family": str(family.pk), "purpose": "panel_referral", "status": "given", "decision_date": "2026-03-01",
-        "lawful_basis": "consent", "given_by_name": "Jane Smith", "given_by_relationship": "parent_carer",
+        "family": str(family.pk),
+        "purpose": "panel_referral",
+        "status": "given",
+        "decision_date": "2026-03-01",
+        "lawful_basis": "consent",
+        "given_by_name": "Jane Smith",
+        "given_by_relationship": "parent_carer",
     }
 
 
@@ -67,11 +77,17 @@ def test_a_manager_with_an_empty_override_gets_400(manager_client):
 def test_the_services_ask_the_same_rules(team, family):
     practitioner = UserFactory(team=team, roles=[Role.PRACTITIONER])
     with pytest.raises(PermissionDenied):
-        services.consent_record_override(actor=practitioner, family=family, purpose="panel_referral", reason="Why")
+        services.consent_record_override(
+            actor=practitioner, family=family, purpose="panel_referral", reason="Why"
+        )
     business_support = UserFactory(team=team, roles=[Role.BUSINESS_SUPPORT])
     with pytest.raises(PermissionDenied):
         services.consent_record_decision(
-            actor=business_support, family=family, purpose="panel_referral", status="given",
-            decision_date=date(2026, 3, 1), lawful_basis="consent",
+            actor=business_support,
+            family=family,
+            purpose="panel_referral",
+            status="given",
+            decision_date=date(2026, 3, 1),
+            lawful_basis="consent",
         )
     assert not ConsentOverride.objects.exists() and not ConsentDecision.objects.exists()

@@ -31,22 +31,38 @@ pytestmark = pytest.mark.django_db
 
 # Panels, their seats, meeting calendars and the quorum: no family's record.
 NOT_A_RECORD = {
-    "api:panel-list", "api:panel-detail", "api:panel-meeting-list", "api:panel-meeting-detail",
+    "api:panel-list",
+    "api:panel-detail",
+    "api:panel-meeting-list",
+    "api:panel-meeting-detail",
     "api:panel-meeting-quorum",  # counts of who is in the room
 }
 # Read only for a given family (?family=), walked with each family the caller can see.
 FAMILY_QUERY = {"api:consent-decision-panel-referral-permission"}
 # Reads the walk must reach, so the walk cannot quietly shrink to nothing.
 MUST_BE_WALKED = {
-    "api:person-list", "api:person-detail", "api:person-chronology",
-    "api:family-list", "api:family-detail",
-    "api:support-request-list", "api:support-request-detail",
-    "api:my-support-request-list", "api:my-support-request-detail",
-    "api:assessment-list", "api:assessment-detail", "api:assessment-pdf",
-    "api:consent-decision-list", "api:consent-decision-detail",
+    "api:person-list",
+    "api:person-detail",
+    "api:person-chronology",
+    "api:family-list",
+    "api:family-detail",
+    "api:support-request-list",
+    "api:support-request-detail",
+    "api:my-support-request-list",
+    "api:my-support-request-detail",
+    "api:assessment-list",
+    "api:assessment-detail",
+    "api:assessment-pdf",
+    "api:consent-decision-list",
+    "api:consent-decision-detail",
     "api:consent-decision-panel-referral-permission",
-    "api:panel-case-list", "api:panel-case-detail", "api:panel-meeting-agenda",
-    "api:episode-list", "api:episode-detail", "api:episode-contacts", "api:episode-taf-meetings",
+    "api:panel-case-list",
+    "api:panel-case-detail",
+    "api:panel-meeting-agenda",
+    "api:episode-list",
+    "api:episode-detail",
+    "api:episode-contacts",
+    "api:episode-taf-meetings",
     "api:episode-plan-detail",
 }
 

@@ -57,7 +57,10 @@ def test_a_malformed_id_is_404_json_on_every_route(bad):
     api = api_for(UserFactory(roles=[Role.EARLY_SUPPORT_TEAM_LEADER]))
     for method, url in _detail_urls(bad):
         response = getattr(api, method)(url, {}, format="json")
-        assert (response.status_code, response.json()) == (404, {"detail": "Not found."}), (method, url)
+        assert (response.status_code, response.json()) == (404, {"detail": "Not found."}), (
+            method,
+            url,
+        )
 
 
 def test_the_family_plan_routes_that_failed_are_404():
@@ -65,7 +68,9 @@ def test_the_family_plan_routes_that_failed_are_404():
     bad = "------------------------------------"
     assert api.get(f"/api/v1/episode-plans/{bad}/").status_code == 404
     for action in ("actions", "outcomes", "reviews"):
-        assert api.post(f"/api/v1/episode-plans/{bad}/{action}/", {}, format="json").status_code == 404
+        assert (
+            api.post(f"/api/v1/episode-plans/{bad}/{action}/", {}, format="json").status_code == 404
+        )
 
 
 def test_every_viewset_declares_its_id_shape_and_parses_with_the_limited_parser():
@@ -88,7 +93,16 @@ def test_the_router_refuses_a_viewset_without_an_id_shape():
 
 @pytest.mark.parametrize(
     "query",
-    ["year=0", "year=10000", "year=-5", "year=nope", "year=1e3", "panel=abc", "panel=0", "panel=99999999999999999999"],
+    [
+        "year=0",
+        "year=10000",
+        "year=-5",
+        "year=nope",
+        "year=1e3",
+        "panel=abc",
+        "panel=0",
+        "panel=99999999999999999999",
+    ],
 )
 def test_panel_meeting_filters_out_of_range_are_400(practitioner_client, query):
     response = practitioner_client.get(f"/api/v1/panel-meetings/?{query}")
@@ -110,7 +124,12 @@ def test_deeply_nested_json_is_400_on_any_json_endpoint(depth):
     episode = EpisodeFactory(lead_professional=user)
     api = api_for(user)
     body = '{"name": ' + _nested(depth) + "}"
-    for url in ("/api/v1/people/search/", f"/api/v1/episodes/{episode.pk}/stage/", "/api/v1/assessments/", "/api/v1/consent-decisions/"):
+    for url in (
+        "/api/v1/people/search/",
+        f"/api/v1/episodes/{episode.pk}/stage/",
+        "/api/v1/assessments/",
+        "/api/v1/consent-decisions/",
+    ):
         response = api.generic("POST", url, body, content_type="application/json")
         assert response.status_code == 400, url
         assert "nested too deeply" in response.json()["detail"]
@@ -141,7 +160,9 @@ def test_a_form_body_is_415_not_parsed(practitioner_client):
 def test_invalid_json_and_nan_are_400():
     api = api_for(UserFactory(roles=[Role.PRACTITIONER]))
     for body in ("{", '{"name": NaN}', b'{"name": "\xff"}'):
-        response = api.generic("POST", "/api/v1/people/search/", body, content_type="application/json")
+        response = api.generic(
+            "POST", "/api/v1/people/search/", body, content_type="application/json"
+        )
         assert response.status_code == 400, body
 
 
@@ -156,20 +177,26 @@ def _quiet_client(user) -> Client:
 def test_an_uncaught_api_error_is_a_json_500_without_internals():
     user = UserFactory(roles=[Role.PRACTITIONER])
     client = _quiet_client(user)
-    with mock.patch("people.selectors.people_for", side_effect=RuntimeError("secret internals /srv/app.py")):
+    with mock.patch(
+        "people.selectors.people_for", side_effect=RuntimeError("secret internals /srv/app.py")
+    ):
         response = client.get("/api/v1/people/")
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
     body = response.json()
     assert body["detail"] == "Sorry, there is a problem with the service."
     assert body["request_id"] == response["X-Request-ID"]
-    assert "secret" not in response.content.decode() and "Traceback" not in response.content.decode()
+    assert (
+        "secret" not in response.content.decode() and "Traceback" not in response.content.decode()
+    )
     assert "Retry-After" not in response
 
 
 def test_database_unavailable_is_a_json_503_with_retry_after_for_the_api():
     client = _quiet_client(UserFactory(roles=[Role.PRACTITIONER]))
-    with mock.patch("people.selectors.people_for", side_effect=OperationalError("could not connect to server")):
+    with mock.patch(
+        "people.selectors.people_for", side_effect=OperationalError("could not connect to server")
+    ):
         response = client.get("/api/v1/people/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -179,7 +206,9 @@ def test_database_unavailable_is_a_json_503_with_retry_after_for_the_api():
 
 def test_database_unavailable_is_the_govuk_503_page_for_pages():
     client = _quiet_client(UserFactory(roles=[Role.PRACTITIONER]))
-    with mock.patch("core.views.scope.can_see_case_records", side_effect=OperationalError("server closed")):
+    with mock.patch(
+        "core.views.scope.can_see_case_records", side_effect=OperationalError("server closed")
+    ):
         response = client.get("/home/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -197,7 +226,11 @@ def test_database_unavailable_while_loading_the_session_is_a_503():
     ):
         api = client.get("/api/v1/people/")
         page = client.get("/people/families/")
-    assert (api.status_code, api["Content-Type"], api["Retry-After"]) == (503, "application/json", "30")
+    assert (api.status_code, api["Content-Type"], api["Retry-After"]) == (
+        503,
+        "application/json",
+        "30",
+    )
     assert (page.status_code, page["Retry-After"]) == (503, "30")
     assert "Sorry, the service is unavailable" in page.content.decode()
 
@@ -217,9 +250,15 @@ def test_django_refusals_under_the_api_are_json():
 
     from core import views
 
-    api, page = RequestFactory().post("/api/v1/people/search/"), RequestFactory().post("/people/search/")
+    api, page = (
+        RequestFactory().post("/api/v1/people/search/"),
+        RequestFactory().post("/people/search/"),
+    )
     too_big = views.bad_request(api, RequestDataTooBig("x"))
-    assert (too_big.status_code, json.loads(too_big.content)) == (413, {"detail": "The request body is too large."})
+    assert (too_big.status_code, json.loads(too_big.content)) == (
+        413,
+        {"detail": "The request body is too large."},
+    )
     bad = views.bad_request(api, SuspiciousOperation("x"))
     assert (bad.status_code, json.loads(bad.content)) == (400, {"detail": "Bad request."})
     denied = views.permission_denied(api)
@@ -233,7 +272,9 @@ def test_ids_in_bodies_beyond_any_database_integer_are_400(huge):
     episode = EpisodeFactory(lead_professional=user)
     api = api_for(user)
     base = f"/api/v1/episodes/{episode.pk}/"
-    response = api.post(base + "lead-professional/", {"lead_professional": huge, "reason": "x"}, format="json")
+    response = api.post(
+        base + "lead-professional/", {"lead_professional": huge, "reason": "x"}, format="json"
+    )
     assert (response.status_code, list(response.json())) == (400, ["lead_professional"])
     response = api.post(base + "need-level/", {"need_level": huge, "reason": "x"}, format="json")
     assert (response.status_code, response.json()) == (400, {"need_level": ["Not found"]})
@@ -289,8 +330,13 @@ def test_production_settings_keep_the_limited_parser_and_the_error_handlers():
         "except ParseError: print('ok')"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=django_settings.BASE_DIR, env=_production_env(),
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "-c", code],
+        cwd=django_settings.BASE_DIR,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert (result.returncode, result.stdout.strip()) == (0, "ok"), result.stderr
 
@@ -302,7 +348,9 @@ def test_id_lists_in_bodies_beyond_any_database_integer_are_400():
     user = UserFactory(roles=[Role.PRACTITIONER])
     family = family_with_members(team=user.team, children=1, adults=1)
     response = api_for(user).post(
-        "/api/v1/consent-decisions/", {"family": str(family.pk), "agencies": [1, 10**30]}, format="json"
+        "/api/v1/consent-decisions/",
+        {"family": str(family.pk), "agencies": [1, 10**30]},
+        format="json",
     )
     assert response.status_code == 400
     assert "agencies" in response.json()

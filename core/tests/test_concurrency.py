@@ -38,7 +38,9 @@ SQLITE_OPTIONS = {
 }
 ON_POSTGRES = connection.vendor == "postgresql"
 
-needs_postgres = pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL: SQLite runs one writer at a time")
+needs_postgres = pytest.mark.skipif(
+    not ON_POSTGRES, reason="needs PostgreSQL: SQLite runs one writer at a time"
+)
 
 
 def _client(user) -> APIClient:
@@ -88,7 +90,9 @@ def test_simultaneous_lead_professional_and_level_changes_to_one_episode():
         lead_api, level_api = _client(leader), _client(leader)
         calls.append(
             lambda api=lead_api, c=colleague: api.post(
-                base + "lead-professional/", {"lead_professional": c.pk, "reason": "Moved"}, format="json"
+                base + "lead-professional/",
+                {"lead_professional": c.pk, "reason": "Moved"},
+                format="json",
             )
         )
         calls.append(
@@ -111,7 +115,9 @@ def test_simultaneous_lead_professional_and_level_changes_to_one_episode():
     assert history.filter(change=EpisodeHistory.Change.NEED_LEVEL).count() == level_ok
     assert episode.version == version_before + lead_ok + level_ok
     # The history is a chain: each change starts from where the one before it ended.
-    leads = list(history.filter(change=EpisodeHistory.Change.LEAD_PROFESSIONAL).order_by("at", "pk"))
+    leads = list(
+        history.filter(change=EpisodeHistory.Change.LEAD_PROFESSIONAL).order_by("at", "pk")
+    )
     for before, after in zip(leads, leads[1:], strict=False):
         assert after.from_value == before.to_value
     assert len({row.to_value for row in leads}) == len(colleagues)
@@ -130,8 +136,14 @@ def test_simultaneous_saves_of_one_assessment_section():
     apis = [_client(worker) for _ in range(12)]
 
     statuses = _statuses(
-        _together([lambda api=api: api.put(url, {"answers": {}, "completed": False, "version": 0}, format="json")
-                   for api in apis])
+        _together(
+            [
+                lambda api=api: api.put(
+                    url, {"answers": {}, "completed": False, "version": 0}, format="json"
+                )
+                for api in apis
+            ]
+        )
     )
 
     # Everyone read version 0: the first save wins, every other one is told it is stale.
@@ -159,13 +171,19 @@ def test_simultaneous_agency_responses_to_one_panel_case(monkeypatch):
     for seat in (police, health):
         members += [m.user for m in seat.members.all()]
         members += [
-            PanelSeatMemberFactory(seat=seat, user__roles=[Role.PANEL_MEMBER]).user for _ in range(4)
+            PanelSeatMemberFactory(seat=seat, user__roles=[Role.PANEL_MEMBER]).user
+            for _ in range(4)
         ]
     url = f"/api/v1/panel-cases/{case.pk}/responses/"
     apis = [_client(user) for user in members]
 
     statuses = _statuses(
-        _together([lambda api=api: api.post(url, {"known": False, "version": 0}, format="json") for api in apis])
+        _together(
+            [
+                lambda api=api: api.post(url, {"known": False, "version": 0}, format="json")
+                for api in apis
+            ]
+        )
     )
 
     # One new response per seat; everyone else on that seat is told it was just written.
@@ -173,7 +191,9 @@ def test_simultaneous_agency_responses_to_one_panel_case(monkeypatch):
     assert sorted(statuses[5:]) == [201] + [409] * 4, statuses
     assert AgencyResponse.objects.filter(case=case).count() == 2
     assert set(AgencyResponse.objects.filter(case=case).values_list("version", flat=True)) == {1}
-    assert AuditEvent.objects.filter(record_type="panel.agencyresponse", action="create").count() == 2
+    assert (
+        AuditEvent.objects.filter(record_type="panel.agencyresponse", action="create").count() == 2
+    )
 
 
 def test_sqlite_writers_wait_their_turn(tmp_path, django_db_blocker):
@@ -199,9 +219,18 @@ def test_sqlite_writers_wait_their_turn(tmp_path, django_db_blocker):
 
     def wrapper():
         return DatabaseWrapper(
-            {**settings.DATABASES["default"], "ENGINE": "django.db.backends.sqlite3", "NAME": str(path),
-             "OPTIONS": options, "TEST": {}, "ATOMIC_REQUESTS": False, "AUTOCOMMIT": True,
-             "CONN_MAX_AGE": 0, "CONN_HEALTH_CHECKS": False, "TIME_ZONE": None},
+            {
+                **settings.DATABASES["default"],
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": str(path),
+                "OPTIONS": options,
+                "TEST": {},
+                "ATOMIC_REQUESTS": False,
+                "AUTOCOMMIT": True,
+                "CONN_MAX_AGE": 0,
+                "CONN_HEALTH_CHECKS": False,
+                "TIME_ZONE": None,
+            },
             alias="sqlite_check",
         )
 
@@ -258,7 +287,9 @@ def test_services_lock_rows_only_through_core_concurrency():
     offenders = [
         str(path.relative_to(root))
         for path in root.glob("*/**/*.py")
-        if ".venv" not in path.parts and "node_modules" not in path.parts and "tests" not in path.parts
+        if ".venv" not in path.parts
+        and "node_modules" not in path.parts
+        and "tests" not in path.parts
         and str(path.relative_to(root)) not in allowed
         and "select_for_update(" in path.read_text(encoding="utf-8")
     ]

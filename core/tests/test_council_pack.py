@@ -111,9 +111,13 @@ class TestKirkleesPack:
             Team.objects.values_list("agency__code", flat=True)
         )
         for agency in ("early-support-service", "family-support"):
-            assert Team.objects.filter(agency__code=agency).values_list(
-                "area__code", flat=True
-            ).distinct().count() == 4
+            assert (
+                Team.objects.filter(agency__code=agency)
+                .values_list("area__code", flat=True)
+                .distinct()
+                .count()
+                == 4
+            )
         assert Team.objects.get(code="mash-duty").area is None
 
     def test_continuum_of_need_levels_one_to_four(self) -> None:

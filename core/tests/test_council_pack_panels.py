@@ -72,8 +72,15 @@ class TestTinyPanel:
 
     def test_defaults(self) -> None:
         data = tiny_panel(first_meeting="2026-01-07")
-        for key in ("weekday", "starts", "ends", "location", "publication_working_days",
-                    "cutoff_days", "area"):
+        for key in (
+            "weekday",
+            "starts",
+            "ends",
+            "location",
+            "publication_working_days",
+            "cutoff_days",
+            "area",
+        ):
             data["panels"][0].pop(key)
         load_council_pack(data)
 
@@ -160,7 +167,9 @@ class TestValidation:
         self.refused(tiny_panel(chair="someone"), r"panels\[0\]: unknown key\(s\) chair")
 
     def test_unknown_area(self) -> None:
-        self.refused(tiny_panel(area="east-vale"), r"panels\[0\]\.area: unknown area code 'east-vale'")
+        self.refused(
+            tiny_panel(area="east-vale"), r"panels\[0\]\.area: unknown area code 'east-vale'"
+        )
 
     def test_unknown_agency_in_seats(self) -> None:
         self.refused(
@@ -182,16 +191,12 @@ class TestValidation:
     def test_seats_required(self) -> None:
         self.refused(tiny_panel(seats=[]), r"panels\[0\]\.seats: expected a non-empty list")
 
-    @pytest.mark.parametrize(
-        "value", ["9:30", "25:00", "09:75", "half nine", 690, "09:30:00"]
-    )
+    @pytest.mark.parametrize("value", ["9:30", "25:00", "09:75", "half nine", 690, "09:30:00"])
     def test_bad_times(self, value: Any) -> None:
         self.refused(tiny_panel(starts=value), r"panels\[0\]\.starts: expected a time")
 
     def test_unquoted_yaml_time_is_explained(self) -> None:
-        data = yaml.safe_load(
-            yaml.safe_dump(pack(TINY)).replace("ends: '15:30'", "ends: 15:30")
-        )
+        data = yaml.safe_load(yaml.safe_dump(pack(TINY)).replace("ends: '15:30'", "ends: 15:30"))
         assert data["panels"][0]["ends"] == 930
         self.refused(data, r"panels\[0\]\.ends: .*put the time in quotes")
 
@@ -205,8 +210,12 @@ class TestValidation:
         )
 
     def test_bad_date_and_weekday(self) -> None:
-        self.refused(tiny_panel(first_meeting="next week"), r"panels\[0\]\.first_meeting: expected a date")
-        self.refused(tiny_panel(weekday="saturday"), r"panels\[0\]\.weekday: unknown weekday 'saturday'")
+        self.refused(
+            tiny_panel(first_meeting="next week"), r"panels\[0\]\.first_meeting: expected a date"
+        )
+        self.refused(
+            tiny_panel(weekday="saturday"), r"panels\[0\]\.weekday: unknown weekday 'saturday'"
+        )
 
     def test_ranges(self) -> None:
         self.refused(
@@ -214,12 +223,17 @@ class TestValidation:
             r"panels\[0\]\.publication_working_days: Publication must be between 1 and 10",
         )
         self.refused(
-            tiny_panel(cutoff_days=40), r"panels\[0\]\.cutoff_days: The referral cut-off must be between"
+            tiny_panel(cutoff_days=40),
+            r"panels\[0\]\.cutoff_days: The referral cut-off must be between",
         )
         self.refused(
-            tiny_panel(quorum_members=0), r"panels\[0\]\.quorum_members: The quorum must be between 1 and 20"
+            tiny_panel(quorum_members=0),
+            r"panels\[0\]\.quorum_members: The quorum must be between 1 and 20",
         )
-        self.refused(tiny_panel(quorum_members="four"), r"panels\[0\]\.quorum_members: expected a whole number")
+        self.refused(
+            tiny_panel(quorum_members="four"),
+            r"panels\[0\]\.quorum_members: expected a whole number",
+        )
 
     def test_duplicate_panel_names(self) -> None:
         data = tiny_panel()

@@ -21,7 +21,6 @@ DISTINCTIVE_FIRST = "Zebedee"
 DISTINCTIVE_LAST = "Quarrington-Fothergill"
 
 
-
 def _boom(request):
     raise RuntimeError(f"failure while handling {DISTINCTIVE_LAST}")
 

@@ -21,8 +21,16 @@ from django.core.management import call_command
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APPS = (
-    "core", "accounts", "people", "support_requests", "consent", "assessments", "panel", "casework",
-    "demo", "earlyhelp",
+    "core",
+    "accounts",
+    "people",
+    "support_requests",
+    "consent",
+    "assessments",
+    "panel",
+    "casework",
+    "demo",
+    "earlyhelp",
 )
 
 # Known debt of issue 9, to be emptied: (module, other app's services it imports inside a function)
@@ -118,7 +126,13 @@ class _FunctionLocalImports(ast.NodeVisitor):
         # ``__import__("casework.services")`` and ``importlib.import_module("casework.services")``
         # hide the import from import-linter anywhere in a module, so they count at any depth.
         func = node.func
-        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        name = (
+            func.id
+            if isinstance(func, ast.Name)
+            else func.attr
+            if isinstance(func, ast.Attribute)
+            else ""
+        )
         if name in ("__import__", "import_module") and node.args:
             first = node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
@@ -144,7 +158,11 @@ def _count_function_local_services_imports() -> Counter:
 def _view_modules():
     for path in _product_modules():
         name = path.name
-        if name.startswith(("views", "api")) or name.endswith("_views.py") or "views" in path.parent.name:
+        if (
+            name.startswith(("views", "api"))
+            or name.endswith("_views.py")
+            or "views" in path.parent.name
+        ):
             yield path
 
 
@@ -152,7 +170,11 @@ def _count_view_queries() -> Counter:
     found = Counter()
     for path in _view_modules():
         tree = ast.parse(path.read_text(), filename=str(path))
-        count = sum(1 for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr == "objects")
+        count = sum(
+            1
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr == "objects"
+        )
         if count:
             found[_relative(path)] = count
     return found
@@ -165,7 +187,9 @@ def _ratchet(found: Counter, allowed: dict, what: str) -> list[str]:
         if now > allowance:
             problems.append(f"{key}: {now} {what} (allowed {allowance}); new ones are not allowed")
         elif now < allowance:
-            problems.append(f"{key}: {now} {what}, fewer than the {allowance} allowed; lower the allowance")
+            problems.append(
+                f"{key}: {now} {what}, fewer than the {allowance} allowed; lower the allowance"
+            )
     return problems
 
 
@@ -174,14 +198,20 @@ def test_every_model_change_has_its_migration():
     try:
         call_command("makemigrations", "--check", "--dry-run", verbosity=0)
     except SystemExit as exit_:  # --check exits 1 when a migration is missing
-        pytest.fail(f"A model changed without a migration (makemigrations --check exited {exit_.code}): "
-                    "run `python manage.py makemigrations`")
+        pytest.fail(
+            f"A model changed without a migration (makemigrations --check exited {exit_.code}): "
+            "run `python manage.py makemigrations`"
+        )
 
 
 def test_apps_import_only_the_layers_below_them():
     lint_imports = Path(sys.executable).parent / "lint-imports"
     result = subprocess.run(
-        [str(lint_imports), "--no-cache"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300
+        [str(lint_imports), "--no-cache"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, (
         "An import-linter contract is broken (see [tool.importlinter] in pyproject.toml and "

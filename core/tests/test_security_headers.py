@@ -29,7 +29,14 @@ SITE_POLICY = {
 }
 
 DENIED_FEATURES = (
-    "camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth", "hid"
+    "camera",
+    "microphone",
+    "geolocation",
+    "payment",
+    "usb",
+    "serial",
+    "bluetooth",
+    "hid",
 )
 
 

@@ -15,8 +15,8 @@ from casework.selectors import episodes_for
 from consent.selectors import decisions_for
 from core.council_pack import load_council_pack
 from panel.selectors import meetings_for, panels_with_seats
-from people.tests.factories import FamilyFactory
 from people.selectors import family_list, people_for
+from people.tests.factories import FamilyFactory
 
 TINY_PACK = Path(django_settings.BASE_DIR) / "core" / "tests" / "packs" / "tiny.yaml"
 

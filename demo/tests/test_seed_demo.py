@@ -261,7 +261,9 @@ def test_the_demo_panel_has_a_chair_a_deputy_members_and_meetings(seeded, pack):
         # Quorate: the chair (or deputy) and at least four members, from different agencies.
         assert members.count() >= 4
         assert len({m.seat.agency.sector for m in members}) >= 4
-        assert {label for label, _ in extra_logins()} == {login for _, login, _ in PANEL_MEMBER_LOGINS}
+        assert {label for label, _ in extra_logins()} == {
+            login for _, login, _ in PANEL_MEMBER_LOGINS
+        }
 
 
 def test_case_work_examples_the_practitioner_can_see(seeded):

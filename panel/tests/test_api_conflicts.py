@@ -34,9 +34,17 @@ def test_a_stale_agency_response_is_409_and_changes_nothing():
     first = PanelSeatMemberFactory(seat__panel=panel, user__roles=[Role.PANEL_MEMBER])
     second = PanelSeatMemberFactory(seat=first.seat, user__roles=[Role.PANEL_MEMBER])
     url = f"/api/v1/panel-cases/{case.pk}/responses/"
-    api, colleague = sign_in_verified(APIClient(), first.user), sign_in_verified(APIClient(), second.user)
+    api, colleague = (
+        sign_in_verified(APIClient(), first.user),
+        sign_in_verified(APIClient(), second.user),
+    )
 
-    assert api.post(url, {"known": True, "information": "Two call-outs", "version": 0}, format="json").status_code == 201
+    assert (
+        api.post(
+            url, {"known": True, "information": "Two call-outs", "version": 0}, format="json"
+        ).status_code
+        == 201
+    )
     # The colleague's form was opened before the first response was saved.
     stale = colleague.post(url, {"known": False, "version": 0}, format="json")
     assert stale.status_code == 409

@@ -93,7 +93,11 @@ def test_three_referrals_one_after_the_cutoff_goes_to_the_next_meeting(panel, st
     on_time = [panel_referral(panel, BEFORE_CUTOFF) for _ in range(2)]
     late = panel_referral(panel, AFTER_CUTOFF)
     cases = [services.panel_case_log(actor=staff, referral=r) for r in [*on_time, late]]
-    assert [c.meeting.date for c in cases] == [date(2027, 1, 6), date(2027, 1, 6), date(2027, 1, 20)]
+    assert [c.meeting.date for c in cases] == [
+        date(2027, 1, 6),
+        date(2027, 1, 6),
+        date(2027, 1, 20),
+    ]
     assert all(c.placement_reason == "" for c in cases)
 
 
@@ -205,9 +209,7 @@ def _case_with_seats(panel, staff):
 def test_agency_responses_after_publication_only_and_by_seat_members(panel, staff):
     case, police, health = _case_with_seats(panel, staff)
     with pytest.raises(ValidationError, match="not been published"):
-        services.agency_response_record(
-            actor=police.user, case=case, seat=police.seat, known=False
-        )
+        services.agency_response_record(actor=police.user, case=case, seat=police.seat, known=False)
     services.meeting_publish_pack(actor=staff, meeting=case.meeting)
     with pytest.raises(PermissionDenied):
         services.agency_response_record(actor=police.user, case=case, seat=health.seat, known=False)

@@ -139,12 +139,16 @@ def test_quorum_needs_chair_or_deputy_and_four_distinct_seats(panel, m1, staff):
     )
     # A substitute for a seat already here does not count twice; business support never counts.
     seat, substitute = seat_members(panel, substitute=True)[0]
-    services.attendance_record_arrival(actor=staff, meeting=m1, user=substitute, role=M.SUBSTITUTE, seat=seat)
+    services.attendance_record_arrival(
+        actor=staff, meeting=m1, user=substitute, role=M.SUBSTITUTE, seat=seat
+    )
     services.attendance_record_arrival(actor=staff, meeting=m1, user=staff, role=M.OBSERVER)
     assert services.meeting_quorum(m1).members_present == 3
     # A substitute for another seat counts for it: the fourth member arrives.
     seat, substitute = seat_members(panel, substitute=True)[3]
-    services.attendance_record_arrival(actor=staff, meeting=m1, user=substitute, role=M.SUBSTITUTE, seat=seat)
+    services.attendance_record_arrival(
+        actor=staff, meeting=m1, user=substitute, role=M.SUBSTITUTE, seat=seat
+    )
     q = services.meeting_quorum(m1)
     assert q.is_quorate and q.members_present == 4
     # The chair leaves: not quorate until the deputy comes.
@@ -162,17 +166,29 @@ def test_attendance_guards(panel, m1, staff, clock):
     seat, member = seat_members(panel)[0]
     other_seat, _ = seat_members(panel)[1]
     with pytest.raises(ValidationError, match="not a member or substitute"):
-        services.attendance_record_arrival(actor=staff, meeting=m1, user=member, role=M.MEMBER, seat=other_seat)
+        services.attendance_record_arrival(
+            actor=staff, meeting=m1, user=member, role=M.MEMBER, seat=other_seat
+        )
     with pytest.raises(ValidationError, match="Only the panel's chair"):
         services.attendance_record_arrival(actor=staff, meeting=m1, user=member, role=M.CHAIR)
     with pytest.raises(PermissionDenied):
-        services.attendance_record_arrival(actor=member, meeting=m1, user=member, role=M.MEMBER, seat=seat)
-    services.attendance_record_arrival(actor=staff, meeting=m1, user=member, role=M.MEMBER, seat=seat)
+        services.attendance_record_arrival(
+            actor=member, meeting=m1, user=member, role=M.MEMBER, seat=seat
+        )
+    services.attendance_record_arrival(
+        actor=staff, meeting=m1, user=member, role=M.MEMBER, seat=seat
+    )
     with pytest.raises(ValidationError, match="already recorded"):
-        services.attendance_record_arrival(actor=staff, meeting=m1, user=member, role=M.MEMBER, seat=seat)
+        services.attendance_record_arrival(
+            actor=staff, meeting=m1, user=member, role=M.MEMBER, seat=seat
+        )
     with pytest.raises(ValidationError, match="not started"):
         services.attendance_record_arrival(
-            actor=staff, meeting=meeting(panel, date(2027, 1, 20)), user=member, role=M.MEMBER, seat=seat
+            actor=staff,
+            meeting=meeting(panel, date(2027, 1, 20)),
+            user=member,
+            role=M.MEMBER,
+            seat=seat,
         )
     assert AuditEvent.objects.filter(record_type="panel.meetingattendance").count() == 1
 
@@ -194,7 +210,11 @@ def test_decision_refused_while_inquorate_with_the_message(panel, m1, staff, cas
 @pytest.mark.parametrize(
     "kind,extra,status",
     [
-        ("signpost", {"signpost_to": "Parenting course at the family hub"}, PanelCase.Status.CLOSED),
+        (
+            "signpost",
+            {"signpost_to": "Parenting course at the family hub"},
+            PanelCase.Status.CLOSED,
+        ),
         ("step_up", {"reason": "Significant harm concerns"}, PanelCase.Status.CLOSED),
         ("decline", {"reason": "Needs are met by school"}, PanelCase.Status.CLOSED),
         ("single_agency", {"handover": "School nurse to take on"}, PanelCase.Status.CLOSED),
@@ -209,13 +229,21 @@ def test_each_decision_kind(
         extra = {**extra, "lead_agency": agencies[1]}
     with django_capture_on_commit_callbacks(execute=True):
         decision = services.panel_decision_record(
-            actor=panel.chair, meeting=m1, case=case, kind=kind, discussion="Talked", actions="Do", **extra
+            actor=panel.chair,
+            meeting=m1,
+            case=case,
+            kind=kind,
+            discussion="Talked",
+            actions="Do",
+            **extra,
         )
     case.refresh_from_db()
     assert case.status == status
     history = case.history.filter(change=PanelCaseHistory.Change.STATUS).get()
     assert (history.from_status, history.to_status) == ("logged", status)
-    assert AuditEvent.objects.filter(record_type="panel.paneldecision", record_id=str(decision.pk)).exists()
+    assert AuditEvent.objects.filter(
+        record_type="panel.paneldecision", record_id=str(decision.pk)
+    ).exists()
     outcome = [m for m in LoggingBackend.outbox if m.template == "panel_outcome"]
     (message,) = outcome
     assert message.to == case.referral.submitted_by.email
@@ -234,8 +262,13 @@ def test_each_decision_kind(
 
 def test_missing_details_are_refused(panel, m1, staff, case):
     make_quorate(panel, m1, staff)
-    for kind, field in [("decline", "reason"), ("step_up", "reason"), ("signpost", "signpost_to"),
-                        ("lead_agency", "lead_agency"), ("single_agency", "handover")]:
+    for kind, field in [
+        ("decline", "reason"),
+        ("step_up", "reason"),
+        ("signpost", "signpost_to"),
+        ("lead_agency", "lead_agency"),
+        ("single_agency", "handover"),
+    ]:
         with pytest.raises(ValidationError) as error:
             services.panel_decision_record(actor=staff, meeting=m1, case=case, kind=kind)
         assert field in error.value.message_dict
@@ -245,14 +278,22 @@ def test_decision_only_for_runners_and_cases_on_the_agenda(panel, m1, staff, cas
     make_quorate(panel, m1, staff)
     _seat, member = seat_members(panel)[0]
     with pytest.raises(PermissionDenied):
-        services.panel_decision_record(actor=member, meeting=m1, case=case, kind="decline", reason="x")
+        services.panel_decision_record(
+            actor=member, meeting=m1, case=case, kind="decline", reason="x"
+        )
     with pytest.raises(ValidationError, match="not started"):
         services.panel_decision_record(
-            actor=staff, meeting=meeting(panel, date(2027, 1, 20)), case=case, kind="decline", reason="x"
+            actor=staff,
+            meeting=meeting(panel, date(2027, 1, 20)),
+            case=case,
+            kind="decline",
+            reason="x",
         )
     PanelCase.objects.filter(pk=case.pk).update(status=PanelCase.Status.CLOSED)
     with pytest.raises(ValidationError, match="not waiting"):
-        services.panel_decision_record(actor=staff, meeting=m1, case=case, kind="decline", reason="x")
+        services.panel_decision_record(
+            actor=staff, meeting=m1, case=case, kind="decline", reason="x"
+        )
 
 
 def test_lead_agency_notifications_and_team_access(
@@ -264,31 +305,48 @@ def test_lead_agency_notifications_and_team_access(
     family = case.referral.family
     team = TeamFactory(agency=lead, area=family.area)
     manager = UserFactory(team=team, agency=lead, roles=[Role.TEAM_MANAGER])
-    support_manager = UserFactory(team=TeamFactory(agency=support), agency=support, roles=[Role.TEAM_MANAGER])
+    support_manager = UserFactory(
+        team=TeamFactory(agency=support), agency=support, roles=[Role.TEAM_MANAGER]
+    )
     make_quorate(panel, m1, staff)
     with django_capture_on_commit_callbacks(execute=True):
         decision = services.panel_decision_record(
-            actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=lead,
+            actor=staff,
+            meeting=m1,
+            case=case,
+            kind="lead_agency",
+            lead_agency=lead,
             supporting_agencies=[support, silent],
         )
-    agency_messages = {m.to: m for m in LoggingBackend.outbox if m.template == "referral_for_agency"}
+    agency_messages = {
+        m.to: m for m in LoggingBackend.outbox if m.template == "referral_for_agency"
+    }
     assert set(agency_messages) == {manager.email, support_manager.email}
-    assert agency_messages[manager.email].personalisation["sign_in_url"].endswith(
-        reverse("panel:case_allocate", kwargs={"case_id": case.pk})
+    assert (
+        agency_messages[manager.email]
+        .personalisation["sign_in_url"]
+        .endswith(reverse("panel:case_allocate", kwargs={"case_id": case.pk}))
     )
     assert set(agency_messages[manager.email].personalisation) == {"reference", "sign_in_url"}
     outcome = next(m for m in LoggingBackend.outbox if m.template == "panel_outcome")
-    assert outcome.personalisation["outcome"] == f"Lead agency for the Team Around the Family: {lead.name}"
+    assert (
+        outcome.personalisation["outcome"]
+        == f"Lead agency for the Team Around the Family: {lead.name}"
+    )
     decision.refresh_from_db()
     assert "School has no team manager" in decision.notification_note
     assert FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).exists()
 
 
-def test_nothing_sent_if_the_decision_rolls_back(panel, m1, staff, case, django_capture_on_commit_callbacks):
+def test_nothing_sent_if_the_decision_rolls_back(
+    panel, m1, staff, case, django_capture_on_commit_callbacks
+):
     make_quorate(panel, m1, staff, members=3)
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(services.Inquorate):
-            services.panel_decision_record(actor=staff, meeting=m1, case=case, kind="decline", reason="x")
+            services.panel_decision_record(
+                actor=staff, meeting=m1, case=case, kind="decline", reason="x"
+            )
     assert LoggingBackend.outbox == []
 
 
@@ -299,9 +357,13 @@ def test_extraordinary_decision_listed_at_the_next_meeting(panel, staff, case, c
     clock.set(datetime(2027, 1, 5, 15, tzinfo=LONDON))  # the day before the meeting
     _seat, member = seat_members(panel)[0]
     with pytest.raises(PermissionDenied):
-        services.panel_extraordinary_decision_record(actor=staff, case=case, kind="step_up", reason="x")
+        services.panel_extraordinary_decision_record(
+            actor=staff, case=case, kind="step_up", reason="x"
+        )
     with pytest.raises(PermissionDenied):
-        services.panel_extraordinary_decision_record(actor=member, case=case, kind="step_up", reason="x")
+        services.panel_extraordinary_decision_record(
+            actor=member, case=case, kind="step_up", reason="x"
+        )
     decision = services.panel_extraordinary_decision_record(
         actor=panel.deputy, case=case, kind="step_up", reason="Immediate safeguarding concern"
     )
@@ -322,7 +384,9 @@ def test_extraordinary_decision_listed_at_the_next_meeting(panel, staff, case, c
 # ---------------------------------------------------------------- the whole story
 
 
-def test_meeting_to_closure(panel, m1, staff, case, agencies, clock, django_capture_on_commit_callbacks):
+def test_meeting_to_closure(
+    panel, m1, staff, case, agencies, clock, django_capture_on_commit_callbacks
+):
     """Inquorate until the fourth member arrives; decision; referrer told; allocation takes the
     case off the agenda once reported; closure at the next panel."""
     lead = agencies[0]
@@ -331,13 +395,22 @@ def test_meeting_to_closure(panel, m1, staff, case, agencies, clock, django_capt
     worker = UserFactory(team=TeamFactory(agency=lead), agency=lead, roles=[Role.PRACTITIONER])
     make_quorate(panel, m1, staff, members=3)
     with pytest.raises(services.Inquorate, match="3 members are here"):
-        services.panel_decision_record(actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=lead)
+        services.panel_decision_record(
+            actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=lead
+        )
     seat, fourth = seat_members(panel)[3]
-    services.attendance_record_arrival(actor=staff, meeting=m1, user=fourth, role=M.MEMBER, seat=seat)
+    services.attendance_record_arrival(
+        actor=staff, meeting=m1, user=fourth, role=M.MEMBER, seat=seat
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.panel_decision_record(
-            actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=lead,
-            discussion="Known to police", actions="Police to allocate",
+            actor=staff,
+            meeting=m1,
+            case=case,
+            kind="lead_agency",
+            lead_agency=lead,
+            discussion="Known to police",
+            actions="Police to allocate",
         )
     assert [m.template for m in LoggingBackend.outbox] == ["panel_outcome", "referral_for_agency"]
     m2, m3 = meeting(panel, date(2027, 1, 20)), meeting(panel, date(2027, 2, 3))
@@ -348,14 +421,21 @@ def test_meeting_to_closure(panel, m1, staff, case, agencies, clock, django_capt
     minutes = selectors.minutes_for(m1)
     assert [d.case_id for d in minutes.decisions] == [case.pk]
     assert minutes.apologies == ["Youth Justice"]
-    assert {p["name"] for p in minutes.present} >= {panel.chair.get_full_name(), fourth.get_full_name()}
+    assert {p["name"] for p in minutes.present} >= {
+        panel.chair.get_full_name(),
+        fourth.get_full_name(),
+    }
 
     # The lead agency allocates (a member of another agency cannot).
     clock.set(datetime(2027, 1, 12, 11, tzinfo=LONDON))
     with pytest.raises(PermissionDenied):
-        services.lead_professional_allocate(actor=UserFactory(agency=agencies[1]), case=case, lead_professional=worker)
+        services.lead_professional_allocate(
+            actor=UserFactory(agency=agencies[1]), case=case, lead_professional=worker
+        )
     with pytest.raises(ValidationError):
-        services.lead_professional_allocate(actor=manager, case=case, lead_professional=UserFactory(agency=agencies[1]))
+        services.lead_professional_allocate(
+            actor=manager, case=case, lead_professional=UserFactory(agency=agencies[1])
+        )
     services.lead_professional_allocate(actor=manager, case=case, lead_professional=worker)
     case.refresh_from_db()
     assert case.status == PanelCase.Status.ALLOCATED
@@ -370,7 +450,9 @@ def test_meeting_to_closure(panel, m1, staff, case, agencies, clock, django_capt
     clock.set(datetime(2027, 1, 25, 11, tzinfo=LONDON))
     with pytest.raises(PermissionDenied):
         services.closure_request_submit(actor=manager, case=case, summary="Done")
-    closure = services.closure_request_submit(actor=worker, case=case, summary="TAF agreed the work is done")
+    closure = services.closure_request_submit(
+        actor=worker, case=case, summary="TAF agreed the work is done"
+    )
     assert closure.meeting == m3
     (row,) = selectors.agenda_for(m3)[3].cases
     assert row.case.pk == case.pk
@@ -383,7 +465,9 @@ def test_meeting_to_closure(panel, m1, staff, case, agencies, clock, django_capt
     with pytest.raises(PermissionDenied):
         services.closure_confirm(actor=staff, closure=closure)
     with django_capture_on_commit_callbacks(execute=True):
-        services.closure_return(actor=panel.chair, closure=closure, reason="School attendance still low")
+        services.closure_return(
+            actor=panel.chair, closure=closure, reason="School attendance still low"
+        )
     returned = LoggingBackend.outbox[-1]
     assert returned.template == "closure_returned" and returned.to == worker.email
     assert set(returned.personalisation) == {"reference", "sign_in_url"}
@@ -401,8 +485,11 @@ def test_meeting_to_closure(panel, m1, staff, case, agencies, clock, django_capt
     assert ClosureRequest.objects.get(pk=again.pk).status == ClosureRequest.Status.CONFIRMED
     statuses = [(h.from_status, h.to_status) for h in case.history.filter(change="status")]
     assert statuses == [
-        ("logged", "decided"), ("decided", "allocated"), ("allocated", "closure_requested"),
-        ("closure_requested", "allocated"), ("allocated", "closure_requested"),
+        ("logged", "decided"),
+        ("decided", "allocated"),
+        ("allocated", "closure_requested"),
+        ("closure_requested", "allocated"),
+        ("allocated", "closure_requested"),
         ("closure_requested", "closed"),
     ]
     minutes = selectors.minutes_for(m3)
@@ -429,20 +516,37 @@ def test_pages_run_the_meeting(panel, m1, staff, case, agencies):
     assert page.status_code == 200
     assert b"Run the meeting" in page.content and b'data-quorum="inquorate"' in page.content
     url = reverse("panel:meeting_attendance", kwargs=_kw(m1))
-    assert client.post(url, {"user_id": panel.chair.pk, "role": "chair", "change": "arrived"}).status_code == 302
+    assert (
+        client.post(
+            url, {"user_id": panel.chair.pk, "role": "chair", "change": "arrived"}
+        ).status_code
+        == 302
+    )
     for seat, user in seat_members(panel)[:3]:
-        client.post(url, {"user_id": user.pk, "role": "member", "seat_id": seat.pk, "change": "arrived"})
+        client.post(
+            url, {"user_id": user.pk, "role": "member", "seat_id": seat.pk, "change": "arrived"}
+        )
     decide = reverse("panel:case_decision", kwargs={**_kw(m1), "case_id": case.pk})
-    response = client.post(decide, {"kind": "decline", "reason": "Below threshold", "discussion": "Kept text"})
+    response = client.post(
+        decide, {"kind": "decline", "reason": "Below threshold", "discussion": "Kept text"}
+    )
     assert response.status_code == 200
     assert b"3 members are here" in response.content
     assert b"Kept text" in response.content  # typed values kept
     seat, user = seat_members(panel)[3]
-    client.post(url, {"user_id": user.pk, "role": "member", "seat_id": seat.pk, "change": "arrived"})
+    client.post(
+        url, {"user_id": user.pk, "role": "member", "seat_id": seat.pk, "change": "arrived"}
+    )
     response = client.post(decide, {"kind": "lead_agency"})
     assert b"Select the lead agency" in response.content
-    response = client.post(decide, {"kind": "lead_agency", "lead_agency": agencies[0].pk,
-                                    "supporting_agencies": [agencies[1].pk]})
+    response = client.post(
+        decide,
+        {
+            "kind": "lead_agency",
+            "lead_agency": agencies[0].pk,
+            "supporting_agencies": [agencies[1].pk],
+        },
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == PanelCase.Status.DECIDED
@@ -456,9 +560,21 @@ def test_members_403_other_panels_404(panel, m1, staff, case, agencies, chair):
     _seat, member = seat_members(panel)[0]
     outsider = UserFactory(roles=[Role.PANEL_MEMBER])
     urls = [
-        ("post", reverse("panel:meeting_attendance", kwargs=_kw(m1)), {"user_id": member.pk, "change": "arrived", "role": "member"}),
-        ("post", reverse("panel:case_decision", kwargs={**_kw(m1), "case_id": case.pk}), {"kind": "decline", "reason": "x"}),
-        ("post", reverse("panel:case_extraordinary", kwargs={"case_id": case.pk}), {"kind": "decline", "reason": "x"}),
+        (
+            "post",
+            reverse("panel:meeting_attendance", kwargs=_kw(m1)),
+            {"user_id": member.pk, "change": "arrived", "role": "member"},
+        ),
+        (
+            "post",
+            reverse("panel:case_decision", kwargs={**_kw(m1), "case_id": case.pk}),
+            {"kind": "decline", "reason": "x"},
+        ),
+        (
+            "post",
+            reverse("panel:case_extraordinary", kwargs={"case_id": case.pk}),
+            {"kind": "decline", "reason": "x"},
+        ),
         ("get", reverse("panel:case_allocate", kwargs={"case_id": case.pk}), {}),
         ("get", reverse("panel:case_closure", kwargs={"case_id": case.pk}), {}),
     ]
@@ -468,7 +584,9 @@ def test_members_403_other_panels_404(panel, m1, staff, case, agencies, chair):
     assert not MeetingAttendance.objects.exists() and not PanelDecision.objects.exists()
     # A member sees the minutes on the meeting's day, like the pack.
     assert _client(member).get(reverse("panel:meeting_minutes", kwargs=_kw(m1))).status_code == 200
-    assert _client(outsider).get(reverse("panel:meeting_minutes", kwargs=_kw(m1))).status_code == 404
+    assert (
+        _client(outsider).get(reverse("panel:meeting_minutes", kwargs=_kw(m1))).status_code == 404
+    )
     # The chair may make an extraordinary decision through the page.
     response = _client(chair).post(
         reverse("panel:case_extraordinary", kwargs={"case_id": case.pk}), {"kind": "decline"}
@@ -479,19 +597,33 @@ def test_members_403_other_panels_404(panel, m1, staff, case, agencies, chair):
 # ---------------------------------------------------------------- the API
 
 
-def test_api_meeting_through_the_services(panel, m1, staff, case, agencies, django_capture_on_commit_callbacks):
+def test_api_meeting_through_the_services(
+    panel, m1, staff, case, agencies, django_capture_on_commit_callbacks
+):
     PanelMeeting.objects.filter(pk=m1.pk).update(pack_published_at=services.now())
     client = _client(staff)
     base = f"/api/v1/panel-meetings/{m1.pk}"
-    response = client.post(f"{base}/attendance/", {"user": panel.chair.pk, "change": "arrived", "role": "chair"}, content_type="application/json")
+    response = client.post(
+        f"{base}/attendance/",
+        {"user": panel.chair.pk, "change": "arrived", "role": "chair"},
+        content_type="application/json",
+    )
     assert response.status_code == 200 and response.json()["chair_present"] is True
     for seat, user in seat_members(panel)[:3]:
-        client.post(f"{base}/attendance/", {"user": user.pk, "change": "arrived", "role": "member", "seat": seat.pk}, content_type="application/json")
+        client.post(
+            f"{base}/attendance/",
+            {"user": user.pk, "change": "arrived", "role": "member", "seat": seat.pk},
+            content_type="application/json",
+        )
     body = {"case": case.pk, "kind": "lead_agency", "lead_agency": agencies[0].pk}
     response = client.post(f"{base}/decisions/", body, content_type="application/json")
     assert response.status_code == 400 and "3 members are here" in str(response.json())
     seat, user = seat_members(panel)[3]
-    client.post(f"{base}/attendance/", {"user": user.pk, "change": "arrived", "role": "member", "seat": seat.pk}, content_type="application/json")
+    client.post(
+        f"{base}/attendance/",
+        {"user": user.pk, "change": "arrived", "role": "member", "seat": seat.pk},
+        content_type="application/json",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{base}/decisions/", body, content_type="application/json")
     assert response.status_code == 201 and response.json()["case_status"] == "decided"
@@ -499,21 +631,46 @@ def test_api_meeting_through_the_services(panel, m1, staff, case, agencies, djan
     minutes = client.get(f"{base}/minutes/").json()
     assert minutes["decisions"][0]["esmap_number"] == case.esmap_number
     _seat, member = seat_members(panel)[0]
-    assert _client(member).post(f"{base}/decisions/", body, content_type="application/json").status_code == 403
+    assert (
+        _client(member)
+        .post(f"{base}/decisions/", body, content_type="application/json")
+        .status_code
+        == 403
+    )
     outsider = UserFactory(roles=[Role.PANEL_MEMBER])
-    assert _client(outsider).post(f"{base}/decisions/", body, content_type="application/json").status_code == 404
+    assert (
+        _client(outsider)
+        .post(f"{base}/decisions/", body, content_type="application/json")
+        .status_code
+        == 404
+    )
     worker = UserFactory(agency=agencies[0], roles=[Role.PRACTITIONER])
-    response = _client(staff).post(f"/api/v1/panel-cases/{case.pk}/allocation/", {"lead_professional": worker.pk}, content_type="application/json")
+    response = _client(staff).post(
+        f"/api/v1/panel-cases/{case.pk}/allocation/",
+        {"lead_professional": worker.pk},
+        content_type="application/json",
+    )
     assert response.status_code == 201
-    response = _client(worker).post(f"/api/v1/panel-cases/{case.pk}/closure/", {"summary": "Done"}, content_type="application/json")
-    assert response.status_code == 201 and response.json()["meeting"] == meeting(panel, date(2027, 1, 20)).pk
+    response = _client(worker).post(
+        f"/api/v1/panel-cases/{case.pk}/closure/",
+        {"summary": "Done"},
+        content_type="application/json",
+    )
+    assert (
+        response.status_code == 201
+        and response.json()["meeting"] == meeting(panel, date(2027, 1, 20)).pk
+    )
 
 
 def test_allocation_and_closure_pages(panel, m1, staff, case, agencies):
     make_quorate(panel, m1, staff)
-    services.panel_decision_record(actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=agencies[0])
+    services.panel_decision_record(
+        actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=agencies[0]
+    )
     manager = UserFactory(agency=agencies[0], roles=[Role.TEAM_MANAGER])
-    worker = UserFactory(agency=agencies[0], roles=[Role.LEAD_PROFESSIONAL], first_name="Lena", last_name="Lead")
+    worker = UserFactory(
+        agency=agencies[0], roles=[Role.LEAD_PROFESSIONAL], first_name="Lena", last_name="Lead"
+    )
     url = reverse("panel:case_allocate", kwargs={"case_id": case.pk})
     client = _client(manager)
     page = client.get(url)
@@ -525,11 +682,16 @@ def test_allocation_and_closure_pages(panel, m1, staff, case, agencies):
     closure_url = reverse("panel:case_closure", kwargs={"case_id": case.pk})
     assert client.get(closure_url).status_code == 403
     lead_client = _client(worker)
-    assert b"Enter why the work with the family is done" in lead_client.post(closure_url, {"summary": ""}).content
+    assert (
+        b"Enter why the work with the family is done"
+        in lead_client.post(closure_url, {"summary": ""}).content
+    )
     assert lead_client.post(closure_url, {"summary": "TAF agreed"}).status_code == 302
     closure = ClosureRequest.objects.get(case=case)
     m2 = closure.meeting
-    page = _client(panel.chair).get(reverse("panel:closure_decide", kwargs={**_kw(m2), "closure_id": closure.pk}))
+    page = _client(panel.chair).get(
+        reverse("panel:closure_decide", kwargs={**_kw(m2), "closure_id": closure.pk})
+    )
     assert page.status_code == 200 and b"TAF agreed" in page.content
 
 
@@ -544,11 +706,15 @@ def closing(panel, m1, staff, case, agencies, clock):
     """A case decided at the first meeting, allocated, and its closure waiting at the second,
     which is under way and quorate, with the seat's member present."""
     make_quorate(panel, m1, staff)
-    services.panel_decision_record(actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=agencies[0])
+    services.panel_decision_record(
+        actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=agencies[0]
+    )
     worker = UserFactory(agency=agencies[0], roles=[Role.LEAD_PROFESSIONAL])
     services.lead_professional_allocate(actor=staff, case=case, lead_professional=worker)
     clock.set(datetime(2027, 1, 12, 11, tzinfo=LONDON))
-    closure = services.closure_request_submit(actor=worker, case=case, summary="TAF agreed the work is done")
+    closure = services.closure_request_submit(
+        actor=worker, case=case, summary="TAF agreed the work is done"
+    )
     m2 = closure.meeting
     clock.set(datetime(2027, 1, 20, 10, tzinfo=LONDON))
     PanelMeeting.objects.filter(pk=m2.pk).update(pack_published_at=services.now())
@@ -567,21 +733,47 @@ def _written(case):
     )
 
 
-def test_a_seat_member_is_refused_every_meeting_running_service(panel, m1, staff, case, agencies, closing):
+def test_a_seat_member_is_refused_every_meeting_running_service(
+    panel, m1, staff, case, agencies, closing
+):
     seat, member = seat_members(panel)[0]
     assert member.has_role(Role.PANEL_MEMBER)
     m2 = closing.meeting
     before = _written(case)
     calls = [
-        (RUNNER_ONLY, lambda: services.attendance_record_arrival(
-            actor=member, meeting=m2, user=seat_members(panel)[4][1], role=M.MEMBER, seat=seat_members(panel)[4][0])),
-        (RUNNER_ONLY, lambda: services.attendance_record_departure(actor=member, meeting=m2, user=panel.chair)),
-        (RUNNER_ONLY, lambda: services.panel_decision_record(
-            actor=member, meeting=m2, case=case, kind="lead_agency", lead_agency=agencies[1])),
-        (CHAIR_ONLY, lambda: services.panel_extraordinary_decision_record(
-            actor=member, case=case, kind="lead_agency", lead_agency=agencies[1])),
+        (
+            RUNNER_ONLY,
+            lambda: services.attendance_record_arrival(
+                actor=member,
+                meeting=m2,
+                user=seat_members(panel)[4][1],
+                role=M.MEMBER,
+                seat=seat_members(panel)[4][0],
+            ),
+        ),
+        (
+            RUNNER_ONLY,
+            lambda: services.attendance_record_departure(
+                actor=member, meeting=m2, user=panel.chair
+            ),
+        ),
+        (
+            RUNNER_ONLY,
+            lambda: services.panel_decision_record(
+                actor=member, meeting=m2, case=case, kind="lead_agency", lead_agency=agencies[1]
+            ),
+        ),
+        (
+            CHAIR_ONLY,
+            lambda: services.panel_extraordinary_decision_record(
+                actor=member, case=case, kind="lead_agency", lead_agency=agencies[1]
+            ),
+        ),
         (CHAIR_ONLY, lambda: services.closure_confirm(actor=member, closure=closing)),
-        (CHAIR_ONLY, lambda: services.closure_return(actor=member, closure=closing, reason="Not yet")),
+        (
+            CHAIR_ONLY,
+            lambda: services.closure_return(actor=member, closure=closing, reason="Not yet"),
+        ),
     ]
     for message, call in calls:
         with pytest.raises(PermissionDenied) as refused:
@@ -590,7 +782,9 @@ def test_a_seat_member_is_refused_every_meeting_running_service(panel, m1, staff
     assert _written(case) == before
 
 
-def test_a_seat_member_gets_403_on_every_meeting_running_page(panel, m1, staff, case, agencies, closing):
+def test_a_seat_member_gets_403_on_every_meeting_running_page(
+    panel, m1, staff, case, agencies, closing
+):
     seat, member = seat_members(panel)[0]
     m2 = closing.meeting
     before = _written(case)
@@ -605,7 +799,11 @@ def test_a_seat_member_gets_403_on_every_meeting_running_page(panel, m1, staff, 
         ("get", closure, {}),
         ("post", closure, {"change": "confirm"}),
         ("post", closure, {"change": "return", "reason": "Not yet"}),
-        ("post", reverse("panel:case_extraordinary", kwargs={"case_id": case.pk}), {"kind": "decline", "reason": "x"}),
+        (
+            "post",
+            reverse("panel:case_extraordinary", kwargs={"case_id": case.pk}),
+            {"kind": "decline", "reason": "x"},
+        ),
     ]
     for method, url, data in requests:
         assert getattr(client, method)(url, data).status_code == 403, (method, url, data)
@@ -623,7 +821,9 @@ def test_a_seat_member_gets_403_on_the_decision_page(panel, m1, staff, case):
     assert _written(case) == before
 
 
-def test_a_seat_member_gets_403_on_every_meeting_running_api_call(panel, m1, staff, case, agencies, closing):
+def test_a_seat_member_gets_403_on_every_meeting_running_api_call(
+    panel, m1, staff, case, agencies, closing
+):
     seat, member = seat_members(panel)[0]
     m2 = closing.meeting
     before = _written(case)
@@ -632,15 +832,30 @@ def test_a_seat_member_gets_403_on_every_meeting_running_api_call(panel, m1, sta
     requests = [
         ("post", f"{base}/attendance/", {"user": panel.chair.pk, "change": "left"}, RUNNER_ONLY),
         ("get", f"{base}/quorum/", None, RUNNER_ONLY),
-        ("post", f"{base}/decisions/", {"case": case.pk, "kind": "decline", "reason": "x"}, RUNNER_ONLY),
+        (
+            "post",
+            f"{base}/decisions/",
+            {"case": case.pk, "kind": "decline", "reason": "x"},
+            RUNNER_ONLY,
+        ),
         (
             "post",
             f"/api/v1/panel-cases/{case.pk}/extraordinary-decision/",
             {"kind": "decline", "reason": "x"},
             CHAIR_ONLY,
         ),
-        ("post", f"/api/v1/panel-cases/{case.pk}/closure-decision/", {"change": "confirm"}, CHAIR_ONLY),
-        ("post", f"/api/v1/panel-cases/{case.pk}/closure-decision/", {"change": "return", "reason": "x"}, CHAIR_ONLY),
+        (
+            "post",
+            f"/api/v1/panel-cases/{case.pk}/closure-decision/",
+            {"change": "confirm"},
+            CHAIR_ONLY,
+        ),
+        (
+            "post",
+            f"/api/v1/panel-cases/{case.pk}/closure-decision/",
+            {"change": "return", "reason": "x"},
+            CHAIR_ONLY,
+        ),
     ]
     for method, url, body, message in requests:
         if method == "get":
@@ -678,7 +893,9 @@ class Recorder:
 @pytest.fixture
 def decided_case(panel, m1, staff, case, agencies):
     make_quorate(panel, m1, staff)
-    services.panel_decision_record(actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=agencies[0])
+    services.panel_decision_record(
+        actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=agencies[0]
+    )
     return case
 
 
@@ -687,7 +904,9 @@ def worker(agencies):
     return UserFactory(agency=agencies[0], roles=[Role.LEAD_PROFESSIONAL])
 
 
-def test_allocation_hands_the_case_to_the_receiver_once(monkeypatch, decided_case, staff, worker, agencies):
+def test_allocation_hands_the_case_to_the_receiver_once(
+    monkeypatch, decided_case, staff, worker, agencies
+):
     recorder = Recorder()
     monkeypatch.setattr(handoffs, "_receiver", recorder)
 
@@ -695,15 +914,26 @@ def test_allocation_hands_the_case_to_the_receiver_once(monkeypatch, decided_cas
 
     ((name, kwargs),) = recorder.calls
     assert name == "case_allocated"
-    assert kwargs == {"actor": staff, "case": kwargs["case"], "lead_professional": worker, "lead_agency": agencies[0]}
-    assert kwargs["case"].pk == decided_case.pk and kwargs["case"].status == PanelCase.Status.ALLOCATED
+    assert kwargs == {
+        "actor": staff,
+        "case": kwargs["case"],
+        "lead_professional": worker,
+        "lead_agency": agencies[0],
+    }
+    assert (
+        kwargs["case"].pk == decided_case.pk and kwargs["case"].status == PanelCase.Status.ALLOCATED
+    )
 
 
-def test_if_casework_cannot_react_the_allocation_rolls_back(monkeypatch, decided_case, staff, worker):
+def test_if_casework_cannot_react_the_allocation_rolls_back(
+    monkeypatch, decided_case, staff, worker
+):
     monkeypatch.setattr(handoffs, "_receiver", Recorder(fail=True))
 
     with pytest.raises(RuntimeError, match="casework could not react"):
-        services.lead_professional_allocate(actor=staff, case=decided_case, lead_professional=worker)
+        services.lead_professional_allocate(
+            actor=staff, case=decided_case, lead_professional=worker
+        )
 
     assert PanelCase.objects.get(pk=decided_case.pk).status == PanelCase.Status.DECIDED
     assert not LeadProfessionalAllocation.objects.exists()
@@ -714,7 +944,10 @@ def test_casework_opens_the_familys_episode_on_allocation(decided_case, staff, w
 
     episode = Episode.objects.get(panel_case=decided_case)
     assert (episode.family_id, episode.lead_professional, episode.lead_agency, episode.status) == (
-        decided_case.referral.family_id, worker, agencies[0], Episode.Status.OPEN
+        decided_case.referral.family_id,
+        worker,
+        agencies[0],
+        Episode.Status.OPEN,
     )
 
 
@@ -722,5 +955,3 @@ def test_a_closure_on_a_case_without_an_episode_changes_nothing_in_casework(deci
     handoff.closure_confirmed(actor=staff, case=decided_case)
     handoff.closure_returned(actor=staff, case=decided_case, reason="Not yet")
     assert not Episode.objects.exists()
-
-

@@ -139,7 +139,10 @@ def test_the_issue_scenario(panel, staff, seats):
     assert member.post(urls["detail"]).status_code == 405
 
     # Two members add their agency's information.
-    for seat_member, data in ((police, {"known": "yes", "information": "Two call-outs"}), (health, {"known": "no"})):
+    for seat_member, data in (
+        (police, {"known": "yes", "information": "Two call-outs"}),
+        (health, {"known": "no"}),
+    ):
         client = _client(seat_member.user)
         form = client.get(urls["response"])
         assert form.status_code == 200
@@ -159,12 +162,19 @@ def test_members_cannot_write_anything_but_their_response(panel, staff, seats):
     member = _client(police.user)
     urls = _urls(case.meeting, case)
     kw = {"panel_id": panel.pk, "meeting_id": case.meeting_id}
-    assert member.post(reverse("panel:inbox_log", kwargs={"referral_id": waiting.pk})).status_code == 403
+    assert (
+        member.post(reverse("panel:inbox_log", kwargs={"referral_id": waiting.pk})).status_code
+        == 403
+    )
     assert member.get(reverse("panel:inbox")).status_code == 403
-    assert member.post(reverse("panel:meeting_cancel", kwargs=kw), {"reason": "x"}).status_code == 403
+    assert (
+        member.post(reverse("panel:meeting_cancel", kwargs=kw), {"reason": "x"}).status_code == 403
+    )
     assert member.post(urls["publish"]).status_code == 403
     assert member.post(urls["pack"]).status_code == 405
-    assert member.post("/api/v1/panel-cases/", {}).status_code == 405  # the collection is read-only for everyone
+    assert (
+        member.post("/api/v1/panel-cases/", {}).status_code == 405
+    )  # the collection is read-only for everyone
     assert member.get(f"/api/v1/panel-cases/{case.pk}/").status_code == 404
     response = member.post(
         f"/api/v1/panel-cases/{case.pk}/responses/",
@@ -186,7 +196,9 @@ def test_member_of_another_panel_gets_404(panel, staff, seats, outsider):
     assert client.post(urls["response"], {"known": "no"}).status_code == 404
     assert client.get(f"/api/v1/panel-meetings/{case.meeting_id}/agenda/").status_code == 404
     api = client.post(
-        f"/api/v1/panel-cases/{case.pk}/responses/", {"known": False}, content_type="application/json"
+        f"/api/v1/panel-cases/{case.pk}/responses/",
+        {"known": False},
+        content_type="application/json",
     )
     assert api.status_code == 404
     assert not AgencyResponse.objects.exists()

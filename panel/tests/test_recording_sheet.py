@@ -75,7 +75,9 @@ def make_quorate(panel, meeting, actor):
     services.attendance_record_arrival(actor=actor, meeting=meeting, user=panel.chair, role=M.CHAIR)
     for seat in PanelSeat.objects.filter(panel=panel).order_by("pk")[:4]:
         user = seat.members.get(is_substitute=False).user
-        services.attendance_record_arrival(actor=actor, meeting=meeting, user=user, role=M.MEMBER, seat=seat)
+        services.attendance_record_arrival(
+            actor=actor, meeting=meeting, user=user, role=M.MEMBER, seat=seat
+        )
 
 
 @pytest.fixture
@@ -95,15 +97,22 @@ def story(panel, staff, clock, agencies):
     clock.set(datetime(2027, 1, 6, 10, 0, tzinfo=LONDON))
     make_quorate(panel, m1, staff)
     services.panel_decision_record(
-        actor=staff, meeting=m1, case=decided, kind="lead_agency", lead_agency=lead,
+        actor=staff,
+        meeting=m1,
+        case=decided,
+        kind="lead_agency",
+        lead_agency=lead,
         supporting_agencies=[support, agencies[3]],
     )
 
     team = TeamFactory(agency=lead, area=decided.referral.family.area)
     manager = UserFactory(team=team, agency=lead, roles=[Role.TEAM_MANAGER])
     worker = UserFactory(
-        team=TeamFactory(agency=lead), agency=lead, roles=[Role.PRACTITIONER],
-        first_name="Wendy", last_name="Workerbee",
+        team=TeamFactory(agency=lead),
+        agency=lead,
+        roles=[Role.PRACTITIONER],
+        first_name="Wendy",
+        last_name="Workerbee",
     )
     clock.set(datetime(2027, 1, 12, 11, tzinfo=LONDON))
     services.lead_professional_allocate(actor=manager, case=decided, lead_professional=worker)
@@ -141,7 +150,9 @@ def test_rows_and_day_counts(panel, story, agencies):
     assert row["days_to_allocation"] == 13
     assert row["status"] == "Lead professional allocated"
     assert row["closed_on"] is None
-    assert row["referrer_agency"] == (decided.referral.submitted_by.agency.name if decided.referral.submitted_by.agency else "")
+    assert row["referrer_agency"] == (
+        decided.referral.submitted_by.agency.name if decided.referral.submitted_by.agency else ""
+    )
 
     row = rows[waiting.esmap_number]
     assert row["referrer_continues"] == "Yes"
@@ -196,7 +207,10 @@ def test_xlsx_opens_with_header_dates_and_no_names(story):
     assert sheet.freeze_panes == "A2"
     assert sheet.max_row == 4
     header = recording_sheet.HEADERS
-    values = {row[0]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    values = {
+        row[0]: dict(zip(header, row, strict=True))
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
     row = values[story["decided"].esmap_number]
     assert row["Date referred"] == datetime(2026, 12, 30)  # a real Excel date
     assert row["Days from referral to allocation"] == 13
@@ -250,13 +264,17 @@ def test_downloads_are_audited(client, panel, story):
     sign_in_verified(client, user)
     response = client.get(reverse("panel:recording_sheet_xlsx"), {"panel": panel.pk, "year": 2027})
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="data-recording-sheet-2027.xlsx"'
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="data-recording-sheet-2027.xlsx"'
+    )
     assert load_workbook(io.BytesIO(response.content))["Data recording sheet"].max_row == 4
     response = client.get(reverse("panel:recording_sheet_csv"), {"year": 2027})
     assert response["Content-Disposition"] == 'attachment; filename="data-recording-sheet-2027.csv"'
     assert response.content.decode("utf-8-sig").count("ESMAP-") == 3
     _assert_no_names(response.content.decode("utf-8-sig"))
-    events = AuditEvent.objects.filter(action="export", record_type="panel.panelcase").order_by("pk")
+    events = AuditEvent.objects.filter(action="export", record_type="panel.panelcase").order_by(
+        "pk"
+    )
     assert [(e.actor_id, e.detail["format"], e.detail["rows"]) for e in events] == [
         (user.pk, "xlsx", 3),
         (user.pk, "csv", 3),

@@ -278,13 +278,18 @@ def test_seat_members_made_by_the_factories_hold_the_panel_member_role():
 
 def test_chair_and_deputy_are_set_by_a_service_that_audits(actor):
     panel = PanelFactory(chair=None, deputy=None)
-    chair, deputy = UserFactory(roles=[Role.PANEL_CHAIR]), UserFactory(roles=[Role.EARLY_SUPPORT_TEAM_LEADER])
+    chair, deputy = (
+        UserFactory(roles=[Role.PANEL_CHAIR]),
+        UserFactory(roles=[Role.EARLY_SUPPORT_TEAM_LEADER]),
+    )
 
     services.panel_set_chair_and_deputy(actor=actor, panel=panel, chair=chair, deputy=deputy)
 
     panel.refresh_from_db()
     assert (panel.chair, panel.deputy) == (chair, deputy)
-    event = AuditEvent.objects.filter(record_type="panel.panel", record_id=str(panel.pk)).latest("id")
+    event = AuditEvent.objects.filter(record_type="panel.panel", record_id=str(panel.pk)).latest(
+        "id"
+    )
     assert event.detail == {"fields": ["chair", "deputy"]}
     with pytest.raises(ValidationError):
         services.panel_set_chair_and_deputy(actor=actor, panel=panel, deputy=chair)

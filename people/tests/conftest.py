@@ -8,7 +8,6 @@ from django.test import Client
 
 from accounts.models import Role
 from accounts.tests.factories import AdminFactory, UserFactory, sign_in_verified
-
 from core.models import AuditEvent
 from core.tests.factories import EarlySupportAgencyFactory, TeamFactory
 from people.models import FamilyMember

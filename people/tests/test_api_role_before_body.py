@@ -16,7 +16,12 @@ from people.tests.factories import PersonFactory
 pytestmark = pytest.mark.django_db
 
 SEARCH = "/api/v1/people/search/"
-NO_CASE_ACCESS = [Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.STRATEGIC_LEAD, Role.SYSTEM_ADMINISTRATOR]
+NO_CASE_ACCESS = [
+    Role.PANEL_CHAIR,
+    Role.PANEL_MEMBER,
+    Role.STRATEGIC_LEAD,
+    Role.SYSTEM_ADMINISTRATOR,
+]
 
 
 def _post(client, body):

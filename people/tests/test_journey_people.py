@@ -19,8 +19,6 @@ from accounts.tests.factories import TEST_PASSWORD, UserFactory
 from core.tests.factories import CouncilFactory
 from people.models import FamilyMember, Person
 from people.tests.factories import AdultFactory, FamilyFactory, FamilyMemberFactory, PersonFactory
-
-
 from tests.browser import assert_no_axe_violations
 
 SHOTS = os.environ.get("PEOPLE_SCREENSHOTS", "")

@@ -4,7 +4,9 @@ from pathlib import Path
 from people.reference import Ethnicity
 
 # The DfE codes ship with the project (docs/standards), so this check always runs.
-STANDARD = Path(__file__).resolve().parents[2] / "docs" / "standards" / "dfe-codes" / "ethnicity.csv"
+STANDARD = (
+    Path(__file__).resolve().parents[2] / "docs" / "standards" / "dfe-codes" / "ethnicity.csv"
+)
 
 
 def test_ethnicity_codes_match_the_dfe_standard():

@@ -1,7 +1,7 @@
 """The family list and the family page."""
 
-from html import unescape
 from datetime import date
+from html import unescape
 
 import pytest
 from django.db import connection

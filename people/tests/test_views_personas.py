@@ -183,7 +183,7 @@ ALL_PAGES = [
     "parental_responsibility_end",
 ]
 _READS_WITHOUT_RECORD = {"search": 200, "person_new": 200, "family_list": 200}
-_WORKS_WITH_FAMILY = {page: 200 for page in ALL_PAGES} | {
+_WORKS_WITH_FAMILY = dict.fromkeys(ALL_PAGES, 200) | {
     "family_access_log": 404,
     "person_access_log": 404,
     "family_team_add": 403,
@@ -191,11 +191,11 @@ _WORKS_WITH_FAMILY = {page: 200 for page in ALL_PAGES} | {
 }
 EXPECTED = {
     "practitioner": _WORKS_WITH_FAMILY,
-    "other_teams_practitioner": {page: 404 for page in ALL_PAGES} | _READS_WITHOUT_RECORD,
+    "other_teams_practitioner": dict.fromkeys(ALL_PAGES, 404) | _READS_WITHOUT_RECORD,
     "early_support_practitioner": _WORKS_WITH_FAMILY,
-    "early_support_team_leader": {page: 200 for page in ALL_PAGES},
-    "team_manager": {page: 200 for page in ALL_PAGES},
-    "system_admin": {page: 404 for page in ALL_PAGES}
+    "early_support_team_leader": dict.fromkeys(ALL_PAGES, 200),
+    "team_manager": dict.fromkeys(ALL_PAGES, 200),
+    "system_admin": dict.fromkeys(ALL_PAGES, 404)
     | {"search": 403, "person_new": 403, "family_list": 200},
 }
 

@@ -16,8 +16,13 @@ pytestmark = pytest.mark.django_db
 
 MINE_API = "/api/v1/my-support-requests/"
 MAY_NOT_REQUEST = [
-    Role.EARLY_SUPPORT_TEAM_LEADER, Role.BUSINESS_SUPPORT, Role.PANEL_CHAIR, Role.PANEL_MEMBER,
-    Role.TEAM_MANAGER, Role.STRATEGIC_LEAD, Role.SYSTEM_ADMINISTRATOR,
+    Role.EARLY_SUPPORT_TEAM_LEADER,
+    Role.BUSINESS_SUPPORT,
+    Role.PANEL_CHAIR,
+    Role.PANEL_MEMBER,
+    Role.TEAM_MANAGER,
+    Role.STRATEGIC_LEAD,
+    Role.SYSTEM_ADMINISTRATOR,
 ]
 
 
@@ -27,10 +32,12 @@ def _post(client, body):
 
 def _valid(area):
     return {
-        "children": [{"first_name": "Amy", "age_years": 7}], "area": area.pk,
+        "children": [{"first_name": "Amy", "age_years": 7}],
+        "area": area.pk,
         "what_is_happening": "Amy is missing school most Mondays.",
         "single_agency_support_tried": "Attendance meetings.",
-        "family_knows_and_consents": True, "safeguarding_concern": False,
+        "family_knows_and_consents": True,
+        "safeguarding_concern": False,
     }
 
 
@@ -43,7 +50,9 @@ def test_a_role_that_may_not_make_requests_gets_403_empty_or_valid(role, team, a
 
 
 def test_a_practitioner_with_an_empty_body_gets_400(team):
-    assert _post(client_for(UserFactory(team=team, roles=[Role.PRACTITIONER])), {}).status_code == 400
+    assert (
+        _post(client_for(UserFactory(team=team, roles=[Role.PRACTITIONER])), {}).status_code == 400
+    )
     assert not SupportRequest.objects.exists()
 
 
@@ -51,8 +60,13 @@ def test_the_service_asks_the_same_rule(team, area_x):
     manager = UserFactory(team=team, roles=[Role.TEAM_MANAGER])
     with pytest.raises(services.NotAllowedToRequest):
         services.support_request_submit_practitioner(
-            actor=manager, family=None, children=[services.ChildDetails(first_name="Amy", age_years=7)],
-            area=area_x, what_is_happening="Missing school", single_agency_support_tried="Meetings",
-            family_knows_and_consents=True, safeguarding_concern=False,
+            actor=manager,
+            family=None,
+            children=[services.ChildDetails(first_name="Amy", age_years=7)],
+            area=area_x,
+            what_is_happening="Missing school",
+            single_agency_support_tried="Meetings",
+            family_knows_and_consents=True,
+            safeguarding_concern=False,
         )
     assert not SupportRequest.objects.exists()

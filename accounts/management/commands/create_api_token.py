@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--name", required=True, help="what the token is for (shown on the API tokens pages)")
+        parser.add_argument(
+            "--name", required=True, help="what the token is for (shown on the API tokens pages)"
+        )
         parser.add_argument(
             "--days",
             type=int,
