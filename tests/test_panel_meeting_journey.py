@@ -15,11 +15,9 @@ every page visited (tests.browser.visit and assert_no_axe_violations).
 """
 
 import re
-import time
 from datetime import date, datetime, timedelta
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
@@ -39,7 +37,7 @@ from panel.models import (
     PanelSeat,
 )
 from panel.tests.factories import panel_referral
-from tests.browser import assert_no_axe_violations, visit
+from tests.browser import assert_no_axe_violations, totp_code, visit
 
 MEETING_A = date(2027, 3, 4)  # the tiny pack's panel meets every other Thursday, 1:30pm
 MEETING_B = date(2027, 3, 18)
@@ -50,17 +48,7 @@ MEETING_C = date(2027, 4, 1)
 
 
 def _code(device) -> str:
-    """A code the device will accept: a used time step is refused, so switching back to a user
-    within the same 30 seconds takes the next step's code (within the device's tolerance)."""
-    device.refresh_from_db()
-    step_now = int((time.time() - device.t0) // device.step)
-    drift = max(0, device.last_t + 1 - step_now)
-    if drift > device.tolerance:
-        time.sleep(
-            (drift - device.tolerance) * device.step - (time.time() - device.t0) % device.step + 0.5
-        )
-        return _code(device)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift):06d}"
+    return totp_code(device)
 
 
 def _sign_in(page: Page, user, device) -> None:

@@ -4,7 +4,6 @@ opens their record and then their family. axe-core checks every page visited."""
 import re
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from accounts.models import Role
@@ -20,11 +19,11 @@ from people.tests.factories import (
     PersonFactory,
     ProfessionalInvolvementFactory,
 )
-from tests.browser import assert_no_axe_violations, visit
+from tests.browser import assert_no_axe_violations, totp_code, visit
 
 
 def _code(device) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    return totp_code(device)
 
 
 @pytest.mark.journey

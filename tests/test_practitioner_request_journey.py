@@ -7,7 +7,6 @@ import re
 from datetime import date
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
@@ -18,11 +17,11 @@ from core.tests.factories import TeamFactory
 from people.models import FamilyMember
 from people.tests.factories import FamilyFactory, FamilyMemberFactory, PersonFactory
 from support_requests.models import SupportRequest
-from tests.browser import assert_no_axe_violations, visit
+from tests.browser import assert_no_axe_violations, totp_code, visit
 
 
 def _code(device) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    return totp_code(device)
 
 
 def _sign_in(page: Page, user, device) -> None:

@@ -6,7 +6,6 @@ page in its error state."""
 import re
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
@@ -15,11 +14,11 @@ from core.council_pack import load_council_pack
 from core.models import Agency, Area, AuditEvent, Team
 from core.tests.factories import TeamFactory
 from support_requests.models import SupportRequest
-from tests.browser import assert_no_axe_violations, visit
+from tests.browser import assert_no_axe_violations, totp_code, visit
 
 
 def _code(device) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    return totp_code(device)
 
 
 def _continue(page: Page, label: str) -> None:

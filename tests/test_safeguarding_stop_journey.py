@@ -6,7 +6,6 @@ every page visited."""
 import re
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
@@ -15,14 +14,14 @@ from core.council_pack import load_council_pack
 from core.models import Area, AuditEvent, Council, Team
 from support_requests.models import SafeguardingStop, SupportRequest
 from support_requests.tests.factories import SupportRequestChildFactory, SupportRequestFactory
-from tests.browser import assert_no_axe_violations, visit
+from tests.browser import assert_no_axe_violations, totp_code, visit
 
 DUTY_PHONE = "01632 960555"
 OUT_OF_HOURS_PHONE = "01632 960556"
 
 
 def _code(device) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    return totp_code(device)
 
 
 def _sign_in(page: Page, user, device) -> None:

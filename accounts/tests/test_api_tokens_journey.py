@@ -4,17 +4,16 @@ home page, uses it, and revokes it. axe-core checks every page visited."""
 import re
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from accounts.models import ApiToken, Role
 from accounts.tests.factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
 from core.tests.factories import CouncilFactory, TeamFactory
-from tests.browser import assert_no_axe_violations, visit
+from tests.browser import assert_no_axe_violations, totp_code, visit
 
 
 def _code(device) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    return totp_code(device)
 
 
 @pytest.mark.journey
