@@ -58,6 +58,7 @@ from core.api import conflict as _conflict
 from core.api import duty_team_contact as _duty_team
 from core.api import validation_error as _validation_error
 from core.audit import Action, audit_record
+from core.concurrency import StaleVersionError
 from core.forms import GovDateField
 from people.selectors import get_family, people_for
 from support_requests.models import SafeguardingStop
@@ -632,7 +633,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 completed=completed,
                 expected_version=payload["version"] or None,
             )
-        except services.StaleEditError:
+        except StaleVersionError:
             current = AssessmentSection.objects.filter(
                 assessment=assessment, key=key, child=child
             ).first()
@@ -816,14 +817,14 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 copy_given_on=data["copy_given_on"],
                 expected_version=data["version"] or None,
             )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
-        except services.StaleEditError as error:
+        except StaleVersionError as error:
             current = getattr(Assessment.objects.get(pk=assessment.pk), "consultation", None)
             return _conflict(
                 f"{error}. Read it again and reapply your change.",
                 current_version=current.version if current else 0,
             )
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from None
         except services.TransitionNotAllowed as error:
             return _conflict(str(error))
         return Response(AssessmentConsultationSerializer(row).data)

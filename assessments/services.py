@@ -28,10 +28,9 @@ from assessments.models import (
 )
 from assessments.sections import NO, SECTIONS, SECTIONS_BY_KEY, YES
 from core.audit import Action, audit_record
-from core.concurrency import lock, lock_first
+from core.concurrency import StaleVersionError, lock, lock_first
 from core.models import Council
 from people.models import FamilyMember, Person
-from people.services import StaleEditError
 from support_requests import safeguarding
 from support_requests.models import SafeguardingStop, SupportRequest
 
@@ -44,8 +43,6 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.COMPLETED: frozenset(),
     Status.STOPPED: frozenset(),
 }
-
-__all__ = ["StaleEditError"]
 
 
 class AssessmentLocked(Exception):
@@ -229,7 +226,7 @@ def section_save(
     raises ValidationError with the message for each question, and nothing is saved.
 
     ``expected_version`` is the section version the user opened (None when it had not been
-    started); if someone saved it since, nothing is saved and StaleEditError is raised.
+    started); if someone saved it since, nothing is saved and StaleVersionError is raised.
     """
     section = SECTIONS_BY_KEY[key]
     if section.per_child != (child is not None):
@@ -240,14 +237,14 @@ def section_save(
     row = lock_first(AssessmentSection.objects.filter(assessment=locked, key=key, child=child))
     if row is None:
         if expected_version not in (None, 0):
-            raise StaleEditError("This section was changed by someone else since you opened it")
+            raise StaleVersionError("This section was changed by someone else since you opened it")
         row = AssessmentSection(
             assessment=locked, key=key, child=child, answers={}, updated_by=actor
         )
         changed = sorted(k for k, v in answers.items() if v not in ("", None, []))
     else:
         if expected_version != row.version:
-            raise StaleEditError("This section was changed by someone else since you opened it")
+            raise StaleVersionError("This section was changed by someone else since you opened it")
         changed = sorted(k for k, v in answers.items() if row.answers.get(k) != v)
         row.version += 1
     row.answers = {**row.answers, **answers}
@@ -650,10 +647,12 @@ def consultation_save(
     row = lock_first(Consultation.objects.filter(assessment=assessment))
     if row is None:
         if expected_version not in (None, 0):
-            raise StaleEditError("The consultation was changed by someone else since you opened it")
+            raise StaleVersionError(
+                "The consultation was changed by someone else since you opened it"
+            )
         row = Consultation(assessment=assessment, updated_by=actor)
     elif row.version != expected_version:
-        raise StaleEditError("The consultation was changed by someone else since you opened it")
+        raise StaleVersionError("The consultation was changed by someone else since you opened it")
     else:
         row.version += 1
     row.child_views, row.parent_views = child_views.strip(), parent_views.strip()

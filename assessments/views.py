@@ -24,6 +24,7 @@ from assessments.pdf import assessment_pdf
 from assessments.presenters import child_name, document, family_facts, section_context
 from assessments.sections import SECTIONS, SECTIONS_BY_KEY, YES
 from core.audit import Action, audit_record
+from core.concurrency import StaleVersionError
 from core.forms import add_service_errors as _add_service_errors
 from core.models import Council
 from people.selectors import get_family
@@ -236,7 +237,7 @@ def section(
                 completed=completed,
                 expected_version=expected or None,
             )
-        except services.StaleEditError:
+        except StaleVersionError:
             stale = True
             row = AssessmentSection.objects.filter(
                 assessment=assessment, key=key, child=child
@@ -527,10 +528,10 @@ def consultation(request: HttpRequest, assessment_id) -> HttpResponse:
                     copy_given_on=data["copy_given_on"],
                     expected_version=data["version"] or None,
                 )
+            except StaleVersionError as error:
+                form.add_error(None, f"{error}. Check your answers and save again.")
             except ValidationError as error:
                 _add_service_errors(form, error)
-            except services.StaleEditError as error:
-                form.add_error(None, f"{error}. Check your answers and save again.")
             else:
                 messages.success(request, "Consultation recorded")
                 return redirect("assessments:detail", assessment_id=assessment.pk)

@@ -21,7 +21,7 @@ from casework import plans, selectors
 from casework.models import PlanOutcome
 from core.api import UUID_LOOKUP, IdField, require
 from core.audit import Action, audit_record
-from people.services import StaleEditError
+from core.concurrency import StaleVersionError
 
 PROGRESS_HELP = "One of: " + ", ".join(PlanOutcome.Progress.values)
 ACTION_STATUS_HELP = "One of: open, done, dropped"
@@ -167,7 +167,7 @@ class FamilyPlanViewSet(viewsets.ViewSet):
                 call()
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from None
-        except StaleEditError as error:
+        except StaleVersionError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as error:
             return _errors(error)

@@ -2,7 +2,7 @@
 
 Every change goes through a service here: guarded by the casework.change_episode rule (only the
 lead professional, their manager or the early support service), refused on a closed episode, checked
-against the plan's version (StaleEditError), and leaving an EpisodeHistory row (change=PLAN) and
+against the plan's version (StaleVersionError), and leaving an EpisodeHistory row (change=PLAN) and
 an audit event that names fields only, never what was written.
 """
 
@@ -19,11 +19,10 @@ from django.utils import timezone
 from casework import selectors
 from casework.models import Episode, EpisodeHistory, FamilyPlan, PlanAction, PlanOutcome, PlanReview
 from core.audit import Action, audit_record
-from core.concurrency import lock, lock_first
-from people.services import StaleEditError
+from core.concurrency import StaleVersionError, lock, lock_first
 
 __all__ = [
-    "StaleEditError",
+    "StaleVersionError",
     "plan_start",
     "plan_update_contingency",
     "plan_outcome_add",
@@ -70,7 +69,7 @@ def _bump(actor, plan: FamilyPlan, expected_version: int | None) -> None:
     if expected_version is not None:
         qs = qs.filter(version=expected_version)
     if qs.update(version=F("version") + 1, updated_by=actor, updated_at=timezone.now()) == 0:
-        raise StaleEditError("The plan was changed by someone else since you opened it")
+        raise StaleVersionError("The plan was changed by someone else since you opened it")
     plan.refresh_from_db(fields=["version", "updated_by", "updated_at"])
 
 
@@ -80,7 +79,7 @@ def _check_version(plan: FamilyPlan, expected_version: int | None) -> None:
         expected_version is not None
         and not FamilyPlan.objects.filter(pk=plan.pk, version=expected_version).exists()
     ):
-        raise StaleEditError("The plan was changed by someone else since you opened it")
+        raise StaleVersionError("The plan was changed by someone else since you opened it")
 
 
 def _history(actor, episode: Episode, to_value: str, reason: str = "") -> EpisodeHistory:
@@ -169,7 +168,7 @@ def plan_update_contingency(
     contingency = contingency.strip()
     if contingency == plan.contingency:
         if not FamilyPlan.objects.filter(pk=plan.pk, version=expected_version).exists():
-            raise StaleEditError("The plan was changed by someone else since you opened it")
+            raise StaleVersionError("The plan was changed by someone else since you opened it")
         return plan
     _bump(actor, plan, expected_version)
     FamilyPlan.objects.filter(pk=plan.pk).update(contingency=contingency)

@@ -26,8 +26,8 @@ from casework.forms_plans import (
 )
 from casework.models import FamilyPlan, PlanAction, PlanOutcome, TafMeeting
 from core.audit import Action, audit_record
+from core.concurrency import StaleVersionError
 from core.forms import add_service_errors
-from people.services import StaleEditError
 
 NAV_SECTION = "families"
 STALE = "Someone else changed the plan since you opened it. Check the plan and try again."
@@ -137,7 +137,7 @@ def contingency(request: HttpRequest, episode_id) -> HttpResponse:
                     contingency=form.cleaned_data["contingency"],
                     reason=form.cleaned_data["reason"],
                 )
-            except StaleEditError:
+            except StaleVersionError:
                 form.add_error(None, STALE)
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -182,7 +182,7 @@ def outcome_add(request: HttpRequest, episode_id) -> HttpResponse:
                     outcome_family_words=data["outcome_family_words"],
                     outcome_practitioner_words=data["outcome_practitioner_words"],
                 )
-            except StaleEditError:
+            except StaleVersionError:
                 form.add_error(None, STALE)
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -233,7 +233,7 @@ def outcome_edit(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespo
                         for k in ("need", "outcome_family_words", "outcome_practitioner_words")
                     },
                 )
-            except StaleEditError:
+            except StaleVersionError:
                 form.add_error(None, STALE)
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -283,7 +283,7 @@ def outcome_remove(request: HttpRequest, episode_id, outcome_id: int) -> HttpRes
                     expected_version=form.cleaned_data["version"] or 0,
                     reason=form.cleaned_data["reason"],
                 )
-            except StaleEditError:
+            except StaleVersionError:
                 form.add_error(None, STALE)
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -332,7 +332,7 @@ def action_add(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespons
                     who=data["who"],
                     by_when=data["by_when"],
                 )
-            except StaleEditError:
+            except StaleVersionError:
                 form.add_error(None, STALE)
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -387,7 +387,7 @@ def action_edit(request: HttpRequest, episode_id, action_id: int) -> HttpRespons
                     expected_version=data["version"] or 0,
                     changes=changes,
                 )
-            except StaleEditError:
+            except StaleVersionError:
                 form.add_error(None, STALE)
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -433,7 +433,7 @@ def action_complete(request: HttpRequest, episode_id, action_id: int) -> HttpRes
         version = 0
     try:
         plans.plan_action_complete(actor=request.user, action=action, expected_version=version)
-    except StaleEditError:
+    except StaleVersionError:
         messages.error(request, STALE)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -461,7 +461,7 @@ def review_record(request: HttpRequest, episode_id) -> HttpResponse:
         if form.is_valid():
             try:
                 plans.review_record(actor=request.user, review=review, **form.service_kwargs())
-            except StaleEditError:
+            except StaleVersionError:
                 form.add_error(None, STALE)
             except ValidationError as error:
                 add_service_errors(form, error)

@@ -1,7 +1,8 @@
 """API pieces every app shares, so errors are answered the same way everywhere."""
 
 import rules
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.concurrency import StaleVersionError
+from core.errors import ConflictError
 
 # What a record id in an API path looks like. The router refuses any other shape at the URL
 # (404), so no view ever sees "not-a-uuid" or an integer the database cannot hold.
@@ -50,21 +51,23 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-def _stale_edit_types() -> tuple[type[Exception], ...]:
-    from people.services import StaleEditError
-
-    return (StaleVersionError, StaleEditError)
+def _messages(exc: DjangoValidationError) -> str:
+    return " ".join(exc.messages)
 
 
 def exception_handler(exc, context):
-    """DRF errors without internals: a 404 never says which record or why; a stale edit that
-    reached here is a 409, whichever service refused it."""
-    if isinstance(exc, Http404):
+    """The error contract (``core.errors``), mapped once for the whole API.
+
+    Out of scope or not there → 404 that says nothing about which record or why; a role that may
+    not → 403; invalid input → 400 by field; a state that refuses it, or a stale version → 409.
+    Views need not catch these: a service's refusal reaches here as it was raised.
+    """
+    if isinstance(exc, (Http404, ObjectDoesNotExist)):
         exc = exceptions.NotFound("Not found.")
-    elif isinstance(exc, _stale_edit_types()):
-        exc = Conflict(
-            " ".join(exc.messages) if isinstance(exc, DjangoValidationError) else str(exc)
-        )
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, DjangoValidationError):
+        exc = validation_error(exc)
     return drf_exception_handler(exc, context)
 
 
@@ -90,7 +93,8 @@ def require(perm: str, user, obj=None, message: str | None = None) -> None:
     """403 unless ``user`` has the django-rules permission ``perm`` (on ``obj``).
 
     Called before a request body is read, so a role that may not act is refused as such rather
-    than told what its body lacks (issue 9: 404 out of scope, then 403, then 400, then 409). It is
+    than told what its body lacks (checked in the order of ``core.errors``: 404 out of scope,
+    then 403, then 400, then 409). It is
     the same permission the service checks: the rule lives in the app's rules.py, asked twice.
     """
     if not rules.has_perm(perm, user, obj):
@@ -102,10 +106,10 @@ BAD_REQUEST = OpenApiResponse(description="Validation errors, by field.")
 
 
 def validation_error(exc: DjangoValidationError) -> exceptions.APIException:
-    """A service's ValidationError as DRF's 400: by field where it names one. A stale version
-    (``core.concurrency.StaleVersionError``) is a 409 instead."""
-    if isinstance(exc, StaleVersionError):
-        return Conflict(" ".join(exc.messages))
+    """A service's ValidationError as DRF's 400: by field where it names one. A ConflictError
+    (a wrong state, a stale version) is a 409 instead."""
+    if isinstance(exc, ConflictError):
+        return Conflict(_messages(exc))
     if hasattr(exc, "error_dict"):
         return serializers.ValidationError(exc.message_dict)
     return serializers.ValidationError({"non_field_errors": exc.messages})

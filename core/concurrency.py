@@ -13,17 +13,17 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.core.exceptions import ValidationError
 from django.db import models
+
+from core.errors import ConflictError
 
 M = TypeVar("M", bound=models.Model)
 
 
-class StaleVersionError(ValidationError):
+class StaleVersionError(ConflictError):
     """Someone saved the record after the caller read it; nothing was changed.
 
-    A ValidationError, so pages show it as an error on the form; the API answers it with 409
-    (``core.api.validation_error``).
+    Pages show it as an error on the form; the API answers it with 409 (``core.errors``).
     """
 
 

@@ -88,3 +88,40 @@ class NoStoreMiddleware:
         # Overrides anything a view set (an attachment, a calendar feed): the data is the same.
         add_never_cache_headers(response)
         return response
+
+
+class ErrorContractMiddleware:
+    """Pages' side of the error contract (``core.errors``), for a refusal no view caught.
+
+    A view with a form shows a service's refusal on the form (``core.forms.add_service_errors``);
+    a button with no form behind it may let the refusal through, and it lands here as a page that
+    says what happened, with the right status, rather than a 500. The API maps the same errors in
+    ``core.api.exception_handler``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import ObjectDoesNotExist, ValidationError
+        from django.http import Http404
+        from django.shortcuts import render
+
+        from core.errors import ConflictError
+
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, ObjectDoesNotExist):
+            raise Http404 from exception
+        if isinstance(exception, ValidationError):
+            status = 409 if isinstance(exception, ConflictError) else 400
+            return render(
+                request,
+                "errors/refused.html",
+                {"problems": exception.messages, "status": status},
+                status=status,
+            )
+        return None

@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.middleware.AccessLogMiddleware",
+    # Innermost, so it sees a view's exception first: a refusal becomes a 400/409 page, not a 500.
+    "core.middleware.ErrorContractMiddleware",
 ]
 
 ROOT_URLCONF = "earlyhelp.urls"

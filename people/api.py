@@ -46,6 +46,7 @@ from core import scope
 from core.api import UUID_LOOKUP, require
 from core.api import validation_error as _validation_error
 from core.audit import Action, audit_record
+from core.concurrency import StaleVersionError
 from people import selectors, services
 from people.models import (
     Address,
@@ -648,9 +649,7 @@ class PersonViewSet(
                 expected_version=expected_version,
                 changes=changes,
             )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
-        except services.StaleEditError:
+        except StaleVersionError:
             current = (
                 selectors.people_for(request.user)
                 .filter(pk=person.pk)
@@ -667,6 +666,8 @@ class PersonViewSet(
                 },
                 status=status.HTTP_409_CONFLICT,
             )
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from None
         return Response(PersonSerializer(person).data)
 
     @extend_schema(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core import scope
 from core.audit import Action, audit_record
+from core.concurrency import StaleVersionError
 from people import selectors
 from people.models import (
     Address,
@@ -27,11 +28,6 @@ from people.models import (
     Relationship,
 )
 from people.search import name_keys, normalise_postcode
-
-
-class StaleEditError(Exception):
-    """The record changed after the user opened it; their edit was not saved."""
-
 
 PERSON_EDITABLE_FIELDS = (
     "kind",
@@ -232,7 +228,7 @@ def person_update(*, actor, person: Person, expected_version: int, changes: dict
     if not changed:
         # Saving unchanged details must not make everyone else's open edit stale.
         if not Person.objects.filter(pk=person.pk, version=expected_version).exists():
-            raise StaleEditError("This record was changed by someone else since you opened it")
+            raise StaleVersionError("This record was changed by someone else since you opened it")
         return person
     updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
         version=F("version") + 1,
@@ -240,7 +236,7 @@ def person_update(*, actor, person: Person, expected_version: int, changes: dict
         **{name: changes[name] for name in changed},
     )
     if updated == 0:
-        raise StaleEditError("This record was changed by someone else since you opened it")
+        raise StaleVersionError("This record was changed by someone else since you opened it")
     person.refresh_from_db()
     _refresh_search_keys(person)
     audit_record(actor=actor, action=Action.UPDATE, target=person, detail={"fields": changed})

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core import scope
 from core.audit import Action, audit_record
+from core.concurrency import StaleVersionError
 from core.forms import add_service_errors as _add_service_errors
 from core.models import AuditEvent
 from core.returns import safe_return_to
@@ -265,7 +266,7 @@ def person_edit(request: HttpRequest, person_id) -> HttpResponse:
                     expected_version=form.cleaned_data["version"],
                     changes=changes,
                 )
-            except services.StaleEditError:
+            except StaleVersionError:
                 stale = True
                 person.refresh_from_db()
                 # The hidden version becomes the CURRENT one. The user has now been shown

@@ -139,6 +139,9 @@ NO_USER_TEXT = {
     "errors/400.html": "a fixed message",
     "errors/500.html": "a fixed message (rendered without a context)",
     "errors/503.html": "a fixed message",
+    "errors/refused.html": (
+        "a service's refusal that no form caught: messages the code writes, escaped as any text"
+    ),
     "api_docs/swagger_ui.html": "the API documentation page; the schema has no records in it",
 }
 

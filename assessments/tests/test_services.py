@@ -16,6 +16,7 @@ from assessments.tests.factories import (
 from consent.models import ConsentDecision
 from consent.services import ConsentRequired
 from consent.tests.factories import ConsentDecisionFactory, ConsentOverrideFactory
+from core.concurrency import StaleVersionError
 from core.models import AuditEvent
 from people.tests.factories import PersonFactory
 from support_requests.models import SafeguardingStop
@@ -104,7 +105,7 @@ def test_a_stale_section_save_is_refused_and_changes_nothing(practitioner):
         completed=False,
         expected_version=None,
     )
-    with pytest.raises(services.StaleEditError):
+    with pytest.raises(StaleVersionError):
         services.section_save(
             actor=practitioner,
             assessment=assessment,

@@ -12,9 +12,9 @@ from assessments.models import AssessmentSection
 from casework import plans
 from casework.models import EpisodeHistory, FamilyPlan, PlanAction, PlanOutcome, PlanReview
 from casework.tests.factories_plans import make_action, make_episode, make_outcome, make_plan
+from core.concurrency import StaleVersionError
 from core.models import AuditEvent
 from core.tests.factories import EarlySupportAgencyFactory
-from people.services import StaleEditError
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_stale_version_is_refused(lead, plan):
     plans.plan_outcome_add(
         actor=lead, plan=plan, expected_version=1, need="N", outcome_family_words="F"
     )
-    with pytest.raises(StaleEditError):
+    with pytest.raises(StaleVersionError):
         plans.plan_update_contingency(
             actor=lead, plan=FamilyPlan.objects.get(pk=plan.pk), expected_version=1, contingency="X"
         )

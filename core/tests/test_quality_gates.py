@@ -40,7 +40,6 @@ FUNCTION_LOCAL_SERVICES_IMPORTS: dict[tuple[str, str], int] = {
     ("assessments/presenters.py", "consent.services"): 1,
     ("assessments/services.py", "consent.services"): 1,
     ("assessments/views.py", "consent.services"): 2,
-    ("core/api.py", "people.services"): 1,
     ("demo/panel_and_casework.py", "casework.services"): 1,
 }
 

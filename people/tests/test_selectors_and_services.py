@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
+from core.concurrency import StaleVersionError
 from core.models import AuditEvent
 from core.tests.factories import EarlySupportAgencyFactory, TeamFactory
 from people import selectors, services
@@ -122,7 +123,7 @@ def test_stale_update_is_refused_and_nothing_changes(practitioner):
     )
     stale = Person.objects.get(pk=person.pk)
     stale.version = 1
-    with pytest.raises(services.StaleEditError), transaction.atomic():
+    with pytest.raises(StaleVersionError), transaction.atomic():
         services.person_update(
             actor=practitioner, person=stale, expected_version=1, changes={"last_name": "Li"}
         )
