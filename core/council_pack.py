@@ -24,7 +24,8 @@ Pack layout (keys are model field names)::
     panels?: [{name, area?, weekday?, first_meeting, starts?, ends?, location?,
                publication_working_days?, cutoff_days?, quorum_members?, seats: [<agency code>, ...]}]
 
-Panels (optional section) are the Early Support Multi-Agency Panels (SPEC §5), keyed by
+Panels (optional section) are the Early Support Multi-Agency Panels — the partners' meeting that
+decides which agency leads the support for a family referred to it — keyed by
 ``name`` within the council:
 
 ``name``

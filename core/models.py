@@ -48,7 +48,8 @@ class Council(models.Model):
     duty_team_instructions = models.TextField(blank=True)
     early_support_phone = models.CharField(max_length=50, blank=True)
     early_support_email = models.EmailField(blank=True)
-    # Seed 002 §14: a manager signs the assessment "if appropriate"; each council decides.
+    # Whether a manager signs each assessment off is the council's choice (the assessment guidance
+    # says "if appropriate"), so it is a setting, not a rule in code.
     assessment_sign_off_required = models.BooleanField(
         default=False,
         help_text="A manager must sign off each early support assessment before it is completed",
@@ -60,7 +61,7 @@ class Council(models.Model):
     # the council promises to be in touch.
     public_exit_url = models.URLField(default="https://www.bbc.co.uk/weather")
     public_response_working_days = models.PositiveSmallIntegerField(default=5)
-    # How often a family plan is reviewed, unless an episode is set otherwise (issue 5: 6 weeks).
+    # How often a family plan is reviewed, unless an episode is set otherwise (six weeks by default).
     plan_review_weeks = models.PositiveSmallIntegerField(default=6)
 
     def __str__(self):
@@ -116,7 +117,8 @@ class Agency(models.Model):
     code = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
     sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
-    # The early support service sees every family (SPEC §1); set by the pack, not by name.
+    # The early support service sees every family; which agency it is comes from the council pack,
+    # never from its name.
     is_early_support_service = models.BooleanField(default=False)
     panel_seat = models.BooleanField(
         default=False, help_text="Has a seat on the multi-agency panel"

@@ -1,7 +1,8 @@
 """The OpenAPI schema says every answer the API can give, errors included.
 
 Every operation can be refused for the same reasons (not signed in, a role that may not, a record out
-of scope or malformed id, a malformed parameter, the database unavailable), and each is answered as
+of scope or malformed id, a malformed parameter, a record whose state refuses a change, the
+database unavailable), and each is answered as
 JSON in one shape. Declaring them once here, rather than on some operations by hand, keeps the schema
 honest for every client and for the schemathesis run in CI, which fails on an undocumented status.
 """
@@ -26,6 +27,10 @@ COMMON_ERRORS = {
     "403": ("Your role may not do this.", "Error"),
     "404": ("No such record in your scope, or a malformed id.", "Error"),
     "405": ("This method is not allowed here.", "Error"),
+    "409": (
+        "The record's state does not allow this now, or someone else changed it first.",
+        "Error",
+    ),
     "413": ("The request body is too large.", "Error"),
     "415": ("The request body is not JSON or form data.", "Error"),
     "503": ("The service is briefly unavailable: try again after Retry-After seconds.", "Error"),
@@ -43,7 +48,7 @@ def add_common_error_responses(result, generator, request, public):
                 continue
             responses = operation.setdefault("responses", {})
             for status, (description, component) in COMMON_ERRORS.items():
-                if status in ("413", "415") and method == "get":
+                if status in ("409", "413", "415") and method == "get":
                     continue
                 content = {
                     "application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}

@@ -1,8 +1,7 @@
 """Who may see case records at all, and how widely. Record-type selectors build on this.
 
-SPEC §1 and issue 2: practitioners see the families their team works with; managers
-their teams'; the early support service sees all; administrators see configuration,
-never case content.
+Practitioners see the families their team works with; managers see their teams' families; the
+early support service sees every family; administrators see configuration, never case content.
 """
 
 from core.roles import Role

@@ -1,4 +1,4 @@
-"""Browser journeys for the early support assessment (issue 3).
+"""Browser journeys for the early support assessment.
 
 1. A school practitioner's request is triaged by the area's early support team leader, who
    decides on an assessment; the practitioner completes all fourteen sections for a family

@@ -1,8 +1,8 @@
 """The authorisation matrix: every URL pattern, as every role, with ids in and out of scope.
 
-The expected statuses below are a table written from the product's rules (README, SPEC §1 and
-§11, core/scope.py's docstring and each app's selectors' docstrings), not read back from the
-code:
+The expected statuses below are a table written from the product's rules (who sees which
+families, who may act on them: the README, core/scope.py's docstring and each app's rules.py),
+not read back from the code:
 
 * out of scope is always 404, as if the record did not exist; a role with no case access at
   all (panel chair, panel member, strategic lead, administrator) has no family in scope, so

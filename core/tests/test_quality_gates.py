@@ -1,4 +1,4 @@
-"""The gates that keep the code base in its agreed shape (issue 9), run by every `make test`.
+"""The gates that keep the code base in its agreed shape, run by every `make test`.
 
 - no model change without its migration;
 - the app layers (import-linter contracts in pyproject.toml);
@@ -33,7 +33,7 @@ APPS = (
     "earlyhelp",
 )
 
-# Known debt of issue 9, to be emptied: (module, other app's services it imports inside a function)
+# Known debt, to be emptied: (module, other app's services it imports inside a function)
 # -> how many such imports.
 FUNCTION_LOCAL_SERVICES_IMPORTS: dict[tuple[str, str], int] = {
     ("assessments/api.py", "consent.services"): 1,
@@ -43,7 +43,7 @@ FUNCTION_LOCAL_SERVICES_IMPORTS: dict[tuple[str, str], int] = {
     ("demo/panel_and_casework.py", "casework.services"): 1,
 }
 
-# Known debt of issue 9, to be emptied: view and API modules -> how many `.objects` they use. Move
+# Known debt, to be emptied: view and API modules -> how many `.objects` they use. Move
 # each query into the app's selectors (reads) or services (writes), then lower the number.
 VIEW_QUERIES: dict[str, int] = {
     "accounts/api_auth.py": 1,
