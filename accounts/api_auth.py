@@ -1,6 +1,5 @@
 from dataclasses import dataclass
 
-from django.utils import timezone
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
@@ -10,6 +9,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from accounts.mfa import is_mfa_satisfied
 from accounts.models import ApiToken
+from core import clock
 from core.audit import Action, audit_record
 
 API_TOKEN_LABEL = "accounts.apitoken"
@@ -26,7 +26,7 @@ class TokenUse:
 
 def record_token_use(*, user, token_id: int, status: int | None = None) -> int:
     """One audit event for one request made with a token; also notes when it was last used."""
-    ApiToken.objects.filter(pk=token_id).update(last_used_at=timezone.now())
+    ApiToken.objects.filter(pk=token_id).update(last_used_at=clock.now())
     detail = {"method": "api_token"}
     if status is not None:
         detail["status"] = status

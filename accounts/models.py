@@ -2,9 +2,10 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils import timezone
 from knox.models import AbstractAuthToken, AuthTokenManager
 from knox.settings import CONSTANTS
+
+from core import clock
 
 # Defined in core (the lowest layer: core's scoping is by role) and re-exported here.
 from core.roles import Role  # noqa: F401
@@ -58,7 +59,7 @@ class RoleGrant(models.Model):
 
 class ApiTokenQuerySet(models.QuerySet):
     def live(self):
-        return self.filter(expiry__gt=timezone.now())
+        return self.filter(expiry__gt=clock.now())
 
 
 class ApiToken(AbstractAuthToken):

@@ -7,8 +7,6 @@ consent.services, which audit themselves. A service's ValidationError is a 400 w
 errors by field; recording without the role needed is a 403.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -19,7 +17,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from consent import selectors, services
@@ -34,10 +32,8 @@ from core.api import (
     query_params,
     require,
 )
-from core.api import validation_error as _validation_error
 from core.audit import Action, audit_record
 from core.models import Agency
-from people.models import Person
 
 DECISION_LABEL = "consent.consentdecision"
 OVERRIDE_LABEL = "consent.consentoverride"
@@ -56,6 +52,11 @@ def _user_name(user) -> str:
 
 
 # --- Serializers -------------------------------------------------------------------
+
+
+def _missing(message: str) -> dict:
+    """A choice left out, empty or not on the list: one message, as the service and form say."""
+    return {"required": message, "null": message, "invalid_choice": message}
 
 
 class AgencyRefSerializer(serializers.ModelSerializer):
@@ -105,9 +106,19 @@ class ConsentDecisionCreateSerializer(serializers.Serializer):
     """Only the shape is checked here; what each decision needs is consent.services' rule."""
 
     family = serializers.UUIDField(help_text="A family in your scope.")
-    purpose = serializers.ChoiceField(choices=Purpose.choices)
-    status = serializers.ChoiceField(choices=ConsentDecision.Status.choices)
-    decision_date = serializers.DateField()
+    # Left out or not on the list: the words the service and the page's form use.
+    purpose = serializers.ChoiceField(
+        choices=Purpose.choices, error_messages=_missing(services.PURPOSE_MISSING)
+    )
+    status = serializers.ChoiceField(
+        choices=ConsentDecision.Status.choices, error_messages=_missing(services.STATUS_MISSING)
+    )
+    decision_date = serializers.DateField(
+        error_messages={
+            "required": services.DECISION_DATE_MISSING,
+            "null": services.DECISION_DATE_MISSING,
+        }
+    )
     reason = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -118,13 +129,25 @@ class ConsentDecisionCreateSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text="Required when consent is given.",
+        error_messages={"invalid_choice": services.LAWFUL_BASIS_MISSING},
     )
-    given_by_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    given_by_name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=services.MAX_NAME,
+        error_messages={"max_length": services.NAME_TOO_LONG},
+    )
     given_by_relationship = serializers.ChoiceField(
-        choices=ConsentDecision.Relationship.choices, required=False, allow_blank=True
+        choices=ConsentDecision.Relationship.choices,
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid_choice": services.RELATIONSHIP_MISSING},
     )
     person = serializers.UUIDField(
-        required=False, allow_null=True, help_text="A member of the family."
+        required=False,
+        allow_null=True,
+        help_text="A member of the family.",
+        error_messages={"invalid": services.NOT_A_MEMBER},
     )
     what_may_be_shared = serializers.CharField(required=False, allow_blank=True)
     agencies = serializers.ListField(
@@ -134,10 +157,10 @@ class ConsentDecisionCreateSerializer(serializers.Serializer):
     )
 
     def validate_agencies(self, value):
-        found = {a.pk: a for a in Agency.objects.filter(pk__in=value)}
+        found = selectors.agencies_by_id(value)
         missing = [pk for pk in value if pk not in found]
         if missing:
-            raise serializers.ValidationError("Select agencies from the list")
+            raise serializers.ValidationError(services.AGENCY_NOT_LISTED)
         return [found[pk] for pk in dict.fromkeys(value)]
 
 
@@ -156,9 +179,16 @@ class ConsentOverrideSerializer(serializers.ModelSerializer):
 
 class ConsentOverrideCreateSerializer(serializers.Serializer):
     family = serializers.UUIDField(help_text="A family in your scope.")
-    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    purpose = serializers.ChoiceField(
+        choices=Purpose.choices, error_messages=_missing(services.OVERRIDE_PURPOSE_MISSING)
+    )
     reason = serializers.CharField(
-        help_text="Why this goes ahead without consent, for example safeguarding."
+        help_text="Why this goes ahead without consent, for example safeguarding.",
+        error_messages={
+            "required": services.OVERRIDE_REASON_MISSING,
+            "blank": services.OVERRIDE_REASON_MISSING,
+            "null": services.OVERRIDE_REASON_MISSING,
+        },
     )
 
 
@@ -277,19 +307,12 @@ class ConsentDecisionViewSet(
         person_id = fields.pop("person", None)
         person = None
         if person_id is not None:
-            person = Person.objects.filter(pk=person_id, family_memberships__family=family).first()
+            person = selectors.family_member(family, person_id)
             if person is None:
-                raise serializers.ValidationError(
-                    {"person": ["Select someone who is a member of this family"]}
-                )
-        try:
-            decision = services.consent_record_decision(
-                actor=request.user, family=family, person=person, **fields
-            )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
+                raise serializers.ValidationError({"person": [services.NOT_A_MEMBER]})
+        decision = services.consent_record_decision(
+            actor=request.user, family=family, person=person, **fields
+        )
         decision = selectors.decisions_for(request.user).get(pk=decision.pk)
         return Response(ConsentDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
@@ -383,12 +406,7 @@ class ConsentOverrideViewSet(
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         family = selectors.get_family(request.user, fields.pop("family"))
-        try:
-            override = services.consent_record_override(actor=request.user, family=family, **fields)
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
+        override = services.consent_record_override(actor=request.user, family=family, **fields)
         return Response(ConsentOverrideSerializer(override).data, status=status.HTTP_201_CREATED)
 
 

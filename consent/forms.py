@@ -9,8 +9,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fluid, Layout, Size, Submit
 from django import forms
 
+from consent import services
 from consent.models import ConsentDecision, LawfulBasis, Purpose
-from consent.services import MAX_TEXT
+from consent.services import MAX_NAME, MAX_TEXT
 from core.forms import GovDateField, GovFormMixin
 from core.models import Agency
 
@@ -20,10 +21,6 @@ STATUS_HINTS = {
     ConsentDecision.Status.WITHDRAWN: "The family agreed before but have now changed their mind",
     ConsentDecision.Status.NOT_SOUGHT: "For example, asking would put a child at risk of harm",
 }
-
-
-def _text_error(noun: str) -> dict:
-    return {"max_length": f"{noun} must be {MAX_TEXT:,} characters or fewer"}
 
 
 class ReturnToMixin(forms.Form):
@@ -36,7 +33,10 @@ class ConsentDecisionForm(GovFormMixin, ReturnToMixin, forms.Form):
         label="What is the consent for?",
         choices=Purpose.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what the consent is for"},
+        error_messages={
+            "required": services.PURPOSE_MISSING,
+            "invalid_choice": services.PURPOSE_MISSING,
+        },
     )
     status = forms.ChoiceField(
         label="What did the family decide?",
@@ -46,7 +46,8 @@ class ConsentDecisionForm(GovFormMixin, ReturnToMixin, forms.Form):
         ],
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select whether consent was given, refused, withdrawn or not sought"
+            "required": services.STATUS_MISSING,
+            "invalid_choice": services.STATUS_MISSING,
         },
     )
     reason = forms.CharField(
@@ -55,13 +56,13 @@ class ConsentDecisionForm(GovFormMixin, ReturnToMixin, forms.Form):
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea,
-        error_messages=_text_error("The reason"),
+        error_messages={"max_length": services.REASON_TOO_LONG},
     )
     given_by_name = forms.CharField(
         label="Name of the person who decided",
         required=False,
-        max_length=200,
-        error_messages={"max_length": "The name must be 200 characters or fewer"},
+        max_length=MAX_NAME,
+        error_messages={"max_length": services.NAME_TOO_LONG},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     given_by_relationship = forms.ChoiceField(
@@ -69,20 +70,28 @@ class ConsentDecisionForm(GovFormMixin, ReturnToMixin, forms.Form):
         choices=ConsentDecision.Relationship.choices,
         widget=forms.RadioSelect,
         required=False,
+        error_messages={"invalid_choice": services.RELATIONSHIP_MISSING},
     )
-    person = forms.ChoiceField(label="Which family member is this? (optional)", required=False)
+    person = forms.ChoiceField(
+        label="Which family member is this? (optional)",
+        required=False,
+        # The service's words, so the page and the API refuse someone else alike.
+        error_messages={"invalid_choice": services.NOT_A_MEMBER},
+    )
     lawful_basis = forms.ChoiceField(
         label="What is the lawful basis for sharing?",
         help_text="Under UK GDPR. Ask your data protection lead if you are not sure",
         choices=LawfulBasis.choices,
         widget=forms.RadioSelect,
         required=False,
+        error_messages={"invalid_choice": services.LAWFUL_BASIS_MISSING},
     )
     agencies = forms.MultipleChoiceField(
         label="Which agencies may information be shared with?",
         help_text="Select all that apply",
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        error_messages={"invalid_choice": services.AGENCY_NOT_LISTED},
     )
     what_may_be_shared = forms.CharField(
         label="What information may be shared?",
@@ -90,7 +99,7 @@ class ConsentDecisionForm(GovFormMixin, ReturnToMixin, forms.Form):
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea,
-        error_messages=_text_error("What may be shared"),
+        error_messages={"max_length": services.SHARED_TOO_LONG},
     )
     decision_date = GovDateField(
         label="Date of the decision",
@@ -151,7 +160,10 @@ class ConsentOverrideForm(GovFormMixin, ReturnToMixin, forms.Form):
         label="What goes ahead without consent?",
         choices=Purpose.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what you are authorising without consent"},
+        error_messages={
+            "required": services.OVERRIDE_PURPOSE_MISSING,
+            "invalid_choice": services.OVERRIDE_PURPOSE_MISSING,
+        },
     )
     reason = forms.CharField(
         label="Why does it go ahead without consent?",
@@ -159,8 +171,8 @@ class ConsentOverrideForm(GovFormMixin, ReturnToMixin, forms.Form):
         max_length=MAX_TEXT,
         widget=forms.Textarea,
         error_messages={
-            "required": "Enter why this goes ahead without consent, for example the safeguarding concern",
-            **_text_error("The reason"),
+            "required": services.OVERRIDE_REASON_MISSING,
+            "max_length": services.REASON_TOO_LONG,
         },
     )
 

@@ -11,7 +11,7 @@ from consent.models import ConsentDecision, ConsentOverride, Purpose
 from consent.services import standing_override
 from core.models import Agency
 from people import selectors as people_selectors
-from people.models import Family
+from people.models import Family, Person
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,16 @@ class CurrentConsent:
 
 def get_family(user, family_id) -> Family:
     return people_selectors.get_family(user, family_id)
+
+
+def family_member(family: Family, person_id) -> Person | None:
+    """A member of the family (already in scope), or None for anyone else."""
+    return Person.objects.filter(pk=person_id, family_memberships__family=family).first()
+
+
+def agencies_by_id(agency_ids) -> dict[int, Agency]:
+    """The agencies with these ids that exist, by id."""
+    return {agency.pk: agency for agency in Agency.objects.filter(pk__in=agency_ids)}
 
 
 def decisions_for(user) -> QuerySet[ConsentDecision]:

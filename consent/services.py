@@ -12,27 +12,33 @@ from typing import Literal
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from accounts.models import Role
 from consent.models import ConsentDecision, ConsentOverride, LawfulBasis, Purpose
-from core import scope
+from core import clock
 from core.audit import Action, audit_record
 from core.models import Agency
 from people.models import Family, FamilyMember, Person
 
-# Who may record consent: staff working with case records, except business support, whose
-# role is administrative; consent is a conversation a practitioner has with the family.
-RECORD_ROLES = (
-    Role.PRACTITIONER,
-    Role.LEAD_PROFESSIONAL,
-    Role.TEAM_MANAGER,
-    Role.EARLY_SUPPORT_TEAM_LEADER,
-)
-# Who may authorise going ahead without consent: a manager's decision, never a practitioner's.
-OVERRIDE_ROLES = (Role.EARLY_SUPPORT_TEAM_LEADER, Role.TEAM_MANAGER)
-
 MAX_TEXT = 5000
+MAX_NAME = 200
+
+# The words for each refusal. The service says them, and the form and the API's serializer say
+# the same when they catch the input first (a choice not made, a field left out, something not
+# on the list), so the page and the API refuse the same input alike.
+PURPOSE_MISSING = "Select what the consent is for"
+STATUS_MISSING = "Select whether consent was given, refused, withdrawn or not sought"
+DECISION_DATE_MISSING = "Enter the date of the decision"
+LAWFUL_BASIS_MISSING = "Select the lawful basis for sharing"
+RELATIONSHIP_MISSING = "Select who gave consent"
+NAME_TOO_LONG = f"The name must be {MAX_NAME} characters or fewer"
+NOT_A_MEMBER = "Select someone who is a member of this family"
+AGENCY_NOT_LISTED = "Select agencies from the list"
+REASON_TOO_LONG = f"The reason must be {MAX_TEXT:,} characters or fewer"
+SHARED_TOO_LONG = f"What may be shared must be {MAX_TEXT:,} characters or fewer"
+OVERRIDE_PURPOSE_MISSING = "Select what you are authorising without consent"
+OVERRIDE_REASON_MISSING = (
+    "Enter why this goes ahead without consent, for example the safeguarding concern"
+)
 
 
 class ConsentRequired(Exception):
@@ -41,14 +47,6 @@ class ConsentRequired(Exception):
     def __init__(self, explanation: str):
         super().__init__(explanation)
         self.explanation = explanation
-
-
-def can_record_consent(user) -> bool:
-    return scope.can_see_case_records(user) and user.has_role(*RECORD_ROLES)
-
-
-def can_override_consent(user) -> bool:
-    return scope.can_see_case_records(user) and user.has_role(*OVERRIDE_ROLES)
 
 
 @transaction.atomic
@@ -76,9 +74,9 @@ def consent_record_decision(
     agencies = list(agencies)
     errors: dict[str, str] = {}
     if purpose not in Purpose.values:
-        errors["purpose"] = "Select what the consent is for"
+        errors["purpose"] = PURPOSE_MISSING
     if status not in ConsentDecision.Status.values:
-        errors["status"] = "Select whether consent was given, refused, withdrawn or not sought"
+        errors["status"] = STATUS_MISSING
     elif status in ConsentDecision.STATUSES_NEEDING_REASON and not reason:
         errors["reason"] = {
             ConsentDecision.Status.REFUSED: "Enter why consent was refused",
@@ -86,30 +84,30 @@ def consent_record_decision(
             ConsentDecision.Status.NOT_SOUGHT: "Enter why consent was not sought",
         }[status]
     if len(reason) > MAX_TEXT:
-        errors["reason"] = f"The reason must be {MAX_TEXT:,} characters or fewer"
+        errors["reason"] = REASON_TOO_LONG
     if lawful_basis and lawful_basis not in LawfulBasis.values:
-        errors["lawful_basis"] = "Select the lawful basis for sharing"
+        errors["lawful_basis"] = LAWFUL_BASIS_MISSING
     elif status == ConsentDecision.Status.GIVEN and not lawful_basis:
-        errors["lawful_basis"] = "Select the lawful basis for sharing"
+        errors["lawful_basis"] = LAWFUL_BASIS_MISSING
     if status == ConsentDecision.Status.GIVEN:
         if not given_by_name:
             errors["given_by_name"] = "Enter the name of the person who gave consent"
         if not given_by_relationship:
-            errors["given_by_relationship"] = "Select who gave consent"
+            errors["given_by_relationship"] = RELATIONSHIP_MISSING
     if given_by_relationship and given_by_relationship not in ConsentDecision.Relationship.values:
-        errors["given_by_relationship"] = "Select who gave consent"
+        errors["given_by_relationship"] = RELATIONSHIP_MISSING
+    if len(given_by_name) > MAX_NAME:
+        errors["given_by_name"] = NAME_TOO_LONG
     if len(what_may_be_shared) > MAX_TEXT:
-        errors["what_may_be_shared"] = (
-            f"What may be shared must be {MAX_TEXT:,} characters or fewer"
-        )
+        errors["what_may_be_shared"] = SHARED_TOO_LONG
     if (
         person is not None
         and not FamilyMember.objects.filter(family=family, person=person).exists()
     ):
-        errors["person"] = "Select someone who is a member of this family"
+        errors["person"] = NOT_A_MEMBER
     if decision_date is None:
-        errors["decision_date"] = "Enter the date of the decision"
-    elif decision_date > timezone.localdate():
+        errors["decision_date"] = DECISION_DATE_MISSING
+    elif decision_date > clock.today():
         errors["decision_date"] = "Date of the decision must be today or in the past"
     if errors:
         raise ValidationError(errors)
@@ -155,13 +153,11 @@ def consent_record_override(*, actor, family: Family, purpose: str, reason: str)
     reason = (reason or "").strip()
     errors: dict[str, str] = {}
     if purpose not in Purpose.values:
-        errors["purpose"] = "Select what you are authorising without consent"
+        errors["purpose"] = OVERRIDE_PURPOSE_MISSING
     if not reason:
-        errors["reason"] = (
-            "Enter why this goes ahead without consent, for example the safeguarding concern"
-        )
+        errors["reason"] = OVERRIDE_REASON_MISSING
     elif len(reason) > MAX_TEXT:
-        errors["reason"] = f"The reason must be {MAX_TEXT:,} characters or fewer"
+        errors["reason"] = REASON_TOO_LONG
     if errors:
         raise ValidationError(errors)
     override = ConsentOverride.objects.create(
@@ -235,7 +231,7 @@ def panel_referral_permission(family: Family) -> PanelReferralPermission:
             basis="override",
             explanation=(
                 "The family has not given consent, but going ahead without it was authorised "
-                f"on {long_date(timezone.localdate(override.at))}. The reason is recorded."
+                f"on {long_date(clock.local(override.at).date())}. The reason is recorded."
             ),
         )
     if decision is not None and decision.status == ConsentDecision.Status.GIVEN:

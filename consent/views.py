@@ -46,8 +46,8 @@ def family_consent(request: HttpRequest, family_id) -> HttpResponse:
         "decisions": decisions,
         "overrides": overrides,
         "panel_permission": services.panel_referral_permission(family),
-        "can_record": services.can_record_consent(user),
-        "can_override": services.can_override_consent(user),
+        "can_record": rules.has_perm("consent.record_decision", user),
+        "can_override": rules.has_perm("consent.record_override", user),
         "return_to": return_to,
         "record_url": _with_return_to(
             reverse("consent:record", kwargs={"family_id": family.pk}), return_to

@@ -11,8 +11,8 @@ tests can compare plans without touching the database. ``write_families`` then i
 batch of plans with ``bulk_create``: ``people.services`` cannot take a primary key (so they
 could not give the same UUIDs twice) and write one audit event per row, which is too slow
 for benchmark-sized runs. The search keys that the services would build are built here by
-``search_keys_for``, which mirrors ``people.services._refresh_search_keys`` exactly (a
-test checks the two agree for every person written).
+``people.search.person_search_keys``, the one builder the services use too (a test checks
+the stored keys agree with the services' for every person written).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ from people.models import (
     YesNoUnknown,
 )
 from people.reference import Ethnicity, Gender
-from people.search import name_keys, normalise_postcode
+from people.search import normalise_postcode, person_search_keys
 
 DEMO_PASSWORD = "Demo-Password-2026!"
 REFERENCE_PREFIX = "DEMO-"
@@ -1562,22 +1562,14 @@ def plan_fingerprint(plans: Iterable[FamilyPlan]) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def search_keys_for(
-    person: Person, other_names: Iterable[PersonName], person_addresses: Iterable[PersonAddress]
-) -> tuple[str, str, str]:
-    """The keys ``people.services._refresh_search_keys`` would store, without a database."""
-    names = [person.first_name, person.middle_names, person.last_name, person.preferred_name]
-    for other in other_names:
-        names.extend([other.first_name, other.last_name])
-    search_names, search_phonetic = name_keys(names)
-    postcodes = sorted(
-        {
-            normalise_postcode(pa.address.postcode)
-            for pa in person_addresses
-            if not pa.is_confidential
-        }
-    )
-    return search_names, search_phonetic, f" {' '.join(postcodes)} " if postcodes else ""
+def confidential_addresses(plans: Iterable[FamilyPlan]) -> set[int]:
+    """Addresses (by object identity: they have no primary key yet) that any link marks
+    confidential — anyone's, or a household's — as ``people.selectors`` judges them."""
+    flagged = set()
+    for plan in plans:
+        flagged |= {id(pa.address) for pa in plan.person_addresses if pa.is_confidential}
+        flagged |= {id(h.address) for h in plan.households if h.is_confidential and h.address}
+    return flagged
 
 
 WRITE_ORDER = (
@@ -1611,11 +1603,16 @@ def write_families(plans: list[FamilyPlan], counts: dict[str, int] | None = None
             names_of[other.person_id].append(other)
         for pa in plan.person_addresses:
             addresses_of[pa.person_id].append(pa)
+    flagged = confidential_addresses(plans)
     for plan in plans:
         for person in plan.people:
-            person.search_names, person.search_phonetic, person.search_postcodes = search_keys_for(
-                person, names_of[person.id], addresses_of[person.id]
+            keys = person_search_keys(
+                person,
+                names_of[person.id],
+                [pa.address for pa in addresses_of[person.id]],
+                is_confidential=lambda address: id(address) in flagged,
             )
+            person.search_names, person.search_phonetic, person.search_postcodes = keys
     batch = 2000 if connection.vendor == "postgresql" else None
     for attr, model in WRITE_ORDER:
         rows = [row for plan in plans for row in getattr(plan, attr)]

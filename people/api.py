@@ -27,7 +27,6 @@ URL: searching by name is ``POST /api/v1/people/search/``, never a query string.
 
 import uuid
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -37,14 +36,12 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from core import scope
 from core.api import UUID_LOOKUP, require
-from core.api import validation_error as _validation_error
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError
 from people import selectors, services
@@ -496,15 +493,6 @@ class FamilyDetailSerializer(FamilySerializer):
 # --- Views -------------------------------------------------------------------------
 
 
-class HasCaseAccess(permissions.BasePermission):
-    """Creating records needs a role that works with case records."""
-
-    message = "You do not have permission to perform this action."
-
-    def has_permission(self, request, view):
-        return scope.can_see_case_records(request.user)
-
-
 def _record_id(value: str) -> uuid.UUID:
     # A malformed id is just another record that is not there.
     try:
@@ -572,11 +560,6 @@ class PersonViewSet(
             "chronology": ChronologyEntrySerializer,
         }.get(self.action, PersonSummarySerializer)
 
-    def get_permissions(self):
-        if self.action == "create":
-            return [*super().get_permissions(), HasCaseAccess()]
-        return super().get_permissions()
-
     def retrieve(self, request, *args, **kwargs):
         person = selectors.person_detail(request.user, _record_id(kwargs["pk"]))
         address_ids = [link.address_id for link in person.addresses.all()]
@@ -600,21 +583,21 @@ class PersonViewSet(
         responses={
             201: PersonSerializer,
             400: OpenApiResponse(description="Validation errors, by field."),
+            403: OpenApiResponse(description="Your role does not work with case records."),
         },
     )
     def create(self, request, *args, **kwargs):
+        # The role first, before the body is read: 403, then 400.
+        require("people.add_person", request.user)
         serializer = PersonCreateSerializer(
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         family, role = fields.pop("family", None), fields.pop("role", None)
-        try:
-            person, _family = services.person_add(
-                actor=request.user, fields=fields, family=family, role=role or ""
-            )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
+        person, _family = services.person_add(
+            actor=request.user, fields=fields, family=family, role=role or ""
+        )
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -666,8 +649,6 @@ class PersonViewSet(
                 },
                 status=status.HTTP_409_CONFLICT,
             )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
         return Response(PersonSerializer(person).data)
 
     @extend_schema(

@@ -7,6 +7,7 @@ many people, addresses or entries there are).
 
 from dataclasses import dataclass, field
 
+import rules
 from django.db.models import Prefetch, prefetch_related_objects
 
 from people import selectors
@@ -248,7 +249,8 @@ def person_page(user, person: Person) -> PersonPage:
     }
     hidden_household_ids = (
         confidential_household_ids
-        if confidential_household_ids and not selectors.may_see_confidential(user, person=person)
+        if confidential_household_ids
+        and not rules.has_perm("people.see_confidential_address", user, person)
         else set()
     )
     shown = bool(confidential - hidden) or bool(confidential_household_ids - hidden_household_ids)
@@ -323,8 +325,8 @@ def family_page(user, family: Family) -> FamilyPage:
     confidential_ids = {
         h.pk for h in all_households if h.is_confidential or h.address_id in confidential
     }
-    may_see_confidential = not confidential_ids or selectors.may_see_confidential(
-        user, family=family
+    may_see_confidential = not confidential_ids or rules.has_perm(
+        "people.see_confidential_address", user, family
     )
     households = [
         HouseholdView(

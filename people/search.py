@@ -10,7 +10,7 @@ fetched by the database; the closeness score is computed here on that short list
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import jellyfish
 
@@ -51,6 +51,34 @@ def name_keys(names: Iterable[str]) -> tuple[str, str]:
 
 def normalise_postcode(postcode: str) -> str:
     return re.sub(r"\s+", "", (postcode or "").upper())
+
+
+def person_search_keys(
+    person, other_names: Iterable, addresses: Iterable, *, is_confidential: Callable[[object], bool]
+) -> tuple[str, str, str]:
+    """The three keys stored on a person for search before create: name tokens, their phonetic
+    keys, and the postcodes they can be found by (' HD11AA HD22BB ', or '').
+
+    The one builder of these keys: people.services stores them on every write, and anything
+    that writes people in bulk (the demo) must call this too. ``other_names`` are the person's
+    PersonName rows, ``addresses`` their Address rows, past and current.
+    ``is_confidential(address)`` must answer as ``people.selectors.confidential_address_ids``
+    does: an address is confidential if ANY link to it is flagged (anyone's, or a
+    household's), so a refuge marked confidential for the mother is not findable through
+    her child's record, and such an address is left out.
+    """
+    names = [person.first_name, person.middle_names, person.last_name, person.preferred_name]
+    for other in other_names:
+        names.extend([other.first_name, other.last_name])
+    search_names, search_phonetic = name_keys(names)
+    postcodes = sorted(
+        {
+            normalise_postcode(address.postcode)
+            for address in addresses
+            if not is_confidential(address)
+        }
+    )
+    return search_names, search_phonetic, f" {' '.join(postcodes)} " if postcodes else ""
 
 
 def token_score(query_token: str, candidate_tokens: list[str]) -> float:

@@ -10,7 +10,6 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Role
 from core import scope
 from core.models import Team
 from people.models import (
@@ -69,30 +68,6 @@ def working_team_ids(user) -> set[int]:
     return scope.team_ids_in_scope(user)
 
 
-def can_see_confidential_address(user, person: Person) -> bool:
-    """Only staff whose own (or managed) team works with one of the person's families.
-
-    Seeing every family (the early support service) is not enough: a refuge address is
-    shared with the people who must visit, not with everyone who may read the record.
-    """
-    team_ids = working_team_ids(user)
-    if not team_ids:
-        return False
-    return FamilyTeam.objects.filter(
-        family__members__person=person, team_id__in=team_ids, ended_on__isnull=True
-    ).exists()
-
-
-def can_see_confidential_for_family(user, family: Family) -> bool:
-    """As can_see_confidential_address, for a family: the user's team works with it."""
-    team_ids = working_team_ids(user)
-    if not team_ids:
-        return False
-    return FamilyTeam.objects.filter(
-        family=family, team_id__in=team_ids, ended_on__isnull=True
-    ).exists()
-
-
 def confidential_address_ids(address_ids) -> set[int]:
     """Which of these addresses are confidential.
 
@@ -121,24 +96,17 @@ def hidden_address_ids(
 
     Every page, presenter and API answer that shows an address asks this (or
     is_address_hidden), so they cannot disagree: a confidential address (see
-    confidential_address_ids) is hidden unless the user's team works with the person's
-    family (can_see_confidential_address) or with this family (can_see_confidential_for_family).
+    confidential_address_ids) is hidden unless the user may see confidential addresses on
+    this record (the ``people.see_confidential_address`` rule: their team works with it).
     """
     if (person is None) == (family is None):
         raise TypeError("Say whose record the addresses are shown on: a person or a family")
     confidential = confidential_address_ids(address_ids)
-    if not confidential or may_see_confidential(user, person=person, family=family):
+    if not confidential or rules.has_perm(
+        "people.see_confidential_address", user, person if person is not None else family
+    ):
         return set()
     return confidential
-
-
-def may_see_confidential(
-    user, *, person: Person | None = None, family: Family | None = None
-) -> bool:
-    """Whether ``user`` may see confidential addresses on this person's or family's record."""
-    if person is not None:
-        return can_see_confidential_address(user, person)
-    return can_see_confidential_for_family(user, family)
 
 
 def is_address_hidden(
@@ -146,14 +114,6 @@ def is_address_hidden(
 ) -> bool:
     """hidden_address_ids for one address."""
     return address_id in hidden_address_ids(user, [address_id], person=person, family=family)
-
-
-# Who decides which teams work with a family (and so who can see it).
-TEAM_CHANGE_ROLES = (Role.TEAM_MANAGER, Role.EARLY_SUPPORT_TEAM_LEADER)
-
-
-def can_change_family_teams(user) -> bool:
-    return scope.can_see_case_records(user) and user.has_role(*TEAM_CHANGE_ROLES)
 
 
 def family_list(user) -> QuerySet[Family]:

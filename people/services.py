@@ -3,12 +3,12 @@
 import secrets
 from datetime import date, timedelta
 
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
-from django.utils import timezone
+from django.db.models import F
 
-from core import scope
+from core import clock, scope
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError
 from people import selectors
@@ -27,7 +27,7 @@ from people.models import (
     ProfessionalInvolvement,
     Relationship,
 )
-from people.search import name_keys, normalise_postcode
+from people.search import person_search_keys
 
 PERSON_EDITABLE_FIELDS = (
     "kind",
@@ -50,25 +50,32 @@ PERSON_EDITABLE_FIELDS = (
 
 
 def _refresh_search_keys(person: Person) -> None:
-    names = [person.first_name, person.middle_names, person.last_name, person.preferred_name]
-    for other in person.other_names.all():
-        names.extend([other.first_name, other.last_name])
-    search_names, search_phonetic = name_keys(names)
-    # An address is left out if anyone's link to it is confidential: a refuge marked
-    # confidential for the mother must not be findable through her child's record.
-    confidential = PersonAddress.objects.filter(address=OuterRef("address"), is_confidential=True)
-    postcodes = sorted(
-        {
-            normalise_postcode(pa.address.postcode)
-            for pa in person.addresses.select_related("address").exclude(Exists(confidential))
-        }
+    addresses = [link.address for link in person.addresses.select_related("address")]
+    # Confidential as everywhere else: any link to the address flagged, a person's or a
+    # household's (selectors.confidential_address_ids).
+    confidential = selectors.confidential_address_ids(address.pk for address in addresses)
+    search_names, search_phonetic, search_postcodes = person_search_keys(
+        person,
+        person.other_names.all(),
+        addresses,
+        is_confidential=lambda address: address.pk in confidential,
     )
     Person.objects.filter(pk=person.pk).update(
         search_names=search_names,
         search_phonetic=search_phonetic,
-        search_postcodes=f" {' '.join(postcodes)} " if postcodes else "",
+        search_postcodes=search_postcodes,
     )
     person.search_names, person.search_phonetic = search_names, search_phonetic
+    person.search_postcodes = search_postcodes
+
+
+def _refresh_search_keys_at(address: Address, *, besides: Person | None = None) -> None:
+    """An address has just become confidential: nobody who lived there may be found by it."""
+    people = Person.objects.filter(addresses__address=address).distinct()
+    if besides is not None:
+        people = people.exclude(pk=besides.pk)
+    for person in people:
+        _refresh_search_keys(person)
 
 
 # A planned birth is at most about 42 weeks away; allow a little more.
@@ -91,7 +98,7 @@ def person_errors(fields: dict, *, creating: bool) -> dict[str, str]:
     kind = fields.get("kind")
     dob = fields.get("date_of_birth")
     edd = fields.get("expected_date_of_delivery")
-    today = timezone.localdate()
+    today = clock.today()
     if kind and kind != Person.Kind.UNBORN and not (fields.get("first_name") or "").strip():
         errors["first_name"] = "Enter the person's first name"
     if kind == Person.Kind.UNBORN:
@@ -132,7 +139,7 @@ def _validate_person(fields: dict, *, creating: bool) -> None:
 def past_date_error(value: date | None, future_message: str, *, today: date | None = None) -> str:
     """The rule for a date something happened (moved in, started, ended, occurred): today or
     before, and after 1900. '' when it is fine; the forms ask this too, for their wording."""
-    if value and value > (today or timezone.localdate()):
+    if value and value > (today or clock.today()):
         return future_message
     if value and value.year < EARLIEST_YEAR:
         return "The date must be after 1900"
@@ -168,8 +175,14 @@ def professional_errors(*, agency, organisation: str) -> dict[str, str]:
     return {}
 
 
+def _require_add_person(actor) -> None:
+    if not rules.has_perm("people.add_person", actor):
+        raise PermissionDenied("Your role may not add people's records")
+
+
 @transaction.atomic
 def person_create(*, actor, other_names: list[tuple[str, str]] | None = None, **fields) -> Person:
+    _require_add_person(actor)
     unknown = set(fields) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
@@ -199,6 +212,7 @@ def person_add(
     family would be invisible to whoever added them (unless they see every family), and a
     role needs a family. All or nothing: a refusal leaves no half-made person or family.
     """
+    _require_add_person(actor)
     if new_family_name:
         family = family_create(actor=actor, name=new_family_name, area=new_family_area)
     elif family is not None and not selectors.families_for(actor).filter(pk=family.pk).exists():
@@ -232,7 +246,7 @@ def person_update(*, actor, person: Person, expected_version: int, changes: dict
         return person
     updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
         version=F("version") + 1,
-        updated_at=timezone.now(),
+        updated_at=clock.now(),
         **{name: changes[name] for name in changed},
     )
     if updated == 0:
@@ -281,13 +295,13 @@ def family_create(*, actor, name: str, area, team=None, reference: str | None = 
     family = Family.objects.create(
         name=name, area=area, created_by=actor, reference=reference or _new_family_reference()
     )
-    FamilyTeam.objects.create(family=family, team=team, started_on=timezone.localdate())
+    FamilyTeam.objects.create(family=family, team=team, started_on=clock.today())
     audit_record(actor=actor, action=Action.CREATE, target=family)
     return family
 
 
 def _require_team_change(actor) -> None:
-    if not selectors.can_change_family_teams(actor):
+    if not rules.has_perm("people.change_family_teams", actor):
         raise PermissionDenied(
             "Only a team manager or an early support team leader can change the teams"
         )
@@ -298,14 +312,14 @@ def family_link_team(*, actor, family: Family, team, started_on: date | None = N
     """A team starts working with the family: its staff can now see the family's records.
 
     A choice staff make, so only the roles that decide which teams work with a family
-    (selectors.can_change_family_teams) may make it; family_team_link is for the steps
+    (the people.change_family_teams rule) may make it; family_team_link is for the steps
     that link a team as a consequence of something else.
     """
     _require_team_change(actor)
     if FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).exists():
         raise ValidationError({"team": "This team is already working with the family"})
     link = FamilyTeam.objects.create(
-        family=family, team=team, started_on=started_on or timezone.localdate()
+        family=family, team=team, started_on=started_on or clock.today()
     )
     audit_record(
         actor=actor,
@@ -330,7 +344,7 @@ def family_team_link(*, actor, family: Family, team, reason: str) -> FamilyTeam 
         or FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).exists()
     ):
         return None
-    link = FamilyTeam.objects.create(family=family, team=team, started_on=timezone.localdate())
+    link = FamilyTeam.objects.create(family=family, team=team, started_on=clock.today())
     audit_record(
         actor=actor,
         action=Action.UPDATE,
@@ -345,7 +359,7 @@ def family_unlink_team(*, actor, family: Family, team, ended_on: date | None = N
     """A team stops working with the family; the link is kept, with the date it ended."""
     _require_team_change(actor)
     ended = FamilyTeam.objects.filter(family=family, team=team, ended_on__isnull=True).update(
-        ended_on=ended_on or timezone.localdate()
+        ended_on=ended_on or clock.today()
     )
     if not ended:
         raise ValidationError("This team is no longer working with the family")
@@ -390,6 +404,8 @@ def household_create(
     household = Household.objects.create(
         family=family, name=name, address=address, is_confidential=is_confidential
     )
+    if is_confidential and address is not None:
+        _refresh_search_keys_at(address)
     audit_record(
         actor=actor, action=Action.UPDATE, target=family, detail={"fields": ["households"]}
     )
@@ -461,7 +477,7 @@ def household_remove_member(
     *, actor, household: Household, person: Person, to_date: date | None = None
 ) -> None:
     """Record that someone no longer lives in a household. Their time there is kept."""
-    if not _household_leave(household, person, to_date or timezone.localdate()):
+    if not _household_leave(household, person, to_date or clock.today()):
         raise ValidationError("This person does not live in this household")
     audit_record(
         actor=actor,
@@ -480,7 +496,7 @@ def household_set_members(
     Newcomers join from ``on`` (today by default); anyone no longer listed leaves on that
     day, their spell kept as history. One audit event for the change, none if nothing changed.
     """
-    on = on or timezone.localdate()
+    on = on or clock.today()
     counts = {"added": 0, "removed": 0, "changed": 0}
     current = {
         m.person_id: m
@@ -535,18 +551,13 @@ def address_add(
     if address is None:
         address = Address.objects.create(line_1=line_1, line_2=line_2, town=town, postcode=postcode)
     if ends_current:
-        person.addresses.filter(moved_out__isnull=True).update(
-            moved_out=moved_in or timezone.localdate()
-        )
+        person.addresses.filter(moved_out__isnull=True).update(moved_out=moved_in or clock.today())
     link = PersonAddress.objects.create(
         person=person, address=address, moved_in=moved_in, is_confidential=is_confidential
     )
     _refresh_search_keys(person)
     if is_confidential:
-        for other in (
-            Person.objects.filter(addresses__address=address).exclude(pk=person.pk).distinct()
-        ):
-            _refresh_search_keys(other)
+        _refresh_search_keys_at(address, besides=person)
     audit_record(actor=actor, action=Action.UPDATE, target=person, detail={"fields": ["addresses"]})
     return link
 

@@ -21,10 +21,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import scope
+from core import clock, scope
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError
 from core.forms import add_service_errors as _add_service_errors
@@ -60,11 +59,6 @@ STALE_EDIT_MESSAGE = (
     "This record was changed by someone else since you opened it. Your changes have not been saved. "
     "Check the current details below, then save again."
 )
-
-
-def _require_case_access(user) -> None:
-    if not scope.can_see_case_records(user):
-        raise PermissionDenied
 
 
 def _page(request: HttpRequest, items):
@@ -146,7 +140,8 @@ def _target_family(request: HttpRequest) -> Family | None:
 @require_http_methods(["GET", "POST"])
 def person_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require_case_access(user)
+    if not rules.has_perm("people.add_person", user):
+        raise PermissionDenied
     target = _target_family(request)
     terms = _recent_search(request)
     if terms is None:
@@ -184,7 +179,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
                 role=data["role"],
                 new_family_name=data["family_name"] if new_family else "",
                 new_family_area=data["area"] if new_family else None,
-                joined_on=timezone.localdate(),
+                joined_on=clock.today(),
             )
         except ValidationError as error:
             _add_service_errors(form, error)
@@ -667,7 +662,7 @@ def family_detail(request: HttpRequest, family_id) -> HttpResponse:
         "page": page,
         "family": family,
         "nav_section": "families",
-        "can_change_teams": selectors.can_change_family_teams(user),
+        "can_change_teams": rules.has_perm("people.change_family_teams", user),
         "can_view_access_log": scope.can_view_access_log(user),
         "confidential_text": presenters.CONFIDENTIAL_ADDRESS_TEXT,
     }
@@ -740,7 +735,7 @@ def family_member_add(request: HttpRequest, family_id) -> HttpResponse:
                 family=family,
                 person=add_form.cleaned_data["person"],
                 role=add_form.cleaned_data["role"],
-                joined_on=timezone.localdate(),
+                joined_on=clock.today(),
             )
         except ValidationError as error:
             _add_service_errors(add_form, error)
@@ -832,7 +827,7 @@ def household_members(request: HttpRequest, family_id, household_id: int) -> Htt
 
 def _require_team_change(user) -> None:
     # The family is in scope (or we would have 404'd): seeing it but not being allowed is a 403.
-    if not selectors.can_change_family_teams(user):
+    if not rules.has_perm("people.change_family_teams", user):
         raise PermissionDenied
 
 

@@ -3,11 +3,11 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from consent import selectors, services
 from consent.models import ConsentDecision, ConsentOverride, LawfulBasis, Purpose
 from consent.tests.factories import ConsentDecisionFactory, ConsentOverrideFactory
+from core import clock
 from core.models import AuditEvent
 from people.models import FamilyMember
 from people.tests.factories import PersonFactory
@@ -96,7 +96,7 @@ def test_the_person_must_be_in_the_family_and_the_date_not_in_the_future(practit
             practitioner,
             family,
             person=PersonFactory(),
-            decision_date=timezone.localdate() + timedelta(days=1),
+            decision_date=clock.today() + timedelta(days=1),
         )
     assert error.value.message_dict["person"] == ["Select someone who is a member of this family"]
     assert error.value.message_dict["decision_date"] == [

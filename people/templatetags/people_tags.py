@@ -1,8 +1,9 @@
 """Small display helpers for people pages: ages, dates of birth, the error summary."""
 
 from django import template
-from django.utils import timezone
 from django.utils.dateformat import format as format_date
+
+from core import clock
 
 register = template.Library()
 
@@ -20,7 +21,7 @@ def age(person) -> str:
         return "Unborn"
     if not person.date_of_birth:
         return "Not known"
-    today = timezone.localdate()
+    today = clock.today()
     years = person.age_on(today)
     if years < 2:
         months = max(months_between(person.date_of_birth, today), 0)

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from accounts.tests.factories import AdminFactory, UserFactory, sign_in_verified, token_client
+from core import clock
 from core.models import AuditEvent
 from core.tests.factories import EarlySupportAgencyFactory, TeamFactory
 from people.models import FamilyMember, Person
@@ -246,7 +247,7 @@ def test_patch_needs_a_version_and_valid_values(api, our_family):
     future = patch(
         api,
         person_url(person),
-        {"version": 1, "date_of_birth": str(date.today() + timedelta(days=30))},
+        {"version": 1, "date_of_birth": str(clock.today() + timedelta(days=30))},
     )
     assert future.status_code == 400
     assert "date_of_birth" in future.json()

@@ -7,9 +7,10 @@ words, and neither may save anything. The rules live in people.services.
 """
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from accounts.models import Role
@@ -23,19 +24,25 @@ from people.tests.factories import (
     AddressFactory,
     ConfidentialAddressFactory,
     FamilyFactory,
+    HouseholdFactory,
+    HouseholdMemberFactory,
     PersonAddressFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 PEOPLE_API = "/api/v1/people/"
-TODAY = date.today()
-IN_THREE_YEARS = (
-    TODAY.replace(year=TODAY.year + 3)
-    if (TODAY.month, TODAY.day) != (2, 29)
-    else TODAY + timedelta(days=3 * 365)
-)
+# The rules count from today's date in London: the tests run at a fixed moment, so "tomorrow"
+# and "in three years" are the same dates for the test and the service whenever it runs.
+TODAY = date(2026, 6, 15)
+IN_THREE_YEARS = date(2029, 6, 15)
 TOMORROW = TODAY + timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_day():
+    with time_machine.travel(datetime(2026, 6, 15, 10, 30, tzinfo=UTC), tick=False):
+        yield
 
 
 def _date_parts(name: str, value: date | None) -> dict:
@@ -310,6 +317,29 @@ def test_refuge_shared_by_mother_and_child_is_hidden_on_the_childs_page_and_in_t
         AuditEvent.objects.filter(record_id=str(child.pk), action="view").exclude(via="api").get()
     )
     assert page_event.detail == {"confidential_address_shown": False}
+
+
+def test_refuge_household_is_hidden_on_the_family_page_and_in_the_api_alike(
+    early_support_team_leader, practitioner, refuge, family, child
+):
+    # The household's own flag is not set: the mother's link to the address makes it confidential.
+    household = HouseholdFactory(family=family, name="Refuge", address=refuge)
+    HouseholdMemberFactory(household=household, person=child)
+    url = reverse("people:family_detail", kwargs={"family_id": family.pk})
+
+    hidden_page = client_for(early_support_team_leader).get(url)
+    hidden_api = client_for(early_support_team_leader).get(f"/api/v1/families/{family.pk}/")
+    shown_page = client_for(practitioner).get(url)
+    shown_api = client_for(practitioner).get(f"/api/v1/families/{family.pk}/")
+
+    assert hidden_page.status_code == 200 and hidden_api.status_code == 200
+    assert "Refuge Row" not in hidden_page.content.decode()
+    assert CONFIDENTIAL_ADDRESS_TEXT in hidden_page.content.decode()
+    assert hidden_api.json()["households"][0]["address"] == {"confidential": True}
+    assert "Refuge Row" not in hidden_api.content.decode()
+    assert shown_page.status_code == 200 and shown_api.status_code == 200
+    assert "1 Refuge Row" in shown_page.content.decode()
+    assert shown_api.json()["households"][0]["address"]["line_1"] == "1 Refuge Row"
 
 
 def test_refuge_is_shown_and_tagged_on_the_childs_page_to_the_team_working_with_the_family(

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from core import clock
 from core.audit import Action
 from core.models import AuditEvent
 from core.tests.factories import TeamFactory
@@ -174,7 +175,7 @@ def test_no_current_address_means_no_question_about_ending_it(practitioner_clien
 
 
 def test_address_errors_keep_what_was_typed(practitioner_client, child):
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     response = practitioner_client.post(
         person_url("people:address_add", child),
         _address_data(
@@ -789,7 +790,7 @@ def test_change_who_lives_here_with_a_child_in_two_households(
     )
 
     stays = HouseholdMember.objects.get(household=dads, person=child)
-    assert stays.stays_part_time and stays.from_date == date.today()
+    assert stays.stays_part_time and stays.from_date == clock.today()
     assert not HouseholdMember.objects.filter(household=dads, person=mother).exists()
     family_html = practitioner_client.get(
         family_url("people:family_detail", family)
@@ -824,15 +825,18 @@ def test_leaving_a_household_keeps_the_history(
     practitioner_client.post(url, _members_data(residents=[mother]))
 
     gone = HouseholdMember.objects.get(household=household, person=child)
-    assert gone.to_date == date.today() and gone.from_date == date(2020, 1, 1)
+    assert gone.to_date == clock.today() and gone.from_date == date(2020, 1, 1)
     assert assert_one_write(counter, family).detail["removed"] == 1
     html = practitioner_client.get(family_url("people:family_detail", family)).content.decode()
-    assert "Lived here before:" in html and f"until {date.today():%-d %B %Y}" in html
+    assert "Lived here before:" in html and f"until {clock.today():%-d %B %Y}" in html
 
     # Coming back starts a new spell; the earlier one stays.
     practitioner_client.post(url, _members_data(residents=[mother, child], part_time=[child]))
     spells = list(HouseholdMember.objects.filter(household=household, person=child).order_by("id"))
-    assert [(s.to_date, s.stays_part_time) for s in spells] == [(date.today(), False), (None, True)]
+    assert [(s.to_date, s.stays_part_time) for s in spells] == [
+        (clock.today(), False),
+        (None, True),
+    ]
 
 
 def test_saving_who_lives_here_unchanged_writes_nothing(practitioner_client, family, child):
@@ -939,7 +943,7 @@ def test_ending_a_teams_involvement_warns_then_ends_it(manager, family, team):
 
     assert response.status_code == 302
     assert response["Location"] == family_url("people:family_detail", family)
-    assert FamilyTeam.objects.get(pk=services_link.pk).ended_on == date.today()
+    assert FamilyTeam.objects.get(pk=services_link.pk).ended_on == clock.today()
     assert assert_one_write(counter, family).detail == {"fields": ["teams"], "team": other.code}
     assert flash_messages(response) == ["Team’s involvement ended"]
     assert client.get(url).status_code == 404  # already ended

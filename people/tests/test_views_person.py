@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core import clock
 from core.audit import Action, audit_record
 from core.models import AuditEvent
 from core.tests.factories import AgencyFactory
@@ -369,7 +370,7 @@ def test_a_stale_edit_is_refused_and_keeps_what_was_typed(practitioner, manager,
 
 
 def test_future_date_of_birth_shows_the_error_summary_and_keeps_input(practitioner_client, child):
-    next_year = date.today().year + 1
+    next_year = clock.today().year + 1
     response = practitioner_client.post(
         person_url(child, "people:person_edit"),
         _edit_data(child, date_of_birth_2=next_year, preferred_name="Kept value"),

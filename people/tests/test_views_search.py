@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from core import clock
 from core.audit import Action
 from core.models import AuditEvent
 from people import services
@@ -313,7 +314,7 @@ def test_add_a_person_to_a_new_family(practitioner, practitioner_client, team):
 
 def test_add_an_unborn_baby(practitioner_client, family):
     _search(practitioner_client, name="Smith")
-    due = date.today().replace(day=1)
+    due = clock.today().replace(day=1)
     due = date(due.year + (due.month + 3 > 12), (due.month + 3 - 1) % 12 + 1, 1)
 
     response = practitioner_client.post(
