@@ -20,8 +20,6 @@ The keyed hash of a public requester's address (``submitted_ip_hash``) is never 
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -34,15 +32,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.api import BAD_REQUEST, FORBIDDEN, UUID_LOOKUP, require
 from core.api import conflict as _conflict
 from core.api import duty_team_contact as _duty_team
-from core.api import validation_error as _validation_error
 from core.audit import Action, audit_record
-from core.models import Agency, Area, NeedLevel
+from core.models import Area
 from people.selectors import families_for
 from people.selectors import get_family as get_family_in_scope
 from support_requests import selectors, services
@@ -50,6 +46,8 @@ from support_requests.models import SafeguardingStop, SupportRequest, Triage
 from support_requests.presenters import own_request_status
 
 REQUEST_LABEL = SupportRequest._meta.label_lower
+TRIAGE = "support_requests.triage"
+TRIAGE_ONLY = "Only early support team leaders can triage requests"
 TAGS = ["requests"]
 
 NOT_FOUND = OpenApiResponse(
@@ -360,7 +358,7 @@ class MySupportRequestSerializer(serializers.ModelSerializer):
         user = self.context.get("user")
         if user is None:
             return None
-        stop = services.pending_submission_stop(actor=user, support_request=support_request)
+        stop = selectors.pending_submission_stop(actor=user, support_request=support_request)
         if stop is None:
             return None
         return _stop_payload(stop, "")["safeguarding_stop"]
@@ -389,7 +387,8 @@ class MySupportRequestListSerializer(serializers.ModelSerializer):
 
 
 class ChildInputSerializer(serializers.Serializer):
-    first_name = serializers.CharField(max_length=100)
+    # Blank or missing is the service's refusal, worded as the request pages word it.
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     age_years = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
 
@@ -453,7 +452,7 @@ class TriageInputSerializer(serializers.Serializer):
     def validate_need_level(self, value):
         if value is None:
             return None
-        level = NeedLevel.objects.filter(pk=value).first()
+        level = selectors.need_level(value)
         if level is None:
             raise serializers.ValidationError("Select a level of need from the list")
         return level
@@ -461,7 +460,7 @@ class TriageInputSerializer(serializers.Serializer):
     def validate_single_agency(self, value):
         if value is None:
             return None
-        agency = Agency.objects.filter(pk=value).first()
+        agency = selectors.agency(value)
         if agency is None:
             raise serializers.ValidationError("Select an agency from the list")
         return agency
@@ -498,7 +497,7 @@ class SetAreaInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate_area(self, value):
-        area = Area.objects.filter(pk=value).first()
+        area = selectors.area(value)
         if area is None:
             raise serializers.ValidationError("Select the area the family lives in")
         return area
@@ -552,7 +551,7 @@ class SupportRequestViewSet(
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation only
-            return SupportRequest.objects.none()
+            return selectors.no_requests()
         return selectors.requests_for(self.request.user).order_by("created_at", "reference")
 
     def get_serializer_class(self):
@@ -586,18 +585,14 @@ class SupportRequestViewSet(
     @action(detail=True, methods=["post"], url_path="start-triage")
     def start_triage(self, request, pk=None):
         support_request = selectors.get_request(request.user, pk)
+        require(TRIAGE, request.user, message="Only early support team leaders can start triage")
         serializer = StartTriageInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.support_request_start_triage(
-                actor=request.user,
-                support_request=support_request,
-                reason=serializer.validated_data["reason"],
-            )
-        except services.NotAllowedToTriage as exc:
-            raise PermissionDenied(str(exc)) from None
-        except services.TransitionNotAllowed as exc:
-            return _conflict(str(exc))
+        services.support_request_start_triage(
+            actor=request.user,
+            support_request=support_request,
+            reason=serializer.validated_data["reason"],
+        )
         return self._fresh(request, pk)
 
     @extend_schema(
@@ -622,31 +617,22 @@ class SupportRequestViewSet(
     @action(detail=True, methods=["post"], url_path="triage")
     def triage(self, request, pk=None):
         support_request = selectors.get_request(request.user, pk)
-        if not selectors.can_triage(request.user):
-            raise PermissionDenied("Only early support team leaders can triage requests")
+        require(TRIAGE, request.user, message=TRIAGE_ONLY)
         serializer = TriageInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         answers = serializer.answers()
-        try:
-            pending = services.pending_stop(support_request)
-            if pending is not None:
-                return Response(
-                    _stop_payload(pending, STOP_DETAIL), status=status.HTTP_409_CONFLICT
-                )
-            stop = services.triage_submit(
-                actor=request.user,
-                support_request=support_request,
-                answers=answers,
-                mode=serializer.validated_data["mode"],
-            )
-            if stop is not None:
-                return Response(_stop_payload(stop, STOP_DETAIL), status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
-        except services.NotAllowedToTriage as exc:
-            raise PermissionDenied(str(exc)) from None
-        except services.TransitionNotAllowed as exc:
-            return _conflict(str(exc))
+        pending = selectors.pending_stop(support_request)
+        if pending is not None:
+            return Response(_stop_payload(pending, STOP_DETAIL), status=status.HTTP_409_CONFLICT)
+        # A stop is returned, not raised: the answer is a 409 but the stop must stay saved.
+        stop = services.triage_submit(
+            actor=request.user,
+            support_request=support_request,
+            answers=answers,
+            mode=serializer.validated_data["mode"],
+        )
+        if stop is not None:
+            return Response(_stop_payload(stop, STOP_DETAIL), status=status.HTTP_409_CONFLICT)
         return self._fresh(request, pk)
 
     @extend_schema(
@@ -666,23 +652,15 @@ class SupportRequestViewSet(
     @action(detail=True, methods=["post"], url_path="safeguarding-stop")
     def safeguarding_stop(self, request, pk=None):
         support_request = selectors.get_request(request.user, pk)
-        if not selectors.can_triage(request.user):
-            raise PermissionDenied("Only early support team leaders can triage requests")
+        require(TRIAGE, request.user, message=TRIAGE_ONLY)
         serializer = NextStepInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        stop = services.pending_stop(support_request)
+        stop = selectors.pending_stop(support_request)
         if stop is None:
             return _conflict("No safeguarding stop is waiting for what you did next")
-        try:
-            services.safeguarding_stop_record_next_step(
-                actor=request.user, stop=stop, **serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
-        except services.NotAllowedToTriage as exc:
-            raise PermissionDenied(str(exc)) from None
-        except services.TransitionNotAllowed as exc:
-            return _conflict(str(exc))
+        services.safeguarding_stop_record_next_step(
+            actor=request.user, stop=stop, **serializer.validated_data
+        )
         return self._fresh(request, pk)
 
     @extend_schema(
@@ -703,20 +681,16 @@ class SupportRequestViewSet(
     @action(detail=True, methods=["post"], url_path="set-area")
     def set_area(self, request, pk=None):
         support_request = selectors.get_request(request.user, pk)
-        if not selectors.can_triage(request.user):
-            raise PermissionDenied("Only early support team leaders can set a request's area")
+        require(
+            TRIAGE,
+            request.user,
+            message="Only early support team leaders can set a request's area",
+        )
         serializer = SetAreaInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.support_request_set_area(
-                actor=request.user, support_request=support_request, **serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
-        except services.NotAllowedToTriage as exc:
-            raise PermissionDenied(str(exc)) from None
-        except services.TransitionNotAllowed as exc:
-            return _conflict(str(exc))
+        services.support_request_set_area(
+            actor=request.user, support_request=support_request, **serializer.validated_data
+        )
         if not selectors.requests_for(request.user).filter(pk=support_request.pk).exists():
             return Response(status=status.HTTP_204_NO_CONTENT)
         return self._fresh(request, pk)
@@ -750,7 +724,7 @@ class MySupportRequestViewSet(
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation only
-            return SupportRequest.objects.none()
+            return selectors.no_requests()
         return selectors.my_requests(self.request.user)
 
     def get_serializer_class(self):
@@ -813,7 +787,7 @@ class MySupportRequestViewSet(
             family = get_family_in_scope(request.user, data["family"])
         area = None
         if data.get("area") is not None:
-            area = Area.objects.filter(pk=data["area"]).first()
+            area = selectors.area(data["area"])
             if area is None:
                 raise serializers.ValidationError({"area": ["Select the area the family lives in"]})
         children = [
@@ -824,21 +798,16 @@ class MySupportRequestViewSet(
             )
             for child in data.get("children") or []
         ]
-        try:
-            support_request, _stop = services.support_request_submit_practitioner(
-                actor=request.user,
-                family=family,
-                children=children,
-                area=area,
-                what_is_happening=data["what_is_happening"],
-                single_agency_support_tried=data["single_agency_support_tried"],
-                family_knows_and_consents=data["family_knows_and_consents"],
-                safeguarding_concern=data["safeguarding_concern"],
-            )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
-        except (services.NotAllowedToRequest, DjangoPermissionDenied) as exc:
-            raise PermissionDenied(str(exc)) from None
+        support_request, _stop = services.support_request_submit_practitioner(
+            actor=request.user,
+            family=family,
+            children=children,
+            area=area,
+            what_is_happening=data["what_is_happening"],
+            single_agency_support_tried=data["single_agency_support_tried"],
+            family_knows_and_consents=data["family_knows_and_consents"],
+            safeguarding_concern=data["safeguarding_concern"],
+        )
         return Response(
             self._data(request, self._one(request, support_request.pk)),
             status=status.HTTP_201_CREATED,
@@ -860,19 +829,14 @@ class MySupportRequestViewSet(
         support_request = self._one(request, pk)
         serializer = NextStepInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        stop = services.pending_submission_stop(actor=request.user, support_request=support_request)
+        stop = selectors.pending_submission_stop(
+            actor=request.user, support_request=support_request
+        )
         if stop is None:
             return _conflict("No safeguarding stop is waiting for what you did next")
-        try:
-            services.submission_stop_record_next_step(
-                actor=request.user, stop=stop, **serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
-        except services.NotAllowedToRequest as exc:
-            raise PermissionDenied(str(exc)) from None
-        except services.TransitionNotAllowed as exc:
-            return _conflict(str(exc))
+        services.submission_stop_record_next_step(
+            actor=request.user, stop=stop, **serializer.validated_data
+        )
         return Response(self._data(request, self._one(request, pk)))
 
 

@@ -15,9 +15,9 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
-from django.utils import timezone
 from django.utils.html import escape
 
+from core import clock
 from core.forms import GovDateField
 from core.models import Agency, Area, NeedLevel
 from support_requests.models import (
@@ -26,7 +26,7 @@ from support_requests.models import (
     SupportRequest,
     Triage,
 )
-from support_requests.services import MAX_CHILD_AGE, TriageAnswers
+from support_requests.services import DATE_OF_BIRTH_IN_FUTURE, MAX_CHILD_AGE, TriageAnswers
 
 NOT_SURE = "not-sure"
 YES, NO = "yes", "no"
@@ -188,9 +188,9 @@ class ChildForm(forms.Form):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data.get("date_of_birth")
-        if born and born > timezone.localdate():
-            raise forms.ValidationError("Date of birth must be today or in the past")
-        if born and born.year < timezone.localdate().year - MAX_CHILD_AGE - 1:
+        if born and born > clock.today():
+            raise forms.ValidationError(DATE_OF_BIRTH_IN_FUTURE)
+        if born and born.year < clock.today().year - MAX_CHILD_AGE - 1:
             raise forms.ValidationError(
                 f"Date of birth must be for someone aged {MAX_CHILD_AGE} or under"
             )

@@ -23,7 +23,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.audit import Action, audit_record
-from core.models import Council
 from people.selectors import families_for
 from support_requests import practitioner_journey as pj
 from support_requests import selectors, services
@@ -90,7 +89,7 @@ def new_start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         TEMPLATES + "start.html",
-        {"first_question_url": pj.url("family"), "council": Council.objects.first()},
+        {"first_question_url": pj.url("family"), "council": selectors.council()},
     )
 
 
@@ -312,7 +311,7 @@ def new_sent(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_requests(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (selectors.can_make_requests(user) or selectors.can_record_step_down(user)):
+    if not rules.has_perm("support_requests.see_own_requests", user):
         raise Http404
     page_obj = Paginator(selectors.my_requests(user), PAGE_SIZE).get_page(request.GET.get("page"))
     page_obj.elided_range = list(
@@ -328,7 +327,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": rows,
         "page_obj": page_obj,
-        "can_make_requests": selectors.can_make_requests(user),
+        "can_make_requests": rules.has_perm("support_requests.make_request", user),
     }
     return render(request, TEMPLATES + "mine.html", context)
 
@@ -372,7 +371,7 @@ def my_request(request: HttpRequest, request_id) -> HttpResponse:
         "triage": triage,
         "assessments": assessments,
         "can_see_family": can_see_family,
-        "pending_stop": services.pending_submission_stop(
+        "pending_stop": selectors.pending_submission_stop(
             actor=user, support_request=support_request
         ),
         "page_title": f"Request {support_request.reference}",
@@ -388,7 +387,7 @@ def my_request_stop(request: HttpRequest, request_id) -> HttpResponse:
     """The safeguarding stop raised when the practitioner made the request."""
     user = request.user
     support_request = selectors.get_my_request(user, request_id)
-    stop = services.pending_submission_stop(actor=user, support_request=support_request)
+    stop = selectors.pending_submission_stop(actor=user, support_request=support_request)
     if stop is None:
         return redirect("support_requests:my_requests")
 
@@ -424,7 +423,7 @@ def my_request_stop(request: HttpRequest, request_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def step_down_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not selectors.can_record_step_down(user):
+    if not rules.has_perm("support_requests.record_step_down", user):
         raise Http404
     form_kwargs = {
         "families": selectors.families_to_request_for(user),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.middleware import client_ip
 from core.models import Council
-from support_requests import journey, services, throttle
+from support_requests import journey, selectors, services, throttle
 from support_requests.forms import (
     NOT_SURE,
     YES,
@@ -45,7 +45,7 @@ PAGE_POST_BUCKET = "ask_for_help_post"
 
 
 def _council():
-    return Council.objects.first()
+    return selectors.council()
 
 
 def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:

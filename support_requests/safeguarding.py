@@ -9,8 +9,8 @@ once only, audited. What happens to the request or assessment afterwards belongs
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from core import clock
 from core.audit import Action, audit_record
 from support_requests.models import SafeguardingStop
 
@@ -31,7 +31,7 @@ def write_next_step(*, actor, locked: SafeguardingStop, next_step: str, reason: 
     """Record the next step on a locked, pending stop, audited. The stop itself is kept."""
     locked.next_step = next_step
     locked.reason = reason.strip()
-    locked.next_step_at = timezone.now()
+    locked.next_step_at = clock.now()
     locked.save(update_fields=["next_step", "reason", "next_step_at"])
     audit_record(
         actor=actor,

@@ -14,7 +14,7 @@ from django.shortcuts import render
 
 from core.audit import Action, audit_record
 from core.forms import add_service_errors
-from core.models import Council
+from support_requests import selectors
 from support_requests.forms import SafeguardingNextStepForm
 from support_requests.models import SafeguardingStop
 
@@ -52,5 +52,5 @@ def stop_page(
             target=stop,
             detail={"page": "safeguarding_stop"},
         )
-    page = {**context, "stop": stop, "council": Council.objects.first(), "form": form}
+    page = {**context, "stop": stop, "council": selectors.council(), "form": form}
     return render(request, TEMPLATE, page)

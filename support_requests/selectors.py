@@ -8,34 +8,26 @@ areas. Nobody else sees any, system administrators included: views turn "not in 
 queryset" into 404, so an out-of-scope request is indistinguishable from a missing one.
 """
 
+from datetime import timedelta
+
+import rules
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Role
-from core import scope
-from core.models import Area, Team
+from core import clock, scope
+from core.models import Agency, Area, Council, NeedLevel, Team
 from people.models import Family
 from people.selectors import families_for
-from support_requests.models import SafeguardingStop, SupportRequest, SupportRequestHistory
-
-QUEUE_ROLES = (Role.EARLY_SUPPORT_TEAM_LEADER, Role.BUSINESS_SUPPORT)
-REQUESTER_ROLES = (Role.PRACTITIONER, Role.LEAD_PROFESSIONAL)
-
-
-def can_see_requests(user) -> bool:
-    if not scope.can_see_case_records(user) or not user.has_role(*QUEUE_ROLES):
-        return False
-    agency = user.agency
-    return bool(agency and agency.is_early_support_service)
-
-
-def can_triage(user) -> bool:
-    """Only early support team leaders triage (business support see the queue only)."""
-    return can_see_requests(user) and user.has_role(Role.EARLY_SUPPORT_TEAM_LEADER)
+from support_requests.models import (
+    SafeguardingStop,
+    SupportRequest,
+    SupportRequestHistory,
+    Triage,
+)
 
 
 def requests_for(user) -> QuerySet[SupportRequest]:
-    if not can_see_requests(user):
+    if not rules.has_perm("support_requests.see_requests", user):
         return SupportRequest.objects.none()
     team = user.team
     if team is None or team.area_id is None:
@@ -88,16 +80,6 @@ def get_request(user, request_id) -> SupportRequest:
 # ---- Practitioners' requests and step-downs from MASH.
 
 
-def can_make_requests(user) -> bool:
-    """Practitioners and lead professionals of any agency ask for early support."""
-    return scope.can_see_case_records(user) and user.has_role(*REQUESTER_ROLES)
-
-
-def can_record_step_down(user) -> bool:
-    """Early support team leaders and business support record step-downs from MASH."""
-    return can_see_requests(user)
-
-
 def requests_submitted_by(user) -> QuerySet[SupportRequest]:
     """The requests this member of staff made: all a practitioner may see of requests."""
     if not scope.can_see_case_records(user):
@@ -143,3 +125,69 @@ def key_contacts_by_area() -> dict[int, Team]:
     ).order_by("-name"):
         contacts[team.area_id] = team
     return contacts
+
+
+# ---- The safeguarding stops still waiting for what the user did next.
+
+
+def pending_stop(support_request: SupportRequest) -> SafeguardingStop | None:
+    """The safeguarding stop still waiting for the user to say what they did next, if any."""
+    return (
+        SafeguardingStop.objects.filter(support_request=support_request, next_step="")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def pending_submission_stop(*, actor, support_request: SupportRequest) -> SafeguardingStop | None:
+    """The stop this user raised when making the request, still waiting for its next step."""
+    return (
+        SafeguardingStop.objects.filter(
+            support_request=support_request,
+            actor=actor,
+            trigger=SafeguardingStop.Trigger.REQUEST_CONCERN,
+            next_step="",
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def saved_triage(support_request: SupportRequest) -> Triage | None:
+    """The triage written so far on this request (a draft or the decision), if any."""
+    return Triage.objects.filter(support_request=support_request).first()
+
+
+# ---- The public form's abuse control.
+
+
+def recent_submissions_from(ip_hash: str, *, within: timedelta = timedelta(hours=1)) -> int:
+    """How many public requests this (hashed) address sent in the last ``within``."""
+    return SupportRequest.objects.filter(
+        submitted_ip_hash=ip_hash, created_at__gte=clock.now() - within
+    ).count()
+
+
+# ---- Set-up records the request pages and API name by id (not scoped: council-wide lists).
+
+
+def council() -> Council | None:
+    """The council's record: its duty team's contact details for the stop pages."""
+    return Council.objects.first()
+
+
+def area(pk) -> Area | None:
+    return Area.objects.filter(pk=pk).first()
+
+
+def need_level(pk) -> NeedLevel | None:
+    return NeedLevel.objects.filter(pk=pk).first()
+
+
+def agency(pk) -> Agency | None:
+    return Agency.objects.filter(pk=pk).first()
+
+
+def no_requests() -> QuerySet[SupportRequest]:
+    """An empty queryset of requests (the API schema's generator reads no one's)."""
+    return SupportRequest.objects.none()

@@ -11,8 +11,8 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
-from django.utils import timezone
 
+from core import clock
 from core.forms import GovDateField
 from core.models import Area, NeedLevel
 from people.models import Family
@@ -365,7 +365,7 @@ class StepDownForm(ChildrenForm):
 
     def clean_allocation_meeting_date(self):
         held = self.cleaned_data.get("allocation_meeting_date")
-        if held and held > timezone.localdate():
+        if held and held > clock.today():
             raise forms.ValidationError(
                 "Date of the allocation meeting must be today or in the past"
             )

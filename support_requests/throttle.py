@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
 
+from core import clock
 from support_requests.models import ThrottleHit
 
 # How long counted hits are kept; longer than any window.
@@ -64,7 +64,7 @@ def allow(*, bucket: str, key: str, rate: Rate) -> bool:
     A refused hit is not counted, so someone who waits is let back in when their earlier
     hits leave the window, however often they were refused meanwhile.
     """
-    now = timezone.now()
+    now = clock.now()
     ThrottleHit.objects.filter(at__lt=now - KEEP_HITS_FOR).delete()
     recent = ThrottleHit.objects.filter(
         bucket=bucket, client_hash=key, at__gte=now - rate.window

@@ -5,30 +5,32 @@ a 404. Each page view writes exactly one audit event in the request's transactio
 status changes go through support_requests.services, which write their own.
 """
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import clock
 from core.audit import Action, audit_record
 from core.forms import add_service_errors as _add_service_errors
 from support_requests import selectors, services
 from support_requests.forms import TriageForm
-from support_requests.models import SafeguardingStop, SupportRequest, Triage
+from support_requests.models import SafeguardingStop, SupportRequest
 from support_requests.safeguarding_views import stop_page
 from support_requests.staff_forms import SetAreaForm
 
 PAGE_SIZE = 50
+TRIAGE = "support_requests.triage"
 NAV_SECTION = "requests"
 
 
 def _require_queue_access(user) -> None:
     # Not a record: but nobody outside the queue's roles learns that the queue exists.
-    if not selectors.can_see_requests(user):
+    if not rules.has_perm("support_requests.see_requests", user):
         raise Http404
 
 
@@ -41,9 +43,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     page_obj.elided_range = list(
         page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
     )
-    today = timezone.localdate()
+    today = clock.today()
     rows = [
-        {"request": r, "days_waiting": (today - timezone.localtime(r.created_at).date()).days}
+        {"request": r, "days_waiting": (today - clock.local(r.created_at).date()).days}
         for r in page_obj.object_list
     ]
     audit_record(
@@ -73,7 +75,7 @@ def detail(request: HttpRequest, request_id) -> HttpResponse:
 
 
 def _detail_context(user, support_request: SupportRequest, area_form=None) -> dict:
-    if area_form is None and _can_set_area(user, support_request):
+    if area_form is None and rules.has_perm("support_requests.set_area", user, support_request):
         area_form = SetAreaForm()
     return {
         "nav_section": NAV_SECTION,
@@ -81,21 +83,18 @@ def _detail_context(user, support_request: SupportRequest, area_form=None) -> di
         "children": list(support_request.children.all()),
         "history": list(support_request.history.all()),
         "unsafe": set(support_request.unsafe_contact_ways),
-        "can_start_triage": services.Status.IN_TRIAGE
-        in services.ALLOWED_TRANSITIONS[support_request.status],
-        "can_triage": selectors.can_triage(user)
+        "can_start_triage": services.REQUEST_WORKFLOW.can_move(
+            support_request.status, services.Status.IN_TRIAGE
+        ),
+        "can_triage": rules.has_perm(TRIAGE, user)
         and support_request.status == services.Status.IN_TRIAGE,
         "triage": getattr(support_request, "triage", None),
         "stops": list(support_request.safeguarding_stops.all()),
-        "can_start_assessment": _can_start_assessment(user, support_request),
+        "can_start_assessment": rules.has_perm(
+            "support_requests.start_assessment", user, support_request
+        ),
         "area_form": area_form,
     }
-
-
-def _can_set_area(user, support_request: SupportRequest) -> bool:
-    return (
-        support_request.area_id is None and support_request.is_open and selectors.can_triage(user)
-    )
 
 
 @login_required
@@ -127,28 +126,13 @@ def set_area(request: HttpRequest, request_id) -> HttpResponse:
     return redirect("support_requests:queue")
 
 
-def _can_start_assessment(user, support_request: SupportRequest) -> bool:
-    from assessments.selectors import can_write
-    from people.selectors import families_for
-
-    return bool(
-        support_request.status == SupportRequest.Status.ASSESSMENT
-        and support_request.family_id
-        and can_write(user)
-        and not support_request.assessments.exists()
-        and families_for(user).filter(pk=support_request.family_id).exists()
-    )
-
-
 @login_required
 @require_POST
 def start_triage(request: HttpRequest, request_id) -> HttpResponse:
     user = request.user
-    support_request = selectors.get_request(user, request_id)
+    support_request = _request_for_triage(user, request_id)
     try:
         services.support_request_start_triage(actor=user, support_request=support_request)
-    except services.NotAllowedToTriage as exc:
-        raise PermissionDenied(str(exc)) from None
     except services.TransitionNotAllowed:
         messages.info(request, "Triage has already started on this request")
     else:
@@ -159,7 +143,7 @@ def start_triage(request: HttpRequest, request_id) -> HttpResponse:
 def _request_for_triage(user, request_id) -> SupportRequest:
     """Out of scope: 404. In scope but not a team leader (business support): 403."""
     support_request = selectors.get_request(user, request_id)
-    if not selectors.can_triage(user):
+    if not rules.has_perm(TRIAGE, user):
         raise PermissionDenied
     return support_request
 
@@ -173,9 +157,9 @@ def triage(request: HttpRequest, request_id) -> HttpResponse:
         messages.info(request, "Only a request that is in triage can be triaged")
         return redirect("support_requests:detail", request_id=support_request.pk)
     # A stop waiting for its next step comes first: nothing else can be done until it is recorded.
-    if services.pending_stop(support_request) is not None:
+    if selectors.pending_stop(support_request) is not None:
         return redirect("support_requests:safeguarding_stop", request_id=support_request.pk)
-    saved = Triage.objects.filter(support_request=support_request).first()
+    saved = selectors.saved_triage(support_request)
     if request.method == "POST":
         form = TriageForm(request.POST)
         valid = form.is_valid()
@@ -189,10 +173,11 @@ def triage(request: HttpRequest, request_id) -> HttpResponse:
                 mode="draft" if draft else "decision",
                 answers_valid=valid,
             )
+        except services.TransitionNotAllowed:
+            # Before ValidationError, which it is too: the request moved on, not bad input.
+            messages.info(request, "This request has already been triaged")
         except ValidationError as error:
             _add_service_errors(form, error)
-        except services.TransitionNotAllowed:
-            messages.info(request, "This request has already been triaged")
         else:
             if stop is not None:
                 return redirect("support_requests:safeguarding_stop", request_id=support_request.pk)
@@ -216,7 +201,7 @@ def triage(request: HttpRequest, request_id) -> HttpResponse:
 def safeguarding_stop(request: HttpRequest, request_id) -> HttpResponse:
     user = request.user
     support_request = _request_for_triage(user, request_id)
-    stop = services.pending_stop(support_request)
+    stop = selectors.pending_stop(support_request)
     if stop is None:
         return redirect("support_requests:detail", request_id=support_request.pk)
 

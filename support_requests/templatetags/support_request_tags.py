@@ -1,9 +1,9 @@
 """Display helpers for request pages."""
 
 from django import template
-from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from core import clock
 from support_requests.models import SupportRequest
 from support_requests.presenters import describe_age
 
@@ -26,14 +26,14 @@ def gov_datetime(value) -> str:
     """'3 March 2026 at 2:15pm' in UK time (GOV.UK style: 12-hour, lower-case am/pm)."""
     if not value:
         return ""
-    local = timezone.localtime(value)
+    local = clock.local(value)
     if local.hour == 12 and local.minute == 0:
-        clock = "midday"
+        time = "midday"
     elif local.hour == 0 and local.minute == 0:
-        clock = "midnight"
+        time = "midnight"
     else:
-        clock = format_date(local, "g:i") + ("am" if local.hour < 12 else "pm")
-    return f"{format_date(local, 'j F Y')} at {clock}"
+        time = format_date(local, "g:i") + ("am" if local.hour < 12 else "pm")
+    return f"{format_date(local, 'j F Y')} at {time}"
 
 
 @register.filter

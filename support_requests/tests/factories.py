@@ -1,6 +1,6 @@
 import factory
-from django.utils import timezone
 
+from core import clock
 from core.tests.factories import AreaFactory
 from support_requests import services
 from support_requests.models import (
@@ -18,7 +18,7 @@ class SupportRequestFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SupportRequest
 
-    reference = factory.LazyFunction(services._new_reference)
+    reference = factory.LazyFunction(services.new_reference)
     source = SupportRequest.Source.PUBLIC
     status = SupportRequest.Status.RECEIVED
     area = factory.SubFactory(AreaFactory)
@@ -62,4 +62,4 @@ class ThrottleHitFactory(factory.django.DjangoModelFactory):
 
     bucket = "ask_for_help_post"
     client_hash = factory.LazyFunction(lambda: client_hash("192.0.2.1"))
-    at = factory.LazyFunction(timezone.now)
+    at = factory.LazyFunction(clock.now)

@@ -2,8 +2,8 @@
 because both call the same service."""
 
 import pytest
-from django.utils import timezone
 
+from core import clock
 from core.tests.factories import NeedLevelFactory
 from support_requests.models import SupportRequest, Triage
 from support_requests.tests.conftest import client_for
@@ -25,7 +25,7 @@ def _page_errors(response) -> dict:
 
 
 def _triage_page(level, **overrides):
-    today = timezone.localdate()
+    today = clock.today()
     data = {
         "conversation_date_0": str(today.day),
         "conversation_date_1": str(today.month),
@@ -47,7 +47,7 @@ def _triage_page(level, **overrides):
 
 
 def _triage_api(level, **overrides):
-    today = timezone.localdate().isoformat()
+    today = clock.today().isoformat()
     data = {
         "mode": "decide",
         "conversation_date": today,

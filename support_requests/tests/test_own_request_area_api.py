@@ -3,11 +3,11 @@ known, and the requests API."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from assessments.tests.factories import AssessmentFactory
+from core import clock
 from core.models import AuditEvent
 from core.tests.factories import NeedLevelFactory, TeamFactory
 from people.tests.factories import FamilyFactory
@@ -86,7 +86,7 @@ def test_own_request_shows_triage_outcome_and_assessment_link(school_practitione
         conversation_summary="Private notes of the team leader",
         need_level=NeedLevelFactory(level=2, name="Early help"),
         decision=Triage.Decision.ASSESSMENT,
-        decided_at=timezone.now(),
+        decided_at=clock.now(),
     )
     assessment = AssessmentFactory(family=family, support_request=support_request)
     page = client_for(school_practitioner).get(f"/requests/mine/{support_request.pk}/")
@@ -231,7 +231,7 @@ def level(db):
 def triage_payload(level, **overrides):
     data = {
         "mode": "decide",
-        "conversation_date": timezone.localdate().isoformat(),
+        "conversation_date": clock.today().isoformat(),
         "conversation_with": "Sam Lee",
         "conversation_summary": "Talked it through.",
         "cin_cp_concern": False,
@@ -239,7 +239,7 @@ def triage_payload(level, **overrides):
         "decision": "signpost",
         "signpost_to": "Young carers service",
         "handover_contact": "Pat at young carers",
-        "handover_date": timezone.localdate().isoformat(),
+        "handover_date": clock.today().isoformat(),
     }
     data.update(overrides)
     return data

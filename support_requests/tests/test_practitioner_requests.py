@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
+from core import clock
 from core.models import AuditEvent
 from core.tests.factories import NeedLevelFactory, TeamFactory
 from people.models import FamilyMember
@@ -319,7 +319,7 @@ def levels(db):
 
 
 def step_down_post(levels, **overrides):
-    held = timezone.localdate() - timedelta(days=2)
+    held = clock.today() - timedelta(days=2)
     data = dict(
         BLANK_CHILDREN,
         family_reference="",
@@ -378,7 +378,7 @@ def test_step_down_for_a_known_family(leader_x, area_x, levels):
 
 
 def test_step_down_validation_keeps_typed_values(leader_x, levels):
-    future = timezone.localdate() + timedelta(days=3)
+    future = clock.today() + timedelta(days=3)
     response = client_for(leader_x).post(
         "/requests/step-down/new/",
         step_down_post(

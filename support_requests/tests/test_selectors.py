@@ -1,4 +1,5 @@
 import pytest
+import rules
 from django.http import Http404
 
 from accounts.models import Role
@@ -63,7 +64,7 @@ def test_team_leader_with_no_team_sees_every_area(early_support_agency, requests
 def test_nobody_else_sees_any_request(request, persona, requests):
     user = request.getfixturevalue(persona)
     assert visible(user) == set()
-    assert not selectors.can_see_requests(user)
+    assert not rules.has_perm("support_requests.see_requests", user)
     with pytest.raises(Http404):
         selectors.request_detail(user, requests["x"].pk)
 

@@ -1,14 +1,15 @@
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from core.models import AuditEvent
 from support_requests import services
-from support_requests.models import SupportRequest, SupportRequestHistory
+from support_requests.models import SupportRequest, SupportRequestHistory, ThrottleHit
 from support_requests.services import ChildDetails
 from support_requests.tests.factories import (
     SupportRequestChildFactory,
@@ -146,17 +147,17 @@ def test_submit_public_refuses_incomplete_answers(overrides, field):
 
 
 def test_sixth_submission_from_one_address_within_the_hour_is_refused():
-    for _ in range(services.SUBMISSIONS_PER_HOUR):
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False) as traveller:
+        for _ in range(services.SUBMISSIONS_PER_HOUR):
+            submit(client_address="203.0.113.9")
+        traveller.shift(timedelta(minutes=59))
+        with pytest.raises(services.TooManySubmissions):
+            submit(client_address="203.0.113.9")
+        assert SupportRequest.objects.count() == services.SUBMISSIONS_PER_HOUR
+        # Another address is not affected, and an hour later the first may send again.
+        submit(client_address="203.0.113.10")
+        traveller.shift(timedelta(minutes=2))
         submit(client_address="203.0.113.9")
-    with pytest.raises(services.TooManySubmissions):
-        submit(client_address="203.0.113.9")
-    assert SupportRequest.objects.count() == services.SUBMISSIONS_PER_HOUR
-    # Another address is not affected, and an hour later the first may send again.
-    submit(client_address="203.0.113.10")
-    SupportRequest.objects.filter(submitted_ip_hash=client_hash("203.0.113.9")).update(
-        created_at=SupportRequest.objects.first().created_at - timedelta(hours=1, minutes=1)
-    )
-    submit(client_address="203.0.113.9")
 
 
 def test_start_triage_moves_status_records_history_and_audits(leader_x):
@@ -172,7 +173,7 @@ def test_start_triage_moves_status_records_history_and_audits(leader_x):
         "Triage started",
     )
     event = AuditEvent.objects.filter(actor=leader_x, action=AuditEvent.Action.UPDATE).get()
-    assert event.detail == {"fields": ["status"], "from": "received", "to": "in_triage"}
+    assert event.detail == {"fields": ["status"], "from_status": "received", "status": "in_triage"}
 
 
 def test_start_triage_twice_is_refused_and_records_nothing(leader_x, leader_y):
@@ -229,21 +230,21 @@ def test_factories_build_valid_rows():
 def test_throttle_counts_a_sliding_window_and_does_not_count_refusals():
     rate = Rate(limit=3, window=PAGE_POSTS.window)
     key = client_hash("203.0.113.9")
-    assert [allow(bucket="t", key=key, rate=rate) for _ in range(5)] == [
-        True,
-        True,
-        True,
-        False,
-        False,
-    ]
-    assert allow(bucket="t", key=client_hash("203.0.113.10"), rate=rate)
-    assert allow(bucket="other", key=key, rate=rate)
-    from support_requests.models import ThrottleHit
-
-    assert ThrottleHit.objects.filter(bucket="t", client_hash=key).count() == 3
-    # Hits that leave the window stop counting; hits older than a day are removed.
-    ThrottleHit.objects.filter(bucket="t").update(
-        at=ThrottleHit.objects.first().at - timedelta(days=2)
-    )
-    assert allow(bucket="t", key=key, rate=rate)
-    assert ThrottleHit.objects.filter(bucket="t", client_hash=key).count() == 1
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False) as traveller:
+        assert [allow(bucket="t", key=key, rate=rate) for _ in range(5)] == [
+            True,
+            True,
+            True,
+            False,
+            False,
+        ]
+        assert allow(bucket="t", key=client_hash("203.0.113.10"), rate=rate)
+        assert allow(bucket="other", key=key, rate=rate)
+        assert ThrottleHit.objects.filter(bucket="t", client_hash=key).count() == 3
+        # Still inside the window: still refused.
+        traveller.shift(rate.window - timedelta(seconds=1))
+        assert not allow(bucket="t", key=key, rate=rate)
+        # Hits that leave the window stop counting; hits older than a day are removed.
+        traveller.shift(timedelta(days=2))
+        assert allow(bucket="t", key=key, rate=rate)
+        assert ThrottleHit.objects.filter(bucket="t", client_hash=key).count() == 1

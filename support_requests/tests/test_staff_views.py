@@ -1,4 +1,7 @@
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -57,20 +60,18 @@ def test_queue_lists_the_areas_open_requests_and_is_audited_once(leader_x, reque
     ]
 
 
+@time_machine.travel(datetime(2026, 6, 30, 23, 30, tzinfo=UTC), tick=False)
 def test_queue_shows_received_time_in_uk_time_and_days_waiting(leader_x, request_x):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     from support_requests.templatetags.support_request_tags import gov_datetime
 
-    received = timezone.now() - timedelta(days=3)
+    # 22:50 UTC on 26 June is 23:50 on 26 June in London; now is 00:30 on 1 July there. Counted
+    # on a UTC calendar it would be 4 days; on London's it is 5.
+    received = datetime(2026, 6, 26, 22, 50, tzinfo=UTC)
     SupportRequest.objects.filter(pk=request_x.pk).update(created_at=received)
     page = client_for(leader_x).get("/requests/").content.decode()
+    assert gov_datetime(received) == "26 June 2026 at 11:50pm"
     assert gov_datetime(received) in page
-    days = (timezone.localdate() - timezone.localtime(received).date()).days
-    assert days == 3
-    assert 'govuk-table__cell--numeric">3</td>' in page
+    assert 'govuk-table__cell--numeric">5</td>' in page
 
 
 def test_times_are_shown_in_uk_time_gov_uk_style():

@@ -2,8 +2,8 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from core import clock
 from core.models import AuditEvent
 from core.tests.factories import AgencyFactory, CouncilFactory, NeedLevelFactory
 from support_requests import services
@@ -43,7 +43,7 @@ def url(support_request, page="triage"):
 
 
 def triage_post(levels, **overrides):
-    today = timezone.localdate()
+    today = clock.today()
     data = {
         "conversation_date_0": str(today.day),
         "conversation_date_1": str(today.month),
@@ -68,7 +68,7 @@ def triage_post(levels, **overrides):
 
 def answers(levels, **overrides):
     values = {
-        "conversation_date": timezone.localdate(),
+        "conversation_date": clock.today(),
         "conversation_with": "Sam Lee",
         "conversation_summary": "Talked it through.",
         "cin_cp_concern": False,
@@ -166,7 +166,7 @@ def test_decision_moves_status_with_history_and_audit(
         actor=leader_x, action="update", record_type="support_requests.triage"
     ).exists()
     assert AuditEvent.objects.filter(
-        actor=leader_x, action="update", record_id=str(in_triage.pk), detail__to=status
+        actor=leader_x, action="update", record_id=str(in_triage.pk), detail__status=status
     ).exists()
     assert not SafeguardingStop.objects.exists()
     # Out of the queue, shown on the request page.
@@ -175,7 +175,7 @@ def test_decision_moves_status_with_history_and_audit(
 
 
 def test_signpost_records_service_and_handover(leader_x, in_triage, levels):
-    today = timezone.localdate()
+    today = clock.today()
     data = triage_post(
         levels,
         decision="signpost",
