@@ -22,10 +22,7 @@ Requests run in one transaction (``ATOMIC_REQUESTS``) and DRF rolls it back when
 from __future__ import annotations
 
 import re
-import uuid
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -38,7 +35,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
@@ -46,6 +43,7 @@ from assessments import presenters, selectors, services
 from assessments.models import Assessment, AssessmentSection, PanelReferral
 from assessments.pdf import assessment_pdf
 from assessments.sections import SECTIONS, SECTIONS_BY_KEY, YES
+from consent.services import ConsentRequired
 from core.api import (
     BAD_REQUEST,
     FORBIDDEN,
@@ -56,7 +54,6 @@ from core.api import (
 )
 from core.api import conflict as _conflict
 from core.api import duty_team_contact as _duty_team
-from core.api import validation_error as _validation_error
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError
 from core.forms import GovDateField
@@ -65,7 +62,7 @@ from support_requests.models import SafeguardingStop
 from support_requests.selectors import requests_for
 
 ASSESSMENT_LABEL = "assessments.assessment"
-LOCKED_MESSAGE = "This assessment can no longer be changed"
+LOCKED_MESSAGE = services.LOCKED_MESSAGE
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 NOT_FOUND = OpenApiResponse(
@@ -78,13 +75,6 @@ FAMILY_FILTER = OpenApiParameter(
     OpenApiParameter.QUERY,
     description="Only this family's assessments.",
 )
-
-
-def _uuid_or_404(value) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound("Not found.") from None
 
 
 def _user_name(user) -> str:
@@ -204,8 +194,8 @@ class AssessmentDetailSerializer(AssessmentSummarySerializer):
 
     @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_next_version(self, assessment) -> str | None:
-        newer = Assessment.objects.filter(previous=assessment).values_list("pk", flat=True).first()
-        return str(newer) if newer else None
+        newer = selectors.newer_version(assessment)
+        return str(newer.pk) if newer else None
 
     @extend_schema_field(AssessmentConsultationSerializer(allow_null=True))
     def get_consultation(self, assessment) -> dict | None:
@@ -214,10 +204,8 @@ class AssessmentDetailSerializer(AssessmentSummarySerializer):
 
     @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_panel_referral(self, assessment) -> str | None:
-        pk = (
-            PanelReferral.objects.filter(assessment=assessment).values_list("pk", flat=True).first()
-        )
-        return str(pk) if pk else None
+        referral = selectors.panel_referral_of(assessment)
+        return str(referral.pk) if referral else None
 
     @extend_schema_field(AssessmentStopRefSerializer(allow_null=True))
     def get_safeguarding_stop(self, assessment) -> dict | None:
@@ -298,9 +286,9 @@ class SafeguardingStopResponseSerializer(serializers.Serializer):
     duty_team = DutyTeamSerializer(required=False)
 
 
-class NotReadySerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    incomplete_sections = serializers.ListField(child=serializers.CharField())
+class SubmitConflictSerializer(SafeguardingStopResponseSerializer):
+    # Submitting also refuses (409) while sections are not completed: then the ones left to do.
+    incomplete_sections = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class AssessmentReasonSerializer(serializers.Serializer):
@@ -479,7 +467,8 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
 
     def _get(self, pk) -> Assessment:
-        return selectors.get_assessment(self.request.user, _uuid_or_404(pk))
+        # The router's lookup pattern (UUID_LOOKUP) lets only a well-formed id reach here.
+        return selectors.get_assessment(self.request.user, pk)
 
     def _detail(self, assessment: Assessment, *, code=status.HTTP_200_OK) -> Response:
         fresh = selectors.get_assessment(self.request.user, assessment.pk)
@@ -548,17 +537,12 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 raise serializers.ValidationError(
                     {"support_request": ["Select a request for support about this family"]}
                 )
-        try:
-            assessment = services.assessment_start(
-                actor=user,
-                family=family,
-                children=[found[pk] for pk in wanted],
-                support_request=support_request,
-            )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
+        assessment = services.assessment_start(
+            actor=user,
+            family=family,
+            children=[found[pk] for pk in wanted],
+            support_request=support_request,
+        )
         return self._detail(assessment, code=status.HTTP_201_CREATED)
 
     # --- sections
@@ -610,7 +594,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if stop is not None:
             return _stop_response(stop)
 
-        context = presenters.section_context(assessment, child, key)
+        context = selectors.section_context(assessment, child, key)
         blank = spec.form(context=context)
         unknown = sorted(set(payload["answers"]) - (set(blank.fields) - {"completed"}))
         if unknown:
@@ -634,17 +618,13 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 expected_version=payload["version"] or None,
             )
         except StaleVersionError:
-            current = AssessmentSection.objects.filter(
-                assessment=assessment, key=key, child=child
-            ).first()
-            current_version = current.version if current else 0
+            # The 409 says which version is saved now, so the client can read it and reapply.
+            current_version = selectors.section_version(assessment, key, child)
             return _conflict(
                 "This section was changed by someone else since you read it, so nothing was saved. "
                 f"Read it again (now version {current_version}) and reapply your answers.",
                 current_version=current_version,
             )
-        except services.AssessmentLocked:
-            return _conflict(LOCKED_MESSAGE)
 
         # CIN or CP concerns stop the early help path, whatever else was sent (as on the page).
         trigger = services.section_stop_trigger(key, answers)
@@ -678,12 +658,12 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         request=None,
         responses={
             200: AssessmentDetailSerializer,
-            400: OpenApiResponse(NotReadySerializer, description="Sections not completed yet."),
             403: FORBIDDEN,
             404: NOT_FOUND,
             409: OpenApiResponse(
-                SafeguardingStopResponseSerializer,
-                description="Locked, or a safeguarding stop: contact the duty team.",
+                SubmitConflictSerializer,
+                description="Sections not completed yet (`incomplete_sections`), locked, or a "
+                "safeguarding stop: contact the duty team.",
             ),
         },
     )
@@ -694,17 +674,11 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         try:
             services.assessment_submit(actor=request.user, assessment=assessment)
         except services.SafeguardingStopRequired as error:
+            # Returned, not raised: the request's transaction keeps the stop just saved.
             return _stop_response(error.stop)
         except services.NotReadyToSubmit as error:
-            return Response(
-                {
-                    "detail": "Complete every section before you submit the assessment.",
-                    "incomplete_sections": error.incomplete,
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        except (services.AssessmentLocked, services.TransitionNotAllowed) as error:
-            return _conflict(str(error))
+            # The 409 lists what is left to do.
+            return _conflict(error.message, incomplete_sections=error.incomplete)
         return self._detail(assessment)
 
     @extend_schema(
@@ -721,12 +695,13 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request, pk=None):
         assessment = self._get(pk)
-        try:
-            services.assessment_sign_off(actor=request.user, assessment=assessment)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
-        except services.TransitionNotAllowed as error:
-            return _conflict(str(error))
+        require(
+            "assessments.sign_off_assessment",
+            request.user,
+            assessment,
+            message="Only a manager of the worker’s team or an early support team leader can sign off",
+        )
+        services.assessment_sign_off(actor=request.user, assessment=assessment)
         return self._detail(assessment)
 
     @extend_schema(
@@ -743,20 +718,20 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"], url_path="return")
     def return_to_worker(self, request, pk=None):
         assessment = self._get(pk)
+        # The role first, before the body is read: 403, then 400.
+        require(
+            "assessments.sign_off_assessment",
+            request.user,
+            assessment,
+            message="Only a manager of the worker’s team or an early support team leader can return it",
+        )
         serializer = AssessmentReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.assessment_return(
-                actor=request.user,
-                assessment=assessment,
-                reason=serializer.validated_data["reason"],
-            )
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
-        except services.TransitionNotAllowed as error:
-            return _conflict(str(error))
+        services.assessment_return(
+            actor=request.user,
+            assessment=assessment,
+            reason=serializer.validated_data["reason"],
+        )
         return self._detail(assessment)
 
     @extend_schema(
@@ -777,16 +752,11 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         _require_writer(request.user)
         serializer = AssessmentReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            new = services.assessment_new_version(
-                actor=request.user,
-                assessment=assessment,
-                reason=serializer.validated_data["reason"],
-            )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
-        except services.TransitionNotAllowed as error:
-            return _conflict(str(error))
+        new = services.assessment_new_version(
+            actor=request.user,
+            assessment=assessment,
+            reason=serializer.validated_data["reason"],
+        )
         return self._detail(new, code=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -818,15 +788,11 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 expected_version=data["version"] or None,
             )
         except StaleVersionError as error:
-            current = getattr(Assessment.objects.get(pk=assessment.pk), "consultation", None)
+            # The 409 says which version is saved now, so the client can read it and reapply.
             return _conflict(
-                f"{error}. Read it again and reapply your change.",
-                current_version=current.version if current else 0,
+                f"{error.message}. Read it again and reapply your change.",
+                current_version=selectors.consultation_version(assessment),
             )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
-        except services.TransitionNotAllowed as error:
-            return _conflict(str(error))
         return Response(AssessmentConsultationSerializer(row).data)
 
     @extend_schema(
@@ -847,20 +813,13 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     @action(detail=True, methods=["post"], url_path="refer-to-panel")
     def refer_to_panel(self, request, pk=None):
-        from consent.services import ConsentRequired
-
         assessment = self._get(pk)
         _require_writer(request.user)
         try:
             referral = services.panel_referral_submit(actor=request.user, assessment=assessment)
         except ConsentRequired as error:
+            # The 409 explains what consent is missing.
             return _conflict(error.explanation)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
-        except services.TransitionNotAllowed as error:
-            return _conflict(str(error))
         return Response(
             AssessmentPanelReferralSerializer(referral).data, status=status.HTTP_201_CREATED
         )
@@ -889,17 +848,12 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         stop = services.pending_stop(assessment)
         if stop is None:
             return _conflict("There is no safeguarding stop waiting for what happened next")
-        try:
-            services.assessment_stop_record_next_step(
-                actor=request.user,
-                stop=stop,
-                next_step=serializer.validated_data["next_step"],
-                reason=serializer.validated_data["reason"],
-            )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
-        except (services.AssessmentLocked, services.TransitionNotAllowed) as error:
-            return _conflict(str(error))
+        services.assessment_stop_record_next_step(
+            actor=request.user,
+            stop=stop,
+            next_step=serializer.validated_data["next_step"],
+            reason=serializer.validated_data["reason"],
+        )
         return self._detail(assessment)
 
     # --- PDF

@@ -9,7 +9,6 @@ from __future__ import annotations
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -18,6 +17,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from assessments.models import Assessment
 from assessments.presenters import child_name, document
+from core import clock
 
 
 def _styles():
@@ -95,7 +95,7 @@ def assessment_pdf(assessment: Assessment) -> bytes:
         story.append(
             _para(
                 f"Signed off by {assessment.signed_off_by.get_full_name()} on "
-                f"{timezone.localtime(assessment.signed_off_at):%-d %B %Y}",
+                f"{clock.local(assessment.signed_off_at):%-d %B %Y}",
                 styles["body"],
             )
         )

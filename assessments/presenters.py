@@ -12,7 +12,8 @@ from datetime import date
 from django import forms
 
 from assessments.models import Assessment, AssessmentSection
-from assessments.sections import CONSULTATION_NUMBER, SECTIONS, SectionContext
+from assessments.sections import CONSULTATION_NUMBER, SECTIONS
+from assessments.selectors import section_context
 from core.forms import GovDateField
 from people.models import Person
 from people.selectors import (
@@ -68,28 +69,6 @@ def _choices(form_field):
             getattr(choice, "value", None) or choice[0],
             getattr(choice, "label", None) or choice[1],
         )
-
-
-def section_context(assessment: Assessment, child=None, key: str = "") -> SectionContext:
-    """What a section's form may offer or check: the family's current professionals, and for
-    section 14 whether the family's consent to the assessment is recorded as given."""
-    professionals = list(
-        family_professionals(assessment.family)
-        .filter(ended_on__isnull=True)
-        .select_related("agency")
-    )
-    context = SectionContext(assessment=assessment, child=child, professionals=professionals)
-    if key == "consent":
-        context.assessment_consent_given = assessment_consent_given(assessment.family)
-    return context
-
-
-def assessment_consent_given(family) -> bool:
-    from consent.models import ConsentDecision, Purpose
-    from consent.services import latest_decision
-
-    decision = latest_decision(family, Purpose.ASSESSMENT)
-    return bool(decision and decision.status == ConsentDecision.Status.GIVEN)
 
 
 def document(assessment: Assessment) -> list[SectionView]:

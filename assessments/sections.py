@@ -16,9 +16,8 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
-from django.utils import timezone
 
-from assessments.completion import completion_errors
+from assessments.completion import NON_FIELD, answer_errors, completion_errors
 from core.forms import GovDateField, GovFormMixin
 
 MAX_TEXT = 10_000
@@ -103,9 +102,6 @@ class SectionForm(GovFormMixin, forms.Form):
                 items.append(Field.text(name, field_width=Fluid.TWO_THIRDS))
         return items
 
-    def completion_checks(self, data: dict) -> None:
-        """Cross-field checks when marking completed: call self.add_error(field, message)."""
-
     # ---- behaviour
     @property
     def marking_completed(self) -> bool:
@@ -113,15 +109,23 @@ class SectionForm(GovFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.marking_completed:
-            return data
-        # The rules section_save enforces, placed on their questions.
-        errors = completion_errors(
+        # The rules section_save enforces, placed on their questions: the form decides nothing
+        # the API could skip.
+        errors = answer_errors(
             key=self.key, form_class=type(self), answers=data, already_failed=set(self.errors)
         )
+        if self.marking_completed:
+            failed = {*self.errors, *errors}
+            for name, message in completion_errors(
+                key=self.key,
+                form_class=type(self),
+                answers=data,
+                context=self.context,
+                already_failed=failed,
+            ).items():
+                errors.setdefault(name, message)
         for name, message in errors.items():
-            self.add_error(name, message)
-        self.completion_checks(data)
+            self.add_error(None if name == NON_FIELD else name, message)
         return data
 
     def answers_to_keep(self) -> dict:
@@ -242,16 +246,6 @@ class ProfessionalsSection(SectionForm):
                 max_length=1000,
             )
 
-    def completion_checks(self, data):
-        for name in self.fields:
-            if not name.startswith("contributed_"):
-                continue
-            pk = name.removeprefix("contributed_")
-            if not data.get(name):
-                self.add_error(name, "Select yes if they have contributed to the assessment")
-            elif data[name] == NO and not data.get(f"reason_{pk}"):
-                self.add_error(f"reason_{pk}", "Enter why they have not contributed")
-
 
 class DetailsSection(SectionForm):
     number, title = "4", "Assessment details"
@@ -262,12 +256,6 @@ class DetailsSection(SectionForm):
     )
     reason = _text("Reason for this assessment and the presenting issues")
     required_to_complete = ("date_commenced", "reason")
-
-    def clean_date_commenced(self):
-        value = self.cleaned_data.get("date_commenced")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("Date the assessment started must be today or in the past")
-        return value
 
 
 class DevelopmentSection(SectionForm):
@@ -396,21 +384,6 @@ class ChildViewsSection(SectionForm):
         "seen_alone": "Select whether the child was seen alone",
     }
 
-    def clean(self):
-        data = super().clean()
-        today = timezone.localdate()
-        for name in ("first_seen_on", "last_seen_on", "seen_alone_on"):
-            value = data.get(name)
-            if value and value > today and name not in self.errors:
-                self.add_error(name, f"{self.fields[name].noun} must be today or in the past")
-        first, last = data.get("first_seen_on"), data.get("last_seen_on")
-        if first and last and last < first and "last_seen_on" not in self.errors:
-            self.add_error(
-                "last_seen_on",
-                "Date the child was last seen must be the same as or after the date first seen",
-            )
-        return data
-
 
 class ParentViewsSection(SectionForm):
     number, title = "10", "Views of parents, carers and significant others"
@@ -525,14 +498,6 @@ class ConsentSection(SectionForm):
         "privacy_notice_given": "Select whether the family has been given the privacy notice",
         "parent_name": "Enter the name of the parent or carer who agreed the declaration",
     }
-
-    def completion_checks(self, data):
-        # Shown on the page only: section_save does not know the assessment's consent (consent app).
-        if self.context and not self.context.assessment_consent_given:
-            self.add_error(
-                None,
-                "Record the family’s consent to the assessment on the consent page before completing this section",
-            )
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Writes to assessments. Each is one transaction with its audit event.
 
-Status changes go through _transition, which locks the row, checks the change is allowed
-from the current status and appends an AssessmentHistory row (who, when, why). Answers are
-saved per section with a version check, so two people editing the same section cannot
-overwrite each other without being told.
+Status changes go through ``_move``: it locks the row and hands it to ``WORKFLOW.move``, which
+checks the change is allowed from the current status, saves it and appends an
+AssessmentHistory row (who, when, why). Answers are saved per section with a version check, so
+two people editing the same section cannot overwrite each other without being told.
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ from collections.abc import Sequence
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
-from django.utils import timezone
+from django.db.models import Max
 
-from accounts.models import Role
-from assessments.completion import completion_errors
+from assessments import selectors
+from assessments.completion import answer_errors, completion_errors
 from assessments.models import (
     Assessment,
     AssessmentChild,
@@ -27,30 +26,48 @@ from assessments.models import (
     PanelReferral,
 )
 from assessments.sections import NO, SECTIONS, SECTIONS_BY_KEY, YES
+from consent.services import require_panel_referral_permission
+from core import clock
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError, lock, lock_first
+from core.errors import ConflictError
 from core.models import Council
+from core.workflow import TransitionNotAllowed, Workflow
 from people.models import FamilyMember, Person
+from people.selectors import (
+    family_chronology,
+    family_parental_responsibility,
+    family_relationships,
+)
 from support_requests import safeguarding
 from support_requests.models import SafeguardingStop, SupportRequest
 
 Status = Assessment.Status
 SectionStatus = AssessmentSection.Status
 
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.AWAITING_SIGN_OFF, Status.COMPLETED, Status.STOPPED}),
-    Status.AWAITING_SIGN_OFF: frozenset({Status.COMPLETED, Status.DRAFT}),
-    Status.COMPLETED: frozenset(),
-    Status.STOPPED: frozenset(),
-}
+# A draft is submitted (to a manager, or straight to completed where the council does not ask
+# for sign-off) or stopped by a safeguarding stop; a manager signs it off or returns it. A
+# completed or stopped assessment never changes again: a change starts a new version.
+WORKFLOW = Workflow(
+    noun="assessment",
+    choices=Status,
+    initial=frozenset({Status.DRAFT}),
+    table={
+        Status.DRAFT: frozenset({Status.AWAITING_SIGN_OFF, Status.COMPLETED, Status.STOPPED}),
+        Status.AWAITING_SIGN_OFF: frozenset({Status.COMPLETED, Status.DRAFT}),
+        Status.COMPLETED: frozenset(),
+        Status.STOPPED: frozenset(),
+    },
+)
+
+LOCKED_MESSAGE = "This assessment can no longer be changed"
 
 
-class AssessmentLocked(Exception):
+class AssessmentLocked(ConflictError):
     """The assessment is completed, waiting for sign-off or stopped: it cannot be changed."""
 
-
-class TransitionNotAllowed(Exception):
-    pass
+    def __init__(self, message: str = LOCKED_MESSAGE):
+        super().__init__(message)
 
 
 class SafeguardingStopRequired(Exception):
@@ -61,10 +78,20 @@ class SafeguardingStopRequired(Exception):
         self.stop = stop
 
 
-class NotReadyToSubmit(Exception):
+NOT_READY_MESSAGE = "Complete every section before you submit the assessment."
+
+
+class NotReadyToSubmit(ConflictError):
+    """Some sections are not marked completed yet (listed in ``incomplete``)."""
+
     def __init__(self, incomplete: list[str]):
-        super().__init__("Sections not completed: " + ", ".join(incomplete))
+        super().__init__(NOT_READY_MESSAGE)
         self.incomplete = incomplete
+
+
+def _require(perm: str, actor, obj=None, message: str = "") -> None:
+    if not rules.has_perm(perm, actor, obj):
+        raise PermissionDenied(message or "Your role may not change assessments")
 
 
 def _history(
@@ -79,31 +106,29 @@ def _history(
     )
 
 
-def _transition(
-    *, actor, assessment: Assessment, to_status: str, reason: str, **fields
-) -> Assessment:
+def _write_history(*, record: Assessment, actor, from_status: str, to_status: str, reason: str):
+    _history(
+        assessment=record, actor=actor, from_status=from_status, to_status=to_status, reason=reason
+    )
+
+
+def _move(*, actor, assessment: Assessment, to_status: str, reason: str, **fields) -> Assessment:
+    """Move the assessment to ``to_status`` (with the other columns this move sets), bumping its
+    version so anyone holding the old one knows it changed. The caller's copy is updated too."""
     locked = lock(Assessment, assessment.pk)
-    if to_status not in ALLOWED_TRANSITIONS[locked.status]:
-        raise TransitionNotAllowed(
-            f"An assessment that is {locked.get_status_display().lower()} cannot change now"
-        )
-    from_status = locked.status
-    locked.status = to_status
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked.version = F("version") + 1
-    locked.save()
-    locked.refresh_from_db()
-    _history(
-        assessment=locked, actor=actor, from_status=from_status, to_status=to_status, reason=reason
-    )
-    audit_record(
+    # The row is locked, so a plain increment cannot lose another writer's bump.
+    locked.version += 1
+    WORKFLOW.move(
+        locked,
+        to_status,
         actor=actor,
-        action=Action.UPDATE,
-        target=locked,
-        detail={"status": to_status, "from_status": from_status, "fields": sorted(fields)},
+        reason=reason,
+        history=_write_history,
+        fields=(*fields, "version"),
     )
-    for name in ("status", "version", *fields):
+    for name in ("status", "version", "updated_at", *fields):
         setattr(assessment, name, getattr(locked, name))
     return locked
 
@@ -129,8 +154,7 @@ def assessment_start(
     *, actor, family, children: Sequence[Person], support_request=None
 ) -> Assessment:
     """Start an assessment of ``family`` (already fetched through the actor's scope)."""
-    if not rules.has_perm("assessments.write_assessment", actor):
-        raise PermissionDenied("Your role may not start assessments")
+    _require("assessments.write_assessment", actor, message="Your role may not start assessments")
     children = _children_of(family, children)
     if Assessment.objects.filter(
         family=family, status__in=[Status.DRAFT, Status.AWAITING_SIGN_OFF]
@@ -178,7 +202,7 @@ def assessment_start(
 def _require_editable(assessment: Assessment) -> Assessment:
     locked = lock(Assessment, assessment.pk)
     if locked.is_locked:
-        raise AssessmentLocked("This assessment can no longer be changed")
+        raise AssessmentLocked()
     return locked
 
 
@@ -188,6 +212,7 @@ def assessment_set_children(
 ) -> Assessment:
     """Change which of the family's children the assessment covers (answers for removed
     children are deleted with them only while the assessment is a draft)."""
+    _require("assessments.write_assessment", actor)
     locked = _require_editable(assessment)
     children = _children_of(locked.family, children)
     wanted = {c.pk for c in children}
@@ -222,8 +247,9 @@ def section_save(
 ) -> AssessmentSection:
     """Save a section's answers as they stand; mark it completed only when asked and valid.
 
-    Marking it completed when the answers (with those saved before) break a completion rule
-    raises ValidationError with the message for each question, and nothing is saved.
+    Answers no save may keep (a date in the future), or marking it completed when the answers
+    (with those saved before) break a completion rule, raise ValidationError with the message
+    for each question, and nothing is saved.
 
     ``expected_version`` is the section version the user opened (None when it had not been
     started); if someone saved it since, nothing is saved and StaleVersionError is raised.
@@ -231,6 +257,7 @@ def section_save(
     section = SECTIONS_BY_KEY[key]
     if section.per_child != (child is not None):
         raise ValueError(f"Section {key} per_child={section.per_child} given child={child!r}")
+    _require("assessments.write_assessment", actor)
     locked = _require_editable(assessment)
     if child is not None and child.assessment_id != locked.pk:
         raise ValueError("Child is not in this assessment")
@@ -248,10 +275,19 @@ def section_save(
         changed = sorted(k for k, v in answers.items() if row.answers.get(k) != v)
         row.version += 1
     row.answers = {**row.answers, **answers}
+    errors = answer_errors(key=key, form_class=section.form, answers=row.answers)
     if completed:
-        errors = completion_errors(key=key, form_class=section.form, answers=row.answers)
-        if errors:
-            raise ValidationError({name: [message] for name, message in errors.items()})
+        context = selectors.section_context(locked, child, key)
+        for name, message in completion_errors(
+            key=key,
+            form_class=section.form,
+            answers=row.answers,
+            context=context,
+            already_failed=set(errors),
+        ).items():
+            errors.setdefault(name, message)
+    if errors:
+        raise ValidationError({name: [message] for name, message in errors.items()})
     snapshot = record_snapshot(locked, key)
     if snapshot is not None:
         # What the family record said when this was saved, so a locked version keeps showing
@@ -279,12 +315,6 @@ RECORD_SNAPSHOT_KEY = "_record"
 
 def record_snapshot(assessment: Assessment, key: str) -> list[list[str]] | None:
     """Rows of (label, text) copied from the family record for sections that show it."""
-    from people.selectors import (
-        family_chronology,
-        family_parental_responsibility,
-        family_relationships,
-    )
-
     if key == "family":
         rows = []
         members = assessment.family.members.select_related("person").order_by(
@@ -366,6 +396,7 @@ def assessment_raise_safeguarding_stop(
         SafeguardingStop.Trigger.ASSESSMENT_DECISION,
     ):
         raise ValueError(trigger)
+    _require("assessments.write_assessment", actor)
     locked = _require_editable(assessment)
     existing = pending_stop(locked)
     if existing is not None:
@@ -381,6 +412,7 @@ def assessment_stop_record_next_step(
 ) -> SafeguardingStop:
     """What the user did after the stop. Phoned or referring to MASH: the assessment stops.
     'I was wrong' (with a reason): the answer that raised it is cleared and work goes on."""
+    _require("assessments.write_assessment", actor)
     safeguarding.check_next_step(next_step=next_step, reason=reason)
     locked_stop = lock(SafeguardingStop, stop.pk)
     if not locked_stop.is_pending:
@@ -411,7 +443,7 @@ def assessment_stop_record_next_step(
             detail={"section": key, "fields": [field], "after_safeguarding_stop": True},
         )
     else:
-        _transition(
+        _move(
             actor=actor,
             assessment=assessment,
             to_status=Status.STOPPED,
@@ -457,6 +489,7 @@ def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
     CIN or child protection concerns (section 8) or a step up to social care (section 12)
     raise SafeguardingStopRequired instead; the stop itself is saved before it is raised.
     """
+    _require("assessments.write_assessment", actor)
     stop = _stop_if_not_early_help(actor=actor, assessment=assessment)
     if stop is not None:
         raise SafeguardingStopRequired(stop)
@@ -489,9 +522,9 @@ def _submit(*, actor, assessment: Assessment) -> Assessment:
     if missing:
         raise NotReadyToSubmit(missing)
     decision = locked.sections.get(key="decision", child=None).answers.get("decision", "")
-    now = timezone.now()
+    now = clock.now()
     if sign_off_required():
-        return _transition(
+        return _move(
             actor=actor,
             assessment=assessment,
             to_status=Status.AWAITING_SIGN_OFF,
@@ -499,7 +532,7 @@ def _submit(*, actor, assessment: Assessment) -> Assessment:
             decision=decision,
             submitted_at=now,
         )
-    return _transition(
+    return _move(
         actor=actor,
         assessment=assessment,
         to_status=Status.COMPLETED,
@@ -510,29 +543,18 @@ def _submit(*, actor, assessment: Assessment) -> Assessment:
     )
 
 
-def can_sign_off(user, assessment: Assessment) -> bool:
-    """A manager of the worker's team, or an early support team leader; never the worker."""
-    if user.pk == assessment.worker_id:
-        return False
-    if user.has_role(Role.EARLY_SUPPORT_TEAM_LEADER):
-        return True
-    return bool(
-        user.has_role(Role.TEAM_MANAGER)
-        and assessment.worker_team_id
-        and user.managed_teams.filter(pk=assessment.worker_team_id).exists()
-    )
-
-
 @transaction.atomic
 def assessment_sign_off(*, actor, assessment: Assessment) -> Assessment:
-    if not can_sign_off(actor, assessment):
-        raise PermissionDenied(
-            "Only a manager of the worker’s team or an early support team leader can sign off"
-        )
+    _require(
+        "assessments.sign_off_assessment",
+        actor,
+        assessment,
+        "Only a manager of the worker’s team or an early support team leader can sign off",
+    )
     if assessment.status != Status.AWAITING_SIGN_OFF:
         raise TransitionNotAllowed("This assessment is not waiting for sign-off")
-    now = timezone.now()
-    return _transition(
+    now = clock.now()
+    return _move(
         actor=actor,
         assessment=assessment,
         to_status=Status.COMPLETED,
@@ -546,15 +568,17 @@ def assessment_sign_off(*, actor, assessment: Assessment) -> Assessment:
 @transaction.atomic
 def assessment_return(*, actor, assessment: Assessment, reason: str) -> Assessment:
     """A manager sends the assessment back to the worker with what to change."""
-    if not can_sign_off(actor, assessment):
-        raise PermissionDenied(
-            "Only a manager of the worker’s team or an early support team leader can return it"
-        )
+    _require(
+        "assessments.sign_off_assessment",
+        actor,
+        assessment,
+        "Only a manager of the worker’s team or an early support team leader can return it",
+    )
     if not reason.strip():
         raise ValidationError({"reason": "Enter what needs to change before you can sign it off"})
     if assessment.status != Status.AWAITING_SIGN_OFF:
         raise TransitionNotAllowed("This assessment is not waiting for sign-off")
-    return _transition(
+    return _move(
         actor=actor,
         assessment=assessment,
         to_status=Status.DRAFT,
@@ -568,6 +592,7 @@ def assessment_new_version(*, actor, assessment: Assessment, reason: str) -> Ass
     """Start a new version of a completed assessment, copying its children and answers.
 
     The completed one stays as it was, readable, and points at its successor."""
+    _require("assessments.write_assessment", actor)
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the assessment needs to change"})
     old = lock(Assessment, assessment.pk)
@@ -633,9 +658,10 @@ def consultation_save(
     expected_version: int | None,
 ) -> Consultation:
     """Section 13, after completion: the family's views and when they were given a copy."""
+    _require("assessments.write_assessment", actor)
     if assessment.status != Status.COMPLETED:
         raise TransitionNotAllowed("Record the consultation once the assessment is completed")
-    today = timezone.localdate()
+    today = clock.today()
     errors = {}
     for name, value in (("shared_on", shared_on), ("copy_given_on", copy_given_on)):
         if value and value > today:
@@ -670,12 +696,8 @@ def consultation_save(
 
 @transaction.atomic
 def panel_referral_submit(*, actor, assessment: Assessment) -> PanelReferral:
-    from consent.services import require_panel_referral_permission
-
-    if actor.has_role(Role.PANEL_CHAIR, Role.PANEL_MEMBER) and not actor.has_role(
-        Role.PRACTITIONER, Role.LEAD_PROFESSIONAL, Role.TEAM_MANAGER, Role.EARLY_SUPPORT_TEAM_LEADER
-    ):
-        raise PermissionDenied("Panel members cannot make referrals")
+    # Those who write assessments refer them; panel members only receive referrals.
+    _require("assessments.write_assessment", actor, message="Panel members cannot make referrals")
     locked = lock(Assessment, assessment.pk)
     if locked.status != Status.COMPLETED:
         raise TransitionNotAllowed("Only a completed assessment can be referred to the panel")

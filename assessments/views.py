@@ -21,8 +21,10 @@ from assessments import selectors, services
 from assessments.forms import ConsultationForm, ReasonForm, StartForm
 from assessments.models import Assessment, AssessmentSection
 from assessments.pdf import assessment_pdf
-from assessments.presenters import child_name, document, family_facts, section_context
+from assessments.presenters import child_name, document, family_facts
 from assessments.sections import SECTIONS, SECTIONS_BY_KEY, YES
+from assessments.selectors import section_context
+from consent.services import ConsentRequired, panel_referral_permission
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError
 from core.forms import add_service_errors as _add_service_errors
@@ -38,6 +40,10 @@ NAV_SECTION = "families"
 def _require_writer(user) -> None:
     if not rules.has_perm("assessments.write_assessment", user):
         raise PermissionDenied
+
+
+def _may_write(user) -> bool:
+    return rules.has_perm("assessments.write_assessment", user)
 
 
 # ---------------------------------------------------------------- start
@@ -144,10 +150,10 @@ def detail(request: HttpRequest, assessment_id) -> HttpResponse:
     user = request.user
     assessment = selectors.get_assessment(user, assessment_id)
     stop = services.pending_stop(assessment)
-    if stop is not None and selectors.can_write(user):
+    if stop is not None and _may_write(user):
         return redirect("assessments:safeguarding_stop", assessment_id=assessment.pk)
     audit_record(actor=user, action=Action.VIEW, target=assessment, detail={"page": "detail"})
-    editable = not assessment.is_locked and selectors.can_write(user)
+    editable = not assessment.is_locked and _may_write(user)
     tasks = _task_rows(assessment)
     done = sum(1 for t in tasks if t["status"] == AssessmentSection.Status.COMPLETED)
     total = sum(1 for t in tasks if t["number"] != "13")
@@ -168,11 +174,11 @@ def detail(request: HttpRequest, assessment_id) -> HttpResponse:
         "document": None if editable else document(assessment),
         "history": assessment.history.select_related("actor"),
         "can_sign_off": assessment.status == Assessment.Status.AWAITING_SIGN_OFF
-        and services.can_sign_off(user, assessment),
-        "can_write": selectors.can_write(user),
+        and rules.has_perm("assessments.sign_off_assessment", user, assessment),
+        "can_write": _may_write(user),
         "referral": referral,
         "referring": _answers(assessment, "panel_referral").get("referring") == YES,
-        "newer": Assessment.objects.filter(previous=assessment).first(),
+        "newer": selectors.newer_version(assessment),
     }
     return render(request, "assessments/detail.html", context)
 
@@ -239,9 +245,7 @@ def section(
             )
         except StaleVersionError:
             stale = True
-            row = AssessmentSection.objects.filter(
-                assessment=assessment, key=key, child=child
-            ).first()
+            row = selectors.section_row(assessment, key, child)
             form.add_error(
                 None,
                 "This section was changed by someone else since you opened it. Your answers are shown "
@@ -421,7 +425,7 @@ def submit(request: HttpRequest, assessment_id) -> HttpResponse:
 def sign_off(request: HttpRequest, assessment_id) -> HttpResponse:
     user = request.user
     assessment = selectors.get_assessment(user, assessment_id)
-    if not services.can_sign_off(user, assessment):
+    if not rules.has_perm("assessments.sign_off_assessment", user, assessment):
         raise PermissionDenied
     if assessment.status != Assessment.Status.AWAITING_SIGN_OFF:
         return redirect("assessments:detail", assessment_id=assessment.pk)
@@ -434,11 +438,7 @@ def sign_off(request: HttpRequest, assessment_id) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if request.POST.get("action") == "return":
-                if not form.cleaned_data["reason"]:
-                    form.add_error(
-                        "reason", "Enter what needs to change before you can sign it off"
-                    )
-                    raise ValidationError("")
+                # The service asks for the reason: the page shows its refusal on the field.
                 services.assessment_return(
                     actor=user, assessment=assessment, reason=form.cleaned_data["reason"]
                 )
@@ -447,8 +447,7 @@ def sign_off(request: HttpRequest, assessment_id) -> HttpResponse:
                 services.assessment_sign_off(actor=user, assessment=assessment)
                 messages.success(request, "Assessment signed off and completed")
         except ValidationError as error:
-            if error.messages != [""]:
-                _add_service_errors(form, error)
+            _add_service_errors(form, error)
         else:
             return redirect("assessments:detail", assessment_id=assessment.pk)
     elif request.method == "GET":
@@ -479,9 +478,8 @@ def new_version(request: HttpRequest, assessment_id) -> HttpResponse:
             new = services.assessment_new_version(
                 actor=user, assessment=assessment, reason=form.cleaned_data["reason"]
             )
-        except services.TransitionNotAllowed as error:
-            form.add_error(None, str(error))
         except ValidationError as error:
+            # A wrong state (not completed, a newer version already) as well as a missing reason.
             _add_service_errors(form, error)
         else:
             messages.success(
@@ -566,8 +564,6 @@ def consultation(request: HttpRequest, assessment_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest, assessment_id) -> HttpResponse:
-    from consent.services import panel_referral_permission
-
     user = request.user
     assessment = selectors.get_assessment(user, assessment_id)
     _require_writer(user)
@@ -577,14 +573,12 @@ def refer(request: HttpRequest, assessment_id) -> HttpResponse:
         return redirect("assessments:detail", assessment_id=assessment.pk)
     errors: list[str] = []
     if request.method == "POST":
-        from consent.services import ConsentRequired
-
         try:
             services.panel_referral_submit(actor=user, assessment=assessment)
         except ConsentRequired as error:
             errors.append(str(error))
-        except (services.TransitionNotAllowed, ValidationError) as error:
-            errors.extend(error.messages if isinstance(error, ValidationError) else [str(error)])
+        except ValidationError as error:
+            errors.extend(error.messages)
         else:
             messages.success(request, "Referral sent to the early support multi-agency panel")
             return redirect("assessments:detail", assessment_id=assessment.pk)
@@ -631,6 +625,6 @@ def family_assessments(request: HttpRequest, family_id) -> HttpResponse:
             "nav_section": NAV_SECTION,
             "family": family,
             "assessments": selectors.family_assessments(user, family),
-            "can_write": selectors.can_write(user),
+            "can_write": _may_write(user),
         },
     )

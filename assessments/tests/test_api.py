@@ -393,13 +393,16 @@ def test_the_consent_section_needs_consent_recorded(practitioner, family):
 # ---------------------------------------------------------------- submission and sign-off
 
 
-def test_submitting_an_incomplete_assessment_is_400(practitioner, family):
+def test_submitting_an_incomplete_assessment_is_409_listing_what_is_left(practitioner, family):
+    # The request is fine; the assessment's state (sections not completed) refuses it.
     assessment = AssessmentFactory(worker=practitioner, family=family)
 
     response = api_for(practitioner).post(detail_url(assessment, "submit/"))
 
-    assert response.status_code == 400
-    assert "4. Assessment details" in response.json()["incomplete_sections"]
+    assert response.status_code == 409
+    body = response.json()
+    assert body["detail"] == "Complete every section before you submit the assessment."
+    assert "4. Assessment details" in body["incomplete_sections"]
     assert Assessment.objects.get(pk=assessment.pk).status == "draft"
 
 
