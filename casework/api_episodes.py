@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -29,14 +27,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts.models import User
 from casework import selectors, services
 from casework.models import Contact, Episode, EpisodeHistory
 from core.api import BAD_REQUEST, UUID_LOOKUP, FamilyQuerySerializer, IdField, query_params, require
-from core.api import validation_error as _validation_error
 from core.audit import Action, audit_record
 from core.models import Agency, NeedLevel
 from people.selectors import get_family
@@ -229,15 +226,6 @@ class TafMeetingSerializer(serializers.Serializer):
 # --- The viewset -------------------------------------------------------------------
 
 
-def _run(call):
-    try:
-        return call()
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from None
-    except DjangoValidationError as exc:
-        raise _validation_error(exc) from None
-
-
 def _lookup(model, field, value, error_field):
     obj = model.objects.filter(**{field: value}).first()
     if obj is None:
@@ -245,7 +233,17 @@ def _lookup(model, field, value, error_field):
     return obj
 
 
-ACTION_RESPONSES = {200: EpisodeDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND}
+CONFLICT = OpenApiResponse(
+    response=inline_serializer("EpisodeConflict", {"detail": serializers.CharField()}),
+    description="The episode's status does not allow this now (it has ended, or awaits the panel).",
+)
+ACTION_RESPONSES = {
+    200: EpisodeDetailSerializer,
+    400: BAD_REQUEST,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: CONFLICT,
+}
 
 
 @extend_schema(tags=["casework"])
@@ -328,11 +326,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         episode = self._changer(pk)
         s = StageChangeSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        _run(
-            lambda: services.episode_change_stage(
-                actor=request.user, episode=episode, **s.validated_data
-            )
-        )
+        services.episode_change_stage(actor=request.user, episode=episode, **s.validated_data)
         return self._detail(episode)
 
     @extend_schema(
@@ -346,13 +340,11 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         s = NeedLevelChangeSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         level = _lookup(NeedLevel, "level", s.validated_data["need_level"], "need_level")
-        _run(
-            lambda: services.episode_change_need_level(
-                actor=request.user,
-                episode=episode,
-                need_level=level,
-                reason=s.validated_data["reason"],
-            )
+        services.episode_change_need_level(
+            actor=request.user,
+            episode=episode,
+            need_level=level,
+            reason=s.validated_data["reason"],
         )
         return self._detail(episode)
 
@@ -367,13 +359,11 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         s = LeadProfessionalChangeSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         user = _lookup(User, "pk", s.validated_data["lead_professional"], "lead_professional")
-        _run(
-            lambda: services.episode_change_lead_professional(
-                actor=request.user,
-                episode=episode,
-                lead_professional=user,
-                reason=s.validated_data["reason"],
-            )
+        services.episode_change_lead_professional(
+            actor=request.user,
+            episode=episode,
+            lead_professional=user,
+            reason=s.validated_data["reason"],
         )
         return self._detail(episode)
 
@@ -387,18 +377,20 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         episode = self._changer(pk)
         s = StepUpSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        _run(
-            lambda: services.episode_step_up(
-                actor=request.user, episode=episode, **s.validated_data
-            )
-        )
+        services.episode_step_up(actor=request.user, episode=episode, **s.validated_data)
         return self._detail(episode)
 
     @extend_schema(
         summary="Step down into a new episode",
         description="From a stepped-up or closed episode; answers with the new episode (201).",
         request=StepDownSerializer,
-        responses={201: EpisodeDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={
+            201: EpisodeDetailSerializer,
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
     )
     @action(detail=True, methods=["post"], url_path="step-down")
     def step_down(self, request, pk=None):
@@ -409,17 +401,15 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         lead = _lookup(User, "pk", d["lead_professional"], "lead_professional")
         agency = _lookup(Agency, "code", d["lead_agency"], "lead_agency")
         level = _lookup(NeedLevel, "level", d["need_level"], "need_level")
-        new = _run(
-            lambda: services.episode_step_down(
-                actor=request.user,
-                from_episode=episode,
-                lead_professional=lead,
-                lead_agency=agency,
-                need_level=level,
-                offer=d["offer"],
-                started_on=d["started_on"],
-                reason=d["reason"],
-            )
+        new = services.episode_step_down(
+            actor=request.user,
+            from_episode=episode,
+            lead_professional=lead,
+            lead_agency=agency,
+            need_level=level,
+            offer=d["offer"],
+            started_on=d["started_on"],
+            reason=d["reason"],
         )
         return self._detail(new, code=status.HTTP_201_CREATED)
 
@@ -444,7 +434,13 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         methods=["POST"],
         summary="Record a contact",
         request=ContactSerializer,
-        responses={201: ContactSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={
+            201: ContactSerializer,
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def contacts(self, request, pk=None):
@@ -462,16 +458,14 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         s = ContactSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        contact = _run(
-            lambda: services.contact_record(
-                actor=request.user,
-                episode=episode,
-                happened_on=d["happened_on"],
-                kind=d["kind"],
-                seen=self._people(episode, d["seen"], "seen"),
-                seen_alone=self._people(episode, d["seen_alone"], "seen_alone"),
-                notes=d["notes"],
-            )
+        contact = services.contact_record(
+            actor=request.user,
+            episode=episode,
+            happened_on=d["happened_on"],
+            kind=d["kind"],
+            seen=self._people(episode, d["seen"], "seen"),
+            seen_alone=self._people(episode, d["seen_alone"], "seen_alone"),
+            notes=d["notes"],
         )
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
@@ -485,7 +479,13 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         methods=["POST"],
         summary="Record a TAF meeting",
         request=TafMeetingSerializer,
-        responses={201: TafMeetingSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={
+            201: TafMeetingSerializer,
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
     )
     @action(detail=True, methods=["get", "post"], url_path="taf-meetings", pagination_class=None)
     def taf_meetings(self, request, pk=None):
@@ -504,9 +504,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         s.is_valid(raise_exception=True)
         d = dict(s.validated_data)
         d["family_attendees"] = self._people(episode, d["family_attendees"], "family_attendees")
-        meeting = _run(
-            lambda: services.taf_meeting_record(actor=request.user, episode=episode, **d)
-        )
+        meeting = services.taf_meeting_record(actor=request.user, episode=episode, **d)
         return Response(TafMeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
 

@@ -8,20 +8,19 @@ POST /api/v1/episode-plans/{episode_id}/reviews/   record the outstanding review
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+import rules
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from casework import plans, selectors
 from casework.models import PlanOutcome
-from core.api import UUID_LOOKUP, IdField, require
+from core.api import BAD_REQUEST, UUID_LOOKUP, IdField, require
 from core.audit import Action, audit_record
-from core.concurrency import StaleVersionError
+from core.errors import ConflictError
 
 PROGRESS_HELP = "One of: " + ", ".join(PlanOutcome.Progress.values)
 ACTION_STATUS_HELP = "One of: open, done, dropped"
@@ -63,26 +62,41 @@ class FamilyPlanSerializer(serializers.Serializer):
     overdue_actions = serializers.IntegerField()
 
 
+# Text and dates the service requires are optional here: the service says what is missing, in the
+# same words as the page's form.
+def _text(max_length: int = 5000, **kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=max_length,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"max_length": f"This must be {max_length:,} characters or fewer"},
+        **kwargs,
+    )
+
+
+def _date() -> serializers.DateField:
+    return serializers.DateField(required=False, allow_null=True, default=None)
+
+
 class OutcomeCreateSerializer(serializers.Serializer):
     version = serializers.IntegerField()
-    need = serializers.CharField(max_length=5000)
-    outcome_family_words = serializers.CharField(max_length=5000)
-    outcome_practitioner_words = serializers.CharField(
-        max_length=5000, required=False, allow_blank=True, default=""
-    )
+    need = _text()
+    outcome_family_words = _text()
+    outcome_practitioner_words = _text()
 
 
 class ActionCreateSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     outcome_id = IdField()
-    what = serializers.CharField(max_length=5000)
-    who = serializers.CharField(max_length=200)
-    by_when = serializers.DateField()
+    what = _text()
+    who = _text(max_length=200)
+    by_when = _date()
 
 
 class ReviewCreateSerializer(serializers.Serializer):
     version = serializers.IntegerField()
-    held_on = serializers.DateField()
+    held_on = _date()
     family_views = serializers.CharField(required=False, allow_blank=True, default="")
     children_views = serializers.DictField(
         child=serializers.CharField(allow_blank=True),
@@ -106,17 +120,8 @@ class ReviewCreateSerializer(serializers.Serializer):
     what_changes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class PlanErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(required=False)
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
-
-
-def _errors(error: DjangoValidationError) -> Response:
-    if hasattr(error, "error_dict"):
-        return Response({"errors": error.message_dict}, status=status.HTTP_400_BAD_REQUEST)
-    return Response({"detail": " ".join(error.messages)}, status=status.HTTP_400_BAD_REQUEST)
+class PlanConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
 
 
 def _int_keys(values: dict, field: str) -> dict:
@@ -127,10 +132,13 @@ def _int_keys(values: dict, field: str) -> dict:
 
 
 ERRORS = {
-    400: PlanErrorSerializer,
+    400: BAD_REQUEST,
     403: OpenApiResponse(description="Cannot change this plan"),
     404: OpenApiResponse(description="Not found"),
-    409: PlanErrorSerializer,
+    409: OpenApiResponse(
+        response=PlanConflictSerializer,
+        description="The plan changed since you read it, or the episode is closed.",
+    ),
 }
 
 
@@ -152,7 +160,7 @@ class FamilyPlanViewSet(viewsets.ViewSet):
                 "episode": episode,
                 "version": plan.version,
                 "contingency": plan.contingency,
-                "can_change": selectors.can_change_episode(request.user, episode)
+                "can_change": rules.has_perm("casework.change_episode", request.user, episode)
                 and episode.is_open,
                 "outcomes": plan.outcomes.prefetch_related("actions"),
                 "next_review": plans.next_review(episode),
@@ -160,18 +168,6 @@ class FamilyPlanViewSet(viewsets.ViewSet):
                 "overdue_actions": plans.overdue_actions(episode).count(),
             }
         ).data
-
-    def _write(self, request, call):
-        try:
-            with transaction.atomic():
-                call()
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
-        except StaleVersionError as error:
-            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as error:
-            return _errors(error)
-        return None
 
     @extend_schema(responses={200: FamilyPlanSerializer, 404: ERRORS[404]})
     def retrieve(self, request, episode_id=None):
@@ -187,9 +183,7 @@ class FamilyPlanViewSet(viewsets.ViewSet):
         require("casework.change_episode", request.user, episode, "Cannot change this plan")
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        failure = self._write(request, lambda: make_call(episode, plan, serializer.validated_data))
-        if failure is not None:
-            return failure
+        make_call(episode, plan, serializer.validated_data)
         plan.refresh_from_db()
         return Response(self._data(request, episode, plan), status=status.HTTP_201_CREATED)
 
@@ -232,7 +226,7 @@ class FamilyPlanViewSet(viewsets.ViewSet):
         def call(episode, plan, data):
             review = plans.reviews_schedule(episode)
             if review is None:
-                raise DjangoValidationError("This episode is closed")
+                raise ConflictError("This episode is closed")
             plans.review_record(
                 actor=request.user,
                 review=review,

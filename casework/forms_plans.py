@@ -76,7 +76,12 @@ class ActionForm(_VersionedForm):
         hint="Specific and measurable",
     )
     who = forms.CharField(
-        label="Who will do it", max_length=200, error_messages={"required": "Enter who will do it"}
+        label="Who will do it",
+        max_length=200,
+        error_messages={
+            "required": "Enter who will do it",
+            "max_length": "This must be 200 characters or fewer",
+        },
     )
     by_when = GovDateField(
         noun="Date it will be done by",

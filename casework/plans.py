@@ -1,4 +1,4 @@
-"""The family plan, its reviews and the family's copy: services and scoped reads (SPEC §6, issue 3 and 7).
+"""The family plan, its reviews and the family's copy: services and scoped reads.
 
 Every change goes through a service here: guarded by the casework.change_episode rule (only the
 lead professional, their manager or the early support service), refused on a closed episode, checked
@@ -14,12 +14,13 @@ import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from casework import selectors
 from casework.models import Episode, EpisodeHistory, FamilyPlan, PlanAction, PlanOutcome, PlanReview
+from core import clock
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError, lock, lock_first
+from core.errors import ConflictError
 
 __all__ = [
     "StaleVersionError",
@@ -44,13 +45,6 @@ OUTCOME_FIELDS = ("need", "outcome_family_words", "outcome_practitioner_words", 
 ACTION_FIELDS = ("what", "who", "by_when", "status")
 
 
-def _today():
-    # The casework clock, so plans, pages and caseloads agree on what is overdue (and tests can fix it).
-    from casework.services import today
-
-    return today()
-
-
 # ---------------------------------------------------------------- guards
 
 
@@ -60,7 +54,7 @@ def _guard(actor, episode: Episode) -> None:
             "Only the lead professional, their manager or the early support service can change the plan"
         )
     if not episode.is_open:
-        raise ValidationError("This episode is closed. Its plan can no longer be changed.")
+        raise ConflictError("This episode is closed. Its plan can no longer be changed.")
 
 
 def _bump(actor, plan: FamilyPlan, expected_version: int | None) -> None:
@@ -68,7 +62,7 @@ def _bump(actor, plan: FamilyPlan, expected_version: int | None) -> None:
     qs = FamilyPlan.objects.filter(pk=plan.pk)
     if expected_version is not None:
         qs = qs.filter(version=expected_version)
-    if qs.update(version=F("version") + 1, updated_by=actor, updated_at=timezone.now()) == 0:
+    if qs.update(version=F("version") + 1, updated_by=actor, updated_at=clock.now()) == 0:
         raise StaleVersionError("The plan was changed by someone else since you opened it")
     plan.refresh_from_db(fields=["version", "updated_by", "updated_at"])
 
@@ -311,7 +305,7 @@ def _set_status(action: PlanAction, status: str, on: date | None) -> list[str]:
     if status == action.status:
         return []
     action.status = status
-    action.done_on = (on or _today()) if status == PlanAction.Status.DONE else None
+    action.done_on = (on or clock.today()) if status == PlanAction.Status.DONE else None
     return ["status", "done_on"]
 
 
@@ -352,7 +346,7 @@ def plan_action_complete(
 ) -> PlanAction:
     plan = action.outcome.plan
     _guard(actor, plan.episode)
-    if done_on and done_on > _today():
+    if done_on and done_on > clock.today():
         raise ValidationError({"done_on": "The date it was done must be today or in the past"})
     changed = _set_status(action, PlanAction.Status.DONE, done_on)
     if not changed:
@@ -411,7 +405,7 @@ def review_record(
         raise ValidationError("This review has already been recorded")
     if not held_on:
         raise ValidationError({"held_on": "Enter the date the review was held"})
-    if held_on > _today():
+    if held_on > clock.today():
         raise ValidationError(
             {"held_on": "The date the review was held must be today or in the past"}
         )
@@ -494,12 +488,12 @@ def next_review(episode: Episode) -> PlanReview | None:
 
 
 def overdue_reviews(episode: Episode, today: date | None = None):
-    today = today or _today()
+    today = today or clock.today()
     return episode.reviews.filter(held_on__isnull=True, due_on__lt=today).order_by("due_on")
 
 
 def overdue_actions(episode: Episode, today: date | None = None):
-    today = today or _today()
+    today = today or clock.today()
     return (
         PlanAction.objects.filter(
             outcome__plan__episode=episode, status=PlanAction.Status.OPEN, by_when__lt=today
@@ -511,7 +505,7 @@ def overdue_actions(episode: Episode, today: date | None = None):
 
 def overdue_for(user, today: date | None = None) -> dict:
     """Overdue reviews and actions on the episodes a lead professional leads or a manager oversees."""
-    today = today or _today()
+    today = today or clock.today()
     episodes = selectors.episodes_for(user).filter(
         status__in=[Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED]
     )

@@ -1,27 +1,89 @@
-"""Who may change an episode and its plan (django-rules; loaded by rules' autodiscovery).
+"""Who may open, change and step down an episode and its plan (django-rules; loaded by rules'
+autodiscovery).
 
-The services ask these before writing, and the pages and API ask them earlier, before a form or
-body is read, so a role that may not is refused (403) whatever it sent. The judgement itself is
-``casework.selectors.can_change_episode`` (also used to show or hide buttons).
+Every "may I?" about casework is one of these permissions. The services ask them before writing,
+and the pages, presenters and API ask the same ones earlier (``rules.has_perm`` /
+``user.has_perm``), before a form or body is read, so a role that may not is refused (403)
+whatever it sent, and a button is shown exactly when the action would be allowed.
 """
 
 import rules
 
-from casework import selectors
+from accounts.models import Role
+from core import scope
+
+# Roles that do casework; business support keep records alongside them.
+CASEWORK_ROLES = (
+    Role.EARLY_SUPPORT_TEAM_LEADER,
+    Role.TEAM_MANAGER,
+    Role.LEAD_PROFESSIONAL,
+    Role.PRACTITIONER,
+)
 
 
-@rules.predicate
-def changes_episode(user, episode) -> bool:
-    """The episode's lead professional, their manager or the early support service (issue 5)."""
-    return episode is not None and selectors.can_change_episode(user, episode)
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _records_only(user) -> bool:
+    """Business support work in the service but keep records: they never open, step down or
+    change an episode, however their agency is flagged."""
+    return user.has_role(Role.BUSINESS_SUPPORT) and not user.has_role(*CASEWORK_ROLES)
 
 
 @rules.predicate
 def is_early_support_service(user) -> bool:
-    return user.is_authenticated and user.is_active and selectors.is_early_support_service(user)
+    """The early support service: its team leaders, and case staff of the early support agency."""
+    if not _active(user):
+        return False
+    if user.has_role(Role.EARLY_SUPPORT_TEAM_LEADER):
+        return True
+    if _records_only(user):
+        return False
+    agency = getattr(user, "agency", None)
+    return bool(agency and agency.is_early_support_service and user.has_role(*scope.CASE_ROLES))
+
+
+@rules.predicate
+def is_lead_professional(user, episode) -> bool:
+    return episode is not None and user.pk == episode.lead_professional_id
+
+
+@rules.predicate
+def manages_lead_professional(user, episode) -> bool:
+    if episode is None:
+        return False
+    team_id = episode.lead_professional.team_id
+    return bool(
+        team_id
+        and user.has_role(Role.TEAM_MANAGER)
+        and user.managed_teams.filter(pk=team_id).exists()
+    )
+
+
+@rules.predicate
+def changes_episode(user, episode) -> bool:
+    """The episode's lead professional, their manager or the early support service. Business
+    support and panel members never do."""
+    if episode is None or not _active(user) or _records_only(user):
+        return False
+    return bool(
+        is_lead_professional(user, episode)
+        or manages_lead_professional(user, episode)
+        or is_early_support_service(user)
+    )
+
+
+@rules.predicate
+def sees_team_caseload(user) -> bool:
+    return _active(user) and user.has_role(Role.EARLY_SUPPORT_TEAM_LEADER, Role.TEAM_MANAGER)
 
 
 rules.add_perm("casework.change_episode", changes_episode)
+# Opening an episode for a family (outside a panel allocation) is the early support service's.
+rules.add_perm("casework.open_episode", is_early_support_service)
 # Stepping a family down from an ended episode: also the early support service when the last
 # lead professional has moved on.
 rules.add_perm("casework.step_down_episode", changes_episode | is_early_support_service)
+# The team caseload: the early support team leader (everyone's) and team managers (their teams').
+rules.add_perm("casework.view_team_caseload", sees_team_caseload)

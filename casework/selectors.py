@@ -1,4 +1,4 @@
-"""Scoped reads of casework and the one rule for who may change an episode.
+"""Scoped reads of casework. Who may change what is in ``casework.rules``.
 
 An episode is part of the family's record: visible exactly when the family is
 (people.selectors.families_for); anything else is 404.
@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
 from casework.models import Episode
-from core import scope
 from people.selectors import families_for
 
 
@@ -30,40 +29,10 @@ def get_episode(user, episode_id) -> Episode:
     )
 
 
-def is_early_support_service(user) -> bool:
-    """The early support service: its team leaders, and staff of the early support agency."""
+def team_caseload_for(user):
+    """The team caseload: every episode in scope for the early support team leader, and the
+    episodes led by their teams' members for a team manager."""
+    episodes = episodes_for(user)
     if user.has_role(Role.EARLY_SUPPORT_TEAM_LEADER):
-        return True
-    if user.has_role(Role.BUSINESS_SUPPORT) and not user.has_role(
-        Role.TEAM_MANAGER, Role.LEAD_PROFESSIONAL, Role.PRACTITIONER
-    ):
-        # Business support work in the service but keep records: they never open, step down or
-        # change an episode (issue 5), however their agency is flagged.
-        return False
-    agency = getattr(user, "agency", None)
-    return bool(agency and agency.is_early_support_service and user.has_role(*scope.CASE_ROLES))
-
-
-def manages_lead_professional(user, episode: Episode) -> bool:
-    team_id = episode.lead_professional.team_id
-    return bool(
-        team_id
-        and user.has_role(Role.TEAM_MANAGER)
-        and user.managed_teams.filter(pk=team_id).exists()
-    )
-
-
-def can_change_episode(user, episode: Episode) -> bool:
-    """Only the lead professional, their manager or the early support service change an episode
-    or its plan (issue 5). Business support and panel members never do."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.has_role(Role.BUSINESS_SUPPORT) and not user.has_role(
-        Role.EARLY_SUPPORT_TEAM_LEADER, Role.TEAM_MANAGER, Role.LEAD_PROFESSIONAL, Role.PRACTITIONER
-    ):
-        return False
-    return bool(
-        user.pk == episode.lead_professional_id
-        or manages_lead_professional(user, episode)
-        or is_early_support_service(user)
-    )
+        return episodes
+    return episodes.filter(lead_professional__team__in=user.managed_teams.values("pk"))

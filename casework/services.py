@@ -3,8 +3,10 @@ professional, step up and step down, contacts, TAF meetings and the closure hand
 
 Every change of stage, level of need, lead professional or status is one guarded service that
 writes one append-only ``EpisodeHistory`` row (who, when, from, to, why) and one audit event
-(field names only). Only the lead professional, their manager or the early support service may
-change an episode (the ``casework.change_episode`` rule); anyone else gets PermissionDenied.
+(field names only). A status moves only as ``EPISODE_WORKFLOW`` allows, through ``_move``; a move
+it does not hold, or a change to an episode in the wrong state, is a conflict (409). Only the
+lead professional, their manager or the early support service may change an episode (the
+``casework.change_episode`` rule); anyone else gets PermissionDenied.
 
 Stages run in order (1 to 4). Moving forward by one needs no reason; skipping a stage or going
 back needs a recorded reason.
@@ -17,24 +19,37 @@ from datetime import date, timedelta
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from casework.models import Closure, Contact, Episode, EpisodeHistory, TafMeeting
+from core import clock
 from core.audit import Action, audit_record
 from core.concurrency import lock, lock_first
+from core.errors import ConflictError
 from core.models import Council
-from panel import calendar
+from core.workflow import TransitionNotAllowed, Workflow
 from panel import services as panel_services
 from people.services import chronology_add, family_team_link
 
 MAX_REASON = 1000
 MAX_TEXT = 5000
 History = EpisodeHistory.Change
+Status = Episode.Status
 
-
-def today() -> date:
-    """Today in Europe/London (a function so tests can fix it)."""
-    return timezone.localdate(timezone=calendar.LONDON)
+# The moves an episode's status makes. An open episode ends by closing (no panel case), by
+# stepping up, or waits for the panel to confirm its closure; the panel either confirms (closed)
+# or returns it (open again). The panel may also confirm a closure sent from its own case page
+# while the episode is still open. An ended episode never reopens: stepping down opens a new one.
+EPISODE_WORKFLOW = Workflow(
+    noun="episode",
+    choices=Status,
+    initial=frozenset({Status.OPEN}),
+    table={
+        Status.OPEN: frozenset({Status.CLOSURE_REQUESTED, Status.CLOSED, Status.STEPPED_UP}),
+        Status.CLOSURE_REQUESTED: frozenset({Status.OPEN, Status.CLOSED}),
+        Status.CLOSED: frozenset(),
+        Status.STEPPED_UP: frozenset(),
+    },
+)
 
 
 def _reason(reason: str, *, required: bool, field: str = "reason") -> str:
@@ -62,14 +77,54 @@ def _require_changer(actor, episode: Episode) -> None:
         )
 
 
+def _state_message(episode: Episode) -> str:
+    return f"This episode is {episode.get_status_display().lower()}: it cannot be changed now"
+
+
 def _lock(episode: Episode, *, open_only: bool = True, status=None) -> Episode:
+    """Lock the episode; refuse (409) unless it is in one of the ``status`` given (by default,
+    open)."""
     locked = lock(Episode, episode.pk, select_related=("lead_professional", "family", "need_level"))
     allowed = status or ((Episode.Status.OPEN,) if open_only else None)
     if allowed and locked.status not in allowed:
-        raise ValidationError(
-            f"This episode is {locked.get_status_display().lower()}: it cannot be changed now"
-        )
+        raise ConflictError(_state_message(locked))
     return locked
+
+
+def _check_move(episode: Episode, to_status: str, message: str = "") -> None:
+    """Refuse a status move the workflow does not allow, before anything else is written."""
+    if not EPISODE_WORKFLOW.can_move(episode.status, to_status):
+        raise TransitionNotAllowed(message or _state_message(episode))
+
+
+def _status_history(*, record, actor, from_status, to_status, reason) -> EpisodeHistory:
+    return _history(
+        actor=actor,
+        episode=record,
+        change=History.STATUS,
+        from_value=Status(from_status).label,
+        to_value=Status(to_status).label,
+        reason=reason,
+    )
+
+
+def _move(
+    episode: Episode, to_status: str, *, actor, reason: str, fields=(), audit_detail=None
+) -> Episode:
+    """Every change of an episode's status: checked against the workflow, saved with a new
+    version, an EpisodeHistory row (from and to as their labels) and an audit row."""
+    EPISODE_WORKFLOW.check(episode.status, to_status)
+    episode.version += 1
+    EPISODE_WORKFLOW.move(
+        episode,
+        to_status,
+        actor=actor,
+        reason=reason,
+        history=_status_history,
+        fields=("version", *fields),
+        audit_detail=audit_detail,
+    )
+    return episode
 
 
 def _history(*, actor, episode, change, from_value="", to_value="", reason="") -> EpisodeHistory:
@@ -141,7 +196,7 @@ def episode_open(
         errors["lead_agency"] = "Choose the lead agency"
     if started_on is None:
         errors["started_on"] = "Enter the start date"
-    elif started_on > today():
+    elif started_on > clock.today():
         errors["started_on"] = "The start date must be today or in the past"
     if previous is not None:
         if previous.family_id != family.pk:
@@ -356,30 +411,17 @@ def episode_change_lead_professional(
 
 
 def _end(*, actor, episode: Episode, status, end_reason, ended_on: date, reason: str) -> Episode:
-    old = episode.status
-    episode.status = status
+    _check_move(episode, status)
     episode.end_reason = end_reason
     episode.ended_on = ended_on
-    _save(episode, ["status", "end_reason", "ended_on"])
-    _history(
+    return _move(
+        episode,
+        status,
         actor=actor,
-        episode=episode,
-        change=History.STATUS,
-        from_value=Episode.Status(old).label,
-        to_value=Episode.Status(status).label,
         reason=reason,
+        fields=("end_reason", "ended_on"),
+        audit_detail={"end_reason": end_reason},
     )
-    audit_record(
-        actor=actor,
-        action=Action.UPDATE,
-        target=episode,
-        detail={
-            "fields": ["status", "end_reason", "ended_on"],
-            "status": status,
-            "end_reason": end_reason,
-        },
-    )
-    return episode
 
 
 @transaction.atomic
@@ -390,7 +432,8 @@ def episode_step_up(
     chronology records it, so it follows them."""
     from people.models import ChronologyEntry, FamilyMember
 
-    episode = _lock(episode)
+    episode = _lock(episode, open_only=False)
+    _check_move(episode, Status.STEPPED_UP)
     _require_changer(actor, episode)
     reason = _reason(reason, required=True)
     reference = (social_care_reference or "").strip()[:100]
@@ -402,7 +445,7 @@ def episode_step_up(
         episode=episode,
         status=Episode.Status.STEPPED_UP,
         end_reason=Episode.EndReason.STEP_UP,
-        ended_on=today(),
+        ended_on=clock.today(),
         reason=full_reason,
     )
     children = episode.family.members.filter(role=FamilyMember.Role.CHILD).select_related("person")
@@ -414,7 +457,7 @@ def episode_step_up(
             category=ChronologyEntry.Category.SAFEGUARDING,
             summary="Stepped up to children’s social care",
             source="Early help episode",
-            today=today(),  # the episode ended today by casework's clock
+            today=clock.today(),
         )
     return episode
 
@@ -482,7 +525,7 @@ def contact_record(
         errors["kind"] = "Choose the type of contact"
     if happened_on is None:
         errors["happened_on"] = "Enter the date of the contact"
-    elif happened_on > today():
+    elif happened_on > clock.today():
         errors["happened_on"] = "The date of the contact must be today or in the past"
     elif happened_on < episode.started_on:
         errors["happened_on"] = "The date of the contact must be on or after the episode started"
@@ -544,7 +587,7 @@ def taf_meeting_record(
     attendees = list(family_attendees or [])
     if held_on is None:
         errors["held_on"] = "Enter the date of the meeting"
-    elif held_on > today():
+    elif held_on > clock.today():
         errors["held_on"] = "The date of the meeting must be today or in the past"
     if next_meeting_on is not None and held_on is not None and next_meeting_on <= held_on:
         errors["next_meeting_on"] = "The next meeting must be after this one"
@@ -598,7 +641,9 @@ def episode_send_closure(
 ) -> Closure:
     """The closure form. From a panel case it goes to the panel's 'cases closed' (the episode
     closes when the panel confirms); otherwise the episode closes now."""
-    episode = _lock(episode)
+    episode = _lock(episode, open_only=False)
+    if episode.status != Status.OPEN:  # the form is sent once, from an open episode
+        raise TransitionNotAllowed(_state_message(episode))
     _require_changer(actor, episode)
     errors = {}
     if reason not in CLOSURE_REASONS:
@@ -646,30 +691,19 @@ def episode_send_closure(
         panel_services.closure_request_submit(
             actor=actor, case=episode.panel_case, summary=summary[:MAX_TEXT]
         )
-        old = episode.status
-        episode.status = Episode.Status.CLOSURE_REQUESTED
-        _save(episode, ["status"])
-        _history(
+        _move(
+            episode,
+            Status.CLOSURE_REQUESTED,
             actor=actor,
-            episode=episode,
-            change=History.STATUS,
-            from_value=Episode.Status(old).label,
-            to_value=episode.get_status_display(),
             reason="Case closure form sent to the panel",
-        )
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            target=episode,
-            detail={"fields": ["status"], "status": episode.status},
         )
     else:
         _end(
             actor=actor,
             episode=episode,
-            status=Episode.Status.CLOSED,
+            status=Status.CLOSED,
             end_reason=reason,
-            ended_on=today(),
+            ended_on=clock.today(),
             reason=NO_PANEL_CASE_REASON,
         )
     return closure
@@ -678,15 +712,15 @@ def episode_send_closure(
 @transaction.atomic
 def episode_close_confirmed(*, actor, episode: Episode) -> Episode:
     """The panel confirmed the closure: the episode closes (through casework.handoff)."""
-    # OPEN too: the closure may have been sent from the panel's own case page.
-    episode = _lock(episode, status=(Episode.Status.CLOSURE_REQUESTED, Episode.Status.OPEN))
+    # From OPEN too: the closure may have been sent from the panel's own case page.
+    episode = _lock(episode, open_only=False)
     closure = Closure.objects.filter(episode=episode).first()
     return _end(
         actor=actor,
         episode=episode,
-        status=Episode.Status.CLOSED,
+        status=Status.CLOSED,
         end_reason=closure.reason if closure else Episode.EndReason.OTHER,
-        ended_on=today(),
+        ended_on=clock.today(),
         reason="Closure confirmed by the panel",
     )
 
@@ -695,30 +729,15 @@ def episode_close_confirmed(*, actor, episode: Episode) -> Episode:
 def episode_closure_returned(*, actor, episode: Episode, reason: str) -> Episode:
     """The panel returned the closure: the episode is open again (through casework.handoff)."""
     episode = _lock(episode, open_only=False)
-    if (
-        episode.status == Episode.Status.OPEN
-    ):  # sent from the panel's own case page: nothing to undo
+    if episode.status == Status.OPEN:  # sent from the panel's own case page: nothing to undo
         return episode
-    if episode.status != Episode.Status.CLOSURE_REQUESTED:
-        raise ValidationError("This episode is not waiting for the panel to confirm its closure")
+    _check_move(
+        episode, Status.OPEN, "This episode is not waiting for the panel to confirm its closure"
+    )
     reason = _reason(reason, required=True)
-    episode.status = Episode.Status.OPEN
-    _save(episode, ["status"])
-    _history(
-        actor=actor,
-        episode=episode,
-        change=History.STATUS,
-        from_value=Episode.Status.CLOSURE_REQUESTED.label,
-        to_value=Episode.Status.OPEN.label,
-        reason=f"Closure returned by the panel: {reason}",
+    return _move(
+        episode, Status.OPEN, actor=actor, reason=f"Closure returned by the panel: {reason}"
     )
-    audit_record(
-        actor=actor,
-        action=Action.UPDATE,
-        target=episode,
-        detail={"fields": ["status"], "status": "open"},
-    )
-    return episode
 
 
 # ---------------------------------------------------------------- from the panel
@@ -750,7 +769,7 @@ def episode_open_from_allocation(*, actor, case, lead_professional, lead_agency)
         lead_agency=lead_agency,
         need_level=need_level_for_case(case),
         offer=Episode.Offer.TARGETED,
-        started_on=today(),
+        started_on=clock.today(),
         panel_case=case,
         assessment=referral.assessment,
         reason=f"Lead professional allocated by the panel ({case.esmap_number})",

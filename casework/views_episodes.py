@@ -19,7 +19,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Role
 from casework import selectors, services
 from casework.forms_episodes import (
     ClosureForm,
@@ -33,6 +32,7 @@ from casework.forms_episodes import (
     TafMeetingForm,
 )
 from casework.models import Episode, PlanAction, PlanReview
+from core import clock
 from core.audit import Action, audit_record
 from core.forms import add_service_errors
 from panel.services import LEAD_PROFESSIONAL_ROLES
@@ -89,7 +89,7 @@ def episode_detail(request: HttpRequest, episode_id) -> HttpResponse:
     user = request.user
     episode = selectors.get_episode(user, episode_id)
     audit_record(actor=user, action=Action.VIEW, target=episode, detail={"page": "episode"})
-    can_change = selectors.can_change_episode(user, episode)
+    can_change = rules.has_perm("casework.change_episode", user, episode)
     return render(
         request,
         "casework/episodes/detail.html",
@@ -117,7 +117,7 @@ def episode_detail(request: HttpRequest, episode_id) -> HttpResponse:
             "can_record": can_change and episode.is_open,
             "can_step_down": not episode.is_open
             and not Episode.objects.filter(previous=episode).exists()
-            and (can_change or selectors.is_early_support_service(user)),
+            and rules.has_perm("casework.step_down_episode", user, episode),
         },
     )
 
@@ -145,7 +145,7 @@ def family_episodes(request: HttpRequest, family_id) -> HttpResponse:
             "nav_section": NAV_SECTION,
             "family": family,
             "episodes": episodes,
-            "can_open": selectors.is_early_support_service(user)
+            "can_open": rules.has_perm("casework.open_episode", user)
             and not any(e.is_open for e in episodes),
         },
     )
@@ -172,7 +172,7 @@ def _form_page(request, *, template_context, form, title, button, back_url, audi
 def episode_open(request: HttpRequest, family_id) -> HttpResponse:
     user = request.user
     family = get_family(user, family_id)
-    if not selectors.is_early_support_service(user):
+    if not rules.has_perm("casework.open_episode", user):
         raise PermissionDenied
     form = OpenEpisodeForm(request.POST or None, lead_professionals=_lead_professional_choices())
     if request.method == "POST" and form.is_valid():
@@ -444,7 +444,7 @@ def step_down(request: HttpRequest, episode_id) -> HttpResponse:
 
 def caseload_rows(queryset):
     """Open episodes with next review due and overdue counts, in one query."""
-    today = services.today()
+    today = clock.today()
     reviews = PlanReview.objects.filter(episode=OuterRef("pk"), held_on__isnull=True)
     next_review = reviews.order_by().values("episode").annotate(d=Min("due_on")).values("d")
     overdue_reviews = (
@@ -503,15 +503,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def team_caseload(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.has_role(Role.EARLY_SUPPORT_TEAM_LEADER):
-        episodes = selectors.episodes_for(user)
-    elif user.has_role(Role.TEAM_MANAGER):
-        episodes = selectors.episodes_for(user).filter(
-            lead_professional__team__in=user.managed_teams.values("pk")
-        )
-    else:
+    if not rules.has_perm("casework.view_team_caseload", user):
         raise PermissionDenied
-    rows = caseload_rows(episodes)
+    rows = caseload_rows(selectors.team_caseload_for(user))
     audit_record(
         actor=user,
         action=Action.VIEW,

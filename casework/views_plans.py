@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments.presenters import child_name
 from casework import plans, selectors
-from casework import services as casework_services
 from casework.forms_plans import (
     ActionForm,
     ContingencyForm,
@@ -25,6 +24,7 @@ from casework.forms_plans import (
     ReviewForm,
 )
 from casework.models import FamilyPlan, PlanAction, PlanOutcome, TafMeeting
+from core import clock
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError
 from core.forms import add_service_errors
@@ -87,7 +87,7 @@ def plan_detail(request: HttpRequest, episode_id) -> HttpResponse:
     audit_record(
         actor=request.user, action=Action.VIEW, target=plan or episode, detail={"page": "plan"}
     )
-    today = casework_services.today()
+    today = clock.today()
     context = {
         "nav_section": NAV_SECTION,
         "episode": episode,

@@ -28,15 +28,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import rules
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from faker import Faker
 
 from accounts.models import Role, RoleGrant, User
+from assessments import selectors as assessment_selectors
 from assessments import services as assessment_services
 from assessments.models import Assessment, AssessmentChild
 from assessments.sections import NO, SECTIONS, YES
+from casework import services as casework_services
 from consent.models import ConsentDecision, LawfulBasis, Purpose
 from consent.services import consent_record_decision
 from core.models import Agency, Council, Team
@@ -356,18 +359,23 @@ def _fill(
             continue
         targets: list[AssessmentChild | None] = children if section.per_child else [None]
         for index, child in enumerate(targets):
+            answers = _answers(
+                section.key,
+                today=today,
+                parent=case.parent,
+                child=child.person if child else None,
+                seen_alone=index == 0,
+            )
+            if section.key == "professionals":
+                # Section 3 asks whether each professional working with the family contributed.
+                context = assessment_selectors.section_context(assessment, None, section.key)
+                answers.update({f"contributed_{p.pk}": YES for p in context.professionals})
             assessment_services.section_save(
                 actor=actor,
                 assessment=assessment,
                 key=section.key,
                 child=child,
-                answers=_answers(
-                    section.key,
-                    today=today,
-                    parent=case.parent,
-                    child=child.person if child else None,
-                    seen_alone=index == 0,
-                ),
+                answers=answers,
                 completed=True,
                 expected_version=None,
             )
@@ -460,7 +468,9 @@ def seed_casework(*, today: date, counts: Counter) -> None:
             actor=practitioner, assessment=assessment
         )
         if assessment.status == Assessment.Status.AWAITING_SIGN_OFF:
-            if manager is None or not assessment_services.can_sign_off(manager, assessment):
+            if manager is None or not rules.has_perm(
+                "assessments.sign_off_assessment", manager, assessment
+            ):
                 raise RuntimeError("No demo manager can sign off the demo assessment")
             assessment = assessment_services.assessment_sign_off(
                 actor=manager, assessment=assessment
@@ -503,7 +513,6 @@ def seed_episode(*, case: _CaseFamily | None, today: date, counts: Counter) -> N
     """4. An episode of targeted work led by the lead professional demo login, 14 weeks in: a
     plan with two outcomes, the first review held, the second now overdue, actions overdue."""
     from casework import plans
-    from casework import services as casework_services
     from casework.models import Episode
     from core.models import NeedLevel
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone
-
 from casework.models import Episode, FamilyPlan, PlanAction, PlanOutcome
+from core import clock
 from core.tests.factories import AgencyFactory, NeedLevelFactory
 from people.tests.factories import family_with_members
 
@@ -25,7 +24,7 @@ def make_episode(
         need_level=NeedLevelFactory(level=3),
         lead_agency=lead_professional.agency or AgencyFactory(),
         lead_professional=lead_professional,
-        started_on=started_on or timezone.localdate(),
+        started_on=started_on or clock.today(),
         **extra,
     )
 
@@ -46,5 +45,5 @@ def make_outcome(*, plan: FamilyPlan, **kwargs) -> PlanOutcome:
 def make_action(*, outcome: PlanOutcome, **kwargs) -> PlanAction:
     kwargs.setdefault("what", "Set up a morning routine chart")
     kwargs.setdefault("who", "Mum and the family worker")
-    kwargs.setdefault("by_when", timezone.localdate())
+    kwargs.setdefault("by_when", clock.today())
     return PlanAction.objects.create(outcome=outcome, **kwargs)

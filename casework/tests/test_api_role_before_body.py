@@ -7,7 +7,6 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, sign_in_verified
-from casework import services
 from casework.models import (
     Contact,
     Episode,
@@ -18,9 +17,10 @@ from casework.models import (
     TafMeeting,
 )
 from casework.tests.factories_plans import make_episode, make_outcome, make_plan
+from core import clock
 from core.tests.factories import NeedLevelFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 EPISODE_ACTIONS = (
     "stage",
@@ -57,7 +57,7 @@ def _refused(team, who):
 
 
 def _episode_body(action, episode, team):
-    today = services.today().isoformat()
+    today = clock.today().isoformat()
     NeedLevelFactory(level=2)
     return {
         "stage": {"to_stage": 2},
@@ -81,7 +81,7 @@ def _episode_body(action, episode, team):
 
 
 def _plan_body(action, outcome):
-    today = services.today().isoformat()
+    today = clock.today().isoformat()
     return {
         "outcomes": {"version": 1, "need": "N", "outcome_family_words": "F"},
         "actions": {

@@ -3,15 +3,15 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, sign_in_verified
-from casework import services
 from casework.models import Contact, Episode, EpisodeHistory
 from casework.tests.factories import EpisodeFactory
+from core import clock
 from core.models import AuditEvent
 from core.tests.factories import NeedLevelFactory
 from people.models import FamilyMember, FamilyTeam
 from people.tests.factories import FamilyMemberFactory, PersonFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 BASE = "/api/v1/episodes/"
 
 
@@ -98,7 +98,7 @@ def test_step_up_and_down(episode):
             "lead_agency": episode.lead_agency.code,
             "need_level": episode.need_level.level,
             "offer": "community_plus",
-            "started_on": services.today().isoformat(),
+            "started_on": clock.today().isoformat(),
             "reason": "Social care closed",
         },
         format="json",
@@ -112,7 +112,7 @@ def test_contacts_and_taf_meetings(api, episode):
     child = FamilyMemberFactory(
         family=episode.family, person=PersonFactory(), role=FamilyMember.Role.CHILD
     ).person
-    today = services.today().isoformat()
+    today = clock.today().isoformat()
     response = api.post(
         f"{BASE}{episode.pk}/contacts/",
         {

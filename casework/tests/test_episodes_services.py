@@ -2,19 +2,19 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from casework import services
 from casework.models import Contact, Episode, EpisodeHistory
 from casework.tests.factories import EpisodeFactory
+from core import clock
 from core.models import AuditEvent
 from core.tests.factories import AgencyFactory, NeedLevelFactory, TeamFactory
 from people.models import ChronologyEntry, FamilyMember, FamilyTeam
 from people.tests.factories import AdultFactory, FamilyMemberFactory, PersonFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 S = Episode.Stage
 
 
@@ -83,7 +83,7 @@ def test_open_refuses_statutory_level_and_future_start():
             lead_agency=worker.agency,
             need_level=statutory,
             offer="targeted",
-            started_on=services.today() + timedelta(days=1),
+            started_on=clock.today() + timedelta(days=1),
         )
     assert set(error.value.message_dict) == {"need_level", "started_on"}
 
@@ -214,7 +214,7 @@ def test_step_up_then_step_down_keeps_the_chain(episode, lead):
     )
     episode.refresh_from_db()
     assert episode.status == Episode.Status.STEPPED_UP
-    assert episode.end_reason == Episode.EndReason.STEP_UP and episode.ended_on == services.today()
+    assert episode.end_reason == Episode.EndReason.STEP_UP and episode.ended_on == clock.today()
     (row,) = _changes(episode, EpisodeHistory.Change.STATUS)
     assert "CSC-1" in row.reason
     entry = ChronologyEntry.objects.get(person=child)
@@ -231,7 +231,7 @@ def test_step_up_then_step_down_keeps_the_chain(episode, lead):
         lead_agency=lead.agency,
         need_level=episode.need_level,
         offer=Episode.Offer.COMMUNITY_PLUS,
-        started_on=services.today(),
+        started_on=clock.today(),
         reason="Social care closed: early help to continue",
     )
     assert new.previous == episode and episode.next_episode == new
@@ -245,7 +245,7 @@ def test_step_up_then_step_down_keeps_the_chain(episode, lead):
             lead_agency=lead.agency,
             need_level=episode.need_level,
             offer="targeted",
-            started_on=services.today(),
+            started_on=clock.today(),
             reason="x",
         )
 
@@ -260,7 +260,7 @@ def test_step_down_needs_a_reason(episode, lead):
             lead_agency=lead.agency,
             need_level=episode.need_level,
             offer="targeted",
-            started_on=services.today(),
+            started_on=clock.today(),
             reason="",
         )
 
@@ -284,7 +284,7 @@ def test_contact_rules(episode, lead, people):
     contact = services.contact_record(
         actor=lead,
         episode=episode,
-        happened_on=services.today(),
+        happened_on=clock.today(),
         kind=Contact.Kind.HOME_VISIT,
         seen=[child, parent],
         seen_alone=[child],
@@ -297,7 +297,7 @@ def test_contact_rules(episode, lead, people):
         services.contact_record(
             actor=lead,
             episode=episode,
-            happened_on=services.today(),
+            happened_on=clock.today(),
             kind="home_visit",
             seen=[parent],
             seen_alone=[child],
@@ -307,7 +307,7 @@ def test_contact_rules(episode, lead, people):
         services.contact_record(
             actor=lead,
             episode=episode,
-            happened_on=services.today() + timedelta(days=1),
+            happened_on=clock.today() + timedelta(days=1),
             kind="phone",
         )
     assert "happened_on" in error.value.message_dict
@@ -315,20 +315,20 @@ def test_contact_rules(episode, lead, people):
         services.contact_record(
             actor=lead,
             episode=episode,
-            happened_on=services.today(),
+            happened_on=clock.today(),
             kind="phone",
             seen=[PersonFactory()],
         )
     assert "seen" in error.value.message_dict
     missed = services.contact_record(
-        actor=lead, episode=episode, happened_on=services.today(), kind=Contact.Kind.WAS_NOT_BROUGHT
+        actor=lead, episode=episode, happened_on=clock.today(), kind=Contact.Kind.WAS_NOT_BROUGHT
     )
     assert missed.seen.count() == 0
     with pytest.raises(ValidationError):
         services.contact_record(
             actor=lead,
             episode=episode,
-            happened_on=services.today(),
+            happened_on=clock.today(),
             kind=Contact.Kind.WAS_NOT_BROUGHT,
             seen=[child],
         )
@@ -339,23 +339,23 @@ def test_taf_meeting(episode, lead, people):
     meeting = services.taf_meeting_record(
         actor=lead,
         episode=episode,
-        held_on=services.today(),
+        held_on=clock.today(),
         family_attendees=[parent],
         agency_attendees="Ms Head, School",
         apologies="Health visitor",
         child_views="Likes school",
         parent_views="Wants help with routines",
         decisions="Parenting course",
-        next_meeting_on=services.today() + timedelta(weeks=6),
+        next_meeting_on=clock.today() + timedelta(weeks=6),
     )
     assert list(meeting.family_attendees.all()) == [parent]
     with pytest.raises(ValidationError) as error:
         services.taf_meeting_record(
             actor=lead,
             episode=episode,
-            held_on=services.today(),
+            held_on=clock.today(),
             family_attendees=[parent],
-            next_meeting_on=services.today() - timedelta(days=1),
+            next_meeting_on=clock.today() - timedelta(days=1),
         )
     assert "next_meeting_on" in error.value.message_dict
 
@@ -401,7 +401,7 @@ def allocated_case():
         year=2027,
         sequence=1,
         logged_by=chair,
-        logged_at=timezone.now(),
+        logged_at=clock.now(),
         status=PanelCase.Status.ALLOCATED,
     )
     LeadProfessionalAllocation.objects.create(
@@ -409,7 +409,7 @@ def allocated_case():
         agency=worker.agency,
         lead_professional=worker,
         allocated_by=chair,
-        allocated_at=timezone.now(),
+        allocated_at=clock.now(),
     )
     return case, worker
 
@@ -492,7 +492,7 @@ def test_allocating_a_lead_professional_opens_the_episode():
         year=2027,
         sequence=2,
         logged_by=chair,
-        logged_at=timezone.now(),
+        logged_at=clock.now(),
         status=PanelCase.Status.DECIDED,
     )
     PanelDecision.objects.create(
@@ -500,7 +500,7 @@ def test_allocating_a_lead_professional_opens_the_episode():
         kind=PanelDecision.Kind.LEAD_AGENCY,
         lead_agency=agency,
         decided_by=chair,
-        decided_at=timezone.now(),
+        decided_at=clock.now(),
     )
     panel_services.lead_professional_allocate(
         actor=business_support, case=case, lead_professional=worker

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, sign_in_verified
-from casework import services
 from casework.models import (
     Contact,
     Episode,
@@ -18,12 +17,13 @@ from casework.models import (
     PlanReview,
 )
 from casework.tests.factories import EpisodeFactory
+from core import clock
 from core.models import AuditEvent
 from core.tests.factories import AreaFactory, NeedLevelFactory
 from people.models import Family, FamilyMember, FamilyTeam
 from people.tests.factories import FamilyFactory, FamilyMemberFactory, PersonFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_record_a_contact(lead_client, episode):
     child = FamilyMemberFactory(
         family=episode.family, person=PersonFactory(), role=FamilyMember.Role.CHILD
     ).person
-    today = services.today()
+    today = clock.today()
     page = lead_client.get(_url("episode_contact_new", episode))
     assert page.status_code == 200
     response = lead_client.post(
@@ -125,7 +125,7 @@ def test_record_a_contact(lead_client, episode):
 
 
 def test_taf_meeting_and_closure_pages(lead_client, episode):
-    today = services.today()
+    today = clock.today()
     response = lead_client.post(
         _url("episode_taf_meeting_new", episode),
         {
@@ -155,7 +155,7 @@ def test_step_up_and_step_down_pages_show_the_chain(client, episode):
     sign_in_verified(client, leader)
     response = client.post(_url("episode_step_up", episode), {"reason": "Threshold met"})
     assert response.status_code == 302
-    today = services.today()
+    today = clock.today()
     response = client.post(
         _url("episode_step_down", episode),
         {
@@ -185,7 +185,7 @@ def test_family_episodes_list_and_open(client, episode):
     event = _views(family.pk).get()
     assert event.detail == {"page": "episodes", "count": 0}
     worker = UserFactory(roles=[Role.PRACTITIONER])
-    today = services.today()
+    today = clock.today()
     response = client.post(
         reverse("casework:episode_open", kwargs={"family_id": family.pk}),
         {
@@ -233,7 +233,7 @@ def _bulk_caseload(lead, n):
             for f in families
         ]
     )
-    today = services.today()
+    today = clock.today()
     PlanReview.objects.bulk_create(
         [PlanReview(episode=e, due_on=today - timedelta(days=3)) for e in episodes]
         + [PlanReview(episode=e, due_on=today + timedelta(days=10)) for e in episodes]
@@ -258,7 +258,7 @@ def _bulk_caseload(lead, n):
 
 def test_caseload_shows_days_open_next_review_and_overdue(lead_client, episode):
     lead = episode.lead_professional
-    today = services.today()
+    today = clock.today()
     PlanReview.objects.create(episode=episode, due_on=today - timedelta(days=2))
     PlanReview.objects.create(episode=episode, due_on=today + timedelta(days=5), held_on=None)
     PlanReview.objects.create(

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
@@ -12,11 +11,13 @@ from assessments.models import AssessmentSection
 from casework import plans
 from casework.models import EpisodeHistory, FamilyPlan, PlanAction, PlanOutcome, PlanReview
 from casework.tests.factories_plans import make_action, make_episode, make_outcome, make_plan
+from core import clock
 from core.concurrency import StaleVersionError
+from core.errors import ConflictError
 from core.models import AuditEvent
 from core.tests.factories import EarlySupportAgencyFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture
@@ -26,9 +27,7 @@ def lead(team):
 
 @pytest.fixture
 def episode(lead):
-    return make_episode(
-        lead_professional=lead, started_on=timezone.localdate() - timedelta(days=10)
-    )
+    return make_episode(lead_professional=lead, started_on=clock.today() - timedelta(days=10))
 
 
 @pytest.fixture
@@ -90,7 +89,7 @@ def _plan_history(episode):
 
 
 def test_every_change_leaves_a_history_row_and_an_audit_event(lead, episode):
-    today = timezone.localdate()
+    today = clock.today()
     plan = plans.plan_start(actor=lead, episode=episode, contingency="Talk to the panel")
     outcome = plans.plan_outcome_add(
         actor=lead, plan=plan, expected_version=plan.version, need="N", outcome_family_words="F"
@@ -148,12 +147,13 @@ def test_stale_version_is_refused(lead, plan):
 
 
 def test_closed_episode_plan_cannot_change(lead, episode, plan):
-    episode.status, episode.ended_on = "closed", timezone.localdate()
+    episode.status, episode.ended_on = "closed", clock.today()
     episode.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConflictError) as refused:
         plans.plan_update_contingency(
             actor=lead, plan=plan, expected_version=plan.version, contingency="X"
         )
+    assert refused.value.messages == ["This episode is closed. Its plan can no longer be changed."]
 
 
 def test_one_plan_per_episode(lead, episode):
@@ -183,7 +183,7 @@ def test_review_cadence_is_configurable_per_episode(lead):
 
 
 def test_late_review_is_overdue_until_recorded_then_the_next_is_scheduled(lead, team):
-    today = timezone.localdate()
+    today = clock.today()
     episode = make_episode(lead_professional=lead, started_on=today - timedelta(weeks=8))
     plan = plans.plan_start(actor=lead, episode=episode)
     outcome = plans.plan_outcome_add(
@@ -231,7 +231,7 @@ def test_review_refuses_views_for_someone_outside_the_family(lead, plan, episode
         plans.review_record(
             actor=lead,
             review=review,
-            held_on=timezone.localdate(),
+            held_on=clock.today(),
             children_views={str(other.pk): "x"},
         )
 
@@ -239,13 +239,11 @@ def test_review_refuses_views_for_someone_outside_the_family(lead, plan, episode
 def test_review_refused_to_colleague(team, lead, plan, episode):
     review = plans.reviews_schedule(episode)
     with pytest.raises(PermissionDenied):
-        plans.review_record(
-            actor=_users(team)["colleague"], review=review, held_on=timezone.localdate()
-        )
+        plans.review_record(actor=_users(team)["colleague"], review=review, held_on=clock.today())
 
 
 def test_overdue_actions_are_listed(lead, plan):
-    today = timezone.localdate()
+    today = clock.today()
     outcome = make_outcome(plan=plan)
     late = make_action(outcome=outcome, by_when=today - timedelta(days=1))
     make_action(outcome=outcome, by_when=today + timedelta(days=3))
@@ -261,9 +259,7 @@ def test_overdue_actions_are_listed(lead, plan):
 
 def test_overdue_visible_to_the_manager(team, lead, plan):
     manager = _users(team)["manager"]
-    late = make_action(
-        outcome=make_outcome(plan=plan), by_when=timezone.localdate() - timedelta(days=1)
-    )
+    late = make_action(outcome=make_outcome(plan=plan), by_when=clock.today() - timedelta(days=1))
     assert list(plans.overdue_for(manager)["actions"]) == [late]
 
 
@@ -336,7 +332,7 @@ PLAN_WRITES = {
         expected_version=plan.version,
         what="Chart",
         who="Mum",
-        by_when=timezone.localdate(),
+        by_when=clock.today(),
     ),
     "plan_action_update": lambda actor, ep, plan, outcome, action, review: plans.plan_action_update(
         actor=actor, action=action, expected_version=plan.version, changes={"who": "Dad"}
@@ -345,7 +341,7 @@ PLAN_WRITES = {
         plans.plan_action_complete(actor=actor, action=action, expected_version=plan.version)
     ),
     "review_record": lambda actor, ep, plan, outcome, action, review: plans.review_record(
-        actor=actor, review=review, held_on=timezone.localdate(), family_views="Going well"
+        actor=actor, review=review, held_on=clock.today(), family_views="Going well"
     ),
 }
 
@@ -357,9 +353,7 @@ def test_every_plan_service_refuses_a_colleague_and_business_support_and_writes_
 ):
     from people.selectors import families_for
 
-    episode = make_episode(
-        lead_professional=lead, started_on=timezone.localdate() - timedelta(days=10)
-    )
+    episode = make_episode(lead_professional=lead, started_on=clock.today() - timedelta(days=10))
     plan = None if service == "plan_start" else plans.plan_start(actor=lead, episode=episode)
     outcome = make_outcome(plan=plan) if plan else None
     action = make_action(outcome=outcome) if outcome else None
@@ -383,9 +377,7 @@ def test_every_plan_service_refuses_a_colleague_and_business_support_and_writes_
 @pytest.mark.parametrize("service", sorted(PLAN_WRITES))
 def test_every_plan_service_lets_the_lead_professional_write(service, team, lead):
     """The refusal test's arguments are good ones: the same call by the lead professional writes."""
-    episode = make_episode(
-        lead_professional=lead, started_on=timezone.localdate() - timedelta(days=10)
-    )
+    episode = make_episode(lead_professional=lead, started_on=clock.today() - timedelta(days=10))
     plan = None if service == "plan_start" else plans.plan_start(actor=lead, episode=episode)
     outcome = make_outcome(plan=plan) if plan else None
     action = make_action(outcome=outcome) if outcome else None

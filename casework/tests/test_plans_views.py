@@ -5,15 +5,15 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, sign_in_verified
 from casework.models import EpisodeHistory, PlanOutcome, PlanReview
 from casework.tests.factories_plans import make_action, make_episode, make_outcome, make_plan
+from core import clock
 from core.models import AuditEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture
@@ -23,9 +23,7 @@ def lead(team):
 
 @pytest.fixture
 def episode(lead):
-    return make_episode(
-        lead_professional=lead, started_on=timezone.localdate() - timedelta(weeks=8)
-    )
+    return make_episode(lead_professional=lead, started_on=clock.today() - timedelta(weeks=8))
 
 
 @pytest.fixture
@@ -36,10 +34,8 @@ def plan(episode):
         outcome_family_words="We get to school on time",
         outcome_practitioner_words="PRACTITIONER-ONLY wording",
     )
-    make_action(
-        outcome=outcome, who="Family worker", by_when=timezone.localdate() - timedelta(days=2)
-    )
-    PlanReview.objects.create(episode=episode, due_on=timezone.localdate() - timedelta(days=3))
+    make_action(outcome=outcome, who="Family worker", by_when=clock.today() - timedelta(days=2))
+    PlanReview.objects.create(episode=episode, due_on=clock.today() - timedelta(days=3))
     return plan
 
 
@@ -131,7 +127,7 @@ def test_record_a_review(lead, episode, plan):
     client = _client(lead)
     page = client.get(_url("plan_review", episode)).content.decode()
     assert f'name="child_{child.pk}"' in page
-    today = timezone.localdate()
+    today = clock.today()
     response = client.post(
         _url("plan_review", episode),
         {
