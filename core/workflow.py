@@ -59,8 +59,9 @@ class Workflow:
 
     def check(self, from_status: str, to_status: str) -> None:
         if not self.can_move(from_status, to_status):
+            article = "An" if self.noun[:1].lower() in "aeiou" else "A"
             raise TransitionNotAllowed(
-                f"A {self.noun} that is {self.label(from_status).lower()} cannot become "
+                f"{article} {self.noun} that is {self.label(from_status).lower()} cannot become "
                 f"{self.label(to_status).lower()}"
             )
 

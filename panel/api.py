@@ -14,28 +14,29 @@ without a role the lists are empty and records 404.
   knows (``services.agency_response_record``), the only write a member can make.
 * The meeting (chair, deputy, business support; members 403, anyone else 404):
   ``POST /api/v1/panel-meetings/{id}/attendance/``, ``GET .../quorum/``,
-  ``POST .../decisions/`` (400 with the quorum explanation while inquorate),
+  ``POST .../decisions/`` (409 with the quorum explanation while inquorate),
   ``GET .../minutes/`` (the pack's readers; members from the meeting's day).
 * After: ``POST /api/v1/panel-cases/{id}/extraordinary-decision/`` (chair),
   ``.../allocation/`` (lead agency), ``.../closure/`` (lead professional),
   ``.../closure-decision/`` (chair: confirm or return).
+
+Each action asks its permission (``panel.rules``) before reading the body; a service's refusal
+reaches ``core.api.exception_handler`` as raised (403, 400 by field, 409 for a wrong state).
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from core.api import ID_LOOKUP, IdField, query_params, validation_error
+from core import clock
+from core.api import ID_LOOKUP, IdField, query_params, require
 from core.audit import Action, audit_record
+from core.errors import ConflictError
 from panel import selectors, services
-from panel.calendar import LONDON
 from panel.models import (
     AgencyResponse,
     ClosureRequest,
@@ -104,7 +105,7 @@ class PanelSerializer(serializers.ModelSerializer):
 
 class LondonDateTimeField(serializers.DateTimeField):
     def to_representation(self, value):
-        return super().to_representation(timezone.localtime(value, LONDON))
+        return super().to_representation(clock.local(value))
 
 
 class PanelMeetingSerializer(serializers.ModelSerializer):
@@ -202,16 +203,6 @@ class AgencyResponseSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgencyResponse
         fields = ["id", "case", "seat", "agency", "known", "information", "version"]
-
-
-def _call(service, **kwargs):
-    """Run a service, turning Django's errors into DRF's (403, 400, and 409 for a stale version)."""
-    try:
-        return service(**kwargs)
-    except DjangoPermissionDenied as error:
-        raise PermissionDenied(str(error)) from error
-    except DjangoValidationError as error:
-        raise validation_error(error) from error
 
 
 class QuorumSerializer(serializers.Serializer):
@@ -327,20 +318,16 @@ class MinutesSerializer(serializers.Serializer):
 
 
 def _agency(pk):
-    from core.models import Agency
-
     if pk is None:
         return None
-    try:
-        return Agency.objects.get(pk=pk)
-    except Agency.DoesNotExist as error:
-        raise ValidationError({"lead_agency": "No such agency"}) from error
+    agency = selectors.agency(pk)
+    if agency is None:
+        raise ValidationError({"lead_agency": "No such agency"})
+    return agency
 
 
 def _decision_kwargs(data) -> dict:
-    from core.models import Agency
-
-    supporting = list(Agency.objects.filter(pk__in=data["supporting_agencies"]))
+    supporting = selectors.agencies_by_id(data["supporting_agencies"])
     if len(supporting) != len(set(data["supporting_agencies"])):
         raise ValidationError({"supporting_agencies": "No such agency"})
     kind = data["kind"]
@@ -392,10 +379,7 @@ class PanelMeetingViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=AgendaSerializer)
     @action(detail=True, methods=["get"])
     def agenda(self, request, pk=None):
-        try:
-            meeting = PanelMeeting.objects.select_related("panel").get(pk=int(pk))
-        except (PanelMeeting.DoesNotExist, ValueError, TypeError) as error:
-            raise Http404("No such meeting") from error
+        meeting = selectors.meeting_by_id(pk)
         pack = selectors.pack_for(request.user, meeting)
         sections = pack.agenda()
         with transaction.atomic():
@@ -419,27 +403,24 @@ class PanelMeetingViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(AgendaSerializer(data).data)
 
     def _runner_meeting(self, request, pk):
-        try:
-            meeting = PanelMeeting.objects.select_related("panel").get(pk=int(pk))
-        except (PanelMeeting.DoesNotExist, ValueError, TypeError) as error:
-            raise Http404("No such meeting") from error
+        meeting = selectors.meeting_by_id(pk)
         pack = selectors.pack_for(request.user, meeting)
-        if not services.can_run_meeting(request.user, meeting.panel):
-            raise PermissionDenied(
-                "Only the chair, the deputy or business support can run the meeting"
-            )
+        require(
+            "panel.run_meeting",
+            request.user,
+            meeting.panel,
+            "Only the chair, the deputy or business support can run the meeting",
+        )
         return meeting, pack
 
     @extend_schema(request=AttendanceInputSerializer, responses=QuorumSerializer)
     @action(detail=True, methods=["post"])
     def attendance(self, request, pk=None):
         """Record an arrival or a departure; returns the quorum now."""
-        from accounts.models import User
-
         meeting, _pack = self._runner_meeting(request, pk)
         data = AttendanceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        person = User.objects.filter(pk=data.validated_data["user"]).first()
+        person = selectors.staff_member(data.validated_data["user"])
         if person is None:
             raise ValidationError({"user": "No such member of staff"})
         change = data.validated_data["change"]
@@ -451,11 +432,8 @@ class PanelMeetingViewSet(viewsets.ReadOnlyModelViewSet):
                 )
             seat = None
             if data.validated_data["seat"] is not None:
-                seat = PanelSeat.objects.filter(
-                    pk=data.validated_data["seat"], panel=meeting.panel
-                ).first()
-            _call(
-                services.attendance_record_arrival,
+                seat = selectors.panel_seat(meeting.panel, data.validated_data["seat"])
+            services.attendance_record_arrival(
                 actor=request.user,
                 meeting=meeting,
                 user=person,
@@ -463,34 +441,32 @@ class PanelMeetingViewSet(viewsets.ReadOnlyModelViewSet):
                 seat=seat,
             )
         elif change == "left":
-            _call(
-                services.attendance_record_departure,
+            services.attendance_record_departure(
                 actor=request.user,
                 meeting=meeting,
                 user=person,
             )
         else:
             raise ValidationError({"change": "arrived or left"})
-        return Response(QuorumSerializer(services.meeting_quorum(meeting)).data)
+        return Response(QuorumSerializer(selectors.meeting_quorum(meeting)).data)
 
     @extend_schema(responses=QuorumSerializer)
     @action(detail=True, methods=["get"])
     def quorum(self, request, pk=None):
         meeting, _pack = self._runner_meeting(request, pk)
-        return Response(QuorumSerializer(services.meeting_quorum(meeting)).data)
+        return Response(QuorumSerializer(selectors.meeting_quorum(meeting)).data)
 
     @extend_schema(request=DecisionInputSerializer, responses={201: DecisionSerializer})
     @action(detail=True, methods=["post"])
     def decisions(self, request, pk=None):
-        """Record the panel's decision on a case on this meeting (refused with 400 while inquorate)."""
+        """Record the panel's decision on a case on this meeting (refused with 409 while inquorate)."""
         meeting, _pack = self._runner_meeting(request, pk)
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = PanelCase.objects.filter(pk=data.validated_data.get("case"), meeting=meeting).first()
+        case = selectors.case_on_meeting(meeting, data.validated_data.get("case"))
         if case is None:
             raise ValidationError({"case": "No such case on this meeting"})
-        decision = _call(
-            services.panel_decision_record,
+        decision = services.panel_decision_record(
             actor=request.user,
             meeting=meeting,
             case=case,
@@ -501,10 +477,7 @@ class PanelMeetingViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=MinutesSerializer)
     @action(detail=True, methods=["get"])
     def minutes(self, request, pk=None):
-        try:
-            meeting = PanelMeeting.objects.select_related("panel").get(pk=int(pk))
-        except (PanelMeeting.DoesNotExist, ValueError, TypeError) as error:
-            raise Http404("No such meeting") from error
+        meeting = selectors.meeting_by_id(pk)
         pack = selectors.pack_for(request.user, meeting)
         if not selectors.minutes_visible(pack):
             raise Http404("No minutes yet")
@@ -558,17 +531,17 @@ class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def responses(self, request, pk=None):
         user = request.user
-        try:
-            case = PanelCase.objects.select_related("meeting", "meeting__panel").get(pk=int(pk))
-        except (PanelCase.DoesNotExist, ValueError, TypeError) as error:
-            raise Http404("No such case") from error
-        if case.meeting is None:
-            raise Http404("No such case")
+        case = selectors.case_with_meeting(pk)
         _case, pack = selectors.get_case_for_member(user, case.meeting, case.pk)
+        require(
+            "panel.respond_for_agency",
+            user,
+            pack.seats[0],
+            "Only a member of that seat can record its agency's response",
+        )
         data = AgencyResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        response = _call(
-            services.agency_response_record,
+        response = services.agency_response_record(
             actor=user,
             case=case,
             seat=pack.seats[0],
@@ -580,23 +553,22 @@ class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(AgencyResponseSerializer(response).data, status=code)
 
     def _case_after(self, request, pk):
-        try:
-            case_id = int(pk)
-        except (ValueError, TypeError) as error:
-            raise Http404("No such case") from error
-        return selectors.get_case_after(request.user, case_id)
+        return selectors.get_case_after(request.user, pk)
 
     @extend_schema(request=DecisionInputSerializer, responses={201: DecisionSerializer})
     @action(detail=True, methods=["post"], url_path="extraordinary-decision")
     def extraordinary_decision(self, request, pk=None):
         """The chair's extraordinary decision between meetings."""
-        case, roles = self._case_after(request, pk)
-        if not roles["chair"]:
-            raise PermissionDenied("Only the panel's chair or deputy can do this")
+        case, _roles = self._case_after(request, pk)
+        require(
+            "panel.decide_between_meetings",
+            request.user,
+            case.panel,
+            "Only the panel's chair or deputy can do this",
+        )
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        decision = _call(
-            services.panel_extraordinary_decision_record,
+        decision = services.panel_extraordinary_decision_record(
             actor=request.user,
             case=case,
             **_decision_kwargs(data.validated_data),
@@ -607,18 +579,19 @@ class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def allocation(self, request, pk=None):
         """The lead agency names the lead professional."""
-        from accounts.models import User
-
-        case, roles = self._case_after(request, pk)
-        if not roles["allocate"]:
-            raise PermissionDenied("Only the lead agency or business support can allocate")
+        case, _roles = self._case_after(request, pk)
+        require(
+            "panel.allocate",
+            request.user,
+            case,
+            "Only the lead agency or business support can allocate",
+        )
         data = AllocationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        person = User.objects.filter(pk=data.validated_data["lead_professional"]).first()
+        person = selectors.staff_member(data.validated_data["lead_professional"])
         if person is None:
             raise ValidationError({"lead_professional": "No such member of staff"})
-        allocation = _call(
-            services.lead_professional_allocate,
+        allocation = services.lead_professional_allocate(
             actor=request.user,
             case=case,
             lead_professional=person,
@@ -629,15 +602,16 @@ class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def closure(self, request, pk=None):
         """The lead professional sends the case closure form to the panel."""
-        case, roles = self._case_after(request, pk)
-        if not roles["lead_professional"]:
-            raise PermissionDenied(
-                "Only the case's lead professional can ask the panel to close it"
-            )
+        case, _roles = self._case_after(request, pk)
+        require(
+            "panel.request_closure",
+            request.user,
+            case,
+            "Only the case's lead professional can ask the panel to close it",
+        )
         data = ClosureInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        closure = _call(
-            services.closure_request_submit,
+        closure = services.closure_request_submit(
             actor=request.user,
             case=case,
             summary=data.validated_data["summary"],
@@ -648,20 +622,23 @@ class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="closure-decision")
     def closure_decision(self, request, pk=None):
         """The panel confirms the pending closure (the case closes) or returns it with a reason."""
-        case, roles = self._case_after(request, pk)
-        if not roles["chair"]:
-            raise PermissionDenied("Only the panel's chair or deputy can do this")
-        closure = case.closures.filter(status=ClosureRequest.Status.PENDING).first()
+        case, _roles = self._case_after(request, pk)
+        require(
+            "panel.decide_closure",
+            request.user,
+            case.panel,
+            "Only the panel's chair or deputy can do this",
+        )
+        closure = selectors.pending_closure(case)
         if closure is None:
-            raise ValidationError("No case closure form is waiting for the panel")
+            raise ConflictError("No case closure form is waiting for the panel")
         data = ClosureDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         change = data.validated_data["change"]
         if change == "confirm":
-            closure = _call(services.closure_confirm, actor=request.user, closure=closure)
+            closure = services.closure_confirm(actor=request.user, closure=closure)
         elif change == "return":
-            closure = _call(
-                services.closure_return,
+            closure = services.closure_return(
                 actor=request.user,
                 closure=closure,
                 reason=data.validated_data["reason"],

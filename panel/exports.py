@@ -11,9 +11,8 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 import icalendar
-from django.utils import timezone
 
-from panel.calendar import LONDON
+from core import clock
 from panel.models import Panel, PanelMeeting
 
 PRODID = "-//Early Help//Multi-agency panel calendar//EN"
@@ -32,7 +31,7 @@ CSV_HEADER = [
 
 
 def _local(moment: datetime) -> datetime:
-    return timezone.localtime(moment, LONDON)
+    return clock.local(moment)
 
 
 def _summary(panel: Panel, meeting: PanelMeeting) -> str:
@@ -57,7 +56,7 @@ def meetings_ics(
     panel: Panel, meetings: Iterable[PanelMeeting], *, stamp: datetime | None = None
 ) -> bytes:
     """An RFC 5545 VCALENDAR: one VEVENT per meeting (stable UID), times with TZID Europe/London and its VTIMEZONE."""
-    stamp = (stamp or timezone.now()).astimezone(UTC)
+    stamp = (stamp or clock.now()).astimezone(UTC)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

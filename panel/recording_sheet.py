@@ -17,9 +17,8 @@ from datetime import date, datetime
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
-from panel.calendar import LONDON
+from core import clock
 from panel.models import ClosureRequest, LeadProfessionalAllocation, PanelCase
 
 SHEET_TITLE = "Data recording sheet"
@@ -61,7 +60,7 @@ HEADERS = [column.header for column in COLUMNS]
 
 
 def _london_date(moment: datetime | None) -> date | None:
-    return timezone.localtime(moment, LONDON).date() if moment else None
+    return clock.local(moment).date() if moment else None
 
 
 def _yes_no(value: bool) -> str:

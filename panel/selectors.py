@@ -1,9 +1,11 @@
-"""Reads for the panel, and who may do what.
+"""Reads for the panel, each starting from what the user may see.
+
+Who may do what is in ``panel.rules``; the scope questions it builds on (may this user see
+panels at all, is this user intake staff, the chair, a seat's member, the lead professional)
+are answered here, because the reads below start from them too.
 
 Panel calendars and seats hold no personal data about families (seats name members of
-staff), so any signed-in member of staff with a role may see every panel. Cancelling
-or moving a meeting is for business support, early support team leaders, and the
-panel's own chair or designated deputy.
+staff), so any signed-in member of staff with a role may see every panel.
 
 Cases, agendas and packs do hold personal data (children's names, the assessment):
 
@@ -16,33 +18,42 @@ Cases, agendas and packs do hold personal data (children's names, the assessment
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
-from django.db.models import Count, Prefetch, QuerySet
+import rules
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
+from core import clock
+from core.models import Agency, Team
 from panel.models import (
     AgencyResponse,
+    ClosureRequest,
+    LeadProfessionalAllocation,
+    MeetingAttendance,
     Panel,
     PanelCase,
+    PanelDecision,
     PanelMeeting,
     PanelSeat,
     PanelSeatMember,
 )
 
+# Business support and early support team leaders: the inbox, logging, every panel's cases,
+# and managing any panel's calendar and meetings.
 MEETING_MANAGER_ROLES = (Role.BUSINESS_SUPPORT, Role.EARLY_SUPPORT_TEAM_LEADER)
+LEAD_PROFESSIONAL_ROLES = (Role.PRACTITIONER, Role.LEAD_PROFESSIONAL)
+
+NO_PANEL = "The panel is not active"
+NO_MEETING = "No meeting is scheduled with a referral cut-off still to come: schedule the panel's next meetings"
+NO_PANEL_FOR_AREA = "No panel is set up for this area"
 
 
 def can_see_panels(user) -> bool:
+    """Any active member of staff with a role: calendars and seats hold no family's data."""
     return bool(user.is_authenticated and user.is_active and user.roles)
-
-
-def can_manage_meetings(user, panel: Panel) -> bool:
-    if not can_see_panels(user):
-        return False
-    if user.has_role(*MEETING_MANAGER_ROLES):
-        return True
-    return user.pk in (panel.chair_id, panel.deputy_id)
 
 
 def panels_for(user) -> QuerySet[Panel]:
@@ -117,7 +128,10 @@ def is_intake_staff(user) -> bool:
 
 
 def is_chair(user, panel: Panel) -> bool:
-    return bool(user.is_authenticated and user.pk in (panel.chair_id, panel.deputy_id))
+    """The panel's chair or its designated deputy."""
+    return bool(
+        user.is_authenticated and user.is_active and user.pk in (panel.chair_id, panel.deputy_id)
+    )
 
 
 def member_seats(user, panel: Panel) -> list[PanelSeat]:
@@ -139,7 +153,6 @@ def inbox(user) -> list:
     if not is_intake_staff(user):
         return []
     from assessments.models import PanelReferral
-    from panel.services import NO_PANEL_FOR_AREA, panel_for_family
 
     referrals = list(
         PanelReferral.objects.filter(panel_case__isnull=True)
@@ -239,10 +252,6 @@ def allocated_cases(meeting: PanelMeeting):
     Those still waiting for the lead agency to allocate a lead professional (DECIDED),
     and those allocated since the previous meeting (reported once, then they drop off).
     """
-    from django.db.models import Q
-
-    from panel.models import LeadProfessionalAllocation, PanelDecision
-
     previous = previous_meeting(meeting)
     decided_before = PanelDecision.objects.filter(
         case__panel_id=meeting.panel_id,
@@ -270,16 +279,12 @@ def _allocated_note(case: PanelCase) -> str:
 
 
 def extraordinary_decisions(meeting: PanelMeeting):
-    from panel.models import PanelDecision
-
     return PanelDecision.objects.filter(
         reported_at_meeting=meeting, is_extraordinary=True
     ).select_related("case", "lead_agency")
 
 
 def closures_for_meeting(meeting: PanelMeeting):
-    from panel.models import ClosureRequest
-
     return ClosureRequest.objects.filter(
         case__meeting=meeting, status=ClosureRequest.Status.PENDING
     ).select_related("case", "requested_by")
@@ -295,10 +300,6 @@ def agenda_for(meeting: PanelMeeting) -> list[AgendaSection]:
     with the chair's extraordinary decisions since the last meeting; 6 the date, time and
     place of the panel's next scheduled meeting.
     """
-    from django.utils import timezone
-
-    from panel.calendar import LONDON
-
     allocated = _agenda_cases(allocated_cases(meeting), _allocated_note)
     extraordinary = {d.case_id: d for d in extraordinary_decisions(meeting)}
     reported = (
@@ -311,7 +312,7 @@ def agenda_for(meeting: PanelMeeting) -> list[AgendaSection]:
     )
     following = next_meeting(meeting)
     if following:
-        start = timezone.localtime(following.starts_at, LONDON)
+        start = clock.local(following.starts_at)
         next_text = f"{following.date:%A %-d %B %Y}, {start:%-I:%M%p}".replace("AM", "am").replace(
             "PM", "pm"
         )
@@ -383,7 +384,7 @@ def pack_access(user, meeting: PanelMeeting) -> Pack | None:
         as_member=as_member,
         visible=not as_member or meeting.pack_published_at is not None,
         seats=seats,
-        can_publish=staff or chair,
+        can_publish=rules.has_perm("panel.publish_pack", user, panel),
         is_chair=chair,
     )
 
@@ -451,12 +452,6 @@ def responses_for_case(case: PanelCase) -> list[AgencyResponse]:
 # ---------------------------------------------------------------- running the meeting, minutes, after
 
 
-def can_run_meeting(user, panel: Panel) -> bool:
-    from panel.services import can_run_meeting as _can
-
-    return _can(user, panel)
-
-
 @dataclass
 class Attendee:
     """Someone who may attend: the chair, the deputy, or a seat's member or substitute."""
@@ -469,8 +464,6 @@ class Attendee:
 
 
 def attendees(meeting: PanelMeeting) -> list[Attendee]:
-    from panel.models import MeetingAttendance
-
     panel = meeting.panel
     here = set(
         MeetingAttendance.objects.filter(meeting=meeting, left_at__isnull=True).values_list(
@@ -528,8 +521,6 @@ def minutes_for(meeting: PanelMeeting) -> Minutes:
     each decision with its notes and actions, extraordinary decisions reported,
     closures confirmed or returned, allocations reported and the next meeting.
     """
-    from panel.models import ClosureRequest, MeetingAttendance, PanelDecision
-
     attended = list(
         MeetingAttendance.objects.filter(meeting=meeting)
         .select_related("user", "user__agency", "seat", "seat__agency")
@@ -584,28 +575,23 @@ def minutes_for(meeting: PanelMeeting) -> Minutes:
 
 def minutes_visible(pack: Pack) -> bool:
     """Staff and the chair at any time; members once the meeting's day has come."""
-    from panel.services import today
-
     if not pack.visible:
         return False
-    return not pack.as_member or today() >= pack.meeting.date
+    return not pack.as_member or clock.today() >= pack.meeting.date
 
 
 def case_roles(user, case: PanelCase) -> dict:
     """What ``user`` has to do with a case after the decision (all False: 404)."""
-    from panel.services import can_allocate, current_lead_professional
-
     if not (user.is_authenticated and user.is_active):
         return {"known": False}
     panel = case.panel
     decision = getattr(case, "decision", None)
-    lead = current_lead_professional(case)
     roles = {
         "staff": is_intake_staff(user),
         "chair": is_chair(user, panel),
         "member": bool(member_seats(user, panel)),
-        "allocate": can_allocate(user, case),
-        "lead_professional": bool(lead and lead.pk == user.pk),
+        "allocate": rules.has_perm("panel.allocate", user, case),
+        "lead_professional": is_lead_professional(user, case),
         "agency": bool(
             decision
             and user.agency_id
@@ -619,14 +605,292 @@ def case_roles(user, case: PanelCase) -> dict:
     return roles
 
 
-def get_case_after(user, case_id: int) -> tuple[PanelCase, dict]:
-    try:
-        case = PanelCase.objects.select_related(
+def get_case_after(user, case_id) -> tuple[PanelCase, dict]:
+    pk = _id(case_id)
+    case = (
+        PanelCase.objects.select_related(
             "panel", "meeting", "referral", "referral__family", "decision", "decision__lead_agency"
-        ).get(pk=case_id)
-    except PanelCase.DoesNotExist as error:
-        raise Http404("No such case") from error
+        )
+        .filter(pk=pk)
+        .first()
+        if pk
+        else None
+    )
+    if case is None:
+        raise Http404("No such case")
     roles = case_roles(user, case)
     if not roles["known"]:
         raise Http404("No such case")
     return case, roles
+
+
+def is_lead_professional(user, case: PanelCase) -> bool:
+    """The case's current lead professional (the latest allocation or handover)."""
+    lead = current_lead_professional(case)
+    return bool(user.is_authenticated and user.is_active and lead and lead.pk == user.pk)
+
+
+def is_seat_member(user, seat: PanelSeat) -> bool:
+    """A member or substitute of ``seat``."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and PanelSeatMember.objects.filter(seat=seat, user=user).exists()
+    )
+
+
+# ---------------------------------------------------------------- where referrals and cases go
+
+
+def panel_for_family(family) -> Panel | None:
+    """The active panel for the family's area, else the council-wide panel (no area), else None."""
+    panels = Panel.objects.filter(active=True)
+    return (
+        panels.filter(area_id=family.area_id).order_by("pk").first()
+        or panels.filter(area__isnull=True).order_by("pk").first()
+    )
+
+
+def next_open_meeting(panel: Panel, after: datetime) -> PanelMeeting | None:
+    """The first SCHEDULED meeting whose referral cut-off is at or after ``after``.
+
+    Cancelled and moved meetings are never open. Referrals already placed on a meeting
+    that is then cancelled or moved are re-placed with it (see ``carry_forward_target``),
+    not by this look-up.
+    """
+    return (
+        PanelMeeting.objects.filter(
+            panel=panel, status=PanelMeeting.Status.SCHEDULED, referral_cutoff__gte=after
+        )
+        .order_by("referral_cutoff", "date")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class MeetingChoice:
+    meeting: PanelMeeting | None
+    reason: str = ""
+
+
+def meeting_for_referral(panel: Panel, received_at: datetime) -> MeetingChoice:
+    """The first scheduled meeting whose cut-off a referral received at ``received_at`` meets.
+
+    A referral meets a cut-off if it arrives at or before it (``received_at <= cutoff``).
+    Returns ``MeetingChoice(None, reason)`` when there is no such meeting.
+    """
+    if timezone.is_naive(received_at):
+        raise ValueError("received_at must be timezone-aware")
+    if not panel.active:
+        return MeetingChoice(None, NO_PANEL)
+    meeting = next_open_meeting(panel, received_at)
+    if meeting is None:
+        return MeetingChoice(None, NO_MEETING)
+    return MeetingChoice(meeting)
+
+
+def carry_forward_target(meeting: PanelMeeting) -> PanelMeeting | None:
+    """Where a meeting's cases go now.
+
+    Scheduled or held: the meeting itself. Moved: the meeting it moved to (followed on,
+    if that one was itself moved or cancelled). Cancelled: the next scheduled meeting of
+    the same panel after its date. None if nothing is scheduled yet.
+    """
+    seen = set()
+    current = meeting
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        if current.status in (PanelMeeting.Status.SCHEDULED, PanelMeeting.Status.HELD):
+            return current
+        if current.status == PanelMeeting.Status.MOVED:
+            # Read it afresh: a cached ``moved_to`` may predate its own cancellation.
+            current = PanelMeeting.objects.filter(pk=current.moved_to_id).first()
+            continue
+        return (
+            PanelMeeting.objects.filter(
+                panel_id=current.panel_id,
+                status=PanelMeeting.Status.SCHEDULED,
+                date__gt=current.date,
+            )
+            .order_by("date")
+            .first()
+        )
+    return None
+
+
+def next_meeting_after(panel_id: int, day: date) -> PanelMeeting | None:
+    """The panel's first scheduled meeting after ``day``."""
+    return (
+        PanelMeeting.objects.filter(
+            panel_id=panel_id, status=PanelMeeting.Status.SCHEDULED, date__gt=day
+        )
+        .order_by("date")
+        .first()
+    )
+
+
+# ---------------------------------------------------------------- quorum
+#
+# Quorum (terms of reference): the chair or designated deputy present, with at least the
+# panel's quorum of members (from the council pack; usually four). A member counts for
+# their seat, a substitute for the seat they sit in; two people from one seat count once.
+# Business support minuting the meeting (observers) never count. "Present" is now: arrived
+# and not yet left.
+
+COUNTED_ROLES = (MeetingAttendance.Role.MEMBER, MeetingAttendance.Role.SUBSTITUTE)
+CHAIR_ROLES = (MeetingAttendance.Role.CHAIR, MeetingAttendance.Role.DEPUTY)
+
+
+@dataclass(frozen=True)
+class Quorum:
+    is_quorate: bool
+    chair_present: bool
+    members_present: int
+    needed: int
+    explanation: str
+
+
+def meeting_quorum(meeting: PanelMeeting) -> Quorum:
+    present = MeetingAttendance.objects.filter(meeting=meeting, left_at__isnull=True)
+    chair_present = present.filter(role__in=CHAIR_ROLES).exists()
+    members = (
+        present.filter(role__in=COUNTED_ROLES, seat__isnull=False)
+        .values("seat_id")
+        .distinct()
+        .count()
+    )
+    needed = meeting.panel.quorum_members
+    is_quorate = chair_present and members >= needed
+    here = f"{members} member{'' if members == 1 else 's'} {'is' if members == 1 else 'are'} here"
+    if is_quorate:
+        explanation = f"Quorate: the chair or deputy and {members} members are here."
+    else:
+        missing = []
+        if not chair_present:
+            missing.append("the chair or deputy is not here")
+        if members < needed:
+            missing.append(here)
+        explanation = (
+            f"Not quorate: the chair or deputy and at least {needed} members must be "
+            f"present. {'; '.join(missing)[0].upper()}{'; '.join(missing)[1:]}."
+        )
+    return Quorum(is_quorate, chair_present, members, needed, explanation)
+
+
+def observers_present(meeting: PanelMeeting):
+    """Business support minuting the meeting, here now."""
+    return meeting.attendance.filter(
+        left_at__isnull=True, role=MeetingAttendance.Role.OBSERVER
+    ).select_related("user")
+
+
+def decided_at_meeting(meeting: PanelMeeting) -> list[PanelDecision]:
+    return list(meeting.decisions.select_related("case", "lead_agency").order_by("decided_at"))
+
+
+# ---------------------------------------------------------------- after the decision
+
+
+def lead_professional_choices(agency):
+    """Who the lead agency may name: its active practitioners and lead professionals."""
+    return (
+        User.objects.filter(
+            agency=agency, is_active=True, role_grants__role__in=LEAD_PROFESSIONAL_ROLES
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def current_lead_professional(case: PanelCase):
+    allocation = case.allocations.order_by("-allocated_at", "-pk").first()
+    return allocation.lead_professional if allocation else None
+
+
+def current_allocation(case: PanelCase) -> LeadProfessionalAllocation | None:
+    return case.allocations.order_by("-allocated_at", "-pk").first()
+
+
+def returned_closure(case: PanelCase) -> ClosureRequest | None:
+    """The case's latest closure the panel returned, if any."""
+    return (
+        case.closures.filter(status=ClosureRequest.Status.RETURNED).order_by("-decided_at").first()
+    )
+
+
+def pending_closure(case: PanelCase) -> ClosureRequest | None:
+    return case.closures.filter(status=ClosureRequest.Status.PENDING).first()
+
+
+def agency_recipients(agency) -> list:
+    """Who hears for an agency: its active team managers with an email address."""
+    return list(
+        User.objects.filter(agency=agency, is_active=True, role_grants__role=Role.TEAM_MANAGER)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def agency_teams_for_family(agency, family) -> list:
+    """The agency's teams that could take the family: those in its area, else council-wide ones."""
+    teams = list(Team.objects.filter(agency=agency, area_id=family.area_id).order_by("pk"))
+    if not teams:
+        teams = list(Team.objects.filter(agency=agency, area__isnull=True).order_by("pk"))
+    return teams
+
+
+def _id(value) -> int | None:
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk < 2**63 else None
+
+
+def staff_member(user_id) -> User | None:
+    """The member of staff a meeting's runner names (arriving or leaving), or None."""
+    pk = _id(user_id)
+    return User.objects.filter(pk=pk).first() if pk else None
+
+
+def panel_seat(panel: Panel, seat_id) -> PanelSeat | None:
+    """One of the panel's seats, or None (a seat of another panel is not one of them)."""
+    pk = _id(seat_id)
+    return PanelSeat.objects.filter(pk=pk, panel=panel).first() if pk else None
+
+
+def meeting_by_id(meeting_id) -> PanelMeeting:
+    """A meeting by id, for the API's meeting actions (404 if there is none); whether the user has
+    a part in it is asked next (``pack_for``)."""
+    pk = _id(meeting_id)
+    meeting = PanelMeeting.objects.select_related("panel").filter(pk=pk).first() if pk else None
+    if meeting is None:
+        raise Http404("No such meeting")
+    return meeting
+
+
+def case_with_meeting(case_id) -> PanelCase:
+    """A case on a meeting, by id (404 otherwise); for a member's response through the API."""
+    pk = _id(case_id)
+    case = (
+        PanelCase.objects.select_related("meeting", "meeting__panel").filter(pk=pk).first()
+        if pk
+        else None
+    )
+    if case is None or case.meeting is None:
+        raise Http404("No such case")
+    return case
+
+
+def case_on_meeting(meeting: PanelMeeting, case_id) -> PanelCase | None:
+    pk = _id(case_id)
+    return PanelCase.objects.filter(pk=pk, meeting=meeting).first() if pk else None
+
+
+def agencies_by_id(ids) -> list:
+    return list(Agency.objects.filter(pk__in=ids))
+
+
+def agency(agency_id) -> Agency | None:
+    return Agency.objects.filter(pk=agency_id).first()

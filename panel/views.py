@@ -4,32 +4,37 @@ and cancelling or moving a meeting.
 Calendars hold no personal data, so any signed-in member of staff with a role may see
 them and download them (downloads are audited as exports). Cancelling or moving a
 meeting is for business support, early support team leaders and the panel's chair or
-deputy (``selectors.can_manage_meetings``); anyone else gets 403.
+deputy (``panel.manage_calendar`` in ``panel.rules``); anyone else gets 403.
 """
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import clock
 from core.audit import Action, audit_record
 from core.forms import add_service_errors as _add_service_errors
 from panel import exports, selectors, services
-from panel.calendar import LONDON
 from panel.forms import AgencyResponseForm, MeetingCancelForm, MeetingMoveForm
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
 
 
-def _require_panel_access(user) -> None:
-    if not selectors.can_see_panels(user):
+def _require(perm: str, user, obj=None) -> None:
+    """403 unless ``user`` has the permission (``panel.rules``), asked before a form is read."""
+    if not rules.has_perm(perm, user, obj):
         raise PermissionDenied
+
+
+def _require_panel_access(user) -> None:
+    _require("panel.view_panels", user)
 
 
 def _year(value, default: int) -> int:
@@ -48,8 +53,10 @@ def panel_list(request: HttpRequest) -> HttpResponse:
     context = {
         "panels": panels,
         "nav_section": "panel",
-        "is_intake_staff": selectors.is_intake_staff(request.user),
-        "can_download_recording_sheet": can_download_recording_sheet(request.user),
+        "is_intake_staff": rules.has_perm("panel.log_referral", request.user),
+        "can_download_recording_sheet": rules.has_perm(
+            "panel.download_recording_sheet", request.user
+        ),
     }
     return render(request, "panel/panel_list.html", context)
 
@@ -60,9 +67,10 @@ def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
     user = request.user
     _require_panel_access(user)
     panel = selectors.get_panel(user, panel_id)
-    this_year = timezone.localdate(timezone=LONDON).year
+    this_year = clock.today().year
     year = _year(request.GET.get("year"), this_year)
     meetings = selectors.year_meetings(user, panel, year)
+    can_manage = rules.has_perm("panel.manage_calendar", user, panel)
     context = {
         "panel": panel,
         "year": year,
@@ -70,9 +78,8 @@ def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
         "next_year": year + 1 if year < MAX_YEAR else None,
         "meetings": meetings,
         "unscheduled": sum(1 for m in meetings if m.pk is None),
-        "can_manage": selectors.can_manage_meetings(user, panel),
-        "can_open_meetings": selectors.can_manage_meetings(user, panel)
-        or bool(selectors.member_seats(user, panel)),
+        "can_manage": can_manage,
+        "can_open_meetings": can_manage or bool(selectors.member_seats(user, panel)),
         "nav_section": "panel",
     }
     return render(request, "panel/panel_detail.html", context)
@@ -84,8 +91,7 @@ def panel_schedule(request: HttpRequest, panel_id: int, year: int) -> HttpRespon
     user = request.user
     _require_panel_access(user)
     panel = selectors.get_panel(user, panel_id)
-    if not selectors.can_manage_meetings(user, panel):
-        raise PermissionDenied
+    _require("panel.manage_calendar", user, panel)
     try:
         created = services.panel_schedule_year(actor=user, panel=panel, year=year)
     except ValidationError as error:
@@ -140,8 +146,7 @@ def _meeting_form_page(request, panel_id: int, meeting_id: int, form_class, temp
     _require_panel_access(user)
     panel = selectors.get_panel(user, panel_id)
     meeting = selectors.get_meeting(user, panel, meeting_id)
-    if not selectors.can_manage_meetings(user, panel):
-        raise PermissionDenied
+    _require("panel.manage_calendar", user, panel)
     if not meeting.is_scheduled:
         messages.error(
             request, f"This meeting is {meeting.get_status_display().lower()}: it cannot be changed"
@@ -209,8 +214,7 @@ def meeting_url(meeting) -> str:
 def inbox(request: HttpRequest) -> HttpResponse:
     """Referrals waiting to be logged (business support and early support team leaders)."""
     user = request.user
-    if not selectors.is_intake_staff(user):
-        raise PermissionDenied
+    _require("panel.log_referral", user)
     referrals = selectors.inbox(user)
     audit_record(
         actor=user,
@@ -232,8 +236,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def inbox_log(request: HttpRequest, referral_id) -> HttpResponse:
     user = request.user
-    if not selectors.is_intake_staff(user):
-        raise PermissionDenied
+    _require("panel.log_referral", user)
     referral = selectors.get_inbox_referral(user, referral_id)
     try:
         case = services.panel_case_log(actor=user, referral=referral)
@@ -304,9 +307,8 @@ def meeting_detail(request: HttpRequest, panel_id: int, meeting_id: int) -> Http
 @require_POST
 def meeting_publish(request: HttpRequest, panel_id: int, meeting_id: int) -> HttpResponse:
     user = request.user
-    meeting, pack = selectors.get_pack_meeting(user, panel_id, meeting_id)
-    if not pack.can_publish:
-        raise PermissionDenied
+    meeting, _pack = selectors.get_pack_meeting(user, panel_id, meeting_id)
+    _require("panel.publish_pack", user, meeting.panel)
     try:
         services.meeting_publish_pack(actor=user, meeting=meeting)
     except ValidationError as error:
@@ -343,7 +345,7 @@ def meeting_pack(request: HttpRequest, panel_id: int, meeting_id: int) -> HttpRe
         "agenda": pack.agenda(),
         "referrals": referrals,
         "viewer_name": user.get_full_name() or user.get_username(),
-        "viewed_at": timezone.localtime(timezone.now(), LONDON),
+        "viewed_at": clock.local(clock.now()),
         "nav_section": "panel",
     }
     return _no_store(render(request, "panel/meeting_pack.html", context))
@@ -359,6 +361,7 @@ def case_response(
     meeting, _pack = selectors.get_pack_meeting(user, panel_id, meeting_id)
     case, pack = selectors.get_case_for_member(user, meeting, case_id)
     seat = pack.seats[0]
+    _require("panel.respond_for_agency", user, seat)
     existing = case.responses.filter(seat=seat).first()
     initial = {"version": existing.version if existing else 0}
     if existing:
@@ -396,30 +399,25 @@ def case_response(
 
 def _run_context(meeting, pack, user) -> dict:
     """The "Run the meeting" area for the chair, deputy and business support (else empty)."""
-    if not services.can_run_meeting(user, meeting.panel) or not pack.visible:
+    if not rules.has_perm("panel.run_meeting", user, meeting.panel) or not pack.visible:
         return {"can_run": False}
     return {
         "can_run": True,
-        "quorum": services.meeting_quorum(meeting),
+        "quorum": selectors.meeting_quorum(meeting),
         "attendees": selectors.attendees(meeting),
-        "observers": meeting.attendance.filter(
-            left_at__isnull=True, role="observer"
-        ).select_related("user"),
+        "observers": selectors.observers_present(meeting),
         "to_decide": list(selectors.cases_for_meeting(meeting, ("logged",))),
-        "decided": list(
-            meeting.decisions.select_related("case", "lead_agency").order_by("decided_at")
-        ),
+        "decided": selectors.decided_at_meeting(meeting),
         "closures": list(selectors.closures_for_meeting(meeting)),
-        "is_meeting_chair": selectors.is_chair(user, meeting.panel),
-        "started": services.today() >= meeting.date,
+        "is_meeting_chair": rules.has_perm("panel.decide_closure", user, meeting.panel),
+        "started": clock.today() >= meeting.date,
     }
 
 
 def _meeting_for_runner(request, panel_id: int, meeting_id: int):
     user = request.user
     meeting, pack = selectors.get_pack_meeting(user, panel_id, meeting_id)
-    if not services.can_run_meeting(user, meeting.panel):
-        raise PermissionDenied
+    _require("panel.run_meeting", user, meeting.panel)
     return meeting, pack
 
 
@@ -431,15 +429,13 @@ def _service_error_message(error: ValidationError) -> str:
 @require_POST
 def meeting_attendance(request: HttpRequest, panel_id: int, meeting_id: int) -> HttpResponse:
     """Mark someone as arrived or left (chair, deputy, business support)."""
-    from accounts.models import User
-    from panel.models import MeetingAttendance, PanelSeat
+    from panel.models import MeetingAttendance
 
     user = request.user
     meeting, _pack = _meeting_for_runner(request, panel_id, meeting_id)
-    try:
-        person = User.objects.get(pk=int(request.POST.get("user_id", "")))
-    except (User.DoesNotExist, ValueError) as error:
-        raise Http404("No such person") from error
+    person = selectors.staff_member(request.POST.get("user_id", ""))
+    if person is None:
+        raise Http404("No such person")
     change = request.POST.get("change")
     try:
         if change == "arrived":
@@ -448,9 +444,7 @@ def meeting_attendance(request: HttpRequest, panel_id: int, meeting_id: int) -> 
                 raise ValidationError("Choose how they attend")
             seat = None
             if request.POST.get("seat_id"):
-                seat = PanelSeat.objects.filter(
-                    pk=request.POST.get("seat_id"), panel=meeting.panel
-                ).first()
+                seat = selectors.panel_seat(meeting.panel, request.POST.get("seat_id"))
             services.attendance_record_arrival(
                 actor=user, meeting=meeting, user=person, role=role, seat=seat
             )
@@ -493,7 +487,7 @@ def case_decision(
     except Exception as error:
         raise Http404("No such case") from error
     form = DecisionForm(request.POST if request.method == "POST" else None)
-    quorum = services.meeting_quorum(meeting)
+    quorum = selectors.meeting_quorum(meeting)
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.panel_decision_record(
@@ -526,17 +520,15 @@ def closure_decide(
     from panel.models import ClosureRequest
 
     user = request.user
-    meeting, pack = selectors.get_pack_meeting(user, panel_id, meeting_id)
-    if not services.can_run_meeting(user, meeting.panel):
-        raise PermissionDenied
+    meeting, _pack = selectors.get_pack_meeting(user, panel_id, meeting_id)
+    _require("panel.run_meeting", user, meeting.panel)
     try:
         closure = selectors.closures_for_meeting(meeting).get(pk=closure_id)
     except ClosureRequest.DoesNotExist as error:
         raise Http404("No such closure") from error
     errors, reason = [], ""
     if request.method == "POST":
-        if not selectors.is_chair(user, meeting.panel):
-            raise PermissionDenied
+        _require("panel.decide_closure", user, meeting.panel)
         reason = request.POST.get("reason", "")
         try:
             if request.POST.get("change") == "confirm":
@@ -559,8 +551,8 @@ def closure_decide(
         "closure": closure,
         "errors": errors,
         "reason": reason,
-        "quorum": services.meeting_quorum(meeting),
-        "is_meeting_chair": selectors.is_chair(user, meeting.panel),
+        "quorum": selectors.meeting_quorum(meeting),
+        "is_meeting_chair": rules.has_perm("panel.decide_closure", user, meeting.panel),
         "nav_section": "panel",
     }
     return _no_store(render(request, "panel/closure_decide.html", context))
@@ -613,7 +605,7 @@ def case_overview(request: HttpRequest, case_id: int) -> HttpResponse:
         "case": case,
         "roles": roles,
         "decision": getattr(case, "decision", None),
-        "lead_professional": services.current_lead_professional(case),
+        "lead_professional": selectors.current_lead_professional(case),
         "closures": list(case.closures.order_by("-requested_at")),
         "nav_section": "panel",
     }
@@ -627,10 +619,9 @@ def case_allocate(request: HttpRequest, case_id: int) -> HttpResponse:
     from panel.forms import AllocateForm
 
     user = request.user
-    case, roles = selectors.get_case_after(user, case_id)
-    if not roles["allocate"]:
-        raise PermissionDenied
-    choices = services.lead_professional_choices(case.decision.lead_agency).select_related("team")
+    case, _roles = selectors.get_case_after(user, case_id)
+    _require("panel.allocate", user, case)
+    choices = selectors.lead_professional_choices(case.decision.lead_agency).select_related("team")
     form = AllocateForm(request.POST if request.method == "POST" else None, choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
@@ -653,9 +644,8 @@ def case_closure(request: HttpRequest, case_id: int) -> HttpResponse:
     from panel.forms import ClosureRequestForm
 
     user = request.user
-    case, roles = selectors.get_case_after(user, case_id)
-    if not roles["lead_professional"]:
-        raise PermissionDenied
+    case, _roles = selectors.get_case_after(user, case_id)
+    _require("panel.request_closure", user, case)
     form = ClosureRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -675,7 +665,7 @@ def case_closure(request: HttpRequest, case_id: int) -> HttpResponse:
     context = {
         "case": case,
         "form": form,
-        "returned": case.closures.filter(status="returned").order_by("-decided_at").first(),
+        "returned": selectors.returned_closure(case),
         "nav_section": "panel",
     }
     return _no_store(render(request, "panel/case_closure.html", context))
@@ -688,9 +678,8 @@ def case_extraordinary(request: HttpRequest, case_id: int) -> HttpResponse:
     from panel.forms import DecisionForm
 
     user = request.user
-    case, roles = selectors.get_case_after(user, case_id)
-    if not roles["chair"]:
-        raise PermissionDenied
+    case, _roles = selectors.get_case_after(user, case_id)
+    _require("panel.decide_between_meetings", user, case.panel)
     form = DecisionForm(
         request.POST if request.method == "POST" else None,
         submit_label="Record the extraordinary decision",
@@ -717,22 +706,13 @@ def case_extraordinary(request: HttpRequest, case_id: int) -> HttpResponse:
 # ---------------------------------------------------------------- part 8: the data recording sheet
 
 
-def can_download_recording_sheet(user) -> bool:
-    """Business support, early support team leaders and strategic leads."""
-    from accounts.models import Role
-
-    return selectors.is_intake_staff(user) or bool(
-        user.is_authenticated and user.is_active and user.has_role(Role.STRATEGIC_LEAD)
-    )
-
-
 def _recording_sheet_filters(request: HttpRequest):
     """The panel and year chosen in the query string (``?panel=<id>&year=<yyyy>``).
 
     404 for an unknown panel; a year out of range means every year.
     """
     user = request.user
-    if not can_download_recording_sheet(user):
+    if not rules.has_perm("panel.download_recording_sheet", user):
         raise Http404("No such page")
     panel = None
     panel_id = request.GET.get("panel") or ""
@@ -788,7 +768,7 @@ def recording_sheet(request: HttpRequest) -> HttpResponse:
     panel, year = _recording_sheet_filters(request)
     chosen = (("panel", panel.pk if panel else ""), ("year", year or ""))
     query = urlencode({key: value for key, value in chosen if value})
-    this_year = timezone.localdate(timezone=LONDON).year
+    this_year = clock.today().year
     context = {
         "panels": selectors.panels_for(request.user).order_by("name"),
         "selected_panel": panel,

@@ -76,7 +76,7 @@ SIGNED_IN = "AN=302"
 FAMILY_READ = "AN=302 PR,LP,TM=200/404 TL,BS=200 *=404"
 # Writing to a family's record (people): anyone who may see it (business support keep records).
 FAMILY_WRITE_FORM = FAMILY_READ
-# Which teams work with a family: managers and team leaders (people.selectors.can_change_family_teams).
+# Which teams work with a family: managers and team leaders (the people.change_family_teams rule).
 TEAM_CHANGE = "AN=302 TM=200/404 TL=200 PR,LP=403/404 BS=403 *=404"
 # A list or search of case records: only roles with case access.
 CASE_LIST = "AN=302 PR,LP,TM,TL,BS=200 *=403"
@@ -261,7 +261,9 @@ TABLE: dict[str, tuple[str, str]] = {
     "api:assessment-list":                 (API_CASE_LIST, "AN=401 PR,LP,TM,TL=400 *=403"),
     "api:assessment-detail":               (API_FAMILY_READ, "AN=401 *=405"),
     **{f"api:assessment-{n}": ("AN=401 *=405", API_ASSESS_WRITE) for n in (
-        "new-version", "safeguarding-stop", "submit")},
+        "new-version", "safeguarding-stop")},
+    # Submitting a draft with sections still to do: its state refuses it (409).
+    "api:assessment-submit":               ("AN=401 *=405", API_ASSESS_CONFLICT),
     "api:assessment-consultation":         ("AN=401 *=405", API_ASSESS_CONFLICT),
     "api:assessment-refer-to-panel":       ("AN=401 *=405", API_ASSESS_CONFLICT),
     "api:assessment-sign-off":             ("AN=401 *=405", API_ASSESS_SIGN_OFF),

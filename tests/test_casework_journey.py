@@ -11,14 +11,13 @@ stages, closure at the panel, and step up then step down).
    child's chronology) and later stepped down by an early support team leader into a new episode
    linked to the first; the child's chronology still shows the step up.
 
-Time is fixed through the service clocks (``panel.services.now/today``, ``casework.services.today``)
-and, because the plan pages read ``django.utils.timezone.localdate`` directly, through the
-``timezone`` name of ``casework.plans`` and ``casework.views_plans``. The live server runs in this
-process, so the same patches apply to its thread. axe-core checks every page visited.
+Time is set with time-machine (the panel journey's ``Clock``), so the panel, casework and every
+other module read the same moment; the live server runs in this process, so its thread sees it
+too. axe-core checks every page visited.
 """
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -34,22 +33,23 @@ from panel.tests.factories import panel_referral
 from people.models import ChronologyEntry, FamilyMember
 from people.tests.factories import family_with_members
 from tests.browser import assert_no_axe_violations, visit
-from tests.test_panel_meeting_journey import _at, _flash, _people_and_panel, _switch_user
+from tests.test_panel_meeting_journey import (
+    Clock,
+    _at,
+    _flash,
+    _people_and_panel,
+    _switch_user,
+)
 
 MEETING_A = date(2027, 3, 4)  # the tiny pack's panel meets every other Thursday, 1:30pm
 STEP_UP = "Stepped up to children’s social care"
 
 
-class Clock:
-    """Fixes the panel's and casework's clocks (the plans and their pages use casework's)."""
-
-    def __init__(self, monkeypatch):
-        self.monkeypatch = monkeypatch
-
-    def set(self, moment: datetime) -> None:
-        self.monkeypatch.setattr(panel_services, "now", lambda: moment)
-        self.monkeypatch.setattr(panel_services, "today", lambda: moment.date())
-        self.monkeypatch.setattr(casework_services, "today", lambda: moment.date())
+@pytest.fixture
+def clock():
+    clock = Clock()
+    yield clock
+    clock.stop()
 
 
 def _fill_date(page: Page, group: str, value: date) -> None:
@@ -68,8 +68,7 @@ def _overdue_warning(page: Page):
 
 @pytest.mark.journey
 @pytest.mark.django_db(transaction=True)
-def test_targeted_episode_journey(live_server, page, monkeypatch):
-    clock = Clock(monkeypatch)
+def test_targeted_episode_journey(live_server, page, clock):
     panel, chair, staff, members, lead_agency, manager, worker = _people_and_panel(clock)
     meeting_a = PanelMeeting.objects.get(panel=panel, date=MEETING_A)
     referral = panel_referral(panel, meeting_a.referral_cutoff - timedelta(days=2))
@@ -137,6 +136,8 @@ def test_targeted_episode_journey(live_server, page, monkeypatch):
     # ---- The first TAF meeting.
     taf_day = started + timedelta(days=7)
     clock.set(_at(taf_day, 16))
+    # A week on, the session has long ended (idle and absolute limits): they sign in again.
+    _switch_user(page, episode_url, worker, devices[worker.pk])
     page.get_by_role("link", name="Record a Team Around the Family meeting").click()
     expect(
         page.get_by_role("heading", name="Record a Team Around the Family meeting")
@@ -204,7 +205,7 @@ def test_targeted_episode_journey(live_server, page, monkeypatch):
     # ---- Review 1, on time.
     held_1 = review_1.due_on - timedelta(days=2)
     clock.set(_at(held_1, 11))
-    visit(page, plan_url)
+    _switch_user(page, plan_url, worker, devices[worker.pk])
     expect(_overdue_warning(page)).to_have_count(0)
     page.get_by_role("link", name="Record a review").click()
     expect(page.get_by_role("heading", name="Record a review")).to_be_visible()
@@ -223,7 +224,7 @@ def test_targeted_episode_journey(live_server, page, monkeypatch):
     # ---- Review 2 is late: overdue on the caseload and the plan until it is recorded.
     late_day = review_2.due_on + timedelta(days=5)
     clock.set(_at(late_day, 10))
-    visit(page, caseload_url)
+    _switch_user(page, caseload_url, worker, devices[worker.pk])
     row = page.locator("tbody tr").filter(has_text=family.reference)
     expect(row).to_contain_text(f"{review_2.due_on:%-d %b %Y} Overdue")
     expect(row.locator(".govuk-tag--red")).to_have_count(
@@ -272,7 +273,7 @@ def test_targeted_episode_journey(live_server, page, monkeypatch):
     close_day = late_day + timedelta(days=1)
     clock.set(_at(close_day, 15))
     meeting_c = panel_services.next_meeting_after(panel.pk, close_day)
-    visit(page, episode_url)
+    _switch_user(page, episode_url, worker, devices[worker.pk])
     page.get_by_role("link", name="Send the closure form").click()
     expect(page.get_by_role("heading", name="Close the episode")).to_be_visible()
     assert_no_axe_violations(page, "closure form")
@@ -334,10 +335,9 @@ def test_targeted_episode_journey(live_server, page, monkeypatch):
 
 @pytest.mark.journey
 @pytest.mark.django_db(transaction=True)
-def test_step_up_and_step_down_journey(live_server, page, monkeypatch):
+def test_step_up_and_step_down_journey(live_server, page, clock):
     from core.council_pack import load_council_pack
 
-    clock = Clock(monkeypatch)
     load_council_pack("core/tests/packs/tiny.yaml")
     team = Team.objects.get(code="family-help-north")
     early_support = Agency.objects.get(code="family-help")

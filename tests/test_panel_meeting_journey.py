@@ -9,15 +9,17 @@ allocates the lead professional, so the case is reported once at the next meetin
 then leaves the agenda; the lead professional sends the closure form and the panel
 confirms it at the following meeting.
 
-Time is fixed through the panel services' clock (``panel.services.now`` and ``today``): the
-live server runs in this process, so the same patch applies to its thread. axe-core checks
-every page visited (tests.browser.visit and assert_no_axe_violations).
+Time is set with time-machine (``core.clock`` and everything else read the moment it sets): the
+live server runs in this process, so its thread sees the same moment; time runs on from each
+moment set, so security codes and sessions behave as they would. axe-core checks every page
+visited (tests.browser.visit and assert_no_axe_violations).
 """
 
 import re
 from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
@@ -70,14 +72,30 @@ def _switch_user(page: Page, url: str, user, device) -> None:
 
 
 class Clock:
-    """Fixes the panel services' clock; the live server thread reads the same module."""
+    """Sets the moment the whole process sees, the live server's thread included (time-machine);
+    time runs on from each moment set."""
 
-    def __init__(self, monkeypatch):
-        self.monkeypatch = monkeypatch
+    def __init__(self):
+        self.traveller = None
+        self.coordinates = None
 
     def set(self, moment: datetime) -> None:
-        self.monkeypatch.setattr(services, "now", lambda: moment)
-        self.monkeypatch.setattr(services, "today", lambda: moment.date())
+        if self.traveller is None:
+            self.traveller = time_machine.travel(moment, tick=True)
+            self.coordinates = self.traveller.start()
+        else:
+            self.coordinates.move_to(moment)
+
+    def stop(self) -> None:
+        if self.traveller is not None:
+            self.traveller.stop()
+
+
+@pytest.fixture
+def clock():
+    clock = Clock()
+    yield clock
+    clock.stop()
 
 
 def _flash(page: Page):
@@ -170,9 +188,8 @@ def _people_and_panel(clock):
 
 @pytest.mark.journey
 @pytest.mark.django_db(transaction=True)
-def test_panel_meeting_journey(live_server, page, monkeypatch):
+def test_panel_meeting_journey(live_server, page, clock):
     LoggingBackend.outbox.clear()
-    clock = Clock(monkeypatch)
     panel, chair, staff, members, lead_agency, manager, worker = _people_and_panel(clock)
     meeting_a = PanelMeeting.objects.get(panel=panel, date=MEETING_A)
     meeting_b = PanelMeeting.objects.get(panel=panel, date=MEETING_B)

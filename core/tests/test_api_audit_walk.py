@@ -5,7 +5,7 @@ A new viewset or read action is walked without being listed here; only the route
 no one's personal data are named, and they must write nothing.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -68,10 +68,10 @@ MUST_BE_WALKED = {
 
 
 @pytest.fixture
-def people(monkeypatch):
+def people(time_machine):
     """One of every kind of record, and a member of staff in every role that reads them."""
-    monkeypatch.setattr(panel_services, "today", lambda: date(2026, 11, 1))
-    monkeypatch.setattr(panel_services, "now", lambda: datetime(2027, 1, 4, 9, tzinfo=LONDON))
+    # The panel's records are made on a day the 2027 meetings are still to come.
+    time_machine.move_to(datetime(2027, 1, 4, 9, tzinfo=LONDON), tick=False)
     # The early support service's team: its leaders and business support see the request queue.
     team = TeamFactory(agency=AgencyFactory(is_early_support_service=True))
     practitioner = UserFactory(team=team, roles=[Role.PRACTITIONER])

@@ -8,7 +8,7 @@ runs). On SQLite writers queue instead; ``test_sqlite_writers_wait_their_turn`` 
 
 import sqlite3
 import threading
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -155,9 +155,8 @@ def test_simultaneous_saves_of_one_assessment_section():
 @pytest.mark.postgres
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_agency_responses_to_one_panel_case(monkeypatch):
-    monkeypatch.setattr(panel_services, "today", lambda: date(2026, 11, 1))
-    monkeypatch.setattr(panel_services, "now", lambda: datetime(2027, 1, 4, 9, tzinfo=LONDON))
+def test_simultaneous_agency_responses_to_one_panel_case(time_machine):
+    time_machine.move_to(datetime(2027, 1, 4, 9, tzinfo=LONDON), tick=False)
     staff = UserFactory(roles=[Role.BUSINESS_SUPPORT])
     panel = PanelFactory(area=AreaFactory())
     panel_services.panel_schedule_year(actor=staff, panel=panel, year=2027)

@@ -109,3 +109,10 @@ def test_move_saves_writes_history_and_audits():
     council.refresh_from_db()
     assert council.name == "amber"
     assert len(rows) == 1
+
+
+def test_a_refusal_reads_as_english_for_a_noun_with_a_vowel():
+    flow = Workflow(noun="episode", choices=Colour, initial=FLOW.initial, table=FLOW.table)
+    with pytest.raises(TransitionNotAllowed) as refused:
+        flow.check(Colour.GREEN, Colour.RED)
+    assert refused.value.messages == ["An episode that is green cannot become red"]

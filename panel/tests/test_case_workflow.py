@@ -1,18 +1,26 @@
 """A panel case's status moves only along its transition table, each move leaving a history row;
 a referral can be withdrawn before the panel decides."""
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from core.models import AuditEvent
 from core.tests.factories import AreaFactory
+from core.workflow import TransitionNotAllowed
 from panel import selectors, services
 from panel.models import PanelCase, PanelCaseHistory, PanelMeeting
+from panel.services.workflows import (
+    CASE_WORKFLOW,
+    CLOSURE_WORKFLOW,
+    MEETING_WORKFLOW,
+    case_move,
+)
 from panel.tests.factories import PanelFactory, panel_referral
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +41,9 @@ ALL_PAIRS = [(a, b) for a in S.values for b in S.values]
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: date(2026, 11, 1))
-    monkeypatch.setattr(services, "now", lambda: datetime(2027, 1, 4, 9, tzinfo=LONDON))
+def fixed_clock():
+    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=LONDON), tick=False):
+        yield
 
 
 @pytest.fixture
@@ -65,9 +73,14 @@ def _status_rows(case):
 
 
 def test_the_table_is_exactly_the_allowed_moves():
-    table = {(a, b) for a, targets in services.CASE_TRANSITIONS.items() for b in targets}
+    table = {(a, b) for a, targets in CASE_WORKFLOW.table.items() for b in targets}
     assert table == set(ALLOWED)
-    assert set(services.CASE_TRANSITIONS) == set(S.values)
+    assert set(CASE_WORKFLOW.table) == set(S.values)
+
+
+@pytest.mark.parametrize("workflow", [CASE_WORKFLOW, MEETING_WORKFLOW, CLOSURE_WORKFLOW])
+def test_every_status_of_each_panel_workflow_is_reachable(workflow):
+    assert workflow.unreachable() == set()
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), ALLOWED)
@@ -76,10 +89,18 @@ def test_every_allowed_move_changes_the_status_and_writes_its_history_row(
 ):
     _put(case, from_status)
 
-    services._status_change(actor=staff, case=case, to_status=to_status, reason="Because")
+    case_move(actor=staff, case=case, to_status=to_status, reason="Because")
 
     assert PanelCase.objects.get(pk=case.pk).status == to_status
     assert _status_rows(case) == [(from_status, to_status, "Because")]
+    event = AuditEvent.objects.filter(record_type="panel.panelcase", record_id=str(case.pk)).latest(
+        "id"
+    )
+    assert (event.actor, event.action, event.detail) == (
+        staff,
+        "update",
+        {"fields": ["status"], "from_status": from_status, "status": to_status},
+    )
 
 
 @pytest.mark.parametrize(
@@ -95,8 +116,8 @@ def test_every_allowed_move_changes_the_status_and_writes_its_history_row(
 def test_a_move_not_in_the_table_is_refused_and_writes_nothing(case, staff, from_status, to_status):
     _put(case, from_status)
 
-    with pytest.raises(services.CaseTransitionNotAllowed) as refused:
-        services._status_change(actor=staff, case=case, to_status=to_status, reason="Because")
+    with pytest.raises(TransitionNotAllowed) as refused:
+        case_move(actor=staff, case=case, to_status=to_status, reason="Because")
 
     assert refused.value.messages == [
         f"A case that is {S(from_status).label.lower()} cannot become {S(to_status).label.lower()}"
@@ -132,7 +153,7 @@ def test_the_referrer_withdraws_a_referral_before_the_decision(case):
     assert (event.actor, event.action, event.detail) == (
         referrer,
         "update",
-        {"fields": ["status"], "from": "logged", "to": "withdrawn"},
+        {"fields": ["status"], "from_status": "logged", "status": "withdrawn"},
     )
     # It leaves the agenda.
     assert case.pk not in _on_agenda(meeting)
@@ -168,7 +189,7 @@ def test_a_reason_is_required(case, staff):
 )
 def test_once_decided_or_ended_it_cannot_be_withdrawn(case, staff, status):
     _put(case, status)
-    with pytest.raises(services.CaseTransitionNotAllowed) as refused:
+    with pytest.raises(TransitionNotAllowed) as refused:
         services.panel_case_withdraw(actor=staff, case=case, reason="Too late")
     assert refused.value.messages == [
         "The panel has already decided on this referral, so it cannot be withdrawn"

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import time_machine
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
@@ -17,22 +18,23 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def year_2027(monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: date(2026, 11, 1))
+def year_2027():
     actor = UserFactory(roles=[Role.BUSINESS_SUPPORT])
     panel = PanelFactory(name="Batley and Spen panel")
     services.panel_schedule_year(actor=actor, panel=panel, year=2027)
-    services.meeting_cancel(
-        actor=actor,
-        meeting=PanelMeeting.objects.get(panel=panel, date=date(2027, 12, 22)),
-        reason="Christmas",
-    )
-    services.meeting_move(
-        actor=actor,
-        meeting=PanelMeeting.objects.get(panel=panel, date=date(2027, 3, 31)),
-        new_date=date(2027, 4, 1),
-        reason="Room",
-    )
+    # Moves may not go into the past: the meetings are changed on a day before them.
+    with time_machine.travel(datetime(2026, 11, 1, 12, tzinfo=LONDON), tick=False):
+        services.meeting_cancel(
+            actor=actor,
+            meeting=PanelMeeting.objects.get(panel=panel, date=date(2027, 12, 22)),
+            reason="Christmas",
+        )
+        services.meeting_move(
+            actor=actor,
+            meeting=PanelMeeting.objects.get(panel=panel, date=date(2027, 3, 31)),
+            new_date=date(2027, 4, 1),
+            reason="Room",
+        )
     return panel, list(
         PanelMeeting.objects.filter(panel=panel, date__year=2027).select_related("moved_to")
     )

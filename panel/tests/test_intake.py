@@ -4,10 +4,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
+from core.errors import ConflictError
 from core.models import AuditEvent
 from core.tests.factories import AgencyFactory, AreaFactory
 from panel import selectors, services
@@ -29,9 +31,9 @@ def at(y, m, d, h=10, minute=0):
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: date(2026, 11, 1))
-    monkeypatch.setattr(services, "now", lambda: at(2027, 1, 4, 9))
+def fixed_clock():
+    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=LONDON), tick=False):
+        yield
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ BEFORE_CUTOFF = at(2026, 12, 30, 11, 59)
 AFTER_CUTOFF = at(2026, 12, 30, 12, 1)
 
 
-def test_esmap_numbers_are_sequential_per_year_and_unique(monkeypatch, panel, staff):
+def test_esmap_numbers_are_sequential_per_year_and_unique(panel, staff):
     cases = [
         services.panel_case_log(actor=staff, referral=panel_referral(panel, BEFORE_CUTOFF))
         for _ in range(3)
@@ -65,9 +67,11 @@ def test_esmap_numbers_are_sequential_per_year_and_unique(monkeypatch, panel, st
         "ESMAP-2027-0002",
         "ESMAP-2027-0003",
     ]
-    monkeypatch.setattr(services, "now", lambda: at(2028, 1, 3))
-    services.panel_schedule_year(actor=staff, panel=panel, year=2028)
-    next_year = services.panel_case_log(actor=staff, referral=panel_referral(panel, at(2028, 1, 2)))
+    with time_machine.travel(at(2028, 1, 3), tick=False):
+        services.panel_schedule_year(actor=staff, panel=panel, year=2028)
+        next_year = services.panel_case_log(
+            actor=staff, referral=panel_referral(panel, at(2028, 1, 2))
+        )
     assert next_year.esmap_number == "ESMAP-2028-0001"
     assert (next_year.year, next_year.sequence) == (2028, 1)
     assert len({c.esmap_number for c in [*cases, next_year]}) == 4
@@ -101,9 +105,9 @@ def test_three_referrals_one_after_the_cutoff_goes_to_the_next_meeting(panel, st
     assert all(c.placement_reason == "" for c in cases)
 
 
-def test_placement_judged_on_submission_even_if_logged_after_the_cutoff(panel, staff, monkeypatch):
-    monkeypatch.setattr(services, "now", lambda: at(2027, 1, 4))  # after the 30 Dec cut-off
-    case = services.panel_case_log(actor=staff, referral=panel_referral(panel, BEFORE_CUTOFF))
+def test_placement_judged_on_submission_even_if_logged_after_the_cutoff(panel, staff):
+    with time_machine.travel(at(2027, 1, 4), tick=False):  # after the 30 Dec cut-off
+        case = services.panel_case_log(actor=staff, referral=panel_referral(panel, BEFORE_CUTOFF))
     assert case.meeting.date == date(2027, 1, 6)
 
 
@@ -111,16 +115,16 @@ def test_no_meeting_gives_the_reason(staff):
     panel = PanelFactory(area=AreaFactory())  # nothing scheduled
     case = services.panel_case_log(actor=staff, referral=panel_referral(panel, BEFORE_CUTOFF))
     assert case.meeting is None
-    assert case.placement_reason == services.NO_MEETING
+    assert case.placement_reason == selectors.NO_MEETING
 
 
 def test_which_panel_area_then_council_wide_then_none(staff):
     area_panel = PanelFactory(area=AreaFactory())
     council_panel = PanelFactory(area=None)
     referral = panel_referral(area_panel)
-    assert services.panel_for_family(referral.family) == area_panel
+    assert selectors.panel_for_family(referral.family) == area_panel
     other = panel_referral(council_panel)
-    assert services.panel_for_family(other.family) == council_panel
+    assert selectors.panel_for_family(other.family) == council_panel
     council_panel.active = False
     council_panel.save()
     with pytest.raises(ValidationError, match="No panel is set up for this area"):
@@ -240,11 +244,13 @@ def test_agency_responses_after_publication_only_and_by_seat_members(panel, staf
     assert "Two call-outs" not in str([e.detail for e in audit])
 
 
-def test_responses_close_after_the_meeting_day(panel, staff, monkeypatch):
+def test_responses_close_after_the_meeting_day(panel, staff):
     case, police, _health = _case_with_seats(panel, staff)
     services.meeting_publish_pack(actor=staff, meeting=case.meeting)
-    monkeypatch.setattr(services, "today", lambda: date(2027, 1, 7))
-    with pytest.raises(ValidationError, match="closed"):
+    with (
+        time_machine.travel(at(2027, 1, 7, 9), tick=False),
+        pytest.raises(ConflictError, match="closed"),
+    ):
         services.agency_response_record(actor=police.user, case=case, seat=police.seat, known=False)
 
 

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from accounts.models import Role
@@ -21,9 +22,9 @@ AFTER_CUTOFF = datetime(2026, 12, 30, 13, 0, tzinfo=LONDON)
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: date(2026, 11, 1))
-    monkeypatch.setattr(services, "now", lambda: datetime(2027, 1, 4, 9, tzinfo=LONDON))
+def fixed_clock():
+    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=LONDON), tick=False):
+        yield
 
 
 @pytest.fixture

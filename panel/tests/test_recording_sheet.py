@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -29,17 +30,19 @@ CHILD_FIRST, CHILD_LAST, FAMILY_NAME = "Zephyrine", "Quillfeather", "Quillfeathe
 
 
 class Clock:
-    def __init__(self, monkeypatch):
-        self.monkeypatch = monkeypatch
+    """The moment every module sees (time-machine), frozen until ``set`` moves it."""
+
+    def __init__(self, traveller):
+        self.traveller = traveller
 
     def set(self, moment):
-        self.monkeypatch.setattr(services, "now", lambda: moment)
-        self.monkeypatch.setattr(services, "today", lambda: moment.date())
+        self.traveller.move_to(moment)
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
+def clock():
+    with time_machine.travel(datetime.now(tz=LONDON), tick=False) as traveller:
+        yield Clock(traveller)
 
 
 @pytest.fixture

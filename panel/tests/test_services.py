@@ -2,14 +2,16 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import ValidationError
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
+from core.errors import ConflictError
 from core.models import AuditEvent
 from core.tests.factories import AgencyFactory, AreaFactory
-from panel import services
+from panel import selectors, services
 from panel.models import PanelMeeting, PanelMeetingHistory
 from panel.tests.factories import (
     PanelFactory,
@@ -28,9 +30,9 @@ def actor():
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    # Moves may not go into the past: fix "today" before the 2027 dates used here.
-    monkeypatch.setattr(services, "today", lambda: date(2026, 11, 1))
+def fixed_today():
+    with time_machine.travel(datetime(2026, 11, 1, 12, tzinfo=LONDON), tick=False):
+        yield
 
 
 def test_panel_create_checks_and_audits(actor, council):
@@ -121,11 +123,33 @@ def test_cancel_writes_history_and_only_once(actor):
     assert AuditEvent.objects.filter(
         record_type="panel.panelmeeting", record_id=str(meeting.pk)
     ).exists()
-    with pytest.raises(ValidationError, match="cancelled"):
+    # A second change is refused for the meeting's state (409 through the API), not its input.
+    with pytest.raises(ConflictError) as again:
         services.meeting_cancel(actor=actor, meeting=meeting, reason="Again")
-    with pytest.raises(ValidationError):
+    assert again.value.messages == [
+        "This meeting is cancelled: only scheduled meetings can be changed"
+    ]
+    with pytest.raises(ConflictError):
         services.meeting_move(actor=actor, meeting=meeting, new_date=date(2027, 4, 1), reason="x")
     assert meeting.history.count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.PANEL_MEMBER, Role.STRATEGIC_LEAD])
+def test_only_managers_of_the_calendar_may_cancel_or_move_a_meeting(role):
+    meeting = PanelMeetingFactory(date=date(2027, 3, 31))
+    someone = UserFactory(roles=[role])
+
+    with pytest.raises(PermissionDenied):
+        services.meeting_cancel(actor=someone, meeting=meeting, reason="Snow")
+    with pytest.raises(PermissionDenied):
+        services.meeting_move(
+            actor=someone, meeting=meeting, new_date=date(2027, 4, 1), reason="Snow"
+        )
+
+    meeting.refresh_from_db()
+    assert meeting.status == PanelMeeting.Status.SCHEDULED
+    assert meeting.history.count() == 0
+    assert not PanelMeeting.objects.filter(date=date(2027, 4, 1)).exists()
 
 
 def test_cancel_needs_a_reason(actor):
@@ -201,44 +225,44 @@ def test_meeting_for_referral_and_next_open_meeting(actor):
     panel = PanelFactory()
     services.panel_schedule_year(actor=actor, panel=panel, year=2027)
     # Received at exactly the cut-off for 20 Jan (Wed 13 Jan 12:00): in time.
-    on_time = services.meeting_for_referral(panel, datetime(2027, 1, 13, 12, 0, tzinfo=LONDON))
+    on_time = selectors.meeting_for_referral(panel, datetime(2027, 1, 13, 12, 0, tzinfo=LONDON))
     assert on_time.meeting.date == date(2027, 1, 20) and on_time.reason == ""
     # A minute later: the next one, 3 Feb.
-    late = services.meeting_for_referral(panel, datetime(2027, 1, 13, 12, 1, tzinfo=LONDON))
+    late = selectors.meeting_for_referral(panel, datetime(2027, 1, 13, 12, 1, tzinfo=LONDON))
     assert late.meeting.date == date(2027, 2, 3)
     # Cancel 3 Feb: the late referral goes to 17 Feb.
     services.meeting_cancel(actor=actor, meeting=late.meeting, reason="Training day")
-    assert services.meeting_for_referral(
+    assert selectors.meeting_for_referral(
         panel, datetime(2027, 1, 13, 12, 1, tzinfo=LONDON)
     ).meeting.date == date(2027, 2, 17)
-    assert services.next_open_meeting(panel, datetime(2027, 12, 16, 0, 0, tzinfo=LONDON)) is None
-    none = services.meeting_for_referral(panel, datetime(2027, 12, 16, 0, 0, tzinfo=LONDON))
+    assert selectors.next_open_meeting(panel, datetime(2027, 12, 16, 0, 0, tzinfo=LONDON)) is None
+    none = selectors.meeting_for_referral(panel, datetime(2027, 12, 16, 0, 0, tzinfo=LONDON))
     assert none.meeting is None and "No meeting" in none.reason
     panel.active = False
     panel.save()
     assert (
-        services.meeting_for_referral(panel, datetime(2027, 1, 1, tzinfo=LONDON)).reason
-        == services.NO_PANEL
+        selectors.meeting_for_referral(panel, datetime(2027, 1, 1, tzinfo=LONDON)).reason
+        == selectors.NO_PANEL
     )
     with pytest.raises(ValueError):
-        services.meeting_for_referral(panel, datetime(2027, 1, 1))
+        selectors.meeting_for_referral(panel, datetime(2027, 1, 1))
 
 
 def test_cases_carry_forward(actor):
     panel = PanelFactory()
     services.panel_schedule_year(actor=actor, panel=panel, year=2027)
     march = PanelMeeting.objects.get(panel=panel, date=date(2027, 3, 31))
-    assert services.carry_forward_target(march) == march
+    assert selectors.carry_forward_target(march) == march
     moved = services.meeting_move(
         actor=actor, meeting=march, new_date=date(2027, 4, 1), reason="Room"
     )
     march.refresh_from_db()
-    assert services.carry_forward_target(march) == moved
+    assert selectors.carry_forward_target(march) == moved
     services.meeting_cancel(actor=actor, meeting=moved, reason="Chair ill")
     moved.refresh_from_db()
     # Cancelled after the move: both now carry to the next scheduled meeting, Wed 14 Apr.
-    assert services.carry_forward_target(march).date == date(2027, 4, 14)
-    assert services.carry_forward_target(moved).date == date(2027, 4, 14)
+    assert selectors.carry_forward_target(march).date == date(2027, 4, 14)
+    assert selectors.carry_forward_target(moved).date == date(2027, 4, 14)
 
 
 def test_a_service_writes_its_records_and_audit_row_in_one_transaction(actor):

@@ -1,7 +1,9 @@
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import time_machine
 from django.urls import reverse
 
 from accounts.models import Role
@@ -12,12 +14,14 @@ from panel import services
 from panel.models import PanelMeeting, PanelMeetingHistory
 from panel.tests.factories import PanelFactory, PanelSeatMemberFactory
 
+LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: date(2026, 11, 1))
+def fixed_today():
+    with time_machine.travel(datetime(2026, 11, 1, 12, tzinfo=LONDON), tick=False):
+        yield
 
 
 @pytest.fixture
