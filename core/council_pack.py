@@ -21,47 +21,22 @@ Pack layout (keys are model field names)::
     agencies: [{code, name, sector?, is_early_support_service?, panel_seat?, sort_order?}]
     teams: [{code, name, agency: <agency code>, area?: <area code>}]
     need_levels: [{level, name, description, response?, is_statutory?}]
-    panels?: [{name, area?, weekday?, first_meeting, starts?, ends?, location?,
-               publication_working_days?, cutoff_days?, quorum_members?, seats: [<agency code>, ...]}]
+    panels?: [...]   (optional; read and loaded by the panel app, see below)
 
-Panels (optional section) are the Early Support Multi-Agency Panels — the partners' meeting that
-decides which agency leads the support for a family referred to it — keyed by
-``name`` within the council:
-
-``name``
-    The panel's name, unique in the council; renaming a panel in the pack makes a new one.
-``area``
-    An area code; leave it out for one panel for the whole council.
-``weekday``
-    The day it meets, ``monday`` to ``friday`` (default ``wednesday``).
-``first_meeting``
-    The date of the first meeting (``2027-01-06``), on that weekday; it meets every two
-    weeks from then on, never before.
-``starts`` / ``ends``
-    Meeting times as ``"HH:MM"`` in quotes (YAML reads an unquoted ``11:30`` as a number);
-    default 09:30 to 12:00.
-``location``
-    Where it usually meets (free text, e.g. ``Microsoft Teams``).
-``publication_working_days``
-    How many working days before the meeting the agenda is published (1-10, default 3).
-``cutoff_days``
-    How many days before the meeting referrals close, at 12 noon (1-28, default 7).
-``quorum_members``
-    How many members, each from a different seat, must be present with the chair or deputy
-    before the panel may decide (1-20, default 4).
-``seats``
-    Agency codes, one seat per agency; each agency must have ``panel_seat: true``.
-
-The members who sit in the seats, and the chair and deputy, are people (staff users), not
-configuration, so they are not in the pack: they are managed in the product. Re-loading a
-pack adds missing seats and removes seats no longer listed only if nobody sits in them; a
-seat that still has members is kept and reported in the summary.
+A section about something that lives in an app above core (core must not import those apps) is
+read and loaded by that app, which registers the section with ``register_section`` when it is
+ready. Its rules live with its reader: the ``panels`` section (the Early Support Multi-Agency
+Panels and their seats) is described and checked in ``panel/council_pack.py``. A registered
+section is validated with the rest of the pack before anything is written, its errors name the
+key at fault in the same way (``panels[0].weekday: ...``), and it is loaded in the same
+transaction. A pack with such a section fails clearly when nothing has registered to read it,
+rather than loading without it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from os import PathLike
@@ -73,14 +48,15 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from core.models import Agency, Area, Council, NeedLevel, Site, Team
-from panel import calendar as panel_calendar
-from panel.models import DEFAULT_QUORUM_MEMBERS, Panel, PanelSeat, Weekday
 
 Values = dict[str, Any]
 
-SECTIONS = ("council", "areas", "agencies", "teams", "need_levels", "panels")
-_KINDS = ("council", "areas", "sites", "agencies", "teams", "need levels", "panels", "panel seats")
-WEEKDAYS = {label.lower(): value for value, label in Weekday.choices}
+# The sections core reads itself, in the order they are read and loaded.
+SECTIONS = ("council", "areas", "agencies", "teams", "need_levels")
+_KINDS = ("council", "areas", "sites", "agencies", "teams", "need levels")
+# Sections of the pack format that an app above core reads, and that app: a pack with one of
+# them must not load without it just because the app did not register its reader.
+EXTRA_SECTIONS = {"panels": "panel"}
 
 
 class PackError(ValueError):
@@ -120,7 +96,7 @@ class PackResult:
         changes = ", ".join(
             f"{kind} +{self.created[kind]} ~{self.updated[kind]}"
             + (f" -{self.removed[kind]}" if self.removed[kind] else "")
-            for kind in _KINDS
+            for kind in _summary_kinds(self)
             if self.created[kind] or self.updated[kind] or self.removed[kind]
         )
         removed = sum(self.removed.values())
@@ -134,8 +110,15 @@ class PackResult:
         )
 
 
+def _summary_kinds(result: PackResult) -> list[str]:
+    """Core's kinds, then each registered section's, then any other counted (never hidden)."""
+    kinds = [*_KINDS, *(kind for section in _sections.values() for kind in section.kinds)]
+    counted = [*result.created, *result.updated, *result.removed]
+    return list(dict.fromkeys([*kinds, *counted]))
+
+
 @dataclass
-class _Plan:
+class Plan:
     """A pack that has passed validation, ready to write."""
 
     council: Values
@@ -144,17 +127,76 @@ class _Plan:
     agencies: list[Values]
     teams: list[tuple[str, str | None, Values]]
     need_levels: list[Values]
-    # (area code or None, panel values, seat agency codes)
-    panels: list[tuple[str | None, Values, list[str]]] = field(default_factory=list)
+    # What each registered section's reader returned, by section name.
+    sections: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def area_codes(self) -> set[str]:
+        return {area["code"] for area in self.areas}
 
 
-class _Node:
+@dataclass(frozen=True)
+class Loaded:
+    """The rows core has just written, for a registered section to link its own rows to."""
+
+    council_id: int
+    area_ids: dict[str, int]
+    agency_ids: dict[str, int]
+    result: PackResult
+
+
+@dataclass(frozen=True)
+class Section:
+    """A pack section read and loaded by an app above core.
+
+    ``read(root, plan)`` reads the section from the pack's root ``Node`` (so its errors carry
+    the same locations), checking codes against the core sections already in ``plan``; it raises
+    ``PackError`` and writes nothing. ``load(values, loaded)`` writes what ``read`` returned,
+    inside the pack's transaction, counting rows in ``loaded.result`` under ``kinds``.
+    """
+
+    name: str
+    read: Callable[[Node, Plan], Any]
+    load: Callable[[Any, Loaded], None]
+    kinds: tuple[str, ...] = ()
+
+
+_sections: dict[str, Section] = {}
+
+
+def register_section(
+    name: str,
+    *,
+    read: Callable[[Node, Plan], Any],
+    load: Callable[[Any, Loaded], None],
+    kinds: tuple[str, ...] = (),
+) -> None:
+    """Register the one reader of a pack section. Registering the same one again is harmless."""
+    if name not in EXTRA_SECTIONS:
+        raise RuntimeError(
+            f"'{name}' is not a council pack section another app may read; "
+            f"expected one of {', '.join(EXTRA_SECTIONS)}"
+        )
+    section = Section(name=name, read=read, load=load, kinds=tuple(kinds))
+    registered = _sections.get(name)
+    if registered is not None and registered != section:
+        raise RuntimeError(
+            f"A reader for the council pack's '{name}' section is already registered"
+        )
+    _sections[name] = section
+
+
+def _all_sections() -> tuple[str, ...]:
+    return (*SECTIONS, *_sections)
+
+
+class Node:
     """One mapping in the pack, read with its location so errors can say where they are."""
 
     def __init__(self, data: Any, where: str) -> None:
         if not isinstance(data, Mapping):
             raise PackError(
-                f"{where or 'pack'}: expected a mapping of keys to values, got {_kind(data)}"
+                f"{where or 'pack'}: expected a mapping of keys to values, got {kind_of(data)}"
             )
         self.data = data
         self.where = where
@@ -174,7 +216,7 @@ class _Node:
                 raise PackError(f"{self.at(key)}: required but missing")
             return default
         if not isinstance(value, str):
-            raise PackError(f"{self.at(key)}: expected text, got {_kind(value)}")
+            raise PackError(f"{self.at(key)}: expected text, got {kind_of(value)}")
         value = value.strip()
         if required and not value:
             raise PackError(f"{self.at(key)}: required but empty")
@@ -198,20 +240,61 @@ class _Node:
             raise PackError(f"{self.at(key)}: expected a whole number, got {value!r}")
         return value
 
-    def child(self, key: str) -> _Node:
+    def value(self, key: str) -> Any:
+        """The raw value at ``key`` (``None`` when missing), for a reader that checks it itself."""
+        return self._get(key)
+
+    def date_value(self, key: str) -> date:
+        """A required date, written ``2027-01-06``."""
         value = self._get(key)
         if value is None:
             raise PackError(f"{self.at(key)}: required but missing")
-        return _Node(value, self.at(key))
+        if isinstance(value, datetime):
+            raise PackError(
+                f"{self.at(key)}: expected a date such as 2027-01-06, got a date and time"
+            )
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise PackError(f"{self.at(key)}: expected a date such as 2027-01-06, got {value!r}")
 
-    def items(self, key: str, *, required: bool = True) -> Iterator[tuple[int, _Node]]:
+    def time_value(self, key: str, default: time) -> time:
+        """A time of day written ``"HH:MM"`` in quotes, or ``default`` when missing."""
+        value = self._get(key)
+        if value is None:
+            return default
+        if isinstance(value, int) and not isinstance(value, bool):
+            # YAML 1.1 reads an unquoted 11:30 as the number 690 (base 60).
+            raise PackError(
+                f'{self.at(key)}: expected a time in quotes such as "09:30", got the number '
+                f"{value} (put the time in quotes)"
+            )
+        if isinstance(value, str):
+            parts = value.strip().split(":")
+            if len(parts) == 2 and all(p.isdigit() and len(p) == 2 for p in parts):
+                hours, minutes = int(parts[0]), int(parts[1])
+                if hours < 24 and minutes < 60:
+                    return time(hours, minutes)
+        raise PackError(f'{self.at(key)}: expected a time such as "09:30" (HH:MM), got {value!r}')
+
+    def child(self, key: str) -> Node:
+        value = self._get(key)
+        if value is None:
+            raise PackError(f"{self.at(key)}: required but missing")
+        return Node(value, self.at(key))
+
+    def items(self, key: str, *, required: bool = True) -> Iterator[tuple[int, Node]]:
         value = self._get(key)
         if value is None and not required:
             return
         if not isinstance(value, list) or (required and not value):
-            raise PackError(f"{self.at(key)}: expected a non-empty list, got {_kind(value)}")
+            raise PackError(f"{self.at(key)}: expected a non-empty list, got {kind_of(value)}")
         for index, item in enumerate(value):
-            yield index, _Node(item, f"{self.at(key)}[{index}]")
+            yield index, Node(item, f"{self.at(key)}[{index}]")
 
     def done(self) -> None:
         """Refuse keys nobody read, so a typo such as ``pannel_seat`` is not silently ignored."""
@@ -221,7 +304,7 @@ class _Node:
             raise PackError(f"{where}: unknown key(s) {', '.join(unknown)}")
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
     return "nothing" if value is None else type(value).__name__
 
 
@@ -239,7 +322,7 @@ def read_pack(source: str | PathLike[str] | Mapping[str, Any]) -> Mapping[str, A
     except yaml.YAMLError as exc:
         raise PackError(f"{path}: not valid YAML ({exc})") from exc
     if not isinstance(data, Mapping):
-        raise PackError(f"{path}: expected a mapping with keys {', '.join(SECTIONS)}")
+        raise PackError(f"{path}: expected a mapping with keys {', '.join(_all_sections())}")
     return data
 
 
@@ -268,7 +351,7 @@ def _check_unique(codes: list[tuple[str, str]], what: str) -> None:
         seen[code] = where
 
 
-def _read_council(root: _Node) -> Values:
+def _read_council(root: Node) -> Values:
     node = root.child("council")
     council: Values = {
         "code": node.text("code"),
@@ -303,7 +386,7 @@ def _read_council(root: _Node) -> Values:
     return council
 
 
-def _read_areas(root: _Node) -> tuple[list[Values], list[tuple[str, Values]]]:
+def _read_areas(root: Node) -> tuple[list[Values], list[tuple[str, Values]]]:
     """Areas, and the sites in each as (area code, site) pairs: a site belongs to one area."""
     areas: list[Values] = []
     sites: list[tuple[str, Values]] = []
@@ -335,7 +418,7 @@ def _read_areas(root: _Node) -> tuple[list[Values], list[tuple[str, Values]]]:
     return areas, sites
 
 
-def _read_agencies(root: _Node) -> list[Values]:
+def _read_agencies(root: Node) -> list[Values]:
     """Agencies, exactly one of them the early support service, which sees every family."""
     agencies: list[Values] = []
     where: list[tuple[str, str]] = []
@@ -363,7 +446,7 @@ def _read_agencies(root: _Node) -> list[Values]:
 
 
 def _read_teams(
-    root: _Node, area_codes: set[str], agency_codes: set[str]
+    root: Node, area_codes: set[str], agency_codes: set[str]
 ) -> list[tuple[str, str | None, Values]]:
     """Teams as (agency code, area code or None, team), every code checked against the pack."""
     teams: list[tuple[str, str | None, Values]] = []
@@ -384,7 +467,7 @@ def _read_teams(
     return teams
 
 
-def _read_need_levels(root: _Node) -> list[Values]:
+def _read_need_levels(root: Node) -> list[Values]:
     """Levels numbered 1..N: councils differ in how many, never in having gaps."""
     levels: list[Values] = []
     for _, node in root.items("need_levels"):
@@ -409,153 +492,31 @@ def _read_need_levels(root: _Node) -> list[Values]:
     return levels
 
 
-def _date_at(node: _Node, key: str) -> date:
-    value = node._get(key)
-    if value is None:
-        raise PackError(f"{node.at(key)}: required but missing")
-    if isinstance(value, datetime):
-        raise PackError(f"{node.at(key)}: expected a date such as 2027-01-06, got a date and time")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise PackError(f"{node.at(key)}: expected a date such as 2027-01-06, got {value!r}")
-
-
-def _time_at(node: _Node, key: str, default: time) -> time:
-    value = node._get(key)
-    if value is None:
-        return default
-    if isinstance(value, int) and not isinstance(value, bool):
-        # YAML 1.1 reads an unquoted 11:30 as the number 690 (base 60).
-        raise PackError(
-            f'{node.at(key)}: expected a time in quotes such as "09:30", got the number {value} '
-            "(put the time in quotes)"
-        )
-    if isinstance(value, str):
-        parts = value.strip().split(":")
-        if len(parts) == 2 and all(p.isdigit() and len(p) == 2 for p in parts):
-            hours, minutes = int(parts[0]), int(parts[1])
-            if hours < 24 and minutes < 60:
-                return time(hours, minutes)
-    raise PackError(f'{node.at(key)}: expected a time such as "09:30" (HH:MM), got {value!r}')
-
-
-# Panel model fields as the pack names them, so errors point at the pack's own key.
-_PANEL_KEYS = {
-    "first_meeting_date": "first_meeting",
-    "start_time": "starts",
-    "end_time": "ends",
-    "weekday": "weekday",
-    "publication_working_days": "publication_working_days",
-    "cutoff_days": "cutoff_days",
-    "name": "name",
-    "location": "location",
-}
-
-
-def _read_panels(
-    root: _Node, area_codes: set[str], agencies: list[Values]
-) -> list[tuple[str | None, Values, list[str]]]:
-    """Panels as (area code or None, panel, seat agency codes), every code checked."""
-    seated = {a["code"]: a["panel_seat"] for a in agencies}
-    panels: list[tuple[str | None, Values, list[str]]] = []
-    names: dict[str, str] = {}
-    for _, node in root.items("panels", required=False):
-        area_code = node.text("area", required=False) or None
-        if area_code is not None and area_code not in area_codes:
-            raise PackError(f"{node.at('area')}: unknown area code '{area_code}'")
-        weekday_name = node.text("weekday", required=False, default="wednesday").lower()
-        if weekday_name not in WEEKDAYS:
-            raise PackError(
-                f"{node.at('weekday')}: unknown weekday '{weekday_name}'. "
-                f"Use one of: {', '.join(WEEKDAYS)}."
-            )
-        panel = {
-            "name": node.text("name"),
-            "weekday": WEEKDAYS[weekday_name],
-            "first_meeting_date": _date_at(node, "first_meeting"),
-            "start_time": _time_at(node, "starts", panel_calendar.DEFAULT_START_TIME),
-            "end_time": _time_at(node, "ends", panel_calendar.DEFAULT_END_TIME),
-            "location": node.text("location", required=False),
-            "publication_working_days": node.number(
-                "publication_working_days",
-                default=panel_calendar.DEFAULT_PUBLICATION_WORKING_DAYS,
-            ),
-            "cutoff_days": node.number("cutoff_days", default=panel_calendar.DEFAULT_CUTOFF_DAYS),
-            "quorum_members": node.number("quorum_members", default=DEFAULT_QUORUM_MEMBERS),
-        }
-        seats: list[str] = []
-        value = node._get("seats")
-        if not isinstance(value, list) or not value:
-            raise PackError(
-                f"{node.at('seats')}: expected a non-empty list of agency codes, got {_kind(value)}"
-            )
-        for index, code in enumerate(value):
-            at = f"{node.at('seats')}[{index}]"
-            if not isinstance(code, str):
-                raise PackError(f"{at}: expected an agency code, got {_kind(code)}")
-            code = code.strip()
-            if code not in seated:
-                raise PackError(f"{at}: unknown agency code '{code}'")
-            if not seated[code]:
-                raise PackError(
-                    f"{at}: agency '{code}' has no panel seat; set panel_seat: true on it in agencies"
-                )
-            if code in seats:
-                raise PackError(f"{at}: agency '{code}' is listed twice (one seat per agency)")
-            seats.append(code)
-        node.done()
-        _check_panel(panel, node)
-        if panel["name"] in names:
-            raise PackError(
-                f"{node.at('name')}: duplicate panel name '{panel['name']}' (also at {names[panel['name']]})"
-            )
-        names[panel["name"]] = node.where
-        panels.append((area_code, panel, seats))
-    return panels
-
-
-def _check_panel(panel: Values, node: _Node) -> None:
-    """The panel model's own rules (lengths, first meeting on its weekday, times, ranges)."""
-    row = Panel(**panel)
-    problems: dict[str, list[str]] = {}
-    for check in (
-        lambda: row.clean_fields(exclude=["council", "area", "chair", "deputy"]),
-        row.clean,
-    ):
-        try:
-            check()
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                problems.setdefault(name, []).extend(messages)
-    if problems:
-        raise PackError(
-            "; ".join(
-                f"{node.at(_PANEL_KEYS.get(name, name))}: {' '.join(messages)}"
-                for name, messages in problems.items()
-            )
-        )
-
-
-def validate_pack(data: Mapping[str, Any]) -> _Plan:
+def validate_pack(data: Mapping[str, Any]) -> Plan:
     """Check the whole pack and return what to write, or raise ``PackError`` naming the key."""
-    root = _Node(data, "")
-    unknown = sorted(str(key) for key in root.data if key not in SECTIONS)
+    root = Node(data, "")
+    unread = sorted(str(key) for key in root.data if key in EXTRA_SECTIONS and key not in _sections)
+    if unread:
+        apps = sorted({EXTRA_SECTIONS[key] for key in unread})
+        raise PackError(
+            f"pack: nothing is registered to read the {', '.join(unread)} section(s) "
+            f"(is the {', '.join(apps)} app installed?)"
+        )
+    expected = _all_sections()
+    unknown = sorted(str(key) for key in root.data if key not in expected)
     if unknown:
         raise PackError(
-            f"pack: unknown section(s) {', '.join(unknown)}; expected {', '.join(SECTIONS)}"
+            f"pack: unknown section(s) {', '.join(unknown)}; expected {', '.join(expected)}"
         )
     council = _read_council(root)
     areas, sites = _read_areas(root)
     agencies = _read_agencies(root)
     teams = _read_teams(root, {a["code"] for a in areas}, {a["code"] for a in agencies})
     need_levels = _read_need_levels(root)
-    panels = _read_panels(root, {a["code"] for a in areas}, agencies)
-    return _Plan(council, areas, sites, agencies, teams, need_levels, panels)
+    plan = Plan(council, areas, sites, agencies, teams, need_levels)
+    for name, section in _sections.items():
+        plan.sections[name] = section.read(root, plan)
+    return plan
 
 
 def _upsert(
@@ -620,56 +581,12 @@ def load_council_pack(source: str | PathLike[str] | Mapping[str, Any]) -> PackRe
             _upsert(Team, "code", {**team, **links}, result, "teams")
         for level in plan.need_levels:
             _upsert(NeedLevel, "level", level, result, "need levels")
-        council_id = Council.objects.get(code=plan.council["code"]).pk
-        for area_code, panel, seats in plan.panels:
-            _load_panel(council_id, area_ids.get(area_code), panel, seats, agency_ids, result)
+        loaded = Loaded(
+            council_id=Council.objects.get(code=plan.council["code"]).pk,
+            area_ids=area_ids,
+            agency_ids=agency_ids,
+            result=result,
+        )
+        for name, values in plan.sections.items():
+            _sections[name].load(values, loaded)
     return result
-
-
-def _load_panel(
-    council_id: int,
-    area_id: int | None,
-    values: Values,
-    seats: list[str],
-    agency_ids: dict[str, int],
-    result: PackResult,
-) -> None:
-    """Upsert one panel by (council, name); add missing seats, remove unlisted empty ones.
-
-    A seat left out of the pack that still has members is kept (its members would lose their
-    place without anyone deciding so) and reported, so someone can move them first.
-    """
-    wanted = {**values, "area_id": area_id}
-    panel = Panel.objects.filter(council_id=council_id, name=values["name"]).first()
-    if panel is None:
-        panel = Panel.objects.create(council_id=council_id, **wanted)
-        result.created["panels"] += 1
-    else:
-        changed = [name for name, value in wanted.items() if getattr(panel, name) != value]
-        if changed:
-            for name in changed:
-                setattr(panel, name, wanted[name])
-            panel.save(update_fields=changed)
-            result.updated["panels"] += 1
-        else:
-            result.unchanged["panels"] += 1
-    listed = {agency_ids[code] for code in seats}
-    existing = {seat.agency_id: seat for seat in PanelSeat.objects.filter(panel=panel)}
-    for code in seats:
-        if agency_ids[code] in existing:
-            result.unchanged["panel seats"] += 1
-        else:
-            PanelSeat.objects.create(panel=panel, agency_id=agency_ids[code])
-            result.created["panel seats"] += 1
-    for agency_id, seat in existing.items():
-        if agency_id in listed:
-            continue
-        if seat.members.exists():
-            code = Agency.objects.get(pk=agency_id).code
-            result.notes.append(
-                f"Panel '{panel.name}': the seat for agency '{code}' is no longer in the pack but "
-                "still has members, so it was kept; move or remove its members, then re-load."
-            )
-        else:
-            seat.delete()
-            result.removed["panel seats"] += 1

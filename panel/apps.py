@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class PanelConfig(AppConfig):
     name = "panel"
     verbose_name = "Early support multi-agency panel"
+
+    def ready(self) -> None:
+        # Core loads the council pack but may not import the panel, which sits above it, so the
+        # panel reads and loads the pack's panels section itself.
+        from panel import council_pack
+
+        council_pack.register()
