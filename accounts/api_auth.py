@@ -8,8 +8,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from accounts.mfa import is_mfa_satisfied
-from accounts.models import ApiToken
-from core import clock
+from accounts.services import api_token_mark_used
 from core.audit import Action, audit_record
 
 API_TOKEN_LABEL = "accounts.apitoken"
@@ -26,7 +25,7 @@ class TokenUse:
 
 def record_token_use(*, user, token_id: int, status: int | None = None) -> int:
     """One audit event for one request made with a token; also notes when it was last used."""
-    ApiToken.objects.filter(pk=token_id).update(last_used_at=clock.now())
+    api_token_mark_used(token_id=token_id)
     detail = {"method": "api_token"}
     if status is not None:
         detail["status"] = status

@@ -1,6 +1,7 @@
-"""Writes for accounts: API tokens (ADR 0011).
+"""Writes for accounts: API tokens (ADR 0011) and second-factor devices.
 
-Every function is keyword-only, runs in one transaction and writes its own audit event.
+Every function is keyword-only, runs in one transaction and writes its own audit event, except
+``api_token_mark_used``, whose use is audited by the caller.
 """
 
 from dataclasses import dataclass
@@ -10,8 +11,10 @@ import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import ApiToken, User
+from core import clock
 from core.audit import Action, audit_record
 
 TOKEN_NAME_MAX = 100
@@ -81,3 +84,36 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
         detail={"token_user": locked.user_id, "by_administrator": locked.user_id != actor.pk},
     )
     locked.delete()
+
+
+def api_token_mark_used(*, token_id: int) -> None:
+    """Note when a token was last used. One UPDATE, in the request's transaction with the audit
+    event for the same use (``accounts.api_auth.record_token_use``); no savepoint of its own, so
+    every API request made with a token costs no more queries than the update itself."""
+    ApiToken.objects.filter(pk=token_id).update(last_used_at=clock.now())
+
+
+def mfa_device_pending(*, user: User) -> TOTPDevice:
+    """The authenticator app the user is setting up: made the first time they ask, then the same
+    one (and so the same secret) until they confirm it."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "Authenticator app"}
+    )
+    return device
+
+
+@transaction.atomic(savepoint=False)
+def mfa_device_confirm(*, user: User, device: TOTPDevice) -> TOTPDevice:
+    """Confirm the app once it has given a right code (the caller checks the code), and audit.
+
+    Without a savepoint: inside the request's transaction it adds no queries, and a failure
+    rolls the whole request back anyway."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(
+        actor=user,
+        action=Action.UPDATE,
+        target=user,
+        detail={"fields": ["mfa_device"]},
+    )
+    return device

@@ -11,9 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import kept_answers
+from accounts import kept_answers, selectors, services
 from accounts.forms import SecurityCodeForm, SignInForm
 from accounts.mfa import DEMO_SKIP_KEY, demo_skip_allowed, is_mfa_satisfied
 from core.audit import Action, audit_record
@@ -57,7 +56,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if demo_skip_allowed(user):
                 request.session[DEMO_SKIP_KEY] = True
                 return _signed_in_redirect(request, _next_url(request))
-            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            has_device = selectors.has_mfa_device(user)
             target = "accounts:verify" if has_device else "accounts:setup_mfa"
             response = redirect(target)
             next_url = _next_url(request)
@@ -74,7 +73,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     if is_mfa_satisfied(request):
         return _signed_in_redirect(request, "/")
-    devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
+    devices = list(selectors.mfa_devices_of(request.user))
     if not devices:
         return redirect("accounts:setup_mfa")
     form = SecurityCodeForm(request.POST or None)
@@ -97,23 +96,14 @@ def _qr_svg(uri: str) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def setup_mfa(request: HttpRequest) -> HttpResponse:
-    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+    if selectors.has_mfa_device(request.user):
         return redirect("accounts:verify")
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
-    )
+    device = services.mfa_device_pending(user=request.user)
     form = SecurityCodeForm(request.POST or None, submit_label="Set up and continue")
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            services.mfa_device_confirm(user=request.user, device=device)
             otp_login(request, device)
-            audit_record(
-                actor=request.user,
-                action=Action.UPDATE,
-                target=request.user,
-                detail={"fields": ["mfa_device"]},
-            )
             messages.success(request, "Your authenticator app is set up")
             return _signed_in_redirect(request, request.session.pop("after_mfa", "/"))
         form.add_error("token", "The security code is wrong or has expired. Enter the current code")

@@ -1,4 +1,4 @@
-"""The Early Support Multi-Agency Assessment and Referral (seed 002, SPEC §4).
+"""The Early Support Multi-Agency Assessment and Referral: the council's form, done with the family.
 
 One assessment per family, covering each child in it by name. Its fourteen sections are
 answered as a task list: each section's answers are one AssessmentSection row (per child

@@ -370,7 +370,7 @@ def record_snapshot(assessment: Assessment, key: str) -> list[list[str]] | None:
     return None
 
 
-# ---- Safeguarding stop (issue 3 §3): CIN or CP concerns stop the early help path.
+# ---- Safeguarding stop: CIN or CP concerns stop the early help path.
 
 
 def section_stop_trigger(key: str, answers: dict) -> str | None:
@@ -691,7 +691,7 @@ def consultation_save(
     return row
 
 
-# ---- Referral to the panel (issue 3 §5): never without consent or a recorded override.
+# ---- Referral to the panel: never without consent or a recorded override.
 
 
 @transaction.atomic

@@ -28,7 +28,7 @@ from consent.services import ConsentRequired, panel_referral_permission
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError
 from core.forms import add_service_errors as _add_service_errors
-from core.models import Council
+from core.selectors import the_council
 from people.selectors import get_family
 from support_requests.models import SafeguardingStop
 from support_requests.safeguarding_views import stop_page
@@ -158,7 +158,7 @@ def detail(request: HttpRequest, assessment_id) -> HttpResponse:
     done = sum(1 for t in tasks if t["status"] == AssessmentSection.Status.COMPLETED)
     total = sum(1 for t in tasks if t["number"] != "13")
     referral = getattr(assessment, "panel_referral", None)
-    # The referrer is always told the outcome (SPEC §11): the panel's number, meeting and decision.
+    # The referrer is always told the outcome: the panel's number, meeting and decision.
     panel_case = getattr(referral, "panel_case", None) if referral else None
     context = {
         "panel_case": panel_case,
@@ -306,7 +306,7 @@ def section(
         "facts": family_facts(assessment)
         if key in ("family", "professionals", "history")
         else None,
-        "council": Council.objects.first() if key == "consent" else None,
+        "council": the_council() if key == "consent" else None,
         "consent_given": getattr(context_obj, "assessment_consent_given", False),
         "section_url": request.path,
     }

@@ -30,12 +30,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from accounts.models import User
+from accounts.selectors import user_by_id
 from casework import selectors, services
 from casework.models import Contact, Episode, EpisodeHistory
 from core.api import BAD_REQUEST, UUID_LOOKUP, FamilyQuerySerializer, IdField, query_params, require
 from core.audit import Action, audit_record
-from core.models import Agency, NeedLevel
+from core.selectors import agency_by_code, need_level_by_level
 from people.selectors import get_family
 
 EPISODE_LABEL = "casework.episode"
@@ -128,7 +128,7 @@ class EpisodeDetailSerializer(EpisodeSummarySerializer):
 
     @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_next_episode(self, episode) -> uuid.UUID | None:
-        return Episode.objects.filter(previous=episode).values_list("pk", flat=True).first()
+        return selectors.next_episode_id(episode)
 
     @extend_schema_field(EpisodeHistorySerializer(many=True))
     def get_history(self, episode) -> list[dict]:
@@ -226,8 +226,8 @@ class TafMeetingSerializer(serializers.Serializer):
 # --- The viewset -------------------------------------------------------------------
 
 
-def _lookup(model, field, value, error_field):
-    obj = model.objects.filter(**{field: value}).first()
+def _found(obj, error_field):
+    """What a selector looked up by the id in the body; a 400 on that field if there is none."""
     if obj is None:
         raise serializers.ValidationError({error_field: ["Not found"]})
     return obj
@@ -267,7 +267,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation only
-            return Episode.objects.none()
+            return selectors.no_episodes()
         return (
             selectors.episodes_for(self.request.user)
             .select_related("need_level", "lead_agency", "lead_professional")
@@ -339,7 +339,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         episode = self._changer(pk)
         s = NeedLevelChangeSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        level = _lookup(NeedLevel, "level", s.validated_data["need_level"], "need_level")
+        level = _found(need_level_by_level(s.validated_data["need_level"]), "need_level")
         services.episode_change_need_level(
             actor=request.user,
             episode=episode,
@@ -358,7 +358,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         episode = self._changer(pk)
         s = LeadProfessionalChangeSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        user = _lookup(User, "pk", s.validated_data["lead_professional"], "lead_professional")
+        user = _found(user_by_id(s.validated_data["lead_professional"]), "lead_professional")
         services.episode_change_lead_professional(
             actor=request.user,
             episode=episode,
@@ -398,9 +398,9 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         s = StepDownSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        lead = _lookup(User, "pk", d["lead_professional"], "lead_professional")
-        agency = _lookup(Agency, "code", d["lead_agency"], "lead_agency")
-        level = _lookup(NeedLevel, "level", d["need_level"], "need_level")
+        lead = _found(user_by_id(d["lead_professional"]), "lead_professional")
+        agency = _found(agency_by_code(d["lead_agency"]), "lead_agency")
+        level = _found(need_level_by_level(d["need_level"]), "need_level")
         new = services.episode_step_down(
             actor=request.user,
             from_episode=episode,

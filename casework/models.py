@@ -1,5 +1,6 @@
 """Team Around the Family casework: episodes, stages, TAF meetings, the family plan and its
-reviews, contacts and closure (SPEC §6, seeds 000 §8 and 004 §3.27–3.31).
+reviews, contacts and closure: one lead professional per family running a Team Around the
+Family, with a shared plan reviewed regularly, in four stages of targeted family intervention.
 
 An episode is one period of early help work with a family, led by one lead professional. A family
 can have many over the years; step up (to children's social care) and step down (to Community Plus
@@ -24,7 +25,8 @@ class Episode(models.Model):
         SINGLE_AGENCY = "single_agency", "Single agency"
 
     class Stage(models.IntegerChoices):
-        """Seed 004 §3.27: the four stages of targeted family intervention, in order."""
+        """The four stages of targeted family intervention, in order (the council's model of family
+        intervention): engagement and planning, addressing concerns, maintaining progress, exit."""
 
         ENGAGEMENT = 1, "1. Engagement, assessment, planning and initial response"
         ADDRESSING = 2, "2. Addressing concerns"

@@ -4,15 +4,24 @@ An episode is part of the family's record: visible exactly when the family is
 (people.selectors.families_for); anything else is 404.
 """
 
+from django.db.models import Count, IntegerField, Min, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Role
-from casework.models import Episode
+from accounts.models import Role, User
+from casework.models import Episode, FamilyPlan, PlanAction, PlanOutcome, PlanReview, TafMeeting
+from core import clock
+from panel.selectors import LEAD_PROFESSIONAL_ROLES
 from people.selectors import families_for
 
 
 def episodes_for(user):
     return Episode.objects.filter(family__in=families_for(user))
+
+
+def no_episodes() -> QuerySet[Episode]:
+    """An empty queryset of episodes (the API schema's generator reads no one's)."""
+    return Episode.objects.none()
 
 
 def get_episode(user, episode_id) -> Episode:
@@ -36,3 +45,111 @@ def team_caseload_for(user):
     if user.has_role(Role.EARLY_SUPPORT_TEAM_LEADER):
         return episodes
     return episodes.filter(lead_professional__team__in=user.managed_teams.values("pk"))
+
+
+def lead_professional_choices() -> QuerySet[User]:
+    """Who may be named lead professional: active practitioners and lead professionals."""
+    return (
+        User.objects.filter(is_active=True, role_grants__role__in=LEAD_PROFESSIONAL_ROLES)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+# The episodes before and after one already read through this module. Links never leave the
+# family (the services refuse another family's episode as the previous one), so these show
+# nothing of a family the reader cannot see.
+
+
+def next_episode_id(episode: Episode):
+    """The id of the episode that followed this one (stepped down into), or None."""
+    return Episode.objects.filter(previous=episode).values_list("pk", flat=True).first()
+
+
+def has_next_episode(episode: Episode) -> bool:
+    return Episode.objects.filter(previous=episode).exists()
+
+
+def episode_chain(episode: Episode) -> list[Episode]:
+    """The episodes before and after this one, oldest first (short chains: a query per link)."""
+    before = []
+    current = episode.previous
+    seen = {episode.pk}
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        before.append(current)
+        current = Episode.objects.select_related("previous").get(pk=current.pk).previous
+    after = []
+    current = Episode.objects.filter(previous=episode).first()
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        after.append(current)
+        current = Episode.objects.filter(previous=current).first()
+    return [*reversed(before), episode, *after]
+
+
+def caseload_rows(episodes: QuerySet[Episode]) -> list[Episode]:
+    """Open episodes from ``episodes`` (already scoped) with the next review due and overdue
+    counts, in one query whatever the caseload's size."""
+    today = clock.today()
+    reviews = PlanReview.objects.filter(episode=OuterRef("pk"), held_on__isnull=True)
+    next_review = reviews.order_by().values("episode").annotate(d=Min("due_on")).values("d")
+    overdue_reviews = (
+        reviews.filter(due_on__lt=today)
+        .order_by()
+        .values("episode")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    overdue_actions = (
+        PlanAction.objects.filter(
+            outcome__plan__episode=OuterRef("pk"), status=PlanAction.Status.OPEN, by_when__lt=today
+        )
+        .order_by()
+        .values("outcome__plan__episode")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    zero = Value(0, output_field=IntegerField())
+    rows = list(
+        episodes.filter(status__in=(Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED))
+        .select_related("family", "lead_professional")
+        .annotate(
+            next_review_on=Subquery(next_review),
+            overdue_reviews=Coalesce(Subquery(overdue_reviews, output_field=IntegerField()), zero),
+            overdue_actions=Coalesce(Subquery(overdue_actions, output_field=IntegerField()), zero),
+        )
+        .order_by("started_on", "pk")
+    )
+    for row in rows:
+        row.days_open = (today - row.started_on).days
+        row.overdue = row.overdue_reviews + row.overdue_actions
+        row.review_overdue = bool(row.next_review_on and row.next_review_on < today)
+    return rows
+
+
+# A plan's parts, by id, within a plan already read through ``casework.plans.plan_for``: an id
+# from another plan is a 404.
+
+
+def plan_outcome(plan: FamilyPlan, outcome_id: int) -> PlanOutcome:
+    return get_object_or_404(
+        PlanOutcome.objects.select_related("plan__episode"), pk=outcome_id, plan=plan
+    )
+
+
+def plan_action(plan: FamilyPlan, action_id: int) -> PlanAction:
+    return get_object_or_404(
+        PlanAction.objects.select_related("outcome__plan__episode"),
+        pk=action_id,
+        outcome__plan=plan,
+    )
+
+
+def next_taf_meeting(episode: Episode) -> TafMeeting | None:
+    """The latest Team Around the Family meeting that set a date for the next one."""
+    return (
+        TafMeeting.objects.filter(episode=episode, next_meeting_on__isnull=False)
+        .order_by("-held_on", "-id")
+        .first()
+    )

@@ -12,8 +12,6 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, Min, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,25 +29,13 @@ from casework.forms_episodes import (
     StepUpForm,
     TafMeetingForm,
 )
-from casework.models import Episode, PlanAction, PlanReview
-from core import clock
+from casework.models import Episode
 from core.audit import Action, audit_record
 from core.forms import add_service_errors
-from panel.services import LEAD_PROFESSIONAL_ROLES
 from people.selectors import get_family
 
 NAV_SECTION = "families"
 EPISODE_LABEL = "casework.episode"
-
-
-def _lead_professional_choices():
-    from accounts.models import User
-
-    return (
-        User.objects.filter(is_active=True, role_grants__role__in=LEAD_PROFESSIONAL_ROLES)
-        .distinct()
-        .order_by("last_name", "first_name", "pk")
-    )
 
 
 def _members(episode: Episode):
@@ -60,24 +46,6 @@ def _members(episode: Episode):
 
 def _episode_url(episode) -> str:
     return reverse("casework:episode_detail", kwargs={"episode_id": episode.pk})
-
-
-def _chain(episode: Episode) -> list[Episode]:
-    """The episodes before and after this one, oldest first (short chains: a query per link)."""
-    before = []
-    current = episode.previous
-    seen = {episode.pk}
-    while current is not None and current.pk not in seen:
-        seen.add(current.pk)
-        before.append(current)
-        current = Episode.objects.select_related("previous").get(pk=current.pk).previous
-    after = []
-    current = Episode.objects.filter(previous=episode).first()
-    while current is not None and current.pk not in seen:
-        seen.add(current.pk)
-        after.append(current)
-        current = Episode.objects.filter(previous=current).first()
-    return [*reversed(before), episode, *after]
 
 
 # ---------------------------------------------------------------- the episode
@@ -106,7 +74,7 @@ def episode_detail(request: HttpRequest, episode_id) -> HttpResponse:
                 }
                 for value, label in Episode.Stage.choices
             ],
-            "chain": _chain(episode),
+            "chain": selectors.episode_chain(episode),
             "contacts": episode.contacts.select_related("recorded_by").prefetch_related(
                 "seen", "seen_alone"
             ),
@@ -116,7 +84,7 @@ def episode_detail(request: HttpRequest, episode_id) -> HttpResponse:
             "can_change": can_change and episode.status == Episode.Status.OPEN,
             "can_record": can_change and episode.is_open,
             "can_step_down": not episode.is_open
-            and not Episode.objects.filter(previous=episode).exists()
+            and not selectors.has_next_episode(episode)
             and rules.has_perm("casework.step_down_episode", user, episode),
         },
     )
@@ -174,7 +142,9 @@ def episode_open(request: HttpRequest, family_id) -> HttpResponse:
     family = get_family(user, family_id)
     if not rules.has_perm("casework.open_episode", user):
         raise PermissionDenied
-    form = OpenEpisodeForm(request.POST or None, lead_professionals=_lead_professional_choices())
+    form = OpenEpisodeForm(
+        request.POST or None, lead_professionals=selectors.lead_professional_choices()
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -296,7 +266,7 @@ def change_lead_professional(request: HttpRequest, episode_id) -> HttpResponse:
         episode_id,
         form_class=LeadProfessionalForm,
         form_kwargs=lambda e: {
-            "choices": _lead_professional_choices().exclude(pk=e.lead_professional_id)
+            "choices": selectors.lead_professional_choices().exclude(pk=e.lead_professional_id)
         },
         run=lambda user, e, d: services.episode_change_lead_professional(
             actor=user, episode=e, lead_professional=d["lead_professional"], reason=d["reason"]
@@ -407,7 +377,9 @@ def step_down(request: HttpRequest, episode_id) -> HttpResponse:
     if not rules.has_perm("casework.step_down_episode", user, episode):
         raise PermissionDenied
     form = OpenEpisodeForm(
-        request.POST or None, lead_professionals=_lead_professional_choices(), step_down=True
+        request.POST or None,
+        lead_professionals=selectors.lead_professional_choices(),
+        step_down=True,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -442,50 +414,11 @@ def step_down(request: HttpRequest, episode_id) -> HttpResponse:
 # ---------------------------------------------------------------- caseloads
 
 
-def caseload_rows(queryset):
-    """Open episodes with next review due and overdue counts, in one query."""
-    today = clock.today()
-    reviews = PlanReview.objects.filter(episode=OuterRef("pk"), held_on__isnull=True)
-    next_review = reviews.order_by().values("episode").annotate(d=Min("due_on")).values("d")
-    overdue_reviews = (
-        reviews.filter(due_on__lt=today)
-        .order_by()
-        .values("episode")
-        .annotate(c=Count("pk"))
-        .values("c")
-    )
-    overdue_actions = (
-        PlanAction.objects.filter(
-            outcome__plan__episode=OuterRef("pk"), status=PlanAction.Status.OPEN, by_when__lt=today
-        )
-        .order_by()
-        .values("outcome__plan__episode")
-        .annotate(c=Count("pk"))
-        .values("c")
-    )
-    zero = Value(0, output_field=IntegerField())
-    rows = list(
-        queryset.filter(status__in=(Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED))
-        .select_related("family", "lead_professional")
-        .annotate(
-            next_review_on=Subquery(next_review),
-            overdue_reviews=Coalesce(Subquery(overdue_reviews, output_field=IntegerField()), zero),
-            overdue_actions=Coalesce(Subquery(overdue_actions, output_field=IntegerField()), zero),
-        )
-        .order_by("started_on", "pk")
-    )
-    for row in rows:
-        row.days_open = (today - row.started_on).days
-        row.overdue = row.overdue_reviews + row.overdue_actions
-        row.review_overdue = bool(row.next_review_on and row.next_review_on < today)
-    return rows
-
-
 @login_required
 @require_GET
 def caseload(request: HttpRequest) -> HttpResponse:
     user = request.user
-    rows = caseload_rows(selectors.episodes_for(user).filter(lead_professional=user))
+    rows = selectors.caseload_rows(selectors.episodes_for(user).filter(lead_professional=user))
     audit_record(
         actor=user,
         action=Action.VIEW,
@@ -505,7 +438,7 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not rules.has_perm("casework.view_team_caseload", user):
         raise PermissionDenied
-    rows = caseload_rows(selectors.team_caseload_for(user))
+    rows = selectors.caseload_rows(selectors.team_caseload_for(user))
     audit_record(
         actor=user,
         action=Action.VIEW,

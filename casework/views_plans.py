@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +23,7 @@ from casework.forms_plans import (
     RemoveOutcomeForm,
     ReviewForm,
 )
-from casework.models import FamilyPlan, PlanAction, PlanOutcome, TafMeeting
+from casework.models import PlanAction
 from core import clock
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError
@@ -205,17 +205,11 @@ def outcome_add(request: HttpRequest, episode_id) -> HttpResponse:
     )
 
 
-def _outcome(plan: FamilyPlan, outcome_id: int) -> PlanOutcome:
-    return get_object_or_404(
-        PlanOutcome.objects.select_related("plan__episode"), pk=outcome_id, plan=plan
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcome_edit(request: HttpRequest, episode_id, outcome_id: int) -> HttpResponse:
     episode, plan = _episode_and_plan(request, episode_id)
-    outcome = _outcome(plan, outcome_id)
+    outcome = selectors.plan_outcome(plan, outcome_id)
     if not _require_change(request, episode):
         raise PermissionDenied
     if request.method == "POST":
@@ -270,7 +264,7 @@ def outcome_edit(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def outcome_remove(request: HttpRequest, episode_id, outcome_id: int) -> HttpResponse:
     episode, plan = _episode_and_plan(request, episode_id)
-    outcome = _outcome(plan, outcome_id)
+    outcome = selectors.plan_outcome(plan, outcome_id)
     if not _require_change(request, episode):
         raise PermissionDenied
     if request.method == "POST":
@@ -316,7 +310,7 @@ def outcome_remove(request: HttpRequest, episode_id, outcome_id: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def action_add(request: HttpRequest, episode_id, outcome_id: int) -> HttpResponse:
     episode, plan = _episode_and_plan(request, episode_id)
-    outcome = _outcome(plan, outcome_id)
+    outcome = selectors.plan_outcome(plan, outcome_id)
     if not _require_change(request, episode):
         raise PermissionDenied
     if request.method == "POST":
@@ -358,19 +352,11 @@ def action_add(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespons
     )
 
 
-def _action(plan: FamilyPlan, action_id: int) -> PlanAction:
-    return get_object_or_404(
-        PlanAction.objects.select_related("outcome__plan__episode"),
-        pk=action_id,
-        outcome__plan=plan,
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, episode_id, action_id: int) -> HttpResponse:
     episode, plan = _episode_and_plan(request, episode_id)
-    action = _action(plan, action_id)
+    action = selectors.plan_action(plan, action_id)
     if not _require_change(request, episode):
         raise PermissionDenied
     if request.method == "POST":
@@ -425,7 +411,7 @@ def action_edit(request: HttpRequest, episode_id, action_id: int) -> HttpRespons
 @require_POST
 def action_complete(request: HttpRequest, episode_id, action_id: int) -> HttpResponse:
     episode, plan = _episode_and_plan(request, episode_id)
-    action = _action(plan, action_id)
+    action = selectors.plan_action(plan, action_id)
     _require_change(request, episode)
     try:
         version = int(request.POST.get("version", ""))
@@ -489,11 +475,7 @@ def review_record(request: HttpRequest, episode_id) -> HttpResponse:
 
 def _when_we_meet(episode):
     review = plans.next_review(episode)
-    taf = (
-        TafMeeting.objects.filter(episode=episode, next_meeting_on__isnull=False)
-        .order_by("-held_on", "-id")
-        .first()
-    )
+    taf = selectors.next_taf_meeting(episode)
     return {
         "next_review_on": review.due_on if review else None,
         "next_meeting_on": taf.next_meeting_on if taf else None,

@@ -275,7 +275,7 @@ class ConsentDecisionViewSet(
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation only
-            return ConsentDecision.objects.none()
+            return selectors.no_decisions()
         return selectors.decisions_for(self.request.user)
 
     def get_serializer_class(self):
@@ -378,7 +378,7 @@ class ConsentOverrideViewSet(
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation only
-            return ConsentOverride.objects.none()
+            return selectors.no_overrides()
         return selectors.overrides_for(self.request.user)
 
     def get_serializer_class(self):

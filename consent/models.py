@@ -1,4 +1,5 @@
-"""Consent and information sharing (SPEC §4 section 14 and §11; DfE information-sharing advice, 2024).
+"""Consent and information sharing: what the family agreed to, for which purpose and with which
+agencies (the assessment's section 14; DfE information-sharing advice, 2024).
 
 Consent is recorded per family and per purpose as an append-only series of decisions: the
 latest decision for a family and purpose is the current one, and nothing said before is

@@ -44,6 +44,16 @@ def agencies_by_id(agency_ids) -> dict[int, Agency]:
     return {agency.pk: agency for agency in Agency.objects.filter(pk__in=agency_ids)}
 
 
+def no_decisions() -> QuerySet[ConsentDecision]:
+    """An empty queryset of decisions (the API schema's generator reads no one's)."""
+    return ConsentDecision.objects.none()
+
+
+def no_overrides() -> QuerySet[ConsentOverride]:
+    """An empty queryset of overrides (the API schema's generator reads no one's)."""
+    return ConsentOverride.objects.none()
+
+
 def decisions_for(user) -> QuerySet[ConsentDecision]:
     """Every decision about a family in the user's scope."""
     return (

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core import selectors
 from core.errors import ConflictError
 
 # What a record id in an API path looks like. The router refuses any other shape at the URL
@@ -123,9 +124,7 @@ def conflict(detail: str, **extra) -> Response:
 
 def duty_team_contact() -> dict:
     """The council's duty team / MASH contact, for answers that stop the early help path."""
-    from core.models import Council
-
-    council = Council.objects.first()
+    council = selectors.the_council()
     if council is None:
         return {"name": "", "phone": "", "email": "", "out_of_hours_phone": ""}
     return {

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core import request_context, scope
-from core.models import Agency, Area, Council, NeedLevel, Site, Team
+from core import request_context, scope, selectors
+from core.models import Site
 from core.roles import Role
 
 
@@ -35,11 +35,11 @@ def configuration(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     context = {
         "nav_section": "configuration",
-        "council_record": Council.objects.first(),
-        "areas": Area.objects.prefetch_related("sites"),
-        "agencies": Agency.objects.all(),
-        "teams": Team.objects.select_related("agency", "area"),
-        "levels": NeedLevel.objects.all(),
+        "council_record": selectors.the_council(),
+        "areas": selectors.areas_with_sites(),
+        "agencies": selectors.agencies(),
+        "teams": selectors.teams(),
+        "levels": selectors.need_levels(),
         "site_kinds": Site.Kind,
     }
     return render(request, "core/configuration.html", context)

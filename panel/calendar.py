@@ -1,6 +1,6 @@
 """The panel calendar: pure date arithmetic, no database.
 
-SPEC §5 and the terms of reference (seed 002, "Administration"):
+The panel's terms of reference (its "Administration" section):
 
 * the panel meets every two weeks, on Wednesday by default;
 * referrals must arrive by 12 noon on the same weekday of the week before the meeting

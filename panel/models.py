@@ -1,4 +1,5 @@
-"""The Early Support Multi-Agency Panel (SPEC §5): panels, seats, meetings and their history.
+"""The Early Support Multi-Agency Panel: panels, seats, meetings and their history. The panel
+decides which agency leads the support for each family referred to it; it does no casework.
 
 Writes go through ``panel.services``. Nothing here holds personal data about families;
 seats name members of staff.

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core import scope
-from core.models import Team
+from core.models import AuditEvent, Team
 from people.models import (
     Address,
     ChronologyEntry,
@@ -45,6 +45,16 @@ def families_for(user) -> QuerySet[Family]:
     return Family.objects.filter(Exists(_open_links_to(team_ids)))
 
 
+def no_families() -> QuerySet[Family]:
+    """An empty queryset of families (the API schema's generator reads no one's)."""
+    return Family.objects.none()
+
+
+def no_people() -> QuerySet[Person]:
+    """An empty queryset of people (the API schema's generator reads no one's)."""
+    return Person.objects.none()
+
+
 def people_for(user) -> QuerySet[Person]:
     if not scope.can_see_case_records(user):
         return Person.objects.none()
@@ -53,6 +63,16 @@ def people_for(user) -> QuerySet[Person]:
     families = families_for(user)
     return Person.objects.filter(
         Exists(FamilyMember.objects.filter(person=OuterRef("pk"), family__in=families))
+    )
+
+
+def access_log(record: Person | Family) -> QuerySet[AuditEvent]:
+    """Who has done what to a person or family already read through this module, newest first.
+    The page asks ``core.scope.can_view_access_log`` first."""
+    return (
+        AuditEvent.objects.filter(record_type=record._meta.label_lower, record_id=str(record.pk))
+        .select_related("actor", "actor__team")
+        .order_by("-at", "-id")
     )
 
 

@@ -27,7 +27,6 @@ from core import clock, scope
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError
 from core.forms import add_service_errors as _add_service_errors
-from core.models import AuditEvent
 from core.returns import safe_return_to
 from people import presenters, selectors, services
 from people.forms import (
@@ -300,11 +299,7 @@ def _access_log(request: HttpRequest, record, template: str, nav_section: str) -
     if not scope.can_view_access_log(user):
         raise Http404
     audit_record(actor=user, action=Action.VIEW, target=record, detail={"page": "access_log"})
-    events = (
-        AuditEvent.objects.filter(record_type=record._meta.label_lower, record_id=str(record.pk))
-        .select_related("actor", "actor__team")
-        .order_by("-at", "-id")
-    )
+    events = selectors.access_log(record)
     context = {"record": record, "page_obj": _page(request, events), "nav_section": nav_section}
     return render(request, template, context)
 

@@ -1,4 +1,5 @@
-"""Requests for support: the ways into early help (SPEC §3, seed 004 §3.27), and their triage.
+"""Requests for support: the ways into early help (a practitioner, the MASH, or a member of the
+public asking directly), and their triage.
 
 A request is not a family record. It holds what the person asking told us, in their words,
 until an early support team leader triages it; nothing in a public request is matched
@@ -237,8 +238,9 @@ class SupportRequestHistory(AppendOnlyModel):
         return f"{self.support_request_id}: {self.from_status or '-'} -> {self.to_status}"
 
 
-# Seed 004 §3.27: indicators that a targeted offer may be needed. Guidance for the team
-# leader's judgement, never an automatic verdict: ticking them decides nothing.
+# Indicators, from the council's model of family intervention, that a targeted offer may be
+# needed. Guidance for the team leader's judgement, never an automatic verdict: ticking them
+# decides nothing.
 TARGETED_OFFER_INDICATORS: tuple[tuple[str, str], ...] = (
     ("taf_not_effective", "Existing Team Around the Family (TAF) not being effective"),
     ("multiple_issues", "Multiple issues across a number of family members"),

@@ -1,6 +1,6 @@
 """Scoped reads of requests for support: the one place their access rules live.
 
-Who sees a request (issue 3): early support team leaders and business support in the
+Who sees a request: early support team leaders and business support in the
 early support service, for their team's area; if their team has no area (a central
 team), every area. Requests whose area is not yet known (a member of the public who was
 not sure) are shown to every team leader who sees any requests, so none is lost between

@@ -65,6 +65,36 @@ def test_first_sign_in_sets_up_an_authenticator(client, staff):
     assert client.get(reverse("core:home")).status_code == 200
 
 
+def test_setting_up_keeps_one_app_until_a_right_code_confirms_it_and_audits(client, staff):
+    sign_in(client, staff.username)
+    setup = reverse("accounts:setup_mfa")
+    client.get(setup)
+    client.get(setup)
+    device = TOTPDevice.objects.get(user=staff)
+    assert device.confirmed is False
+
+    response = client.post(setup, {"token": "000000"})
+    assert response.status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed is False
+    assert not AuditEvent.objects.filter(actor=staff, action="update").exists()
+
+    device.throttle_reset()  # django-otp refuses any code for a moment after a wrong one
+    response = client.post(setup, {"token": current_code(device)})
+    assert response.status_code == 302
+    assert list(TOTPDevice.objects.filter(user=staff).values_list("pk", "confirmed")) == [
+        (device.pk, True)
+    ]
+    event = AuditEvent.objects.get(actor=staff, action="update")
+    assert (event.record_type, event.record_id, event.detail) == (
+        "accounts.user",
+        str(staff.pk),
+        {"fields": ["mfa_device"]},
+    )
+    # Set up once: the page now sends the user to give a code instead of making another app.
+    assert client.get(setup)["Location"] == reverse("accounts:verify")
+
+
 def test_wrong_password_keeps_username_and_shows_error(client, staff):
     response = sign_in(client, staff.username, "not-the-password")
     body = response.content.decode()

@@ -1,4 +1,4 @@
-"""Starting an assessment: the role is settled before the body is read (issue 9's error
+"""Starting an assessment: the role is settled before the body is read (the error
 contract: 404 out of scope, then 403, then 400), by the rule the service uses
 (assessments.rules), so a role that may not write is 403 whatever it sent."""
 

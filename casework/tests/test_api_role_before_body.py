@@ -1,4 +1,4 @@
-"""The API settles who may change an episode or its plan before it reads the body (issue 9's
+"""The API settles who may change an episode or its plan before it reads the body (the
 error contract: out of scope 404, then 403, then 400, then 409), by the same rule the services
 use (casework.rules): a role that may not is 403 whatever it sent, and changes nothing."""
 

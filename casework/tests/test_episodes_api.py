@@ -86,6 +86,43 @@ def test_need_level_and_lead_professional(api, episode):
     assert response.status_code == 200 and response.json()["lead_professional"] == colleague.pk
 
 
+def test_an_unknown_level_or_lead_professional_is_a_400_on_its_field(api, episode):
+    level, lead = episode.need_level_id, episode.lead_professional_id
+    response = api.post(
+        f"{BASE}{episode.pk}/need-level/", {"need_level": 99, "reason": "Better"}, format="json"
+    )
+    assert (response.status_code, response.json()) == (400, {"need_level": ["Not found"]})
+    response = api.post(
+        f"{BASE}{episode.pk}/lead-professional/",
+        {"lead_professional": 987654, "reason": "Moved"},
+        format="json",
+    )
+    assert (response.status_code, response.json()) == (400, {"lead_professional": ["Not found"]})
+    episode.refresh_from_db()
+    assert (episode.need_level_id, episode.lead_professional_id) == (level, lead)
+    assert not EpisodeHistory.objects.filter(episode=episode).exists()
+
+
+def test_step_down_names_the_unknown_agency(episode):
+    leader = UserFactory(roles=[Role.EARLY_SUPPORT_TEAM_LEADER])
+    api = api_for(leader)
+    api.post(f"{BASE}{episode.pk}/step-up/", {"reason": "Threshold met"}, format="json")
+    response = api.post(
+        f"{BASE}{episode.pk}/step-down/",
+        {
+            "lead_professional": episode.lead_professional_id,
+            "lead_agency": "no-such-agency",
+            "need_level": episode.need_level.level,
+            "offer": "community_plus",
+            "started_on": clock.today().isoformat(),
+            "reason": "Social care closed",
+        },
+        format="json",
+    )
+    assert (response.status_code, response.json()) == (400, {"lead_agency": ["Not found"]})
+    assert not Episode.objects.filter(previous=episode).exists()
+
+
 def test_step_up_and_down(episode):
     leader = UserFactory(roles=[Role.EARLY_SUPPORT_TEAM_LEADER])
     api = api_for(leader)

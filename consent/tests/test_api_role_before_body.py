@@ -1,4 +1,4 @@
-"""Recording consent and overriding it: the role is settled before the body is read (issue 9's
+"""Recording consent and overriding it: the role is settled before the body is read (the
 error contract: 404 out of scope, then 403, then 400), by the rules the services use
 (consent.rules), so a role that may not is 403 whatever it sent."""
 

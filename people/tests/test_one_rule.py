@@ -1,5 +1,5 @@
 """One rule, one place: the page and the API refuse the same bad input the same way,
-and decide "is this address hidden" the same way (issue 9).
+and decide "is this address hidden" the same way.
 
 Each bad input goes through the person form (a page POST) and ``POST /api/v1/people/``
 (or the edit form and ``PATCH``); both must refuse it on the same field with the same
@@ -88,7 +88,7 @@ def _api_post(client, family, *, kind, first_name, date_of_birth=None, expected=
 
 
 BAD_NEW_PEOPLE = {
-    # The three cases the API used to accept (issue 9).
+    # The three cases the API once accepted though the form refused them.
     "child with no first name": (
         {"kind": "child", "first_name": "", "date_of_birth": date(2019, 4, 2)},
         "first_name",

@@ -1,5 +1,5 @@
 """Asking for early support through the API: the role is settled before the body is read
-(issue 9's error contract: 403, then 400), by the rule the service uses
+(the error contract: 403, then 400), by the rule the service uses
 (support_requests.rules), so a role that may not make requests is 403 whatever it sent."""
 
 import json

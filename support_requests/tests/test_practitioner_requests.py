@@ -1,5 +1,5 @@
 """A practitioner's request for support, the practitioner's own requests, and step-downs from
-MASH (issue 3 §1: the second and third ways in)."""
+MASH (the second and third ways in)."""
 
 import re
 from datetime import date, timedelta

@@ -1,4 +1,4 @@
-"""Triage of a request (issue 3 §2) and the safeguarding stop (§3)."""
+"""Triage of a request and the safeguarding stop."""
 
 import pytest
 from django.core.exceptions import ValidationError
