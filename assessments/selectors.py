@@ -4,10 +4,17 @@ An assessment is part of the family's record, so it is visible exactly when the 
 (people.selectors.families_for); anything else is 404.
 """
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from assessments.models import Assessment, AssessmentChild, AssessmentSection, PanelReferral
+from accounts.models import Role
+from assessments.models import (
+    Assessment,
+    AssessmentChild,
+    AssessmentHistory,
+    AssessmentSection,
+    PanelReferral,
+)
 from assessments.sections import SectionContext
 from consent.models import ConsentDecision, Purpose
 from consent.services import latest_decision
@@ -90,3 +97,53 @@ def section_context(assessment: Assessment, child=None, key: str = "") -> Sectio
     if key == "consent":
         context.assessment_consent_given = assessment_consent_given(assessment.family)
     return context
+
+
+# ---- The work tray.
+
+
+def may_sign_off_any(user) -> bool:
+    """Whether the user's role could sign off someone's assessment: an early support team leader,
+    or a team manager (``assessments.sign_off_assessment`` decides each assessment)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.has_role(Role.EARLY_SUPPORT_TEAM_LEADER, Role.TEAM_MANAGER)
+    )
+
+
+def assessments_to_sign_off(user) -> QuerySet[Assessment]:
+    """Assessments in the user's scope waiting for sign-off that this user may sign off, oldest
+    sent first. The rule of ``assessments.sign_off_assessment`` in SQL, so a list of any length
+    costs the same: never the worker's own; an early support team leader signs off any, a team
+    manager those whose worker was in a team they manage."""
+    if not may_sign_off_any(user):
+        return Assessment.objects.none()
+    queryset = (
+        assessments_for(user)
+        .filter(status=Assessment.Status.AWAITING_SIGN_OFF)
+        .exclude(worker=user)
+    )
+    if not user.has_role(Role.EARLY_SUPPORT_TEAM_LEADER):
+        queryset = queryset.filter(worker_team__in=user.managed_teams.values("pk"))
+    return queryset.select_related("family", "worker").order_by("submitted_at", "pk")
+
+
+def assessments_returned_to(user) -> QuerySet[Assessment]:
+    """The user's own drafts that a manager sent back (a move from waiting for sign-off back to
+    draft), annotated with ``returned_at``, most recently returned first. Re-submitting one moves
+    it out of draft, so it leaves the list."""
+    returns = AssessmentHistory.objects.filter(
+        assessment=OuterRef("pk"),
+        from_status=Assessment.Status.AWAITING_SIGN_OFF,
+        to_status=Assessment.Status.DRAFT,
+    ).order_by("-at", "-id")
+    return (
+        assessments_for(user)
+        .filter(worker=user, status=Assessment.Status.DRAFT)
+        .annotate(returned_at=Subquery(returns.values("at")[:1]))
+        .filter(returned_at__isnull=False)
+        .select_related("family")
+        .order_by("-returned_at", "pk")
+    )

@@ -11,6 +11,7 @@ import rules
 
 from accounts.models import Role
 from core import scope
+from panel.selectors import LEAD_PROFESSIONAL_ROLES
 
 # Roles that do casework; business support keep records alongside them.
 CASEWORK_ROLES = (
@@ -79,7 +80,16 @@ def sees_team_caseload(user) -> bool:
     return _active(user) and user.has_role(Role.EARLY_SUPPORT_TEAM_LEADER, Role.TEAM_MANAGER)
 
 
+@rules.predicate
+def leads_episodes(user) -> bool:
+    """Of a role that may lead a family's episode (the roles the panel may name as lead
+    professional)."""
+    return _active(user) and user.has_role(*LEAD_PROFESSIONAL_ROLES)
+
+
 rules.add_perm("casework.change_episode", changes_episode)
+# Leading episodes: the work tray shows a lead professional their reviews, actions and closures.
+rules.add_perm("casework.lead_episodes", leads_episodes)
 # Opening an episode for a family (outside a panel allocation) is the early support service's.
 rules.add_perm("casework.open_episode", is_early_support_service)
 # Stepping a family down from an ended episode: also the early support service when the last

@@ -4,12 +4,32 @@ An episode is part of the family's record: visible exactly when the family is
 (people.selectors.families_for); anything else is 404.
 """
 
-from django.db.models import Count, IntegerField, Min, OuterRef, QuerySet, Subquery, Value
+from datetime import date
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role, User
-from casework.models import Episode, FamilyPlan, PlanAction, PlanOutcome, PlanReview, TafMeeting
+from casework.models import (
+    Episode,
+    EpisodeHistory,
+    FamilyPlan,
+    PlanAction,
+    PlanOutcome,
+    PlanReview,
+    TafMeeting,
+)
 from core import clock
 from panel.selectors import LEAD_PROFESSIONAL_ROLES
 from people.selectors import families_for
@@ -152,4 +172,74 @@ def next_taf_meeting(episode: Episode) -> TafMeeting | None:
         TafMeeting.objects.filter(episode=episode, next_meeting_on__isnull=False)
         .order_by("-held_on", "-id")
         .first()
+    )
+
+
+# ---------------------------------------------------------------- work waiting (the work tray)
+
+# Open for the work that goes on in an episode: its closure may be with the panel, but until the
+# panel confirms it the plan is still reviewed and its actions still fall due.
+OPEN_STATUSES = (Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED)
+
+
+def led_open_episodes(user) -> QuerySet[Episode]:
+    """The open episodes ``user`` leads, of families they can see."""
+    return episodes_for(user).filter(lead_professional=user, status__in=OPEN_STATUSES)
+
+
+def team_open_episodes(user) -> QuerySet[Episode]:
+    """The open episodes of ``user``'s team caseload."""
+    return team_caseload_for(user).filter(status__in=OPEN_STATUSES)
+
+
+def next_reviews_due(episodes: QuerySet[Episode], *, due_by: date) -> QuerySet[PlanReview]:
+    """The next review not yet held of each of ``episodes`` (already scoped) when it is due on or
+    before ``due_by``, earliest first (so overdue ones lead), with the family for its label.
+
+    One review is outstanding at a time; should there be more, only the earliest counts, so an
+    episode is listed once."""
+    earlier = PlanReview.objects.filter(episode=OuterRef("episode"), held_on__isnull=True).filter(
+        Q(due_on__lt=OuterRef("due_on")) | Q(due_on=OuterRef("due_on"), pk__lt=OuterRef("pk"))
+    )
+    return (
+        PlanReview.objects.filter(episode__in=episodes, held_on__isnull=True, due_on__lte=due_by)
+        .exclude(Exists(earlier))
+        .select_related("episode__family")
+        .order_by("due_on", "pk")
+    )
+
+
+def open_actions_due(episodes: QuerySet[Episode], *, due_by: date) -> QuerySet[PlanAction]:
+    """Plan actions still to do on ``episodes`` (already scoped) due on or before ``due_by``,
+    earliest first, with the family for their label. Done and dropped actions are no longer due."""
+    return (
+        PlanAction.objects.filter(
+            outcome__plan__episode__in=episodes,
+            status=PlanAction.Status.OPEN,
+            by_when__lte=due_by,
+        )
+        .select_related("outcome__plan__episode__family")
+        .order_by("by_when", "pk")
+    )
+
+
+def closures_with_the_panel(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
+    """Episodes from ``episodes`` (already scoped) whose closure is waiting for the panel to
+    confirm or return it, longest waiting first."""
+    # A closure the panel returned is sent again on the same form, so when it went (this time)
+    # is the status change, not when the form was first made.
+    sent = (
+        EpisodeHistory.objects.filter(
+            episode=OuterRef("pk"),
+            change=EpisodeHistory.Change.STATUS,
+            to_value=Episode.Status.CLOSURE_REQUESTED.label,
+        )
+        .order_by("-at", "-id")
+        .values("at")[:1]
+    )
+    return (
+        episodes.filter(status=Episode.Status.CLOSURE_REQUESTED)
+        .select_related("family")
+        .annotate(sent_to_panel_at=Coalesce(Subquery(sent), "closure__sent_at"))
+        .order_by("sent_to_panel_at", "pk")
     )

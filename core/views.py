@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core import request_context, scope, selectors
+from core import request_context, scope, selectors, worktray
 from core.models import Site
 from core.roles import Role
 
@@ -25,6 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
         # Asked by name: the requests app sits above core, which never imports it.
         "can_make_requests": rules.has_perm("support_requests.make_request", user),
         "can_see_requests": rules.has_perm("support_requests.see_requests", user),
+        # What is waiting for this person: each app adds its own sections (core.worktray).
+        "tray": worktray.tray_for(user),
     }
     return render(request, "core/home.html", context)
 

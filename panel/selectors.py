@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import rules
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -152,17 +153,27 @@ def inbox(user) -> list:
     """
     if not is_intake_staff(user):
         return []
-    from assessments.models import PanelReferral
-
     referrals = list(
-        PanelReferral.objects.filter(panel_case__isnull=True)
-        .select_related("family", "family__area", "submitted_by", "submitted_by__agency")
-        .order_by("submitted_at")
+        inbox_referrals(user).select_related("family__area", "submitted_by", "submitted_by__agency")
     )
     for referral in referrals:
         referral.panel = panel_for_family(referral.family)
         referral.no_panel_reason = "" if referral.panel else NO_PANEL_FOR_AREA
     return referrals
+
+
+def inbox_referrals(user) -> QuerySet:
+    """The inbox as a query: referrals submitted but not yet logged, oldest first; intake staff
+    only (nothing for anyone else)."""
+    from assessments.models import PanelReferral
+
+    if not is_intake_staff(user):
+        return PanelReferral.objects.none()
+    return (
+        PanelReferral.objects.filter(panel_case__isnull=True)
+        .select_related("family")
+        .order_by("submitted_at", "pk")
+    )
 
 
 def get_inbox_referral(user, referral_id):
@@ -894,3 +905,118 @@ def agencies_by_id(ids) -> list:
 
 def agency(agency_id) -> Agency | None:
     return Agency.objects.filter(pk=agency_id).first()
+
+
+# ---------------------------------------------------------------- the work tray
+#
+# What is waiting for someone, as queries (a section counts them and shows the first few). Each
+# starts from the same scope as the page where the work is done, so the tray never lists what
+# that page would refuse.
+
+
+@dataclass(frozen=True)
+class AnsweringSeat:
+    seat_id: int
+    agency_name: str
+
+
+def answering_seats(user) -> dict[int, AnsweringSeat]:
+    """Per panel, the seat ``user`` answers for: the first of ``member_seats`` (a member's seat
+    before a substitute's), the one the response page records for."""
+    if not (user.is_authenticated and user.is_active):
+        return {}
+    rows = (
+        PanelSeatMember.objects.filter(user=user)
+        .order_by("seat__panel_id", "is_substitute", "seat_id")
+        .values_list("seat__panel_id", "seat_id", "seat__agency__name")
+    )
+    seats: dict[int, AnsweringSeat] = {}
+    for panel_id, seat_id, agency_name in rows:
+        seats.setdefault(panel_id, AnsweringSeat(seat_id, agency_name))
+    return seats
+
+
+def _open_packs() -> QuerySet[PanelMeeting]:
+    """Meetings still to be held (today or later) whose pack members may read and answer."""
+    return PanelMeeting.objects.filter(
+        status=PanelMeeting.Status.SCHEDULED,
+        pack_published_at__isnull=False,
+        date__gte=clock.today(),
+    )
+
+
+def _responses_missing(seat_ids) -> QuerySet[PanelCase]:
+    """Cases awaiting the panel's decision that none of ``seat_ids`` has answered for."""
+    answered = AgencyResponse.objects.filter(case=OuterRef("pk"), seat_id__in=seat_ids)
+    return PanelCase.objects.filter(status=PanelCase.Status.LOGGED).exclude(Exists(answered))
+
+
+def packs_to_read(user, seats: dict[int, AnsweringSeat]) -> QuerySet[PanelMeeting]:
+    """Published packs of meetings to come on panels ``user`` chairs, deputises for or sits on
+    (``seats``: ``answering_seats(user)``), soonest first.
+
+    Each meeting carries ``responses_owed``: its cases still waiting for the user's seat's answer.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return PanelMeeting.objects.none()
+    seat_ids = [seat.seat_id for seat in seats.values()]
+    owed = (
+        _responses_missing(seat_ids)
+        .filter(meeting=OuterRef("pk"))
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        _open_packs()
+        .filter(Q(panel__chair=user) | Q(panel__deputy=user) | Q(panel_id__in=list(seats)))
+        .select_related("panel")
+        .annotate(responses_owed=Coalesce(Subquery(owed, output_field=IntegerField()), 0))
+        .order_by("date", "panel__name", "pk")
+    )
+
+
+def responses_owed(user, seats: dict[int, AnsweringSeat]) -> QuerySet[PanelCase]:
+    """Cases on the published packs of meetings to come that the seat ``user`` answers for on
+    that panel has not answered yet (``seats``: ``answering_seats(user)``), soonest first."""
+    if not seats:
+        return PanelCase.objects.none()
+    return (
+        _responses_missing([seat.seat_id for seat in seats.values()])
+        .filter(meeting__in=_open_packs(), panel_id__in=list(seats))
+        .select_related("meeting", "meeting__panel")
+        .order_by("meeting__date", "year", "sequence")
+    )
+
+
+def cases_to_allocate(user) -> QuerySet[PanelCase]:
+    """Cases the panel gave ``user``'s agency to lead that still have no lead professional, for
+    the agency's team managers (those the decision is sent to), oldest decision first."""
+    if not (
+        user.is_authenticated
+        and user.is_active
+        and user.agency_id
+        and user.has_role(Role.TEAM_MANAGER)
+    ):
+        return PanelCase.objects.none()
+    return (
+        PanelCase.objects.filter(
+            status=PanelCase.Status.DECIDED,
+            decision__kind=PanelDecision.Kind.LEAD_AGENCY,
+            decision__lead_agency_id=user.agency_id,
+        )
+        .select_related("decision")
+        .order_by("decision__decided_at", "pk")
+    )
+
+
+def closures_to_decide(user) -> QuerySet[ClosureRequest]:
+    """Closure forms waiting for the panel: every panel's for intake staff (who minute the
+    meeting), the panels they chair or deputise for for a chair or deputy; oldest first."""
+    if not (user.is_authenticated and user.is_active):
+        return ClosureRequest.objects.none()
+    pending = ClosureRequest.objects.filter(status=ClosureRequest.Status.PENDING)
+    if not is_intake_staff(user):
+        pending = pending.filter(Q(case__panel__chair=user) | Q(case__panel__deputy=user))
+    return pending.select_related("case", "case__meeting").order_by("requested_at", "pk")

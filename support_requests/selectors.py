@@ -191,3 +191,18 @@ def agency(pk) -> Agency | None:
 def no_requests() -> QuerySet[SupportRequest]:
     """An empty queryset of requests (the API schema's generator reads no one's)."""
     return SupportRequest.objects.none()
+
+
+# ---- The work tray.
+
+
+def requests_to_triage(user) -> QuerySet[SupportRequest]:
+    """Open requests (received or in triage) this user may triage, oldest first: the queue's
+    scope, for early support team leaders only (business support see the queue, never triage)."""
+    if not rules.has_perm("support_requests.triage", user):
+        return SupportRequest.objects.none()
+    return (
+        requests_for(user)
+        .filter(status__in=SupportRequest.OPEN_STATUSES)
+        .order_by("created_at", "reference")
+    )

@@ -1,0 +1,153 @@
+"""The panel's part of the work tray (``core.worktray``): what the panel is waiting on each person
+for, each item linking to the page where it is done.
+
+Items name a reference (a family's reference, an ESMAP number, a panel), a date and where it
+stands; never a child's name or anything from the referral. Nothing here writes an audit row: a
+list of references is not a read of a family's record.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.urls import reverse
+
+from core import clock
+from core.worktray import TrayItem, TraySection, first
+from panel import selectors
+
+
+def _day(value) -> str:
+    return f"{value:%-d %B %Y}"
+
+
+def tray(user) -> list[TraySection]:
+    if not rules.has_perm("panel.view_panels", user):
+        return []
+    sections = [_referrals_to_log(user)]
+    seats = selectors.answering_seats(user)
+    sections += [
+        _packs_to_read(user, seats),
+        _responses_owed(user, seats),
+        _cases_to_allocate(user),
+        _closures_to_decide(user),
+    ]
+    return [section for section in sections if section is not None]
+
+
+def _referrals_to_log(user) -> TraySection | None:
+    if not rules.has_perm("panel.log_referral", user):
+        return None
+    count, referrals = first(selectors.inbox_referrals(user))
+    inbox = reverse("panel:inbox")
+    # Referrals are logged from the inbox, a row each: it is the page where the work is done.
+    items = [
+        TrayItem(
+            text=referral.family.reference,
+            url=inbox,
+            hint=f"Received {_day(clock.local(referral.submitted_at))}",
+        )
+        for referral in referrals
+    ]
+    return TraySection(
+        key="referrals_to_log",
+        title="Referrals to log",
+        count=count,
+        items=items,
+        more_url=inbox,
+    )
+
+
+def _packs_to_read(user, seats) -> TraySection:
+    count, meetings = first(selectors.packs_to_read(user, seats))
+    items = []
+    for meeting in meetings:
+        seat = seats.get(meeting.panel_id)
+        if seat is None:
+            hint = f"Published {_day(clock.local(meeting.pack_published_at))}"
+        elif meeting.responses_owed:
+            owed = meeting.responses_owed
+            hint = f"{owed} response{'' if owed == 1 else 's'} still owed from {seat.agency_name}"
+        else:
+            hint = f"Every response from {seat.agency_name} is in"
+        items.append(
+            TrayItem(
+                text=f"{meeting.panel.name}, {_day(meeting.date)}",
+                url=reverse(
+                    "panel:meeting_pack",
+                    kwargs={"panel_id": meeting.panel_id, "meeting_id": meeting.pk},
+                ),
+                hint=hint,
+                due=meeting.date,
+            )
+        )
+    return TraySection(key="packs_to_read", title="Panel packs to read", count=count, items=items)
+
+
+def _responses_owed(user, seats) -> TraySection:
+    count, cases = first(selectors.responses_owed(user, seats))
+    items = [
+        TrayItem(
+            text=case.esmap_number,
+            url=reverse(
+                "panel:case_response",
+                kwargs={
+                    "panel_id": case.meeting.panel_id,
+                    "meeting_id": case.meeting_id,
+                    "case_id": case.pk,
+                },
+            ),
+            hint=f"Due {_day(case.meeting.date)}, {case.meeting.panel.name}",
+            due=case.meeting.date,
+        )
+        for case in cases
+    ]
+    return TraySection(
+        key="responses_owed", title="Agency responses still owed", count=count, items=items
+    )
+
+
+def _cases_to_allocate(user) -> TraySection:
+    count, cases = first(selectors.cases_to_allocate(user))
+    items = [
+        TrayItem(
+            text=case.esmap_number,
+            url=reverse("panel:case_allocate", kwargs={"case_id": case.pk}),
+            hint=f"Lead agency decided {_day(clock.local(case.decision.decided_at))}",
+        )
+        for case in cases
+    ]
+    return TraySection(key="cases_to_allocate", title="Cases to allocate", count=count, items=items)
+
+
+def _closures_to_decide(user) -> TraySection:
+    count, closures = first(selectors.closures_to_decide(user))
+    today = clock.today()
+    items = []
+    for closure in closures:
+        case = closure.case
+        meeting = case.meeting
+        sent = f"Sent {_day(clock.local(closure.requested_at))}"
+        if meeting is None:
+            # Not on a meeting yet (none scheduled): the case's page says where it stands.
+            url = reverse("panel:case_overview", kwargs={"case_id": case.pk})
+            items.append(TrayItem(text=case.esmap_number, url=url, hint=f"{sent}, no meeting yet"))
+            continue
+        url = reverse(
+            "panel:closure_decide",
+            kwargs={"panel_id": case.panel_id, "meeting_id": meeting.pk, "closure_id": closure.pk},
+        )
+        items.append(
+            TrayItem(
+                text=case.esmap_number,
+                url=url,
+                hint=f"{sent}, for the meeting on {_day(meeting.date)}",
+                due=meeting.date,
+                overdue=meeting.date < today,
+            )
+        )
+    return TraySection(
+        key="closures_to_decide",
+        title="Closures waiting for the panel",
+        count=count,
+        items=items,
+    )
