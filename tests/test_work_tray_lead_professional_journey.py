@@ -1,0 +1,105 @@
+"""Browser journey for a lead professional's work tray: a plan review gone overdue waits on their
+home page, marked overdue; one click opens the review page, and once the review is recorded the
+item leaves. axe checks every page visited.
+
+Time is not frozen: the episode is dated back from today, so its first review (six weeks after
+the plan starts) is already late whatever day the journey runs.
+"""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.models import Role
+from accounts.tests.factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
+from casework import plans
+from casework.models import FamilyPlan, PlanReview
+from casework.tests.factories_plans import make_episode
+from core import clock
+from core.tests.factories import TeamFactory
+from tests.browser import assert_no_axe_violations, totp_code, visit
+
+
+def _sign_in(page: Page, user, device) -> None:
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
+    page.get_by_label("Security code").fill(totp_code(device))
+    page.get_by_role("button", name="Continue").click()
+
+
+def _fill_date(page: Page, group: str, value: date) -> None:
+    fieldset = page.get_by_role("group", name=re.compile(group))
+    fieldset.get_by_label("Day").fill(str(value.day))
+    fieldset.get_by_label("Month").fill(str(value.month))
+    fieldset.get_by_label("Year").fill(str(value.year))
+
+
+def _tray(page: Page, key: str):
+    return page.locator(f"#tray-{key}")
+
+
+@pytest.mark.journey
+@pytest.mark.django_db(transaction=True)
+def test_work_tray_lead_professional_journey(live_server, page):
+    """An overdue plan review waits in its lead professional's tray; recorded, it leaves."""
+    lead = UserFactory(
+        username="lead.professional",
+        team=TeamFactory(),
+        roles=[Role.LEAD_PROFESSIONAL, Role.PRACTITIONER],
+    )
+    device = TOTPDeviceFactory(user=lead)
+    today = clock.today()
+    # The plan started sixty days ago, so its first review fell due eighteen days ago.
+    episode = make_episode(lead_professional=lead, started_on=today - timedelta(days=60))
+    plan = plans.plan_start(actor=lead, episode=episode)
+    plans.plan_outcome_add(
+        actor=lead,
+        plan=plan,
+        expected_version=plan.version,
+        need="Attendance at school is low",
+        outcome_family_words="The children go to school every day",
+    )
+    review = PlanReview.objects.get(episode=episode, held_on__isnull=True)
+    assert review.due_on == today - timedelta(days=18)
+    family = episode.family
+    label = f"{family.name} ({family.reference})"
+
+    # The overdue review waits on the lead professional's home page.
+    visit(page, f"{live_server.url}/")
+    _sign_in(page, lead, device)
+    expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
+    tray = _tray(page, "reviews_due")
+    expect(tray).to_contain_text("Plan reviews due")
+    item = tray.locator("li").filter(has_text=label)
+    expect(item).to_contain_text(f"Review due {review.due_on:%-d %B %Y}")
+    expect(item).to_contain_text("Overdue")
+    assert_no_axe_violations(page, "home page with an overdue review")
+
+    # One click from home to the review page, then record the review.
+    tray.get_by_role("link", name=label).click()
+    expect(page.get_by_role("heading", name="Record a review")).to_be_visible()
+    assert_no_axe_violations(page, "review page")
+    _fill_date(page, "When was the review held", today)
+    page.get_by_role("group", name=re.compile("^Outcome 1:")).get_by_label("Some progress").check()
+    page.get_by_label("The family’s views").fill("Mornings are calmer.")
+    page.get_by_role("button", name="Record review").click()
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("Review recorded")
+    assert_no_axe_violations(page, "plan after the review")
+    review.refresh_from_db()
+    assert review.held_on == today
+    # The next review is six weeks away: outside the tray's fortnight.
+    next_review = PlanReview.objects.get(episode=episode, held_on__isnull=True)
+    assert next_review.due_on == today + timedelta(weeks=6)
+    assert FamilyPlan.objects.get(episode=episode).outcomes.count() == 1
+
+    # Done, it has left the tray.
+    visit(page, f"{live_server.url}/")
+    expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
+    expect(_tray(page, "reviews_due")).to_have_count(0)
+    expect(page.locator("main")).not_to_contain_text(label)
