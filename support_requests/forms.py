@@ -20,6 +20,7 @@ from django.utils.html import escape
 from core import clock
 from core.forms import GovDateField
 from core.models import Agency, Area, NeedLevel
+from support_requests import services
 from support_requests.models import (
     TARGETED_OFFER_INDICATORS,
     SafeguardingStop,
@@ -54,6 +55,12 @@ def _yes_no(label: str, required_message: str, help_text: str = "") -> forms.Cho
 
 def _text(value: str) -> str:
     return " ".join(value.split())
+
+
+def what_is_happening_within_limit(value: str) -> str:
+    """The answer, stripped; the service's refusal of one over the limit shows on the field."""
+    services.check_what_is_happening(value)
+    return value.strip()
 
 
 class QuestionForm(forms.Form):
@@ -108,7 +115,8 @@ class LocationForm(QuestionForm):
         )
 
     def clean_location(self):
-        return _text(self.cleaned_data["location"])
+        # The service's rule, so a postcode is refused on this page, not at the end.
+        return services.town_or_postcode(self.cleaned_data["location"])
 
 
 class WhoForm(QuestionForm):
@@ -205,6 +213,11 @@ class ChildForm(forms.Form):
             and data.get("date_of_birth") is None
         ):
             self.add_error("age", "Enter their age, or their date of birth")
+        if "age" not in self.errors and "date_of_birth" not in self.errors:
+            try:
+                services.check_age_matches_date_of_birth(data.get("age"), data.get("date_of_birth"))
+            except forms.ValidationError as error:
+                self.add_error("age", error.messages)
         return data
 
     def to_child(self) -> dict:
@@ -243,11 +256,9 @@ class HappeningForm(QuestionForm):
             "Tell us in your own words. For example, what is worrying you, how long it has been "
             "happening and how it affects your family."
         ),
-        max_length=MAX_TEXT,
-        error_messages={
-            "required": "Tell us what is happening",
-            "max_length": f"What is happening must be {MAX_TEXT:,} characters or fewer",
-        },
+        # No max_length: its maxlength attribute would make the browser cut a long answer
+        # without a word. The service refuses it instead, and the character count shows the limit.
+        error_messages={"required": "Tell us what is happening"},
         widget=forms.Textarea,
     )
     answer_keys = ("what_is_happening",)
@@ -255,11 +266,17 @@ class HappeningForm(QuestionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Field.textarea("what_is_happening", label_size=Size.LARGE, label_tag="h1", rows=8)
+            Field.textarea(
+                "what_is_happening",
+                label_size=Size.LARGE,
+                label_tag="h1",
+                rows=8,
+                max_characters=services.WHAT_IS_HAPPENING_MAX_CHARACTERS,
+            )
         )
 
     def clean_what_is_happening(self):
-        return self.cleaned_data["what_is_happening"].strip()
+        return what_is_happening_within_limit(self.cleaned_data["what_is_happening"])
 
 
 class HelpWantedForm(QuestionForm):

@@ -16,9 +16,22 @@ from core import clock
 from core.forms import GovDateField
 from core.models import Area, NeedLevel
 from people.models import Family
-from support_requests.forms import CONCERN_QUESTION, MAX_TEXT, NO, YES, YES_NO, QuestionForm
+from support_requests.forms import (
+    CONCERN_QUESTION,
+    MAX_TEXT,
+    NO,
+    YES,
+    YES_NO,
+    QuestionForm,
+    what_is_happening_within_limit,
+)
 from support_requests.models import SupportRequestChild
-from support_requests.services import MAX_CHILD_AGE, PRACTITIONER_REQUEST_MESSAGES, ChildDetails
+from support_requests.services import (
+    MAX_CHILD_AGE,
+    PRACTITIONER_REQUEST_MESSAGES,
+    WHAT_IS_HAPPENING_MAX_CHARACTERS,
+    ChildDetails,
+)
 
 NO_FAMILY = "none"
 
@@ -179,12 +192,10 @@ class PractitionerHappeningForm(QuestionForm):
     what_is_happening = forms.CharField(
         label="What is happening for the family?",
         help_text="What you are worried about, how long it has been happening and how it affects the children",
-        max_length=MAX_TEXT,
+        # No max_length: its maxlength attribute would make the browser cut a long answer
+        # without a word. The service refuses it instead, and the character count shows the limit.
         widget=forms.Textarea,
-        error_messages={
-            "required": PRACTITIONER_REQUEST_MESSAGES["what_is_happening"],
-            "max_length": f"What is happening must be {MAX_TEXT:,} characters or fewer",
-        },
+        error_messages={"required": PRACTITIONER_REQUEST_MESSAGES["what_is_happening"]},
     )
     single_agency_support_tried = forms.CharField(
         label="What support has your agency, or another single agency, already tried?",
@@ -202,12 +213,17 @@ class PractitionerHappeningForm(QuestionForm):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             HTML('<h1 class="govuk-heading-l">What is happening and what has been tried</h1>'),
-            Field.textarea("what_is_happening", label_size=Size.MEDIUM, rows=6),
+            Field.textarea(
+                "what_is_happening",
+                label_size=Size.MEDIUM,
+                rows=6,
+                max_characters=WHAT_IS_HAPPENING_MAX_CHARACTERS,
+            ),
             Field.textarea("single_agency_support_tried", label_size=Size.MEDIUM, rows=5),
         )
 
     def clean_what_is_happening(self):
-        return self.cleaned_data["what_is_happening"].strip()
+        return what_is_happening_within_limit(self.cleaned_data["what_is_happening"])
 
     def clean_single_agency_support_tried(self):
         return self.cleaned_data["single_agency_support_tried"].strip()

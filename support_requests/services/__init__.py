@@ -23,11 +23,18 @@ from support_requests.services.errors import (
     TransitionNotAllowed,
 )
 from support_requests.services.intake import (
+    AGE_DOES_NOT_MATCH_DATE_OF_BIRTH,
     DATE_OF_BIRTH_IN_FUTURE,
+    ENTER_A_REAL_POSTCODE,
     MAX_CHILD_AGE,
     REFERENCE_PREFIX,
+    WHAT_IS_HAPPENING_MAX_CHARACTERS,
+    WHAT_IS_HAPPENING_TOO_LONG,
     ChildDetails,
+    check_age_matches_date_of_birth,
+    check_what_is_happening,
     new_reference,
+    town_or_postcode,
 )
 from support_requests.services.practitioner import (
     PRACTITIONER_REQUEST_MESSAGES,
@@ -54,13 +61,17 @@ from support_requests.services.triage import (
 from support_requests.services.workflow import REQUEST_WORKFLOW, TRIAGE_OUTCOMES, Status
 
 __all__ = [
+    "AGE_DOES_NOT_MATCH_DATE_OF_BIRTH",
     "DATE_OF_BIRTH_IN_FUTURE",
+    "ENTER_A_REAL_POSTCODE",
     "MAX_CHILD_AGE",
     "PRACTITIONER_REQUEST_MESSAGES",
     "REFERENCE_PREFIX",
     "REQUEST_WORKFLOW",
     "SUBMISSIONS_PER_HOUR",
     "TRIAGE_OUTCOMES",
+    "WHAT_IS_HAPPENING_MAX_CHARACTERS",
+    "WHAT_IS_HAPPENING_TOO_LONG",
     "ChildDetails",
     "NotAllowedToRequest",
     "NotAllowedToTriage",
@@ -69,6 +80,8 @@ __all__ = [
     "TooManySubmissions",
     "TransitionNotAllowed",
     "TriageAnswers",
+    "check_age_matches_date_of_birth",
+    "check_what_is_happening",
     "new_reference",
     "pending_stop",
     "pending_submission_stop",
@@ -82,6 +95,7 @@ __all__ = [
     "support_request_start_triage",
     "support_request_submit_practitioner",
     "support_request_submit_public",
+    "town_or_postcode",
     "triage_raise_safeguarding_stop",
     "triage_record_decision",
     "triage_save_draft",

@@ -24,6 +24,7 @@ from support_requests.models import SafeguardingStop, SupportRequest, SupportReq
 from support_requests.services.errors import NotAllowedToRequest, TransitionNotAllowed
 from support_requests.services.intake import (
     ChildDetails,
+    check_what_is_happening,
     new_reference,
     save_children,
     validate_children,
@@ -87,6 +88,11 @@ def support_request_submit_practitioner(
         errors["area"] = PRACTITIONER_REQUEST_MESSAGES["area"]
     if not what_is_happening.strip():
         errors["what_is_happening"] = PRACTITIONER_REQUEST_MESSAGES["what_is_happening"]
+    else:
+        try:
+            check_what_is_happening(what_is_happening)
+        except ValidationError as error:
+            errors["what_is_happening"] = error.messages[0]
     if not single_agency_support_tried.strip():
         errors["single_agency_support_tried"] = PRACTITIONER_REQUEST_MESSAGES[
             "single_agency_support_tried"

@@ -14,8 +14,10 @@ from support_requests.models import SupportRequest
 from support_requests.services.errors import TooManySubmissions
 from support_requests.services.intake import (
     ChildDetails,
+    check_what_is_happening,
     new_reference,
     save_children,
+    town_or_postcode,
     validate_children,
 )
 from support_requests.services.workflow import Status, record_history
@@ -75,12 +77,21 @@ def support_request_submit_public(
     """
     if area is None and not location_given.strip():
         raise ValidationError({"area": "Select an area, or give a town or postcode"})
+    if area is None:
+        try:
+            location_given = town_or_postcode(location_given)
+        except ValidationError as error:
+            raise ValidationError({"location_given": error.messages}) from None
     if requester_relationship not in SupportRequest.Relationship.values:
         raise ValidationError({"requester_relationship": "Select who is asking for help"})
     if consent_to_contact_agencies not in SupportRequest.Consent.values:
         raise ValidationError({"consent_to_contact_agencies": "Select an answer"})
     if not what_is_happening.strip():
         raise ValidationError({"what_is_happening": "Tell us what is happening"})
+    try:
+        check_what_is_happening(what_is_happening)
+    except ValidationError as error:
+        raise ValidationError({"what_is_happening": error.messages}) from None
     if not requester_name.strip():
         raise ValidationError({"requester_name": "Enter the name of the person asking for help"})
     _validate_safe_contact(
