@@ -147,6 +147,21 @@ class Team(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def name_with_agency(self) -> str:
+        return agency_and_team(self.agency.name, self.name)
+
+
+def agency_and_team(agency_name: str, team_name: str | None) -> str:
+    """The agency's name and the team's ("NHS – Health Visiting"), or just the team's when it
+    already begins with the agency's (Family Support's "Family Support – North"), so
+    nobody reads the agency's name twice."""
+    if not team_name:
+        return agency_name
+    if not agency_name or team_name.casefold().startswith(agency_name.casefold()):
+        return team_name
+    return f"{agency_name} – {team_name}"
+
 
 class NeedLevel(models.Model):
     """A level of the Continuum of Need and Response."""

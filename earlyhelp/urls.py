@@ -1,6 +1,8 @@
 from csp.decorators import csp_update
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
@@ -15,8 +17,25 @@ api_docs = csp_update({"img-src": ["data:"]})(
     )
 )
 
+FAVICON = "govuk/assets/images/favicon.ico"
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page says: send them GOV.UK Frontend's icon.
+
+    Not permanent, and looked up per request, because production's file name carries a hash
+    of its contents that changes when GOV.UK Frontend does."""
+
+    permanent = False
+    http_method_names = ["get", "head"]
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static(FAVICON)
+
+
 urlpatterns = [
     path("", core_views.root),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),

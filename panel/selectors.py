@@ -528,7 +528,7 @@ class Minutes:
 def minutes_for(meeting: PanelMeeting) -> Minutes:
     """The minutes, generated from the meeting's record (restricted like the pack).
 
-    Who attended (name, role, agency), apologies (seats nobody from which attended),
+    Who attended (name, role, agency), apologies (seats whose agency nobody attended from),
     each decision with its notes and actions, extraordinary decisions reported,
     closures confirmed or returned, allocations reported and the next meeting.
     """
@@ -552,11 +552,15 @@ def minutes_for(meeting: PanelMeeting) -> Minutes:
                 "agency": agency,
             }
         )
-    seats_present = {row.seat_id for row in attended if row.seat_id}
+    # The chair and deputy sit without a seat, yet they come from an agency: their agency was
+    # there, so it owes no apology.
+    agencies_present = {
+        row.seat.agency_id if row.seat else row.user.agency_id for row in attended
+    } - {None}
     apologies = [
         seat.agency.name
         for seat in PanelSeat.objects.filter(panel_id=meeting.panel_id).select_related("agency")
-        if seat.pk not in seats_present
+        if seat.agency_id not in agencies_present
     ]
     decisions = list(
         PanelDecision.objects.filter(meeting=meeting)

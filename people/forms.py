@@ -1071,7 +1071,7 @@ class FamilyTeamForm(GovFormMixin, forms.Form):
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
-        self.fields["team"].label_from_instance = lambda t: f"{t.name} ({t.agency.name})"
+        self.fields["team"].label_from_instance = lambda t: t.name_with_agency
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.select("team", label_size=Size.MEDIUM),

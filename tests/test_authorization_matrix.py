@@ -123,6 +123,7 @@ TABLE: dict[str, tuple[str, str]] = {
     # key: (GET row, POST row)
     "/":                                   ("*=302", "*=302"),
     "healthz":                             ("*=200", "*=405"),
+    "favicon":                             ("*=302", "*=405"),
     "django-admin:index":                  ("AN=302 *=302", "*=302"),
     # core
     "core:home":                           ("AN=302 *=200", "AN=302 *=200"),

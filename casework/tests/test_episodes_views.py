@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -58,6 +59,18 @@ def test_episode_page_shows_stage_history_and_is_audited(lead_client, episode):
     assert _url("episode_stage", episode) in body
     (event,) = _views(episode.pk)
     assert event.record_type == "casework.episode" and event.detail == {"page": "episode"}
+
+
+def test_episode_page_numbers_each_stage_once(lead_client, episode):
+    # The stage labels carry their own number ("1. Engagement…"), so the list must not add a
+    # second one: a numbered GOV.UK list would read "1. 1. Engagement…".
+    body = lead_client.get(_url("episode_detail", episode)).content.decode()
+    (stage_list,) = re.findall(
+        r'<ol class="([^"]*)" aria-label="Stages of targeted family intervention">', body
+    )
+    assert "govuk-list--number" not in stage_list.split()
+    for label in Episode.Stage.labels:
+        assert body.count(label) == 1
 
 
 def test_out_of_scope_episode_is_404(client, episode):

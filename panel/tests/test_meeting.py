@@ -387,6 +387,20 @@ def test_extraordinary_decision_listed_at_the_next_meeting(panel, staff, case, c
 # ---------------------------------------------------------------- the whole story
 
 
+def test_minutes_count_the_chair_as_their_agencys_attendance(panel, m1, staff, agencies):
+    """The chair sits without a seat; the minutes must not list their agency's seat under
+    apologies while also saying the chair came."""
+    youth_justice = agencies[4]
+    panel.chair.agency = youth_justice
+    panel.chair.save(update_fields=["agency"])
+    make_quorate(panel, m1, staff, members=4)
+
+    minutes = selectors.minutes_for(m1)
+
+    assert {"name": "Carol Chair", "role": "Chair", "agency": "Youth Justice"} in minutes.present
+    assert minutes.apologies == []
+
+
 def test_meeting_to_closure(
     panel, m1, staff, case, agencies, clock, django_capture_on_commit_callbacks
 ):
