@@ -43,6 +43,9 @@ def _sign_in(page: Page, user, device) -> None:
 
 
 def _switch_user(page: Page, url: str, user, device) -> None:
+    # Let the last page finish every request first: a response still in flight after the cookies
+    # are cleared would set the previous user's session cookie again.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     visit(page, url)
     _sign_in(page, user, device)
