@@ -182,3 +182,34 @@ def totp_code(device) -> str:
         )
         return totp_code(device)
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift):06d}"
+
+
+def sign_in(page: Page, user, device) -> None:
+    """Sign in on the page in front of it (the sign-in form), with the password every test user
+    has and a security code the device will accept."""
+    from playwright.sync_api import expect
+
+    from accounts.tests.factories import TEST_PASSWORD
+
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
+    page.get_by_label("Security code").fill(totp_code(device))
+    page.get_by_role("button", name="Continue").click()
+
+
+def fill_date(page: Page, group: str, value) -> None:
+    """Fill the GOV.UK date input whose fieldset's name matches the pattern ``group``."""
+    import re
+
+    fieldset = page.get_by_role("group", name=re.compile(group))
+    fieldset.get_by_label("Day").fill(str(value.day))
+    fieldset.get_by_label("Month").fill(str(value.month))
+    fieldset.get_by_label("Year").fill(str(value.year))
+
+
+def tray_section(page: Page, key: str):
+    """One section of the home page's work tray (``core/_work_tray.html``)."""
+    return page.locator(f"#tray-{key}")

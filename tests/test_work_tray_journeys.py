@@ -3,40 +3,18 @@ item appears when the work arrives and leaves when it is done, and each links st
 the work is done. axe checks every page visited."""
 
 import re
-from datetime import date
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from accounts.models import Role
-from accounts.tests.factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
+from accounts.tests.factories import TOTPDeviceFactory, UserFactory
 from core import clock
 from core.council_pack import load_council_pack
 from core.models import Area, NeedLevel, Team
 from support_requests.models import SupportRequest
 from support_requests.tests.factories import SupportRequestChildFactory, SupportRequestFactory
-from tests.browser import assert_no_axe_violations, totp_code, visit
-
-
-def _sign_in(page: Page, user, device) -> None:
-    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
-    page.get_by_label("Security code").fill(totp_code(device))
-    page.get_by_role("button", name="Continue").click()
-
-
-def _fill_date(page: Page, group: str, value: date) -> None:
-    fieldset = page.get_by_role("group", name=re.compile(group))
-    fieldset.get_by_label("Day").fill(str(value.day))
-    fieldset.get_by_label("Month").fill(str(value.month))
-    fieldset.get_by_label("Year").fill(str(value.year))
-
-
-def _tray(page: Page, key: str):
-    return page.locator(f"#tray-{key}")
+from tests.browser import assert_no_axe_violations, fill_date, sign_in, tray_section, visit
 
 
 @pytest.mark.journey
@@ -55,7 +33,7 @@ def test_work_tray_early_support_team_leader_journey(live_server, page):
 
     # Nothing waits yet.
     visit(page, f"{live_server.url}/")
-    _sign_in(page, leader, device)
+    sign_in(page, leader, device)
     expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Nothing is waiting for you.")
     assert_no_axe_violations(page, "home page with nothing waiting")
@@ -64,7 +42,7 @@ def test_work_tray_early_support_team_leader_journey(live_server, page):
     support_request = SupportRequestFactory(area=north)
     SupportRequestChildFactory(support_request=support_request)
     visit(page, f"{live_server.url}/")
-    tray = _tray(page, "requests_to_triage")
+    tray = tray_section(page, "requests_to_triage")
     expect(tray).to_contain_text("Requests to triage")
     expect(tray.get_by_role("link", name=support_request.reference)).to_be_visible()
     assert_no_axe_violations(page, "home page with a request to triage")
@@ -77,7 +55,7 @@ def test_work_tray_early_support_team_leader_journey(live_server, page):
     page.get_by_role("button", name="Record triage").click()
     expect(page.get_by_label("Who did you speak to?")).to_be_visible()
     today = clock.today()
-    _fill_date(page, "^Date", today)
+    fill_date(page, "^Date", today)
     page.get_by_label("Who did you speak to?").fill("The parent, by phone")
     page.get_by_label("Summary of the conversation").fill("Agreed a parenting group would help.")
     page.get_by_role("group", name=re.compile("section 17")).get_by_label("No").check()
@@ -92,7 +70,7 @@ def test_work_tray_early_support_team_leader_journey(live_server, page):
     page.get_by_label("If signposting: who did you contact to hand over?").fill(
         "The centre's family worker"
     )
-    _fill_date(page, "If signposting: when did you hand over", today)
+    fill_date(page, "If signposting: when did you hand over", today)
     assert_no_axe_violations(page, "triage page")
     page.get_by_role("button", name="Save decision").click()
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
@@ -101,5 +79,5 @@ def test_work_tray_early_support_team_leader_journey(live_server, page):
 
     # Done, it has left the tray.
     visit(page, f"{live_server.url}/")
-    expect(_tray(page, "requests_to_triage")).to_have_count(0)
+    expect(tray_section(page, "requests_to_triage")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("Nothing is waiting for you.")

@@ -7,40 +7,19 @@ the plan starts) is already late whatever day the journey runs.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from accounts.models import Role
-from accounts.tests.factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
+from accounts.tests.factories import TOTPDeviceFactory, UserFactory
 from casework import plans
 from casework.models import FamilyPlan, PlanReview
 from casework.tests.factories_plans import make_episode
 from core import clock
 from core.tests.factories import TeamFactory
-from tests.browser import assert_no_axe_violations, totp_code, visit
-
-
-def _sign_in(page: Page, user, device) -> None:
-    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
-    page.get_by_label("Security code").fill(totp_code(device))
-    page.get_by_role("button", name="Continue").click()
-
-
-def _fill_date(page: Page, group: str, value: date) -> None:
-    fieldset = page.get_by_role("group", name=re.compile(group))
-    fieldset.get_by_label("Day").fill(str(value.day))
-    fieldset.get_by_label("Month").fill(str(value.month))
-    fieldset.get_by_label("Year").fill(str(value.year))
-
-
-def _tray(page: Page, key: str):
-    return page.locator(f"#tray-{key}")
+from tests.browser import assert_no_axe_violations, fill_date, sign_in, tray_section, visit
 
 
 @pytest.mark.journey
@@ -71,9 +50,9 @@ def test_work_tray_lead_professional_journey(live_server, page):
 
     # The overdue review waits on the lead professional's home page.
     visit(page, f"{live_server.url}/")
-    _sign_in(page, lead, device)
+    sign_in(page, lead, device)
     expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
-    tray = _tray(page, "reviews_due")
+    tray = tray_section(page, "reviews_due")
     expect(tray).to_contain_text("Plan reviews due")
     item = tray.locator("li").filter(has_text=label)
     expect(item).to_contain_text(f"Review due {review.due_on:%-d %B %Y}")
@@ -84,7 +63,7 @@ def test_work_tray_lead_professional_journey(live_server, page):
     tray.get_by_role("link", name=label).click()
     expect(page.get_by_role("heading", name="Record a review")).to_be_visible()
     assert_no_axe_violations(page, "review page")
-    _fill_date(page, "When was the review held", today)
+    fill_date(page, "When was the review held", today)
     page.get_by_role("group", name=re.compile("^Outcome 1:")).get_by_label("Some progress").check()
     page.get_by_label("The family’s views").fill("Mornings are calmer.")
     page.get_by_role("button", name="Record review").click()
@@ -101,5 +80,5 @@ def test_work_tray_lead_professional_journey(live_server, page):
     # Done, it has left the tray.
     visit(page, f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
-    expect(_tray(page, "reviews_due")).to_have_count(0)
+    expect(tray_section(page, "reviews_due")).to_have_count(0)
     expect(page.locator("main")).not_to_contain_text(label)

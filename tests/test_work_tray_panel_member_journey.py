@@ -10,30 +10,16 @@ still to come, so the meeting is ahead of today whatever day the journey runs.
 from datetime import date
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from accounts.models import Role
-from accounts.tests.factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
+from accounts.tests.factories import TOTPDeviceFactory, UserFactory
 from core import clock
 from core.tests.factories import AgencyFactory
 from panel import services
 from panel.models import AgencyResponse, PanelSeatMember
 from panel.tests.factories import ANCHOR_2027, demo_panel, panel_referral
-from tests.browser import assert_no_axe_violations, totp_code, visit
-
-
-def _sign_in(page: Page, user, device) -> None:
-    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
-    page.get_by_label("Security code").fill(totp_code(device))
-    page.get_by_role("button", name="Continue").click()
-
-
-def _tray(page: Page, key: str):
-    return page.locator(f"#tray-{key}")
+from tests.browser import assert_no_axe_violations, sign_in, tray_section, visit
 
 
 def _day(value: date) -> str:
@@ -66,13 +52,13 @@ def test_work_tray_panel_member_journey(live_server, page):
 
     # The pack and the response the police still owe wait on the member's home page.
     visit(page, f"{live_server.url}/")
-    _sign_in(page, member, device)
+    sign_in(page, member, device)
     expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
-    packs = _tray(page, "packs_to_read")
+    packs = tray_section(page, "packs_to_read")
     expect(packs).to_contain_text("Panel packs to read")
     expect(packs.get_by_role("link", name=f"{panel.name}, {_day(meeting.date)}")).to_be_visible()
     expect(packs).to_contain_text("1 response still owed from Police")
-    owed = _tray(page, "responses_owed")
+    owed = tray_section(page, "responses_owed")
     expect(owed).to_contain_text("Agency responses still owed")
     expect(owed).to_contain_text(f"Due {_day(meeting.date)}, {panel.name}")
     assert_no_axe_violations(page, "home page with a response owed")
@@ -103,5 +89,5 @@ def test_work_tray_panel_member_journey(live_server, page):
     # Done, the response has left the tray; the pack is still there to read.
     visit(page, f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
-    expect(_tray(page, "responses_owed")).to_have_count(0)
-    expect(_tray(page, "packs_to_read")).to_contain_text("Every response from Police is in")
+    expect(tray_section(page, "responses_owed")).to_have_count(0)
+    expect(tray_section(page, "packs_to_read")).to_contain_text("Every response from Police is in")

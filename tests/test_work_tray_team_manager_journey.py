@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from accounts.models import Role
-from accounts.tests.factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
+from accounts.tests.factories import TOTPDeviceFactory, UserFactory
 from assessments import services as assessment_services
 from assessments.models import Assessment
 from assessments.tests.factories import ReadyAssessmentFactory
@@ -20,23 +20,9 @@ from panel import services as panel_services
 from panel.models import MeetingAttendance, PanelCase, PanelMeeting, PanelSeat
 from panel.tests.factories import demo_panel, panel_referral
 from people.tests.factories import family_with_members
-from tests.browser import assert_no_axe_violations, totp_code, visit
+from tests.browser import assert_no_axe_violations, sign_in, tray_section, visit
 
 LONDON = ZoneInfo("Europe/London")
-
-
-def _sign_in(page: Page, user, device) -> None:
-    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
-    page.get_by_label("Security code").fill(totp_code(device))
-    page.get_by_role("button", name="Continue").click()
-
-
-def _tray(page: Page, key: str):
-    return page.locator(f"#tray-{key}")
 
 
 @pytest.mark.journey
@@ -52,10 +38,10 @@ def test_work_tray_team_manager_journey(live_server, page):
 
     # Nothing waits yet.
     visit(page, f"{live_server.url}/")
-    _sign_in(page, manager, device)
+    sign_in(page, manager, device)
     expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Nothing is waiting for you.")
-    expect(_tray(page, "assessments_to_sign_off")).to_have_count(0)
+    expect(tray_section(page, "assessments_to_sign_off")).to_have_count(0)
     assert_no_axe_violations(page, "team manager's home page with nothing waiting")
 
     # The worker sends a complete assessment for sign-off.
@@ -66,7 +52,7 @@ def test_work_tray_team_manager_journey(live_server, page):
     label = f"{family.name} ({family.reference}), assessment {assessment.number}"
 
     visit(page, f"{live_server.url}/")
-    tray = _tray(page, "assessments_to_sign_off")
+    tray = tray_section(page, "assessments_to_sign_off")
     expect(tray).to_contain_text("Assessments to sign off")
     expect(tray.get_by_role("link", name=label)).to_be_visible()
     expect(tray).to_contain_text(f"by {worker.get_full_name()}")
@@ -85,7 +71,7 @@ def test_work_tray_team_manager_journey(live_server, page):
 
     # Done, it has left the tray.
     visit(page, f"{live_server.url}/")
-    expect(_tray(page, "assessments_to_sign_off")).to_have_count(0)
+    expect(tray_section(page, "assessments_to_sign_off")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("Nothing is waiting for you.")
     assert_no_axe_violations(page, "team manager's home page after the sign-off")
 
@@ -149,17 +135,17 @@ def test_work_tray_lead_agency_team_manager_journey(live_server, page):
 
     # Nothing waits yet.
     visit(page, f"{live_server.url}/")
-    _sign_in(page, manager, device)
+    sign_in(page, manager, device)
     expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Nothing is waiting for you.")
-    expect(_tray(page, "cases_to_allocate")).to_have_count(0)
+    expect(tray_section(page, "cases_to_allocate")).to_have_count(0)
     assert_no_axe_violations(page, "lead agency manager's home page with nothing waiting")
 
     # The panel asks the police to lead a case.
     case = _case_given_to(police, agencies)
 
     visit(page, f"{live_server.url}/")
-    tray = _tray(page, "cases_to_allocate")
+    tray = tray_section(page, "cases_to_allocate")
     expect(tray).to_contain_text("Cases to allocate")
     expect(tray.get_by_role("link", name=case.esmap_number)).to_be_visible()
     expect(tray).to_contain_text("Lead agency decided 6 January 2027")
@@ -184,6 +170,6 @@ def test_work_tray_lead_agency_team_manager_journey(live_server, page):
 
     # Done, it has left the tray.
     visit(page, f"{live_server.url}/")
-    expect(_tray(page, "cases_to_allocate")).to_have_count(0)
+    expect(tray_section(page, "cases_to_allocate")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("Nothing is waiting for you.")
     assert_no_axe_violations(page, "lead agency manager's home page after the allocation")
