@@ -62,6 +62,17 @@ TEMPLATES: dict[str, Template] = {
                 "Sign in to see it: ((sign_in_url))\n\nReference: ((reference)). Do not reply to this email."
             ),
         ),
+        # To a member of the public who asked for help and said email is safe: their request's
+        # reference and what happened, in plain words; never a name, a child or an address.
+        Template(
+            key="request_outcome",
+            fields=("reference", "outcome"),
+            subject="Your request for help ((reference))",
+            body=(
+                "We have looked at your request for help.\n\n((outcome))\n\n"
+                "Your reference is ((reference)). Do not reply to this email."
+            ),
+        ),
     )
 }
 

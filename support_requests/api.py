@@ -217,6 +217,7 @@ class SupportRequestSerializer(serializers.ModelSerializer):
             "requester_team",
             "requester_agency",
             "key_contact_team",
+            "route",
             "single_agency_support_tried",
             "family_knows_and_consents",
             "safeguarding_concern",
@@ -285,6 +286,13 @@ class MyAssessmentSerializer(serializers.Serializer):
     assessment_status_label = serializers.CharField(source="get_status_display")
 
 
+class MyLeadProfessionalSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    agency = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+
+
 class MySupportRequestSerializer(serializers.ModelSerializer):
     """One of the caller's own requests, with where it has got to and what happens next."""
 
@@ -302,6 +310,8 @@ class MySupportRequestSerializer(serializers.ModelSerializer):
     triage_outcome = serializers.SerializerMethodField()
     assessments = serializers.SerializerMethodField()
     pending_safeguarding_stop = serializers.SerializerMethodField()
+    route = serializers.CharField(read_only=True, help_text="key_contact, mash, or blank")
+    lead_professional = serializers.SerializerMethodField()
 
     class Meta:
         model = SupportRequest
@@ -324,6 +334,8 @@ class MySupportRequestSerializer(serializers.ModelSerializer):
             "triage_outcome",
             "assessments",
             "pending_safeguarding_stop",
+            "route",
+            "lead_professional",
             "created_at",
         ]
         read_only_fields = fields
@@ -333,6 +345,19 @@ class MySupportRequestSerializer(serializers.ModelSerializer):
 
     def get_what_happens_next(self, support_request: SupportRequest) -> str:
         return own_request_status(support_request.status)["next_step"]
+
+    @extend_schema_field(MyLeadProfessionalSerializer(allow_null=True))
+    def get_lead_professional(self, support_request: SupportRequest):
+        """Who the panel's lead agency allocated, and their work contact; null until then."""
+        lead = support_request.lead_professional
+        if lead is None:
+            return None
+        return {
+            "name": lead.get_full_name() or lead.username,
+            "agency": support_request.lead_agency.name if support_request.lead_agency else "",
+            "email": lead.email,
+            "phone": lead.phone,
+        }
 
     @extend_schema_field(MyTriageOutcomeSerializer(allow_null=True))
     def get_triage_outcome(self, support_request: SupportRequest):
@@ -412,6 +437,12 @@ class PractitionerRequestCreateSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Concerns that a child is in need or at risk of significant harm. "
         "True: the request is referred to the duty team, not early help.",
+    )
+    route = serializers.CharField(
+        required=False,
+        default=SupportRequest.Route.KEY_CONTACT,
+        help_text="key_contact (the area's early support team, the default) or mash (through "
+        "the MASH, which passes it on to the same team).",
     )
 
 
@@ -738,7 +769,12 @@ class MySupportRequestViewSet(
         return get_object_or_404(
             selectors.requests_submitted_by(request.user)
             .select_related(
-                "area", "key_contact_team", "triage__need_level", "triage__single_agency"
+                "area",
+                "key_contact_team",
+                "triage__need_level",
+                "triage__single_agency",
+                "lead_professional",
+                "lead_agency",
             )
             .prefetch_related("children"),
             pk=pk,
@@ -807,6 +843,7 @@ class MySupportRequestViewSet(
             single_agency_support_tried=data["single_agency_support_tried"],
             family_knows_and_consents=data["family_knows_and_consents"],
             safeguarding_concern=data["safeguarding_concern"],
+            route=data["route"],
         )
         return Response(
             self._data(request, self._one(request, support_request.pk)),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 
 
 class SupportRequestsConfig(AppConfig):
@@ -8,7 +9,13 @@ class SupportRequestsConfig(AppConfig):
 
     def ready(self) -> None:
         # Core shows the work tray without importing the apps above it: each app adds its part.
-        from core import worktray
+        from core import records, worktray
         from support_requests import tray
 
         worktray.register(tray.tray, order=10)
+        # Chronology entries about a request link to it (core cannot import this app).
+        records.register_link(
+            "support_request",
+            text="View the request",
+            url=lambda pk: reverse("support_requests:detail", kwargs={"request_id": pk}),
+        )

@@ -23,14 +23,24 @@ class SupportRequest(models.Model):
         PRACTITIONER = "practitioner", "Practitioner"
         MASH_STEP_DOWN = "mash_step_down", "Step-down from MASH"
 
+    class Route(models.TextChoices):
+        # Seed 004 §3.27, way 2: a practitioner asks through the area's key contact or the MASH.
+        KEY_CONTACT = "key_contact", "Through the area’s key contact"
+        MASH = "mash", "Through the MASH"
+
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
         IN_TRIAGE = "in_triage", "In triage"
         # Outcomes of triage: the request leaves the queue.
         SIGNPOSTED = "signposted", "Signposted"
         SINGLE_AGENCY = "single_agency", "Single-agency support"
-        ASSESSMENT = "assessment", "Assessment started"
+        # Triage agreed an assessment; nobody has started it yet.
+        ASSESSMENT = "assessment", "Assessment agreed"
         PANEL_REFERRAL = "panel_referral", "Referred to the panel"
+        # After triage the request follows the family's case (support_request_follow_case).
+        ASSESSMENT_STARTED = "assessment_started", "Assessment started"
+        LEAD_PROFESSIONAL_ALLOCATED = "lead_professional_allocated", "Lead professional allocated"
+        SUPPORT_ENDED = "support_ended", "Support ended"
         # A safeguarding stop: CIN or child protection concerns are not early help.
         REFERRED_TO_DUTY_TEAM = "referred_to_duty_team", "Referred to the duty team"
         CLOSED = "closed", "Closed"
@@ -113,6 +123,9 @@ class SupportRequest(models.Model):
     requester_agency = models.ForeignKey(
         "core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # How a practitioner sent it: through the area's key contact (blank for other sources) or
+    # the MASH, which passes early help requests on to the area's queue.
+    route = models.CharField(max_length=20, choices=Route.choices, blank=True)
     # The early support team of the area: the practitioner's key contact.
     key_contact_team = models.ForeignKey(
         "core.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -136,6 +149,19 @@ class SupportRequest(models.Model):
     )
     social_worker_name = models.CharField(max_length=200, blank=True)
     social_worker_contact = models.CharField(max_length=200, blank=True)
+
+    # Set when the panel's lead agency allocates (and when the work is handed over), so the
+    # person who asked can see who is now working with the family without reading the panel.
+    lead_professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lead_agency = models.ForeignKey(
+        "core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

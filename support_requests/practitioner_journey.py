@@ -14,6 +14,7 @@ from core.models import Area
 from people.models import Family
 from support_requests import selectors
 from support_requests.forms import NO, YES
+from support_requests.models import SupportRequest
 from support_requests.staff_forms import NO_FAMILY, children_details, yes_no_value
 
 SESSION_KEY = "practitioner_request"
@@ -21,14 +22,16 @@ SENT_KEY = "practitioner_request_sent"
 CHECKING = "_checking"
 
 # "children" is asked only when the family is not picked from the practitioner's scope.
-STEPS = ("family", "children", "area", "happening", "concern", "consent")
+STEPS = ("family", "children", "area", "route", "happening", "concern", "consent")
 URL_NAMES = {
     "start": "support_requests:new_start",
     "family": "support_requests:new_family",
     "children": "support_requests:new_children",
     "area": "support_requests:new_area",
+    "route": "support_requests:new_route",
     "happening": "support_requests:new_happening",
     "concern": "support_requests:new_concern",
+    "duty_team": "support_requests:new_duty_team",
     "consent": "support_requests:new_consent",
     "consent_needed": "support_requests:new_consent_needed",
     "check": "support_requests:new_check",
@@ -86,6 +89,8 @@ def is_answered(step: str, answers: dict, user) -> bool:
         return bool(children(answers))
     if step == "area":
         return area_for(answers) is not None
+    if step == "route":
+        return answers.get("route") in SupportRequest.Route.values
     if step == "happening":
         return bool(answers.get("what_is_happening")) and bool(
             answers.get("single_agency_support_tried")
@@ -109,6 +114,12 @@ def needs_consent(answers: dict) -> bool:
 def next_url(current: str, answers: dict, user) -> str:
     if current == "consent" and needs_consent(answers):
         return url("consent_needed")
+    # A "yes" to the concerns question shows the duty team's contact on the very next page,
+    # before anything is sent, as the question promises.
+    if current == "concern" and answers.get("concern") == YES:
+        return url("duty_team")
+    if current == "duty_team":
+        current = "concern"
     if answers.get(CHECKING):
         return url(first_unanswered(answers, user) or "check")
     position = STEPS.index(current)
@@ -121,6 +132,10 @@ def next_url(current: str, answers: dict, user) -> str:
 def back_url(current: str, answers: dict) -> str:
     if answers.get(CHECKING):
         return url("check")
+    if current == "duty_team":
+        return url("concern")
+    if current == "consent" and answers.get("concern") == YES:
+        return url("duty_team")
     position = STEPS.index(current)
     for step in reversed(STEPS[:position]):
         if step in steps_for(answers):
@@ -139,4 +154,5 @@ def submission_kwargs(answers: dict, user) -> dict:
         "single_agency_support_tried": answers.get("single_agency_support_tried", ""),
         "family_knows_and_consents": yes_no_value(answers.get("consent", "")),
         "safeguarding_concern": yes_no_value(answers.get("concern", "")),
+        "route": answers.get("route", ""),
     }

@@ -38,6 +38,7 @@ from support_requests.staff_forms import (
     PractitionerAreaForm,
     PractitionerChildrenForm,
     PractitionerHappeningForm,
+    RouteForm,
     StepDownForm,
 )
 from support_requests.views import _add_service_errors
@@ -156,6 +157,23 @@ def new_area(request: HttpRequest) -> HttpResponse:
 
 
 @requester_page("GET", "POST")
+def new_route(request: HttpRequest) -> HttpResponse:
+    """Through the area's key contact or through the MASH (seed 004 §3.27, way 2)."""
+    answers = pj.load(request)
+    council = selectors.council()
+    return _question(
+        request,
+        step="route",
+        form_class=RouteForm,
+        title="How do you want to send the request?",
+        form_kwargs={
+            "key_contact": selectors.key_contact_for(pj.area_for(answers)),
+            "mash_name": council.duty_team_name if council else "",
+        },
+    )
+
+
+@requester_page("GET", "POST")
 def new_happening(request: HttpRequest) -> HttpResponse:
     return _question(
         request,
@@ -175,6 +193,21 @@ def new_concern(request: HttpRequest) -> HttpResponse:
     )
 
 
+@requester_page("GET")
+def new_duty_team(request: HttpRequest) -> HttpResponse:
+    """After a "yes" to the concerns question: the duty team's contact, before anything is sent."""
+    answers = pj.load(request)
+    if answers.get("concern") != YES:
+        return redirect(pj.url("concern"))
+    context = {
+        "page_title": "Contact the duty team now",
+        "council": selectors.council(),
+        "continue_url": pj.next_url("duty_team", answers, request.user),
+        "back_url": pj.back_url("duty_team", answers),
+    }
+    return render(request, TEMPLATES + "duty_team.html", context)
+
+
 @requester_page("GET", "POST")
 def new_consent(request: HttpRequest) -> HttpResponse:
     return _question(
@@ -192,6 +225,17 @@ def new_consent_needed(request: HttpRequest) -> HttpResponse:
         TEMPLATES + "consent_needed.html",
         {"page_title": "The family needs to know about the request", "back_url": pj.url("consent")},
     )
+
+
+def _route_lines(route: str) -> list[str]:
+    if route != SupportRequest.Route.MASH:
+        return [str(SupportRequest.Route.KEY_CONTACT.label)]
+    council = selectors.council()
+    if council is None:
+        return [str(SupportRequest.Route.MASH.label)]
+    return [
+        f"{SupportRequest.Route.MASH.label}: {council.duty_team_name}, {council.duty_team_phone}"
+    ]
 
 
 def _check_rows(answers: dict, user) -> list[dict]:
@@ -219,6 +263,12 @@ def _check_rows(answers: dict, user) -> list[dict]:
             ],
             "step": "area",
             "label": "area and key contact",
+        },
+        {
+            "key": "How it is sent",
+            "lines": _route_lines(answers.get("route", "")),
+            "step": "route",
+            "label": "how the request is sent",
         },
         {
             "key": "What is happening",
@@ -300,7 +350,11 @@ def new_sent(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         TEMPLATES + "sent.html",
-        {"support_request": support_request, "page_title": "Request sent"},
+        {
+            "support_request": support_request,
+            "page_title": "Request sent",
+            "council": selectors.council(),
+        },
     )
 
 
@@ -349,6 +403,8 @@ def my_request(request: HttpRequest, request_id) -> HttpResponse:
             "key_contact_team",
             "triage__need_level",
             "triage__single_agency",
+            "lead_professional",
+            "lead_agency",
         )
         .prefetch_related("children"),
         pk=request_id,

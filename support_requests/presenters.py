@@ -183,12 +183,26 @@ OWN_REQUEST_STATUS: dict[str, tuple[str, str]] = {
         "One agency will support the family. Early support will not start an assessment.",
     ),
     _Status.ASSESSMENT: (
-        "An early support assessment will be started.",
-        "A worker will carry out an early support assessment with the family.",
+        "An early support assessment has been agreed.",
+        "A worker will start an early support assessment with the family.",
+    ),
+    _Status.ASSESSMENT_STARTED: (
+        "An early support assessment has started.",
+        "A worker is carrying out an early support assessment with the family. They may refer "
+        "the family to the multi-agency panel when it is done.",
     ),
     _Status.PANEL_REFERRAL: (
         "The request has been referred to the panel.",
-        "The multi-agency panel will decide what support the family needs.",
+        "The multi-agency panel will decide what support the family needs and which agency "
+        "will lead it.",
+    ),
+    _Status.LEAD_PROFESSIONAL_ALLOCATED: (
+        "A lead professional is working with the family.",
+        "The lead professional coordinates the family’s support. Contact them about the family.",
+    ),
+    _Status.SUPPORT_ENDED: (
+        "Early support for the family has ended.",
+        "The family’s early support has closed. Make a new request if they need help again.",
     ),
     _Status.REFERRED_TO_DUTY_TEAM: (
         "The request was referred to the duty team.",

@@ -62,6 +62,12 @@ def assessment_may_start(user, support_request) -> bool:
     )
 
 
+@rules.predicate
+def moves_cases_on(user) -> bool:
+    """Any active member of staff with a role: the request follows what they did to the case."""
+    return bool(user.is_authenticated and user.is_active and user.roles)
+
+
 rules.add_perm("support_requests.see_requests", sees_requests)
 rules.add_perm("support_requests.triage", triages)
 rules.add_perm("support_requests.make_request", makes_requests)
@@ -71,3 +77,7 @@ rules.add_perm("support_requests.record_step_down", sees_requests)
 rules.add_perm("support_requests.see_own_requests", makes_requests | sees_requests)
 rules.add_perm("support_requests.set_area", triages & area_unknown_and_open)
 rules.add_perm("support_requests.start_assessment", assessment_may_start)
+# The request follows the case: whoever moves the case on in an app above this one (a panel chair
+# confirming a closure as much as a practitioner starting an assessment) was let do so by that
+# app's own permission; here they need only be signed-in staff with a role.
+rules.add_perm("support_requests.follow_case", moves_cases_on)

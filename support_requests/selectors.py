@@ -60,6 +60,8 @@ def request_detail(user, request_id) -> SupportRequest:
             "triage__need_level",
             "triage__single_agency",
             "triage__decided_by",
+            "lead_professional",
+            "lead_agency",
         )
         .prefetch_related(
             "children",
@@ -91,7 +93,7 @@ def my_requests(user) -> QuerySet[SupportRequest]:
     """The user's own requests, newest first, in a fixed number of queries."""
     return (
         requests_submitted_by(user)
-        .select_related("area", "family")
+        .select_related("area", "family", "lead_professional", "lead_agency")
         .annotate(children_count=Count("children"))
         .order_by("-created_at", "reference")
     )

@@ -25,7 +25,7 @@ from support_requests.forms import (
     QuestionForm,
     what_is_happening_within_limit,
 )
-from support_requests.models import SupportRequestChild
+from support_requests.models import SupportRequest, SupportRequestChild
 from support_requests.services import (
     MAX_CHILD_AGE,
     PRACTITIONER_REQUEST_MESSAGES,
@@ -186,6 +186,40 @@ class PractitionerAreaForm(QuestionForm):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = _area_choices(key_contacts or {})
         self.helper = _helper(Field.radios("area", legend_size=Size.LARGE, legend_tag="h1"))
+
+
+class RouteForm(QuestionForm):
+    """Seed 004 §3.27, way 2: through the area's key contact or through the MASH."""
+
+    route = forms.ChoiceField(
+        label="How do you want to send the request?",
+        widget=forms.RadioSelect,
+        error_messages={"required": PRACTITIONER_REQUEST_MESSAGES["route"]},
+    )
+    answer_keys = ("route",)
+
+    def __init__(self, *args, key_contact=None, mash_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["route"].choices = [
+            Choice(
+                SupportRequest.Route.KEY_CONTACT,
+                "To the area’s key contact",
+                hint=(
+                    f"{key_contact.name}, who will triage it"
+                    if key_contact
+                    else "The area’s early support team, who will triage it"
+                ),
+            ),
+            Choice(
+                SupportRequest.Route.MASH,
+                "Through the MASH",
+                hint=(
+                    f"{mash_name or 'The Multi-Agency Safeguarding Hub'} passes requests that "
+                    "need early help on to the area’s early support team, who will triage it"
+                ),
+            ),
+        ]
+        self.helper = _helper(Field.radios("route", legend_size=Size.LARGE, legend_tag="h1"))
 
 
 class PractitionerHappeningForm(QuestionForm):

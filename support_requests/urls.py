@@ -35,8 +35,10 @@ urlpatterns = [
     path("requests/new/family/", pv.new_family, name="new_family"),
     path("requests/new/children/", pv.new_children, name="new_children"),
     path("requests/new/area/", pv.new_area, name="new_area"),
+    path("requests/new/how-to-send/", pv.new_route, name="new_route"),
     path("requests/new/what-is-happening/", pv.new_happening, name="new_happening"),
     path("requests/new/concerns/", pv.new_concern, name="new_concern"),
+    path("requests/new/contact-the-duty-team/", pv.new_duty_team, name="new_duty_team"),
     path("requests/new/family-agreement/", pv.new_consent, name="new_consent"),
     path(
         "requests/new/family-agreement-needed/",

@@ -1,7 +1,9 @@
 """Browser journey: a school practitioner asks for early support for a family their team works
-with, answers no to the safeguarding question, and gets a reference; the early support team
-leader of the family's area (the key contact) finds the request in their queue and opens it.
-axe-core checks every page visited, including a page in its error state."""
+with, through the MASH; answering yes to the safeguarding question shows the duty team's contact
+on the very next page, before anything is sent, and they change it to no; they change an answer
+from Check your answers and come back to it, and get a reference. The early support team leader of
+the family's area (the key contact) finds the request in their queue, marked as sent through the
+MASH, and opens it. axe-core checks every page visited, including a page in its error state."""
 
 import re
 from datetime import date
@@ -94,6 +96,12 @@ def test_practitioner_request_reaches_triage_journey(live_server, page):
     # The family's area is chosen already, with the key contact named.
     expect(page.get_by_label("North Vale")).to_be_checked()
     expect(page.locator("main")).to_contain_text("Key contact: Family Help (North Vale)")
+    _continue(page, "how to send page")
+
+    # Seed 004 §3.27, way 2: through the area's key contact or through the MASH.
+    expect(page.get_by_role("group", name="How do you want to send the request?")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Exampleshire Front Door passes requests")
+    page.get_by_label("Through the MASH").check()
     _continue(page, "what is happening page")
 
     page.get_by_label("What is happening for the family?").fill(
@@ -105,20 +113,40 @@ def test_practitioner_request_reaches_triage_journey(live_server, page):
     _continue(page, "concerns page")
 
     expect(page.get_by_role("group", name=re.compile("section 17"))).to_be_visible()
+    # "Yes" shows the duty team's contact straight away, before anything is sent.
+    page.get_by_role("group", name=re.compile("section 17")).get_by_label("Yes").check()
+    _continue(page, "duty team page")
+    expect(page.get_by_role("heading", name="Contact Exampleshire Front Door now")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("01632 960001")
+    assert not SupportRequest.objects.exists()
+    page.get_by_role("link", name="I have no such concerns – change my answer").click()
     page.get_by_role("group", name=re.compile("section 17")).get_by_label("No").check()
     _continue(page, "family agreement page")
     page.get_by_label("Yes").check()
     _continue(page, "check your answers page")
 
-    expect(
-        page.get_by_role("heading", name="Check your answers before sending the request")
-    ).to_be_visible()
-    expect(page.locator("main")).to_contain_text("Family Help (North Vale)")
+    check_heading = page.get_by_role(
+        "heading", name="Check your answers before sending the request"
+    )
+    expect(check_heading).to_be_visible()
+    main = page.locator("main")
+    expect(main).to_contain_text("Family Help (North Vale)")
+    expect(main).to_contain_text("Through the MASH: Exampleshire Front Door, 01632 960001")
+    # A Change link goes back to its question and returns to Check your answers.
+    page.get_by_role("link", name="Change what is happening").click()
+    page.get_by_label("What is happening for the family?").fill(
+        "Zara is missing school most Mondays and Fridays, and seems withdrawn."
+    )
+    _continue(page, "check your answers after a change")
+    expect(check_heading).to_be_visible()
+    expect(main).to_contain_text("most Mondays and Fridays")
     page.get_by_role("button", name="Send request").click()
 
     expect(page.get_by_role("heading", name="Request sent")).to_be_visible()
     assert_no_axe_violations(page, "request sent page")
+    expect(page.locator("main")).to_contain_text("through the MASH (Exampleshire Front Door")
     support_request = SupportRequest.objects.get()
+    assert support_request.route == SupportRequest.Route.MASH
     reference = support_request.reference
     expect(page.locator(".govuk-panel")).to_contain_text(reference)
     assert support_request.family == family and support_request.area == north
@@ -138,6 +166,7 @@ def test_practitioner_request_reaches_triage_journey(live_server, page):
     _sign_in(page, leader, leader_device)
     expect(page.get_by_role("heading", name="Requests for support")).to_be_visible()
     assert_no_axe_violations(page, "queue")
+    expect(page.get_by_role("row", name=re.compile(reference))).to_contain_text("through the MASH")
     page.get_by_role("link", name=reference).click()
     expect(page.get_by_role("heading", name=re.compile(reference))).to_be_visible()
     assert_no_axe_violations(page, "request page")

@@ -3,7 +3,8 @@
 - ``public``: a member of the public's request, and how often one address may send one;
 - ``practitioner``: a practitioner's request and a step-down from MASH;
 - ``triage``: triage, its decision and the safeguarding stop it may raise;
-- ``workflow``: which status may follow which, and the one helper that moves a request.
+- ``workflow``: which status may follow which, and the one helper that moves a request;
+- ``follow``: the request following the family's case after triage (called by the apps above).
 
 Callers import this package (``from support_requests import services``): the names below are
 its public face. The reads the pages need as well (a pending stop) are selectors, named here
@@ -22,6 +23,7 @@ from support_requests.services.errors import (
     TooManySubmissions,
     TransitionNotAllowed,
 )
+from support_requests.services.follow import support_request_follow_case
 from support_requests.services.intake import (
     AGE_DOES_NOT_MATCH_DATE_OF_BIRTH,
     DATE_OF_BIRTH_IN_FUTURE,
@@ -58,12 +60,18 @@ from support_requests.services.triage import (
     triage_save_draft,
     triage_submit,
 )
-from support_requests.services.workflow import REQUEST_WORKFLOW, TRIAGE_OUTCOMES, Status
+from support_requests.services.workflow import (
+    FOLLOW_TARGETS,
+    REQUEST_WORKFLOW,
+    TRIAGE_OUTCOMES,
+    Status,
+)
 
 __all__ = [
     "AGE_DOES_NOT_MATCH_DATE_OF_BIRTH",
     "DATE_OF_BIRTH_IN_FUTURE",
     "ENTER_A_REAL_POSTCODE",
+    "FOLLOW_TARGETS",
     "MAX_CHILD_AGE",
     "PRACTITIONER_REQUEST_MESSAGES",
     "REFERENCE_PREFIX",
@@ -90,6 +98,7 @@ __all__ = [
     "stop_trigger",
     "submission_stop_record_next_step",
     "support_request_close",
+    "support_request_follow_case",
     "support_request_record_step_down",
     "support_request_set_area",
     "support_request_start_triage",

@@ -21,6 +21,7 @@ from core.models import Area, NeedLevel
 from people.models import Family, FamilyMember
 from support_requests import safeguarding, selectors
 from support_requests.models import SafeguardingStop, SupportRequest, SupportRequestChild
+from support_requests.services import chronology
 from support_requests.services.errors import NotAllowedToRequest, TransitionNotAllowed
 from support_requests.services.intake import (
     ChildDetails,
@@ -60,6 +61,7 @@ PRACTITIONER_REQUEST_MESSAGES = {
         "Select yes if you have concerns that a child is in need or at risk of significant harm"
     ),
     "family_knows_and_consents": "Select yes if the family knows about the request and agrees to it",
+    "route": "Select how you want to send the request",
 }
 
 
@@ -74,8 +76,11 @@ def support_request_submit_practitioner(
     single_agency_support_tried: str,
     family_knows_and_consents: bool | None,
     safeguarding_concern: bool | None,
+    route: str = SupportRequest.Route.KEY_CONTACT,
 ) -> tuple[SupportRequest, SafeguardingStop | None]:
-    """Send a practitioner's request to the area's key contact (its early support team).
+    """Send a practitioner's request to the area's key contact (its early support team), or
+    through the MASH (``route``), which passes a request for early help on to the same team: it
+    reaches the area's queue either way, marked with the way it came.
 
     With CIN or child protection concerns it is never queued for early help: it is saved as
     referred to the duty team, with a safeguarding stop the practitioner must answer.
@@ -108,6 +113,8 @@ def support_request_submit_practitioner(
             "A request needs the family’s knowledge and agreement, unless there are "
             "safeguarding concerns"
         )
+    if route not in SupportRequest.Route.values:
+        errors["route"] = PRACTITIONER_REQUEST_MESSAGES["route"]
     if errors:
         raise ValidationError(errors)
     _check_family_in_scope(actor, family)
@@ -131,6 +138,7 @@ def support_request_submit_practitioner(
         requester_email=actor.email or "",
         requester_phone=(getattr(actor, "phone", "") or "")[:30],
         key_contact_team=selectors.key_contact_for(area),
+        route=route,
         what_is_happening=what_is_happening.strip(),
         single_agency_support_tried=single_agency_support_tried.strip(),
         family_knows_and_consents=family_knows_and_consents,
@@ -172,6 +180,20 @@ def support_request_submit_practitioner(
             action=Action.CREATE,
             target=stop,
             detail={"trigger": stop.trigger, "support_request": str(support_request.pk)},
+        )
+    chronology.request_event(
+        actor=actor,
+        support_request=support_request,
+        event="request_received",
+        summary=chronology.received_from(support_request),
+    )
+    if stop is not None:
+        chronology.request_event(
+            actor=actor,
+            support_request=support_request,
+            event="safeguarding_stop",
+            summary="Safeguarding stop: concerns for a child’s safety, referred to the duty team",
+            category=chronology.Category.SAFEGUARDING,
         )
     return support_request, stop
 
@@ -276,5 +298,11 @@ def support_request_record_step_down(
             "children": len(children),
             "family_linked": family is not None,
         },
+    )
+    chronology.request_event(
+        actor=actor,
+        support_request=support_request,
+        event="request_received",
+        summary=chronology.received_from(support_request),
     )
     return support_request

@@ -25,6 +25,7 @@ from support_requests.models import (
     SupportRequest,
     Triage,
 )
+from support_requests.services import chronology, requester_messages
 from support_requests.services.errors import (
     NotAllowedToTriage,
     SafeguardingStopRequired,
@@ -58,9 +59,11 @@ def support_request_close(*, actor, support_request: SupportRequest, reason: str
         raise NotAllowedToTriage("Only early support team leaders can close a request")
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the request is being closed"})
-    return move(
+    closed = move(
         actor=actor, support_request=support_request, to_status=Status.CLOSED, reason=reason.strip()
     )
+    requester_messages.tell_requester(support_request=closed, status=Status.CLOSED)
+    return closed
 
 
 @transaction.atomic
@@ -241,6 +244,13 @@ def triage_raise_safeguarding_stop(
         target=stop,
         detail={"trigger": trigger, "support_request": str(locked.pk)},
     )
+    chronology.request_event(
+        actor=actor,
+        support_request=locked,
+        event="safeguarding_stop",
+        summary="Safeguarding stop at triage: concerns for a child’s safety",
+        category=chronology.Category.SAFEGUARDING,
+    )
     return stop
 
 
@@ -317,6 +327,15 @@ def triage_record_decision(
         to_status=Triage.DECISION_STATUS[decision],
         reason=f"Triage decision: {decision.label.lower()}",
     )
+    chronology.request_event(
+        actor=actor,
+        support_request=locked,
+        event="triage_decision",
+        summary=f"Request triaged: {decision.label.lower()}",
+    )
+    requester_messages.tell_requester(
+        support_request=locked, status=Triage.DECISION_STATUS[decision]
+    )
     return triage
 
 
@@ -359,6 +378,9 @@ def safeguarding_stop_record_next_step(
             support_request=locked_request,
             to_status=Status.REFERRED_TO_DUTY_TEAM,
             reason=f"Safeguarding stop: {SafeguardingStop.NextStep(next_step).label}",
+        )
+        requester_messages.tell_requester(
+            support_request=locked_request, status=Status.REFERRED_TO_DUTY_TEAM
         )
     safeguarding.copy_next_step(stop=stop, locked=locked)
     return locked

@@ -3,6 +3,15 @@
 The outcomes of triage, and a referral to the duty team after a safeguarding stop, end the
 request's time in the queue. A practitioner's request with safeguarding concerns is created as
 referred to the duty team; every other request starts as received.
+
+After triage agreed an assessment (or a referral to the panel), the request follows the family's
+case, moved by the app where each event happens (``support_request_follow_case``):
+
+    assessment agreed -> assessment started -> referred to the panel
+        -> lead professional allocated -> support ended
+
+A later step may arrive without the earlier ones (an assessment started before requests
+followed their case; support ended without a panel), so each step may follow any earlier one.
 """
 
 from __future__ import annotations
@@ -23,6 +32,22 @@ TRIAGE_OUTCOMES = frozenset(
     }
 )
 
+# The steps after triage, in the order a case reaches them.
+FOLLOW_STEPS: tuple[str, ...] = (
+    Status.ASSESSMENT,
+    Status.ASSESSMENT_STARTED,
+    Status.PANEL_REFERRAL,
+    Status.LEAD_PROFESSIONAL_ALLOCATED,
+    Status.SUPPORT_ENDED,
+)
+# The statuses a higher app may move a request to as the case moves on.
+FOLLOW_TARGETS = frozenset(FOLLOW_STEPS[1:])
+
+
+def _later_steps(status: str) -> frozenset[str]:
+    return frozenset(FOLLOW_STEPS[FOLLOW_STEPS.index(status) + 1 :])
+
+
 REQUEST_WORKFLOW = Workflow(
     noun="request",
     choices=Status,
@@ -32,8 +57,11 @@ REQUEST_WORKFLOW = Workflow(
         Status.IN_TRIAGE: TRIAGE_OUTCOMES | {Status.CLOSED},
         Status.SIGNPOSTED: frozenset(),
         Status.SINGLE_AGENCY: frozenset(),
-        Status.ASSESSMENT: frozenset(),
-        Status.PANEL_REFERRAL: frozenset(),
+        Status.ASSESSMENT: _later_steps(Status.ASSESSMENT),
+        Status.ASSESSMENT_STARTED: _later_steps(Status.ASSESSMENT_STARTED),
+        Status.PANEL_REFERRAL: _later_steps(Status.PANEL_REFERRAL),
+        Status.LEAD_PROFESSIONAL_ALLOCATED: _later_steps(Status.LEAD_PROFESSIONAL_ALLOCATED),
+        Status.SUPPORT_ENDED: frozenset(),
         Status.REFERRED_TO_DUTY_TEAM: frozenset(),
         Status.CLOSED: frozenset(),
     },

@@ -16,6 +16,9 @@ STATUS_TAG_COLOURS = {
     SupportRequest.Status.SINGLE_AGENCY: "govuk-tag--green",
     SupportRequest.Status.ASSESSMENT: "govuk-tag--turquoise",
     SupportRequest.Status.PANEL_REFERRAL: "govuk-tag--purple",
+    SupportRequest.Status.ASSESSMENT_STARTED: "govuk-tag--turquoise",
+    SupportRequest.Status.LEAD_PROFESSIONAL_ALLOCATED: "govuk-tag--green",
+    SupportRequest.Status.SUPPORT_ENDED: "govuk-tag--grey",
     SupportRequest.Status.REFERRED_TO_DUTY_TEAM: "govuk-tag--red",
     SupportRequest.Status.CLOSED: "govuk-tag--grey",
 }

@@ -35,7 +35,9 @@ def post(client, path, data):
     return response
 
 
-def answer_to_concerns(client, *, family="none", area="north", concern="no", children=None):
+def answer_to_concerns(
+    client, *, family="none", area="north", concern="no", children=None, route="key_contact"
+):
     """Answer the pages up to and including the safeguarding question."""
     post(client, "/requests/new/family/", {"family": family})
     if family == "none":
@@ -44,6 +46,7 @@ def answer_to_concerns(client, *, family="none", area="north", concern="no", chi
             rows[f"child_{i}_name"], rows[f"child_{i}_age"] = name, age
         post(client, "/requests/new/children/", rows)
     post(client, "/requests/new/area/", {"area": area})
+    post(client, "/requests/new/how-to-send/", {"route": route})
     post(
         client,
         "/requests/new/what-is-happening/",

@@ -22,14 +22,43 @@ def test_every_status_is_reachable_from_received():
     assert services.REQUEST_WORKFLOW.initial == {Status.RECEIVED}
 
 
-def test_only_received_and_in_triage_can_move():
-    assert services.REQUEST_WORKFLOW.terminal == set(Status.values) - {
-        Status.RECEIVED,
-        Status.IN_TRIAGE,
+def test_only_open_requests_and_those_following_a_case_can_move():
+    assert services.REQUEST_WORKFLOW.terminal == {
+        Status.SIGNPOSTED,
+        Status.SINGLE_AGENCY,
+        Status.REFERRED_TO_DUTY_TEAM,
+        Status.CLOSED,
+        Status.SUPPORT_ENDED,
     }
     assert services.REQUEST_WORKFLOW.allowed(Status.RECEIVED) == {Status.IN_TRIAGE, Status.CLOSED}
     assert services.REQUEST_WORKFLOW.allowed(Status.IN_TRIAGE) == services.TRIAGE_OUTCOMES | {
         Status.CLOSED
+    }
+
+
+def test_after_triage_a_request_only_moves_forward_with_its_case():
+    allowed = services.REQUEST_WORKFLOW.allowed
+    assert allowed(Status.ASSESSMENT) == {
+        Status.ASSESSMENT_STARTED,
+        Status.PANEL_REFERRAL,
+        Status.LEAD_PROFESSIONAL_ALLOCATED,
+        Status.SUPPORT_ENDED,
+    }
+    assert allowed(Status.ASSESSMENT_STARTED) == {
+        Status.PANEL_REFERRAL,
+        Status.LEAD_PROFESSIONAL_ALLOCATED,
+        Status.SUPPORT_ENDED,
+    }
+    assert allowed(Status.PANEL_REFERRAL) == {
+        Status.LEAD_PROFESSIONAL_ALLOCATED,
+        Status.SUPPORT_ENDED,
+    }
+    assert allowed(Status.LEAD_PROFESSIONAL_ALLOCATED) == {Status.SUPPORT_ENDED}
+    assert services.FOLLOW_TARGETS == {
+        Status.ASSESSMENT_STARTED,
+        Status.PANEL_REFERRAL,
+        Status.LEAD_PROFESSIONAL_ALLOCATED,
+        Status.SUPPORT_ENDED,
     }
 
 
