@@ -796,9 +796,11 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(AssessmentConsultationSerializer(row).data)
 
     @extend_schema(
-        summary="Refer the completed assessment to the early support multi-agency panel",
-        description="Only with the family's consent to a panel referral, or an authorised decision to go "
-        "ahead without it (see consent-decisions/panel-referral-permission/).",
+        summary="Refer the assessment to the early support multi-agency panel",
+        description="At any stage of the assessment once section 2 (the referral) and section 14 "
+        "(consent and signatures) are completed; the panel sees the assessment as it stands, with "
+        "its status. Only with the family's consent to a panel referral, or an authorised decision "
+        "to go ahead without it (see consent-decisions/panel-referral-permission/).",
         request=None,
         responses={
             201: AssessmentPanelReferralSerializer,
@@ -807,7 +809,8 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             404: NOT_FOUND,
             409: OpenApiResponse(
                 AssessmentConflictSerializer,
-                description="No consent (the explanation says what is missing), not completed, or already referred.",
+                description="No consent (the explanation says what is missing), section 2 or 14 "
+                "not completed (the message names it), stopped, or already referred.",
             ),
         },
     )

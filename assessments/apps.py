@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 
 
 class AssessmentsConfig(AppConfig):
@@ -7,7 +8,15 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Core shows the work tray without importing the apps above it: each app adds its part.
-        from assessments import tray
-        from core import worktray
+        from assessments import person_records, tray
+        from core import records, worktray
 
         worktray.register(tray.tray, order=20)
+        # Chronology entries and the person page link to an assessment (core and people cannot
+        # import this app).
+        records.register_link(
+            "assessment",
+            text="View the assessment",
+            url=lambda pk: reverse("assessments:detail", kwargs={"assessment_id": pk}),
+        )
+        records.register_person_records(person_records.assessments, order=20)

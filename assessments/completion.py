@@ -7,7 +7,8 @@ ISO strings).
 
 Two kinds of rule:
 
-- ``answer_errors``: what no saved answer may say, even in a draft (a date in the future).
+- ``answer_errors``: what no saved answer may say, even in a draft (a date in the future, a child
+  seen alone or last seen before they were first seen).
 - ``completion_errors``: what a completed section needs (every required answer, a reason when a
   child was not seen alone, the family's consent before section 14).
 """
@@ -74,6 +75,12 @@ def answer_errors(
         if first and last and last < first and "last_seen_on" not in failed:
             errors["last_seen_on"] = (
                 "Date the child was last seen must be the same as or after the date first seen"
+            )
+        # A child cannot have been seen alone before they were first seen at all.
+        alone = _as_date(answers.get("seen_alone_on"))
+        if first and alone and alone < first and "seen_alone_on" not in failed:
+            errors["seen_alone_on"] = (
+                "Date the child was seen alone must be the same as or after the date first seen"
             )
     return errors
 

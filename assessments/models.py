@@ -194,7 +194,8 @@ class Consultation(models.Model):
 
 
 class PanelReferral(models.Model):
-    """A referral of a completed assessment to the early support multi-agency panel.
+    """A referral of an assessment to the early support multi-agency panel: at any stage once its
+    sections 2 and 14 are completed (the panel sees the assessment as it stands).
 
     Submitted only with the family's consent, or a recorded override (consent app). The
     panel's intake (ESMAP number, meeting) picks it up from here.

@@ -11,16 +11,19 @@ from datetime import date
 
 from django import forms
 
+from assessments import selectors
 from assessments.models import Assessment, AssessmentSection
 from assessments.sections import CONSULTATION_NUMBER, SECTIONS
 from assessments.selectors import section_context
 from core.forms import GovDateField
-from people.models import Person
+from people.models import FamilyMember, Person
 from people.selectors import (
+    confidential_address_ids,
     family_chronology,
     family_parental_responsibility,
     family_professionals,
     family_relationships,
+    hidden_address_ids,
 )
 
 RECORD_SNAPSHOT_KEY = "_record"  # see services.record_snapshot
@@ -93,6 +96,9 @@ def document(assessment: Assessment) -> list[SectionView]:
             )
             for label, text in answers.get(RECORD_SNAPSHOT_KEY, []):
                 view.rows.append((label, text))
+            if section.key == "family":
+                # As the record says now: how to reach each person, never a confidential address.
+                view.rows.extend(_contact_rows(assessment))
             for name, form_field in form.fields.items():
                 if name == "completed":
                     continue
@@ -142,12 +148,85 @@ def _consultation_view(assessment: Assessment) -> SectionView:
     return view
 
 
-def family_facts(assessment: Assessment) -> dict:
-    """What the family record already says, offered in sections 1, 3 and 9."""
+CONFIDENTIAL_ADDRESS = "Confidential address: not shown"
+NO_ADDRESS = "No current address recorded"
+NO_PHONE = "No telephone number recorded"
+
+
+@dataclass
+class MemberContact:
+    """Section 1's "address and contact number" for one member of the family."""
+
+    member: FamilyMember
+    addresses: list[str]
+    address_hidden: bool
+    phone: str
+
+    @property
+    def address_text(self) -> str:
+        if self.address_hidden:
+            return CONFIDENTIAL_ADDRESS
+        return "; ".join(self.addresses) or NO_ADDRESS
+
+    @property
+    def phone_text(self) -> str:
+        return self.phone or NO_PHONE
+
+
+def member_contacts(assessment: Assessment, members: list, *, user=None) -> list[MemberContact]:
+    """Each member's current address and telephone number, for section 1.
+
+    A confidential address is never shown: on a page, whether ``user`` may see it is
+    people.selectors' one rule (hidden_address_ids); in the document (print, PDF, the panel's
+    pack), which anyone reading the assessment may see, every confidential address is hidden.
+    """
+    links = selectors.member_current_addresses(assessment.family)
+    address_ids = [link.address_id for person_links in links.values() for link in person_links]
+    if user is not None:
+        hidden = hidden_address_ids(user, address_ids, family=assessment.family)
+    else:
+        hidden = confidential_address_ids(address_ids)
+    contacts = []
+    for member in members:
+        person_links = links.get(member.person_id, [])
+        contacts.append(
+            MemberContact(
+                member=member,
+                addresses=[str(link.address) for link in person_links],
+                address_hidden=any(link.address_id in hidden for link in person_links),
+                phone=member.person.phone,
+            )
+        )
+    return contacts
+
+
+def _member_name(person: Person) -> str:
+    return f"{person.first_name or 'Unborn baby'} {person.last_name}".strip()
+
+
+def _contact_rows(assessment: Assessment) -> list[tuple[str, str]]:
+    members = list(
+        assessment.family.members.select_related("person").order_by("role", "person__last_name")
+    )
+    return [
+        (
+            f"Address and contact number: {_member_name(contact.member.person)}",
+            f"{contact.address_text}\n{contact.phone_text}",
+        )
+        for contact in member_contacts(assessment, members)
+    ]
+
+
+def family_facts(assessment: Assessment, *, user=None) -> dict:
+    """What the family record already says, offered in sections 1, 3 and 9.
+
+    ``user`` decides which confidential addresses the page may show them (none without one).
+    """
     family = assessment.family
     members = list(family.members.select_related("person").order_by("role", "person__last_name"))
     return {
         "members": members,
+        "contacts": member_contacts(assessment, members, user=user),
         "relationships": list(family_relationships(family).select_related("person", "relative")),
         "parental_responsibility": list(
             family_parental_responsibility(family)

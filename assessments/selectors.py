@@ -18,6 +18,7 @@ from assessments.models import (
 from assessments.sections import SectionContext
 from consent.models import ConsentDecision, Purpose
 from consent.services import latest_decision
+from people.models import PersonAddress
 from people.selectors import families_for, family_professionals
 
 
@@ -52,6 +53,25 @@ def get_assessment(user, assessment_id) -> Assessment:
 
 def family_assessments(user, family) -> QuerySet[Assessment]:
     return assessments_for(user).filter(family=family).select_related("worker").order_by("-number")
+
+
+def member_current_addresses(family) -> dict:
+    """Person id → the current address links of each member of the family (newest first).
+
+    Read through a family already in scope; whether each address may be shown is
+    people.selectors' rule, asked by the presenter.
+    """
+    links: dict = {}
+    for link in (
+        PersonAddress.objects.filter(
+            person__family_memberships__family=family, moved_out__isnull=True
+        )
+        .select_related("address")
+        .order_by("-moved_in", "-created_at")
+        .distinct()
+    ):
+        links.setdefault(link.person_id, []).append(link)
+    return links
 
 
 def newer_version(assessment: Assessment) -> Assessment | None:

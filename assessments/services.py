@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from assessments import selectors
+from assessments import chronology, selectors
 from assessments.completion import answer_errors, completion_errors
 from assessments.models import (
     Assessment,
@@ -41,6 +41,7 @@ from people.selectors import (
 )
 from support_requests import safeguarding
 from support_requests.models import SafeguardingStop, SupportRequest
+from support_requests.services import support_request_follow_case
 
 Status = Assessment.Status
 SectionStatus = AssessmentSection.Status
@@ -128,6 +129,7 @@ def _move(*, actor, assessment: Assessment, to_status: str, reason: str, **field
         history=_write_history,
         fields=(*fields, "version"),
     )
+    chronology.status_event(actor=actor, assessment=locked, to_status=to_status)
     for name in ("status", "version", "updated_at", *fields):
         setattr(assessment, name, getattr(locked, name))
     return locked
@@ -190,11 +192,20 @@ def assessment_start(
         to_status=Status.DRAFT,
         reason="Assessment started",
     )
+    support_request_follow_case(
+        actor=actor,
+        support_request=support_request,
+        to_status=SupportRequest.Status.ASSESSMENT_STARTED,
+        reason="Assessment started",
+    )
     audit_record(
         actor=actor,
         action=Action.CREATE,
         target=assessment,
         detail={"children": len(children), "number": assessment.number},
+    )
+    chronology.assessment_event(
+        actor=actor, assessment=assessment, event="assessment_started", summary="Assessment started"
     )
     return assessment
 
@@ -693,16 +704,46 @@ def consultation_save(
 
 # ---- Referral to the panel: never without consent or a recorded override.
 
+# The form lets the assessor refer at any stage of the assessment once the referral (section 2)
+# and the family's consent and signatures (section 14) are complete; the panel sees the
+# assessment as it stands, with its status.
+REFERRAL_NEEDS = ("panel_referral", "consent")
+
+
+def panel_referral_missing_sections(assessment: Assessment) -> list[str]:
+    """The sections still to complete before the assessment can be referred, as "section 2 (…)"."""
+    completed = {
+        row.key
+        for row in assessment.sections.all()
+        if row.child_id is None and row.status == SectionStatus.COMPLETED
+    }
+    return [
+        f"section {SECTIONS_BY_KEY[key].number} ({SECTIONS_BY_KEY[key].title.lower()})"
+        for key in REFERRAL_NEEDS
+        if key not in completed
+    ]
+
+
+def panel_referral_blocker(assessment: Assessment) -> str:
+    """Why this assessment cannot be referred to the panel now ("" when it can, consent aside)."""
+    if assessment.status == Status.STOPPED:
+        return "A stopped assessment cannot be referred to the panel"
+    missing = panel_referral_missing_sections(assessment)
+    if missing:
+        return f"Complete {' and '.join(missing)} before you refer this family to the panel"
+    return ""
+
 
 @transaction.atomic
 def panel_referral_submit(*, actor, assessment: Assessment) -> PanelReferral:
     # Those who write assessments refer them; panel members only receive referrals.
     _require("assessments.write_assessment", actor, message="Panel members cannot make referrals")
     locked = lock(Assessment, assessment.pk)
-    if locked.status != Status.COMPLETED:
-        raise TransitionNotAllowed("Only a completed assessment can be referred to the panel")
     if PanelReferral.objects.filter(assessment=locked).exists():
         raise TransitionNotAllowed("This assessment has already been referred to the panel")
+    blocker = panel_referral_blocker(locked)
+    if blocker:
+        raise TransitionNotAllowed(blocker)
     answers = locked.sections.get(key="panel_referral", child=None).answers
     if answers.get("referring") != YES:
         raise ValidationError(
@@ -725,5 +766,11 @@ def panel_referral_submit(*, actor, assessment: Assessment) -> PanelReferral:
         action=Action.CREATE,
         target=referral,
         detail={"consent_basis": referral.consent_basis},
+    )
+    chronology.assessment_event(
+        actor=actor,
+        assessment=locked,
+        event="panel_referral",
+        summary="Referred to the early support panel",
     )
     return referral

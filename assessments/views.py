@@ -178,6 +178,7 @@ def detail(request: HttpRequest, assessment_id) -> HttpResponse:
         "can_write": _may_write(user),
         "referral": referral,
         "referring": _answers(assessment, "panel_referral").get("referring") == YES,
+        "referral_blocker": services.panel_referral_blocker(assessment),
         "newer": selectors.newer_version(assessment),
     }
     return render(request, "assessments/detail.html", context)
@@ -303,7 +304,7 @@ def section(
         "version": row.version if row else 0,
         "stale": stale,
         "saved_answers": document_for_row(assessment, key, child) if stale else None,
-        "facts": family_facts(assessment)
+        "facts": family_facts(assessment, user=request.user)
         if key in ("family", "professionals", "history")
         else None,
         "council": the_council() if key == "consent" else None,
@@ -590,6 +591,7 @@ def refer(request: HttpRequest, assessment_id) -> HttpResponse:
         "family": assessment.family,
         "permission": panel_referral_permission(assessment.family),
         "answers": _answers(assessment, "panel_referral"),
+        "blocker": services.panel_referral_blocker(assessment),
         "errors": errors,
     }
     return render(request, "assessments/refer.html", context)

@@ -29,10 +29,13 @@ class ReturnToMixin(forms.Form):
 
 
 class ConsentDecisionForm(GovFormMixin, ReturnToMixin, forms.Form):
-    purpose = forms.ChoiceField(
-        label="What is the consent for?",
+    # Asked once for everything the family decided in one conversation: the answers below (who,
+    # the agencies, what may be shared) are recorded for each purpose ticked.
+    purpose = forms.MultipleChoiceField(
+        label="What did the family decide about?",
+        help_text="Select all that apply. Everything you record below applies to each one",
         choices=Purpose.choices,
-        widget=forms.RadioSelect,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": services.PURPOSE_MISSING,
             "invalid_choice": services.PURPOSE_MISSING,
@@ -125,7 +128,7 @@ class ConsentDecisionForm(GovFormMixin, ReturnToMixin, forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            Field.radios("purpose", legend_size=Size.MEDIUM),
+            Field.checkboxes("purpose", legend_size=Size.MEDIUM),
             Field.radios("status", legend_size=Size.MEDIUM),
             Field.textarea("reason", rows=4),
             Field.text("given_by_name", field_width=Fluid.TWO_THIRDS),
@@ -142,7 +145,7 @@ class ConsentDecisionForm(GovFormMixin, ReturnToMixin, forms.Form):
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
-            "purpose": data["purpose"],
+            "purposes": data["purpose"],
             "status": data["status"],
             "reason": data["reason"],
             "given_by_name": data["given_by_name"],

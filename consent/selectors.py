@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from consent.models import ConsentDecision, ConsentOverride, Purpose
 from consent.services import standing_override
+from core import clock
 from core.models import Agency
 from people import selectors as people_selectors
 from people.models import Family, Person
@@ -120,3 +121,113 @@ def current_decisions(
             )
         )
     return rows
+
+
+# ---------------------------------------------------------------- may agency X see part Y?
+
+# The parts of a family's record that go to other agencies (the panel's pack, for one), and how
+# the pack names each one when it is withheld.
+SHARED_PARTS = {
+    "presenting_reason": "why the family was referred",
+    "assessment": "the assessment",
+    "agency_responses": "what other agencies know about the family",
+}
+# Which purposes' consent covers sharing with agencies, most specific first: the family's word on
+# information sharing, else their consent to the referral to the multi-agency panel.
+SHARING_PURPOSES = (Purpose.INFORMATION_SHARING, Purpose.PANEL_REFERRAL)
+
+
+@dataclass(frozen=True)
+class SharingAnswer:
+    """Whether ``agency`` may see ``part`` of a family's record, and why.
+
+    ``basis`` is "consent" (the family agreed, naming this agency or no agency in particular),
+    "override" (a manager authorised sharing without consent, usually for safeguarding: show it
+    and record it) or None (withheld). ``explanation`` is the sentence to show, in plain English.
+    """
+
+    agency: Agency
+    part: str
+    allowed: bool
+    basis: str | None
+    explanation: str
+    decision: ConsentDecision | None = None
+    override: ConsentOverride | None = None
+
+    @property
+    def part_label(self) -> str:
+        return SHARED_PARTS[self.part]
+
+    @property
+    def what_may_be_shared(self) -> str:
+        return self.decision.what_may_be_shared if self.decision is not None else ""
+
+
+def _long_date(value) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def agency_may_see(
+    family: Family,
+    agency: Agency,
+    part: str,
+    *,
+    current: list[CurrentConsent] | None = None,
+) -> SharingAnswer:
+    """May ``agency`` see ``part`` (a key of SHARED_PARTS) of this family's record?
+
+    The one place that decides; the panel's pack (and anything else shown to another agency)
+    only asks. The family's latest decision on information sharing decides, or, when there is
+    none, their decision on the panel referral: consent given lets the agencies it names see
+    (every agency, when it names none); anything else withholds. A standing override of either
+    purpose (sharing without consent, authorised by a manager) lets it be seen, and says so.
+    Pass ``current`` (``current_decisions(family)``) when asking about many parts or agencies.
+    """
+    if part not in SHARED_PARTS:
+        raise ValueError(f"Unknown part of the record: {part}")
+    current = current_decisions(family) if current is None else current
+    by_purpose = {row.purpose: row for row in current}
+    decision = next(
+        (by_purpose[p].decision for p in SHARING_PURPOSES if by_purpose[p].decision), None
+    )
+    if decision is not None and decision.status == ConsentDecision.Status.GIVEN:
+        named = list(decision.agencies.all())
+        if not named or any(a.pk == agency.pk for a in named):
+            return SharingAnswer(
+                agency=agency,
+                part=part,
+                allowed=True,
+                basis="consent",
+                explanation=(
+                    f"The family agreed to share this with {agency.name} "
+                    f"on {_long_date(decision.decision_date)}."
+                    if named
+                    else f"The family agreed to share this on {_long_date(decision.decision_date)}."
+                ),
+                decision=decision,
+            )
+        why = f"The family did not agree to share this with {agency.name}."
+    elif decision is None:
+        why = f"No one has recorded that the family agreed to share this with {agency.name}."
+    else:
+        why = f"The family did not agree to share this with {agency.name}."
+    override = next(
+        (by_purpose[p].override for p in SHARING_PURPOSES if by_purpose[p].override), None
+    )
+    if override is not None:
+        return SharingAnswer(
+            agency=agency,
+            part=part,
+            allowed=True,
+            basis="override",
+            explanation=(
+                f"{why} It is shared because sharing without consent was authorised on "
+                f"{_long_date(clock.local(override.at).date())} to keep a child safe. "
+                "The reason is recorded."
+            ),
+            decision=decision,
+            override=override,
+        )
+    return SharingAnswer(
+        agency=agency, part=part, allowed=False, basis=None, explanation=why, decision=decision
+    )

@@ -4,7 +4,7 @@ Every function is keyword-only, runs in one transaction and writes its own audit
 Callers pass a family already fetched through people.selectors (so in the caller's scope).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -18,6 +18,8 @@ from core import clock
 from core.audit import Action, audit_record
 from core.models import Agency
 from people.models import Family, FamilyMember, Person
+from people.selectors import family_children
+from people.services import RecordType, chronology_record
 
 MAX_TEXT = 5000
 MAX_NAME = 200
@@ -140,7 +142,40 @@ def consent_record_decision(
             "agencies": len(agencies),
         },
     )
+    # On the children's chronology, and on the adult's who decided when they are named: it is
+    # their decision about the family's information.
+    chronology_record(
+        actor=actor,
+        people=[*family_children(family), *([person] if person is not None else [])],
+        summary=f"{decision.get_status_display()}: {decision.get_purpose_display().lower()}",
+        source="Consent and information sharing",
+        record_type=RecordType.CONSENT,
+        record_id=family.pk,
+        event=f"consent_{status}",
+        occurred_on=decision_date,
+    )
     return decision
+
+
+@transaction.atomic
+def consent_record_decisions(
+    *, actor, family: Family, purposes: Sequence[str], **answers
+) -> list[ConsentDecision]:
+    """Record one decision, asked once, for each purpose the family decided about.
+
+    A family usually decides about the assessment, sharing and the referral in one conversation:
+    the page asks who decided, the agencies and what may be shared once, and this records the
+    same answers for every purpose chosen, all or none. Each purpose gets its own decision (so
+    each can later change on its own) through ``consent_record_decision``, which applies the rules.
+    """
+    chosen = list(dict.fromkeys(purposes))
+    if not chosen or any(purpose not in Purpose.values for purpose in chosen):
+        # Refused as a decision with no purpose, so every other answer is checked at once too.
+        consent_record_decision(actor=actor, family=family, purpose="", **answers)
+    return [
+        consent_record_decision(actor=actor, family=family, purpose=purpose, **answers)
+        for purpose in chosen
+    ]
 
 
 @transaction.atomic

@@ -102,16 +102,23 @@ def record_decision(request: HttpRequest, family_id) -> HttpResponse:
         form = ConsentDecisionForm(request.POST, family=family)
         if form.is_valid():
             try:
-                services.consent_record_decision(actor=user, family=family, **form.service_kwargs())
+                decisions = services.consent_record_decisions(
+                    actor=user, family=family, **form.service_kwargs()
+                )
             except ValidationError as error:
                 _add_service_errors(form, error)
             else:
-                messages.success(request, "Consent decision saved")
+                messages.success(
+                    request,
+                    "Consent decision saved" if len(decisions) == 1 else "Consent decisions saved",
+                )
                 return _after_save(request, family, return_to)
     else:
         initial = {"return_to": return_to}
-        if request.GET.get("purpose") in dict(ConsentDecisionForm.base_fields["purpose"].choices):
-            initial["purpose"] = request.GET["purpose"]
+        purposes = dict(ConsentDecisionForm.base_fields["purpose"].choices)
+        chosen = [p for p in request.GET.getlist("purpose") if p in purposes]
+        if chosen:
+            initial["purpose"] = chosen
         form = ConsentDecisionForm(initial=initial, family=family)
     audit_record(actor=user, action=Action.VIEW, target=family, detail={"page": "consent_record"})
     context = {

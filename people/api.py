@@ -161,7 +161,17 @@ class PersonSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _phone_field():
+    # No length check here: people.services.phone_error says what is wrong, as on the page.
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="A UK telephone number, spaced as you like; +44 stands for the leading 0.",
+    )
+
+
 class PersonCreateSerializer(serializers.ModelSerializer):
+    phone = _phone_field()
     family = serializers.UUIDField(
         required=False,
         allow_null=True,
@@ -200,6 +210,7 @@ class PersonUpdateSerializer(serializers.ModelSerializer):
     # person fields are declared optional instead and `partial` is pinned to False
     # (which also keeps the OpenAPI schema saying that `version` is required).
 
+    phone = _phone_field()
     version = serializers.IntegerField(
         min_value=1,
         write_only=True,
@@ -309,6 +320,10 @@ class ChronologyEntrySerializer(serializers.ModelSerializer):
             "source",
             "recorded_by",
             "recorded_at",
+            # The record a service's entry came from ("episode" and its id); empty when typed.
+            "record_type",
+            "record_id",
+            "event",
         ]
         read_only_fields = fields
 

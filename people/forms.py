@@ -373,6 +373,13 @@ class PersonEditForm(GovFormMixin, _PersonRulesMixin, forms.Form):
         help_text="For example British Sign Language, a learning disability or speech and language needs",
     )
     interpreter_required = forms.BooleanField(label="Needs an interpreter", required=False)
+    # people.services.phone_error checks it, for this page and the API alike.
+    phone = forms.CharField(
+        label="Telephone number",
+        required=False,
+        help_text="A UK number, for example 01632 960 001 or 07700 900 982",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
 
     non_field_error_anchor = "current-saved-details"
 
@@ -410,6 +417,8 @@ class PersonEditForm(GovFormMixin, _PersonRulesMixin, forms.Form):
                 legend="Language and communication",
                 legend_size=Size.MEDIUM,
             ),
+            HTML('<h2 class="govuk-heading-m">Contact</h2>'),
+            Field.text("phone", field_width=20),
             Submit("save", "Save changes"),
         )
 
@@ -433,7 +442,14 @@ class PersonEditForm(GovFormMixin, _PersonRulesMixin, forms.Form):
         from people.services import PERSON_EDITABLE_FIELDS
 
         changes = {name: self.cleaned_data[name] for name in PERSON_EDITABLE_FIELDS}
-        for name in ("first_name", "middle_names", "last_name", "preferred_name", "first_language"):
+        for name in (
+            "first_name",
+            "middle_names",
+            "last_name",
+            "preferred_name",
+            "first_language",
+            "phone",
+        ):
             changes[name] = changes[name].strip()
         if changes["kind"] == Person.Kind.UNBORN:
             changes["date_of_birth"] = None

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core import records
 from people.reference import Ethnicity, Gender
 
 
@@ -59,6 +60,8 @@ class Person(VersionedModel):
     first_language = models.CharField(max_length=100, blank=True, default="English")
     communication_needs = models.TextField(blank=True)
     interpreter_required = models.BooleanField(default=False)
+    # The assessment's section 1 asks for each person's contact number (a UK number).
+    phone = models.CharField("Telephone number", max_length=30, blank=True)
     # Derived keys for search before create, rebuilt by people.services on every write.
     search_names = models.TextField(blank=True, editable=False)
     search_phonetic = models.TextField(blank=True, editable=False)
@@ -380,7 +383,23 @@ class ChronologyEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # An entry a service wrote about its own event names the record it came from, so the page
+    # links to it (core.records resolves the link; people imports none of the apps above it).
+    # An entry typed by hand leaves all three empty.
+    record_type = models.CharField(max_length=40, blank=True)
+    record_id = models.CharField(max_length=64, blank=True)
+    event = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["-occurred_on", "-recorded_at"]
         verbose_name_plural = "chronology entries"
+        indexes = [models.Index(fields=["record_type", "record_id"], name="chronology_record_idx")]
+
+    @property
+    def is_system(self) -> bool:
+        """Written by a service from its own record: nobody edits it by hand."""
+        return bool(self.event)
+
+    @property
+    def link(self):
+        return records.link_for(self.record_type, self.record_id)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import rules
 from django.db.models import Prefetch, prefetch_related_objects
 
+from core import records
 from people import selectors
 from people.models import (
     ChronologyEntry,
@@ -193,6 +194,50 @@ def _group_professionals(involvements) -> list[dict]:
     return list(groups.values())
 
 
+@dataclass(frozen=True)
+class RecordProfessional:
+    """A professional named by a record of another app (the lead professional of an open
+    episode), shown with the professionals recorded by hand. The record stays the one source:
+    nothing is copied, so a handover or closure shows at once."""
+
+    name: str
+    role: str
+    organisation_name: str
+    url: str = ""
+    link_text: str = ""
+    phone: str = ""
+    email: str = ""
+    started_on: object = None
+    ended_on: object = None
+
+
+def record_professionals(records_by_person: dict, people_by_id: dict) -> list[dict]:
+    """Rows for ``_professionals.html`` from the records' professionals, one per professional and
+    record, listing the people the record is about."""
+    rows: dict[tuple, dict] = {}
+    for person_id, found in records_by_person.items():
+        for record in found:
+            for name, role, agency, email in record.professionals:
+                row = rows.setdefault(
+                    (name, role, agency, record.url),
+                    {
+                        "professional": RecordProfessional(
+                            name=name,
+                            role=role,
+                            organisation_name=agency,
+                            url=record.url,
+                            link_text=f"View the {record.kind.lower()}",
+                            email=email,
+                            started_on=record.started_on,
+                        ),
+                        "people": [],
+                    },
+                )
+                if person_id in people_by_id:
+                    row["people"].append(people_by_id[person_id])
+    return list(rows.values())
+
+
 # ---------------------------------------------------------------- the person page
 
 
@@ -217,6 +262,8 @@ class PersonPage:
     chronology_recent: list[ChronologyEntry]
     chronology_older: list[ChronologyEntry]
     confidential_address_shown: bool
+    # Episodes and assessments the person is part of, from the apps above people (core.records).
+    work: list[records.PersonRecord] = field(default_factory=list)
     hidden_household_ids: set = field(default_factory=set)
     confidential_household_ids: set = field(default_factory=set)
 
@@ -262,6 +309,7 @@ def person_page(user, person: Person) -> PersonPage:
     ]
     _mark_linkable(user, relationships + pr, known_visible=set())
     chronology = list(person.chronology.all())
+    work = records.person_records(user, [person]).get(person.pk, [])
     return PersonPage(
         person=person,
         current_addresses=[line for line in lines if line.link.moved_out is None],
@@ -270,10 +318,12 @@ def person_page(user, person: Person) -> PersonPage:
         households=households,
         relationships=relationships,
         parental_responsibility=pr,
-        professionals=[
+        professionals=record_professionals({person.pk: work}, {person.pk: person})
+        + [
             {"professional": p, "people": [person]}
             for p in professionals_in_order(person.professionals.all())
         ],
+        work=work,
         chronology_recent=chronology[:PERSON_CHRONOLOGY_AT_A_GLANCE],
         chronology_older=chronology[PERSON_CHRONOLOGY_AT_A_GLANCE:],
         confidential_address_shown=shown,
@@ -354,9 +404,11 @@ def family_page(user, family: Family) -> FamilyPage:
         households=households,
         relationships=relationships,
         parental_responsibility=pr,
-        professionals=_group_professionals(
-            professionals_in_order(selectors.family_professionals(family))
-        ),
+        professionals=record_professionals(
+            records.person_records(user, [m.person for m in members]),
+            {m.person_id: m.person for m in members},
+        )
+        + _group_professionals(professionals_in_order(selectors.family_professionals(family))),
         chronology=list(selectors.family_chronology(family)[:FAMILY_CHRONOLOGY_AT_A_GLANCE]),
         confidential_address_shown=bool(confidential_ids) and may_see_confidential,
         member_ids=member_ids,

@@ -417,3 +417,15 @@ def household_address_options(user, family: Family) -> list[dict]:
             option["people"].append(link.person)
         option["confidential"] = option["confidential"] or link.anyone_confidential
     return list(options.values())
+
+
+def family_children(family) -> list[Person]:
+    """The children of a family, whose chronology tells the story of the work with it. One
+    query; an empty list for no family (a request not yet linked to one)."""
+    if family is None:
+        return []
+    return list(
+        Person.objects.filter(
+            family_memberships__family=family, family_memberships__role=FamilyMember.Role.CHILD
+        ).distinct()
+    )

@@ -1,6 +1,8 @@
 """Writes to people and families. Each is one transaction with its audit event."""
 
+import re
 import secrets
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 import rules
@@ -46,7 +48,36 @@ PERSON_EDITABLE_FIELDS = (
     "first_language",
     "communication_needs",
     "interpreter_required",
+    "phone",
 )
+
+PHONE_INVALID = "Enter a UK telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+PHONE_TOO_LONG = "Telephone number must be 30 characters or fewer"
+
+
+def phone_error(value: str) -> str:
+    """The rule for a person's telephone number: blank, or a UK number however it is spaced.
+
+    Spaces, dashes and brackets are allowed; +44 or 0044 (with or without the 0 after it) stands
+    for the leading 0; what is left must be 0 and 9 or 10 more digits. '' when it is fine.
+    """
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if len(value) > 30:
+        return PHONE_TOO_LONG
+    digits = re.sub(r"[\s().-]", "", value)
+    for prefix in ("+44", "0044"):
+        if digits.startswith(prefix):
+            digits = "0" + digits[len(prefix) :].removeprefix("0")
+            break
+    return "" if re.fullmatch(r"0\d{9,10}", digits) else PHONE_INVALID
+
+
+def _tidy_phone(fields: dict) -> None:
+    # Kept as typed, less stray spaces, so it reads as the family gave it.
+    if "phone" in fields:
+        fields["phone"] = " ".join((fields["phone"] or "").split())
 
 
 def _refresh_search_keys(person: Person) -> None:
@@ -99,6 +130,8 @@ def person_errors(fields: dict, *, creating: bool) -> dict[str, str]:
     dob = fields.get("date_of_birth")
     edd = fields.get("expected_date_of_delivery")
     today = clock.today()
+    if phone_error(fields.get("phone", "")):
+        errors["phone"] = phone_error(fields.get("phone", ""))
     if kind and kind != Person.Kind.UNBORN and not (fields.get("first_name") or "").strip():
         errors["first_name"] = "Enter the person's first name"
     if kind == Person.Kind.UNBORN:
@@ -186,6 +219,7 @@ def person_create(*, actor, other_names: list[tuple[str, str]] | None = None, **
     unknown = set(fields) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    _tidy_phone(fields)
     _validate_person(fields, creating=True)
     person = Person.objects.create(created_by=actor, **fields)
     for first, last in other_names or []:
@@ -236,6 +270,8 @@ def person_update(*, actor, person: Person, expected_version: int, changes: dict
     unknown = set(changes) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    changes = dict(changes)
+    _tidy_phone(changes)
     merged = {name: getattr(person, name) for name in PERSON_EDITABLE_FIELDS} | changes
     _validate_person(merged, creating=False)
     changed = sorted(name for name, value in changes.items() if getattr(person, name) != value)
@@ -698,3 +734,62 @@ def chronology_add(
         actor=actor, action=Action.UPDATE, target=person, detail={"fields": ["chronology"]}
     )
     return entry
+
+
+# The record an entry links to (core.records resolves the link; the owning app registers it).
+class RecordType:
+    SUPPORT_REQUEST = "support_request"
+    ASSESSMENT = "assessment"
+    CONSENT = "consent"
+    PANEL_CASE = "panel_case"
+    EPISODE = "episode"
+
+
+@transaction.atomic
+def chronology_record(
+    *,
+    actor,
+    people: Iterable[Person],
+    summary: str,
+    record_type: str,
+    record_id: object,
+    event: str,
+    category: str = ChronologyEntry.Category.SERVICE,
+    source: str = "",
+    occurred_on: date | None = None,
+) -> list[ChronologyEntry]:
+    """Write a service's own event on each person's chronology, linked to the record it came
+    from, in one insert and one audit row.
+
+    The calling service has already checked its own permission for the event (which may be a
+    member of the public asking for help, with no account): this records that the event
+    happened, in the same transaction, so the two never disagree. Who gets an entry is the
+    caller's choice: the children of the family by default (``selectors.family_children``), the
+    named child for a missed appointment. The summary is the service's own plain words, holding
+    nothing typed by a user beyond what the record already holds; nobody edits these entries.
+    """
+    people = list({person.pk: person for person in people}.values())
+    if not people:
+        return []
+    entries = ChronologyEntry.objects.bulk_create(
+        ChronologyEntry(
+            person=person,
+            occurred_on=occurred_on or clock.today(),
+            category=category,
+            summary=summary[:500],
+            source=source[:200],
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            record_type=record_type,
+            record_id=str(record_id),
+            event=event,
+        )
+        for person in people
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target="people.chronologyentry",
+        record_id=f"{record_type}:{record_id}",
+        detail={"event": event, "people": len(entries)},
+    )
+    return entries

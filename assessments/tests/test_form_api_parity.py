@@ -301,6 +301,70 @@ def test_the_child_last_seen_cannot_be_before_first_seen(practitioner, family):
     assert _service_refusal(practitioner, family, "child_views", answers, per_child=True) == refusal
 
 
+def test_the_child_seen_alone_cannot_be_before_first_seen(practitioner, family):
+    answers = {
+        "child_views": "Happy",
+        "first_seen_on": "2026-10-05",
+        "seen_alone": "yes",
+        "seen_alone_on": "2026-10-04",
+    }
+    refusal = {
+        "seen_alone_on": [
+            "Date the child was seen alone must be the same as or after the date first seen"
+        ]
+    }
+    dates = {"first_seen_on", "seen_alone_on"}
+
+    page, api = _both(practitioner, family, "child_views", answers, per_child=True, dates=dates)
+
+    assert page == api == refusal
+    assert _service_refusal(practitioner, family, "child_views", answers, per_child=True) == refusal
+
+
+def test_the_child_seen_alone_before_first_seen_is_refused_in_a_draft_too(practitioner, family):
+    answers = {"first_seen_on": "2026-10-05", "seen_alone_on": "2026-10-04"}
+    refusal = {
+        "seen_alone_on": [
+            "Date the child was seen alone must be the same as or after the date first seen"
+        ]
+    }
+    dates = {"first_seen_on", "seen_alone_on"}
+
+    page, api = _both(
+        practitioner, family, "child_views", answers, per_child=True, dates=dates, completed=False
+    )
+
+    assert page == api == refusal
+    assert (
+        _service_refusal(
+            practitioner, family, "child_views", answers, per_child=True, completed=False
+        )
+        == refusal
+    )
+
+
+def test_the_child_seen_alone_on_the_day_first_seen_is_accepted(practitioner, family):
+    assessment = AssessmentFactory(worker=practitioner, family=family)
+
+    row = services.section_save(
+        actor=practitioner,
+        assessment=assessment,
+        key="child_views",
+        child=assessment.children.get(),
+        answers={
+            "child_views": "Happy",
+            "first_seen_on": "2026-10-05",
+            "seen_alone": "yes",
+            "seen_alone_on": "2026-10-05",
+        },
+        completed=True,
+        expected_version=None,
+    )
+
+    assert row.status == AssessmentSection.Status.COMPLETED
+    assert row.answers["seen_alone_on"] == "2026-10-05"
+
+
 # ---------------------------------------------------------------- returning to the worker
 
 

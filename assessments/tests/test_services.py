@@ -362,13 +362,6 @@ def test_a_referral_with_a_recorded_override_is_sent(practitioner):
     assert referral.consent_basis == "override"
 
 
-def test_only_a_completed_assessment_can_be_referred(practitioner):
-    assessment = ReadyAssessmentFactory(worker=practitioner)
-    ConsentDecisionFactory(family=assessment.family)
-    with pytest.raises(services.TransitionNotAllowed):
-        services.panel_referral_submit(actor=practitioner, assessment=assessment)
-
-
 def test_section_1_keeps_what_the_record_said_when_it_was_saved(practitioner, family, children):
     assessment = services.assessment_start(actor=practitioner, family=family, children=children)
     services.section_save(

@@ -244,3 +244,74 @@ def test_a_refused_write_leaves_nothing_behind(practitioner, family):
 
 def test_the_factory_makes_a_valid_decision(family):
     assert ConsentDecisionFactory(family=family).status == GIVEN
+
+
+# ---------------------------------------------------------------- one conversation, asked once
+
+
+def record_many(actor, family, purposes, **overrides):
+    kwargs = {
+        "status": GIVEN,
+        "decision_date": date(2026, 3, 1),
+        "lawful_basis": LawfulBasis.CONSENT,
+        "given_by_name": "Jane Smith",
+        "given_by_relationship": ConsentDecision.Relationship.PARENT_CARER,
+        **overrides,
+    }
+    return services.consent_record_decisions(
+        actor=actor, family=family, purposes=purposes, **kwargs
+    )
+
+
+def test_one_answer_records_a_decision_for_each_purpose_chosen(practitioner, family, agencies):
+    decisions = record_many(
+        practitioner,
+        family,
+        [Purpose.ASSESSMENT, Purpose.PANEL_REFERRAL, Purpose.ASSESSMENT],
+        agencies=agencies,
+        what_may_be_shared="The assessment",
+    )
+
+    assert [d.purpose for d in decisions] == ["assessment", "panel_referral"]
+    rows = ConsentDecision.objects.order_by("purpose")
+    assert [(d.purpose, d.status, d.given_by_name, d.what_may_be_shared) for d in rows] == [
+        ("assessment", "given", "Jane Smith", "The assessment"),
+        ("panel_referral", "given", "Jane Smith", "The assessment"),
+    ]
+    assert [set(d.agencies.all()) for d in rows] == [set(agencies), set(agencies)]
+    assert sorted(
+        AuditEvent.objects.filter(record_type="consent.consentdecision").values_list(
+            "detail__purpose", flat=True
+        )
+    ) == ["assessment", "panel_referral"]
+    assert services.panel_referral_permission(family).allowed
+
+
+@pytest.mark.parametrize("purposes", [[], ["assessment", "marketing"]])
+def test_no_purpose_or_one_not_on_the_list_records_nothing(practitioner, family, purposes):
+    with pytest.raises(ValidationError) as error:
+        record_many(practitioner, family, purposes, given_by_name="")
+
+    assert error.value.message_dict == {
+        "purpose": [services.PURPOSE_MISSING],
+        "given_by_name": ["Enter the name of the person who gave consent"],
+    }
+    assert not ConsentDecision.objects.exists()
+
+
+def test_a_refusal_for_several_purposes_records_none_of_them(practitioner, family):
+    with pytest.raises(ValidationError) as error:
+        record_many(
+            practitioner, family, [Purpose.ASSESSMENT, Purpose.INFORMATION_SHARING], status=REFUSED
+        )
+
+    assert error.value.message_dict == {"reason": ["Enter why consent was refused"]}
+    assert not ConsentDecision.objects.exists()
+
+
+def test_business_support_cannot_record_several_decisions_either(business_support, family):
+    with pytest.raises(PermissionDenied):
+        record_many(business_support, family, [Purpose.ASSESSMENT])
+    with pytest.raises(PermissionDenied):
+        record_many(business_support, family, [])
+    assert not ConsentDecision.objects.exists()

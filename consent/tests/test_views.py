@@ -7,7 +7,7 @@ from django.urls import reverse
 from consent.models import ConsentDecision, ConsentOverride, Purpose
 from consent.tests.conftest import client_for
 from consent.tests.factories import ConsentDecisionFactory, ConsentOverrideFactory
-from core.models import AuditEvent
+from core.models import Agency, AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +168,62 @@ def test_an_override_needs_a_reason(team_leader, family):
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()
     assert not ConsentOverride.objects.exists()
+
+
+def test_one_form_asks_for_the_agencies_once_for_every_purpose(
+    practitioner_client, practitioner, family, agencies
+):
+    page = practitioner_client.get(url("record", family)).content.decode()
+    # One set of agency boxes, and a box for each purpose instead of a form for each.
+    assert page.count('name="agencies"') == Agency.objects.count()
+    purpose_boxes = re.findall(r'<input[^>]*name="purpose"[^>]*>', page)
+    assert len(purpose_boxes) == len(Purpose)
+    assert all('type="checkbox"' in box for box in purpose_boxes)
+
+    response = practitioner_client.post(
+        url("record", family),
+        decision_post(
+            purpose=[Purpose.ASSESSMENT, Purpose.INFORMATION_SHARING, Purpose.PANEL_REFERRAL],
+            agencies=[str(a.pk) for a in agencies],
+        ),
+    )
+
+    assert response.status_code == 302
+    rows = ConsentDecision.objects.order_by("purpose")
+    assert [(d.purpose, d.status, d.recorded_by, d.decision_date) for d in rows] == [
+        ("assessment", "given", practitioner, date(2026, 3, 1)),
+        ("information_sharing", "given", practitioner, date(2026, 3, 1)),
+        ("panel_referral", "given", practitioner, date(2026, 3, 1)),
+    ]
+    assert all(set(d.agencies.all()) == set(agencies) for d in rows)
+    summary = practitioner_client.get(response.url)
+    assert "Consent decisions saved" in summary.content.decode()
+
+
+def test_an_error_keeps_every_purpose_ticked_and_records_none(practitioner_client, family):
+    response = practitioner_client.post(
+        url("record", family),
+        decision_post(
+            purpose=[Purpose.ASSESSMENT, Purpose.PANEL_REFERRAL],
+            status=ConsentDecision.Status.REFUSED,
+        ),
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Enter why consent was refused" in html
+    assert re.search(r'value="assessment"\s*checked', html)
+    assert re.search(r'value="panel_referral"\s*checked', html)
+    assert not re.search(r'value="information_sharing"\s*checked', html)
+    assert not ConsentDecision.objects.exists()
+
+
+def test_no_purpose_ticked_is_refused_on_the_question(practitioner_client, family):
+    data = decision_post()
+    del data["purpose"]
+
+    response = practitioner_client.post(url("record", family), data)
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors["purpose"]) == ["Select what the consent is for"]
+    assert not ConsentDecision.objects.exists()
