@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests."""
 
 import os
+import tempfile
 
 import pytest
 
@@ -51,6 +52,41 @@ def manager(db, team):
 @pytest.fixture
 def manager_client(client, manager):
     return sign_in_verified(client, manager)
+
+
+# --- The test database when journeys run on SQLite ----------------------------------
+#
+# Django tests SQLite in memory, shared between connections ("cache=shared"). The live server's
+# request threads each open their own connection to it, and a shared in-memory database locks
+# whole tables: a transaction that meets another connection's open transaction fails at once with
+# "database table is locked" (SQLITE_LOCKED), which the busy timeout does not cover. A journey
+# overlaps transactions all the time (the browser's favicon request and the next page, the test's
+# own set-up through the services while a request finishes), so under load a page now and then
+# became a 500 (the error page, rendered without the council: axe then finds header links with no
+# text) or a request's work, and the messages it sends, failed. In a file each connection waits
+# its turn (busy timeout, BEGIN IMMEDIATE), as the quick start's database does; in a RAM-backed
+# folder where there is room, so it stays about as fast.
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    if not any(item.get_closest_marker("journey") for item in request.session.items):
+        return
+    test = database.setdefault("TEST", {})
+    if test.get("NAME") and "memory" not in str(test["NAME"]):
+        return  # a file already
+    folder = tempfile.gettempdir()
+    if os.path.isdir("/dev/shm"):
+        ram = os.statvfs("/dev/shm")
+        if ram.f_bavail * ram.f_frsize >= 1024**3:  # containers often give it only 64 MB
+            folder = "/dev/shm"
+    # One file per process (each pytest-xdist worker, each checkout's run), removed at the end.
+    test["NAME"] = os.path.join(folder, f"earlyhelp-test-{os.getpid()}.sqlite3")
 
 
 # --- Browser (journey) tests -------------------------------------------------------

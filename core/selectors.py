@@ -6,7 +6,7 @@ show it decide who may see it (the configuration page is for system administrato
 
 from django.db.models import QuerySet
 
-from core.models import Agency, Area, Council, NeedLevel, Team
+from core.models import Agency, Area, Council, NeedLevel, OutboundMessage, Team
 
 
 def the_council() -> Council | None:
@@ -37,3 +37,14 @@ def need_levels() -> QuerySet[NeedLevel]:
 def need_level_by_level(level: int) -> NeedLevel | None:
     """A level of need by its number (the Continuum of Need level), or None."""
     return NeedLevel.objects.filter(level=level).first()
+
+
+def messages_to(user) -> QuerySet[OutboundMessage]:
+    """The messages the product sent to ``user``'s email address, newest first (none without one).
+
+    A message holds a template, a reference and the record it is about, never a family's details.
+    """
+    email = (getattr(user, "email", "") or "").strip()
+    if not email:
+        return OutboundMessage.objects.none()
+    return OutboundMessage.objects.filter(to__iexact=email).order_by("-created_at", "-id")

@@ -17,6 +17,9 @@ from core.roles import Role
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    # What is waiting for this person: each app adds its own sections (core.worktray); the
+    # messages sent to them are shown apart, as something to know rather than to do.
+    sections = worktray.tray_for(user)
     context = {
         "nav_section": "home",
         "can_see_cases": scope.can_see_case_records(user),
@@ -25,8 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
         # Asked by name: the requests app sits above core, which never imports it.
         "can_make_requests": rules.has_perm("support_requests.make_request", user),
         "can_see_requests": rules.has_perm("support_requests.see_requests", user),
-        # What is waiting for this person: each app adds its own sections (core.worktray).
-        "tray": worktray.tray_for(user),
+        "tray": [section for section in sections if not section.informational],
+        "tray_notices": [section for section in sections if section.informational],
     }
     return render(request, "core/home.html", context)
 

@@ -39,6 +39,9 @@ class TraySection:
     items: list[TrayItem] = field(default_factory=list)
     more_url: str = ""  # the full list, when there are more than SHOWN
     more_text: str = ""
+    # Something to know rather than to do (the messages sent to this person): shown apart from
+    # the work and left out of the count of what is waiting.
+    informational: bool = False
 
     @property
     def more(self) -> int:
@@ -71,7 +74,7 @@ def tray_for(user) -> list[TraySection]:
 
 
 def waiting_count(user) -> int:
-    return sum(section.count for section in tray_for(user))
+    return sum(section.count for section in tray_for(user) if not section.informational)
 
 
 def first(queryset, limit: int = SHOWN) -> tuple[int, list]:
