@@ -5,7 +5,7 @@ The same rules as the pages, because the same code: episodes come only from
 ``casework.services`` (which guard, write history and audit).
 
 * ``GET /api/v1/episodes/`` (``?family=<uuid>``, ``?caseload=mine``) and ``GET /api/v1/episodes/{id}/``
-* ``POST /api/v1/episodes/{id}/stage|need-level|lead-professional|step-up|step-down/``
+* ``POST /api/v1/episodes/{id}/stage|need-level|lead-professional|step-up|step-down|closure/``
 * ``GET|POST /api/v1/episodes/{id}/contacts/`` and ``GET|POST /api/v1/episodes/{id}/taf-meetings/``
 
 No ChoiceFields named status, kind or stage (other apps publish enums under those names): the
@@ -36,7 +36,7 @@ from casework.models import Contact, Episode, EpisodeHistory
 from core.api import BAD_REQUEST, UUID_LOOKUP, FamilyQuerySerializer, IdField, query_params, require
 from core.audit import Action, audit_record
 from core.selectors import agency_by_code, need_level_by_level
-from people.selectors import get_family
+from people.selectors import family_professionals, get_family
 
 EPISODE_LABEL = "casework.episode"
 NOT_FOUND = OpenApiResponse(
@@ -166,6 +166,24 @@ class StepDownSerializer(serializers.Serializer):
     offer = serializers.CharField(help_text=_choices(Episode.Offer.values))
     started_on = serializers.DateField()
     reason = serializers.CharField()
+    carry_plan = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Carry the previous plan's unfinished outcomes and open actions over.",
+    )
+    starting_stage = serializers.IntegerField(
+        required=False,
+        default=Episode.Stage.ENGAGEMENT,
+        help_text=f"The stage the new episode starts at: {_choices(Episode.Stage.values)}.",
+    )
+
+
+class ClosureSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text=_choices(services.CLOSURE_REASONS))
+    outcomes_achieved = serializers.CharField(allow_blank=True)
+    exit_plan = serializers.CharField(allow_blank=True)
+    support_after = serializers.CharField(required=False, allow_blank=True, default="")
+    family_view = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ContactSerializer(serializers.Serializer):
@@ -181,6 +199,18 @@ class ContactSerializer(serializers.Serializer):
         default=list,
         help_text="Person ids; each also in seen.",
     )
+    not_brought = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        default=list,
+        help_text="Was not brought only: ids of the family's children who were not brought.",
+    )
+    appointment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Was not brought only: the appointment missed, e.g. 'Health visitor check'.",
+    )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
     def to_representation(self, contact):
@@ -190,6 +220,8 @@ class ContactSerializer(serializers.Serializer):
             "contact_kind": contact.kind,
             "seen": [str(p.pk) for p in contact.seen.all()],
             "seen_alone": [str(p.pk) for p in contact.seen_alone.all()],
+            "not_brought": [str(p.pk) for p in contact.not_brought.all()],
+            "appointment": contact.appointment,
             "notes": contact.notes,
         }
 
@@ -200,7 +232,19 @@ class TafMeetingSerializer(serializers.Serializer):
     family_attendees = serializers.ListField(
         child=serializers.UUIDField(), required=False, default=list
     )
-    agency_attendees = serializers.CharField(required=False, allow_blank=True, default="")
+    lead_professional_attended = serializers.BooleanField(required=False, default=False)
+    professional_attendees = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=list,
+        help_text="Ids of the professionals involved with the family (the people API's)",
+    )
+    agency_attendees = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Anyone else who came, not on the record: one per line, name and agency",
+    )
     apologies = serializers.CharField(required=False, allow_blank=True, default="")
     child_views = serializers.CharField(required=False, allow_blank=True, default="")
     parent_views = serializers.CharField(required=False, allow_blank=True, default="")
@@ -212,6 +256,8 @@ class TafMeetingSerializer(serializers.Serializer):
             "id": meeting.pk,
             "held_on": meeting.held_on.isoformat(),
             "family_attendees": [str(p.pk) for p in meeting.family_attendees.all()],
+            "lead_professional_attended": meeting.lead_professional_attended,
+            "professional_attendees": [p.pk for p in meeting.professional_attendees.all()],
             "agency_attendees": meeting.agency_attendees,
             "apologies": meeting.apologies,
             "child_views": meeting.child_views,
@@ -410,10 +456,38 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             offer=d["offer"],
             started_on=d["started_on"],
             reason=d["reason"],
+            carry_plan=d["carry_plan"],
+            stage=d["starting_stage"],
         )
         return self._detail(new, code=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        summary="Send the closure form",
+        description=(
+            "The one way an episode ends other than a step up (ADR 0016). An episode with a panel "
+            "case waits for the panel to confirm (status closure_requested); any other closes now."
+        ),
+        request=ClosureSerializer,
+        responses=ACTION_RESPONSES,
+    )
+    @action(detail=True, methods=["post"], url_path="closure")
+    def closure(self, request, pk=None):
+        episode = self._changer(pk)
+        s = ClosureSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        services.episode_send_closure(actor=request.user, episode=episode, **s.validated_data)
+        return self._detail(episode)
+
     # --- contacts and TAF meetings
+
+    def _professionals(self, episode, ids):
+        """The professionals involved with the family, by id (as the page offers them)."""
+        known = {p.pk: p for p in family_professionals(episode.family)}
+        if any(i not in known for i in ids):
+            raise serializers.ValidationError(
+                {"professional_attendees": ["Choose professionals involved with this family"]}
+            )
+        return [known[i] for i in dict.fromkeys(ids)]
 
     def _people(self, episode, ids, field):
         members = {
@@ -446,7 +520,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def contacts(self, request, pk=None):
         episode = self._get(pk)
         if request.method == "GET":
-            rows = list(episode.contacts.prefetch_related("seen", "seen_alone"))
+            rows = list(episode.contacts.prefetch_related("seen", "seen_alone", "not_brought"))
             audit_record(
                 actor=request.user,
                 action=Action.VIEW,
@@ -466,6 +540,8 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             seen=self._people(episode, d["seen"], "seen"),
             seen_alone=self._people(episode, d["seen_alone"], "seen_alone"),
             notes=d["notes"],
+            not_brought=self._people(episode, d["not_brought"], "not_brought"),
+            appointment=d["appointment"],
         )
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
@@ -491,7 +567,9 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def taf_meetings(self, request, pk=None):
         episode = self._get(pk)
         if request.method == "GET":
-            rows = list(episode.taf_meetings.prefetch_related("family_attendees"))
+            rows = list(
+                episode.taf_meetings.prefetch_related("family_attendees", "professional_attendees")
+            )
             audit_record(
                 actor=request.user,
                 action=Action.VIEW,
@@ -504,6 +582,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         s.is_valid(raise_exception=True)
         d = dict(s.validated_data)
         d["family_attendees"] = self._people(episode, d["family_attendees"], "family_attendees")
+        d["professional_attendees"] = self._professionals(episode, d["professional_attendees"])
         meeting = services.taf_meeting_record(actor=request.user, episode=episode, **d)
         return Response(TafMeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 

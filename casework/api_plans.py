@@ -26,10 +26,25 @@ PROGRESS_HELP = "One of: " + ", ".join(PlanOutcome.Progress.values)
 ACTION_STATUS_HELP = "One of: open, done, dropped"
 
 
+DOER_HELP = (
+    "Who does it, chosen from the record: lead_professional, person:<family member's id>, "
+    "professional:<id of a professional involved>, or someone_else (then say who in `who`)"
+)
+
+
 class PlanActionSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     what = serializers.CharField()
-    who = serializers.CharField()
+    doer = serializers.CharField(source="doer_token", help_text=DOER_HELP)
+    doer_name = serializers.CharField(
+        source="doer_label", help_text="Who does it, as the plan shows it"
+    )
+    who = serializers.CharField(help_text="Someone else's name and role, or the name when chosen")
+    concerns = serializers.ListField(
+        child=serializers.UUIDField(),
+        source="concern_ids",
+        help_text="The family members it is for; empty means the same as its outcome",
+    )
     by_when = serializers.DateField()
     status = serializers.CharField(read_only=True, help_text=ACTION_STATUS_HELP)
     done_on = serializers.DateField(read_only=True, allow_null=True)
@@ -42,6 +57,11 @@ class PlanOutcomeSerializer(serializers.Serializer):
     outcome_family_words = serializers.CharField()
     outcome_practitioner_words = serializers.CharField(allow_blank=True)
     progress = serializers.CharField(read_only=True, help_text=PROGRESS_HELP)
+    concerns = serializers.ListField(
+        child=serializers.UUIDField(),
+        source="concern_ids",
+        help_text="The family members it is for",
+    )
     actions = PlanActionSerializer(many=True, read_only=True)
 
 
@@ -79,18 +99,31 @@ def _date() -> serializers.DateField:
     return serializers.DateField(required=False, allow_null=True, default=None)
 
 
+def _people() -> serializers.ListField:
+    # Ids as text: the service says when one is not a member of the family, as the page does.
+    return serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        default=list,
+        help_text="Ids of the family members it is for",
+    )
+
+
 class OutcomeCreateSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     need = _text()
     outcome_family_words = _text()
     outcome_practitioner_words = _text()
+    concerns = _people()
 
 
 class ActionCreateSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     outcome_id = IdField()
     what = _text()
+    doer = _text(max_length=100, help_text=DOER_HELP)
     who = _text(max_length=200)
+    concerns = _people()
     by_when = _date()
 
 
@@ -131,6 +164,17 @@ def _int_keys(values: dict, field: str) -> dict:
         raise DjangoValidationError({field: "Keys must be ids"}) from None
 
 
+def _outcomes(plan) -> list:
+    """The plan's outcomes as the page shows them, with whom each is for and who does what."""
+    outcomes = plans.plan_rows(plan)
+    for outcome in outcomes:
+        outcome.concern_ids = [p.pk for p in outcome.concerns.all()]
+        for row in outcome.actions.all():
+            row.doer_token = plans.doer_token(row)
+            row.concern_ids = [p.pk for p in row.concerns.all()]
+    return outcomes
+
+
 ERRORS = {
     400: BAD_REQUEST,
     403: OpenApiResponse(description="Cannot change this plan"),
@@ -162,7 +206,7 @@ class FamilyPlanViewSet(viewsets.ViewSet):
                 "contingency": plan.contingency,
                 "can_change": rules.has_perm("casework.change_episode", request.user, episode)
                 and episode.is_open,
-                "outcomes": plan.outcomes.prefetch_related("actions"),
+                "outcomes": _outcomes(plan),
                 "next_review": plans.next_review(episode),
                 "overdue_reviews": plans.overdue_reviews(episode).count(),
                 "overdue_actions": plans.overdue_actions(episode).count(),
@@ -198,6 +242,7 @@ class FamilyPlanViewSet(viewsets.ViewSet):
                 need=data["need"],
                 outcome_family_words=data["outcome_family_words"],
                 outcome_practitioner_words=data["outcome_practitioner_words"],
+                concerns=data["concerns"],
             )
 
         return self._post(request, episode_id, OutcomeCreateSerializer, call)
@@ -214,7 +259,9 @@ class FamilyPlanViewSet(viewsets.ViewSet):
                 outcome=outcome,
                 expected_version=data["version"],
                 what=data["what"],
+                doer=data["doer"],
                 who=data["who"],
+                concerns=data["concerns"],
                 by_when=data["by_when"],
             )
 

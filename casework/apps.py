@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 
 
 class CaseworkConfig(AppConfig):
@@ -8,10 +9,18 @@ class CaseworkConfig(AppConfig):
     def ready(self) -> None:
         # Casework reacts to the panel's allocation and closure decisions; the panel, below
         # casework in the layers, calls this receiver rather than importing casework.
-        from casework import handoff, tray
-        from core import worktray
+        from casework import handoff, person_records, tray
+        from core import records, worktray
         from panel import handoffs
 
         handoffs.register(handoff)
         # Casework's part of everyone's home page: reviews, actions and closures waiting.
         worktray.register(tray.tray, order=40)
+        # Chronology entries and the person page link to an episode (core and people cannot
+        # import casework).
+        records.register_link(
+            "episode",
+            text="View the episode",
+            url=lambda pk: reverse("casework:episode_detail", kwargs={"episode_id": pk}),
+        )
+        records.register_person_records(person_records.episodes, order=10)

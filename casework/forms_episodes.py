@@ -119,17 +119,36 @@ class ContactForm(GovFormMixin, forms.Form):
     seen_alone = forms.MultipleChoiceField(
         label="Who was seen alone?", required=False, widget=forms.CheckboxSelectMultiple
     )
+    # A missed appointment: who was not brought, and to what (the service decides what is needed).
+    not_brought = forms.MultipleChoiceField(
+        label="If a child was not brought, which child?",
+        help_text="Only for a missed appointment.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    appointment = forms.CharField(
+        label="If a child was not brought, what was the appointment?",
+        help_text="Only for a missed appointment. For example, health visitor check.",
+        required=False,
+        max_length=200,
+    )
     notes = _text("Notes")
 
-    def __init__(self, *args, people=(), **kwargs):
+    def __init__(self, *args, people=(), children=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seen"].choices = _people_choices(people)
         self.fields["seen_alone"].choices = _people_choices(people)
+        self.fields["not_brought"].choices = _people_choices(children)
+        self.fields["appointment"].error_messages["max_length"] = (
+            "The appointment must be 200 characters or fewer"
+        )
         self.helper = _helper(
             Field("happened_on"),
             Field.radios("kind", legend_size=Size.SMALL),
             Field.checkboxes("seen", legend_size=Size.SMALL),
             Field.checkboxes("seen_alone", legend_size=Size.SMALL),
+            Field.checkboxes("not_brought", legend_size=Size.SMALL),
+            Field.text("appointment", label_size=Size.SMALL),
             Field.textarea("notes", label_size=Size.SMALL, rows=5),
         )
 
@@ -139,7 +158,17 @@ class TafMeetingForm(GovFormMixin, forms.Form):
     family_attendees = forms.MultipleChoiceField(
         label="Family members who came", required=False, widget=forms.CheckboxSelectMultiple
     )
-    agency_attendees = _text("Professionals who came", hint="One per line: name and agency")
+    professional_attendees = forms.MultipleChoiceField(
+        label="Professionals who came",
+        help_text="The lead professional and the professionals involved with the family",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose professionals involved with this family"},
+    )
+    agency_attendees = _text(
+        "Anyone else who came",
+        hint="Only people who are not on the record. One per line: name and agency",
+    )
     apologies = _text("Apologies")
     child_views = _text("The child’s views")
     parent_views = _text("The parents’ or carers’ views")
@@ -148,12 +177,19 @@ class TafMeetingForm(GovFormMixin, forms.Form):
         noun="Date of the next meeting", label="Date of the next meeting"
     )
 
-    def __init__(self, *args, people=(), **kwargs):
+    LEAD = "lead_professional"
+
+    def __init__(self, *args, people=(), lead_label="", professionals=(), **kwargs):
+        """``professionals``: (id, label) pairs of the professionals involved, from the record."""
         super().__init__(*args, **kwargs)
         self.fields["family_attendees"].choices = _people_choices(people)
+        self.fields["professional_attendees"].choices = [(self.LEAD, lead_label)] + [
+            (str(pk), label) for pk, label in professionals
+        ]
         self.helper = _helper(
             Field("held_on"),
             Field.checkboxes("family_attendees", legend_size=Size.SMALL),
+            Field.checkboxes("professional_attendees", legend_size=Size.SMALL),
             *(
                 Field.textarea(n, label_size=Size.SMALL, rows=4)
                 for n in (
@@ -236,24 +272,63 @@ class OpenEpisodeForm(GovFormMixin, forms.Form):
     started_on = GovDateField(noun="Start date", label="Start date", required=True)
     reason = _text("Why", required=False)
 
-    def __init__(self, *args, lead_professionals, step_down: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        lead_professionals,
+        step_down: bool = False,
+        plan_to_carry: tuple[int, int] | None = None,
+        **kwargs,
+    ):
+        """``plan_to_carry``: on a step down, the previous plan's (outcomes, actions) still to
+        do, when it has a plan: the form then asks whether to carry them over."""
         super().__init__(*args, **kwargs)
         self.fields["lead_professional"].queryset = lead_professionals
         self.fields["lead_professional"].label_from_instance = lambda u: (
             u.get_full_name() or u.username
         )
-        if step_down:
-            self.fields["reason"].required = True
-            self.fields["reason"].label = "Why is the family being stepped down?"
-            self.fields["reason"].error_messages["required"] = "Enter why"
-        self.helper = _helper(
+        layout = [
             Field("lead_agency"),
             Field("lead_professional"),
             Field.radios("need_level", legend_size=Size.SMALL),
             Field.radios("offer", legend_size=Size.SMALL),
             Field("started_on"),
-            Field.textarea("reason", label_size=Size.SMALL, rows=4),
-        )
+        ]
+        if step_down:
+            self.fields["reason"].required = True
+            self.fields["reason"].label = "Why is the family being stepped down?"
+            self.fields["reason"].error_messages["required"] = "Enter why"
+            if plan_to_carry is not None:
+                outcomes, actions = plan_to_carry
+                self.fields["carry_plan"] = forms.TypedChoiceField(
+                    label="Carry the family’s plan over to the new episode?",
+                    help_text=(
+                        f"The previous plan has {outcomes} outcome{'s' if outcomes != 1 else ''} "
+                        f"not yet achieved and {actions} action{'s' if actions != 1 else ''} "
+                        "still to do. Achieved outcomes and finished actions stay with the "
+                        "previous episode."
+                    ),
+                    choices=[
+                        ("yes", "Yes, carry them over"),
+                        ("no", "No, start a new plan with the family"),
+                    ],
+                    coerce=lambda value: value == "yes",
+                    widget=forms.RadioSelect,
+                    error_messages={"required": "Choose whether to carry the plan over"},
+                )
+                layout.append(Field.radios("carry_plan", legend_size=Size.SMALL))
+            self.fields["stage"] = forms.TypedChoiceField(
+                label="Which stage does the work start at?",
+                help_text="Start at engagement unless the family already knows the plan",
+                choices=Episode.Stage.choices,
+                coerce=int,
+                initial=Episode.Stage.ENGAGEMENT,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Choose the stage the work starts at"},
+            )
+            layout.append(Field.radios("stage", legend_size=Size.SMALL))
+        layout.append(Field.textarea("reason", label_size=Size.SMALL, rows=4))
+        self.helper = _helper(*layout)
 
 
 class ReviewCadenceForm(GovFormMixin, forms.Form):

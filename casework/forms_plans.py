@@ -6,6 +6,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
+from casework import plans
 from casework.models import PlanAction, PlanOutcome
 from core.forms import GovDateField, GovFormMixin
 
@@ -50,19 +51,31 @@ class OutcomeForm(_VersionedForm):
     outcome_practitioner_words = _text(
         "The outcome, in the practitioner’s words", hint="Not shown on the family’s copy"
     )
+    concerns = forms.MultipleChoiceField(
+        label="Who is this outcome for?",
+        help_text=(
+            "Select everyone it is about. A child’s copy of the plan shows only the outcomes "
+            "for that child."
+        ),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": plans.CONCERNS_NOT_MEMBERS},
+    )
     reason = forms.CharField(
         label="Why are you changing this? (optional)", required=False, max_length=500
     )
 
-    def __init__(self, *args, suggestions=(), editing=False, **kwargs):
+    def __init__(self, *args, suggestions=(), editing=False, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         if not editing:
             del self.fields["reason"]
         self.suggestions = suggestions
+        self.fields["concerns"].choices = people.concern_choices() if people else []
         fields = [
             Field.textarea(name, label_size=Size.SMALL, rows=3)
             for name in ("need", "outcome_family_words", "outcome_practitioner_words")
         ]
+        fields.append(Field.checkboxes("concerns", legend_size=Size.SMALL, small=True))
         if editing:
             fields.append(Field.text("reason", label_size=Size.SMALL))
         self.helper = _helper(*fields, Field("version"))
@@ -75,13 +88,30 @@ class ActionForm(_VersionedForm):
         message="Enter what will be done",
         hint="Specific and measurable",
     )
-    who = forms.CharField(
+    doer = forms.ChoiceField(
         label="Who will do it",
-        max_length=200,
+        widget=forms.RadioSelect,
         error_messages={
-            "required": "Enter who will do it",
-            "max_length": "This must be 200 characters or fewer",
+            "required": plans.DOER_MISSING,
+            "invalid_choice": plans.DOER_MISSING,
         },
+    )
+    who = forms.CharField(
+        label="If someone else, who",
+        help_text="Their name and role. Only for someone who is not on the record",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": plans.WHO_TOO_LONG},
+    )
+    concerns = forms.MultipleChoiceField(
+        label="Who is this action for?",
+        help_text=(
+            "Leave empty if it is for the same people as the outcome. A child’s copy of the plan "
+            "shows only the actions for that child."
+        ),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": plans.CONCERNS_NOT_MEMBERS},
     )
     by_when = GovDateField(
         noun="Date it will be done by",
@@ -93,11 +123,15 @@ class ActionForm(_VersionedForm):
         label="Status", choices=PlanAction.Status.choices, widget=forms.RadioSelect, required=False
     )
 
-    def __init__(self, *args, editing=False, **kwargs):
+    def __init__(self, *args, editing=False, people=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["doer"].choices = people.doer_choices() if people else []
+        self.fields["concerns"].choices = people.concern_choices() if people else []
         fields = [
             Field.textarea("what", label_size=Size.SMALL, rows=3),
+            Field.radios("doer", legend_size=Size.SMALL, small=True),
             Field.text("who", label_size=Size.SMALL),
+            Field.checkboxes("concerns", legend_size=Size.SMALL, small=True),
             Field("by_when"),
         ]
         if editing:
@@ -165,8 +199,9 @@ class ReviewForm(_VersionedForm):
             layout.append(Field.radios(name, legend_size=Size.SMALL))
             for action in outcome.actions.all():
                 aname = f"action_{action.pk}"
+                who = plans.doer_name(action, action.outcome.plan.episode)
                 self.fields[aname] = forms.ChoiceField(
-                    label=f"Action: {action.what} ({action.who}, by {action.by_when:%-d %B %Y})",
+                    label=f"Action: {action.what} ({who}, by {action.by_when:%-d %B %Y})",
                     choices=PlanAction.Status.choices,
                     widget=forms.RadioSelect,
                     initial=action.status,

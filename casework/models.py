@@ -49,9 +49,15 @@ class Episode(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     family = models.ForeignKey("people.Family", on_delete=models.PROTECT, related_name="episodes")
-    # Where it came from: the panel's case (allocation) and the assessment behind it, when there is one.
-    panel_case = models.OneToOneField(
-        "panel.PanelCase", on_delete=models.PROTECT, null=True, blank=True, related_name="episode"
+    # Where it came from: the panel's case (allocation) and the assessment behind it, when there is
+    # one. A step up and a later step down keep the same panel case, so one case can have a chain
+    # of episodes; only the newest can be open (ADR 0016).
+    panel_case = models.ForeignKey(
+        "panel.PanelCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="episodes",
     )
     assessment = models.ForeignKey(
         "assessments.Assessment",
@@ -132,9 +138,16 @@ class TafMeeting(models.Model):
 
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="taf_meetings")
     held_on = models.DateField()
-    # Who came: family members (people) and professionals (free text: name, agency).
+    # Who came: family members (people), the lead professional, the professionals involved from
+    # the record, and (free text: name, agency) anyone else who is not on the record.
     family_attendees = models.ManyToManyField("people.Person", blank=True, related_name="+")
-    agency_attendees = models.TextField(blank=True, help_text="One per line: name and agency")
+    lead_professional_attended = models.BooleanField(default=False)
+    professional_attendees = models.ManyToManyField(
+        "people.ProfessionalInvolvement", blank=True, related_name="+"
+    )
+    agency_attendees = models.TextField(
+        blank=True, help_text="Others, not on the record. One per line: name and agency"
+    )
     apologies = models.TextField(blank=True)
     child_views = models.TextField(blank=True)
     parent_views = models.TextField(blank=True)
@@ -172,6 +185,8 @@ class PlanOutcome(models.Model):
 
     plan = models.ForeignKey(FamilyPlan, on_delete=models.CASCADE, related_name="outcomes")
     position = models.PositiveSmallIntegerField(default=1)
+    # Whom it concerns: members of the family (a child's copy shows only what concerns that child).
+    concerns = models.ManyToManyField("people.Person", blank=True, related_name="+")
     need = models.TextField(help_text="The need, from the assessment")
     outcome_family_words = models.TextField("The outcome, in the family’s words")
     outcome_practitioner_words = models.TextField(
@@ -191,9 +206,31 @@ class PlanAction(models.Model):
         DONE = "done", "Done"
         DROPPED = "dropped", "No longer needed"
 
+    class Doer(models.TextChoices):
+        """Who does the action: chosen from the record; free text only for someone else."""
+
+        FAMILY_MEMBER = "family_member", "A family member"
+        LEAD_PROFESSIONAL = "lead_professional", "The lead professional"
+        PROFESSIONAL = "professional", "A professional involved with the family"
+        SOMEONE_ELSE = "someone_else", "Someone else"
+
     outcome = models.ForeignKey(PlanOutcome, on_delete=models.CASCADE, related_name="actions")
     what = models.TextField()
+    doer = models.CharField(max_length=20, choices=Doer.choices, default=Doer.SOMEONE_ELSE)
+    doer_person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    doer_professional = models.ForeignKey(
+        "people.ProfessionalInvolvement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Someone else's name and role as typed; for a doer from the record, their name when chosen.
     who = models.CharField(max_length=200)
+    # Whom it concerns; empty means the same people as its outcome.
+    concerns = models.ManyToManyField("people.Person", blank=True, related_name="+")
     by_when = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     done_on = models.DateField(null=True, blank=True)
@@ -243,6 +280,10 @@ class Contact(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     seen = models.ManyToManyField("people.Person", blank=True, related_name="+")
     seen_alone = models.ManyToManyField("people.Person", blank=True, related_name="+")
+    # A missed appointment names the child who was not brought and what they missed ("Health
+    # visitor check"), so the record and the child's chronology say more than "no one".
+    not_brought = models.ManyToManyField("people.Person", blank=True, related_name="+")
+    appointment = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -8,6 +8,8 @@ an audit event that names fields only, never what was written.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import rules
@@ -15,12 +17,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from casework import selectors
+from casework import chronology, selectors
 from casework.models import Episode, EpisodeHistory, FamilyPlan, PlanAction, PlanOutcome, PlanReview
 from core import clock
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError, lock, lock_first
 from core.errors import ConflictError
+from people import selectors as people_selectors
+from people.models import FamilyMember, Person, ProfessionalInvolvement
 
 __all__ = [
     "StaleVersionError",
@@ -39,10 +43,196 @@ __all__ = [
     "next_review",
     "overdue_reviews",
     "overdue_actions",
+    "plan_people",
+    "PlanPeople",
+    "doer_name",
+    "doer_token",
+    "family_copy",
+    "child_copy",
+    "plan_rows",
 ]
 
-OUTCOME_FIELDS = ("need", "outcome_family_words", "outcome_practitioner_words", "progress")
-ACTION_FIELDS = ("what", "who", "by_when", "status")
+OUTCOME_FIELDS = (
+    "need",
+    "outcome_family_words",
+    "outcome_practitioner_words",
+    "progress",
+    "concerns",
+)
+ACTION_FIELDS = ("what", "doer", "who", "by_when", "status", "concerns")
+
+# The words for each refusal, said alike by the page's form and the API.
+DOER_MISSING = "Select who will do it"
+WHO_MISSING = "Enter who will do it"
+WHO_TOO_LONG = "This must be 200 characters or fewer"
+CONCERNS_NOT_MEMBERS = "Select people in this family"
+
+# How a doer is chosen, on the page and in the API: one token per person on the record.
+LEAD = "lead_professional"
+SOMEONE_ELSE = "someone_else"
+PERSON_PREFIX = "person:"
+PROFESSIONAL_PREFIX = "professional:"
+
+
+# ---------------------------------------------------------------- the plan's people
+
+
+@dataclass
+class PlanPeople:
+    """Who a plan can name: the family's members, its lead professional and the professionals
+    involved with the family on the record (current ones, each once)."""
+
+    episode: Episode
+    members: list[FamilyMember]
+    professionals: list[ProfessionalInvolvement]
+    # Every current professional's record by id, the same person on two children's records too.
+    professional_records: dict[str, ProfessionalInvolvement] = field(default_factory=dict)
+
+    @property
+    def lead_name(self) -> str:
+        lead = self.episode.lead_professional
+        return lead.get_full_name() or lead.username
+
+    @property
+    def people(self) -> dict[str, Person]:
+        return {str(m.person_id): m.person for m in self.members}
+
+    @property
+    def children(self) -> list[Person]:
+        return [m.person for m in self.members if m.person.kind in ("child", "unborn")]
+
+    def doer_choices(self) -> list[tuple[str, str]]:
+        lead = self.episode.lead_professional
+        choices = [(LEAD, f"{self.lead_name} (lead professional, {self.episode.lead_agency.name})")]
+        choices += [
+            (f"{PERSON_PREFIX}{m.person_id}", f"{m.person.full_name} ({m.get_role_display()})")
+            for m in self.members
+        ]
+        choices += [
+            (f"{PROFESSIONAL_PREFIX}{p.pk}", professional_label(p))
+            for p in self.professionals
+            if not _same_name(p.name, lead.get_full_name())
+        ]
+        choices.append((SOMEONE_ELSE, "Someone else, not on the record"))
+        return choices
+
+    def concern_choices(self) -> list[tuple[str, str]]:
+        return [
+            (str(m.person_id), f"{m.person.full_name} ({m.get_role_display()})")
+            for m in self.members
+        ]
+
+
+def _same_name(a: str, b: str) -> bool:
+    return bool(a and b) and " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def same_person_as_lead(professional: ProfessionalInvolvement, episode: Episode) -> bool:
+    """The lead professional also listed among the professionals involved (one person)."""
+    return _same_name(professional.name, episode.lead_professional.get_full_name())
+
+
+def professional_label(professional: ProfessionalInvolvement) -> str:
+    where = professional.organisation_name
+    role = ", ".join(part for part in (professional.role, where) if part)
+    return f"{professional.name} ({role})" if role else professional.name
+
+
+def plan_people(episode: Episode) -> PlanPeople:
+    """The family's members (children first, youngest last) and its current professionals."""
+    order = {"child": 0, "parent_carer": 1, "other_adult": 2, "significant": 3}
+    members = sorted(
+        episode.family.members.select_related("person"),
+        key=lambda m: (order.get(m.role, 9), m.person.date_of_birth or date.max, m.pk),
+    )
+    professionals: list[ProfessionalInvolvement] = []
+    records: dict[str, ProfessionalInvolvement] = {}
+    seen: set[tuple] = set()
+    for professional in people_selectors.family_professionals(episode.family).filter(
+        ended_on__isnull=True
+    ):
+        records[str(professional.pk)] = professional
+        key = (
+            " ".join(professional.name.split()).casefold(),
+            professional.agency_id,
+            professional.organisation.casefold(),
+        )
+        if key not in seen:
+            seen.add(key)
+            professionals.append(professional)
+    return PlanPeople(
+        episode=episode,
+        members=members,
+        professionals=professionals,
+        professional_records=records,
+    )
+
+
+@dataclass(frozen=True)
+class _Doer:
+    doer: str
+    person: Person | None
+    professional: ProfessionalInvolvement | None
+    who: str
+
+
+def _resolve_doer(people: PlanPeople, doer: str, who: str) -> _Doer:
+    """The doer from its token (raising ValidationError by field). A name typed with no choice
+    made is someone else (the API's older clients send only ``who``)."""
+    doer = (doer or "").strip()
+    who = (who or "").strip()
+    if not doer:
+        if not who:
+            raise ValidationError({"doer": DOER_MISSING})
+        doer = SOMEONE_ELSE
+    if doer == SOMEONE_ELSE:
+        if not who:
+            raise ValidationError({"who": WHO_MISSING})
+        if len(who) > 200:
+            raise ValidationError({"who": WHO_TOO_LONG})
+        return _Doer(PlanAction.Doer.SOMEONE_ELSE, None, None, who)
+    if doer == LEAD:
+        return _Doer(PlanAction.Doer.LEAD_PROFESSIONAL, None, None, people.lead_name[:200])
+    if doer.startswith(PERSON_PREFIX):
+        person = people.people.get(doer.removeprefix(PERSON_PREFIX))
+        if person is not None:
+            return _Doer(PlanAction.Doer.FAMILY_MEMBER, person, None, person.full_name[:200])
+    if doer.startswith(PROFESSIONAL_PREFIX):
+        professional = people.professional_records.get(doer.removeprefix(PROFESSIONAL_PREFIX))
+        if professional is not None:
+            return _Doer(PlanAction.Doer.PROFESSIONAL, None, professional, professional.name[:200])
+    raise ValidationError({"doer": DOER_MISSING})
+
+
+def _resolve_concerns(people: PlanPeople, concerns: Iterable) -> list[Person]:
+    wanted = {str(getattr(value, "pk", value)) for value in (concerns or ())}
+    known = people.people
+    if wanted - set(known):
+        raise ValidationError({"concerns": CONCERNS_NOT_MEMBERS})
+    return [person for pk, person in known.items() if pk in wanted]
+
+
+def doer_token(action: PlanAction) -> str:
+    """The token for an action's doer, as the page's form and the API name it."""
+    if action.doer == PlanAction.Doer.LEAD_PROFESSIONAL:
+        return LEAD
+    if action.doer == PlanAction.Doer.FAMILY_MEMBER and action.doer_person_id:
+        return f"{PERSON_PREFIX}{action.doer_person_id}"
+    if action.doer == PlanAction.Doer.PROFESSIONAL and action.doer_professional_id:
+        return f"{PROFESSIONAL_PREFIX}{action.doer_professional_id}"
+    return SOMEONE_ELSE
+
+
+def doer_name(action: PlanAction, episode: Episode) -> str:
+    """Who does the action, as the plan shows it: the record's name now, else the name kept."""
+    if action.doer == PlanAction.Doer.LEAD_PROFESSIONAL:
+        lead = episode.lead_professional
+        return lead.get_full_name() or lead.username
+    if action.doer == PlanAction.Doer.FAMILY_MEMBER and action.doer_person is not None:
+        return action.doer_person.full_name
+    if action.doer == PlanAction.Doer.PROFESSIONAL and action.doer_professional is not None:
+        return professional_label(action.doer_professional)
+    return action.who
 
 
 # ---------------------------------------------------------------- guards
@@ -181,8 +371,10 @@ def plan_outcome_add(
     need: str,
     outcome_family_words: str,
     outcome_practitioner_words: str = "",
+    concerns: Iterable = (),
     reason: str = "",
 ) -> PlanOutcome:
+    """Add an outcome; ``concerns`` names the family members it is for (person ids)."""
     _guard(actor, plan.episode)
     need = _text(need, field="need", message="Enter the need")
     family_words = _text(
@@ -190,6 +382,7 @@ def plan_outcome_add(
         field="outcome_family_words",
         message="Enter the outcome in the family’s words",
     )
+    people = _resolve_concerns(plan_people(plan.episode), concerns)
     _bump(actor, plan, expected_version)
     last = plan.outcomes.order_by("-position").values_list("position", flat=True).first() or 0
     outcome = PlanOutcome.objects.create(
@@ -199,12 +392,13 @@ def plan_outcome_add(
         outcome_family_words=family_words,
         outcome_practitioner_words=(outcome_practitioner_words or "").strip(),
     )
+    outcome.concerns.set(people)
     _history(actor, plan.episode, "outcome added", reason)
     audit_record(
         actor=actor,
         action=Action.CREATE,
         target=outcome,
-        detail={"fields": list(OUTCOME_FIELDS[:3])},
+        detail={"fields": list(OUTCOME_FIELDS[:3]), "concerns": len(people)},
     )
     return outcome
 
@@ -231,14 +425,24 @@ def plan_outcome_update(
         )
     if "progress" in changes and changes["progress"] not in PlanOutcome.Progress.values:
         raise ValidationError({"progress": "Select the progress"})
+    people = None
+    if "concerns" in changes:
+        people = _resolve_concerns(plan_people(plan.episode), changes.pop("concerns"))
     changed = sorted(k for k, v in changes.items() if getattr(outcome, k) != v)
-    if not changed:
+    concerns_changed = people is not None and {p.pk for p in people} != set(
+        outcome.concerns.values_list("pk", flat=True)
+    )
+    if not changed and not concerns_changed:
         _check_version(plan, expected_version)
         return outcome
     _bump(actor, plan, expected_version)
     for name in changed:
         setattr(outcome, name, changes[name])
-    outcome.save(update_fields=changed)
+    if changed:
+        outcome.save(update_fields=changed)
+    if concerns_changed:
+        outcome.concerns.set(people)
+        changed = sorted([*changed, "concerns"])
     _history(actor, plan.episode, "outcome changed", reason)
     audit_record(actor=actor, action=Action.UPDATE, target=outcome, detail={"fields": changed})
     return outcome
@@ -260,17 +464,26 @@ def plan_outcome_remove(*, actor, outcome: PlanOutcome, expected_version: int, r
     _history(actor, plan.episode, "outcome removed", reason)
 
 
-def _validate_action(what: str, who: str, by_when) -> tuple[str, str]:
+def _validate_action(
+    people: PlanPeople, what: str, doer: str, who: str, by_when, concerns: Iterable
+) -> tuple[str, _Doer, list[Person]]:
     errors = {}
     if not (what or "").strip():
         errors["what"] = "Enter what will be done"
-    if not (who or "").strip():
-        errors["who"] = "Enter who will do it"
+    resolved = None
+    try:
+        resolved = _resolve_doer(people, doer, who)
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
     if not by_when:
         errors["by_when"] = "Enter the date it will be done by"
+    try:
+        members = _resolve_concerns(people, concerns)
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
     if errors:
         raise ValidationError(errors)
-    return what.strip(), who.strip()
+    return what.strip(), resolved, members
 
 
 @transaction.atomic
@@ -280,21 +493,41 @@ def plan_action_add(
     outcome: PlanOutcome,
     expected_version: int,
     what: str,
-    who: str,
     by_when: date,
+    doer: str = "",
+    who: str = "",
+    concerns: Iterable = (),
     reason: str = "",
 ) -> PlanAction:
+    """Add an action. ``doer`` is who does it, chosen from the record (see ``PlanPeople``:
+    ``lead_professional``, ``person:<id>``, ``professional:<id>``) or ``someone_else`` with
+    ``who`` typed; ``concerns`` names the family members it is for (empty: as its outcome)."""
     plan = outcome.plan
     _guard(actor, plan.episode)
-    what, who = _validate_action(what, who, by_when)
+    what, resolved, members = _validate_action(
+        plan_people(plan.episode), what, doer, who, by_when, concerns
+    )
     _bump(actor, plan, expected_version)
-    action = PlanAction.objects.create(outcome=outcome, what=what, who=who, by_when=by_when)
+    action = PlanAction.objects.create(
+        outcome=outcome,
+        what=what,
+        doer=resolved.doer,
+        doer_person=resolved.person,
+        doer_professional=resolved.professional,
+        who=resolved.who,
+        by_when=by_when,
+    )
+    action.concerns.set(members)
     _history(actor, plan.episode, "action added", reason)
     audit_record(
         actor=actor,
         action=Action.CREATE,
         target=action,
-        detail={"fields": ["what", "who", "by_when"]},
+        detail={
+            "fields": ["what", "who", "by_when"],
+            "doer": resolved.doer,
+            "concerns": len(members),
+        },
     )
     return action
 
@@ -318,21 +551,40 @@ def plan_action_update(
     unknown = set(changes) - set(ACTION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown action fields: {sorted(unknown)}")
-    merged = {k: getattr(action, k) for k in ("what", "who", "by_when")} | {
-        k: v for k, v in changes.items() if k != "status"
+    current_concerns = [str(pk) for pk in action.concerns.values_list("pk", flat=True)]
+    # A name typed with no choice made is someone else; otherwise the doer stays as it was.
+    current_doer = SOMEONE_ELSE if "who" in changes else doer_token(action)
+    what, resolved, members = _validate_action(
+        plan_people(plan.episode),
+        changes.get("what", action.what),
+        changes.get("doer") or current_doer,
+        changes.get("who", action.who),
+        changes.get("by_when", action.by_when),
+        changes.get("concerns", current_concerns),
+    )
+    merged = {
+        "what": what,
+        "doer": resolved.doer,
+        "doer_person": resolved.person,
+        "doer_professional": resolved.professional,
+        "who": resolved.who,
+        "by_when": changes.get("by_when", action.by_when),
     }
-    what, who = _validate_action(merged["what"], merged["who"], merged["by_when"])
-    merged.update(what=what, who=who)
-    changed = sorted(k for k in ("what", "who", "by_when") if getattr(action, k) != merged[k])
+    changed = sorted(k for k, v in merged.items() if getattr(action, k) != v)
     for name in changed:
         setattr(action, name, merged[name])
     if "status" in changes:
         changed += _set_status(action, changes["status"], None)
-    if not changed:
+    concerns_changed = {str(p.pk) for p in members} != set(current_concerns)
+    if not changed and not concerns_changed:
         _check_version(plan, expected_version)
         return action
     _bump(actor, plan, expected_version)
-    action.save(update_fields=sorted(set(changed)))
+    if changed:
+        action.save(update_fields=sorted(set(changed)))
+    if concerns_changed:
+        action.concerns.set(members)
+        changed.append("concerns")
     _history(actor, plan.episode, "action changed", reason)
     audit_record(
         actor=actor, action=Action.UPDATE, target=action, detail={"fields": sorted(set(changed))}
@@ -465,6 +717,13 @@ def review_record(
             "children": len(children_views),
         },
     )
+    chronology.episode_event(
+        actor=actor,
+        episode=episode,
+        event="review",
+        summary="Family plan reviewed",
+        occurred_on=held_on,
+    )
     reviews_schedule(episode)
     return review
 
@@ -520,3 +779,196 @@ def overdue_for(user, today: date | None = None) -> dict:
             outcome__plan__episode__in=mine, status=PlanAction.Status.OPEN, by_when__lt=today
         ).select_related("outcome__plan__episode__family"),
     }
+
+
+# ---------------------------------------------------------------- the family's and a child's copy
+
+
+def _open(actions) -> list[PlanAction]:
+    return sorted(
+        (a for a in actions if a.status == PlanAction.Status.OPEN), key=lambda a: (a.by_when, a.pk)
+    )
+
+
+def _plan_rows(plan: FamilyPlan) -> list[PlanOutcome]:
+    """The plan's outcomes with their actions, whom each concerns and who does it (few queries)."""
+    return list(
+        plan.outcomes.prefetch_related(
+            "concerns",
+            "actions__concerns",
+            "actions__doer_person",
+            "actions__doer_professional__agency",
+        )
+    )
+
+
+def plan_rows(plan: FamilyPlan) -> list[PlanOutcome]:
+    """The plan's outcomes for its page: each outcome and action labelled with whom it is for
+    (``for_label``) and each action with who does it (``doer_label``)."""
+    outcomes = _plan_rows(plan)
+    for outcome in outcomes:
+        outcome.for_label = ", ".join(p.full_name for p in outcome.concerns.all())
+        for action in outcome.actions.all():
+            action.doer_label = doer_name(action, plan.episode)
+            action.for_label = ", ".join(p.full_name for p in action.concerns.all())
+    return outcomes
+
+
+def concerns_of(action: PlanAction) -> set:
+    """Whom an action concerns: its own people, or else its outcome's."""
+    own = {p.pk for p in action.concerns.all()}
+    return own or {p.pk for p in action.outcome.concerns.all()}
+
+
+@dataclass
+class Helper:
+    """One person helping, named once, with the open actions they will do."""
+
+    name: str
+    is_lead: bool = False
+    detail: str = ""
+    actions: list[PlanAction] = field(default_factory=list)
+
+
+@dataclass
+class FamilyCopy:
+    outcomes: list[PlanOutcome]
+    helpers: list[Helper]
+    lead: Helper
+
+
+def _name_key(name: str) -> str:
+    return " ".join((name or "").split()).casefold()
+
+
+def _helpers(episode: Episode, actions: list[PlanAction]) -> tuple[Helper, list[Helper]]:
+    """The lead professional, then everyone else who does an open action, each person once.
+
+    The same person chosen two ways (the lead also listed among the professionals, or typed as
+    someone else) is one person: the record's identity first, then the name."""
+    lead_user = episode.lead_professional
+    lead = Helper(
+        name=lead_user.get_full_name() or lead_user.username,
+        is_lead=True,
+        detail=episode.lead_agency.name,
+    )
+    by_key: dict[tuple, Helper] = {}
+    by_name: dict[str, Helper] = {_name_key(lead.name): lead}
+    order: list[Helper] = []
+    for action in actions:
+        if action.doer == PlanAction.Doer.LEAD_PROFESSIONAL:
+            lead.actions.append(action)
+            continue
+        if action.doer == PlanAction.Doer.FAMILY_MEMBER and action.doer_person is not None:
+            key, name, detail = ("person", action.doer_person_id), action.doer_person.full_name, ""
+        elif action.doer == PlanAction.Doer.PROFESSIONAL and action.doer_professional is not None:
+            professional = action.doer_professional
+            key, name = ("professional", professional.pk), professional.name
+            detail = ", ".join(p for p in (professional.role, professional.organisation_name) if p)
+        else:
+            key, name, detail = ("name", _name_key(action.who)), action.who, ""
+        helper = by_key.get(key) or by_name.get(_name_key(name))
+        if helper is None:
+            helper = Helper(name=name, detail=detail)
+            order.append(helper)
+            by_name[_name_key(name)] = helper
+        by_key[key] = helper
+        helper.actions.append(action)
+    return lead, order
+
+
+def family_copy(plan: FamilyPlan) -> FamilyCopy:
+    """The family's copy: the outcomes in the family's words, and who is helping (each person
+    once, the lead professional first) with what they will do."""
+    outcomes = _plan_rows(plan)
+    lead, others = _helpers(plan.episode, _open(a for o in outcomes for a in o.actions.all()))
+    return FamilyCopy(outcomes=outcomes, helpers=others, lead=lead)
+
+
+# Wording for a child's copy by age: under 8, 8 to 12, 13 and over.
+CHILD_COPY_WORDING = {
+    "young": {
+        "title": "Hello {name}. This is your plan.",
+        "intro": "This plan is about you. It says what the grown-ups are going to do to help.",
+        "outcomes": "What we’re going to do",
+        "none_yet": "We are still deciding.",
+        "next_steps": "Here are the next steps:",
+        "helpers": "The grown-ups helping you",
+        "lead": "{lead} is helping you. You can talk to them about anything in this plan.",
+        "meet": "When we’ll meet",
+    },
+    "middle": {
+        "title": "{name}’s plan",
+        "intro": "This is your part of the plan. It says what we are working on with you.",
+        "outcomes": "What we are working on",
+        "none_yet": "We have not decided yet. We will talk to you about it.",
+        "next_steps": "What happens next:",
+        "helpers": "People helping you",
+        "lead": "{lead} is the main person helping you. You can ask them about this plan.",
+        "meet": "When we will meet",
+    },
+    "teen": {
+        "title": "Your plan, {name}",
+        "intro": (
+            "This is the part of your family’s plan that is about you. "
+            "If something is wrong or missing, tell us."
+        ),
+        "outcomes": "What we’re working on together",
+        "none_yet": "Nothing is agreed yet. We want to hear what you think.",
+        "next_steps": "Next steps:",
+        "helpers": "Who’s helping",
+        "lead": "{lead} is your lead professional. Talk to them about anything in this plan.",
+        "meet": "When we meet next",
+    },
+}
+
+
+def age_on(person: Person, today: date) -> int | None:
+    born = person.date_of_birth
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def age_band(person: Person, today: date | None = None) -> str:
+    age = age_on(person, today or clock.today())
+    if age is None or age < 8:
+        return "young"
+    return "middle" if age < 13 else "teen"
+
+
+@dataclass
+class ChildCopy:
+    child: Person
+    band: str
+    words: dict
+    outcomes: list[PlanOutcome]
+    actions: list[PlanAction]
+    lead: Helper
+    helpers: list[Helper]
+
+
+def child_copy(plan: FamilyPlan, child: Person, today: date | None = None) -> ChildCopy:
+    """A child's copy: only the outcomes and open actions that concern this child (never a
+    brother's or sister's, never the adults' own), in words for the child's age.
+
+    An outcome or action that names no one is not shown: it may be anyone's."""
+    rows = _plan_rows(plan)
+    outcomes = [o for o in rows if child.pk in {p.pk for p in o.concerns.all()}]
+    actions = _open(a for o in rows for a in o.actions.all() if child.pk in concerns_of(a))
+    lead, helpers = _helpers(plan.episode, actions)
+    band = age_band(child, today)
+    name = child.preferred_name or child.first_name or "there"
+    words = {
+        key: text.format(name=name, lead=lead.name)
+        for key, text in CHILD_COPY_WORDING[band].items()
+    }
+    return ChildCopy(
+        child=child,
+        band=band,
+        words=words,
+        outcomes=outcomes,
+        actions=actions,
+        lead=lead,
+        helpers=helpers,
+    )

@@ -4,6 +4,7 @@ An episode is part of the family's record: visible exactly when the family is
 (people.selectors.families_for); anything else is 404.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import (
@@ -19,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from accounts.models import Role, User
 from casework.models import (
@@ -31,6 +33,7 @@ from casework.models import (
     TafMeeting,
 )
 from core import clock
+from panel import selectors as panel_selectors
 from panel.selectors import LEAD_PROFESSIONAL_ROLES
 from people.selectors import families_for
 
@@ -84,6 +87,82 @@ def lead_professional_choices() -> QuerySet[User]:
 def next_episode_id(episode: Episode):
     """The id of the episode that followed this one (stepped down into), or None."""
     return Episode.objects.filter(previous=episode).values_list("pk", flat=True).first()
+
+
+def open_episode_for_case(case) -> Episode | None:
+    """The episode of a panel case's chain that is still open (at most one: a family has one open
+    episode at a time), or None once the chain has ended or was stepped up (ADR 0016)."""
+    return (
+        Episode.objects.filter(
+            panel_case=case, status__in=(Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED)
+        )
+        .order_by("-started_on", "-created_at")
+        .first()
+    )
+
+
+def plan_left_to_do(episode: Episode) -> tuple[int, int] | None:
+    """(outcomes not achieved, open actions) of the episode's plan, or None with no plan: what a
+    step down may carry over (``casework.plan_carry``)."""
+    plan = FamilyPlan.objects.filter(episode=episode).first()
+    if plan is None:
+        return None
+    outcomes = plan.outcomes.exclude(progress=PlanOutcome.Progress.ACHIEVED)
+    actions = PlanAction.objects.filter(outcome__in=outcomes, status=PlanAction.Status.OPEN)
+    return outcomes.count(), actions.count()
+
+
+@dataclass(frozen=True)
+class Origin:
+    """One record the episode's work came from, as the episode page links it."""
+
+    label: str  # "Request for support"
+    text: str  # "Received 2 November 2026"
+    url: str
+
+
+def episode_origins(episode: Episode) -> list[Origin]:
+    """The request, the assessment and the panel case behind an episode, oldest first, so each
+    record of the case links to the others (ADR 0016). Each linked page applies its own scope."""
+    found = []
+    assessment = episode.assessment
+    request = getattr(assessment, "support_request", None) if assessment else None
+    if request is not None:
+        found.append(
+            Origin(
+                "Request for support",
+                f"Received {clock.local(request.created_at):%-d %B %Y}: {request.get_status_display()}",
+                reverse("support_requests:detail", kwargs={"request_id": request.pk}),
+            )
+        )
+    if assessment is not None:
+        found.append(
+            Origin(
+                "Assessment",
+                f"Started {clock.local(assessment.created_at):%-d %B %Y}: {assessment.get_status_display()}",
+                reverse("assessments:detail", kwargs={"assessment_id": assessment.pk}),
+            )
+        )
+    case = episode.panel_case
+    if case is not None:
+        found.append(
+            Origin(
+                "Panel case",
+                f"{case.esmap_number}: {case.get_status_display()}",
+                reverse("panel:case_overview", kwargs={"case_id": case.pk}),
+            )
+        )
+    return found
+
+
+def returned_closure(episode: Episode):
+    """The panel's latest return of this episode's closure, while the episode is open again."""
+    if episode.panel_case_id is None or episode.status != Episode.Status.OPEN:
+        return None
+    returned = panel_selectors.returned_closure(episode.panel_case)
+    if returned is None or returned.requested_at.date() < episode.started_on:
+        return None  # a return from before this episode of the chain
+    return returned
 
 
 def has_next_episode(episode: Episode) -> bool:

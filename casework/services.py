@@ -20,15 +20,20 @@ import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from casework import chronology
 from casework.models import Closure, Contact, Episode, EpisodeHistory, TafMeeting
+from casework.plan_carry import plan_carry_over
 from core import clock
 from core.audit import Action, audit_record
 from core.concurrency import lock, lock_first
 from core.errors import ConflictError
-from core.models import Council
+from core.models import Council, NeedLevel
 from core.workflow import TransitionNotAllowed, Workflow
 from panel import services as panel_services
-from people.services import chronology_add, family_team_link
+from people.selectors import family_children
+from people.services import family_team_link
+from support_requests.models import SupportRequest
+from support_requests.services import support_request_follow_case
 
 MAX_REASON = 1000
 MAX_TEXT = 5000
@@ -248,6 +253,7 @@ def episode_open(
             "previous": str(previous.pk) if previous else None,
         },
     )
+    chronology.opened(actor=actor, episode=episode)
     return episode
 
 
@@ -290,6 +296,12 @@ def episode_change_stage(*, actor, episode: Episode, to_stage: int, reason: str 
         action=Action.UPDATE,
         target=episode,
         detail={"fields": ["stage"], "from": int(from_stage), "to": int(to_stage)},
+    )
+    chronology.episode_event(
+        actor=actor,
+        episode=episode,
+        event="stage",
+        summary=f"Episode moved to {chronology.stage_words(to_stage)}",
     )
     return episode
 
@@ -414,7 +426,7 @@ def _end(*, actor, episode: Episode, status, end_reason, ended_on: date, reason:
     _check_move(episode, status)
     episode.end_reason = end_reason
     episode.ended_on = ended_on
-    return _move(
+    moved = _move(
         episode,
         status,
         actor=actor,
@@ -422,6 +434,8 @@ def _end(*, actor, episode: Episode, status, end_reason, ended_on: date, reason:
         fields=("end_reason", "ended_on"),
         audit_detail={"end_reason": end_reason},
     )
+    chronology.ended(actor=actor, episode=episode)
+    return moved
 
 
 @transaction.atomic
@@ -430,8 +444,6 @@ def episode_step_up(
 ) -> Episode:
     """Step up to children's social care: the episode ends (STEPPED_UP) and each child's
     chronology records it, so it follows them."""
-    from people.models import ChronologyEntry, FamilyMember
-
     episode = _lock(episode, open_only=False)
     _check_move(episode, Status.STEPPED_UP)
     _require_changer(actor, episode)
@@ -440,6 +452,7 @@ def episode_step_up(
     full_reason = (
         f"{reason} (children’s social care reference {reference})" if reference else reason
     )
+    _level_follows_step_up(actor=actor, episode=episode)
     _end(
         actor=actor,
         episode=episode,
@@ -448,21 +461,56 @@ def episode_step_up(
         ended_on=clock.today(),
         reason=full_reason,
     )
-    children = episode.family.members.filter(role=FamilyMember.Role.CHILD).select_related("person")
-    for member in children:
-        chronology_add(
-            actor=actor,
-            person=member.person,
-            occurred_on=episode.ended_on,
-            category=ChronologyEntry.Category.SAFEGUARDING,
-            summary="Stepped up to children’s social care",
-            source="Early help episode",
-            today=clock.today(),
-        )
+    case = episode.panel_case
+    if case is not None and case.status == case.Status.ALLOCATED:
+        # The panel's case waits for the family, with its history, rather than staying
+        # "allocated" to a lead professional who no longer has an open episode (ADR 0016).
+        panel_services.panel_case_step_up(actor=actor, case=case, reason=reason)
+    chronology.episode_event(
+        actor=actor,
+        episode=episode,
+        event="step_up",
+        summary="Stepped up to children’s social care",
+        category=chronology.Category.SAFEGUARDING,
+        occurred_on=episode.ended_on,
+    )
     return episode
 
 
 ENDED = (Episode.Status.STEPPED_UP, Episode.Status.CLOSED)
+
+
+def _level_follows_step_up(*, actor, episode: Episode) -> None:
+    """A stepped-up family's needs are statutory: the episode's level says so (the lowest
+    statutory level of the council's pack), with a history row, instead of staying at the early
+    help level it had. A council with no statutory level keeps the level as it was."""
+    statutory = NeedLevel.objects.filter(is_statutory=True).order_by("level").first()
+    if statutory is None or episode.need_level_id == statutory.pk:
+        return
+    old = episode.need_level
+    episode.need_level = statutory
+    _save(episode, ["need_level"])
+    _history(
+        actor=actor,
+        episode=episode,
+        change=History.NEED_LEVEL,
+        from_value=str(old),
+        to_value=str(statutory),
+        reason="Stepped up to children’s social care",
+    )
+
+
+def _case_to_step_down(from_episode: Episode):
+    """The panel case a step down carries on: the one the stepped-up episode left waiting.
+    After a closure (or with no panel case) the new episode starts without one."""
+    case = from_episode.panel_case
+    if (
+        case is not None
+        and from_episode.status == Status.STEPPED_UP
+        and case.status == case.Status.STEPPED_UP
+    ):
+        return case
+    return None
 
 
 @transaction.atomic
@@ -476,16 +524,29 @@ def episode_step_down(
     offer: str,
     started_on: date,
     reason: str,
+    carry_plan: bool = False,
+    stage: int = Episode.Stage.ENGAGEMENT,
 ) -> Episode:
     """A new episode following an ended one (e.g. social care steps the family down into early
-    help): the chain is kept through ``previous``."""
+    help): the chain is kept through ``previous``, and nothing has to start again (ADR 0016):
+
+    - the panel case a step up left waiting is allocated again, to the new lead professional, so
+      the new episode's closure goes to the same panel case;
+    - the assessment behind the work stays linked, so its needs are offered for the plan;
+    - the previous plan's unfinished outcomes and actions are carried over when asked
+      (``carry_plan``), and the episode may start at a later stage than engagement."""
     from_episode = _lock(from_episode, status=ENDED)
     if not rules.has_perm("casework.step_down_episode", actor, from_episode):
         raise PermissionDenied(
             "Only the early support service or the last lead professional can step a family down"
         )
     reason = _reason(reason, required=True)
-    return episode_open(
+    if stage not in Episode.Stage.values:
+        raise ValidationError({"stage": "Choose the stage the work starts at"})
+    if carry_plan and not hasattr(from_episode, "plan"):
+        raise ValidationError({"carry_plan": "The previous episode has no plan to carry over"})
+    case = _case_to_step_down(from_episode)
+    episode = episode_open(
         actor=actor,
         family=from_episode.family,
         lead_professional=lead_professional,
@@ -493,9 +554,33 @@ def episode_step_down(
         need_level=need_level,
         offer=offer,
         started_on=started_on,
+        panel_case=case,
+        assessment=from_episode.assessment,
         previous=from_episode,
         reason=f"Stepped down: {reason}",
     )
+    if case is not None:
+        panel_services.panel_case_step_down(
+            actor=actor,
+            case=case,
+            lead_professional=lead_professional,
+            lead_agency=lead_agency,
+            reason=reason,
+        )
+    if carry_plan:
+        plan_carry_over(actor=actor, from_episode=from_episode, to_episode=episode)
+    if stage != episode.stage:
+        episode.stage = stage
+        _save(episode, ["stage"])
+        _history(
+            actor=actor,
+            episode=episode,
+            change=History.STAGE,
+            from_value=Episode.Stage(Episode.Stage.ENGAGEMENT).label,
+            to_value=Episode.Stage(stage).label,
+            reason="Stepped down: the work carries on from the previous episode",
+        )
+    return episode
 
 
 # ---------------------------------------------------------------- contacts and TAF meetings
@@ -511,9 +596,13 @@ def contact_record(
     seen=(),
     seen_alone=(),
     notes: str = "",
+    not_brought=(),
+    appointment: str = "",
 ) -> Contact:
     """A visit or contact with the family. Seen alone is a subset of seen; everyone named is a
-    member of the family. 'Was not brought' and 'no one in' have no one seen."""
+    member of the family. 'Was not brought' and 'no one in' have no one seen. 'Was not brought'
+    names the children who were not brought and the appointment they missed, and goes on those
+    children's chronology."""
     episode = _lock(episode, status=(Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED))
     _require_changer(actor, episode)
     errors = {}
@@ -540,15 +629,20 @@ def contact_record(
         and "kind" not in errors
     ):
         errors["seen"] = "No one is seen at a missed appointment or a visit where no one was in"
+    not_brought, appointment = _not_brought_errors(
+        errors, episode=episode, kind=kind, not_brought=not_brought, appointment=appointment
+    )
     if errors:
         raise ValidationError(errors)
     contact = Contact.objects.create(
         episode=episode,
         happened_on=happened_on,
         kind=kind,
+        appointment=appointment,
         notes=_text(notes, field="notes"),
         recorded_by=actor,
     )
+    contact.not_brought.set(not_brought)
     contact.seen.set(seen)
     contact.seen_alone.set(seen_alone)
     audit_record(
@@ -560,9 +654,51 @@ def contact_record(
             "kind": kind,
             "seen": len(seen_ids),
             "seen_alone": len(alone_ids),
+            "not_brought": len(not_brought),
         },
     )
+    if not_brought:
+        chronology.episode_event(
+            actor=actor,
+            episode=episode,
+            event="was_not_brought",
+            summary=f"Was not brought to {appointment[:1].lower()}{appointment[1:]}",
+            category=chronology.Category.WAS_NOT_BROUGHT,
+            people=not_brought,
+            occurred_on=happened_on,
+        )
     return contact
+
+
+WAS_NOT_BROUGHT_MESSAGES = {
+    "not_brought": "Choose the child who was not brought",
+    "not_brought_child": "Choose children in this family",
+    "appointment": "Enter the appointment the child was not brought to",
+    "only_missed": "Only a missed appointment names who was not brought",
+}
+
+
+def _not_brought_errors(errors: dict, *, episode, kind, not_brought, appointment):
+    """A missed appointment names the children of the family who were not brought and the
+    appointment; no other kind of contact does."""
+    not_brought = list(not_brought or [])
+    appointment = (appointment or "").strip()
+    if kind != Contact.Kind.WAS_NOT_BROUGHT:
+        if not_brought:
+            errors["not_brought"] = WAS_NOT_BROUGHT_MESSAGES["only_missed"]
+        if appointment:
+            errors["appointment"] = WAS_NOT_BROUGHT_MESSAGES["only_missed"]
+        return [], ""
+    children = {p.pk for p in family_children(episode.family)}
+    if not not_brought:
+        errors["not_brought"] = WAS_NOT_BROUGHT_MESSAGES["not_brought"]
+    elif {p.pk for p in not_brought} - children:
+        errors["not_brought"] = WAS_NOT_BROUGHT_MESSAGES["not_brought_child"]
+    if not appointment:
+        errors["appointment"] = WAS_NOT_BROUGHT_MESSAGES["appointment"]
+    elif len(appointment) > 200:
+        errors["appointment"] = "The appointment must be 200 characters or fewer"
+    return not_brought, appointment
 
 
 @transaction.atomic
@@ -572,6 +708,8 @@ def taf_meeting_record(
     episode: Episode,
     held_on: date,
     family_attendees=(),
+    lead_professional_attended: bool = False,
+    professional_attendees=(),
     agency_attendees: str = "",
     apologies: str = "",
     child_views: str = "",
@@ -579,12 +717,14 @@ def taf_meeting_record(
     decisions: str = "",
     next_meeting_on: date | None = None,
 ) -> TafMeeting:
-    """A Team Around the Family meeting: who came, apologies, the child's and parents' views,
-    decisions and the next meeting."""
+    """A Team Around the Family meeting: who came (family members, the lead professional and the
+    professionals involved, from the record; ``agency_attendees`` only for others not on it),
+    apologies, the child's and parents' views, decisions and the next meeting."""
     episode = _lock(episode, status=(Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED))
     _require_changer(actor, episode)
     errors = {}
     attendees = list(family_attendees or [])
+    professionals = list(professional_attendees or [])
     if held_on is None:
         errors["held_on"] = "Enter the date of the meeting"
     elif held_on > clock.today():
@@ -593,13 +733,17 @@ def taf_meeting_record(
         errors["next_meeting_on"] = "The next meeting must be after this one"
     if {p.pk for p in attendees} - _family_person_ids(episode.family):
         errors["family_attendees"] = "Choose people in this family"
-    if not attendees and not (agency_attendees or "").strip():
+    if {p.person_id for p in professionals} - _family_person_ids(episode.family):
+        errors["professional_attendees"] = "Choose professionals involved with this family"
+    came = attendees or professionals or lead_professional_attended
+    if not came and not (agency_attendees or "").strip():
         errors["family_attendees"] = errors.get("family_attendees") or "Say who came to the meeting"
     if errors:
         raise ValidationError(errors)
     meeting = TafMeeting.objects.create(
         episode=episode,
         held_on=held_on,
+        lead_professional_attended=bool(lead_professional_attended),
         agency_attendees=_text(agency_attendees, field="agency_attendees"),
         apologies=_text(apologies, field="apologies"),
         child_views=_text(child_views, field="child_views"),
@@ -609,6 +753,7 @@ def taf_meeting_record(
         recorded_by=actor,
     )
     meeting.family_attendees.set(attendees)
+    meeting.professional_attendees.set(professionals)
     audit_record(
         actor=actor,
         action=Action.CREATE,
@@ -616,6 +761,8 @@ def taf_meeting_record(
         detail={
             "episode": str(episode.pk),
             "family_attendees": len(attendees),
+            "lead_professional_attended": bool(lead_professional_attended),
+            "professional_attendees": len(professionals),
             "next_meeting": bool(next_meeting_on),
         },
     )
@@ -626,6 +773,32 @@ def taf_meeting_record(
 
 NO_PANEL_CASE_REASON = "No panel case: closed by the lead professional"
 CLOSURE_REASONS = [c for c in Episode.EndReason.values if c != Episode.EndReason.STEP_UP]
+# A family that moved away before anyone met them, or an episode opened in error ("other", with
+# the reason in the form), may close with nothing recorded; any other closure describes work, so
+# the record must show some: a contact (a missed one counts) or a TAF meeting.
+CLOSURE_WITHOUT_WORK = frozenset({Episode.EndReason.MOVED_AWAY, Episode.EndReason.OTHER})
+NO_WORK_RECORDED = (
+    "No contact or Team Around the Family meeting is recorded for this episode. Record the work "
+    "done before closing it, or choose ‘Moved out of the area’ or ‘Other’"
+)
+
+
+def _work_recorded(episode: Episode) -> bool:
+    return episode.contacts.exists() or episode.taf_meetings.exists()
+
+
+def _request_follows_closure(*, actor, episode: Episode) -> None:
+    """The request for support behind the work (through its assessment) says support ended once
+    the episode has closed (ADR 0016); a request that led elsewhere is left as it is."""
+    assessment = episode.assessment
+    if assessment is None and episode.panel_case_id:
+        assessment = episode.panel_case.referral.assessment
+    support_request_follow_case(
+        actor=actor,
+        support_request=assessment.support_request if assessment else None,
+        to_status=SupportRequest.Status.SUPPORT_ENDED,
+        reason="Early support ended: the episode closed",
+    )
 
 
 @transaction.atomic
@@ -648,6 +821,8 @@ def episode_send_closure(
     errors = {}
     if reason not in CLOSURE_REASONS:
         errors["reason"] = "Choose why the work is ending (to step up, use ‘Step up’)"
+    elif reason not in CLOSURE_WITHOUT_WORK and not _work_recorded(episode):
+        errors["reason"] = NO_WORK_RECORDED
     texts = {}
     for name, value, message in (
         ("outcomes_achieved", outcomes_achieved, "Enter the outcomes achieved"),
@@ -706,16 +881,18 @@ def episode_send_closure(
             ended_on=clock.today(),
             reason=NO_PANEL_CASE_REASON,
         )
+        _request_follows_closure(actor=actor, episode=episode)
     return closure
 
 
 @transaction.atomic
 def episode_close_confirmed(*, actor, episode: Episode) -> Episode:
     """The panel confirmed the closure: the episode closes (through casework.handoff)."""
-    # From OPEN too: the closure may have been sent from the panel's own case page.
+    # From OPEN too: a closure sent from the panel's own case page before ADR 0016 (there is no
+    # such page now) may still be on an agenda.
     episode = _lock(episode, open_only=False)
     closure = Closure.objects.filter(episode=episode).first()
-    return _end(
+    _end(
         actor=actor,
         episode=episode,
         status=Status.CLOSED,
@@ -723,6 +900,8 @@ def episode_close_confirmed(*, actor, episode: Episode) -> Episode:
         ended_on=clock.today(),
         reason="Closure confirmed by the panel",
     )
+    _request_follows_closure(actor=actor, episode=episode)
+    return episode
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casework import selectors, services
+from casework import plans, selectors, services
 from casework.forms_episodes import (
     ClosureForm,
     ContactForm,
@@ -32,7 +32,7 @@ from casework.forms_episodes import (
 from casework.models import Episode
 from core.audit import Action, audit_record
 from core.forms import add_service_errors
-from people.selectors import get_family
+from people.selectors import family_children, get_family
 
 NAV_SECTION = "families"
 EPISODE_LABEL = "casework.episode"
@@ -75,10 +75,14 @@ def episode_detail(request: HttpRequest, episode_id) -> HttpResponse:
                 for value, label in Episode.Stage.choices
             ],
             "chain": selectors.episode_chain(episode),
+            "origins": selectors.episode_origins(episode),
+            "returned_closure": selectors.returned_closure(episode),
             "contacts": episode.contacts.select_related("recorded_by").prefetch_related(
-                "seen", "seen_alone"
+                "seen", "seen_alone", "not_brought"
             ),
-            "taf_meetings": episode.taf_meetings.prefetch_related("family_attendees"),
+            "taf_meetings": episode.taf_meetings.prefetch_related(
+                "family_attendees", "professional_attendees"
+            ),
             "history": episode.history.select_related("actor"),
             "closure": getattr(episode, "closure", None),
             "can_change": can_change and episode.status == Episode.Status.OPEN,
@@ -186,11 +190,11 @@ def _episode_form_view(
     form = form_class(request.POST or None, **form_kwargs(episode))
     if request.method == "POST" and form.is_valid():
         try:
-            run(user, episode, form.cleaned_data)
+            result = run(user, episode, form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             return redirect(_episode_url(episode))
     return _form_page(
         request,
@@ -291,13 +295,15 @@ def contact_new(request: HttpRequest, episode_id) -> HttpResponse:
             seen=[people[i] for i in d["seen"] if i in people],
             seen_alone=[people[i] for i in d["seen_alone"] if i in people],
             notes=d["notes"],
+            not_brought=[people[i] for i in d["not_brought"] if i in people],
+            appointment=d["appointment"],
         )
 
     return _episode_form_view(
         request,
         episode_id,
         form_class=ContactForm,
-        form_kwargs=lambda e: {"people": _members(e)},
+        form_kwargs=lambda e: {"people": _members(e), "children": family_children(e.family)},
         run=run,
         title="Record a contact",
         button="Save the contact",
@@ -306,16 +312,35 @@ def contact_new(request: HttpRequest, episode_id) -> HttpResponse:
     )
 
 
+def _taf_form_kwargs(episode) -> dict:
+    """The TAF form's choices: the family's members, the lead professional and the professionals
+    involved with the family, from the record (the same people the plan can name)."""
+    people = plans.plan_people(episode)
+    return {
+        "people": _members(episode),
+        "lead_label": f"{people.lead_name} (lead professional, {episode.lead_agency.name})",
+        "professionals": [
+            (p.pk, plans.professional_label(p))
+            for p in people.professionals
+            if not plans.same_person_as_lead(p, episode)
+        ],
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def taf_meeting_new(request: HttpRequest, episode_id) -> HttpResponse:
     def run(user, episode, d):
         people = {str(p.pk): p for p in _members(episode)}
+        professionals = {str(p.pk): p for p in plans.plan_people(episode).professionals}
+        chosen = d["professional_attendees"]
         services.taf_meeting_record(
             actor=user,
             episode=episode,
             held_on=d["held_on"],
             family_attendees=[people[i] for i in d["family_attendees"] if i in people],
+            lead_professional_attended=TafMeetingForm.LEAD in chosen,
+            professional_attendees=[professionals[i] for i in chosen if i in professionals],
             agency_attendees=d["agency_attendees"],
             apologies=d["apologies"],
             child_views=d["child_views"],
@@ -328,7 +353,7 @@ def taf_meeting_new(request: HttpRequest, episode_id) -> HttpResponse:
         request,
         episode_id,
         form_class=TafMeetingForm,
-        form_kwargs=lambda e: {"people": _members(e)},
+        form_kwargs=_taf_form_kwargs,
         run=run,
         title="Record a Team Around the Family meeting",
         button="Save the meeting",
@@ -349,8 +374,19 @@ def closure(request: HttpRequest, episode_id) -> HttpResponse:
         title="Close the episode",
         button="Send the closure form",
         page="closure",
-        success="Closure form sent",
+        success=_closure_sent,
     )
+
+
+def _closure_sent(closure) -> str:
+    # One closure route (ADR 0016): the panel decides a panel case's closure; any other episode
+    # closes when the form is sent.
+    if closure.episode.panel_case_id:
+        return (
+            "Closure form sent to the panel. The episode closes when the panel confirms it at "
+            "its next meeting"
+        )
+    return "Closure form sent. The episode is closed"
 
 
 @login_required
@@ -380,6 +416,7 @@ def step_down(request: HttpRequest, episode_id) -> HttpResponse:
         request.POST or None,
         lead_professionals=selectors.lead_professional_choices(),
         step_down=True,
+        plan_to_carry=selectors.plan_left_to_do(episode),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -393,6 +430,8 @@ def step_down(request: HttpRequest, episode_id) -> HttpResponse:
                 offer=data["offer"],
                 started_on=data["started_on"],
                 reason=data["reason"],
+                carry_plan=data.get("carry_plan", False),
+                stage=data["stage"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -23,7 +23,6 @@ from casework.forms_plans import (
     RemoveOutcomeForm,
     ReviewForm,
 )
-from casework.models import PlanAction
 from core import clock
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError
@@ -94,7 +93,7 @@ def plan_detail(request: HttpRequest, episode_id) -> HttpResponse:
         "family": episode.family,
         "plan": plan,
         "can_change": can_change,
-        "outcomes": list(plan.outcomes.all()) if plan else [],
+        "outcomes": plans.plan_rows(plan) if plan else [],
         "overdue_reviews": list(plans.overdue_reviews(episode, today)),
         "overdue_actions": list(plans.overdue_actions(episode, today)),
         "next_review": plans.next_review(episode),
@@ -169,8 +168,9 @@ def outcome_add(request: HttpRequest, episode_id) -> HttpResponse:
     if not _require_change(request, episode):
         raise PermissionDenied
     suggestions = plans.suggested_needs(episode)
+    people = plans.plan_people(episode)
     if request.method == "POST":
-        form = OutcomeForm(request.POST, suggestions=suggestions)
+        form = OutcomeForm(request.POST, suggestions=suggestions, people=people)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -181,6 +181,7 @@ def outcome_add(request: HttpRequest, episode_id) -> HttpResponse:
                     need=data["need"],
                     outcome_family_words=data["outcome_family_words"],
                     outcome_practitioner_words=data["outcome_practitioner_words"],
+                    concerns=data["concerns"],
                 )
             except StaleVersionError:
                 form.add_error(None, STALE)
@@ -190,7 +191,9 @@ def outcome_add(request: HttpRequest, episode_id) -> HttpResponse:
                 messages.success(request, "Outcome added")
                 return redirect(_plan_url(episode))
     else:
-        form = OutcomeForm(initial={"version": plan.version}, suggestions=suggestions)
+        form = OutcomeForm(
+            initial={"version": plan.version}, suggestions=suggestions, people=people
+        )
         audit_record(
             actor=request.user, action=Action.VIEW, target=plan, detail={"page": "plan_outcome_add"}
         )
@@ -212,8 +215,9 @@ def outcome_edit(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespo
     outcome = selectors.plan_outcome(plan, outcome_id)
     if not _require_change(request, episode):
         raise PermissionDenied
+    people = plans.plan_people(episode)
     if request.method == "POST":
-        form = OutcomeForm(request.POST, editing=True)
+        form = OutcomeForm(request.POST, editing=True, people=people)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -224,7 +228,12 @@ def outcome_edit(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespo
                     reason=data["reason"],
                     changes={
                         k: data[k]
-                        for k in ("need", "outcome_family_words", "outcome_practitioner_words")
+                        for k in (
+                            "need",
+                            "outcome_family_words",
+                            "outcome_practitioner_words",
+                            "concerns",
+                        )
                     },
                 )
             except StaleVersionError:
@@ -237,7 +246,9 @@ def outcome_edit(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespo
     else:
         form = OutcomeForm(
             editing=True,
+            people=people,
             initial={
+                "concerns": [str(p.pk) for p in outcome.concerns.all()],
                 "need": outcome.need,
                 "outcome_family_words": outcome.outcome_family_words,
                 "outcome_practitioner_words": outcome.outcome_practitioner_words,
@@ -313,8 +324,9 @@ def action_add(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespons
     outcome = selectors.plan_outcome(plan, outcome_id)
     if not _require_change(request, episode):
         raise PermissionDenied
+    people = plans.plan_people(episode)
     if request.method == "POST":
-        form = ActionForm(request.POST)
+        form = ActionForm(request.POST, people=people)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -323,7 +335,9 @@ def action_add(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespons
                     outcome=outcome,
                     expected_version=data["version"] or 0,
                     what=data["what"],
+                    doer=data["doer"],
                     who=data["who"],
+                    concerns=data["concerns"],
                     by_when=data["by_when"],
                 )
             except StaleVersionError:
@@ -334,7 +348,7 @@ def action_add(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespons
                 messages.success(request, "Action added")
                 return redirect(_plan_url(episode))
     else:
-        form = ActionForm(initial={"version": plan.version})
+        form = ActionForm(initial={"version": plan.version}, people=people)
         audit_record(
             actor=request.user,
             action=Action.VIEW,
@@ -359,11 +373,12 @@ def action_edit(request: HttpRequest, episode_id, action_id: int) -> HttpRespons
     action = selectors.plan_action(plan, action_id)
     if not _require_change(request, episode):
         raise PermissionDenied
+    people = plans.plan_people(episode)
     if request.method == "POST":
-        form = ActionForm(request.POST, editing=True)
+        form = ActionForm(request.POST, editing=True, people=people)
         if form.is_valid():
             data = form.cleaned_data
-            changes = {k: data[k] for k in ("what", "who", "by_when")}
+            changes = {k: data[k] for k in ("what", "doer", "who", "by_when", "concerns")}
             if data.get("status"):
                 changes["status"] = data["status"]
             try:
@@ -381,11 +396,15 @@ def action_edit(request: HttpRequest, episode_id, action_id: int) -> HttpRespons
                 messages.success(request, "Action saved")
                 return redirect(_plan_url(episode))
     else:
+        token = plans.doer_token(action)
         form = ActionForm(
             editing=True,
+            people=people,
             initial={
                 "what": action.what,
-                "who": action.who,
+                "doer": token,
+                "who": action.who if token == plans.SOMEONE_ELSE else "",
+                "concerns": [str(p.pk) for p in action.concerns.all()],
                 "by_when": action.by_when,
                 "status": action.status,
                 "version": plan.version,
@@ -482,23 +501,6 @@ def _when_we_meet(episode):
     }
 
 
-def _helpers(episode, plan):
-    lead = episode.lead_professional
-    who = sorted(
-        {
-            a.who
-            for o in plan.outcomes.all()
-            for a in o.actions.all()
-            if a.status == PlanAction.Status.OPEN
-        }
-    )
-    return {
-        "lead_name": lead.get_full_name() or lead.username,
-        "lead_agency": episode.lead_agency.name,
-        "others": who,
-    }
-
-
 @login_required
 @require_GET
 def family_copy(request: HttpRequest, episode_id) -> HttpResponse:
@@ -506,18 +508,14 @@ def family_copy(request: HttpRequest, episode_id) -> HttpResponse:
     audit_record(
         actor=request.user, action=Action.VIEW, target=plan, detail={"page": "plan_family_copy"}
     )
-    outcomes = list(plan.outcomes.all())
-    open_actions = sorted(
-        (a for o in outcomes for a in o.actions.all() if a.status == PlanAction.Status.OPEN),
-        key=lambda a: (a.by_when, a.pk),
-    )
+    copy = plans.family_copy(plan)
     context = {
         "episode": episode,
         "family": episode.family,
         "plan": plan,
-        "outcomes": outcomes,
-        "open_actions": open_actions,
-        **_helpers(episode, plan),
+        "outcomes": copy.outcomes,
+        "lead": copy.lead,
+        "helpers": copy.helpers,
         **_when_we_meet(episode),
     }
     return render(request, "casework/plans/family_copy.html", context)
@@ -533,18 +531,12 @@ def child_copy(request: HttpRequest, episode_id, person_id) -> HttpResponse:
     audit_record(
         actor=request.user, action=Action.VIEW, target=plan, detail={"page": "plan_child_copy"}
     )
-    outcomes = list(plan.outcomes.all())
-    open_actions = sorted(
-        (a for o in outcomes for a in o.actions.all() if a.status == PlanAction.Status.OPEN),
-        key=lambda a: (a.by_when, a.pk),
-    )
+    copy = plans.child_copy(plan, child, clock.today())
     context = {
         "episode": episode,
         "plan": plan,
-        "child_first_name": child.preferred_name or child.first_name or "you",
-        "outcomes": outcomes,
-        "open_actions": open_actions,
-        **_helpers(episode, plan),
+        "copy": copy,
+        "words": copy.words,
         **_when_we_meet(episode),
     }
     return render(request, "casework/plans/child_copy.html", context)

@@ -549,6 +549,8 @@ def seed_episode(*, case: _CaseFamily | None, today: date, counts: Counter) -> N
         need="Mornings are chaotic and the children are late.",
         outcome_family_words="We get to school on time, calmly.",
         outcome_practitioner_words="Attendance above 95% and punctual most days.",
+        # Whom each outcome concerns: a child's copy of the plan shows only that child's.
+        concerns=list(case.family.members.filter(role="child").values_list("person_id", flat=True)),
     )
     plan.refresh_from_db()
     second = plans.plan_outcome_add(
@@ -557,6 +559,7 @@ def seed_episode(*, case: _CaseFamily | None, today: date, counts: Counter) -> N
         expected_version=plan.version,
         need="Rent arrears are causing stress.",
         outcome_family_words="We are not worried about losing our home.",
+        concerns=[case.parent.pk],
     )
     plan.refresh_from_db()
     plans.plan_action_add(
@@ -564,7 +567,7 @@ def seed_episode(*, case: _CaseFamily | None, today: date, counts: Counter) -> N
         outcome=first,
         expected_version=plan.version,
         what="Make a morning routine chart together",
-        who=f"{lead.get_full_name()} and {case.parent.first_name}",
+        doer=f"{plans.PERSON_PREFIX}{case.parent.pk}",
         by_when=started + timedelta(weeks=2),
     )
     plan.refresh_from_db()
@@ -573,7 +576,7 @@ def seed_episode(*, case: _CaseFamily | None, today: date, counts: Counter) -> N
         outcome=second,
         expected_version=plan.version,
         what="Referral to the money advice service",
-        who=lead.get_full_name(),
+        doer=plans.LEAD,
         by_when=started + timedelta(weeks=8),
     )
     first_review = plans.reviews_schedule(episode)

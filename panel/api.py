@@ -17,8 +17,9 @@ without a role the lists are empty and records 404.
   ``POST .../decisions/`` (409 with the quorum explanation while inquorate),
   ``GET .../minutes/`` (the pack's readers; members from the meeting's day).
 * After: ``POST /api/v1/panel-cases/{id}/extraordinary-decision/`` (chair),
-  ``.../allocation/`` (lead agency), ``.../closure/`` (lead professional),
-  ``.../closure-decision/`` (chair: confirm or return).
+  ``.../allocation/`` (lead agency), ``.../closure-decision/`` (chair: confirm or return).
+  The closure form itself is the episode's (``POST /api/v1/episodes/{id}/closure/``): one
+  closure route, ADR 0016.
 
 Each action asks its permission (``panel.rules``) before reading the body; a service's refusal
 reaches ``core.api.exception_handler`` as raised (403, 400 by field, 409 for a wrong state).
@@ -279,10 +280,6 @@ class AllocationSerializer(serializers.ModelSerializer):
     class Meta:
         model = LeadProfessionalAllocation
         fields = ["id", "case", "agency", "lead_professional", "allocated_at"]
-
-
-class ClosureInputSerializer(serializers.Serializer):
-    summary = serializers.CharField(max_length=services.MAX_TEXT)
 
 
 class ClosureDecisionInputSerializer(serializers.Serializer):
@@ -597,26 +594,6 @@ class PanelCaseViewSet(viewsets.ReadOnlyModelViewSet):
             lead_professional=person,
         )
         return Response(AllocationSerializer(allocation).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=ClosureInputSerializer, responses={201: ClosureSerializer})
-    @action(detail=True, methods=["post"])
-    def closure(self, request, pk=None):
-        """The lead professional sends the case closure form to the panel."""
-        case, _roles = self._case_after(request, pk)
-        require(
-            "panel.request_closure",
-            request.user,
-            case,
-            "Only the case's lead professional can ask the panel to close it",
-        )
-        data = ClosureInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        closure = services.closure_request_submit(
-            actor=request.user,
-            case=case,
-            summary=data.validated_data["summary"],
-        )
-        return Response(ClosureSerializer(closure).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ClosureDecisionInputSerializer, responses=ClosureSerializer)
     @action(detail=True, methods=["post"], url_path="closure-decision")

@@ -42,6 +42,9 @@ class MeetingMoveForm(GovFormMixin, forms.Form):
         help_text="For example, 14 4 2027",
     )
     reason = _reason_field("Why is the meeting moving?", "Enter why the meeting is moving")
+    # The date whose passed deadlines the person has been warned of (see the move page): a
+    # different date is warned of again before it is moved to.
+    confirmed_date = forms.CharField(required=False, widget=forms.HiddenInput)
     non_field_error_anchor = "id_new_date_0"
 
     def __init__(self, *args, **kwargs):
@@ -50,6 +53,7 @@ class MeetingMoveForm(GovFormMixin, forms.Form):
         self.helper.layout = Layout(
             Field("new_date", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
             Field("reason", context={"label_size": Size.for_label(Size.MEDIUM)}),
+            Field("confirmed_date"),
             Submit("move_meeting", "Move the meeting"),
         )
 
@@ -190,23 +194,4 @@ class AllocateForm(GovFormMixin, forms.Form):
         self.helper.layout = Layout(
             Field("lead_professional", context={"label_size": Size.for_label(Size.MEDIUM)}),
             Submit("allocate", "Allocate the lead professional"),
-        )
-
-
-class ClosureRequestForm(GovFormMixin, forms.Form):
-    summary = forms.CharField(
-        label="Why is the work with the family done?",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="The Team Around the Family agreed the work is done. The panel will read this.",
-        error_messages={"required": "Enter why the work with the family is done"},
-    )
-    non_field_error_anchor = "id_summary"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Field("summary", context={"label_size": Size.for_label(Size.MEDIUM)}),
-            Submit("request_closure", "Send the case closure form to the panel"),
         )

@@ -264,6 +264,9 @@ class PanelCase(models.Model):
         DECIDED = "decided", "Lead agency decided"
         ALLOCATED = "allocated", "Lead professional allocated"
         CLOSURE_REQUESTED = "closure_requested", "Closure requested"
+        # The family's episode was stepped up to children's social care: the case waits, with its
+        # history, for a step down back into early help (ADR 0016).
+        STEPPED_UP = "stepped_up", "Stepped up to children’s social care"
         CLOSED = "closed", "Closed"
         WITHDRAWN = "withdrawn", "Withdrawn"
 

@@ -55,6 +55,7 @@ COLUMNS = [
     Column("days_to_allocation", "Days from referral to allocation", 14),
     Column("status", "Status", 28),
     Column("closed_on", "Closed on", 14, True),
+    Column("closure_meeting_on", "Closure decided at meeting", 16, True),
 ]
 HEADERS = [column.header for column in COLUMNS]
 
@@ -77,6 +78,7 @@ def cases(*, panel=None, year: int | None = None) -> QuerySet[PanelCase]:
         PanelCase.objects.select_related(
             "panel",
             "meeting",
+            "decision__meeting",
             "referral__family__area",
             "referral__submitted_by__agency",
             "decision__lead_agency",
@@ -90,9 +92,9 @@ def cases(*, panel=None, year: int | None = None) -> QuerySet[PanelCase]:
             ),
             Prefetch(
                 "closures",
-                queryset=ClosureRequest.objects.filter(
-                    status=ClosureRequest.Status.CONFIRMED
-                ).order_by("decided_at", "id"),
+                queryset=ClosureRequest.objects.filter(status=ClosureRequest.Status.CONFIRMED)
+                .select_related("decided_at_meeting")
+                .order_by("decided_at", "id"),
                 to_attr="sheet_closures",
             ),
         )
@@ -112,6 +114,16 @@ def _decision(case: PanelCase):
         return None
 
 
+def _meeting_on(case: PanelCase, decision) -> date | None:
+    """The date of the meeting that decided the case: the decision's meeting, never the meeting
+    the case is listed on now (after the decision a case is listed again for its allocation
+    report and its closure). An extraordinary decision was made between meetings: no date. A case
+    not decided yet: the meeting whose agenda it is on, if any."""
+    if decision is not None:
+        return decision.meeting.date if decision.meeting_id else None
+    return case.meeting.date if case.meeting_id else None
+
+
 def row_for(case: PanelCase) -> dict:
     referral = case.referral
     family = referral.family
@@ -121,9 +133,13 @@ def row_for(case: PanelCase) -> dict:
     decided_on = _london_date(decision.decided_at) if decision else None
     allocation = case.sheet_allocations[0] if case.sheet_allocations else None
     allocated_on = _london_date(allocation.allocated_at) if allocation else None
-    closed_on = None
+    closed_on = closure_meeting_on = None
     if case.sheet_closures:
-        closed_on = _london_date(case.sheet_closures[-1].decided_at)
+        closure = case.sheet_closures[-1]
+        closed_on = _london_date(closure.decided_at)
+        # The meeting that confirmed the closure, not the one it was first listed on.
+        if closure.decided_at_meeting_id:
+            closure_meeting_on = closure.decided_at_meeting.date
     elif case.status == PanelCase.Status.CLOSED and decision is not None:
         closed_on = decided_on  # signpost, single agency, step up and decline close at the decision
     return {
@@ -133,7 +149,7 @@ def row_for(case: PanelCase) -> dict:
         "area": family.area.name if family.area_id else "",
         "referred_on": referred_on,
         "logged_on": _london_date(case.logged_at),
-        "meeting_on": case.meeting.date if case.meeting_id else None,
+        "meeting_on": _meeting_on(case, decision),
         "referrer_agency": agency.name if agency else "",
         "referrer_continues": _yes_no(referral.referrer_continues),
         "consent_basis": CONSENT_BASIS.get(referral.consent_basis, referral.consent_basis),
@@ -149,6 +165,7 @@ def row_for(case: PanelCase) -> dict:
         "days_to_allocation": _days(referred_on, allocated_on),
         "status": case.get_status_display(),
         "closed_on": closed_on,
+        "closure_meeting_on": closure_meeting_on,
     }
 
 

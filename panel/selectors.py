@@ -27,7 +27,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
-from core import clock
+from consent import selectors as consent_selectors
+from core import clock, records
 from core.models import Agency, Team
 from panel.models import (
     AgencyResponse,
@@ -460,6 +461,59 @@ def responses_for_case(case: PanelCase) -> list[AgencyResponse]:
     return list(AgencyResponse.objects.filter(case=case).select_related("seat", "seat__agency"))
 
 
+@dataclass
+class PackSharing:
+    """What of one case's record the pack shows its reader, as the family's consent allows.
+
+    Staff and the chair run the panel and see it all (``answers`` is empty). A member sees each
+    part (consent.selectors.SHARED_PARTS) only if the family's consent allows it for their
+    seat's agency; ``withheld`` says what was not shown and why, ``overridden`` what is shown
+    only because sharing without consent was authorised (shown on the pack and recorded)."""
+
+    answers: dict[str, consent_selectors.SharingAnswer] = field(default_factory=dict)
+
+    def shows(self, part: str) -> bool:
+        answer = self.answers.get(part)
+        return answer is None or answer.allowed
+
+    @property
+    def withheld(self) -> list[consent_selectors.SharingAnswer]:
+        return [a for a in self.answers.values() if not a.allowed]
+
+    @property
+    def overridden(self) -> list[consent_selectors.SharingAnswer]:
+        return [a for a in self.answers.values() if a.basis == "override"]
+
+    @property
+    def override(self):
+        return next((a.override for a in self.overridden), None)
+
+    @property
+    def consent_note(self) -> str:
+        """What the family said may be shared, when they said (shown to members)."""
+        return next((a.what_may_be_shared for a in self.answers.values() if a.decision), "")
+
+
+def pack_sharing(pack: Pack, case: PanelCase) -> PackSharing:
+    """Ask consent, part by part, what this pack's reader may see of the case's family."""
+    if not pack.as_member:
+        return PackSharing()
+    family = case.referral.family
+    current = consent_selectors.current_decisions(family)
+    agencies = [seat.agency for seat in pack.seats]
+    answers = {}
+    for part in consent_selectors.SHARED_PARTS:
+        asked = [
+            consent_selectors.agency_may_see(family, agency, part, current=current)
+            for agency in agencies
+        ]
+        # A member in more than one seat sees what any of their agencies may see.
+        answers[part] = next((a for a in asked if a.basis == "consent"), None) or next(
+            (a for a in asked if a.allowed), asked[0]
+        )
+    return PackSharing(answers=answers)
+
+
 # ---------------------------------------------------------------- running the meeting, minutes, after
 
 
@@ -826,6 +880,21 @@ def current_allocation(case: PanelCase) -> LeadProfessionalAllocation | None:
     return case.allocations.order_by("-allocated_at", "-pk").first()
 
 
+def open_episode_link(case: PanelCase):
+    """The link to the case's episode that is still open (casework owns episodes and registers
+    how to link to one, ``core.records``), or None. The episode page applies its own scope.
+
+    The panel reads only the id, through the reverse relation casework's episode keeps to the
+    case: a case keeps one chain of episodes through a step up and a step down (ADR 0016)."""
+    episode_id = (
+        case.episodes.filter(status__in=("open", "closure_requested"))
+        .order_by("-started_on", "-created_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return records.link_for("episode", str(episode_id)) if episode_id else None
+
+
 def returned_closure(case: PanelCase) -> ClosureRequest | None:
     """The case's latest closure the panel returned, if any."""
     return (
@@ -1024,3 +1093,63 @@ def closures_to_decide(user) -> QuerySet[ClosureRequest]:
     if not is_intake_staff(user):
         pending = pending.filter(Q(case__panel__chair=user) | Q(case__panel__deputy=user))
     return pending.select_related("case", "case__meeting").order_by("requested_at", "pk")
+
+
+# ---------------------------------------------------------------- moving a meeting
+
+
+def move_warnings(meeting: PanelMeeting, new_date: date) -> list[str]:
+    """What it means to move ``meeting`` to ``new_date`` when that date's referral cut-off or
+    publication deadline has already passed (nothing if neither has). The service moves it
+    either way; the page asks the person to confirm once they have read these."""
+    slot = meeting.panel.calendar.slot(new_date)
+    now = clock.now()
+    warnings = []
+    if slot.cutoff <= now:
+        warnings.append(
+            f"The referral cut-off for a meeting on {new_date:%-d %B %Y} was "
+            f"{_when(slot.cutoff)}, which has passed. The referrals already on this meeting's "
+            "agenda go with it, but no new referral will be added: referrals logged from now "
+            "go to the next meeting."
+        )
+    if slot.publish_by <= now:
+        if meeting.pack_published_at is not None:
+            warnings.append(
+                f"The pack for a meeting on {new_date:%-d %B %Y} was due by "
+                f"{_when(slot.publish_by)}, which has passed. This meeting's pack is published "
+                "already and stays published: members keep it, and their agencies' responses "
+                "go with the cases."
+            )
+        else:
+            warnings.append(
+                f"The pack for a meeting on {new_date:%-d %B %Y} should have been published by "
+                f"{_when(slot.publish_by)}, which has passed. Publish it as soon as the meeting "
+                f"has moved: members will have less than the {meeting.panel.publication_working_days} "
+                "working days the panel's terms of reference give them to read it."
+            )
+    return warnings
+
+
+def _when(moment: datetime) -> str:
+    local = clock.local(moment)
+    return f"{local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm") + f" on {local:%A %-d %B %Y}"
+
+
+# ---------------------------------------------------------------- messages about the panel's records
+
+
+def _ids(record_ids) -> list[int]:
+    return [int(value) for value in record_ids if str(value).isdigit()]
+
+
+def decisions_for_messages(record_ids) -> dict[int, tuple[int, object]]:
+    """{decision id: (case id, assessment id)} for the decisions messages are about (one query)."""
+    rows = PanelDecision.objects.filter(pk__in=_ids(record_ids)).values_list(
+        "pk", "case_id", "case__referral__assessment_id"
+    )
+    return {pk: (case_id, assessment_id) for pk, case_id, assessment_id in rows}
+
+
+def closures_for_messages(record_ids) -> dict[int, int]:
+    """{closure id: case id} for the closures messages are about (one query)."""
+    return dict(ClosureRequest.objects.filter(pk__in=_ids(record_ids)).values_list("pk", "case_id"))

@@ -151,3 +151,38 @@ def _closures_to_decide(user) -> TraySection:
         count=count,
         items=items,
     )
+
+
+# ---------------------------------------------------------------- the messages the panel sent
+#
+# Core's tray lists the messages sent to a person; these say where one about a panel decision or
+# a closure links (a path on this site; each page applies its own scope).
+
+
+def decision_message_links(messages) -> dict[int, str]:
+    found = selectors.decisions_for_messages(message.record_id for message in messages)
+    links = {}
+    for message in messages:
+        record = found.get(int(message.record_id)) if message.record_id.isdigit() else None
+        if record is None:
+            continue
+        case_id, assessment_id = record
+        if message.template == "panel_outcome":
+            # The referrer reads the assessment the panel decided on.
+            links[message.pk] = reverse(
+                "assessments:detail", kwargs={"assessment_id": assessment_id}
+            )
+        else:
+            links[message.pk] = reverse("panel:case_overview", kwargs={"case_id": case_id})
+    return links
+
+
+def closure_message_links(messages) -> dict[int, str]:
+    # The case's page: it says where the case stands and leads on to the closure form.
+    found = selectors.closures_for_messages(message.record_id for message in messages)
+    links = {}
+    for message in messages:
+        case_id = found.get(int(message.record_id)) if message.record_id.isdigit() else None
+        if case_id is not None:
+            links[message.pk] = reverse("panel:case_overview", kwargs={"case_id": case_id})
+    return links

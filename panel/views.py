@@ -183,15 +183,53 @@ def meeting_cancel(request: HttpRequest, panel_id: int, meeting_id: int) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_move(request: HttpRequest, panel_id: int, meeting_id: int) -> HttpResponse:
-    def save(user, meeting, data):
-        new = services.meeting_move(
-            actor=user, meeting=meeting, new_date=data["new_date"], reason=data["reason"]
+    """Move a meeting; when the new date's cut-off or publication deadline has passed, the page
+    says what that means and moves it only once the person confirms (sends the form again)."""
+    user = request.user
+    _require_panel_access(user)
+    panel = selectors.get_panel(user, panel_id)
+    meeting = selectors.get_meeting(user, panel, meeting_id)
+    _require("panel.manage_calendar", user, panel)
+    back = f"{panel_url(panel)}?year={meeting.date.year}"
+    if not meeting.is_scheduled:
+        messages.error(
+            request, f"This meeting is {meeting.get_status_display().lower()}: it cannot be changed"
         )
-        return f"Meeting on {meeting.date:%-d %B %Y} moved to {new.date:%-d %B %Y}"
-
-    return _meeting_form_page(
-        request, panel_id, meeting_id, MeetingMoveForm, "panel/meeting_move.html", save
-    )
+        return redirect(back)
+    data = request.POST.copy() if request.method == "POST" else None
+    form = MeetingMoveForm(data)
+    warnings = []
+    if data is not None and form.is_valid():
+        new_date = form.cleaned_data["new_date"]
+        try:
+            new = services.meeting_move(
+                actor=user,
+                meeting=meeting,
+                new_date=new_date,
+                reason=form.cleaned_data["reason"],
+                late_confirmed=form.cleaned_data["confirmed_date"] == new_date.isoformat(),
+            )
+        except services.LateMoveNotConfirmed as late:
+            # Shown with the form again; sending it unchanged confirms the move to this date.
+            warnings = late.warnings
+            data["confirmed_date"] = new_date.isoformat()
+            form = MeetingMoveForm(data)
+            form.is_valid()
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"Meeting on {meeting.date:%-d %B %Y} moved to {new.date:%-d %B %Y}"
+            )
+            return redirect(meeting_url(new))
+    context = {
+        "panel": panel,
+        "meeting": meeting,
+        "form": form,
+        "warnings": warnings,
+        "nav_section": "panel",
+    }
+    return render(request, "panel/meeting_move.html", context)
 
 
 # ---------------------------------------------------------------- intake, meeting page, pack
@@ -257,8 +295,12 @@ def inbox_log(request: HttpRequest, referral_id) -> HttpResponse:
     return redirect("panel:inbox")
 
 
-def _audit_pack_view(user, meeting, pack, page: str) -> None:
+def _audit_pack_view(user, meeting, pack, page: str, sharing=None) -> None:
+    """Every opening of the agenda or the pack is recorded; for the pack, one row per family
+    with what consent withheld from the reader, and one per safeguarding override used to show
+    the reader something the family did not agree to share."""
     cases = list(pack.cases)
+    sharing = sharing or {}
     audit_record(
         actor=user,
         action=Action.VIEW,
@@ -274,12 +316,25 @@ def _audit_pack_view(user, meeting, pack, page: str) -> None:
     )
     if page == "pack":
         for case in cases:
-            audit_record(
-                actor=user,
-                action=Action.VIEW,
-                target=case.referral.family,
-                detail={"page": "panel_pack", "meeting": meeting.pk, "case": case.pk},
-            )
+            shared = sharing.get(case.pk)
+            detail = {"page": "panel_pack", "meeting": meeting.pk, "case": case.pk}
+            if shared is not None and shared.answers:
+                detail["withheld"] = [a.part for a in shared.withheld]
+                detail["shown_under_override"] = [a.part for a in shared.overridden]
+            audit_record(actor=user, action=Action.VIEW, target=case.referral.family, detail=detail)
+            if shared is not None and shared.override is not None:
+                audit_record(
+                    actor=user,
+                    action=Action.VIEW,
+                    target=shared.override,
+                    detail={
+                        "page": "panel_pack",
+                        "meeting": meeting.pk,
+                        "case": case.pk,
+                        "agency": shared.overridden[0].agency.code,
+                        "parts": [a.part for a in shared.overridden],
+                    },
+                )
 
 
 @login_required
@@ -290,7 +345,11 @@ def meeting_detail(request: HttpRequest, panel_id: int, meeting_id: int) -> Http
     meeting, pack = selectors.get_pack_meeting(user, panel_id, meeting_id)
     _audit_pack_view(user, meeting, pack, "agenda")
     show_tracker = pack.visible and not pack.as_member
+    may_change = rules.has_perm("panel.manage_calendar", user, meeting.panel)
     context = {
+        "can_move": may_change and services.MEETING_WORKFLOW.can_move(meeting.status, "moved"),
+        "can_cancel": may_change
+        and services.MEETING_WORKFLOW.can_move(meeting.status, "cancelled"),
         "panel": meeting.panel,
         "meeting": meeting,
         "pack": pack,
@@ -326,18 +385,27 @@ def meeting_pack(request: HttpRequest, panel_id: int, meeting_id: int) -> HttpRe
 
     user = request.user
     meeting, pack = selectors.get_pack_meeting(user, panel_id, meeting_id)
-    _audit_pack_view(user, meeting, pack, "pack")
+    # What each family's consent lets this reader see: asked of consent, case by case.
+    cases = list(pack.cases)
+    sharing = {case.pk: selectors.pack_sharing(pack, case) for case in cases}
+    _audit_pack_view(user, meeting, pack, "pack", sharing)
     referrals = []
-    if pack.visible:
-        for case in pack.cases:
-            referrals.append(
-                {
-                    "case": case,
-                    "referral": case.referral,
-                    "document": document(case.referral.assessment),
-                    "responses": selectors.responses_for_case(case),
-                }
-            )
+    for case in cases:
+        shared = sharing[case.pk]
+        referrals.append(
+            {
+                "case": case,
+                "referral": case.referral,
+                "sharing": shared,
+                "show_reason": shared.shows("presenting_reason"),
+                "document": document(case.referral.assessment)
+                if shared.shows("assessment")
+                else None,
+                "responses": selectors.responses_for_case(case)
+                if shared.shows("agency_responses")
+                else None,
+            }
+        )
     context = {
         "panel": meeting.panel,
         "meeting": meeting,
@@ -607,6 +675,7 @@ def case_overview(request: HttpRequest, case_id: int) -> HttpResponse:
         "decision": getattr(case, "decision", None),
         "lead_professional": selectors.current_lead_professional(case),
         "closures": list(case.closures.order_by("-requested_at")),
+        "episode_link": selectors.open_episode_link(case),
         "nav_section": "panel",
     }
     return _no_store(render(request, "panel/case_overview.html", context))
@@ -638,37 +707,17 @@ def case_allocate(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def case_closure(request: HttpRequest, case_id: int) -> HttpResponse:
-    """The lead professional sends the case closure form to the panel."""
-    from panel.forms import ClosureRequestForm
-
+    """Where the panel's messages send the lead professional to close the case: the closure form
+    is the family's episode's, the one closure route (ADR 0016), so this is a way there."""
     user = request.user
     case, _roles = selectors.get_case_after(user, case_id)
     _require("panel.request_closure", user, case)
-    form = ClosureRequestForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            closure = services.closure_request_submit(
-                actor=user, case=case, summary=form.cleaned_data["summary"]
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            where = (
-                f"the meeting on {closure.meeting.date:%-d %B %Y}"
-                if closure.meeting
-                else "the next meeting once it is scheduled"
-            )
-            messages.success(request, f"The case closure form is on the agenda for {where}")
-            return redirect(case_url("case_overview", case))
-    context = {
-        "case": case,
-        "form": form,
-        "returned": selectors.returned_closure(case),
-        "nav_section": "panel",
-    }
-    return _no_store(render(request, "panel/case_closure.html", context))
+    link = selectors.open_episode_link(case)
+    if link is None:
+        raise Http404("No open episode")
+    return redirect(link.url)
 
 
 @login_required

@@ -398,6 +398,8 @@ def build_world() -> World:
     case_out, closure_out = decided_case(
         panel_out, meeting_out, family_out, practitioner2, child_out, 2, lead2
     )
+    # The in-scope case is the one the in-scope episode came from (its chain's panel case).
+    Episode.objects.filter(pk=episode_in.pk).update(panel_case=case_in)
     world.put("case", case_in.pk, case_out.pk)
     world.put("closure", closure_in.pk, closure_out.pk)
 

@@ -168,7 +168,9 @@ TABLE: dict[str, tuple[str, str]] = {
     # support_requests: a practitioner's requests (practitioners and lead professionals)
     # (a page of a journey that is not the user's to take is "not found", like a record)
     **{f"support_requests:{n}": (REQUESTER, REQUESTER) for n in (
-        "new_family", "new_area", "new_happening", "new_concern", "new_consent")},
+        "new_family", "new_area", "new_route", "new_happening", "new_concern", "new_consent")},
+    # (the duty team's contact after a "yes" to the concerns question; before it, back there)
+    "support_requests:new_duty_team":      (REQUESTER_EARLY, "AN=302 *=405"),
     "support_requests:new_start":          (REQUESTER, "AN=302 *=405"),
     "support_requests:new_consent_needed": (REQUESTER, "AN=302 *=405"),
     "support_requests:new_children":       (REQUESTER_EARLY, REQUESTER_EARLY),
@@ -229,7 +231,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "panel:meeting_minutes":               ("AN=302 TL,BS=200 PC=200/404 PM=404 *=404", "AN=302 *=405"),
     "panel:case_overview":                 ("AN=302 TL,BS=200 PC,PM,PR,LP,TM=200/404 *=404", "AN=302 *=405"),
     "panel:case_allocate":                 ("AN=302 BS=200 PR,LP,TM=200/404 TL=403 PC,PM=403/404 *=404", "AN=302 BS=200 PR,LP,TM=200/404 TL=403 PC,PM=403/404 *=404"),
-    "panel:case_closure":                  ("AN=302 LP=200/404 TL,BS=403 PR,TM,PC,PM=403/404 *=404", "AN=302 LP=200/404 TL,BS=403 PR,TM,PC,PM=403/404 *=404"),
+    # The panel's closure link leads its lead professional to the case's open episode (ADR 0016).
+    "panel:case_closure":                  ("AN=302 LP=302/404 TL,BS=403 PR,TM,PC,PM=403/404 *=404", "AN=302 *=405"),
     "panel:case_extraordinary":            (EXTRAORDINARY, EXTRAORDINARY),
     # casework: read with the family; changed by the lead professional, their manager or the
     # early support service (never business support or panel members)
@@ -277,7 +280,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "api:episode-contacts":                (API_FAMILY_READ, API_EPISODE_WRITE),
     "api:episode-taf-meetings":            (API_FAMILY_READ, API_EPISODE_WRITE),
     **{f"api:episode-{n}": ("AN=401 *=405", API_EPISODE_WRITE) for n in (
-        "lead-professional", "need-level", "stage", "step-down", "step-up")},
+        "closure", "lead-professional", "need-level", "stage", "step-down", "step-up")},
     "api:episode-plan-detail":             (API_FAMILY_READ, "AN=401 *=405"),
     **{f"api:episode-plan-{n}": ("AN=401 *=405", API_EPISODE_WRITE) for n in ("actions", "outcomes", "reviews")},
     "api:consent-decision-list":           (API_CASE_LIST, "AN=401 PR,LP,TM,TL=400 *=403"),
@@ -299,7 +302,6 @@ TABLE: dict[str, tuple[str, str]] = {
     # agency and lead professional: reported as an inconsistency, the API being the narrower)
     "api:panel-case-detail":               ("AN=401 TL,BS=200 *=404", "AN=401 *=405"),
     "api:panel-case-allocation":           ("AN=401 *=405", "AN=401 BS=400 PR,LP,TM=400/404 TL=403 PC,PM=403/404 *=404"),
-    "api:panel-case-closure":              ("AN=401 *=405", "AN=401 LP=400/404 TL,BS=403 PR,TM,PC,PM=403/404 *=404"),
     "api:panel-case-closure-decision":     ("AN=401 *=405", "AN=401 PC=400/404 TL,BS=403 PR,LP,TM,PM=403/404 *=404"),
     "api:panel-case-extraordinary-decision": ("AN=401 *=405", "AN=401 PC=400/404 TL,BS=403 PR,LP,TM,PM=403/404 *=404"),
     "api:panel-case-responses":            ("AN=401 *=405", "AN=401 PM=400/404 *=404"),

@@ -145,7 +145,9 @@ def test_targeted_episode_journey(live_server, page, clock):
     assert_no_axe_violations(page, "TAF meeting page")
     _fill_date(page, "Date of the meeting", taf_day)
     page.get_by_role("group", name="Family members who came").get_by_role("checkbox").first.check()
-    page.get_by_label("Professionals who came").fill(
+    # Professionals on the record are chosen (the lead professional first); others are typed.
+    page.get_by_role("group", name="Professionals who came").get_by_role("checkbox").first.check()
+    page.get_by_label("Anyone else who came").fill(
         "Sam Nurse, Vale Health\nAlex Teacher, Vale schools"
     )
     page.get_by_label("Decisions").fill("Agree a family plan around school, sleep and money.")
@@ -191,7 +193,9 @@ def test_targeted_episode_journey(live_server, page, clock):
         if number == 1:
             assert_no_axe_violations(page, "add an action page")
         page.get_by_label("What will be done").fill(action)
-        page.get_by_label("Who will do it").fill("Mum and the family worker")
+        # Who does it is chosen from the record; free text only for someone else.
+        page.get_by_role("group", name="Who will do it").get_by_label("Someone else").check()
+        page.get_by_label("If someone else, who").fill("Mum and the family worker")
         _fill_date(page, "By when", action_due)
         page.get_by_role("button", name="Add action").click()
         expect(page.locator("main")).to_contain_text(action)

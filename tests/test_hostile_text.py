@@ -50,7 +50,15 @@ from assessments.models import Assessment, AssessmentSection, Consultation, Pane
 from assessments.sections import SECTIONS_BY_KEY
 from assessments.services import pending_stop
 from assessments.tests.factories import ReadyAssessmentFactory
-from casework.models import Closure, Contact, Episode, EpisodeHistory, PlanReview, TafMeeting
+from casework.models import (
+    Closure,
+    Contact,
+    Episode,
+    EpisodeHistory,
+    PlanAction,
+    PlanReview,
+    TafMeeting,
+)
 from consent.models import ConsentOverride, Purpose
 from core.council_pack import load_council_pack
 from panel import services as panel_services
@@ -66,7 +74,12 @@ from panel.models import (
     PanelSeatMember,
 )
 from people.models import FamilyMember, Person
-from people.tests.factories import AdultFactory, FamilyFactory, FamilyMemberFactory
+from people.tests.factories import (
+    AdultFactory,
+    FamilyFactory,
+    FamilyMemberFactory,
+    ProfessionalInvolvementFactory,
+)
 from support_requests import journey
 from support_requests.models import (
     SafeguardingStop,
@@ -339,8 +352,29 @@ def _build_world() -> dict:
         episode=episode, happened_on=today, kind=Contact.Kind.HOME_VISIT, recorded_by=lead
     )
     contact.seen.set(children)
-    taf = TafMeeting.objects.create(episode=episode, held_on=today, recorded_by=lead)
+    # A missed appointment shows who was not brought and to what, in the contacts table.
+    missed = Contact.objects.create(
+        episode=episode,
+        happened_on=today,
+        kind=Contact.Kind.WAS_NOT_BROUGHT,
+        appointment="-",
+        recorded_by=lead,
+    )
+    missed.not_brought.set(children)
+    taf = TafMeeting.objects.create(
+        episode=episode, held_on=today, recorded_by=lead, lead_professional_attended=True
+    )
     taf.family_attendees.set(children)
+    # A professional on the record came and does a plan action for the first child: their name
+    # reaches the TAF table, the plan, the family's copy and that child's copy.
+    involved = ProfessionalInvolvementFactory(person=children[0])
+    taf.professional_attendees.set([involved])
+    action = PlanAction.objects.filter(outcome__plan__episode=episode).first()
+    PlanAction.objects.filter(pk=action.pk).update(
+        doer=PlanAction.Doer.PROFESSIONAL, doer_professional=involved
+    )
+    action.concerns.set(children[:1])
+    action.outcome.concerns.set(children)
     PlanReview.objects.filter(episode=episode, held_on__isnull=False).update(
         children_views={str(p.pk): "-" for p in children}
     )
@@ -449,6 +483,7 @@ ONE_STATE_ONLY = {
 # Routes the crawl does not open, and why. Every other route of the project's apps is opened.
 NOT_OPENED = {
     "people:index": "redirects to the search",
+    "panel:case_closure": "redirects the lead professional to the open episode (ADR 0016)",
     "accounts:logout": "POST only",
     "accounts:resume_discard": "POST only",
     "accounts:verify": "the security code form: no stored text",
@@ -637,7 +672,7 @@ def _pages(world) -> list[str]:
         ),
         *(
             reverse(f"panel:{n}", kwargs={"case_id": case.pk})
-            for n in ("case_overview", "case_allocate", "case_closure", "case_extraordinary")
+            for n in ("case_overview", "case_allocate", "case_extraordinary")
         ),
     ]
     kw = {"episode_id": episode.pk}
@@ -773,6 +808,7 @@ def _journeys(world, clients, check):
             },
         ),
         ("new_area", {"area": area}),
+        ("new_route", {"route": "mash"}),
         (
             "new_happening",
             {
@@ -786,11 +822,16 @@ def _journeys(world, clients, check):
     for name, data in steps:
         response = practitioner.post(reverse(f"support_requests:{name}"), data)
         assert response.status_code == 302, (name, response.content.decode()[:2000])
+    # The duty team's contact, shown on the page after a "yes" to the concerns question.
+    practitioner.post(reverse("support_requests:new_concern"), {"concern": "yes"})
+    check(practitioner, reverse("support_requests:new_duty_team"), "practitioner")
+    practitioner.post(reverse("support_requests:new_concern"), {"concern": "no"})
     for name in (
         "new_start",
         "new_family",
         "new_children",
         "new_area",
+        "new_route",
         "new_happening",
         "new_concern",
         "new_consent",

@@ -24,6 +24,8 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import Role
 from accounts.tests.factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
+from casework.models import Episode
+from casework.tests.factories import ContactFactory
 from core.council_pack import load_council_pack
 from core.models import Agency, Area, Team
 from core.notify import LoggingBackend
@@ -435,22 +437,22 @@ def test_panel_meeting_journey(live_server, page, clock):
     expect(page.locator('[data-agenda-section="3"]')).not_to_contain_text(first.esmap_number)
     expect(page.locator('[data-agenda-section="3"]')).to_contain_text("None.")
 
-    # ---- After meeting B the lead professional sends the closure form.
+    # ---- After meeting B the lead professional sends the closure form: from the panel case to
+    # the family's episode, where the one closure form is (ADR 0016). The work done is recorded.
     clock.set(_at(MEETING_B + timedelta(days=6), 11))
+    episode = Episode.objects.get(panel_case=first)
+    ContactFactory(episode=episode, happened_on=episode.started_on, recorded_by=worker)
     _switch_user(page, f"{base}/panels/cases/{first.pk}/", worker, devices[worker.pk])
-    page.get_by_role("link", name="Send the case closure form").click()
-    expect(
-        page.get_by_role("heading", name="Send the case closure form to the panel")
-    ).to_be_visible()
+    page.get_by_role("link", name="Go to the episode").click()
+    page.get_by_role("link", name="Send the closure form").click()
+    expect(page.get_by_role("heading", name="Close the episode")).to_be_visible()
     assert_no_axe_violations(page, "closure form")
-    page.get_by_label("Why is the work with the family done?").fill(
-        "The TAF agreed the plan is complete."
-    )
-    page.get_by_role("button", name="Send the case closure form to the panel").click()
-    expect(_flash(page)).to_contain_text(
-        "The case closure form is on the agenda for the meeting on 1 April 2027"
-    )
-    assert_no_axe_violations(page, "case overview after the closure form")
+    page.get_by_role("group", name="Why is the work ending?").get_by_label("Needs met").check()
+    page.get_by_label("Outcomes achieved").fill("The TAF agreed the plan is complete.")
+    page.get_by_label("Exit plan").fill("School keeps in touch.")
+    page.get_by_role("button", name="Send the closure form").click()
+    expect(_flash(page)).to_contain_text("Closure form sent to the panel")
+    assert_no_axe_violations(page, "episode after the closure form")
     closure = ClosureRequest.objects.get(case=first)
     assert closure.meeting_id == meeting_c.pk
 

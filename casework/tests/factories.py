@@ -24,6 +24,16 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
     offer = Episode.Offer.TARGETED
     started_on = date(2026, 9, 1)
 
+    class Params:
+        # An episode with work recorded (a home visit on its first day), as a closure needs.
+        worked = factory.Trait(
+            visit=factory.RelatedFactory(
+                "casework.tests.factories.ContactFactory",
+                factory_related_name="episode",
+                happened_on=factory.SelfAttribute("..started_on"),
+            )
+        )
+
 
 class EpisodeHistoryFactory(factory.django.DjangoModelFactory):
     class Meta:

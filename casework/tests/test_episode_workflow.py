@@ -10,7 +10,7 @@ from accounts.tests.factories import sign_in_verified
 from casework import services
 from casework.models import Closure, Episode, EpisodeHistory
 from casework.services import EPISODE_WORKFLOW
-from casework.tests.factories import EpisodeFactory
+from casework.tests.factories import ContactFactory, EpisodeFactory
 from core.models import AuditEvent
 from core.workflow import TransitionNotAllowed
 
@@ -81,6 +81,7 @@ def test_step_up_writes_the_status_history_by_label_and_audits(episode):
 
 
 def test_closing_without_a_panel_case_moves_open_to_closed(episode):
+    ContactFactory(episode=episode, happened_on=episode.started_on)
     services.episode_send_closure(
         actor=episode.lead_professional,
         episode=episode,

@@ -7,7 +7,7 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from casework import services
 from casework.models import Contact, Episode, EpisodeHistory
-from casework.tests.factories import EpisodeFactory
+from casework.tests.factories import ContactFactory, EpisodeFactory
 from core import clock
 from core.models import AuditEvent
 from core.tests.factories import AgencyFactory, NeedLevelFactory, TeamFactory
@@ -321,9 +321,15 @@ def test_contact_rules(episode, lead, people):
         )
     assert "seen" in error.value.message_dict
     missed = services.contact_record(
-        actor=lead, episode=episode, happened_on=clock.today(), kind=Contact.Kind.WAS_NOT_BROUGHT
+        actor=lead,
+        episode=episode,
+        happened_on=clock.today(),
+        kind=Contact.Kind.WAS_NOT_BROUGHT,
+        not_brought=[child],
+        appointment="Health visitor check",
     )
     assert missed.seen.count() == 0
+    assert list(missed.not_brought.all()) == [child]
     with pytest.raises(ValidationError):
         services.contact_record(
             actor=lead,
@@ -371,6 +377,7 @@ CLOSURE = {
 
 
 def test_closure_without_a_panel_case_closes_now(episode, lead):
+    ContactFactory(episode=episode, happened_on=episode.started_on)
     with pytest.raises(ValidationError) as error:
         services.episode_send_closure(
             actor=lead, episode=episode, reason="step_up", outcomes_achieved="", exit_plan=""
@@ -424,6 +431,7 @@ def test_closure_from_a_panel_case_goes_to_the_panel(allocated_case, monkeypatch
         lead_professional=worker,
         panel_case=case,
         assessment=case.referral.assessment,
+        worked=True,
     )
     calls = []
     real = panel_services.closure_request_submit
@@ -592,6 +600,7 @@ def test_after_a_handover_the_new_lead_professional_sends_the_closure_to_the_pan
         lead_professional=worker,
         panel_case=case,
         assessment=case.referral.assessment,
+        worked=True,
     )
     successor = UserFactory(roles=[Role.LEAD_PROFESSIONAL], team=worker.team)
 

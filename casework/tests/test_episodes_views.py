@@ -179,6 +179,7 @@ def test_step_up_and_step_down_pages_show_the_chain(client, episode):
             "started_on_0": today.day,
             "started_on_1": today.month,
             "started_on_2": today.year,
+            "stage": "1",
             "reason": "Social care closed",
         },
     )

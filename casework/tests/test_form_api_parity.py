@@ -97,24 +97,44 @@ def test_an_outcome_is_refused_alike_by_the_page_and_the_api(lead, episode, plan
 
 # ---------------------------------------------------------------- actions
 
+NOT_ON_RECORD = "00000000-0000-4000-8000-000000000000"
+
 ACTION_CASES = [
     pytest.param(
-        {"what": "", "who": ""},
+        {"what": "", "doer": "", "who": ""},
         TODAY,
-        {"what": ["Enter what will be done"], "who": ["Enter who will do it"]},
+        {"what": ["Enter what will be done"], "doer": ["Select who will do it"]},
         id="no-who-or-what",
     ),
     pytest.param(
-        {"what": "Walk to school", "who": "Mum"},
+        {"what": "Walk to school", "doer": "someone_else", "who": "Mum"},
         None,
         {"by_when": ["Enter the date it will be done by"]},
         id="no-by-when",
     ),
     pytest.param(
-        {"what": "Walk to school", "who": "M" * 201},
+        {"what": "Walk to school", "doer": "someone_else", "who": ""},
+        TODAY,
+        {"who": ["Enter who will do it"]},
+        id="someone-else-not-named",
+    ),
+    pytest.param(
+        {"what": "Walk to school", "doer": "someone_else", "who": "M" * 201},
         TODAY,
         {"who": ["This must be 200 characters or fewer"]},
         id="who-too-long",
+    ),
+    pytest.param(
+        {"what": "Walk to school", "doer": f"person:{NOT_ON_RECORD}"},
+        TODAY,
+        {"doer": ["Select who will do it"]},
+        id="doer-not-in-the-family",
+    ),
+    pytest.param(
+        {"what": "Walk to school", "doer": "lead_professional", "concerns": [NOT_ON_RECORD]},
+        TODAY,
+        {"concerns": ["Select people in this family"]},
+        id="for-someone-not-in-the-family",
     ),
 ]
 

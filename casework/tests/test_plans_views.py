@@ -162,8 +162,7 @@ def test_family_copy_has_the_familys_words_and_no_practitioner_notes(lead, episo
     assert "PRACTITIONER-ONLY" not in body
     for heading in (
         "What we are working on",
-        "Who is helping",
-        "What happens next",
+        "Who is helping and what they will do",
         "When we meet",
     ):
         assert heading in body
@@ -177,6 +176,9 @@ def test_child_copy_shows_only_that_childs_name(lead, episode, plan):
     one, other = children[0], children[1]
     # Names that cannot turn up anywhere else on the page by chance.
     one.first_name, one.last_name = "Ayeshaone", "Smithone"
+    # A six-year-old: the copy is worded for a young child (the wording goes by age).
+    today = clock.today()
+    one.date_of_birth = today.replace(year=today.year - 6, day=min(today.day, 28))
     other.first_name, other.last_name = "Zebedeetwo", "Quillfeathertwo"
     one.save()
     other.save()

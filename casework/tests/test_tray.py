@@ -217,6 +217,7 @@ def allocated_episode():
         lead_professional=worker,
         panel_case=case,
         assessment=referral.assessment,
+        worked=True,
     )
     return episode, worker, chair
 

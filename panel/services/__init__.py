@@ -7,7 +7,7 @@
 - ``intake``: logging a referral (ESMAP number and meeting), withdrawing it;
 - ``responses``: publishing the pack, the agencies' responses;
 - ``running``: attendance, quorum and the panel's decisions;
-- ``allocation`` and ``closure``: after the decision;
+- ``allocation``, ``lifecycle`` (step up and down) and ``closure``: after the decision;
 - ``notifications``: the emails those send;
 - ``workflows``: the status tables every status change goes through.
 
@@ -24,9 +24,11 @@ from panel.services.allocation import lead_professional_allocate, lead_professio
 from panel.services.closure import closure_confirm, closure_request_submit, closure_return
 from panel.services.common import MAX_INFORMATION, MAX_REASON, MAX_TEXT
 from panel.services.intake import panel_case_log, panel_case_withdraw
+from panel.services.lifecycle import panel_case_step_down, panel_case_step_up
 from panel.services.meetings import (
     NO_LATER_MEETING,
     OPEN_STATUSES,
+    LateMoveNotConfirmed,
     meeting_cancel,
     meeting_carry_forward_cases,
     meeting_move,
@@ -70,10 +72,13 @@ __all__ = [
     "lead_professional_handover",
     "meeting_cancel",
     "meeting_carry_forward_cases",
+    "LateMoveNotConfirmed",
     "meeting_move",
     "meeting_publish_pack",
     "next_meeting_after",
     "panel_case_log",
+    "panel_case_step_down",
+    "panel_case_step_up",
     "panel_case_withdraw",
     "panel_create",
     "panel_decision_record",

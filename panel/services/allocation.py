@@ -10,11 +10,13 @@ from core import clock
 from core.audit import Action, audit_record
 from core.concurrency import lock
 from core.errors import ConflictError
-from panel import handoffs, selectors
+from panel import chronology, handoffs, selectors
 from panel.models import LeadProfessionalAllocation, PanelCase, PanelCaseHistory
 from panel.services.common import require
 from panel.services.workflows import case_move
 from people.services import family_team_link
+from support_requests.models import SupportRequest
+from support_requests.services import support_request_follow_case
 
 
 @transaction.atomic
@@ -61,6 +63,14 @@ def lead_professional_allocate(
         to_status=PanelCase.Status.ALLOCATED,
         reason=f"Lead professional allocated by {decision.lead_agency.name}",
     )
+    support_request_follow_case(
+        actor=actor,
+        support_request=case.referral.assessment.support_request,
+        to_status=SupportRequest.Status.LEAD_PROFESSIONAL_ALLOCATED,
+        reason=f"Lead professional allocated by {decision.lead_agency.name}",
+        lead_professional=lead_professional,
+        lead_agency=decision.lead_agency,
+    )
     handoffs.receiver().case_allocated(
         actor=actor,
         case=case,
@@ -76,6 +86,12 @@ def lead_professional_allocate(
             "agency": decision.lead_agency_id,
             "lead_professional": lead_professional.pk,
         },
+    )
+    chronology.case_event(
+        actor=actor,
+        case=case,
+        event="lead_professional_allocated",
+        summary=f"Lead professional allocated: {decision.lead_agency.name}",
     )
     return allocation
 
@@ -110,6 +126,14 @@ def lead_professional_handover(
         from_status=case.status,
         to_status=case.status,
         reason="Handed to another lead professional",
+    )
+    support_request_follow_case(
+        actor=actor,
+        support_request=case.referral.assessment.support_request,
+        to_status=SupportRequest.Status.LEAD_PROFESSIONAL_ALLOCATED,
+        reason="Handed to another lead professional",
+        lead_professional=lead_professional,
+        lead_agency=allocation.agency,
     )
     audit_record(
         actor=actor,

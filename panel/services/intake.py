@@ -22,6 +22,8 @@ from panel import selectors
 from panel.models import EsmapSequence, Panel, PanelCase, PanelCaseHistory, format_esmap_number
 from panel.services.common import clean_reason, require
 from panel.services.workflows import CASE_WORKFLOW, case_move
+from support_requests.models import SupportRequest
+from support_requests.services import support_request_follow_case
 
 
 def _next_esmap(year: int) -> tuple[int, str]:
@@ -86,6 +88,12 @@ def panel_case_log(*, actor, referral) -> PanelCase:
         to_meeting=choice.meeting,
         to_status=case.status,
         reason=case.placement_reason,
+    )
+    support_request_follow_case(
+        actor=actor,
+        support_request=referral.assessment.support_request,
+        to_status=SupportRequest.Status.PANEL_REFERRAL,
+        reason=f"Referral logged by the panel ({number})",
     )
     audit_record(
         actor=actor,

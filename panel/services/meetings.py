@@ -3,7 +3,11 @@
 Cancelling or moving a meeting writes one append-only ``PanelMeetingHistory`` row, and its open
 cases go with it: a moved meeting's to the meeting it moved to (``moved_to``), a cancelled
 meeting's to the next scheduled meeting after it (``selectors.carry_forward_target``). Each case
-moved gets a ``PanelCaseHistory`` row.
+moved gets a ``PanelCaseHistory`` row; the chair's extraordinary decisions waiting to be reported
+at the meeting go with its cases.
+
+A moved meeting is the same meeting on another day: its pack, once published, stays published
+(members keep reading what they were sent, and their agencies' responses stay with the cases).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from core.audit import Action, audit_record
 from core.concurrency import lock, lock_all
 from core.errors import ConflictError
 from panel import calendar, selectors
-from panel.models import Panel, PanelCase, PanelCaseHistory, PanelMeeting
+from panel.models import Panel, PanelCase, PanelCaseHistory, PanelDecision, PanelMeeting
 from panel.services.common import clean_reason, require
 from panel.services.workflows import meeting_move_status
 
@@ -30,6 +34,17 @@ OPEN_STATUSES = (
     PanelCase.Status.ALLOCATED,
     PanelCase.Status.CLOSURE_REQUESTED,
 )
+
+
+class LateMoveNotConfirmed(ValidationError):
+    """The new date's referral cut-off or publication deadline has passed and the person has not
+    confirmed the move knowing what that means (``warnings``, from ``selectors.move_warnings``)."""
+
+    def __init__(self, warnings: list[str]):
+        super().__init__({"new_date": warnings}, code="confirm")
+        self.warnings = warnings
+
+
 MANAGERS_ONLY = "Only business support, a team leader or the panel's chair or deputy can do this"
 
 
@@ -113,12 +128,19 @@ def meeting_move(
     reason: str,
     new_start_time: time | None = None,
     location: str | None = None,
+    late_confirmed: bool = False,
 ) -> PanelMeeting:
     """Move a scheduled meeting to another day; returns the new meeting.
 
     The old meeting stays (status MOVED, ``moved_to`` the new one) so the year's
     calendar and the history show what happened; its cases go with it. The new
-    meeting's referral cut-off and publication deadline are worked out for its new date.
+    meeting's referral cut-off and publication deadline are worked out for its new date
+    (``selectors.move_warnings`` says what it means when they have passed already). A
+    published pack moves with the meeting: the new meeting is published as the old one was,
+    so members are not asked to wait for a pack they already have.
+
+    Moving to a date whose cut-off or publication deadline has passed is refused
+    (``LateMoveNotConfirmed``, with what it means) unless ``late_confirmed``.
     """
     meeting = _lock_for_change(actor, meeting)
     reason = clean_reason(reason)
@@ -140,6 +162,9 @@ def meeting_move(
         errors["new_date"] = "This panel already has a meeting on that date"
     if errors:
         raise ValidationError(errors)
+    warnings = selectors.move_warnings(meeting, new_date)
+    if warnings and not late_confirmed:
+        raise LateMoveNotConfirmed(warnings)
     old_local_start = clock.local(meeting.starts_at).time()
     slot = panel.calendar.slot(new_date, new_start_time or old_local_start)
     new_meeting = PanelMeeting.objects.create(
@@ -150,6 +175,8 @@ def meeting_move(
         location=meeting.location if location is None else location,
         referral_cutoff=slot.cutoff,
         publish_by=slot.publish_by,
+        pack_published_at=meeting.pack_published_at,
+        pack_published_by=meeting.pack_published_by,
     )
     meeting.moved_to = new_meeting
     meeting_move_status(
@@ -161,7 +188,14 @@ def meeting_move(
         audit_detail={"change": "moved", "panel": panel.pk, "moved_to": new_meeting.pk},
     )
     audit_record(
-        actor=actor, action=Action.CREATE, target=new_meeting, detail={"moved_from": meeting.pk}
+        actor=actor,
+        action=Action.CREATE,
+        target=new_meeting,
+        detail={
+            "moved_from": meeting.pk,
+            "pack_published": new_meeting.pack_published,
+            "deadlines_passed": len(warnings),
+        },
     )
     meeting_carry_forward_cases(actor=actor, meeting=meeting)
     return new_meeting
@@ -171,12 +205,30 @@ def meeting_move(
 def meeting_carry_forward_cases(*, actor, meeting: PanelMeeting) -> list[PanelCase]:
     """Move a cancelled or moved meeting's open cases to ``carry_forward_target(meeting)``.
 
-    Returns the cases moved. A meeting that is still scheduled or held keeps its cases.
+    Returns the cases moved. A meeting that is still scheduled or held keeps its cases. The
+    chair's extraordinary decisions waiting to be reported at the meeting are reported at the
+    target instead (left unreported, with nothing to go to, until a meeting is scheduled).
     """
     meeting = PanelMeeting.objects.get(pk=meeting.pk)
     target = selectors.carry_forward_target(meeting)
     if target is not None and target.pk == meeting.pk:
         return []
+    if target is not None:
+        reported = PanelDecision.objects.filter(reported_at_meeting=meeting).update(
+            reported_at_meeting=target
+        )
+        if reported:
+            audit_record(
+                actor=actor,
+                action=Action.UPDATE,
+                target="panel.paneldecision",
+                detail={
+                    "change": "report_carried_forward",
+                    "from_meeting": meeting.pk,
+                    "to_meeting": target.pk,
+                    "count": reported,
+                },
+            )
     cases = lock_all(PanelCase.objects.filter(meeting=meeting, status__in=OPEN_STATUSES))
     why = (
         "Meeting cancelled" if meeting.status == PanelMeeting.Status.CANCELLED else "Meeting moved"

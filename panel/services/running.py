@@ -13,7 +13,7 @@ from core import clock
 from core.audit import Action, audit_record
 from core.concurrency import lock, lock_first
 from core.errors import ConflictError
-from panel import selectors
+from panel import chronology, selectors
 from panel.models import (
     MeetingAttendance,
     PanelCase,
@@ -240,6 +240,9 @@ def _record_decision(
             "status": case.status,
             "unsent": len(notes),
         },
+    )
+    chronology.case_event(
+        actor=actor, case=case, event="panel_decision", summary=f"Panel decided: {decision.outcome}"
     )
     return decision
 

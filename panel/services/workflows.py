@@ -20,7 +20,9 @@ from panel.services.common import MAX_REASON
 _S = PanelCase.Status
 # A referral can be withdrawn only before the panel has decided on it; once decided, the case
 # ends through the panel's closure. A returned closure puts the case back with its lead
-# professional.
+# professional. A step up to children's social care parks the case (its episode has ended); a
+# step down back into early help allocates it again, to the new episode's lead professional.
+# The whole case lifecycle, with the episode's, is drawn in ADR 0016.
 CASE_WORKFLOW = Workflow(
     noun="case",
     choices=PanelCase.Status,
@@ -28,7 +30,8 @@ CASE_WORKFLOW = Workflow(
     table={
         _S.LOGGED: frozenset({_S.DECIDED, _S.CLOSED, _S.WITHDRAWN}),
         _S.DECIDED: frozenset({_S.ALLOCATED}),
-        _S.ALLOCATED: frozenset({_S.CLOSURE_REQUESTED}),
+        _S.ALLOCATED: frozenset({_S.CLOSURE_REQUESTED, _S.STEPPED_UP}),
+        _S.STEPPED_UP: frozenset({_S.ALLOCATED}),
         _S.CLOSURE_REQUESTED: frozenset({_S.CLOSED, _S.ALLOCATED}),
         _S.CLOSED: frozenset(),
         _S.WITHDRAWN: frozenset(),

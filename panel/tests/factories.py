@@ -88,12 +88,17 @@ def demo_panel(*, council=None, agencies=(), chair=None, deputy=None, year: int 
     return panel
 
 
-def panel_referral(panel: Panel, submitted_at=None, *, children=None, **kwargs):
+def panel_referral(
+    panel: Panel, submitted_at=None, *, children=None, consent: bool = True, **kwargs
+):
     """A submitted panel referral of a family in ``panel``'s area, submitted at ``submitted_at``.
 
-    ``submitted_at`` is auto-set on create, so it is written afterwards when given.
+    ``submitted_at`` is auto-set on create, so it is written afterwards when given. As in the
+    product, the family consented to the referral (naming no agency in particular, so every
+    seat's agency may read the pack); ``consent=False`` leaves consent to the test.
     """
     from assessments.tests.factories import CompletedAssessmentFactory, PanelReferralFactory
+    from consent.tests.factories import ConsentDecisionFactory
     from core.tests.factories import AreaFactory
 
     assessment_kwargs = {} if children is None else {"children": children}
@@ -103,6 +108,8 @@ def panel_referral(panel: Panel, submitted_at=None, *, children=None, **kwargs):
     if family.area_id != area.pk:
         family.area = area
         family.save(update_fields=["area"])
+    if consent:
+        ConsentDecisionFactory(family=family)
     referral = PanelReferralFactory(assessment=assessment, family=family, **kwargs)
     if submitted_at is not None:
         type(referral).objects.filter(pk=referral.pk).update(submitted_at=submitted_at)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
+from core.errors import ConflictError
 from core.models import AuditEvent
 from core.tests.factories import AreaFactory
 from core.workflow import TransitionNotAllowed
@@ -34,6 +35,8 @@ ALLOWED = [
     (S.LOGGED, S.WITHDRAWN),
     (S.DECIDED, S.ALLOCATED),
     (S.ALLOCATED, S.CLOSURE_REQUESTED),
+    (S.ALLOCATED, S.STEPPED_UP),
+    (S.STEPPED_UP, S.ALLOCATED),
     (S.CLOSURE_REQUESTED, S.CLOSED),
     (S.CLOSURE_REQUESTED, S.ALLOCATED),
 ]
@@ -185,7 +188,7 @@ def test_a_reason_is_required(case, staff):
 
 
 @pytest.mark.parametrize(
-    "status", [S.DECIDED, S.ALLOCATED, S.CLOSURE_REQUESTED, S.CLOSED, S.WITHDRAWN]
+    "status", [S.DECIDED, S.ALLOCATED, S.CLOSURE_REQUESTED, S.STEPPED_UP, S.CLOSED, S.WITHDRAWN]
 )
 def test_once_decided_or_ended_it_cannot_be_withdrawn(case, staff, status):
     _put(case, status)
@@ -197,3 +200,60 @@ def test_once_decided_or_ended_it_cannot_be_withdrawn(case, staff, status):
     assert PanelCase.objects.get(pk=case.pk).status == status
     assert _status_rows(case) == []
     assert PanelMeeting.objects.exists()
+
+
+# ---------------------------------------------------------------- step up and step down (ADR 0016)
+
+
+def test_a_step_up_parks_the_allocated_case_with_its_history(case, staff):
+    _put(case, S.ALLOCATED)
+
+    services.panel_case_step_up(actor=staff, case=case, reason="Injury seen at school")
+
+    assert PanelCase.objects.get(pk=case.pk).status == S.STEPPED_UP
+    assert _status_rows(case) == [
+        (S.ALLOCATED, S.STEPPED_UP, "Stepped up to children’s social care: Injury seen at school")
+    ]
+
+
+@pytest.mark.parametrize("status", [S.LOGGED, S.DECIDED, S.CLOSURE_REQUESTED, S.CLOSED])
+def test_only_an_allocated_case_is_stepped_up(case, staff, status):
+    _put(case, status)
+    with pytest.raises(TransitionNotAllowed):
+        services.panel_case_step_up(actor=staff, case=case, reason="Concern")
+    assert PanelCase.objects.get(pk=case.pk).status == status
+
+
+def test_a_step_down_allocates_the_case_again_to_the_new_lead_professional(case, staff):
+    _put(case, S.STEPPED_UP)
+    new_lead = UserFactory(roles=[Role.LEAD_PROFESSIONAL])
+
+    allocation = services.panel_case_step_down(
+        actor=staff,
+        case=case,
+        lead_professional=new_lead,
+        lead_agency=new_lead.agency,
+        reason="Social care closed",
+    )
+
+    assert PanelCase.objects.get(pk=case.pk).status == S.ALLOCATED
+    assert (allocation.case, allocation.lead_professional) == (case, new_lead)
+    assert services.current_lead_professional(case) == new_lead
+    assert _status_rows(case) == [
+        (S.STEPPED_UP, S.ALLOCATED, "Stepped down into early help: Social care closed")
+    ]
+
+
+@pytest.mark.parametrize("status", [S.ALLOCATED, S.CLOSED])
+def test_a_case_that_was_not_stepped_up_is_not_stepped_down(case, staff, status):
+    _put(case, status)
+    with pytest.raises(ConflictError) as refused:
+        services.panel_case_step_down(
+            actor=staff,
+            case=case,
+            lead_professional=staff,
+            lead_agency=staff.agency,
+            reason="Social care closed",
+        )
+    assert refused.value.messages == ["This case was not stepped up, so it cannot be stepped down"]
+    assert _status_rows(case) == []

@@ -29,6 +29,7 @@ from panel.models import (
     PanelSeat,
 )
 from panel.tests.factories import demo_panel, panel_referral
+from people.models import ChronologyEntry, FamilyMember
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -673,15 +674,27 @@ def test_api_meeting_through_the_services(
         content_type="application/json",
     )
     assert response.status_code == 201
-    response = _client(worker).post(
-        f"/api/v1/panel-cases/{case.pk}/closure/",
-        {"summary": "Done"},
-        content_type="application/json",
-    )
+    # The closure form is the episode's (one closure route, ADR 0016): the panel's API has none.
     assert (
-        response.status_code == 201
-        and response.json()["meeting"] == meeting(panel, date(2027, 1, 20)).pk
+        _client(worker)
+        .post(f"/api/v1/panel-cases/{case.pk}/closure/", {}, content_type="application/json")
+        .status_code
+        == 404
     )
+    episode = case.episodes.get()
+    contact = {"happened_on": str(episode.started_on), "contact_kind": "home_visit"}
+    assert (
+        _client(worker)
+        .post(f"/api/v1/episodes/{episode.pk}/contacts/", contact, content_type="application/json")
+        .status_code
+        == 201
+    )
+    closure = {"reason": "needs_met", "outcomes_achieved": "Done", "exit_plan": "School"}
+    response = _client(worker).post(
+        f"/api/v1/episodes/{episode.pk}/closure/", closure, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["episode_status"] == "closure_requested"
+    assert ClosureRequest.objects.get(case=case).meeting == meeting(panel, date(2027, 1, 20))
 
 
 def test_allocation_and_closure_pages(panel, m1, staff, case, agencies):
@@ -701,14 +714,21 @@ def test_allocation_and_closure_pages(panel, m1, staff, case, agencies):
     assert client.post(url, {"lead_professional": worker.pk}).status_code == 302
     overview = client.get(reverse("panel:case_overview", kwargs={"case_id": case.pk}))
     assert overview.status_code == 200 and b"Lead professional allocated" in overview.content
+    # The panel's closure link (in its messages) leads the lead professional to the episode,
+    # where the one closure form is (ADR 0016); it has no form of its own.
     closure_url = reverse("panel:case_closure", kwargs={"case_id": case.pk})
     assert client.get(closure_url).status_code == 403
     lead_client = _client(worker)
+    episode = case.episodes.get()
+    episode_url = reverse("casework:episode_detail", kwargs={"episode_id": episode.pk})
+    response = lead_client.get(closure_url)
+    assert (response.status_code, response["Location"]) == (302, episode_url)
+    assert lead_client.post(closure_url, {"summary": "TAF agreed"}).status_code == 405
     assert (
-        b"Enter why the work with the family is done"
-        in lead_client.post(closure_url, {"summary": ""}).content
+        episode_url.encode()
+        in lead_client.get(reverse("panel:case_overview", kwargs={"case_id": case.pk})).content
     )
-    assert lead_client.post(closure_url, {"summary": "TAF agreed"}).status_code == 302
+    services.closure_request_submit(actor=worker, case=case, summary="TAF agreed")
     closure = ClosureRequest.objects.get(case=case)
     m2 = closure.meeting
     page = _client(panel.chair).get(
@@ -977,3 +997,66 @@ def test_a_closure_on_a_case_without_an_episode_changes_nothing_in_casework(deci
     handoff.closure_confirmed(actor=staff, case=decided_case)
     handoff.closure_returned(actor=staff, case=decided_case, reason="Not yet")
     assert not Episode.objects.exists()
+
+
+# ---------------------------------------------------------------- the children's chronology
+
+
+def _children_of_case(case):
+    return {m.person_id for m in case.referral.family.members.filter(role=FamilyMember.Role.CHILD)}
+
+
+def _chronology_entries(event):
+    return list(ChronologyEntry.objects.filter(event=event).order_by("person_id"))
+
+
+def test_decision_allocation_episode_and_closure_are_on_each_childs_chronology(
+    panel, m1, staff, case, agencies, clock
+):
+    lead = agencies[0]
+    manager = UserFactory(
+        team=TeamFactory(agency=lead, area=case.referral.family.area),
+        agency=lead,
+        roles=[Role.TEAM_MANAGER],
+    )
+    worker = UserFactory(team=TeamFactory(agency=lead), agency=lead, roles=[Role.PRACTITIONER])
+    children = _children_of_case(case)
+    assert children
+
+    make_quorate(panel, m1, staff)
+    services.panel_decision_record(
+        actor=staff, meeting=m1, case=case, kind="lead_agency", lead_agency=lead
+    )
+    decided = _chronology_entries("panel_decision")
+    assert {e.person_id for e in decided} == children
+    assert {e.summary for e in decided} == {
+        "Panel decided: Lead agency for the Team Around the Family: Police"
+    }
+    case_url = reverse("panel:case_overview", kwargs={"case_id": case.pk})
+    assert {(e.record_type, e.record_id, e.link.url) for e in decided} == {
+        ("panel_case", str(case.pk), case_url)
+    }
+    assert decided[0].link.text == "View the panel case" and decided[0].is_system
+
+    clock.set(datetime(2027, 1, 12, 11, tzinfo=LONDON))
+    services.lead_professional_allocate(actor=manager, case=case, lead_professional=worker)
+    allocated = _chronology_entries("lead_professional_allocated")
+    assert {e.person_id for e in allocated} == children
+    assert {e.summary for e in allocated} == {"Lead professional allocated: Police"}
+    episode = Episode.objects.get(panel_case=case)
+    opened = _chronology_entries("episode_opened")
+    assert {e.person_id for e in opened} == children
+    assert {(e.summary, e.record_type, e.record_id) for e in opened} == {
+        ("Early help episode opened, led by Police", "episode", str(episode.pk))
+    }
+
+    clock.set(datetime(2027, 1, 25, 11, tzinfo=LONDON))
+    closure = services.closure_request_submit(actor=worker, case=case, summary="Work done")
+    clock.set(datetime(2027, 2, 3, 10, tzinfo=LONDON))
+    m3 = meeting(panel, closure.meeting.date)
+    make_quorate(panel, m3, staff)
+    services.closure_confirm(actor=panel.chair, closure=closure)
+    closed = _chronology_entries("episode_closed")
+    assert {e.person_id for e in closed} == children
+    assert {(e.record_type, e.record_id) for e in closed} == {("episode", str(episode.pk))}
+    assert closed[0].summary.startswith("Early help episode closed")

@@ -282,3 +282,44 @@ def test_downloads_are_audited(client, panel, story):
         (user.pk, "xlsx", 3),
         (user.pk, "csv", 3),
     ]
+
+
+def test_meeting_dates_are_the_meetings_that_decided(panel, staff, clock, story):
+    """Decided on 6 January, the case's closure is listed for 20 January; that meeting is
+    cancelled, so the closure is confirmed on 3 February. The case's meeting date stays the
+    meeting that decided it, and the closure's is the meeting that confirmed it, not the one it
+    was listed on."""
+    decided = story["decided"]
+    lead = decided.allocations.get().lead_professional
+    clock.set(datetime(2027, 1, 13, 10, tzinfo=LONDON))
+    closure = services.closure_request_submit(actor=lead, case=decided, summary="Work is done")
+    listed_on = PanelMeeting.objects.get(panel=panel, date=date(2027, 1, 20))
+    assert closure.meeting == listed_on
+    services.meeting_cancel(actor=staff, meeting=listed_on, reason="Room flooded")
+    m3 = PanelMeeting.objects.get(panel=panel, date=date(2027, 2, 3))
+    clock.set(datetime(2027, 2, 3, 10, tzinfo=LONDON))
+    make_quorate(panel, m3, staff)
+    services.closure_confirm(actor=panel.chair, closure=closure)
+    closure.refresh_from_db()
+    assert (closure.meeting, closure.decided_at_meeting) == (listed_on, m3)
+
+    row = by_number(recording_sheet.rows())[decided.esmap_number]
+    assert row["meeting_on"] == date(2027, 1, 6)
+    assert row["decided_on"] == date(2027, 1, 6)
+    assert row["status"] == "Closed"
+    assert row["closed_on"] == date(2027, 2, 3)
+    assert row["closure_meeting_on"] == date(2027, 2, 3)
+    # Decided between meetings: no meeting decided it. Not decided yet: the meeting it is on.
+    rows = by_number(recording_sheet.rows())
+    assert rows[story["extraordinary"].esmap_number]["meeting_on"] is None
+    assert rows[story["waiting"].esmap_number]["meeting_on"] == date(2027, 1, 6)
+    assert rows[story["waiting"].esmap_number]["closure_meeting_on"] is None
+
+    text = recording_sheet.as_csv(recording_sheet.rows()).decode("utf-8-sig")
+    csv_row = next(
+        r for r in csv.DictReader(io.StringIO(text)) if r["ESMAP number"] == decided.esmap_number
+    )
+    assert (csv_row["Meeting date"], csv_row["Closure decided at meeting"]) == (
+        "2027-01-06",
+        "2027-02-03",
+    )

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, sign_in_verified
-from core.models import AuditEvent
+from core import worktray
+from core.models import AuditEvent, OutboundMessage
 from core.tests.factories import AgencyFactory, CouncilFactory, TeamFactory
 from panel import services
 from panel.models import (
@@ -438,3 +439,59 @@ def test_the_home_page_costs_the_same_queries_for_2_items_as_for_12(panel, staff
     assert counts["closures_to_decide"] == counts["packs_to_read"] == counts["responses_owed"] == 12
 
     assert many == few
+
+
+# ---------------------------------------------------------------- messages the panel sent
+#
+# Core's part of the tray lists the messages sent to a person ("Messages sent to you"); each the
+# panel sent links to its record: the referrer's to the assessment decided on, the others' to the
+# case.
+
+
+def _messages(user) -> list[tuple[str, str]]:
+    found = [s for s in worktray.tray_for(user) if s.key == "messages_to_me"]
+    return [(item.text, item.url) for item in found[0].items] if found else []
+
+
+@pytest.fixture
+def police_manager(agencies):
+    """The police's team manager, who is sent the referrals the panel gives the police."""
+    return UserFactory(team=TeamFactory(agency=agencies[0]), roles=[Role.TEAM_MANAGER])
+
+
+def test_decision_messages_link_to_the_assessment_and_the_case(police_manager, decided):
+    referrer = decided.referral.submitted_by
+    assert referrer.email
+    assert _messages(referrer) == [
+        (
+            f"Early support panel outcome for referral {decided.esmap_number}",
+            reverse("assessments:detail", kwargs={"assessment_id": decided.referral.assessment_id}),
+        )
+    ]
+    assert _messages(police_manager) == [
+        (
+            "A family has been referred to your agency by the early support panel "
+            f"{decided.esmap_number}",
+            reverse("panel:case_overview", kwargs={"case_id": decided.pk}),
+        )
+    ]
+
+
+def test_a_returned_closure_links_to_the_case(panel, closure, staff, clock):
+    clock.move_to(datetime(2027, 1, 20, 10, tzinfo=LONDON))
+    make_quorate(panel, closure.meeting, staff)
+    services.closure_return(actor=panel.chair, closure=closure, reason="Attendance still low")
+    assert _messages(closure.requested_by) == [
+        (
+            f"The early support panel has returned a case closure {closure.case.esmap_number}",
+            reverse("panel:case_overview", kwargs={"case_id": closure.case_id}),
+        )
+    ]
+
+
+def test_a_message_whose_record_is_gone_has_no_link(police_manager, decided):
+    referrer = decided.referral.submitted_by
+    OutboundMessage.objects.filter(to=referrer.email).update(record_id="999999")
+    assert _messages(referrer) == [
+        (f"Early support panel outcome for referral {decided.esmap_number}", "")
+    ]

@@ -108,7 +108,8 @@ EXPECTED = {
     "a panel member with no seat": (200, 404, 404, 404, 404, 404),
     "the referrer": (200, 404, 404, 404, 404, 404),
     "a practitioner of another agency": (200, 404, 404, 404, 404, 404),
-    "the lead professional": (200, 404, 404, 200, 200, 200),
+    # The closure link leads the lead professional to the family's episode (ADR 0016).
+    "the lead professional": (200, 404, 404, 200, 200, 302),
     "the lead agency's team manager": (200, 404, 404, 200, 200, 403),
     "a strategic lead": (200, 404, 404, 404, 404, 404),
     "a system administrator": (200, 404, 404, 404, 404, 404),
