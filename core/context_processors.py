@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from core import worktray
 from core.models import Council
 from core.navigation import items_for
 
@@ -12,5 +13,8 @@ def service(request):
         "service_name": council.service_name if council else "Early help",
         "demo_mode": settings.DEMO_MODE,
         "nav_items": items_for(user) if user is not None else [],
+        # Counted only when the navigation shows it (a template calls a callable): a fixed number
+        # of count queries (core.worktray.navigation_count).
+        "nav_waiting": (lambda: worktray.navigation_count(user)) if user is not None else 0,
         "nav_section": getattr(request, "nav_section", ""),
     }

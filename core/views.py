@@ -4,7 +4,7 @@ import rules
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -30,8 +30,21 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_see_requests": rules.has_perm("support_requests.see_requests", user),
         "tray": [section for section in sections if not section.informational],
         "tray_notices": [section for section in sections if section.informational],
+        # The navigation's count, from the sections just built rather than counted again.
+        "nav_waiting": worktray.count_of(sections),
     }
     return render(request, "core/home.html", context)
+
+
+@login_required
+@require_GET
+def waiting_section(request: HttpRequest, key: str) -> HttpResponse:
+    """All of one kind of work waiting for this person (a work tray section's "see all")."""
+    section = worktray.section_in_full(request.user, key)
+    if section is None:
+        raise Http404("Nothing of this kind is waiting for you")
+    context = {"nav_section": "home", "section": section, "limit": worktray.IN_FULL}
+    return render(request, "core/waiting_section.html", context)
 
 
 @login_required

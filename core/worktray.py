@@ -14,11 +14,16 @@ constant in size.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
 # How many items a section lists on the home page; the rest are behind its "see all" link.
 SHOWN = 5
+# How many the page of a whole section lists (``section_in_full``); past that, it says how many
+# more there are. The providers' own queries apply the limit, so the page stays constant in size.
+IN_FULL = 200
+_limit: ContextVar[int] = ContextVar("worktray_limit", default=SHOWN)
 
 
 @dataclass(frozen=True)
@@ -74,10 +79,38 @@ def tray_for(user) -> list[TraySection]:
 
 
 def waiting_count(user) -> int:
-    return sum(section.count for section in tray_for(user) if not section.informational)
+    """How many things wait for ``user``: the sections' counts only (their lists are not read)."""
+    token = _limit.set(0)
+    try:
+        return count_of(tray_for(user))
+    finally:
+        _limit.reset(token)
 
 
-def first(queryset, limit: int = SHOWN) -> tuple[int, list]:
-    """A section's count and its first items, in two queries whatever the size."""
+def count_of(sections: Iterable[TraySection]) -> int:
+    return sum(section.count for section in sections if not section.informational)
+
+
+def navigation_count(user) -> int:
+    """What is waiting for ``user``, for the navigation on every page: one count query per kind of
+    work their roles can have, whatever the data size (the lists are not read)."""
+    return waiting_count(user)
+
+
+def section_in_full(user, key: str) -> TraySection | None:
+    """One section of ``user``'s tray with up to ``IN_FULL`` items (its "see all" page), or None
+    when nothing of that kind waits for them."""
+    token = _limit.set(IN_FULL)
+    try:
+        found = [section for section in tray_for(user) if section.key == key]
+    finally:
+        _limit.reset(token)
+    return found[0] if found else None
+
+
+def first(queryset, limit: int | None = None) -> tuple[int, list]:
+    """A section's count and its first items (``SHOWN`` on the home page, ``IN_FULL`` on a
+    section's own page), in two queries whatever the size."""
+    limit = _limit.get() if limit is None else limit
     count = queryset.count()
-    return count, (list(queryset[:limit]) if count else [])
+    return count, (list(queryset[:limit]) if count and limit else [])

@@ -68,6 +68,7 @@ _KWARG_KIND_BY_URL = {
     ("casework:plan_child_copy", "person_id"): "plan_child",
     ("support_requests:my_request", "request_id"): "my_request",
     ("support_requests:my_request_stop", "request_id"): "my_request",
+    ("core:waiting_section", "key"): "tray_key",
 }
 _KWARG_KIND = {
     "family_id": "family",
@@ -122,7 +123,7 @@ def kind_for(url_name: str, kwarg: str) -> str:
 def fill(world: World, url_name: str, kwargs: list[str], variant: str) -> dict:
     values = {}
     for kwarg in kwargs:
-        if kwarg == "key" and "child_id" not in kwargs:
+        if kwarg == "key" and "child_id" not in kwargs and url_name.startswith("assessments:"):
             values[kwarg] = "family"  # a section of the whole family, not per child
             continue
         value = world.get(kind_for(url_name, kwarg), variant)
@@ -261,6 +262,9 @@ def build_world() -> World:
     )
     world.put("assessment", assessment_in.pk, assessment_out.pk)
     world.put("section_key", "development", "development")
+    # A work tray section's whole list: referrals to log (one waits in the inbox); "out" is
+    # a kind of work no one has.
+    world.put("tray_key", "referrals_to_log", "no_such_work")
     world.put(
         "assessment_child",
         AssessmentChild.objects.filter(assessment=assessment_in).first().pk,

@@ -127,6 +127,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "django-admin:index":                  ("AN=302 *=302", "*=302"),
     # core
     "core:home":                           ("AN=302 *=200", "AN=302 *=200"),
+    # One kind of work waiting for you, in full: only those it waits for (the rest: nothing waits).
+    "core:waiting_section":                ("AN=302 TL,BS=200/404 *=404", "AN=302 *=405"),
     "core:configuration":                  ("AN=302 AD=200 *=403", "AN=302 AD=200 *=403"),
     "core:accessibility":                  ("*=200", "*=200"),
     "core:privacy":                        ("*=200", "*=200"),

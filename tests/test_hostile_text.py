@@ -552,6 +552,19 @@ def _pages(world) -> list[str]:
             "casework:team_caseload",
         )
     ]
+    # Every kind of work waiting in this world, in full: its items name families and people.
+    urls += [
+        reverse("core:waiting_section", kwargs={"key": key})
+        for key in (
+            "requests_to_triage",
+            "assessments_to_sign_off",
+            "packs_to_read",
+            "closures_to_decide",
+            "team_reviews_overdue",
+            "reviews_due",
+            "actions_due",
+        )
+    ]
     for fam in (family, episode.family):
         kw = {"family_id": fam.pk}
         urls += [reverse(f"people:{n}", kwargs=kw) for n in ("family_detail", "family_access_log")]
