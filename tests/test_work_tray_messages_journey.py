@@ -34,7 +34,9 @@ def test_work_tray_messages_journey(live_server, page):
     expect(tray_section(page, "messages_to_me")).to_have_count(0)
     expect(page.get_by_role("heading", name="For your information")).to_have_count(0)
 
-    # The panel asks the police to lead a case: their team manager is sent the referral.
+    # The panel asks the police to lead a case: their team manager is sent the referral. (The
+    # set-up moves the clock for the live server too: the page's requests finish first.)
+    page.wait_for_load_state("networkidle")
     case = _case_given_to(police, agencies)
     assert OutboundMessage.objects.filter(
         to=manager.email, template="referral_for_agency", reference=case.esmap_number

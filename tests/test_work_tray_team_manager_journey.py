@@ -141,7 +141,10 @@ def test_work_tray_lead_agency_team_manager_journey(live_server, page):
     expect(tray_section(page, "cases_to_allocate")).to_have_count(0)
     assert_no_axe_violations(page, "lead agency manager's home page with nothing waiting")
 
-    # The panel asks the police to lead a case.
+    # The panel asks the police to lead a case. Set-up moves the whole process's clock, the live
+    # server's included: let the page finish every request first (a late one, at a moment before
+    # the session began, would end it).
+    page.wait_for_load_state("networkidle")
     case = _case_given_to(police, agencies)
 
     visit(page, f"{live_server.url}/")
