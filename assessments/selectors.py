@@ -150,6 +150,22 @@ def assessments_to_sign_off(user) -> QuerySet[Assessment]:
     return queryset.select_related("family", "worker").order_by("submitted_at", "pk")
 
 
+def latest_return(assessment: Assessment) -> AssessmentHistory | None:
+    """Why a draft was sent back by its manager (the latest return), while it is still a draft."""
+    if assessment.status != Assessment.Status.DRAFT:
+        return None
+    return (
+        AssessmentHistory.objects.filter(
+            assessment=assessment,
+            from_status=Assessment.Status.AWAITING_SIGN_OFF,
+            to_status=Assessment.Status.DRAFT,
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
 def assessments_returned_to(user) -> QuerySet[Assessment]:
     """The user's own drafts that a manager sent back (a move from waiting for sign-off back to
     draft), annotated with ``returned_at``, most recently returned first. Re-submitting one moves

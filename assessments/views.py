@@ -180,6 +180,7 @@ def detail(request: HttpRequest, assessment_id) -> HttpResponse:
         "referring": _answers(assessment, "panel_referral").get("referring") == YES,
         "referral_blocker": services.panel_referral_blocker(assessment),
         "newer": selectors.newer_version(assessment),
+        "returned": selectors.latest_return(assessment),
     }
     return render(request, "assessments/detail.html", context)
 
