@@ -126,4 +126,11 @@ def panel_case_withdraw(*, actor, case: PanelCase, reason: str) -> PanelCase:
     case_move(
         actor=actor, case=case, to_status=PanelCase.Status.WITHDRAWN, reason=f"Withdrawn: {reason}"
     )
+    # The request behind it ends here too (ADR 0016): nothing more will follow from this referral.
+    support_request_follow_case(
+        actor=actor,
+        support_request=case.referral.assessment.support_request,
+        to_status=SupportRequest.Status.SUPPORT_ENDED,
+        reason=f"Referral to the panel withdrawn ({case.esmap_number})",
+    )
     return case

@@ -26,6 +26,8 @@ from panel.services.common import clean_text, require
 from panel.services.notifications import notify_decision
 from panel.services.workflows import case_move
 from people.services import family_team_link
+from support_requests.models import SupportRequest
+from support_requests.services import support_request_follow_case
 
 RUNNERS_ONLY = "Only the chair, the deputy or business support can run the meeting"
 CHAIR_ONLY = "Only the panel's chair or deputy can do this"
@@ -217,6 +219,15 @@ def _record_decision(
         ),
         reason=words,
     )
+    if kind != PanelDecision.Kind.LEAD_AGENCY:
+        # The panel closed the case with its decision (signposted, handed over, no further
+        # action): the request behind it has reached its end (ADR 0016).
+        support_request_follow_case(
+            actor=actor,
+            support_request=case.referral.assessment.support_request,
+            to_status=SupportRequest.Status.SUPPORT_ENDED,
+            reason=f"Panel decision ({case.esmap_number}): {decision.outcome}",
+        )
     notes = []
     if kind == PanelDecision.Kind.LEAD_AGENCY:
         note = _link_agency_team(actor=actor, agency=lead_agency, family=case.referral.family)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
+from assessments.models import Assessment
 from core.errors import ConflictError
 from core.models import AuditEvent
 from core.tests.factories import AreaFactory
@@ -23,6 +24,8 @@ from panel.services.workflows import (
     case_move,
 )
 from panel.tests.factories import PanelFactory, panel_referral
+from support_requests.models import SupportRequest
+from support_requests.tests.factories import SupportRequestFactory
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -160,6 +163,20 @@ def test_the_referrer_withdraws_a_referral_before_the_decision(case):
     )
     # It leaves the agenda.
     assert case.pk not in _on_agenda(meeting)
+
+
+def test_withdrawing_a_referral_ends_the_request_behind_it(case, staff):
+    request = SupportRequestFactory(status=SupportRequest.Status.PANEL_REFERRAL)
+    Assessment.objects.filter(pk=case.referral.assessment_id).update(support_request=request)
+    case.refresh_from_db()
+
+    services.panel_case_withdraw(actor=staff, case=case, reason="Duplicate")
+
+    request.refresh_from_db()
+    assert request.status == SupportRequest.Status.SUPPORT_ENDED
+    assert request.history.latest("id").reason == (
+        f"Referral to the panel withdrawn ({case.esmap_number})"
+    )
 
 
 def test_business_support_may_withdraw_it(case, staff):

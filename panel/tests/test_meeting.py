@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, sign_in_verified
+from assessments.models import Assessment
 from casework import handoff
 from casework.models import Episode
 from core import clock as core_clock
@@ -30,6 +31,8 @@ from panel.models import (
 )
 from panel.tests.factories import demo_panel, panel_referral
 from people.models import ChronologyEntry, FamilyMember
+from support_requests.models import SupportRequest
+from support_requests.tests.factories import SupportRequestFactory
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -209,6 +212,27 @@ def test_decision_refused_while_inquorate_with_the_message(panel, m1, staff, cas
     assert "3 members are here" in error.value.messages[0]
     case.refresh_from_db()
     assert case.status == PanelCase.Status.LOGGED and not PanelDecision.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["decline", "lead_agency"])
+def test_a_decision_that_closes_the_case_ends_the_request_behind_it(
+    panel, m1, staff, case, agencies, kind
+):
+    request = SupportRequestFactory(status=SupportRequest.Status.PANEL_REFERRAL)
+    Assessment.objects.filter(pk=case.referral.assessment_id).update(support_request=request)
+    case.refresh_from_db()
+    make_quorate(panel, m1, staff)
+    extra = {"lead_agency": agencies[0]} if kind == "lead_agency" else {"reason": "Below threshold"}
+
+    services.panel_decision_record(actor=staff, meeting=m1, case=case, kind=kind, **extra)
+
+    request.refresh_from_db()
+    # A lead agency's case goes on (the request follows its allocation); any other decision ends it.
+    assert request.status == (
+        SupportRequest.Status.PANEL_REFERRAL
+        if kind == "lead_agency"
+        else SupportRequest.Status.SUPPORT_ENDED
+    )
 
 
 @pytest.mark.parametrize(
