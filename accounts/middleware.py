@@ -17,6 +17,11 @@ from core.models import AuditEvent
 _UNVERIFIED_ALLOWED = ("/accounts/", "/static/", "/healthz", "/api/")
 
 
+# Requests the browser makes by itself, which are not someone using the service.
+UNTIMED_PATHS = ("/static/", "/favicon.ico")
+LAST_SEEN_EVERY = 60  # seconds; the idle limit is 30 minutes
+
+
 class SessionLimitsMiddleware:
     """Signs staff out after 30 minutes idle or 10 hours in all, whatever they do."""
 
@@ -25,7 +30,7 @@ class SessionLimitsMiddleware:
 
     def __call__(self, request):
         was_signed_in = request.user.is_authenticated
-        if was_signed_in and not request.path.startswith("/static/"):
+        if was_signed_in and not request.path.startswith(UNTIMED_PATHS):
             now = time.time()
             started = request.session.setdefault("session_started", now)
             last_seen = request.session.get("last_seen", now)
@@ -54,7 +59,11 @@ class SessionLimitsMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return redirect(reverse("accounts:login"))
-            request.session["last_seen"] = now
+            # Written at most once a minute: every write saves the whole session, and a write
+            # from a request that overlaps another (the browser's favicon after a page) would put
+            # back what that one changed, such as the security code just given.
+            if now - last_seen >= LAST_SEEN_EVERY or "last_seen" not in request.session:
+                request.session["last_seen"] = now
             if request.method == "POST":
                 kept_answers.resumed(request)
         response = self.get_response(request)
