@@ -6,6 +6,7 @@ from knox.models import AbstractAuthToken, AuthTokenManager
 from knox.settings import CONSTANTS
 
 from core import clock
+from core.models import AppendOnlyModel
 
 # Defined in core (the lowest layer: core's scoping is by role) and re-exported here.
 from core.roles import Role  # noqa: F401
@@ -89,3 +90,26 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self):
         return f"{self.name} ({self.user})"
+
+
+class AccountChange(AppendOnlyModel):
+    """A system administrator's action on a member of staff's account that needs a reason:
+    disabling it, enabling it again, resetting its authenticator. The reason is kept here, not in
+    the audit trail (the audit's detail holds no free text)."""
+
+    class Kind(models.TextChoices):
+        DISABLED = "disabled", "Account disabled"
+        ENABLED = "enabled", "Account enabled"
+        AUTHENTICATOR_RESET = "authenticator_reset", "Authenticator reset"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_changes")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    reason = models.TextField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.at:%d %B %Y})"

@@ -25,3 +25,6 @@ rules.add_perm("accounts.list_all_api_tokens", is_active_staff & is_system_admin
 rules.add_perm(
     "accounts.revoke_api_token", is_active_staff & (is_token_owner | is_system_administrator)
 )
+
+# Staff accounts (create, change, disable, enable, reset the authenticator): administrators only.
+rules.add_perm("accounts.manage_staff", is_active_staff & is_system_administrator)

@@ -1,21 +1,30 @@
-"""Writes for accounts: API tokens (ADR 0011) and second-factor devices.
+"""Writes for accounts: API tokens (ADR 0011), second-factor devices and staff accounts.
 
 Every function is keyword-only, runs in one transaction and writes its own audit event, except
 ``api_token_mark_used``, whose use is audited by the caller.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 import rules
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.crypto import get_random_string
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import ApiToken, User
+from accounts import selectors
+from accounts.models import AccountChange, ApiToken, Role, RoleGrant, User
 from core import clock
 from core.audit import Action, audit_record
+from core.concurrency import StaleVersionError, lock
+from core.errors import ConflictError
+from core.models import Agency, Team
 
 TOKEN_NAME_MAX = 100
 
@@ -117,3 +126,271 @@ def mfa_device_confirm(*, user: User, device: TOTPDevice) -> TOTPDevice:
         detail={"fields": ["mfa_device"]},
     )
     return device
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff accounts, managed by system administrators (accounts.manage_staff).
+
+REASON_MAX = 1000
+# Letters and digits that cannot be mistaken for each other when read aloud or copied by hand.
+_TEMPORARY_PASSWORD_CHARS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class CreatedUser:
+    """A new account, and its temporary password: shown once to the administrator, never kept."""
+
+    user: User
+    temporary_password: str
+
+
+def _require_manage_staff(actor: User) -> None:
+    if not rules.has_perm("accounts.manage_staff", actor):
+        raise PermissionDenied("Only system administrators manage staff accounts")
+
+
+def _placement_errors(
+    *, agency: Agency | None, team: Team | None, roles: set[str], managed_teams: list[Team]
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    unknown = roles - set(Role.values)
+    if not roles:
+        errors["roles"] = "Select at least one role"
+    elif unknown:
+        errors["roles"] = "Select roles from the list"
+    if team is not None and agency is None:
+        errors["agency"] = "Select the agency the team belongs to"
+    elif team is not None and team.agency_id != agency.pk:
+        errors["team"] = "Select a team of the account's agency"
+    if managed_teams and Role.TEAM_MANAGER not in roles:
+        errors["managed_teams"] = "Only a team manager manages teams: give the team manager role"
+    return errors
+
+
+def _set_roles(user: User, roles: set[str]) -> tuple[list[str], list[str]]:
+    current = set(user.role_grants.values_list("role", flat=True))
+    added, removed = sorted(roles - current), sorted(current - roles)
+    if removed:
+        user.role_grants.filter(role__in=removed).delete()
+    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=role) for role in added])
+    user.__dict__.pop("roles", None)
+    return added, removed
+
+
+def _end_sessions(user: User) -> int:
+    """Delete every session signed in as ``user``: their next request is sent to sign in."""
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=clock.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+def _clean_reason(reason: str, *, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": f"Enter why you are {what}"})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"The reason must be {REASON_MAX} characters or fewer"})
+    return reason
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    agency: Agency | None,
+    team: Team | None,
+    roles: Iterable[str],
+    managed_teams: Iterable[Team] = (),
+) -> CreatedUser:
+    """Make a staff account with a temporary password (shown once to the administrator, who
+    gives it to the new member of staff). They set up their authenticator app at their first
+    sign-in, as everyone does."""
+    _require_manage_staff(actor)
+    username = (username or "").strip()
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    email = (email or "").strip()
+    roles, managed_teams = set(roles), list(managed_teams)
+    errors: dict[str, str] = {}
+    if not username:
+        errors["username"] = "Enter a username"
+    elif len(username) > 150:
+        errors["username"] = "The username must be 150 characters or fewer"
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = "An account with this username already exists: choose another"
+    if not first_name:
+        errors["first_name"] = "Enter their first name"
+    if not last_name:
+        errors["last_name"] = "Enter their last name"
+    if not email:
+        errors["email"] = "Enter their email address"
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = "Enter an email address in the correct format, like name@example.org"
+    errors.update(
+        _placement_errors(agency=agency, team=team, roles=roles, managed_teams=managed_teams)
+    )
+    if errors:
+        raise ValidationError(errors)
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        agency=agency,
+        team=team,
+    )
+    temporary_password = get_random_string(16, _TEMPORARY_PASSWORD_CHARS)
+    validate_password(temporary_password, user)
+    user.set_password(temporary_password)
+    user.save()
+    user.managed_teams.set(managed_teams)
+    added, _ = _set_roles(user, roles)
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=user,
+        detail={
+            "fields": ["username", "first_name", "last_name", "email", "agency", "team"]
+            + (["managed_teams"] if managed_teams else []),
+            "roles_added": added,
+        },
+    )
+    return CreatedUser(user=user, temporary_password=temporary_password)
+
+
+@transaction.atomic
+def user_change(
+    *,
+    actor: User,
+    user: User,
+    expected_version: str,
+    agency: Agency | None,
+    team: Team | None,
+    roles: Iterable[str],
+    managed_teams: Iterable[Team] = (),
+) -> User:
+    """Change an account's agency, team, roles and managed teams, if nobody else has changed them
+    since ``expected_version`` (``selectors.staff_version``) was read."""
+    _require_manage_staff(actor)
+    roles, managed_teams = set(roles), list(managed_teams)
+    errors = _placement_errors(agency=agency, team=team, roles=roles, managed_teams=managed_teams)
+    if user.pk == actor.pk and Role.SYSTEM_ADMINISTRATOR not in roles:
+        errors["roles"] = "You cannot take away your own system administrator role"
+    if errors:
+        raise ValidationError(errors)
+    locked = lock(User, user.pk)
+    if selectors.staff_version(locked) != expected_version:
+        raise StaleVersionError(
+            "Someone else changed this account after you opened it. Check it and try again"
+        )
+    changed = [
+        name
+        for name, value in (("agency", agency), ("team", team))
+        if getattr(locked, f"{name}_id") != (value.pk if value else None)
+    ]
+    locked.agency, locked.team = agency, team
+    locked.save(update_fields=["agency", "team"])
+    if {t.pk for t in managed_teams} != set(locked.managed_teams.values_list("pk", flat=True)):
+        locked.managed_teams.set(managed_teams)
+        changed.append("managed_teams")
+    added, removed = _set_roles(locked, roles)
+    if added or removed:
+        changed.append("roles")
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=locked,
+        detail={"fields": changed, "roles_added": added, "roles_removed": removed},
+    )
+    return locked
+
+
+@transaction.atomic
+def user_disable(*, actor: User, user: User, reason: str) -> User:
+    """Disable an account: it cannot sign in, its open sessions end at once (their next request
+    is sent to sign in) and its API tokens are revoked. The reason is recorded."""
+    _require_manage_staff(actor)
+    reason = _clean_reason(reason, what="disabling this account")
+    if user.pk == actor.pk:
+        raise ConflictError("You cannot disable your own account")
+    locked = lock(User, user.pk)
+    if not locked.is_active:
+        raise ConflictError("This account is already disabled")
+    locked.is_active = False
+    locked.save(update_fields=["is_active"])
+    sessions = _end_sessions(locked)
+    tokens, _ = ApiToken.objects.filter(user=locked).delete()
+    AccountChange.objects.create(
+        user=locked, kind=AccountChange.Kind.DISABLED, reason=reason, by=actor
+    )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=locked,
+        detail={
+            "fields": ["is_active", "reason"],
+            "change": AccountChange.Kind.DISABLED.value,
+            "sessions_ended": sessions,
+            "api_tokens_revoked": tokens,
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def user_enable(*, actor: User, user: User, reason: str) -> User:
+    """Let a disabled account sign in again (it makes new API tokens itself). The reason is
+    recorded."""
+    _require_manage_staff(actor)
+    reason = _clean_reason(reason, what="enabling this account")
+    locked = lock(User, user.pk)
+    if locked.is_active:
+        raise ConflictError("This account is already enabled")
+    locked.is_active = True
+    locked.save(update_fields=["is_active"])
+    AccountChange.objects.create(
+        user=locked, kind=AccountChange.Kind.ENABLED, reason=reason, by=actor
+    )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=locked,
+        detail={"fields": ["is_active", "reason"], "change": AccountChange.Kind.ENABLED.value},
+    )
+    return locked
+
+
+@transaction.atomic
+def user_authenticator_reset(*, actor: User, user: User, reason: str) -> User:
+    """Remove the account's authenticator apps, so its owner sets one up again at their next
+    sign-in; sessions already verified with the old app end now. The reason is recorded."""
+    _require_manage_staff(actor)
+    reason = _clean_reason(reason, what="resetting their authenticator")
+    locked = lock(User, user.pk)
+    devices, _ = TOTPDevice.objects.filter(user=locked).delete()
+    sessions = _end_sessions(locked)
+    AccountChange.objects.create(
+        user=locked, kind=AccountChange.Kind.AUTHENTICATOR_RESET, reason=reason, by=actor
+    )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=locked,
+        detail={
+            "fields": ["mfa_device", "reason"],
+            "change": AccountChange.Kind.AUTHENTICATOR_RESET.value,
+            "devices_removed": devices,
+            "sessions_ended": sessions,
+        },
+    )
+    return locked
