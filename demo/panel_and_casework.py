@@ -150,6 +150,9 @@ def seed_panel(*, seed: int, today: date, password: str, counts: Counter) -> Non
     )
     chair, deputy, member = _demo("panel.chair"), _demo("team.leader"), _demo("panel.member")
     actor = chair
+    # Seats, members, the chair and deputy are the council's administrator's to set up
+    # (``panel.manage_membership``); business support if the demo has no administrator.
+    admin = _demo("admin") or _demo("business.support") or chair
 
     # Chair and deputy, through the service; never replaces someone already set in the product.
     new_chair = (
@@ -166,12 +169,12 @@ def seed_panel(*, seed: int, today: date, password: str, counts: Counter) -> Non
     )
     if new_chair or new_deputy:
         panel_services.panel_set_chair_and_deputy(
-            actor=actor, panel=panel, chair=new_chair, deputy=new_deputy
+            actor=admin, panel=panel, chair=new_chair, deputy=new_deputy
         )
         counts["panel chair and deputy"] += int(bool(new_chair)) + int(bool(new_deputy))
 
     _member(
-        actor=actor,
+        actor=admin,
         seat=_seat_for(panel, member.agency_id if member else None),
         user=member,
         counts=counts,
@@ -198,7 +201,7 @@ def seed_panel(*, seed: int, today: date, password: str, counts: Counter) -> Non
             counts["demo logins"] += 1
         if seat is not None:
             used.add(seat.agency_id)
-            _member(actor=actor, seat=seat, user=existing, counts=counts)
+            _member(actor=admin, seat=seat, user=existing, counts=counts)
 
     for year in (today.year, today.year + 1):
         wanted = set(panel.calendar.meeting_dates(year))

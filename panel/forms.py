@@ -195,3 +195,90 @@ class AllocateForm(GovFormMixin, forms.Form):
             Field("lead_professional", context={"label_size": Size.for_label(Size.MEDIUM)}),
             Submit("allocate", "Allocate the lead professional"),
         )
+
+
+# ---------------------------------------------------------------- seats, members, chair and deputy
+
+
+def _staff_label(user) -> str:
+    name = user.get_full_name() or user.get_username()
+    return f"{name}, {user.job_title}" if user.job_title else name
+
+
+class SeatAddForm(GovFormMixin, forms.Form):
+    agency = forms.ModelChoiceField(
+        label="Which agency takes the seat?",
+        queryset=None,
+        empty_label="Select an agency",
+        error_messages={"required": "Select the agency", "invalid_choice": "Select the agency"},
+    )
+    non_field_error_anchor = "id_agency"
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = choices
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("agency", context={"label_size": Size.for_label(Size.MEDIUM)}),
+            Submit("add_seat", "Add the seat"),
+        )
+
+
+class SeatMemberAddForm(GovFormMixin, forms.Form):
+    user = forms.ModelChoiceField(
+        label="Who sits in the seat?",
+        queryset=None,
+        empty_label="Select a member of staff",
+        error_messages={
+            "required": "Select who sits in the seat",
+            "invalid_choice": "Select who sits in the seat",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Are they a member or a substitute?",
+        choices=[("member", "Member"), ("substitute", "Substitute")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether they are a member or a substitute"},
+    )
+    non_field_error_anchor = "id_user"
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = choices
+        self.fields["user"].label_from_instance = _staff_label
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("user", context={"label_size": Size.for_label(Size.MEDIUM)}),
+            Field("kind", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
+            Submit("add_member", "Add them to the seat"),
+        )
+
+
+class ChairForm(GovFormMixin, forms.Form):
+    chair = forms.ModelChoiceField(
+        label="Chair",
+        queryset=None,
+        empty_label="Select the chair",
+        error_messages={"required": "Select the chair", "invalid_choice": "Select the chair"},
+    )
+    deputy = forms.ModelChoiceField(
+        label="Deputy chair",
+        queryset=None,
+        required=False,
+        empty_label="Select the deputy chair",
+        help_text="The deputy chairs the meeting when the chair cannot. Leave it to keep the deputy as it is.",
+        error_messages={"invalid_choice": "Select the deputy chair"},
+    )
+    non_field_error_anchor = "id_chair"
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("chair", "deputy"):
+            self.fields[name].queryset = choices
+            self.fields[name].label_from_instance = _staff_label
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("chair", context={"label_size": Size.for_label(Size.MEDIUM)}),
+            Field("deputy", context={"label_size": Size.for_label(Size.MEDIUM)}),
+            Submit("set_chair", "Save the chair and deputy"),
+        )

@@ -36,6 +36,13 @@ def is_strategic_lead(user) -> bool:
 
 
 @rules.predicate
+def is_system_administrator(user) -> bool:
+    return bool(
+        user.is_authenticated and user.is_active and user.has_role(Role.SYSTEM_ADMINISTRATOR)
+    )
+
+
+@rules.predicate
 def chairs_panel(user, panel) -> bool:
     """The panel's chair or designated deputy."""
     return panel is not None and selectors.is_chair(user, panel)
@@ -90,6 +97,10 @@ def has_part_in_pack(user, meeting) -> bool:
 
 # The panels, their seats and their calendars: any member of staff with a role.
 rules.add_perm("panel.view_panels", sees_panels)
+# Setting up a panel's seats, their members and substitutes, the chair and the deputy: the
+# council's system administrators and business support (who run every panel's calendar and
+# meetings). A chair does not choose their own panel or deputy.
+rules.add_perm("panel.manage_membership", is_system_administrator | is_business_support)
 # Scheduling a year, cancelling or moving a meeting (on the panel given).
 rules.add_perm("panel.manage_calendar", sees_panels & (is_intake_staff | chairs_panel))
 # The inbox of referrals waiting for an ESMAP number, logging them, and the list of cases.

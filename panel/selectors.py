@@ -121,6 +121,52 @@ def year_meetings(user, panel: Panel, year: int) -> list[PanelMeeting]:
     return sorted(saved + planned, key=lambda m: m.date)
 
 
+# ---------------------------------------------------------------- seats, members, chair and deputy
+#
+# For the pages that set a panel up (``panel.manage_membership``): the panel and its seats come
+# from ``get_panel`` (every seat and its members in three queries, whatever their number).
+
+
+def get_seat(user, panel: Panel, seat_id: int) -> PanelSeat:
+    """One of the panel's seats (404 for another panel's)."""
+    seat = next((s for s in panel.seats.all() if s.pk == seat_id), None)
+    if seat is None or not can_see_panels(user):
+        raise Http404("No such seat")
+    return seat
+
+
+def get_seat_member(user, seat: PanelSeat, member_id: int) -> PanelSeatMember:
+    """One of the seat's members or substitutes (404 for anyone else's)."""
+    member = next((m for m in seat.members.all() if m.pk == member_id), None)
+    if member is None or not can_see_panels(user):
+        raise Http404("No such member")
+    return member
+
+
+def seat_agency_choices(panel: Panel) -> QuerySet[Agency]:
+    """Agencies that may take a seat: those marked as sitting on the panel, not seated yet."""
+    return Agency.objects.filter(panel_seat=True).exclude(panel_seats__panel=panel)
+
+
+def seat_member_choices(seat: PanelSeat) -> QuerySet[User]:
+    """Who may sit in the seat: the active staff of its agency not already in it."""
+    return (
+        User.objects.filter(agency_id=seat.agency_id, is_active=True)
+        .exclude(panel_seats__seat=seat)
+        .select_related("team")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def chair_choices() -> QuerySet[User]:
+    """Who may chair a panel or deputise: active staff with the panel chair role."""
+    return (
+        User.objects.filter(is_active=True, role_grants__role=Role.PANEL_CHAIR)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
 # ---------------------------------------------------------------- intake, agenda and pack
 
 

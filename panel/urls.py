@@ -1,6 +1,6 @@
 from django.urls import path
 
-from panel import views
+from panel import views, views_membership
 
 app_name = "panel"
 
@@ -10,6 +10,24 @@ urlpatterns = [
     path("recording-sheet.xlsx", views.recording_sheet_xlsx, name="recording_sheet_xlsx"),
     path("recording-sheet.csv", views.recording_sheet_csv, name="recording_sheet_csv"),
     path("<int:panel_id>/", views.panel_detail, name="panel_detail"),
+    path("<int:panel_id>/seats/", views_membership.panel_seats, name="panel_seats"),
+    path("<int:panel_id>/seats/add/", views_membership.panel_seat_add, name="panel_seat_add"),
+    path(
+        "<int:panel_id>/seats/<int:seat_id>/remove/",
+        views_membership.panel_seat_remove,
+        name="panel_seat_remove",
+    ),
+    path(
+        "<int:panel_id>/seats/<int:seat_id>/members/add/",
+        views_membership.panel_seat_member_add,
+        name="panel_seat_member_add",
+    ),
+    path(
+        "<int:panel_id>/seats/<int:seat_id>/members/<int:member_id>/remove/",
+        views_membership.panel_seat_member_remove,
+        name="panel_seat_member_remove",
+    ),
+    path("<int:panel_id>/chair/", views_membership.panel_chair, name="panel_chair"),
     path("<int:panel_id>/schedule/<int:year>/", views.panel_schedule, name="panel_schedule"),
     path(
         "<int:panel_id>/calendar/<int:year>.ics",

@@ -79,6 +79,7 @@ def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
         "meetings": meetings,
         "unscheduled": sum(1 for m in meetings if m.pk is None),
         "can_manage": can_manage,
+        "can_manage_membership": rules.has_perm("panel.manage_membership", user, panel),
         "can_open_meetings": can_manage or bool(selectors.member_seats(user, panel)),
         "nav_section": "panel",
     }

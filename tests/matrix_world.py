@@ -88,8 +88,11 @@ _KWARG_KIND = {
     "year": "year",
     "case_id": "case",
     "closure_id": "closure",
+    "seat_id": "seat",
+    "member_id": "seat_member",
     "number": "ask_child",
     "token_id": "api_token",
+    "user_id": "staff_user",
 }
 # The API router's ``pk`` by route name prefix.
 _API_PK_KIND = {
@@ -153,6 +156,7 @@ def build_world() -> World:
         PanelCase,
         PanelDecision,
         PanelMeeting,
+        PanelSeatMember,
     )
     from panel.tests.factories import (
         PanelFactory,
@@ -338,7 +342,11 @@ def build_world() -> World:
     other_member = UserFactory(
         username="matrix.member2", team=None, agency=seat.agency, roles=[Role.PANEL_MEMBER]
     )
-    PanelSeatMemberFactory(seat=seat, user=other_member)
+    member_out = PanelSeatMemberFactory(seat=seat, user=other_member)
+    # A seat of each panel with someone in it: our panel member's, and the other panel's.
+    member_in = PanelSeatMember.objects.get(seat__panel=panel_in, user=users["panel_member"])
+    world.put("seat", member_in.seat_id, seat.pk)
+    world.put("seat_member", member_in.pk, member_out.pk)
     soon = timezone.localdate() + timedelta(days=10)
     meeting_in = (
         PanelMeeting.objects.filter(
@@ -415,6 +423,9 @@ def build_world() -> World:
         api_token_create(actor=practitioner, user=practitioner, name="matrix", days=30).token.pk,
         api_token_create(actor=practitioner2, user=practitioner2, name="matrix", days=30).token.pk,
     )
+
+    # A staff account for the administrator's pages (every account is in their scope).
+    world.put("staff_user", practitioner.pk, practitioner2.pk)
 
     # The public journey's children are numbered in the session; nobody has any yet.
     world.put("ask_child", 1, 2)

@@ -117,6 +117,9 @@ MEETING_RUN = "AN=302 TL,BS=200 PC=200/404 PM=403/404 *=404"
 # Closing a case and extraordinary decisions between meetings: the chair (or deputy) only.
 EXTRAORDINARY = "AN=302 PC=200/404 TL,BS=403 PR,LP,TM,PM=403/404 *=404"
 API_MEETING_RUN = "AN=401 TL,BS=400 PC=400/404 PM=403/404 *=404"
+# Setting a panel up: the council's administrators and business support, for every panel (the
+# seats and calendars are public to staff, so anyone else is forbidden, not hidden).
+PANEL_SETUP = "AN=302 AD,BS=200 *=403"
 
 # fmt: off
 TABLE: dict[str, tuple[str, str]] = {
@@ -143,6 +146,12 @@ TABLE: dict[str, tuple[str, str]] = {
     "accounts:api_token_create":           ("AN=302 *=200", "AN=302 *=200"),
     "accounts:api_token_revoke":           ("AN=302 PR=200/404 AD=200 *=404", "AN=302 PR=302/404 AD=302 *=404"),
     "accounts:api_tokens_all":             ("AN=302 AD=200 *=403", "AN=302 *=405"),
+    # Staff accounts: system administrators only (accounts.manage_staff); every account is theirs.
+    "accounts:staff_list":                 ("AN=302 AD=200 *=403", "AN=302 *=405"),
+    "accounts:staff_create":               ("AN=302 AD=200 *=403", "AN=302 AD=200 *=403"),
+    "accounts:staff_detail":               ("AN=302 AD=200 *=403", "AN=302 *=405"),
+    **{f"accounts:staff_{n}": ("AN=302 AD=200 *=403", "AN=302 AD=200 *=403") for n in (
+        "change", "disable", "enable", "authenticator_reset")},
     # people
     "people:index":                        ("AN=302 *=302", "AN=302 *=405"),
     "people:search":                       (CASE_LIST, CASE_LIST),
@@ -217,6 +226,13 @@ TABLE: dict[str, tuple[str, str]] = {
     "panel:recording_sheet_csv":           ("AN=302 TL,BS,SL=200 *=404", "AN=302 *=405"),
     "panel:panel_detail":                  ("AN=302 *=200", "AN=302 *=405"),
     "panel:panel_schedule":                ("AN=302 *=405", "AN=302 TL,BS=302 PC=302/403 *=403"),
+    # Setting a panel up (seats, members, chair and deputy): administrators and business support.
+    "panel:panel_seats":                   (PANEL_SETUP, "AN=302 *=405"),
+    "panel:panel_seat_add":                (PANEL_SETUP, PANEL_SETUP),
+    "panel:panel_seat_remove":             (PANEL_SETUP, PANEL_SETUP),
+    "panel:panel_seat_member_add":         (PANEL_SETUP, PANEL_SETUP),
+    "panel:panel_seat_member_remove":      (PANEL_SETUP, "AN=302 AD,BS=302 *=403"),
+    "panel:panel_chair":                   (PANEL_SETUP, PANEL_SETUP),
     "panel:panel_calendar_ics":            ("AN=302 *=200", "AN=302 *=405"),
     "panel:panel_calendar_csv":            ("AN=302 *=200", "AN=302 *=405"),
     "panel:meeting_cancel":                (MEETING_MANAGE, MEETING_MANAGE),

@@ -43,7 +43,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from accounts import kept_answers
-from accounts.models import ApiToken, User
+from accounts.models import AccountChange, ApiToken, User
 from accounts.services import api_token_create
 from accounts.tests.factories import sign_in_verified
 from assessments.models import Assessment, AssessmentSection, Consultation, PanelReferral
@@ -235,6 +235,15 @@ def _build_world() -> dict:
         family=family, purpose=Purpose.ASSESSMENT, reason="-", authorised_by=leader
     )
     api_token_create(actor=practitioner, user=practitioner, name="-", days=30)
+    # A staff account the administrator manages (no one signs in as it: the crawl's hostile
+    # posts disable it and reset its authenticator), with a reason in its history.
+    staff_account = User.objects.create(
+        username="staff.account", first_name="-", last_name="-", team=practitioner.team
+    )
+    staff_account.managed_teams.add(practitioner.team)
+    AccountChange.objects.create(
+        user=staff_account, kind=AccountChange.Kind.DISABLED, reason="-", by=users["admin"]
+    )
     alone = FamilyMemberFactory(
         family=FamilyFactory(team=practitioner.team, area=family.area),
         person=AdultFactory(),
@@ -397,6 +406,7 @@ def _build_world() -> dict:
         "meeting": meeting,
         "episode": episode,
         "alone": alone,
+        "staff_account": staff_account,
     }
 
 
@@ -727,7 +737,31 @@ def _pages(world) -> list[str]:
         reverse("accounts:api_token_create"),
         reverse("accounts:api_tokens_all"),
         reverse("accounts:api_token_revoke", kwargs={"token_id": token.pk}),
+        reverse("accounts:staff_list"),
+        reverse("accounts:staff_create"),
     ]
+    staff = {"user_id": world["staff_account"].pk}
+    urls += [
+        reverse(f"accounts:staff_{n}", kwargs=staff)
+        for n in ("detail", "change", "disable", "enable", "authenticator_reset")
+    ]
+    # Setting the panel up, last: sending its forms back removes a member of a seat.
+    seat = panel.seats.filter(members__isnull=False).first()
+    member = seat.members.first()
+    urls += [
+        reverse(f"panel:{n}", kwargs={"panel_id": panel.pk})
+        for n in ("panel_seats", "panel_seat_add", "panel_chair")
+    ]
+    urls += [
+        reverse(f"panel:{n}", kwargs={"panel_id": panel.pk, "seat_id": seat.pk})
+        for n in ("panel_seat_remove", "panel_seat_member_add")
+    ]
+    urls.append(
+        reverse(
+            "panel:panel_seat_member_remove",
+            kwargs={"panel_id": panel.pk, "seat_id": seat.pk, "member_id": member.pk},
+        )
+    )
     return list(dict.fromkeys(urls))
 
 
@@ -890,6 +924,28 @@ def _journeys(world, clients, check):
     )
     assert response.status_code == 200
     _assert_escaped(response, "API token made")
+
+    # A new staff account's names, shown once with its temporary password.
+    team = world["users"]["practitioner"].team
+    response = clients["admin"].post(
+        reverse("accounts:staff_create"),
+        {
+            "first_name": _typed("staff first name"),
+            "last_name": _typed("staff last name"),
+            "username": "hostile.new.account",
+            "email": "hostile@example.org",
+            "agency": team.agency_id,
+            "team": team.pk,
+            "roles": ["practitioner"],
+        },
+    )
+    assert response.status_code == 200
+    assert "temporary_password" in response.context
+    _assert_escaped(response, "staff account made")
+    # The staff search gives back the words searched for.
+    response = clients["admin"].get(reverse("accounts:staff_list"), {"q": _typed("staff search")})
+    assert response.status_code == 200
+    _assert_escaped(response, "staff search")
 
     # The sign-in page gives back the username typed.
     check(Client(), reverse("accounts:login"), "nobody")

@@ -38,6 +38,8 @@ from panel.services.membership import (
     panel_create,
     panel_seat_add,
     panel_seat_member_add,
+    panel_seat_member_remove,
+    panel_seat_remove,
     panel_set_chair_and_deputy,
 )
 from panel.services.responses import agency_response_record, meeting_publish_pack
@@ -86,5 +88,7 @@ __all__ = [
     "panel_schedule_year",
     "panel_seat_add",
     "panel_seat_member_add",
+    "panel_seat_member_remove",
+    "panel_seat_remove",
     "panel_set_chair_and_deputy",
 ]

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from django.core.exceptions import ValidationError
+import rules
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from core.audit import Action, audit_record
 from core.concurrency import lock
+from core.errors import ConflictError
 from panel import calendar
-from panel.models import Panel, PanelSeat, PanelSeatMember
+from panel.models import AgencyResponse, MeetingAttendance, Panel, PanelSeat, PanelSeatMember
+
+SEAT_HAS_MEMBERS = "Remove the seat’s members and substitutes before you remove the seat"
+SEAT_HAS_RECORDS = (
+    "This seat has answered for cases or attended meetings, so it stays on the panel’s record"
+)
+NOT_OF_THE_AGENCY = "Choose someone from {agency}"
+NOT_ACTIVE = "Choose someone whose account is active"
+
+
+def _require_manage(actor, panel: Panel) -> None:
+    if not rules.has_perm("panel.manage_membership", actor, panel):
+        raise PermissionDenied
 
 
 @transaction.atomic
@@ -53,6 +67,10 @@ def panel_create(
 
 @transaction.atomic
 def panel_seat_add(*, actor, panel: Panel, agency) -> PanelSeat:
+    _require_manage(actor, panel)
+    lock(Panel, panel.pk)
+    if agency is None:
+        raise ValidationError({"agency": "Select the agency"})
     if PanelSeat.objects.filter(panel=panel, agency=agency).exists():
         raise ValidationError({"agency": "That agency already has a seat on this panel"})
     seat = PanelSeat.objects.create(panel=panel, agency=agency)
@@ -64,6 +82,15 @@ def panel_seat_add(*, actor, panel: Panel, agency) -> PanelSeat:
 def panel_seat_member_add(
     *, actor, seat: PanelSeat, user, is_substitute: bool = False
 ) -> PanelSeatMember:
+    """Name ``user`` as a member (or substitute) of the seat: someone active, of the seat's agency."""
+    _require_manage(actor, seat.panel)
+    seat = lock(PanelSeat, seat.pk)
+    if user is None:
+        raise ValidationError({"user": "Select who sits in the seat"})
+    if not user.is_active:
+        raise ValidationError({"user": NOT_ACTIVE})
+    if user.agency_id != seat.agency_id:
+        raise ValidationError({"user": NOT_OF_THE_AGENCY.format(agency=seat.agency.name)})
     if PanelSeatMember.objects.filter(seat=seat, user=user).exists():
         raise ValidationError({"user": "They already sit in this seat"})
     member = PanelSeatMember.objects.create(seat=seat, user=user, is_substitute=is_substitute)
@@ -79,6 +106,10 @@ def panel_seat_member_add(
 @transaction.atomic
 def panel_set_chair_and_deputy(*, actor, panel: Panel, chair=None, deputy=None) -> Panel:
     """Name the panel's chair and designated deputy (either may be left as it is by passing None)."""
+    _require_manage(actor, panel)
+    for field, person in (("chair", chair), ("deputy", deputy)):
+        if person is not None and not person.is_active:
+            raise ValidationError({field: NOT_ACTIVE})
     locked = lock(Panel, panel.pk)
     changed = []
     if chair is not None and chair.pk != locked.chair_id:
@@ -96,3 +127,44 @@ def panel_set_chair_and_deputy(*, actor, panel: Panel, chair=None, deputy=None) 
     audit_record(actor=actor, action=Action.UPDATE, target=locked, detail={"fields": changed})
     panel.chair_id, panel.deputy_id = locked.chair_id, locked.deputy_id
     return locked
+
+
+@transaction.atomic
+def panel_seat_remove(*, actor, seat: PanelSeat) -> None:
+    """Take an agency's seat off the panel: refused while anyone sits in it (remove them first),
+    and for a seat that has answered for a case or attended a meeting, whose record must stay."""
+    _require_manage(actor, seat.panel)
+    locked = lock(PanelSeat, seat.pk)
+    if PanelSeatMember.objects.filter(seat=locked).exists():
+        raise ConflictError({"seat": SEAT_HAS_MEMBERS})
+    if (
+        AgencyResponse.objects.filter(seat=locked).exists()
+        or MeetingAttendance.objects.filter(seat=locked).exists()
+    ):
+        raise ConflictError({"seat": SEAT_HAS_RECORDS})
+    audit_record(
+        actor=actor,
+        action=Action.DELETE,
+        target=locked,
+        detail={"panel": locked.panel_id, "agency": locked.agency_id},
+    )
+    locked.delete()
+
+
+@transaction.atomic
+def panel_seat_member_remove(*, actor, member: PanelSeatMember) -> None:
+    """Take a member or substitute off their seat. A meeting's attendance keeps the person and
+    the seat they sat for, so a running or past meeting's record and quorum are unchanged."""
+    _require_manage(actor, member.seat.panel)
+    locked = lock(PanelSeatMember, member.pk)
+    audit_record(
+        actor=actor,
+        action=Action.DELETE,
+        target=locked,
+        detail={
+            "panel": member.seat.panel_id,
+            "seat": locked.seat_id,
+            "is_substitute": locked.is_substitute,
+        },
+    )
+    locked.delete()

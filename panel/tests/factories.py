@@ -77,12 +77,14 @@ def demo_panel(*, council=None, agencies=(), chair=None, deputy=None, year: int 
             chair=chair,
             deputy=deputy,
         )
+        # Seats are set up by the council's administrator (``panel.manage_membership``).
+        admin = UserFactory(team=None, roles=[Role.SYSTEM_ADMINISTRATOR]) if agencies else None
         for agency in agencies:
-            seat = services.panel_seat_add(actor=chair, panel=panel, agency=agency)
+            seat = services.panel_seat_add(actor=admin, panel=panel, agency=agency)
             for substitute in (False, True):
                 member = UserFactory(team=None, agency=agency, roles=[Role.PANEL_MEMBER])
                 services.panel_seat_member_add(
-                    actor=chair, seat=seat, user=member, is_substitute=substitute
+                    actor=admin, seat=seat, user=member, is_substitute=substitute
                 )
         services.panel_schedule_year(actor=chair, panel=panel, year=year)
     return panel

@@ -77,7 +77,7 @@ def test_seats_one_per_agency(actor):
     with pytest.raises(ValidationError):
         services.panel_seat_add(actor=actor, panel=panel, agency=agency)
     member = services.panel_seat_member_add(
-        actor=actor, seat=seat, user=UserFactory(), is_substitute=True
+        actor=actor, seat=seat, user=UserFactory(team=None, agency=agency), is_substitute=True
     )
     assert member.is_substitute
 
