@@ -17,9 +17,11 @@ from core.models import AuditEvent
 _UNVERIFIED_ALLOWED = ("/accounts/", "/static/", "/healthz", "/api/")
 
 
-# Requests the browser makes by itself, which are not someone using the service.
+# Requests the browser makes by itself, which are not someone using the service. They must not
+# write the session either: each write saves the whole session, and the favicon's request, which
+# overlaps the page's next one, would put back what that one changed (such as the security code
+# just given, leaving the session unverified).
 UNTIMED_PATHS = ("/static/", "/favicon.ico")
-LAST_SEEN_EVERY = 60  # seconds; the idle limit is 30 minutes
 
 
 class SessionLimitsMiddleware:
@@ -59,11 +61,7 @@ class SessionLimitsMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return redirect(reverse("accounts:login"))
-            # Written at most once a minute: every write saves the whole session, and a write
-            # from a request that overlaps another (the browser's favicon after a page) would put
-            # back what that one changed, such as the security code just given.
-            if now - last_seen >= LAST_SEEN_EVERY or "last_seen" not in request.session:
-                request.session["last_seen"] = now
+            request.session["last_seen"] = now
             if request.method == "POST":
                 kept_answers.resumed(request)
         response = self.get_response(request)
