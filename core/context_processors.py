@@ -15,6 +15,13 @@ def service(request):
         "nav_items": items_for(user) if user is not None else [],
         # Counted only when the navigation shows it (a template calls a callable): a fixed number
         # of count queries (core.worktray.navigation_count).
-        "nav_waiting": (lambda: worktray.navigation_count(user)) if user is not None else 0,
+        "nav_waiting": (lambda: worktray.navigation_count(user)) if _verified(user) else 0,
         "nav_section": getattr(request, "nav_section", ""),
     }
+
+
+def _verified(user) -> bool:
+    # Only a session that has given its security code counts the work waiting: the sign-in pages
+    # stay as light as they were.
+    is_verified = getattr(user, "is_verified", None)
+    return bool(user is not None and user.is_authenticated and is_verified and is_verified())

@@ -198,6 +198,23 @@ def sign_in(page: Page, user, device) -> None:
     expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
     page.get_by_label("Security code").fill(totp_code(device))
     page.get_by_role("button", name="Continue").click()
+    give_code_again_if_asked(page, device)
+
+
+def give_code_again_if_asked(page: Page, device) -> None:
+    """On a loaded machine a code can reach the server in the time step after the one it was made
+    for, past the device's tolerance; the page then asks again, as it would a person: give the
+    code of the step that is now current, once."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    heading = page.get_by_role("heading", level=1)
+    try:
+        expect(heading).not_to_have_text("Enter your security code", timeout=10_000)
+    except (AssertionError, PlaywrightTimeout):
+        page.get_by_label("Security code").fill(totp_code(device))
+        page.get_by_role("button", name="Continue").click()
+        expect(heading).not_to_have_text("Enter your security code")
 
 
 def fill_date(page: Page, group: str, value) -> None:

@@ -41,7 +41,7 @@ from panel.models import (
     PanelSeat,
 )
 from panel.tests.factories import panel_referral
-from tests.browser import assert_no_axe_violations, totp_code, visit
+from tests.browser import assert_no_axe_violations, give_code_again_if_asked, totp_code, visit
 
 MEETING_A = date(2027, 3, 4)  # the tiny pack's panel meets every other Thursday, 1:30pm
 MEETING_B = date(2027, 3, 18)
@@ -63,6 +63,7 @@ def _sign_in(page: Page, user, device) -> None:
     expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
     page.get_by_label("Security code").fill(_code(device))
     page.get_by_role("button", name="Continue").click()
+    give_code_again_if_asked(page, device)
 
 
 def _switch_user(page: Page, url: str, user, device) -> None:
