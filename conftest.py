@@ -17,6 +17,19 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # A test sees the effect of what it did without a worker: tasks queued by the code under test
+    # run when they are queued. Tests of the queue itself (core/tests/test_background_work.py)
+    # put the database queue back and run a real worker.
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+
+
 @pytest.fixture
 def council(db):
     return CouncilFactory()

@@ -250,6 +250,9 @@ class OutboundMessage(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         SENT = "sent", "Sent"
+        # The provider refused or could not be reached; a worker tries again at next_attempt_at.
+        RETRYING = "retrying", "Waiting to try again"
+        # Every attempt failed: someone must look (the service's messages page lists these).
         FAILED = "failed", "Failed"
 
     to = models.EmailField()
@@ -262,10 +265,50 @@ class OutboundMessage(models.Model):
     record_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The error's type only ("ConnectionError"): a provider's message can quote the address.
+    last_error = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["record_type", "record_id"], name="outbound_record")]
+        indexes = [
+            models.Index(fields=["record_type", "record_id"], name="outbound_record"),
+            models.Index(fields=["status", "next_attempt_at"], name="outbound_due"),
+        ]
 
     def __str__(self):
         return f"{self.template} {self.reference} ({self.status})"
+
+
+class ScheduledRun(models.Model):
+    """One run of a scheduled job for one period (core.schedule).
+
+    The unique (job, period) row is what makes a job run once per period however many schedulers
+    and workers are running: the first to insert it enqueues the work; the others find it taken.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    job = models.CharField(max_length=80)
+    period = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # What the job did, as counts and record types (never personal data): {"marked_held": 2}.
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-period", "job"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "period"], name="scheduled_run_once_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.job} {self.period:%Y-%m-%d %H:%M} ({self.status})"

@@ -5,19 +5,25 @@ names: a reference, an outcome, a date, a sign-in link. A child's or family's de
 leave the product in a message; the recipient signs in to see them.
 
 Each message is kept as an OutboundMessage row (who it went to, which template, the reference),
-written in the caller's transaction; the provider is called once the transaction commits, so a
-rolled-back change never sends a message.
+written in the caller's transaction. Once the transaction commits (so a rolled-back change never
+sends a message) a worker is asked to deliver it (``core.tasks.deliver_message``, ADR 0018). If the
+provider fails, the message waits and is tried again after each of ``RETRY_AFTER`` (the
+``core.notify_retry`` job, every minute); after the last try it is marked failed. Its status, tries
+and the error's type are on the service's messages page.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from core import clock
+from core.concurrency import lock
 
 logger = logging.getLogger("earlyhelp.notify")
 
@@ -77,6 +83,17 @@ TEMPLATES: dict[str, Template] = {
 }
 
 
+# How long a message waits before each further try: five tries in all over about two and a half
+# hours, long enough to ride out a provider's outage without a message going stale.
+RETRY_AFTER = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+)
+MAX_ATTEMPTS = len(RETRY_AFTER) + 1
+
+
 class UnsafePersonalisation(ValueError):
     """A message was given fields its template does not allow (they could carry personal data)."""
 
@@ -100,32 +117,83 @@ def send_email(*, to: str, template: str, personalisation: dict, reference: str,
         record_type=record._meta.label_lower if record is not None else "",
         record_id=str(record.pk) if record is not None else "",
     )
-    transaction.on_commit(lambda: _deliver(message.pk))
+    transaction.on_commit(lambda: _enqueue(message.pk))
     return message
 
 
-def _deliver(message_id: int) -> None:
+def _enqueue(message_id: int) -> None:
+    from core.tasks import deliver_message
+
+    deliver_message.enqueue(message_id=message_id)
+
+
+def deliver(message_id: int) -> None:
+    """Hand one queued message to the provider (on a worker): sent, or to be tried again."""
     from core.models import OutboundMessage
 
-    message = OutboundMessage.objects.get(pk=message_id)
-    backend = import_string(settings.NOTIFY_BACKEND)()
-    try:
-        provider_id = backend.send(message, TEMPLATES[message.template])
-    except Exception as error:  # the provider's failure must not undo the work that was saved
-        # Only the error's type: a provider's message can quote the recipient's address.
-        logger.error(
-            "notify failed",
-            extra={
-                "message_id": message.pk,
-                "template": message.template,
-                "error": type(error).__name__,
-            },
+    with transaction.atomic():
+        # Locked while it is sent, so two workers handed the same message send it once.
+        try:
+            message = lock(OutboundMessage, message_id)
+        except OutboundMessage.DoesNotExist:
+            return
+        if message.status != OutboundMessage.Status.QUEUED:
+            return
+        backend = import_string(settings.NOTIFY_BACKEND)()
+        attempts = message.attempts + 1
+        try:
+            provider_id = backend.send(message, TEMPLATES[message.template])
+        except Exception as error:  # the provider's failure must not undo the work that was saved
+            retry = attempts < MAX_ATTEMPTS
+            # Only the error's type: a provider's message can quote the recipient's address.
+            logger.error(
+                "notify failed",
+                extra={
+                    "message_id": message.pk,
+                    "template": message.template,
+                    "error": type(error).__name__,
+                    "attempt": attempts,
+                    "will_retry": retry,
+                },
+            )
+            OutboundMessage.objects.filter(pk=message.pk).update(
+                status=OutboundMessage.Status.RETRYING if retry else OutboundMessage.Status.FAILED,
+                attempts=attempts,
+                last_error=type(error).__name__[:100],
+                next_attempt_at=clock.now() + RETRY_AFTER[attempts - 1] if retry else None,
+            )
+            return
+        OutboundMessage.objects.filter(pk=message.pk).update(
+            status=OutboundMessage.Status.SENT,
+            provider_id=provider_id or "",
+            sent_at=clock.now(),
+            attempts=attempts,
+            next_attempt_at=None,
         )
-        OutboundMessage.objects.filter(pk=message.pk).update(status=OutboundMessage.Status.FAILED)
-        return
-    OutboundMessage.objects.filter(pk=message.pk).update(
-        status=OutboundMessage.Status.SENT, provider_id=provider_id or "", sent_at=timezone.now()
+
+
+# How many waiting messages one run of the retry job hands back to the workers; the rest wait
+# for the next minute, so a long outage does not become one enormous run.
+RETRY_BATCH = 500
+
+
+def retry_due(period: datetime) -> dict:
+    """The scheduled job (every minute): messages whose wait is over go back to the workers."""
+    from core.models import OutboundMessage
+
+    due = list(
+        OutboundMessage.objects.filter(
+            status=OutboundMessage.Status.RETRYING, next_attempt_at__lte=clock.now()
+        )
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:RETRY_BATCH]
     )
+    OutboundMessage.objects.filter(pk__in=due, status=OutboundMessage.Status.RETRYING).update(
+        status=OutboundMessage.Status.QUEUED
+    )
+    for message_id in due:
+        transaction.on_commit(lambda message_id=message_id: _enqueue(message_id))
+    return {"messages_tried_again": len(due)}
 
 
 class LoggingBackend:

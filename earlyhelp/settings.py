@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "crispy_forms",
     "crispy_forms_gds",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "accounts",
     "people",
@@ -327,6 +329,15 @@ NOTIFY_BACKEND = env.str(
     "NOTIFY_BACKEND",
     default="core.notify.GovUkNotifyBackend" if NOTIFY_API_KEY else "core.notify.LoggingBackend",
 )
+# Background work (ADR 0018): tasks are queued in the database and run by `manage.py db_worker`;
+# `manage.py run_scheduler` queues the scheduled jobs (core.schedule). Tests run tasks at once.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
 # Our template key -> the Notify template id, e.g. NOTIFY_TEMPLATE_IDS=panel_outcome=abc-123,...
 NOTIFY_TEMPLATE_IDS = env.dict("NOTIFY_TEMPLATE_IDS", default={})
 
