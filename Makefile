@@ -15,6 +15,11 @@ run: setup
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo --print-logins
 	@echo "Open http://$(HOST)/ and sign in with one of the logins above (Ctrl+C to stop)."
+	@# The background work runs beside the server (ADR 0018): a worker sends the emails and runs
+	@# the jobs the scheduler queues. All three stop together with Ctrl+C.
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker --interval 5 --no-startup-delay & \
+	$(BIN)/python manage.py run_scheduler & \
 	$(BIN)/python manage.py runserver $(HOST)
 
 ## Install what the tests need (Chromium included) and run the whole suite.

@@ -96,6 +96,9 @@ class VerifiedSessionAuthentication(SessionAuthentication):
             return None
         if not is_mfa_satisfied(request._request):
             return None
+        if result[0].must_change_password:
+            # A temporary password is changed before the session is used for anything else.
+            return None
         return result
 
 

@@ -26,6 +26,10 @@ class User(AbstractUser):
     phone = models.CharField(max_length=50, blank=True)
     # Demo logins may skip MFA, and only while settings.DEMO_MODE is on.
     is_demo = models.BooleanField(default=False)
+    # Set with a temporary password (a new account, or an administrator's reset); until they
+    # choose their own, a signed-in user can only change it or sign out
+    # (accounts.middleware.RequirePasswordChangeMiddleware).
+    must_change_password = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -94,17 +98,44 @@ class ApiToken(AbstractAuthToken):
 
 class AccountChange(AppendOnlyModel):
     """A system administrator's action on a member of staff's account that needs a reason:
-    disabling it, enabling it again, resetting its authenticator. The reason is kept here, not in
-    the audit trail (the audit's detail holds no free text)."""
+    disabling it, enabling it again, resetting its authenticator, setting a temporary password.
+    The reason is kept here, not in the audit trail (the audit's detail holds no free text)."""
 
     class Kind(models.TextChoices):
         DISABLED = "disabled", "Account disabled"
         ENABLED = "enabled", "Account enabled"
         AUTHENTICATOR_RESET = "authenticator_reset", "Authenticator reset"
+        TEMPORARY_PASSWORD = "temporary_password", "Temporary password set"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_changes")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     reason = models.TextField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.at:%d %B %Y})"
+
+
+class TeamChange(AppendOnlyModel):
+    """One change a system administrator made to a team (``core.Team``) on the teams pages: its
+    creation, or one of its name, agency, area and managers, with the value before and after as
+    they read then (names, not ids, so the history still reads after a rename)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Team added"
+        NAME = "name", "Name changed"
+        AGENCY = "agency", "Agency changed"
+        AREA = "area", "Area changed"
+        MANAGERS = "managers", "Managers changed"
+
+    team = models.ForeignKey("core.Team", on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
     by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=clock.now)
 

@@ -28,3 +28,9 @@ rules.add_perm(
 
 # Staff accounts (create, change, disable, enable, reset the authenticator): administrators only.
 rules.add_perm("accounts.manage_staff", is_active_staff & is_system_administrator)
+
+# Teams (add, rename, move, set their managers): administrators only.
+rules.add_perm("accounts.manage_teams", is_active_staff & is_system_administrator)
+
+# Changing one's own password: every member of staff who may sign in.
+rules.add_perm("accounts.change_own_password", is_active_staff)

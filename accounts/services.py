@@ -16,15 +16,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.crypto import get_random_string
+from django.utils.text import slugify
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import selectors
-from accounts.models import AccountChange, ApiToken, Role, RoleGrant, User
+from accounts.models import AccountChange, ApiToken, Role, RoleGrant, TeamChange, User
 from core import clock
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError, lock
 from core.errors import ConflictError
-from core.models import Agency, Team
+from core.models import Agency, Area, Team
 
 TOKEN_NAME_MAX = 100
 
@@ -177,12 +178,13 @@ def _set_roles(user: User, roles: set[str]) -> tuple[list[str], list[str]]:
     return added, removed
 
 
-def _end_sessions(user: User) -> int:
-    """Delete every session signed in as ``user``: their next request is sent to sign in."""
+def _end_sessions(user: User, *, keep: str | None = None) -> int:
+    """Delete every session signed in as ``user`` (but the one keyed ``keep``): their next
+    request is sent to sign in."""
     ended = [
         session.pk
         for session in Session.objects.filter(expire_date__gt=clock.now()).iterator()
-        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+        if session.get_decoded().get("_auth_user_id") == str(user.pk) and session.pk != keep
     ]
     Session.objects.filter(pk__in=ended).delete()
     return len(ended)
@@ -212,7 +214,7 @@ def user_create(
 ) -> CreatedUser:
     """Make a staff account with a temporary password (shown once to the administrator, who
     gives it to the new member of staff). They set up their authenticator app at their first
-    sign-in, as everyone does."""
+    sign-in, as everyone does, and then choose their own password (``must_change_password``)."""
     _require_manage_staff(actor)
     username = (username or "").strip()
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
@@ -248,6 +250,7 @@ def user_create(
         email=email,
         agency=agency,
         team=team,
+        must_change_password=True,
     )
     temporary_password = get_random_string(16, _TEMPORARY_PASSWORD_CHARS)
     validate_password(temporary_password, user)
@@ -391,6 +394,290 @@ def user_authenticator_reset(*, actor: User, user: User, reason: str) -> User:
             "change": AccountChange.Kind.AUTHENTICATOR_RESET.value,
             "devices_removed": devices,
             "sessions_ended": sessions,
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def user_temporary_password_set(*, actor: User, user: User, reason: str) -> CreatedUser:
+    """Give an account a new temporary password (shown once to the administrator), for someone
+    who has forgotten theirs. Their open sessions end now; at their next sign-in, after their
+    security code, they must choose their own password. Their authenticator app and API tokens
+    are left alone. The reason is recorded."""
+    _require_manage_staff(actor)
+    reason = _clean_reason(reason, what="setting a temporary password")
+    if user.pk == actor.pk:
+        raise ConflictError("Change your own password on the 'Change your password' page")
+    locked = lock(User, user.pk)
+    temporary_password = get_random_string(16, _TEMPORARY_PASSWORD_CHARS)
+    validate_password(temporary_password, locked)
+    locked.set_password(temporary_password)
+    locked.must_change_password = True
+    locked.save(update_fields=["password", "must_change_password"])
+    sessions = _end_sessions(locked)
+    AccountChange.objects.create(
+        user=locked, kind=AccountChange.Kind.TEMPORARY_PASSWORD, reason=reason, by=actor
+    )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=locked,
+        detail={
+            "fields": ["password", "reason"],
+            "change": AccountChange.Kind.TEMPORARY_PASSWORD.value,
+            "sessions_ended": sessions,
+        },
+    )
+    return CreatedUser(user=locked, temporary_password=temporary_password)
+
+
+@transaction.atomic
+def user_password_change(
+    *,
+    actor: User,
+    current_password: str,
+    new_password: str,
+    new_password_again: str,
+    keep_session: str | None = None,
+) -> User:
+    """The signed-in member of staff changes their own password, giving their current one.
+
+    Django's password validators apply. Their other sessions end (the one keyed
+    ``keep_session``, the one they are using, stays signed in: the page then calls
+    ``update_session_auth_hash``), and a temporary password's "must change" is lifted."""
+    if not rules.has_perm("accounts.change_own_password", actor):
+        raise PermissionDenied("Sign in to change your password")
+    if not actor.has_usable_password():
+        raise ConflictError(
+            "You sign in with your council account, so you change your password there"
+        )
+    current_password, new_password = current_password or "", new_password or ""
+    new_password_again = new_password_again or ""
+    errors: dict[str, list[str]] = {}
+    if not current_password:
+        errors["current_password"] = ["Enter your current password"]
+    elif not actor.check_password(current_password):
+        errors["current_password"] = ["Your current password is not right: enter it again"]
+    if not new_password:
+        errors["new_password"] = ["Enter a new password"]
+    elif new_password == current_password:
+        errors["new_password"] = ["Your new password must be different from your current one"]
+    else:
+        try:
+            validate_password(new_password, actor)
+        except ValidationError as error:
+            errors["new_password"] = list(error.messages)
+    if new_password and not errors.get("new_password"):
+        if not new_password_again:
+            errors["new_password_again"] = ["Enter your new password again"]
+        elif new_password_again != new_password:
+            errors["new_password_again"] = ["The passwords do not match: enter the same one twice"]
+    if errors:
+        raise ValidationError(errors)
+    locked = lock(User, actor.pk)
+    was_temporary = locked.must_change_password
+    locked.set_password(new_password)
+    locked.must_change_password = False
+    locked.save(update_fields=["password", "must_change_password"])
+    sessions = _end_sessions(locked, keep=keep_session)
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=locked,
+        detail={
+            "fields": ["password"],
+            "change": "password_changed",
+            "was_temporary": was_temporary,
+            "other_sessions_ended": sessions,
+        },
+    )
+    return locked
+
+
+# ---------------------------------------------------------------------------------------------
+# Teams (core.Team), managed by system administrators (accounts.manage_teams). The council pack
+# loads its teams by code (core.council_pack); a team added here gets a code by the same rules
+# (a slug, unique), made from its name, and a team's code never changes.
+
+TEAM_NAME_MAX = Team._meta.get_field("name").max_length
+TEAM_CODE_MAX = Team._meta.get_field("code").max_length
+
+
+def _require_manage_teams(actor: User) -> None:
+    if not rules.has_perm("accounts.manage_teams", actor):
+        raise PermissionDenied("Only system administrators manage teams")
+
+
+def _team_errors(
+    *, name: str, agency: Agency | None, exclude: Team | None = None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Enter the team's name"
+    elif len(name) > TEAM_NAME_MAX:
+        errors["name"] = f"The team's name must be {TEAM_NAME_MAX} characters or fewer"
+    if agency is None:
+        errors["agency"] = "Select the team's agency"
+    elif name and "name" not in errors:
+        same = Team.objects.filter(agency=agency, name__iexact=name)
+        if exclude is not None:
+            same = same.exclude(pk=exclude.pk)
+        if same.exists():
+            errors["name"] = "The agency already has a team with this name: choose another"
+    return errors
+
+
+def _team_code(name: str, agency: Agency) -> str:
+    """A new team's code: its name as a slug (as the council pack's codes are), made unique."""
+    base = slugify(name)[:TEAM_CODE_MAX].strip("-") or slugify(f"{agency.code}-team")
+    code, number = base, 1
+    while Team.objects.filter(code=code).exists():
+        number += 1
+        suffix = f"-{number}"
+        code = f"{base[: TEAM_CODE_MAX - len(suffix)].rstrip('-')}{suffix}"
+    return code
+
+
+def _area_label(area: Area | None) -> str:
+    return area.name if area else "All areas"
+
+
+def _managers_label(managers: Iterable[User]) -> str:
+    names = sorted(str(m) for m in managers)
+    return ", ".join(names) if names else "None"
+
+
+@transaction.atomic
+def team_create(*, actor: User, name: str, agency: Agency | None, area: Area | None) -> Team:
+    """Add a team to an agency (and to one early help area, or all of them)."""
+    _require_manage_teams(actor)
+    name = (name or "").strip()
+    errors = _team_errors(name=name, agency=agency)
+    if errors:
+        raise ValidationError(errors)
+    team = Team(code=_team_code(name, agency), name=name, agency=agency, area=area)
+    team.full_clean()
+    team.save()
+    TeamChange.objects.create(
+        team=team,
+        kind=TeamChange.Kind.CREATED,
+        after=f"{name} ({agency.name}, {_area_label(area)})",
+        by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=team,
+        detail={"fields": ["code", "name", "agency", "area"]},
+    )
+    return team
+
+
+@transaction.atomic
+def team_change(
+    *,
+    actor: User,
+    team: Team,
+    expected_version: str,
+    name: str,
+    agency: Agency | None,
+    area: Area | None,
+) -> Team:
+    """Change a team's name, agency and area, if nobody else has changed the team since
+    ``expected_version`` (``selectors.team_version``) was read. A team with staff in it keeps its
+    agency: each account's team belongs to the account's agency."""
+    _require_manage_teams(actor)
+    name = (name or "").strip()
+    errors = _team_errors(name=name, agency=agency, exclude=team)
+    if errors:
+        raise ValidationError(errors)
+    locked = lock(Team, team.pk, select_related=("agency", "area"))
+    if selectors.team_version(locked) != expected_version:
+        raise StaleVersionError(
+            "Someone else changed this team after you opened it. Check it and try again"
+        )
+    if locked.agency_id != agency.pk and locked.members.exists():
+        raise ValidationError(
+            {
+                "agency": "Staff belong to this team: move them to other teams before you "
+                "change its agency, or add a new team to the other agency"
+            }
+        )
+    before = {"name": locked.name, "agency": locked.agency.name, "area": _area_label(locked.area)}
+    after = {"name": name, "agency": agency.name, "area": _area_label(area)}
+    changed = [
+        field
+        for field, differs in (
+            ("name", locked.name != name),
+            ("agency", locked.agency_id != agency.pk),
+            ("area", locked.area_id != (area.pk if area else None)),
+        )
+        if differs
+    ]
+    if changed:
+        locked.name, locked.agency, locked.area = name, agency, area
+        locked.save(update_fields=changed)
+        TeamChange.objects.bulk_create(
+            [
+                TeamChange(
+                    team=locked,
+                    kind=TeamChange.Kind(field),
+                    before=before[field],
+                    after=after[field],
+                    by=actor,
+                )
+                for field in changed
+            ]
+        )
+    audit_record(actor=actor, action=Action.UPDATE, target=locked, detail={"fields": changed})
+    return locked
+
+
+@transaction.atomic
+def team_managers_set(
+    *, actor: User, team: Team, expected_version: str, managers: Iterable[User]
+) -> Team:
+    """Set who manages a team (``User.managed_teams``, as on the staff pages): a manager sees the
+    team's families and caseload. Someone newly made a manager must be an active team manager."""
+    _require_manage_teams(actor)
+    managers = list(managers)
+    locked = lock(Team, team.pk)
+    if selectors.team_version(locked) != expected_version:
+        raise StaleVersionError(
+            "Someone else changed this team after you opened it. Check it and try again"
+        )
+    current = list(locked.managers.all())
+    current_ids, wanted_ids = {m.pk for m in current}, {m.pk for m in managers}
+    added = [m for m in managers if m.pk not in current_ids]
+    removed = [m for m in current if m.pk not in wanted_ids]
+    eligible = set(
+        User.objects.filter(
+            pk__in=[m.pk for m in added], is_active=True, role_grants__role=Role.TEAM_MANAGER
+        ).values_list("pk", flat=True)
+    )
+    if any(m.pk not in eligible for m in added):
+        raise ValidationError(
+            {"managers": "Select only active accounts with the team manager role"}
+        )
+    if added or removed:
+        locked.managers.add(*added)
+        locked.managers.remove(*removed)
+        TeamChange.objects.create(
+            team=locked,
+            kind=TeamChange.Kind.MANAGERS,
+            before=_managers_label(current),
+            after=_managers_label(locked.managers.all()),
+            by=actor,
+        )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=locked,
+        detail={
+            "fields": ["managers"] if added or removed else [],
+            "managers_added": sorted(m.pk for m in added),
+            "managers_removed": sorted(m.pk for m in removed),
         },
     )
     return locked

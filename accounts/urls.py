@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views, views_staff, views_tokens
+from accounts import oidc, views, views_password, views_staff, views_teams, views_tokens
 
 app_name = "accounts"
 
@@ -8,6 +8,14 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="login"),
     path("sign-in/security-code/", views.verify, name="verify"),
     path("sign-in/set-up-authenticator/", views.setup_mfa, name="setup_mfa"),
+    # Single sign-on with the council's account (ADR 0021): 404 unless it is configured.
+    path("sign-in/council-account/", oidc.CouncilSignInStart.as_view(), name="oidc_start"),
+    path(
+        "sign-in/council-account/callback/",
+        oidc.CouncilSignInCallback.as_view(),
+        name="oidc_callback",
+    ),
+    path("sign-in/council-account/refused/", oidc.council_sign_in_refused, name="oidc_refused"),
     path("resume/", views.resume, name="resume"),
     path("resume/discard/", views.resume_discard, name="resume_discard"),
     path("sign-out/", views.sign_out, name="logout"),
@@ -28,4 +36,15 @@ urlpatterns = [
         views_staff.staff_authenticator_reset,
         name="staff_authenticator_reset",
     ),
+    path(
+        "staff/<int:user_id>/temporary-password/",
+        views_staff.staff_temporary_password,
+        name="staff_temporary_password",
+    ),
+    path("teams/", views_teams.team_list, name="team_list"),
+    path("teams/new/", views_teams.team_create, name="team_create"),
+    path("teams/<int:team_id>/", views_teams.team_detail, name="team_detail"),
+    path("teams/<int:team_id>/change/", views_teams.team_change, name="team_change"),
+    path("teams/<int:team_id>/managers/", views_teams.team_managers, name="team_managers"),
+    path("password/", views_password.password_change, name="password_change"),
 ]

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from accounts import kept_answers, selectors, services
+from accounts import kept_answers, oidc, selectors, services
 from accounts.forms import SecurityCodeForm, SignInForm
 from accounts.mfa import DEMO_SKIP_KEY, demo_skip_allowed, is_mfa_satisfied
 from core.audit import Action, audit_record
@@ -63,9 +63,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if next_url != "/":
                 request.session["after_mfa"] = next_url
             return response
-    return render(
-        request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")}
-    )
+    context = {
+        "form": form,
+        "next": request.GET.get("next", ""),
+        "council_sign_in": oidc.enabled(),
+    }
+    return render(request, "accounts/sign_in.html", context)
 
 
 @login_required

@@ -196,6 +196,36 @@ def staff_authenticator_reset(request: HttpRequest, user_id: int) -> HttpRespons
     )
 
 
+@verified_session_required
+@require_http_methods(["GET", "POST"])
+@manage_staff_required
+def staff_temporary_password(request: HttpRequest, user_id: int) -> HttpResponse:
+    member = selectors.staff_member_for(request.user, user_id=user_id)
+    form = ReasonForm(
+        request.POST or None,
+        label="Why are you setting a temporary password?",
+        submit_label="Set a temporary password",
+        warning=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.user_temporary_password_set(
+                actor=request.user, user=member, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            # Shown on this response only (never cached): the database keeps just its hash.
+            return render(
+                request,
+                "accounts/staff/temporary_password_set.html",
+                _context(member=issued.user, temporary_password=issued.temporary_password),
+            )
+    return render(
+        request, "accounts/staff/temporary_password.html", _context(member=member, form=form)
+    )
+
+
 def _reason_action(
     request, user_id, *, service, label, submit_label, template, done, warning=True
 ) -> HttpResponse:

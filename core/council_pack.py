@@ -11,6 +11,18 @@ when one of its values differs, so a re-run with an unchanged pack writes nothin
 Rows missing from the pack are left alone, because case records refer to them (PROTECT) and
 retiring an area or team is a deliberate act, not a side effect of editing a file.
 
+The council's values (its contacts, timescales and sign-off: every ``council`` key but ``code``)
+can also be changed between deploys by a system administrator on the council page
+(``/service/council/``, ``core.services_council``), so the pack and the page must not fight.
+Each value's changes are kept as ``CouncilValueChange`` rows, from either source: the loader
+writes one (source "pack", no person) for each value it sets, and one for every value when it
+creates the council. A value whose latest change was made on the page is left alone by the
+loader, which says so in its summary (``duty_team_phone: kept the value changed on the page on 3
+March 2027 by A Admin.``) on every load, until the pack is updated to the page's value: then the
+loader writes a row saying the pack agrees, and from that load on the pack sets the value again.
+So an urgent change on the page survives the next deploy, and the pack file catches up with it
+rather than silently undoing it.
+
 Pack layout (keys are model field names)::
 
     council: {code, name, service_name, duty_team_name, duty_team_phone, duty_team_email,
@@ -47,16 +59,30 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from core.models import Agency, Area, Council, NeedLevel, Site, Team
+from core import clock, selectors_council
+from core.models import (
+    COUNCIL_VALUE_LABELS,
+    Agency,
+    Area,
+    Council,
+    CouncilValueChange,
+    NeedLevel,
+    Site,
+    Team,
+)
+from core.services_council import council_value_history_add
 
 Values = dict[str, Any]
+
+# Why the pack wrote a history row that changes nothing: it takes a value back from the page.
+PACK_AGREES = "The council pack now gives the value changed on the page, so the pack sets it again"
 
 # The sections core reads itself, in the order they are read and loaded.
 SECTIONS = ("council", "areas", "agencies", "teams", "need_levels")
 _KINDS = ("council", "areas", "sites", "agencies", "teams", "need levels")
 # Sections of the pack format that an app above core reads, and that app: a pack with one of
 # them must not load without it just because the app did not register its reader.
-EXTRA_SECTIONS = {"panels": "panel"}
+EXTRA_SECTIONS = {"panels": "panel", "retention": "dataprotection"}
 
 
 class PackError(ValueError):
@@ -383,6 +409,15 @@ def _read_council(root: Node) -> Values:
     }
     node.done()
     _check_fields(Council, council, node.where)
+    try:
+        Council(**council).clean()  # the same limits as the council page
+    except ValidationError as exc:
+        raise PackError(
+            "; ".join(
+                f"{node.where}.{name}: {' '.join(messages)}"
+                for name, messages in exc.message_dict.items()
+            )
+        ) from exc
     return council
 
 
@@ -544,6 +579,75 @@ def _upsert(
     return obj
 
 
+def _who(change: CouncilValueChange) -> str:
+    actor = change.actor
+    if actor is None:
+        return "someone"
+    return actor.get_full_name() or actor.get_username()
+
+
+def _load_council(values: Values, result: PackResult) -> Council:
+    """Create or update the council row, writing a history row for each value the pack sets,
+    and leaving alone each value changed on the council page since the pack last set it."""
+    council = Council.objects.filter(code=values["code"]).first()
+    if council is None:
+        council = Council.objects.create(**values)
+        result.created["council"] += 1
+        for name in COUNCIL_VALUE_LABELS:
+            council_value_history_add(
+                council=council,
+                field=name,
+                old="",
+                new=getattr(council, name),
+                source=CouncilValueChange.Source.PACK,
+            )
+        return council
+    latest = selectors_council.council_value_latest_changes(council)
+    changed = []
+    for name, wanted in values.items():
+        if name == "code":
+            continue
+        current = getattr(council, name)
+        last = latest.get(name)
+        if last is not None and last.source == CouncilValueChange.Source.PAGE:
+            if current != wanted:
+                on = clock.local(last.at)
+                result.notes.append(
+                    f"{name}: kept the value changed on the page on {on.day} {on:%B %Y} "
+                    f"by {_who(last)}."
+                )
+            else:
+                # The pack has caught up with the page: it sets this value again from now on.
+                council_value_history_add(
+                    council=council,
+                    field=name,
+                    old=current,
+                    new=wanted,
+                    source=CouncilValueChange.Source.PACK,
+                    reason=PACK_AGREES,
+                )
+                result.notes.append(
+                    f"{name}: the pack now agrees with the page, and sets it again."
+                )
+            continue
+        if current != wanted:
+            council_value_history_add(
+                council=council,
+                field=name,
+                old=current,
+                new=wanted,
+                source=CouncilValueChange.Source.PACK,
+            )
+            setattr(council, name, wanted)
+            changed.append(name)
+    if changed:
+        council.save(update_fields=changed)
+        result.updated["council"] += 1
+    else:
+        result.unchanged["council"] += 1
+    return council
+
+
 def _guard_one_council(code: str) -> None:
     """One installation serves one council: refuse to turn it into another."""
     others = list(Council.objects.exclude(code=code).values_list("code", flat=True))
@@ -563,7 +667,7 @@ def load_council_pack(source: str | PathLike[str] | Mapping[str, Any]) -> PackRe
     result = PackResult(council_code=plan.council["code"])
     with transaction.atomic():
         _guard_one_council(plan.council["code"])
-        _upsert(Council, "code", plan.council, result, "council")
+        _load_council(plan.council, result)
         area_ids = {
             area["code"]: _upsert(Area, "code", area, result, "areas").pk for area in plan.areas
         }

@@ -1,7 +1,10 @@
 """Council configuration (reference data loaded from a pack) and the audit trail."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from core import clock
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -64,8 +67,29 @@ class Council(models.Model):
     # How often a family plan is reviewed, unless an episode is set otherwise (six weeks by default).
     plan_review_weeks = models.PositiveSmallIntegerField(default=6)
 
+    # The timescales a council may set, within what the product's reminders and promises can keep.
+    RESPONSE_WORKING_DAYS = (1, 60)
+    PLAN_REVIEW_WEEKS = (1, 52)
+
     def __str__(self):
         return self.name
+
+    def clean(self):
+        errors = {}
+        low, high = self.RESPONSE_WORKING_DAYS
+        days = self.public_response_working_days
+        if days is not None and not low <= days <= high:
+            errors["public_response_working_days"] = (
+                f"The working days to reply must be between {low} and {high}"
+            )
+        low, high = self.PLAN_REVIEW_WEEKS
+        weeks = self.plan_review_weeks
+        if weeks is not None and not low <= weeks <= high:
+            errors["plan_review_weeks"] = (
+                f"The weeks between plan reviews must be between {low} and {high}"
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Area(models.Model):
@@ -312,3 +336,66 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return f"{self.job} {self.period:%Y-%m-%d %H:%M} ({self.status})"
+
+
+# The council's values a system administrator may change on the council page (and the pack sets):
+# every Council field but its code, which identifies the installation. The labels are the page's.
+COUNCIL_VALUE_LABELS = {
+    "name": "Council name",
+    "service_name": "Service name",
+    "duty_team_name": "Duty team name",
+    "duty_team_phone": "Duty team phone number",
+    "duty_team_email": "Duty team email address",
+    "duty_team_out_of_hours_phone": "Out of hours phone number",
+    "duty_team_instructions": "What to tell people about the duty team",
+    "early_support_phone": "Early support phone number",
+    "early_support_email": "Early support email address",
+    "privacy_notice_url": "Privacy notice web address",
+    "public_exit_url": "Where 'Leave this page quickly' goes",
+    "public_response_working_days": "Working days to reply to a family's request",
+    "plan_review_weeks": "Weeks between family plan reviews",
+    "assessment_sign_off_required": "A manager signs off each assessment",
+}
+
+
+def council_value_text(value) -> str:
+    """A council value as its history keeps it: "Yes" or "No", a number, the text itself."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+class CouncilValueChange(AppendOnlyModel):
+    """One change to one of the council's values: the old and new value, who, when, why, and
+    whether a system administrator made it on the council page or the council pack's loader did.
+
+    Written only by ``core.services_council`` (the page) and ``core.council_pack`` (the loader),
+    in the transaction of the change. The loader reads the latest row of each value to leave a
+    value changed on the page alone (see ``core.council_pack``).
+    """
+
+    class Source(models.TextChoices):
+        PAGE = "page", "Council page"
+        PACK = "pack", "Council pack"
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="value_changes")
+    field = models.CharField(max_length=50, choices=list(COUNCIL_VALUE_LABELS.items()))
+    # The values as the page shows them ("Yes", "5", an address); empty when there was none.
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    # Nobody for the pack's loader: it runs on deploy, not as a person.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["council", "field", "-at"], name="council_value_latest")]
+
+    def __str__(self):
+        return f"{self.field} ({self.get_source_display()}, {self.at:%Y-%m-%d %H:%M})"

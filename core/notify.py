@@ -18,12 +18,16 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import rules
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.module_loading import import_string
 
 from core import clock
+from core.audit import Action, audit_record
 from core.concurrency import lock
+from core.errors import ConflictError
 
 logger = logging.getLogger("earlyhelp.notify")
 
@@ -66,6 +70,17 @@ TEMPLATES: dict[str, Template] = {
             body=(
                 "The early support multi-agency panel has returned your case closure form with a reason.\n\n"
                 "Sign in to see it: ((sign_in_url))\n\nReference: ((reference)). Do not reply to this email."
+            ),
+        ),
+        Template(
+            key="pack_published",
+            fields=("reference", "meeting_date", "sign_in_url"),
+            subject="The pack for the early support panel on ((meeting_date)) is ready",
+            body=(
+                "The agenda and referrals for the early support multi-agency panel on "
+                "((meeting_date)) are ready to read.\n\n"
+                "Sign in to read them and record what your agency knows: ((sign_in_url))\n\n"
+                "Reference: ((reference)). Do not reply to this email."
             ),
         ),
         # To a member of the public who asked for help and said email is safe: their request's
@@ -224,3 +239,29 @@ class GovUkNotifyBackend:
             reference=message.reference,
         )
         return response.get("id", "")
+
+
+@transaction.atomic
+def message_send_again(*, actor, message_id: int):
+    """Send a failed message again, with a fresh set of tries (the background work page)."""
+    from core.models import OutboundMessage
+
+    if not rules.has_perm("core.manage_background_work", actor):
+        raise PermissionDenied("Only a system administrator can send a message again")
+    message = lock(OutboundMessage, message_id)
+    if message.status != OutboundMessage.Status.FAILED:
+        raise ConflictError(
+            f"This message is {message.get_status_display().lower()}: only a failed message can be sent again"
+        )
+    message.status = OutboundMessage.Status.QUEUED
+    message.attempts = 0
+    message.next_attempt_at = None
+    message.save(update_fields=["status", "attempts", "next_attempt_at"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=message,
+        detail={"change": "send_again", "template": message.template},
+    )
+    transaction.on_commit(lambda: _enqueue(message.pk))
+    return message

@@ -4,9 +4,9 @@ Set-up is not anyone's record, so nothing here is scoped or audited; the pages a
 show it decide who may see it (the configuration page is for system administrators).
 """
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
-from core.models import Agency, Area, Council, NeedLevel, OutboundMessage, Team
+from core.models import Agency, Area, Council, NeedLevel, OutboundMessage, ScheduledRun, Team
 
 
 def the_council() -> Council | None:
@@ -48,3 +48,39 @@ def messages_to(user) -> QuerySet[OutboundMessage]:
     if not email:
         return OutboundMessage.objects.none()
     return OutboundMessage.objects.filter(to__iexact=email).order_by("-created_at", "-id")
+
+
+# -------------------------------------------------- background work (the service's own page)
+
+# How many messages the background work page lists (the newest first); the counts cover all.
+MESSAGES_SHOWN = 100
+
+
+def scheduled_runs_latest(job_keys) -> dict[str, ScheduledRun]:
+    """The latest run of each job, in one query however long the history."""
+    latest = {}
+    for run in ScheduledRun.objects.filter(job__in=list(job_keys)).order_by("job", "-period")[
+        : 5 * max(len(job_keys), 1)
+    ]:
+        latest.setdefault(run.job, run)
+    return latest
+
+
+def message_counts() -> dict[str, int]:
+    """How many messages are in each delivery status (every status listed, zero or not)."""
+    counts = dict.fromkeys(OutboundMessage.Status.values, 0)
+    for row in OutboundMessage.objects.values("status").annotate(n=Count("pk")).order_by():
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def messages_by_status(status: str | None) -> list[OutboundMessage]:
+    """The newest messages (of one status, if given), for the page; never their content."""
+    messages = OutboundMessage.objects.order_by("-created_at", "-pk")
+    if status:
+        messages = messages.filter(status=status)
+    return list(messages[:MESSAGES_SHOWN])
+
+
+def message(message_id: int) -> OutboundMessage | None:
+    return OutboundMessage.objects.filter(pk=message_id).first()

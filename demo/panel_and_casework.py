@@ -595,8 +595,11 @@ def seed_episode(*, case: _CaseFamily | None, today: date, counts: Counter) -> N
 
 def seed_panel_and_casework(*, seed: int, today: date, password: str) -> dict[str, int]:
     """Add whatever of the panel set-up and case work is missing; returns what was added."""
+    from demo.journeys import seed_journeys  # it builds on this module
+
     counts: Counter = Counter()
     with transaction.atomic():
         seed_panel(seed=seed, today=today, password=password, counts=counts)
         seed_casework(today=today, counts=counts)
+        seed_journeys(today=today, counts=counts)
     return dict(counts)

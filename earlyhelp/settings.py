@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "panel",
     "casework",
     "demo",
+    "dataprotection",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.RequireVerifiedStaffMiddleware",
+    "accounts.middleware.RequirePasswordChangeMiddleware",
     # Outside the view's transaction: keeps the audit event of an API token's use when an error rolled it back.
     "accounts.middleware.ApiTokenUseAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -186,6 +188,41 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Early Help")
+
+# Single sign-on through the council's OpenID Connect provider (Microsoft Entra ID; ADR 0021): off
+# unless the client and all four endpoints are set. It never creates accounts: it signs in the
+# active account an administrator made with the same email address (accounts.oidc).
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_BACKEND = "accounts.oidc.CouncilAccountBackend"
+# Its code exchange is no password guess: django-axes neither counts nor blocks it (a locked
+# account is refused by the backend itself).
+AXES_WHITELIST_CALLABLE = "accounts.oidc.axes_ignores_code_exchange"
+if all(
+    (
+        OIDC_RP_CLIENT_ID,
+        OIDC_RP_CLIENT_SECRET,
+        OIDC_OP_AUTHORIZATION_ENDPOINT,
+        OIDC_OP_TOKEN_ENDPOINT,
+        OIDC_OP_USER_ENDPOINT,
+        OIDC_OP_JWKS_ENDPOINT,
+    )
+):
+    AUTHENTICATION_BACKENDS.append(OIDC_BACKEND)
+elif OIDC_RP_CLIENT_ID:
+    raise ImproperlyConfigured(
+        "OIDC_RP_CLIENT_ID is set: set OIDC_RP_CLIENT_SECRET and the four OIDC_OP_*_ENDPOINT too"
+    )
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -45,6 +45,7 @@ urlpatterns = [
     path("consent/", include("consent.urls")),
     path("panels/", include("panel.urls")),
     path("casework/", include("casework.urls")),
+    path("data-protection/", include("dataprotection.urls")),
     path("api/v1/", include("earlyhelp.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

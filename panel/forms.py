@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from core.forms import GovDateField, GovFormMixin
+from panel.models import Weekday
 from panel.services import MAX_REASON
 
 
@@ -281,4 +282,165 @@ class ChairForm(GovFormMixin, forms.Form):
             Field("chair", context={"label_size": Size.for_label(Size.MEDIUM)}),
             Field("deputy", context={"label_size": Size.for_label(Size.MEDIUM)}),
             Submit("set_chair", "Save the chair and deputy"),
+        )
+
+
+# ---------------------------------------------------------------- a panel's settings, moving a member
+
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
+
+
+def _time_field(label: str, noun: str) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        input_formats=TIME_FORMATS,
+        help_text="Use the 24-hour clock, for example, 09:30 or 14:00",
+        widget=forms.TimeInput(
+            format="%H:%M", attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}
+        ),
+        error_messages={
+            "required": f"Enter the {noun}",
+            "invalid": f"Enter the {noun} as hours and minutes, for example, 09:30",
+        },
+    )
+
+
+def _number_field(label: str, noun: str, help_text: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+        error_messages={
+            "required": f"Enter the {noun}",
+            "invalid": f"Enter the {noun} as a whole number",
+        },
+    )
+
+
+class PanelSettingsForm(GovFormMixin, forms.Form):
+    """A new panel, or a panel's settings (``with_active``): only shapes the input; the model's
+    ``clean()`` and ``panel_create``/``panel_change`` decide what is allowed."""
+
+    name = forms.CharField(
+        label="Name of the panel",
+        max_length=200,
+        error_messages={
+            "required": "Enter the name of the panel",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    area = forms.ModelChoiceField(
+        label="Which area does it cover?",
+        queryset=None,
+        required=False,
+        empty_label="The whole council",
+        help_text="Referrals of families in the area go to its panel; the rest go to the whole council’s panel",
+        error_messages={"invalid_choice": "Select the area, or the whole council"},
+    )
+    weekday = forms.TypedChoiceField(
+        label="Which day of the week does it meet?",
+        coerce=int,
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the day it meets"},
+    )
+    first_meeting_date = GovDateField(
+        label="Date of the first meeting",
+        noun="Date of the first meeting",
+        required=True,
+        help_text="Every later meeting is two weeks on. For example, 6 1 2027",
+    )
+    start_time = _time_field("Start time", "start time")
+    end_time = _time_field("End time", "end time")
+    location = forms.CharField(
+        label="Where does it usually meet? (optional)",
+        required=False,
+        max_length=300,
+        error_messages={"max_length": "The place must be 300 characters or fewer"},
+    )
+    cutoff_days = _number_field(
+        "Referral cut-off (days before the meeting)",
+        "referral cut-off",
+        "Referrals must arrive by 12 noon this many days before the meeting",
+    )
+    publication_working_days = _number_field(
+        "Agenda published (working days before the meeting)",
+        "number of working days",
+        "The agenda and pack are published by 12 noon this many working days before",
+    )
+    quorum_members = _number_field(
+        "Members needed for a quorum",
+        "number of members needed for a quorum",
+        "Members from different seats who must be there, with the chair or deputy, to decide",
+    )
+    non_field_error_anchor = "id_name"
+
+    def __init__(self, *args, areas=None, with_active: bool = False, submit: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["weekday"].choices = Weekday.choices
+        fields = [
+            Field("name", context={"label_size": Size.for_label(Size.SMALL)}),
+            Field("area", context={"label_size": Size.for_label(Size.SMALL)}),
+            Field("weekday", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            Field("first_meeting_date", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            "start_time",
+            "end_time",
+            "location",
+            "cutoff_days",
+            "publication_working_days",
+            "quorum_members",
+        ]
+        if with_active:
+            self.fields["active"] = forms.TypedChoiceField(
+                label="Is the panel taking referrals?",
+                coerce=lambda value: value == "yes",
+                choices=[
+                    ("yes", "Yes, it is active"),
+                    ("no", "No, it is retired"),
+                ],
+                widget=forms.RadioSelect,
+                help_text="A retired panel takes no new referrals and no new meetings; "
+                "meetings already on its calendar stay",
+                error_messages={"required": "Select whether the panel is taking referrals"},
+            )
+            self.fields["version"] = forms.CharField(required=False, widget=forms.HiddenInput)
+            fields += [
+                Field("active", context={"legend_size": Size.for_legend(Size.SMALL)}),
+                "version",
+            ]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(*fields, Submit("save_panel", submit or "Save"))
+
+
+class SeatMemberMoveForm(GovFormMixin, forms.Form):
+    to_seat = forms.ModelChoiceField(
+        label="Which panel do they move to?",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select the panel they move to",
+            "invalid_choice": "Select the panel they move to",
+        },
+    )
+    non_field_error_anchor = "id_to_seat"
+
+    def __init__(self, *args, seats=None, offered=(), **kwargs):
+        """``seats``: every seat the person may name (the service decides which may be moved
+        to); ``offered``: the ones shown as choices."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_seat"]
+        field.queryset = seats
+        field.choices = [
+            (
+                seat.pk,
+                f"{seat.panel.name} ({seat.panel.area.name if seat.panel.area_id else 'the whole council'})",
+            )
+            for seat in offered
+        ]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("to_seat", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
+            Submit("move_member", "Move them"),
         )

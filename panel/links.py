@@ -26,3 +26,13 @@ def case_for_agency(case, *, allocate: bool) -> str:
 def case_closure(case) -> str:
     """Where the lead professional sends the case closure form again."""
     return site_url(reverse("panel:case_closure", kwargs={"case_id": case.pk}))
+
+
+def meeting_pack(meeting) -> str:
+    """Where a member reads the meeting's published pack."""
+    return site_url(
+        reverse(
+            "panel:meeting_pack",
+            kwargs={"panel_id": meeting.panel_id, "meeting_id": meeting.pk},
+        )
+    )

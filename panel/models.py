@@ -92,6 +92,15 @@ class Panel(models.Model):
             errors["end_time"] = "The end time must be after the start time"
         if self.chair_id and self.chair_id == self.deputy_id:
             errors["deputy"] = "The deputy must be someone other than the chair"
+        name = (self.name or "").strip()
+        if (
+            self.council_id
+            and name
+            and Panel.objects.filter(council_id=self.council_id, name__iexact=name)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["name"] = "There is already a panel with this name"
         if not 1 <= (self.publication_working_days or 0) <= 10:
             errors["publication_working_days"] = (
                 "Publication must be between 1 and 10 working days before"
@@ -155,6 +164,9 @@ class PanelMeeting(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         MOVED = "moved", "Moved"
         HELD = "held", "Held"
+        # Its day passed and nothing was recorded (no one arrived, nothing decided) within a week:
+        # the service settles it so the calendar tells the truth, and its cases move on.
+        NOT_HELD = "not_held", "Not held"
 
     panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
@@ -176,6 +188,8 @@ class PanelMeeting(models.Model):
         blank=True,
         related_name="+",
     )
+    # When the members were told the pack is ready (the scheduled job ``panel.pack_notices``).
+    pack_notice_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -217,10 +231,15 @@ class PanelMeetingHistory(AppendOnlyModel):
     class Change(models.TextChoices):
         CANCELLED = "cancelled", "Cancelled"
         MOVED = "moved", "Moved"
+        HELD = "held", "Held"
+        NOT_HELD = "not_held", "Not held"
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.PROTECT, related_name="history")
     change = models.CharField(max_length=20, choices=Change.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when the service itself made the change on its schedule (a past meeting settled).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     from_date = models.DateField()
     from_starts_at = models.DateTimeField()
@@ -314,7 +333,10 @@ class PanelCaseHistory(AppendOnlyModel):
 
     case = models.ForeignKey(PanelCase, on_delete=models.PROTECT, related_name="history")
     change = models.CharField(max_length=20, choices=Change.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when the service itself moved the case on its schedule (its meeting was not held).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     from_meeting = models.ForeignKey(
         PanelMeeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

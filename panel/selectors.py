@@ -17,6 +17,7 @@ Cases, agendas and packs do hold personal data (children's names, the assessment
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -29,7 +30,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from consent import selectors as consent_selectors
 from core import clock, records
-from core.models import Agency, Team
+from core.models import Agency, Area, Team
 from panel.models import (
     AgencyResponse,
     ClosureRequest,
@@ -165,6 +166,70 @@ def chair_choices() -> QuerySet[User]:
         .distinct()
         .order_by("last_name", "first_name", "pk")
     )
+
+
+def panels_listed(user, *, with_inactive: bool = False) -> QuerySet[Panel]:
+    """The panel list: active panels, and (for those who set panels up) the retired ones too."""
+    panels = panels_for(user)
+    return panels if with_inactive else panels.filter(active=True)
+
+
+def panel_defaults() -> dict:
+    """What a new panel starts with unless changed (the usual terms of reference)."""
+    names = ("start_time", "end_time", "cutoff_days", "publication_working_days", "quorum_members")
+    return {name: Panel._meta.get_field(name).get_default() for name in names}
+
+
+def panel_area_choices() -> QuerySet[Area]:
+    """The early help areas a panel may cover (one installation is one council's)."""
+    return Area.objects.all()
+
+
+def panel_settings_version(panel: Panel) -> str:
+    """A fingerprint of the panel's settings as read: ``panel_change`` refuses to save over
+    settings that have changed since (by another editor, or a re-loaded council pack)."""
+    values = (
+        panel.name,
+        panel.area_id,
+        panel.weekday,
+        panel.first_meeting_date.isoformat() if panel.first_meeting_date else "",
+        panel.start_time.isoformat() if panel.start_time else "",
+        panel.end_time.isoformat() if panel.end_time else "",
+        panel.location,
+        panel.cutoff_days,
+        panel.publication_working_days,
+        panel.quorum_members,
+        panel.active,
+    )
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:20]
+
+
+def panel_last_meeting_date(panel: Panel) -> date | None:
+    """The date of the panel's last meeting that is not cancelled or moved away, if any."""
+    return (
+        PanelMeeting.objects.filter(panel=panel)
+        .exclude(status__in=[PanelMeeting.Status.CANCELLED, PanelMeeting.Status.MOVED])
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+
+
+def seat_move_choices(member: PanelSeatMember) -> QuerySet[PanelSeat]:
+    """Where a member or substitute may move: their agency's seat on each other active panel
+    they do not already sit on."""
+    return (
+        PanelSeat.objects.filter(agency_id=member.seat.agency_id, panel__active=True)
+        .exclude(panel_id=member.seat.panel_id)
+        .exclude(members__user_id=member.user_id)
+        .select_related("panel", "panel__area", "agency")
+        .order_by("panel__name", "pk")
+    )
+
+
+def seats_for(user) -> QuerySet[PanelSeat]:
+    """Every seat on the panels ``user`` may see (the seat a move names is looked up here)."""
+    return PanelSeat.objects.filter(panel__in=panels_for(user)).select_related("panel", "agency")
 
 
 # ---------------------------------------------------------------- intake, agenda and pack
@@ -1199,3 +1264,59 @@ def decisions_for_messages(record_ids) -> dict[int, tuple[int, object]]:
 def closures_for_messages(record_ids) -> dict[int, int]:
     """{closure id: case id} for the closures messages are about (one query)."""
     return dict(ClosureRequest.objects.filter(pk__in=_ids(record_ids)).values_list("pk", "case_id"))
+
+
+# ------------------------------------------------------------- the scheduled jobs (services/scheduled)
+
+
+def past_scheduled_meeting_ids(*, before: date) -> list[int]:
+    """Meetings still marked scheduled whose day is before ``before``, oldest first."""
+    return list(
+        PanelMeeting.objects.filter(status=PanelMeeting.Status.SCHEDULED, date__lt=before)
+        .order_by("date", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def meeting_has_record(meeting: PanelMeeting) -> bool:
+    """Whether anything shows the meeting took place: someone arrived, or it decided something."""
+    return (
+        MeetingAttendance.objects.filter(meeting=meeting).exists()
+        or PanelDecision.objects.filter(meeting=meeting).exists()
+        or ClosureRequest.objects.filter(decided_at_meeting=meeting).exists()
+    )
+
+
+def meetings_with_pack_to_announce(*, today: date) -> list[int]:
+    """Scheduled meetings, today or later, whose pack is published and not yet announced."""
+    return list(
+        PanelMeeting.objects.filter(
+            status=PanelMeeting.Status.SCHEDULED,
+            date__gte=today,
+            pack_published_at__isnull=False,
+            pack_notice_sent_at__isnull=True,
+        )
+        .order_by("date", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def meeting_pack_readers(meeting: PanelMeeting) -> list:
+    """Who reads the pack: the panel's chair and deputy and its seats' members and substitutes,
+    active and with an email address, each once."""
+    panel = meeting.panel
+    return list(
+        User.objects.filter(
+            Q(panel_seats__seat__panel=panel) | Q(pk__in=[panel.chair_id, panel.deputy_id]),
+            is_active=True,
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def meetings_for_messages(record_ids) -> dict[int, int]:
+    """``{meeting_id: panel_id}`` for the meetings named by messages, in one query."""
+    ids = [int(pk) for pk in record_ids if str(pk).isdigit()]
+    return dict(PanelMeeting.objects.filter(pk__in=ids).values_list("pk", "panel_id"))

@@ -186,3 +186,17 @@ def closure_message_links(messages) -> dict[int, str]:
         if case_id is not None:
             links[message.pk] = reverse("panel:case_overview", kwargs={"case_id": case_id})
     return links
+
+
+def meeting_message_links(messages) -> dict[int, str]:
+    # "The pack is ready": the meeting's pack (its own page checks the reader is a member).
+    found = selectors.meetings_for_messages(message.record_id for message in messages)
+    links = {}
+    for message in messages:
+        panel_id = found.get(int(message.record_id)) if message.record_id.isdigit() else None
+        if panel_id is not None:
+            links[message.pk] = reverse(
+                "panel:meeting_pack",
+                kwargs={"panel_id": panel_id, "meeting_id": int(message.record_id)},
+            )
+    return links

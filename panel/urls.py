@@ -9,7 +9,9 @@ urlpatterns = [
     path("recording-sheet/", views.recording_sheet, name="recording_sheet"),
     path("recording-sheet.xlsx", views.recording_sheet_xlsx, name="recording_sheet_xlsx"),
     path("recording-sheet.csv", views.recording_sheet_csv, name="recording_sheet_csv"),
+    path("add/", views_membership.panel_add, name="panel_add"),
     path("<int:panel_id>/", views.panel_detail, name="panel_detail"),
+    path("<int:panel_id>/settings/", views_membership.panel_settings, name="panel_settings"),
     path("<int:panel_id>/seats/", views_membership.panel_seats, name="panel_seats"),
     path("<int:panel_id>/seats/add/", views_membership.panel_seat_add, name="panel_seat_add"),
     path(
@@ -26,6 +28,11 @@ urlpatterns = [
         "<int:panel_id>/seats/<int:seat_id>/members/<int:member_id>/remove/",
         views_membership.panel_seat_member_remove,
         name="panel_seat_member_remove",
+    ),
+    path(
+        "<int:panel_id>/seats/<int:seat_id>/members/<int:member_id>/move/",
+        views_membership.panel_seat_member_move,
+        name="panel_seat_member_move",
     ),
     path("<int:panel_id>/chair/", views_membership.panel_chair, name="panel_chair"),
     path("<int:panel_id>/schedule/<int:year>/", views.panel_schedule, name="panel_schedule"),

@@ -49,9 +49,12 @@ def _year(value, default: int) -> int:
 @require_GET
 def panel_list(request: HttpRequest) -> HttpResponse:
     _require_panel_access(request.user)
-    panels = selectors.panels_for(request.user).filter(active=True)
+    can_manage = rules.has_perm("panel.manage_membership", request.user)
+    listed = selectors.panels_listed(request.user, with_inactive=can_manage)
     context = {
-        "panels": panels,
+        "panels": [panel for panel in listed if panel.active],
+        "retired_panels": [panel for panel in listed if not panel.active],
+        "can_manage_membership": can_manage,
         "nav_section": "panel",
         "is_intake_staff": rules.has_perm("panel.log_referral", request.user),
         "can_download_recording_sheet": rules.has_perm(

@@ -69,6 +69,7 @@ _KWARG_KIND_BY_URL = {
     ("support_requests:my_request", "request_id"): "my_request",
     ("support_requests:my_request_stop", "request_id"): "my_request",
     ("core:waiting_section", "key"): "tray_key",
+    ("core:council_values_change", "group"): "council_group",
 }
 _KWARG_KIND = {
     "family_id": "family",
@@ -93,6 +94,8 @@ _KWARG_KIND = {
     "number": "ask_child",
     "token_id": "api_token",
     "user_id": "staff_user",
+    "team_id": "team",
+    "message_id": "message",
 }
 # The API router's ``pk`` by route name prefix.
 _API_PK_KIND = {
@@ -198,7 +201,13 @@ def build_world() -> World:
         roles=[Role.PRACTITIONER, Role.LEAD_PROFESSIONAL],
     )
 
-    episode_in = Episode.objects.select_related("family").get(lead_professional=lead)
+    # The demo's episode with a plan (its others are at later stages, or closed, or the panel's).
+    episode_in = (
+        Episode.objects.select_related("family")
+        .filter(lead_professional=lead, stage=1, status="open", panel_case__isnull=True)
+        .order_by("created_at")
+        .first()
+    )
     family_in = episode_in.family
     narrow = [users[r] for r in ("practitioner", "lead_professional", "team_manager")]
     for user in narrow:
@@ -269,6 +278,7 @@ def build_world() -> World:
     # A work tray section's whole list: referrals to log (one waits in the inbox); "out" is
     # a kind of work no one has.
     world.put("tray_key", "referrals_to_log", "no_such_work")
+    world.put("council_group", "duty-team", "no-such-group")
     world.put(
         "assessment_child",
         AssessmentChild.objects.filter(assessment=assessment_in).first().pk,
@@ -426,6 +436,22 @@ def build_world() -> World:
 
     # A staff account for the administrator's pages (every account is in their scope).
     world.put("staff_user", practitioner.pk, practitioner2.pk)
+    # A team for the administrator's team pages (every team is in their scope).
+    world.put("team", practitioner.team_id, practitioner2.team_id)
+
+    # Two messages every try failed to send (the background work page sends them again).
+    from core.models import OutboundMessage
+
+    failed = [
+        OutboundMessage.objects.create(
+            to=f"matrix{n}@example.org",
+            template="closure_returned",
+            reference=f"MATRIX-{n}",
+            status=OutboundMessage.Status.FAILED,
+        ).pk
+        for n in (1, 2)
+    ]
+    world.put("message", *failed)
 
     # The public journey's children are numbered in the session; nobody has any yet.
     world.put("ask_child", 1, 2)

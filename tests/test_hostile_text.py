@@ -43,7 +43,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from accounts import kept_answers
-from accounts.models import AccountChange, ApiToken, User
+from accounts.models import AccountChange, ApiToken, TeamChange, User
 from accounts.services import api_token_create
 from accounts.tests.factories import sign_in_verified
 from assessments.models import Assessment, AssessmentSection, Consultation, PanelReferral
@@ -61,6 +61,7 @@ from casework.models import (
 )
 from consent.models import ConsentOverride, Purpose
 from core.council_pack import load_council_pack
+from dataprotection.tests.factories import LegalHoldFactory, RectificationNoteFactory
 from panel import services as panel_services
 from panel.models import (
     AgencyResponse,
@@ -100,6 +101,7 @@ PROJECT_APPS = (
     "consent",
     "panel",
     "casework",
+    "dataprotection",
 )
 
 # Text fields no one types: codes, hashes, keys and derived copies. Each names why.
@@ -116,8 +118,12 @@ NOT_USER_TEXT = {
     "core.Agency.code": "a slug from the council pack",
     "core.Team.code": "a slug from the council pack",
     "core.OutboundMessage.to": "an address GOV.UK Notify sends to; never shown on a page",
-    "core.OutboundMessage.template": "a GOV.UK Notify template key; messages are never shown on a page",
-    "core.OutboundMessage.reference": "a record reference for GOV.UK Notify; never shown on a page",
+    "core.OutboundMessage.template": "a template key set by the code (core.notify.TEMPLATES)",
+    "core.OutboundMessage.reference": "a reference made by the code (an ESMAP number, a request's)",
+    "core.OutboundMessage.last_error": "an exception's type name, set by the code",
+    "core.ScheduledRun.job": "a job key registered by the code (core.schedule)",
+    "core.ScheduledRun.summary": "counts a job returns, written by the code; never personal data",
+    "core.ScheduledRun.error": "an exception's type name, set by the code",
     "core.OutboundMessage.personalisation": "sent to GOV.UK Notify, never shown on a page",
     "core.OutboundMessage.provider_id": "GOV.UK Notify's id",
     "core.OutboundMessage.record_type": "a model label",
@@ -139,6 +145,8 @@ NOT_USER_TEXT = {
     "panel.PanelCaseHistory.to_status": "a status code",
     "accounts.ApiToken.digest": "a hash",
     "accounts.ApiToken.token_key": "the token's public prefix, generated",
+    "dataprotection.RetentionRun.summary": "counts written by the retention job, never personal data",
+    "dataprotection.RetentionApplied.record_key": "a model label and a primary key",
 }
 
 # Templates that show no user-entered text at all, so the crawl need not reach them.
@@ -146,6 +154,7 @@ NO_USER_TEXT = {
     "accounts/verify.html": "the security code form",
     "accounts/setup_mfa.html": "the authenticator set-up: a QR code and a form",
     "accounts/locked_out.html": "a fixed message",
+    "accounts/oidc_refused.html": "a fixed message chosen by the refusal's reason (ADR 0021)",
     "support_requests/ask/too_many_requests.html": (
         "no text of its own; the council's numbers are in ask/_urgent_help.html"
     ),
@@ -207,7 +216,9 @@ def _build_world() -> dict:
 
     # Assessments: the demo's completed one (referred to the panel) and its draft, plus one waiting
     # for sign-off and one held by a safeguarding stop; a consultation and a consent override.
-    referral = PanelReferral.objects.select_related("assessment", "family").get()
+    referral = PanelReferral.objects.select_related("assessment", "family").get(
+        panel_case__isnull=True  # the demo's referral waiting to be logged
+    )
     family, assessment = referral.family, referral.assessment
     child = assessment.children.first().person
     child_name = (child.first_name, child.last_name)
@@ -243,6 +254,14 @@ def _build_world() -> dict:
     staff_account.managed_teams.add(practitioner.team)
     AccountChange.objects.create(
         user=staff_account, kind=AccountChange.Kind.DISABLED, reason="-", by=users["admin"]
+    )
+    # A team's history (its managers' names before and after), shown on the team's page.
+    TeamChange.objects.create(
+        team=practitioner.team,
+        kind=TeamChange.Kind.MANAGERS,
+        before="-",
+        after="-",
+        by=users["admin"],
     )
     alone = FamilyMemberFactory(
         family=FamilyFactory(team=practitioner.team, area=family.area),
@@ -303,7 +322,7 @@ def _build_world() -> dict:
         panel=panel,
         esmap_number="ESMAP-X-1",
         year=today.year,
-        sequence=1,
+        sequence=900,  # after the demo's logged cases
         logged_by=business,
         logged_at=now,
         meeting=meeting,
@@ -355,7 +374,11 @@ def _build_world() -> dict:
 
     # Case work: the demo's episode (plan, outcomes, actions, a review held and one overdue), with a
     # contact, a TAF meeting, the children's views at the review, a closure and a history row.
-    episode = Episode.objects.get()
+    episode = (
+        Episode.objects.filter(lead_professional=lead, stage=1, status="open", panel_case=None)
+        .order_by("created_at")
+        .first()
+    )
     children = [m.person for m in episode.family.members.filter(role="child")]
     contact = Contact.objects.create(
         episode=episode, happened_on=today, kind=Contact.Kind.HOME_VISIT, recorded_by=lead
@@ -397,6 +420,9 @@ def _build_world() -> dict:
     EpisodeHistory.objects.create(
         episode=episode, actor=lead, change=EpisodeHistory.Change.choices[0][0]
     )
+    # A rectification note on the child (shown on the subject access page) and a legal hold.
+    RectificationNoteFactory(person=child, by=users["admin"])
+    LegalHoldFactory(family=family, placed_by=users["admin"])
     return {
         "users": users,
         "family": family,
@@ -463,6 +489,7 @@ STAFF = ("practitioner", "team.leader", "team.manager", "lead.professional")
 ROLES = {
     "core": (*STAFF, "business.support", "panel.chair", "panel.member", "strategic.lead", "admin"),
     "people": STAFF,
+    "dataprotection": ("admin",),
     "assessments": STAFF,
     "consent": STAFF,
     "casework": STAFF,
@@ -494,10 +521,15 @@ ONE_STATE_ONLY = {
 NOT_OPENED = {
     "people:index": "redirects to the search",
     "panel:case_closure": "redirects the lead professional to the open episode (ADR 0016)",
+    "core:readyz": "the readiness check: JSON naming its checks, no stored text",
+    "core:message_send_again": "POST only",
     "accounts:logout": "POST only",
     "accounts:resume_discard": "POST only",
     "accounts:verify": "the security code form: no stored text",
     "accounts:setup_mfa": "a QR code and a form: no stored text",
+    "accounts:oidc_start": "404 unless single sign-on is configured; a redirect to the provider",
+    "accounts:oidc_callback": "404 unless single sign-on is configured; redirects, no stored text",
+    "accounts:oidc_refused": "404 unless single sign-on is configured; a fixed message",
     "casework:plan_action_complete": "POST only",
     "casework:plan_start": "opens only before the episode has a plan; its template, plans/form.html, is opened",
     "panel:inbox_log": "POST only",
@@ -546,6 +578,9 @@ def _pages(world) -> list[str]:
         for name in (
             "core:home",
             "core:configuration",
+            "core:background_work",
+            "core:council_values",
+            "core:council_values_history",
             "core:accessibility",
             "core:privacy",
             "people:search",
@@ -561,6 +596,11 @@ def _pages(world) -> list[str]:
             "casework:caseload",
             "casework:team_caseload",
         )
+    ]
+    # The council's values, each group's change page (the values are planted text too).
+    urls += [
+        reverse("core:council_values_change", kwargs={"group": group})
+        for group in ("council", "duty-team", "early-support", "public-pages", "timescales")
     ]
     # Every kind of work waiting in this world, in full: its items name families and people.
     urls += [
@@ -630,9 +670,22 @@ def _pages(world) -> list[str]:
                 reverse("people:parental_responsibility_end", kwargs={**pk, "pr_id": r.pk})
                 for r in person.parental_responsibility.filter(to_date__isnull=True)
             ]
+    # Data protection: the schedule, a subject access search, and the child's request pages.
+    urls += [reverse(f"dataprotection:{n}") for n in ("retention", "subject_search")]
+    urls += [
+        reverse(f"dataprotection:{n}", kwargs={"person_id": world["child"].pk})
+        for n in ("subject_detail", "subject_json", "subject_pdf", "rectification_add")
+    ]
     # Someone with no one else in their family: there is no one to relate them to.
     urls.append(reverse("people:relationship_add", kwargs={"person_id": world["alone"].pk}))
-    for request in SupportRequest.objects.all():
+    # The demo puts requests in every area's queue; the hostile logins work in one area, so only
+    # the requests one of them may open (the others are 404 to all, as they should be).
+    from support_requests.selectors import requests_for
+
+    openable = set()
+    for login in ("practitioner", "team.leader", "business.support"):
+        openable |= set(requests_for(world["users"][login]).values_list("pk", flat=True))
+    for request in SupportRequest.objects.filter(pk__in=openable):
         kw = {"request_id": request.pk}
         urls += [
             reverse(f"support_requests:{n}", kwargs=kw)
@@ -739,19 +792,39 @@ def _pages(world) -> list[str]:
         reverse("accounts:api_token_revoke", kwargs={"token_id": token.pk}),
         reverse("accounts:staff_list"),
         reverse("accounts:staff_create"),
+        reverse("accounts:password_change"),
+        reverse("accounts:team_list"),
+        reverse("accounts:team_create"),
     ]
     staff = {"user_id": world["staff_account"].pk}
     urls += [
         reverse(f"accounts:staff_{n}", kwargs=staff)
-        for n in ("detail", "change", "disable", "enable", "authenticator_reset")
+        for n in (
+            "detail",
+            "change",
+            "disable",
+            "enable",
+            "authenticator_reset",
+            "temporary_password",
+        )
     ]
+    team = {"team_id": world["staff_account"].team_id}
+    urls += [reverse(f"accounts:team_{n}", kwargs=team) for n in ("detail", "change", "managers")]
     # Setting the panel up, last: sending its forms back removes a member of a seat.
     seat = panel.seats.filter(members__isnull=False).first()
     member = seat.members.first()
     urls += [
         reverse(f"panel:{n}", kwargs={"panel_id": panel.pk})
-        for n in ("panel_seats", "panel_seat_add", "panel_chair")
+        for n in ("panel_seats", "panel_seat_add", "panel_chair", "panel_settings")
     ]
+    urls.append(reverse("panel:panel_add"))
+    # Moving a member (another than the one removed below) to another panel's seat, if any.
+    urls.append(
+        reverse(
+            "panel:panel_seat_member_move",
+            kwargs={"panel_id": panel.pk, "seat_id": seat.pk, "member_id": seat.members.last().pk},
+        )
+    )
     urls += [
         reverse(f"panel:{n}", kwargs={"panel_id": panel.pk, "seat_id": seat.pk})
         for n in ("panel_seat_remove", "panel_seat_member_add")
@@ -942,6 +1015,20 @@ def _journeys(world, clients, check):
     assert response.status_code == 200
     assert "temporary_password" in response.context
     _assert_escaped(response, "staff account made")
+    # A temporary password set for an account, shown once with its names.
+    response = clients["admin"].post(
+        reverse("accounts:staff_temporary_password", kwargs={"user_id": world["staff_account"].pk}),
+        {"reason": _typed("temporary password reason")},
+    )
+    assert response.status_code == 200
+    assert "temporary_password" in response.context
+    _assert_escaped(response, "temporary password set")
+    # A new team's name typed in, given back with the agency missing.
+    response = clients["admin"].post(
+        reverse("accounts:team_create"), {"name": _typed("team name"), "agency": ""}
+    )
+    assert response.status_code == 200
+    _assert_escaped(response, "team added")
     # The staff search gives back the words searched for.
     response = clients["admin"].get(reverse("accounts:staff_list"), {"q": _typed("staff search")})
     assert response.status_code == 200

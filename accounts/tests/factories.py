@@ -1,7 +1,7 @@
 import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role, RoleGrant, User
+from accounts.models import Role, RoleGrant, TeamChange, User
 from core.tests.factories import TeamFactory
 
 TEST_PASSWORD = "correct-horse-battery-staple-42"
@@ -53,6 +53,24 @@ class AdminFactory(UserFactory):
     roles = factory.PostGeneration(
         lambda user, create, extracted, **kw: _grant(user, extracted or [Role.SYSTEM_ADMINISTRATOR])
     )
+
+
+class TeamChangeFactory(factory.django.DjangoModelFactory):
+    """A team's history row: a rename (pass ``kind`` for another change)."""
+
+    class Meta:
+        model = TeamChange
+
+    team = factory.SubFactory(TeamFactory)
+    kind = TeamChange.Kind.NAME
+    before = factory.Sequence(lambda n: f"Old team {n}")
+    after = factory.LazyAttribute(lambda c: c.team.name)
+    by = factory.SubFactory(AdminFactory)
+
+
+class TeamCreatedFactory(TeamChangeFactory):
+    kind = TeamChange.Kind.CREATED
+    before = ""
 
 
 def _grant(user, roles):

@@ -1,6 +1,6 @@
 import factory
 
-from core.models import Agency, Area, Council, NeedLevel, Site, Team
+from core.models import Agency, Area, Council, CouncilValueChange, NeedLevel, Site, Team
 
 
 class CouncilFactory(factory.django.DjangoModelFactory):
@@ -67,3 +67,24 @@ class NeedLevelFactory(factory.django.DjangoModelFactory):
     level = factory.Sequence(lambda n: n + 1)
     name = factory.Sequence(lambda n: f"Level {n + 1}")
     description = "Needs at this level."
+
+
+class CouncilValueChangeFactory(factory.django.DjangoModelFactory):
+    """A change made on the council page (pass ``actor``); ``PackValueChangeFactory`` for the
+    pack's loader."""
+
+    class Meta:
+        model = CouncilValueChange
+
+    council = factory.SubFactory(CouncilFactory)
+    field = "duty_team_phone"
+    old_value = "01234 567890"
+    new_value = factory.Faker("phone_number", locale="en_GB")
+    source = CouncilValueChange.Source.PAGE
+    reason = "The duty team moved to a new number"
+
+
+class PackValueChangeFactory(CouncilValueChangeFactory):
+    source = CouncilValueChange.Source.PACK
+    actor = None
+    reason = ""

@@ -83,7 +83,7 @@ def test_an_unknown_section_lists_the_registered_ones_as_expected() -> None:
     with pytest.raises(
         PackError,
         match=r"^pack: unknown section\(s\) pannels; "
-        r"expected council, areas, agencies, teams, need_levels, panels$",
+        r"expected council, areas, agencies, teams, need_levels, panels, retention$",
     ):
         validate_pack(data)
 

@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ from demo.generator import (
     plan_users,
 )
 from demo.panel_and_casework import PANEL_MEMBER_LOGINS, demo_panel, extra_logins
-from panel.models import Panel, PanelMeeting, PanelSeat, PanelSeatMember
+from panel.models import Panel, PanelCase, PanelMeeting, PanelSeat, PanelSeatMember
 from people import selectors
 from people.models import (
     Address,
@@ -235,7 +236,9 @@ def test_an_installation_seeded_before_its_panel_was_configured_gets_it_on_the_n
     assert panel.chair == demo_user("panel.chair")
     assert PanelSeatMember.objects.filter(seat__panel=panel).count() >= 4
     assert PanelMeeting.objects.filter(panel=panel).exists()
-    assert Assessment.objects.count() == 2 and PanelReferral.objects.count() == 1
+    # The referral made before still waits in the inbox, to be logged; any more are logged.
+    assert Assessment.objects.count() >= 2 and PanelReferral.objects.count() >= 1
+    assert PanelReferral.objects.filter(panel_case__isnull=True).count() == 1
     assert "nothing changed" in seed()
 
 
@@ -275,7 +278,12 @@ def test_case_work_examples_the_practitioner_can_see(seeded):
     done = draft.sections.filter(status=AssessmentSection.Status.COMPLETED).count()
     assert 0 < done < AssessmentSection.objects.filter(assessment=draft).count() + 10
 
-    completed = Assessment.objects.get(status=Assessment.Status.COMPLETED)
+    # The two-child assessment (the journeys' referrals each assess one child).
+    completed = (
+        Assessment.objects.annotate(n=Count("children"))
+        .filter(worker=practitioner)
+        .get(status=Assessment.Status.COMPLETED, n=2)
+    )
     assert completed.family in mine and completed.children.count() == 2
     views = {
         row.answers["seen_alone"]: row.answers
@@ -286,7 +294,8 @@ def test_case_work_examples_the_practitioner_can_see(seeded):
         assert ConsentDecision.objects.filter(
             family=completed.family, purpose=purpose, status=ConsentDecision.Status.GIVEN
         ).exists()
-    referral = PanelReferral.objects.get()
+    referral = PanelReferral.objects.get(assessment=completed)
+    assert not hasattr(referral, "panel_case")  # waiting in business support's inbox
     assert referral.assessment == completed and referral.submitted_by == practitioner
 
     refused = ConsentDecision.objects.get(status=ConsentDecision.Status.REFUSED)
@@ -298,6 +307,104 @@ def test_case_work_examples_the_practitioner_can_see(seeded):
         assert AuditEvent.objects.filter(
             record_type=record._meta.label_lower, record_id=str(record.pk)
         ).exists()
+
+
+# --- every journey has something to show ----------------------------------------------------
+
+# Enough families for the demo practitioners' teams to hold every journey's family (the default
+# of 200 has plenty; 30 has too few, and the journeys then show fewer examples).
+JOURNEY_FAMILIES = 80
+
+
+@pytest.fixture
+def journeys(pack):
+    return seed(families=JOURNEY_FAMILIES)
+
+
+@pytest.fixture
+def kirklees_journeys(db):
+    # The tiny pack's one panel covers one of its two areas: too few of its families reach it.
+    load_council_pack(PACKS["kirklees"])
+    return seed(families=JOURNEY_FAMILIES)
+
+
+def test_every_areas_triage_queue_has_a_public_and_a_practitioners_request(journeys):
+    from core.models import Area
+    from support_requests import selectors as request_selectors
+    from support_requests.models import SupportRequest
+
+    for area in Area.objects.all():
+        waiting = SupportRequest.objects.filter(area=area, status__in=SupportRequest.OPEN_STATUSES)
+        assert sorted(waiting.values_list("source", flat=True)) == sorted(
+            [SupportRequest.Source.PUBLIC, SupportRequest.Source.PRACTITIONER]
+        ), area
+    for username in ("team.leader", "business.support"):
+        assert request_selectors.queue_for(demo_user(username)).count() >= 2
+
+
+def test_the_next_meeting_has_cases_a_published_pack_and_responses(kirklees_journeys):
+    from panel import selectors as panel_selectors
+    from panel.models import AgencyResponse, PanelDecision
+
+    today = timezone.localdate()
+    published = PanelMeeting.objects.get(pack_published_at__isnull=False)
+    assert published.date >= today and published.status == PanelMeeting.Status.SCHEDULED
+    # The first meeting whose referral cut-off was still to come when the cases were logged.
+    assert published == panel_selectors.next_open_meeting(demo_panel(), timezone.now())
+    assert published.cases.filter(status=PanelCase.Status.LOGGED).count() == 3
+    assert AgencyResponse.objects.filter(case__meeting=published).count() >= 3
+    assert AgencyResponse.objects.filter(known=True).exclude(information="").exists()
+    member = demo_user("panel.member")
+    assert panel_selectors.pack_access(member, published) is not None
+    # Two decided between meetings by the chair, their lead professionals allocated.
+    decisions = PanelDecision.objects.filter(is_extraordinary=True)
+    assert decisions.count() == 2
+    assert {d.decided_by for d in decisions} == {demo_user("panel.chair")}
+    assert (
+        PanelCase.objects.filter(
+            status__in=[PanelCase.Status.ALLOCATED, PanelCase.Status.CLOSURE_REQUESTED]
+        ).count()
+        == 2
+    )
+
+
+def test_past_meetings_of_the_year_were_held_or_not_held(journeys, pack):
+    from panel import selectors as panel_selectors
+
+    today = timezone.localdate()
+    past = PanelMeeting.objects.filter(date__year=today.year, date__lt=today)
+    assert not past.filter(
+        status=PanelMeeting.Status.SCHEDULED, date__lte=today - timedelta(days=7)
+    ).exists()
+    summer = past.filter(date__month=8)
+    assert set(summer.values_list("status", flat=True)) <= {PanelMeeting.Status.NOT_HELD}
+    held = past.exclude(date__month=8)
+    assert set(held.values_list("status", flat=True)) <= {PanelMeeting.Status.HELD}
+    for meeting in held:
+        assert meeting.attendance.exists()
+        if pack == "kirklees":
+            assert panel_selectors.meeting_quorum(meeting).is_quorate
+
+
+def test_an_episode_at_every_stage_and_every_ending(kirklees_journeys):
+    from casework.models import Episode
+
+    demo_leads = set(User.objects.filter(is_demo=True))
+    episodes = Episode.objects.select_related("lead_professional")
+    working = episodes.filter(status__in=[Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED])
+    assert set(working.values_list("stage", flat=True)) == set(Episode.Stage.values)
+    for status in Episode.Status.values:
+        assert episodes.filter(status=status).exists(), status
+    # Just allocated by the panel, no TAF meeting yet; and its closure sent back to the panel.
+    assert working.filter(
+        panel_case__isnull=False, stage=Episode.Stage.ENGAGEMENT, taf_meetings__isnull=True
+    ).exists()
+    assert episodes.get(status=Episode.Status.CLOSURE_REQUESTED).panel_case is not None
+    # Stepped down: a new episode following the stepped-up one.
+    assert episodes.filter(previous__status=Episode.Status.STEPPED_UP, status="open").exists()
+    assert episodes.filter(taf_meetings__isnull=False, plan__isnull=False).exists()
+    assert {e.lead_professional for e in episodes} <= demo_leads
+    assert demo_user("lead.professional") in {e.lead_professional for e in episodes}
 
 
 # --- the shapes of family -----------------------------------------------------------------

@@ -230,9 +230,10 @@ def meeting_carry_forward_cases(*, actor, meeting: PanelMeeting) -> list[PanelCa
                 },
             )
     cases = lock_all(PanelCase.objects.filter(meeting=meeting, status__in=OPEN_STATUSES))
-    why = (
-        "Meeting cancelled" if meeting.status == PanelMeeting.Status.CANCELLED else "Meeting moved"
-    )
+    why = {
+        PanelMeeting.Status.CANCELLED: "Meeting cancelled",
+        PanelMeeting.Status.NOT_HELD: "Meeting not held",
+    }.get(meeting.status, "Meeting moved")
     for case in cases:
         case.meeting = target
         case.placement_reason = "" if target else NO_LATER_MEETING

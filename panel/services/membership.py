@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from core.audit import Action, audit_record
-from core.concurrency import lock
+from core.concurrency import StaleVersionError, lock
 from core.errors import ConflictError
-from panel import calendar
+from panel import calendar, selectors
 from panel.models import AgencyResponse, MeetingAttendance, Panel, PanelSeat, PanelSeatMember
 
 SEAT_HAS_MEMBERS = "Remove the seat’s members and substitutes before you remove the seat"
@@ -20,9 +20,34 @@ SEAT_HAS_RECORDS = (
 )
 NOT_OF_THE_AGENCY = "Choose someone from {agency}"
 NOT_ACTIVE = "Choose someone whose account is active"
+STALE_SETTINGS = (
+    "Someone else changed this panel’s settings while you were editing them: check them and "
+    "make your changes again"
+)
+RHYTHM_AFTER_MEETINGS = (
+    "A new rhythm must start after the panel’s last meeting on the calendar ({day}): "
+    "cancel or move the later meetings first"
+)
+ALREADY_IN_SEAT = "They already sit in that seat"
+NOT_THE_AGENCYS_SEAT = "Choose a seat for {agency}"
+PANEL_NOT_ACTIVE = "Choose a panel that is active"
+# What ``panel_change`` may change (the chair and deputy have their own page and service).
+SETTINGS_FIELDS = (
+    "name",
+    "area",
+    "weekday",
+    "first_meeting_date",
+    "start_time",
+    "end_time",
+    "location",
+    "cutoff_days",
+    "publication_working_days",
+    "quorum_members",
+    "active",
+)
 
 
-def _require_manage(actor, panel: Panel) -> None:
+def _require_manage(actor, panel: Panel | None) -> None:
     if not rules.has_perm("panel.manage_membership", actor, panel):
         raise PermissionDenied
 
@@ -43,8 +68,13 @@ def panel_create(
     deputy=None,
     publication_working_days: int = calendar.DEFAULT_PUBLICATION_WORKING_DAYS,
     cutoff_days: int = calendar.DEFAULT_CUTOFF_DAYS,
+    quorum_members: int | None = None,
 ) -> Panel:
-    """A new panel. ``weekday`` defaults to the first meeting's weekday (Wednesday in the terms of reference)."""
+    """A new panel. ``weekday`` defaults to the first meeting's weekday (Wednesday in the terms of
+    reference). For the council's system administrators and business support
+    (``panel.manage_membership``); the council pack's loader (``panel.council_pack``) upserts
+    the pack's panels itself, as the pack's own set-up, not through this service."""
+    _require_manage(actor, None)
     panel = Panel(
         council=council,
         area=area,
@@ -59,6 +89,8 @@ def panel_create(
         publication_working_days=publication_working_days,
         cutoff_days=cutoff_days,
     )
+    if quorum_members is not None:
+        panel.quorum_members = quorum_members
     panel.full_clean()
     panel.save()
     audit_record(actor=actor, action=Action.CREATE, target=panel, detail={"area": bool(area)})
@@ -168,3 +200,91 @@ def panel_seat_member_remove(*, actor, member: PanelSeatMember) -> None:
         },
     )
     locked.delete()
+
+
+@transaction.atomic
+def panel_change(*, actor, panel: Panel, expected_version: str, **fields) -> Panel:
+    """Change a panel's settings (any of ``SETTINGS_FIELDS``); returns the panel as saved.
+
+    ``expected_version`` is ``selectors.panel_settings_version`` of the panel as the editor read
+    it: if its settings changed since (another editor, or the council pack re-loaded), nothing is
+    saved (``StaleVersionError``). Meetings already on the calendar keep their dates, times,
+    place and deadlines (``panel_schedule_year`` never updates them): the new settings apply to
+    the meetings scheduled from now on. So that the two rhythms never overlap, a new weekday or
+    fortnight must start after the panel's last meeting that is not cancelled or moved.
+    Setting ``active`` to False retires the panel: it takes no new referrals and no new year
+    of meetings (``selectors.panel_for_family``, ``meeting_for_referral``, ``panel_schedule_year``).
+    """
+    _require_manage(actor, panel)
+    unknown = set(fields) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"panel_change() cannot change {', '.join(sorted(unknown))}")
+    locked = lock(Panel, panel.pk)
+    if selectors.panel_settings_version(locked) != expected_version:
+        raise StaleVersionError(STALE_SETTINGS)
+    if isinstance(fields.get("name"), str):
+        fields["name"] = fields["name"].strip()
+    if isinstance(fields.get("location"), str):
+        fields["location"] = fields["location"].strip()
+    changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+    if not changed:
+        return locked
+    old_anchor = locked.first_meeting_date
+    for name in changed:
+        setattr(locked, name, fields[name])
+    locked.full_clean()
+    new_anchor = locked.first_meeting_date
+    if new_anchor != old_anchor and (
+        new_anchor.weekday() != old_anchor.weekday() or (new_anchor - old_anchor).days % 14
+    ):
+        last = selectors.panel_last_meeting_date(locked)
+        if last is not None and new_anchor <= last:
+            raise ValidationError(
+                {"first_meeting_date": RHYTHM_AFTER_MEETINGS.format(day=f"{last.day} {last:%B %Y}")}
+            )
+    locked.save(update_fields=changed)
+    audit_record(actor=actor, action=Action.UPDATE, target=locked, detail={"fields": changed})
+    return locked
+
+
+@transaction.atomic
+def panel_seat_member_move(
+    *, actor, member: PanelSeatMember, to_seat: PanelSeat
+) -> PanelSeatMember:
+    """Move a member (or substitute, who stays one) to their agency's seat on another panel.
+
+    One change, in one transaction: they leave their seat as they join the other. A meeting's
+    attendance keeps the person and the seat they sat for, so past meetings are unchanged.
+    """
+    _require_manage(actor, member.seat.panel)
+    _require_manage(actor, to_seat.panel)
+    locked = lock(PanelSeatMember, member.pk, select_related=("seat", "seat__agency", "user"))
+    target = lock(PanelSeat, to_seat.pk, select_related=("panel", "agency"))
+    if target.pk == locked.seat_id:
+        raise ValidationError({"to_seat": ALREADY_IN_SEAT})
+    if target.agency_id != locked.seat.agency_id:
+        raise ValidationError(
+            {"to_seat": NOT_THE_AGENCYS_SEAT.format(agency=locked.seat.agency.name)}
+        )
+    if not target.panel.active:
+        raise ValidationError({"to_seat": PANEL_NOT_ACTIVE})
+    if PanelSeatMember.objects.filter(seat=target, user_id=locked.user_id).exists():
+        raise ValidationError({"to_seat": ALREADY_IN_SEAT})
+    if not locked.user.is_active:
+        raise ValidationError({"to_seat": "Their account is not active: remove them instead"})
+    from_seat = locked.seat
+    locked.seat = target
+    locked.save(update_fields=["seat"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=locked,
+        detail={
+            "from_panel": from_seat.panel_id,
+            "from_seat": from_seat.pk,
+            "to_panel": target.panel_id,
+            "to_seat": target.pk,
+            "is_substitute": locked.is_substitute,
+        },
+    )
+    return locked

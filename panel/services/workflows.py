@@ -40,16 +40,19 @@ CASE_WORKFLOW = Workflow(
 
 _M = PanelMeeting.Status
 # Only a scheduled meeting changes: it is cancelled, moved to another day (the old one stays,
-# pointing at the new), or held. A held meeting is run like a scheduled one.
+# pointing at the new), or, after its day, settled by the service as held (something was
+# recorded at it) or not held (nothing was, within a week). A held meeting is run like a
+# scheduled one, so a late record can still be added.
 MEETING_WORKFLOW = Workflow(
     noun="meeting",
     choices=PanelMeeting.Status,
     initial=frozenset({_M.SCHEDULED}),
     table={
-        _M.SCHEDULED: frozenset({_M.CANCELLED, _M.MOVED, _M.HELD}),
+        _M.SCHEDULED: frozenset({_M.CANCELLED, _M.MOVED, _M.HELD, _M.NOT_HELD}),
         _M.CANCELLED: frozenset(),
         _M.MOVED: frozenset(),
         _M.HELD: frozenset(),
+        _M.NOT_HELD: frozenset(),
     },
 )
 

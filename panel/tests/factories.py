@@ -68,8 +68,11 @@ def demo_panel(*, council=None, agencies=(), chair=None, deputy=None, year: int 
     from panel import services
 
     with transaction.atomic():
+        # Panels and their seats are set up by the council's administrator
+        # (``panel.manage_membership``).
+        admin = UserFactory(team=None, roles=[Role.SYSTEM_ADMINISTRATOR])
         panel = services.panel_create(
-            actor=chair,
+            actor=admin,
             council=council or CouncilFactory(),
             name="Early Support Multi-Agency Panel",
             first_meeting_date=ANCHOR_2027,
@@ -77,8 +80,6 @@ def demo_panel(*, council=None, agencies=(), chair=None, deputy=None, year: int 
             chair=chair,
             deputy=deputy,
         )
-        # Seats are set up by the council's administrator (``panel.manage_membership``).
-        admin = UserFactory(team=None, roles=[Role.SYSTEM_ADMINISTRATOR]) if agencies else None
         for agency in agencies:
             seat = services.panel_seat_add(actor=admin, panel=panel, agency=agency)
             for substitute in (False, True):

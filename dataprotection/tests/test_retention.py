@@ -1,0 +1,212 @@
+"""The retention job on fixed dates: just inside the period is kept, past it is anonymised or
+deleted, an open case or a legal hold keeps everything, the audit trail survives, and a second
+run on the same day does nothing more."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+
+from accounts.tests.factories import PractitionerFactory
+from casework.models import Contact, Episode
+from casework.tests.factories import ContactFactory
+from casework.tests.factories_plans import make_episode
+from core import schedule
+from core.models import AuditEvent, OutboundMessage
+from dataprotection.models import RecordType, RetentionApplied, RetentionRun
+from dataprotection.retention import NAME, PHRASE
+from dataprotection.services import retention_apply
+from dataprotection.tests.factories import KeepRuleFactory, LegalHoldFactory, RetentionRuleFactory
+from people.models import Person
+from people.tests.factories import (
+    AdultFactory,
+    FamilyFactory,
+    FamilyMemberFactory,
+    PersonFactory,
+    PersonNameFactory,
+)
+from support_requests.models import SupportRequest
+from support_requests.tests.factories import SupportRequestFactory, SupportRequestHistoryFactory
+
+pytestmark = pytest.mark.django_db
+
+MADE = datetime(2018, 1, 10, 12, 0, tzinfo=UTC)
+ENDED = date(2019, 3, 1)  # six years later: 1 March 2025
+INSIDE = date(2025, 2, 28)
+PAST = date(2025, 3, 1)
+
+
+def _case(*, open_episode: bool = False, born=date(2010, 6, 15)):
+    """A family (one child, one adult) whose episode ran in 2018 and ended on 1 March 2019."""
+    with time_machine.travel(MADE, tick=False):
+        worker = PractitionerFactory()
+        family = FamilyFactory(team=worker.team)
+        child = PersonFactory(date_of_birth=born)
+        FamilyMemberFactory(family=family, person=child)
+        FamilyMemberFactory(family=family, person=AdultFactory(), role="parent_carer")
+        episode = make_episode(
+            lead_professional=worker, family=family, started_on=date(2018, 1, 10)
+        )
+        if not open_episode:
+            Episode.objects.filter(pk=episode.pk).update(
+                status=Episode.Status.CLOSED, ended_on=ENDED, end_reason="needs_met"
+            )
+        contact = ContactFactory(episode=episode, notes="Saw the children at home.")
+    return family, child, episode, contact
+
+
+@pytest.fixture
+def schedule_rules():
+    for record_type in (RecordType.CASEWORK, RecordType.SUPPORT_REQUESTS, RecordType.CONSENT):
+        RetentionRuleFactory(record_type=record_type)
+    RetentionRuleFactory(
+        record_type=RecordType.PEOPLE, after="youngest_child_born", years=25, action="anonymise"
+    )
+    RetentionRuleFactory(record_type=RecordType.MESSAGES, after="created", years=2, action="delete")
+    KeepRuleFactory()
+
+
+def test_a_record_just_inside_its_period_is_kept(schedule_rules):
+    _, _, _, contact = _case()
+    run = retention_apply(today=INSIDE)
+    contact.refresh_from_db()
+    assert contact.notes == "Saw the children at home."
+    assert run.summary == {}
+
+
+def test_a_record_past_its_period_is_anonymised_and_counted(schedule_rules):
+    _, _, episode, contact = _case()
+    run = retention_apply(today=PAST)
+    contact.refresh_from_db()
+    assert contact.notes == PHRASE
+    assert run.summary["casework"] == {"anonymise": 1}
+    assert RetentionApplied.objects.filter(record_key=f"casework.episode:{episode.pk}").count() == 1
+    # The report holds counts only, and the run is itself in the audit trail.
+    event = AuditEvent.objects.get(record_type="dataprotection.retentionrun", record_id=str(run.pk))
+    assert event.detail["retention"] == run.summary
+
+
+def test_an_open_episode_keeps_the_family_records_whatever_their_age(schedule_rules):
+    _, _, _, contact = _case(open_episode=True)
+    run = retention_apply(today=date(2040, 1, 1))
+    contact.refresh_from_db()
+    assert contact.notes == "Saw the children at home."
+    assert run.summary["casework"] == {"kept_open_case": 1}
+
+
+def test_a_legal_hold_keeps_the_family_records(schedule_rules):
+    family, _, _, contact = _case()
+    LegalHoldFactory(family=family)
+    run = retention_apply(today=PAST)
+    contact.refresh_from_db()
+    assert contact.notes == "Saw the children at home."
+    assert run.summary["casework"] == {"kept_legal_hold": 1}
+
+
+def test_the_audit_trail_survives_the_job(schedule_rules):
+    _case()
+    with time_machine.travel(MADE, tick=False):
+        OutboundMessage.objects.create(
+            to="parent@example.org", template="t", reference="R", status="sent"
+        )
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    retention_apply(today=PAST)
+    assert before <= set(AuditEvent.objects.values_list("pk", flat=True))
+    assert OutboundMessage.objects.count() == 0
+
+
+def test_running_twice_the_same_day_does_nothing_more(schedule_rules):
+    _case()
+    first = retention_apply(today=PAST)
+    applied = RetentionApplied.objects.count()
+    audit = AuditEvent.objects.count()
+    again = retention_apply(today=PAST)
+    assert again.pk == first.pk
+    assert RetentionApplied.objects.count() == applied
+    assert AuditEvent.objects.count() == audit
+    # And the next day finds nothing new to do.
+    next_day = retention_apply(today=date(2025, 3, 2))
+    assert next_day.summary == {}
+    assert RetentionApplied.objects.count() == applied
+
+
+def test_people_are_anonymised_when_the_youngest_child_reaches_25(schedule_rules):
+    family, child, _, _ = _case(born=date(2000, 6, 15))
+    PersonNameFactory(person=child)
+    retention_apply(today=date(2025, 6, 14))
+    child.refresh_from_db()
+    assert child.last_name != NAME
+    run = retention_apply(today=date(2025, 6, 15))
+    child.refresh_from_db()
+    family.refresh_from_db()
+    assert (child.first_name, child.last_name, child.date_of_birth) == ("", NAME, date(2000, 1, 1))
+    assert child.other_names.count() == 0
+    assert family.name == NAME
+    assert run.summary["people"] == {"anonymise": 2, "families_anonymised": 1}
+    assert Person.objects.filter(last_name=NAME).count() == 2
+
+
+def test_a_finished_request_without_a_family_is_anonymised_six_years_after_it_ended(
+    schedule_rules,
+):
+    with time_machine.travel(MADE, tick=False):
+        request = SupportRequestFactory(status=SupportRequest.Status.SIGNPOSTED)
+        SupportRequestHistoryFactory(
+            support_request=request, reason="Signposted to a parenting course"
+        )
+        waiting = SupportRequestFactory()
+    retention_apply(today=date(2024, 1, 9))
+    request.refresh_from_db()
+    assert request.requester_phone == "07700 900982"
+    run = retention_apply(today=date(2024, 1, 10))
+    request.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (request.requester_name, request.requester_phone, request.what_is_happening) == (
+        NAME,
+        "",
+        PHRASE,
+    )
+    assert request.history.get().reason == PHRASE
+    assert waiting.what_is_happening != PHRASE
+    assert run.summary["support_requests"] == {"anonymise": 1}
+
+
+def test_a_record_type_the_schedule_keeps_is_never_touched():
+    KeepRuleFactory(record_type=RecordType.CASEWORK)
+    _, _, _, contact = _case()
+    retention_apply(today=date(2060, 1, 1))
+    contact.refresh_from_db()
+    assert contact.notes == "Saw the children at home."
+
+
+def test_the_daily_job_is_registered_and_runs_for_its_day(schedule_rules):
+    _, _, _, contact = _case()
+    job = schedule.job("dataprotection.retention")
+    assert (job.every, job.at.hour) == ("day", 2)
+    counts = job.run(datetime(2025, 3, 1, 2, 0, tzinfo=UTC))
+    assert counts["casework_anonymise"] == 1
+    assert RetentionRun.objects.get().ran_for == PAST
+    assert Contact.objects.get(pk=contact.pk).notes == PHRASE
+
+
+def test_the_kirklees_schedule_runs_over_the_demo_world_far_in_the_future():
+    """Every record type's rewrite on realistic data: nothing fails (constraints, lengths), the
+    families still open are kept, and the audit trail is untouched."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from core.council_pack import load_council_pack
+    from demo.generator import seed_demo
+
+    load_council_pack(Path(settings.BASE_DIR) / "config_packs" / "kirklees.yaml")
+    seed_demo(families=12, seed=2026)
+    audit = AuditEvent.objects.count()
+    run = retention_apply(today=date(2090, 1, 1))
+    assert AuditEvent.objects.count() == audit + 1
+    assert "audit" not in run.summary
+    open_families = Episode.objects.filter(status="open").values_list("family_id", flat=True)
+    assert not Person.objects.filter(
+        family_memberships__family_id__in=list(open_families), last_name=NAME
+    ).exists()
+    assert Person.objects.filter(last_name=NAME).exists()
