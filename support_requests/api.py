@@ -121,9 +121,11 @@ class SupportRequestStopSerializer(serializers.Serializer):
 
 
 class SupportRequestStopResponseSerializer(serializers.Serializer):
+    # A 409 is the safeguarding stop (with the stop and the duty team), or another conflict such
+    # as a request already triaged (its detail alone).
     detail = serializers.CharField()
-    safeguarding_stop = SupportRequestStopSerializer()
-    duty_team = SupportRequestDutyTeamSerializer()
+    safeguarding_stop = SupportRequestStopSerializer(required=False)
+    duty_team = SupportRequestDutyTeamSerializer(required=False)
 
 
 class SupportRequestTriageSerializer(serializers.ModelSerializer):
@@ -167,6 +169,10 @@ class SupportRequestSerializer(serializers.ModelSerializer):
     source = serializers.CharField(
         read_only=True, help_text="public, practitioner or mash_step_down"
     )
+    # A member of the public may give no email address, and only a practitioner's request has a
+    # route: both are blank ("") then, which an email format or the route's choices would refuse.
+    requester_email = serializers.CharField(read_only=True, help_text="An email address, or blank")
+    route = serializers.CharField(read_only=True, help_text="key_contact, mash, or blank")
     source_label = serializers.CharField(source="get_source_display", read_only=True)
     request_status = serializers.CharField(
         source="status",
