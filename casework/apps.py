@@ -10,7 +10,8 @@ class CaseworkConfig(AppConfig):
         # Casework reacts to the panel's allocation and closure decisions; the panel, below
         # casework in the layers, calls this receiver rather than importing casework.
         from casework import handoff, person_records, tray
-        from core import records, worktray
+        from casework import notices as linked
+        from core import notices, records, worktray
         from panel import handoffs
 
         handoffs.register(handoff)
@@ -24,3 +25,7 @@ class CaseworkConfig(AppConfig):
             url=lambda pk: reverse("casework:episode_detail", kwargs={"episode_id": pk}),
         )
         records.register_person_records(person_records.episodes, order=10)
+        # The request, the assessment and the panel case link to their episodes (core.notices).
+        notices.register("triage", linked.triage, order=linked.ORDER)
+        notices.register("assessment", linked.assessment, order=linked.ORDER)
+        notices.register("panel_case", linked.panel_case, order=linked.ORDER)

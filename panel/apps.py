@@ -11,9 +11,10 @@ class PanelConfig(AppConfig):
     def ready(self) -> None:
         # Core loads the council pack but may not import the panel, which sits above it, so the
         # panel reads and loads the pack's panels section itself.
-        from core import clock, records, schedule, worktray
+        from core import clock, notices, records, schedule, worktray
         from core import tray as core_tray
         from panel import council_pack, tray
+        from panel import notices as linked
         from panel.services import scheduled
 
         council_pack.register()
@@ -37,6 +38,11 @@ class PanelConfig(AppConfig):
             run=lambda period: scheduled.pack_notices_send(now=period),
             every="hour",
         )
+        # Each record of a case links to the others: the request and the assessment (below the
+        # panel) to its case, and the case to them (core.notices).
+        notices.register("triage", linked.triage, order=linked.ORDER)
+        notices.register("assessment", linked.assessment, order=linked.ORDER)
+        notices.register("panel_case", linked.panel_case, order=linked.ORDER)
         # Chronology entries about a panel case link to it (core cannot import the panel).
         records.register_link(
             "panel_case",

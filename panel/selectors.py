@@ -804,6 +804,31 @@ def get_case_after(user, case_id) -> tuple[PanelCase, dict]:
     return case, roles
 
 
+def cases_visible_to(user) -> QuerySet[PanelCase]:
+    """The cases whose page (``get_case_after``) ``user`` may open, as one queryset, for links
+    to many cases at once: the same people as ``case_roles`` (intake staff; the panel's chair,
+    deputy and seat members; the current lead professional; the lead and supporting agencies)."""
+    if not (user.is_authenticated and user.is_active):
+        return PanelCase.objects.none()
+    if is_intake_staff(user):
+        return PanelCase.objects.all()
+    current_lead = (
+        LeadProfessionalAllocation.objects.filter(case=OuterRef("pk"))
+        .order_by("-allocated_at", "-pk")
+        .values("lead_professional_id")[:1]
+    )
+    seats = PanelSeatMember.objects.filter(seat__panel=OuterRef("panel"), user=user)
+    known = (
+        Q(panel__chair=user) | Q(panel__deputy=user) | Q(Exists(seats)) | Q(current_lead_id=user.pk)
+    )
+    if user.agency_id:
+        supporting = PanelDecision.supporting_agencies.through.objects.filter(
+            paneldecision_id=OuterRef("decision"), agency_id=user.agency_id
+        )
+        known |= Q(decision__lead_agency_id=user.agency_id) | Q(Exists(supporting))
+    return PanelCase.objects.annotate(current_lead_id=Subquery(current_lead)).filter(known)
+
+
 def is_lead_professional(user, case: PanelCase) -> bool:
     """The case's current lead professional (the latest allocation or handover)."""
     lead = current_lead_professional(case)

@@ -30,6 +30,7 @@ def tray(user) -> list[TraySection]:
         _responses_owed(user, seats),
         _cases_to_allocate(user),
         _closures_to_decide(user),
+        _reports(user),
     ]
     return [section for section in sections if section is not None]
 
@@ -150,6 +151,40 @@ def _closures_to_decide(user) -> TraySection:
         title="Closures waiting for the panel",
         count=count,
         items=items,
+    )
+
+
+def _reports(user) -> TraySection | None:
+    """The partnership's reports the panel keeps, for the strategic lead (SPEC §1: performance
+    reports): each panel's data recording sheet. Something to open rather than work waiting, so it
+    is shown apart and not counted. Intake staff, who may also download the sheet, reach it from
+    the panel pages they work in every day."""
+    if not rules.has_perm("panel.download_recording_sheet", user) or selectors.is_intake_staff(
+        user
+    ):
+        return None
+    count, panels = first(selectors.panels_listed(user).order_by("name", "pk"))
+    if not count:
+        return None
+    sheet = reverse("panel:recording_sheet")
+    hint = (
+        "Each referral logged: its dates, decision, lead agency and the days from referral to "
+        "decision and to allocation, to download as a spreadsheet"
+    )
+    # Every panel's sheet at once, then each panel's own.
+    items = [TrayItem(text="Data recording sheet: every panel", url=sheet, hint=hint)]
+    items += [
+        TrayItem(text=f"Data recording sheet: {panel.name}", url=f"{sheet}?panel={panel.pk}")
+        for panel in panels
+    ]
+    return TraySection(
+        key="reports",
+        title="Reports you can open",
+        count=count + 1,
+        items=items,
+        more_url=sheet,
+        more_text="Choose a panel and a year on the data recording sheet",
+        informational=True,
     )
 
 

@@ -25,3 +25,12 @@ def show_notices(notices):
 def notices_of(found, pk):
     """``{{ found|notices_of:record.pk }}`` for a list page's ``notices_for_many`` answer."""
     return (found or {}).get(pk, [])
+
+
+@register.simple_tag(takes_context=True)
+def notices_here(context, place, record):
+    """``{% notices_here "assessment" assessment as linked %}``: the notices for a page that heads
+    them (``Linked records``) only when there are some; shown with ``show_notices``."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return registry.notices_for(place, user=user, record=record)

@@ -223,6 +223,31 @@ def test_a_published_pack_waits_for_its_members_and_chair_until_the_meeting(
     assert "packs_to_read" not in shown(panel.chair)
 
 
+def test_a_pack_leaves_its_readers_tray_once_the_meeting_is_held(panel, staff, m1, case, clock):
+    from panel.services import scheduled
+
+    clock.move_to(datetime(2027, 1, 4, 9, tzinfo=LONDON))
+    services.meeting_publish_pack(actor=staff, meeting=m1)
+    member = seat_member(panel, "Police")
+    readers = (member, seat_member(panel, "Police", True), panel.chair, panel.deputy)
+
+    # On the day the pack is still read, at the meeting itself.
+    clock.move_to(datetime(2027, 1, 6, 9, 30, tzinfo=LONDON))
+    for reader in readers:
+        assert "packs_to_read" in shown(reader)
+    make_quorate(panel, m1, staff)
+
+    # The night after, the schedule marks the meeting held (attendance was recorded): the pack
+    # has left every reader's tray and home page.
+    clock.move_to(datetime(2027, 1, 7, 1, tzinfo=LONDON))
+    scheduled.meetings_settle_past(today=date(2027, 1, 7))
+    m1.refresh_from_db()
+    assert m1.status == PanelMeeting.Status.HELD
+    for reader in readers:
+        assert "packs_to_read" not in shown(reader)
+    assert 'id="tray-packs_to_read"' not in home_page(member)
+
+
 def test_a_response_is_owed_by_the_seat_until_it_is_recorded(
     panel, other_panel, staff, m1, case, clock
 ):
