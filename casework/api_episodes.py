@@ -7,6 +7,7 @@ The same rules as the pages, because the same code: episodes come only from
 * ``GET /api/v1/episodes/`` (``?family=<uuid>``, ``?caseload=mine``) and ``GET /api/v1/episodes/{id}/``
 * ``POST /api/v1/episodes/{id}/stage|need-level|lead-professional|step-up|step-down|closure/``
 * ``GET|POST /api/v1/episodes/{id}/contacts/`` and ``GET|POST /api/v1/episodes/{id}/taf-meetings/``
+* ``GET|POST /api/v1/episodes/{id}/oversight/``: management oversight notes and agreements
 
 No ChoiceFields named status, kind or stage (other apps publish enums under those names): the
 values are listed in help_text.
@@ -31,8 +32,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts.selectors import user_by_id
+from casework import oversight as management_oversight
 from casework import selectors, services
-from casework.models import Contact, Episode, EpisodeHistory
+from casework.models import Contact, Episode, EpisodeHistory, EpisodeOversight
 from core.api import BAD_REQUEST, UUID_LOOKUP, FamilyQuerySerializer, IdField, query_params, require
 from core.audit import Action, audit_record
 from core.selectors import agency_by_code, need_level_by_level
@@ -279,6 +281,29 @@ def _found(obj, error_field):
     return obj
 
 
+class OversightSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    oversight_kind = serializers.ChoiceField(
+        source="kind",
+        choices=EpisodeOversight.Kind.choices,
+        required=False,
+        default=EpisodeOversight.Kind.NOTE,
+        help_text=_choices(EpisodeOversight.Kind.values),
+    )
+    text = serializers.CharField(max_length=5000)
+    by = serializers.SerializerMethodField()
+    at = serializers.DateTimeField(read_only=True)
+    used_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    used_for = serializers.UUIDField(source="used_for_id", read_only=True, allow_null=True)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_by(self, note) -> str:
+        return _user_name(note.by)
+
+
+OVERSIGHT_FORBIDDEN = OpenApiResponse(
+    description="Only a manager of the lead professional's team or an early support team leader."
+)
 CONFLICT = OpenApiResponse(
     response=inline_serializer("EpisodeConflict", {"detail": serializers.CharField()}),
     description="The episode's status does not allow this now (it has ended, or awaits the panel).",
@@ -585,6 +610,53 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         d["professional_attendees"] = self._professionals(episode, d["professional_attendees"])
         meeting = services.taf_meeting_record(actor=request.user, episode=episode, **d)
         return Response(TafMeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The episode's management oversight notes",
+        request=None,
+        responses={200: OversightSerializer(many=True), 404: NOT_FOUND},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record a management oversight note, or a manager's agreement to a step",
+        description=(
+            "Only a team manager of the lead professional's team or an early support team "
+            "leader. `oversight_kind` agree_step_up needs an open episode; agree_step_down an "
+            "ended one with no episode after it (409 otherwise). A step up or step down uses one "
+            "unused agreement."
+        ),
+        request=OversightSerializer,
+        responses={
+            201: OversightSerializer,
+            400: BAD_REQUEST,
+            403: OVERSIGHT_FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def oversight(self, request, pk=None):
+        episode = self._get(pk)
+        if request.method == "GET":
+            rows = list(selectors.episode_oversight(episode))
+            audit_record(
+                actor=request.user,
+                action=Action.VIEW,
+                target=episode,
+                detail={"page": "api_oversight", "count": len(rows)},
+            )
+            return Response(OversightSerializer(rows, many=True).data)
+        require("casework.oversee_episode", request.user, episode, OVERSIGHT_FORBIDDEN.description)
+        s = OversightSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        note = management_oversight.episode_oversight_record(
+            actor=request.user,
+            episode=episode,
+            kind=s.validated_data["kind"],
+            text=s.validated_data["text"],
+        )
+        return Response(OversightSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
 def register(router) -> None:

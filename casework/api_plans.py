@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import rules
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -21,6 +21,7 @@ from casework.models import PlanOutcome
 from core.api import BAD_REQUEST, UUID_LOOKUP, IdField, require
 from core.audit import Action, audit_record
 from core.errors import ConflictError
+from core.selectors import agency_by_code
 
 PROGRESS_HELP = "One of: " + ", ".join(PlanOutcome.Progress.values)
 ACTION_STATUS_HELP = "One of: open, done, dropped"
@@ -46,8 +47,15 @@ class PlanActionSerializer(serializers.Serializer):
         help_text="The family members it is for; empty means the same as its outcome",
     )
     by_when = serializers.DateField()
+    agency = serializers.SerializerMethodField(
+        help_text="The code of the agency responsible, if any"
+    )
     status = serializers.CharField(read_only=True, help_text=ACTION_STATUS_HELP)
     done_on = serializers.DateField(read_only=True, allow_null=True)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_agency(self, action) -> str | None:
+        return action.agency.code if action.agency_id else None
 
 
 class PlanOutcomeSerializer(serializers.Serializer):
@@ -125,6 +133,13 @@ class ActionCreateSerializer(serializers.Serializer):
     who = _text(max_length=200)
     concerns = _people()
     by_when = _date()
+    agency = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=50,
+        help_text="The code of the agency responsible (optional)",
+    )
 
 
 class ReviewCreateSerializer(serializers.Serializer):
@@ -263,6 +278,7 @@ class FamilyPlanViewSet(viewsets.ViewSet):
                 who=data["who"],
                 concerns=data["concerns"],
                 by_when=data["by_when"],
+                agency=_agency(data["agency"]),
             )
 
         return self._post(request, episode_id, ActionCreateSerializer, call)
@@ -288,6 +304,16 @@ class FamilyPlanViewSet(viewsets.ViewSet):
             )
 
         return self._post(request, episode_id, ReviewCreateSerializer, call)
+
+
+def _agency(code: str):
+    """The agency responsible, by its code (blank: none); an unknown code is a 400."""
+    if not code:
+        return None
+    agency = agency_by_code(code)
+    if agency is None:
+        raise DjangoValidationError({"agency": "No agency has that code"})
+    return agency
 
 
 def register(router) -> None:

@@ -354,3 +354,30 @@ class ReviewCadenceForm(GovFormMixin, forms.Form):
             Field.text("weeks", field_width=2, label_size=Size.MEDIUM),
             Field.textarea("reason", label_size=Size.SMALL, rows=4),
         )
+
+
+class OversightForm(GovFormMixin, forms.Form):
+    """A manager's oversight note on an episode, or their agreement to a step up or down."""
+
+    kind = forms.ChoiceField(
+        label="What are you recording?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you are recording"},
+    )
+    text = _text(
+        "Your note",
+        required=True,
+        message="Enter the note",
+        hint=(
+            "What you looked at, what you decided and why. For an agreement, why the step is right "
+            "for the children now."
+        ),
+    )
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(kinds)
+        self.helper = _helper(
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field.textarea("text", label_size=Size.SMALL, rows=6),
+        )

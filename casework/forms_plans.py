@@ -9,6 +9,7 @@ from django import forms
 from casework import plans
 from casework.models import PlanAction, PlanOutcome
 from core.forms import GovDateField, GovFormMixin
+from core.models import Agency
 
 
 def _helper(*fields) -> FormHelper:
@@ -113,6 +114,12 @@ class ActionForm(_VersionedForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": plans.CONCERNS_NOT_MEMBERS},
     )
+    agency = forms.ModelChoiceField(
+        label="The agency responsible (optional)",
+        help_text="The agency that agreed to do it, if it is an agency’s action",
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+    )
     by_when = GovDateField(
         noun="Date it will be done by",
         label="By when",
@@ -132,6 +139,7 @@ class ActionForm(_VersionedForm):
             Field.radios("doer", legend_size=Size.SMALL, small=True),
             Field.text("who", label_size=Size.SMALL),
             Field.checkboxes("concerns", legend_size=Size.SMALL, small=True),
+            Field.select("agency", label_size=Size.SMALL),
             Field("by_when"),
         ]
         if editing:

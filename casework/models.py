@@ -234,6 +234,16 @@ class PlanAction(models.Model):
     by_when = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     done_on = models.DateField(null=True, blank=True)
+    # The agency responsible for the action (professional challenge: whom to escalate to when it
+    # is not done). Optional: a family member's action has none.
+    agency = models.ForeignKey(
+        "core.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="The agency responsible",
+    )
 
     class Meta:
         ordering = ["by_when", "id"]
@@ -307,3 +317,31 @@ class Closure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     sent_at = models.DateTimeField(auto_now_add=True)
+
+
+class EpisodeOversight(models.Model):
+    """A manager's oversight of a case (seed 001 §9): a note, or their agreement to a step up or a
+    step down. A step consumes one unused agreement (``used_at``, ``used_for``) so each agreement
+    is used once; a manager who steps a family up or down records their own agreement in the same
+    transaction. Written on the children's chronology (the service's own words, not the text)."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", "Management oversight note"
+        AGREE_STEP_UP = "agree_step_up", "Agreement to a step up"
+        AGREE_STEP_DOWN = "agree_step_down", "Agreement to a step down"
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="oversight")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NOTE)
+    text = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    # The step that used this agreement: when, and the episode it stepped (the new episode for a
+    # step down).
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_for = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["episode", "kind"], name="episodeoversight_kind")]

@@ -59,7 +59,7 @@ OUTCOME_FIELDS = (
     "progress",
     "concerns",
 )
-ACTION_FIELDS = ("what", "doer", "who", "by_when", "status", "concerns")
+ACTION_FIELDS = ("what", "doer", "who", "by_when", "status", "concerns", "agency")
 
 # The words for each refusal, said alike by the page's form and the API.
 DOER_MISSING = "Select who will do it"
@@ -498,6 +498,7 @@ def plan_action_add(
     who: str = "",
     concerns: Iterable = (),
     reason: str = "",
+    agency=None,
 ) -> PlanAction:
     """Add an action. ``doer`` is who does it, chosen from the record (see ``PlanPeople``:
     ``lead_professional``, ``person:<id>``, ``professional:<id>``) or ``someone_else`` with
@@ -516,6 +517,7 @@ def plan_action_add(
         doer_professional=resolved.professional,
         who=resolved.who,
         by_when=by_when,
+        agency=agency,
     )
     action.concerns.set(members)
     _history(actor, plan.episode, "action added", reason)
@@ -569,6 +571,7 @@ def plan_action_update(
         "doer_professional": resolved.professional,
         "who": resolved.who,
         "by_when": changes.get("by_when", action.by_when),
+        "agency": changes.get("agency", action.agency),
     }
     changed = sorted(k for k, v in merged.items() if getattr(action, k) != v)
     for name in changed:
@@ -798,6 +801,7 @@ def _plan_rows(plan: FamilyPlan) -> list[PlanOutcome]:
             "actions__concerns",
             "actions__doer_person",
             "actions__doer_professional__agency",
+            "actions__agency",
         )
     )
 

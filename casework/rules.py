@@ -76,6 +76,18 @@ def changes_episode(user, episode) -> bool:
 
 
 @rules.predicate
+def oversees_episode(user, episode) -> bool:
+    """Management oversight of a case (seed 001 §9): a team manager of the lead professional's
+    team, or an early support team leader. Only they record oversight notes and agree to a step
+    up or a step down."""
+    if episode is None or not _active(user):
+        return False
+    return bool(
+        user.has_role(Role.EARLY_SUPPORT_TEAM_LEADER) or manages_lead_professional(user, episode)
+    )
+
+
+@rules.predicate
 def sees_team_caseload(user) -> bool:
     return _active(user) and user.has_role(Role.EARLY_SUPPORT_TEAM_LEADER, Role.TEAM_MANAGER)
 
@@ -95,5 +107,8 @@ rules.add_perm("casework.open_episode", is_early_support_service)
 # Stepping a family down from an ended episode: also the early support service when the last
 # lead professional has moved on.
 rules.add_perm("casework.step_down_episode", changes_episode | is_early_support_service)
+# Management oversight notes and agreeing to a step up or down: the lead professional's team
+# manager or an early support team leader.
+rules.add_perm("casework.oversee_episode", oversees_episode)
 # The team caseload: the early support team leader (everyone's) and team managers (their teams').
 rules.add_perm("casework.view_team_caseload", sees_team_caseload)

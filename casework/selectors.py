@@ -322,3 +322,8 @@ def closures_with_the_panel(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
         .annotate(sent_to_panel_at=Coalesce(Subquery(sent), "closure__sent_at"))
         .order_by("sent_to_panel_at", "pk")
     )
+
+
+def episode_oversight(episode: Episode):
+    """An episode's management oversight notes and agreements, newest first, with who wrote them."""
+    return episode.oversight.select_related("by", "used_for").order_by("-at", "-id")

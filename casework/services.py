@@ -21,7 +21,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from casework import chronology
-from casework.models import Closure, Contact, Episode, EpisodeHistory, TafMeeting
+from casework import oversight as management_oversight
+from casework.models import Closure, Contact, Episode, EpisodeHistory, EpisodeOversight, TafMeeting
 from casework.plan_carry import plan_carry_over
 from core import clock
 from core.audit import Action, audit_record
@@ -443,7 +444,8 @@ def episode_step_up(
     *, actor, episode: Episode, reason: str, social_care_reference: str = ""
 ) -> Episode:
     """Step up to children's social care: the episode ends (STEPPED_UP) and each child's
-    chronology records it, so it follows them."""
+    chronology records it, so it follows them. It needs a manager's agreement
+    (``casework.oversight.step_agreement``): refused (400) without one."""
     episode = _lock(episode, open_only=False)
     _check_move(episode, Status.STEPPED_UP)
     _require_changer(actor, episode)
@@ -451,6 +453,10 @@ def episode_step_up(
     reference = (social_care_reference or "").strip()[:100]
     full_reason = (
         f"{reason} (children’s social care reference {reference})" if reference else reason
+    )
+    # A manager's recorded agreement (seed 001 §9): theirs now, or one recorded earlier, used once.
+    management_oversight.step_agreement(
+        actor=actor, episode=episode, kind=EpisodeOversight.Kind.AGREE_STEP_UP, reason=reason
     )
     _level_follows_step_up(actor=actor, episode=episode)
     _end(
@@ -545,6 +551,9 @@ def episode_step_down(
         raise ValidationError({"stage": "Choose the stage the work starts at"})
     if carry_plan and not hasattr(from_episode, "plan"):
         raise ValidationError({"carry_plan": "The previous episode has no plan to carry over"})
+    management_oversight.step_agreement_check(
+        actor=actor, episode=from_episode, kind=EpisodeOversight.Kind.AGREE_STEP_DOWN
+    )
     case = _case_to_step_down(from_episode)
     episode = episode_open(
         actor=actor,
@@ -558,6 +567,13 @@ def episode_step_down(
         assessment=from_episode.assessment,
         previous=from_episode,
         reason=f"Stepped down: {reason}",
+    )
+    management_oversight.step_agreement(
+        actor=actor,
+        episode=from_episode,
+        kind=EpisodeOversight.Kind.AGREE_STEP_DOWN,
+        reason=reason,
+        used_for=episode,
     )
     if case is not None:
         panel_services.panel_case_step_down(

@@ -29,6 +29,9 @@ urlpatterns = [
     path("episodes/<uuid:episode_id>/closure/", views.closure, name="episode_closure"),
     path("episodes/<uuid:episode_id>/step-up/", views.step_up, name="episode_step_up"),
     path("episodes/<uuid:episode_id>/step-down/", views.step_down, name="episode_step_down"),
+    path(
+        "episodes/<uuid:episode_id>/oversight/new/", views.oversight_new, name="episode_oversight"
+    ),
     path("families/<uuid:family_id>/episodes/", views.family_episodes, name="family_episodes"),
     path("families/<uuid:family_id>/episodes/new/", views.episode_open, name="episode_open"),
     path("caseload/", views.caseload, name="caseload"),

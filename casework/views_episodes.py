@@ -17,19 +17,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casework import plans, selectors, services
+from casework import oversight, plans, selectors, services
 from casework.forms_episodes import (
     ClosureForm,
     ContactForm,
     LeadProfessionalForm,
     NeedLevelForm,
     OpenEpisodeForm,
+    OversightForm,
     ReviewCadenceForm,
     StageForm,
     StepUpForm,
     TafMeetingForm,
 )
-from casework.models import Episode
+from casework.models import Episode, EpisodeOversight
 from core.audit import Action, audit_record
 from core.forms import add_service_errors
 from people.selectors import family_children, get_family
@@ -85,6 +86,8 @@ def episode_detail(request: HttpRequest, episode_id) -> HttpResponse:
             ),
             "history": episode.history.select_related("actor"),
             "closure": getattr(episode, "closure", None),
+            "oversight": selectors.episode_oversight(episode),
+            "can_oversee": rules.has_perm("casework.oversee_episode", user, episode),
             "can_change": can_change and episode.status == Episode.Status.OPEN,
             "can_record": can_change and episode.is_open,
             "can_step_down": not episode.is_open
@@ -447,6 +450,52 @@ def step_down(request: HttpRequest, episode_id) -> HttpResponse:
         back_url=_episode_url(episode),
         audit_target=episode,
         page="step_down",
+    )
+
+
+# ---------------------------------------------------------------- management oversight
+
+
+def _oversight_kinds(episode: Episode) -> list:
+    kinds = [EpisodeOversight.Kind.NOTE]
+    if episode.status == Episode.Status.OPEN:
+        kinds.append(EpisodeOversight.Kind.AGREE_STEP_UP)
+    elif not episode.is_open and not selectors.has_next_episode(episode):
+        kinds.append(EpisodeOversight.Kind.AGREE_STEP_DOWN)
+    return [(kind.value, kind.label) for kind in kinds]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def oversight_new(request: HttpRequest, episode_id) -> HttpResponse:
+    """A manager's oversight note on the episode, or their agreement to a step up or down."""
+    user = request.user
+    episode = selectors.get_episode(user, episode_id)
+    if not rules.has_perm("casework.oversee_episode", user, episode):
+        raise PermissionDenied
+    form = OversightForm(request.POST or None, kinds=_oversight_kinds(episode))
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = oversight.episode_oversight_record(
+                actor=user,
+                episode=episode,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{note.get_kind_display()} recorded")
+            return redirect(_episode_url(episode))
+    return _form_page(
+        request,
+        template_context={"episode": episode, "family": episode.family},
+        form=form,
+        title="Add a management oversight note",
+        button="Save the note",
+        back_url=_episode_url(episode),
+        audit_target=episode,
+        page="episode_oversight",
     )
 
 

@@ -339,6 +339,7 @@ def action_add(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespons
                     who=data["who"],
                     concerns=data["concerns"],
                     by_when=data["by_when"],
+                    agency=data.get("agency"),
                 )
             except StaleVersionError:
                 form.add_error(None, STALE)
@@ -378,7 +379,7 @@ def action_edit(request: HttpRequest, episode_id, action_id: int) -> HttpRespons
         form = ActionForm(request.POST, editing=True, people=people)
         if form.is_valid():
             data = form.cleaned_data
-            changes = {k: data[k] for k in ("what", "doer", "who", "by_when", "concerns")}
+            changes = {k: data[k] for k in ("what", "doer", "who", "by_when", "concerns", "agency")}
             if data.get("status"):
                 changes["status"] = data["status"]
             try:
@@ -406,6 +407,7 @@ def action_edit(request: HttpRequest, episode_id, action_id: int) -> HttpRespons
                 "who": action.who if token == plans.SOMEONE_ELSE else "",
                 "concerns": [str(p.pk) for p in action.concerns.all()],
                 "by_when": action.by_when,
+                "agency": action.agency_id,
                 "status": action.status,
                 "version": plan.version,
             },

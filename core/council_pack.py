@@ -82,7 +82,14 @@ SECTIONS = ("council", "areas", "agencies", "teams", "need_levels")
 _KINDS = ("council", "areas", "sites", "agencies", "teams", "need levels")
 # Sections of the pack format that an app above core reads, and that app: a pack with one of
 # them must not load without it just because the app did not register its reader.
-EXTRA_SECTIONS = {"panels": "panel", "retention": "dataprotection"}
+EXTRA_SECTIONS = {
+    "panels": "panel",
+    "retention": "dataprotection",
+    "neglect": "neglect",
+    "patterns": "patterns",
+    "radar": "radar",
+    "supervision": "oversight",
+}
 
 
 class PackError(ValueError):

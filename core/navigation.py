@@ -33,6 +33,10 @@ def items_for(user) -> list[NavItem]:
         items.append(NavItem("Caseload", "casework:caseload", "caseload"))
     if user.has_role(Role.TEAM_MANAGER, Role.EARLY_SUPPORT_TEAM_LEADER):
         items.append(NavItem("Team caseload", "casework:team_caseload", "team_caseload"))
+    if rules.has_perm("radar.view_radar", user):
+        items.append(NavItem("Radar", "radar:radar", "radar"))
+    if rules.has_perm("oversight.use_supervision", user):
+        items.append(NavItem("Supervision", "oversight:index", "supervision"))
     if scope.can_see_case_records(user):
         items.append(NavItem("Find a person", "people:search", "people"))
         items.append(NavItem("Families", "people:family_list", "families"))

@@ -33,6 +33,7 @@ from casework.models import (
     Contact,
     Episode,
     EpisodeHistory,
+    EpisodeOversight,
     FamilyPlan,
     PlanAction,
     PlanOutcome,
@@ -43,6 +44,13 @@ from consent.models import ConsentDecision, ConsentOverride
 from core import clock
 from core.models import AuditEvent, OutboundMessage
 from dataprotection.models import LegalHold, RectificationNote
+from neglect.models import (
+    GradedCareResult,
+    NeglectConcern,
+    NeglectConcernHistory,
+    NeglectObservation,
+)
+from oversight.models import Escalation
 from panel.models import (
     AgencyResponse,
     ClosureRequest,
@@ -50,6 +58,7 @@ from panel.models import (
     PanelCaseHistory,
     PanelDecision,
 )
+from patterns.models import DisguisedComplianceHistory, DisguisedComplianceRecord
 from people.models import (
     ChronologyEntry,
     Family,
@@ -64,6 +73,8 @@ from people.models import (
     ProfessionalInvolvement,
     Relationship,
 )
+from radar.models import RadarFlag, RadarFlagHistory
+from risk_factors.models import FactorReview, FactorReviewItem, RiskFactor, RiskFactorHistory
 from support_requests.models import (
     SafeguardingStop,
     SupportRequest,
@@ -106,6 +117,15 @@ COVERED = frozenset(
         "casework.Contact.not_brought",
         "dataprotection.RectificationNote.person",
         "dataprotection.LegalHold.family",
+        "neglect.NeglectConcern.child",
+        "neglect.NeglectConcern.family",
+        "neglect.GradedCareResult.child",
+        "neglect.GradedCareResult.family",
+        "risk_factors.RiskFactor.family",
+        "risk_factors.RiskFactor.person",
+        "risk_factors.FactorReview.family",
+        "radar.RadarFlag.family",
+        "radar.RadarFlag.child",
     }
 )
 
@@ -264,6 +284,41 @@ def gather(person: Person) -> dict:
             "contacts": _rows(contacts),
             "closures": _rows(Closure.objects.filter(episode__in=episodes)),
         },
+        "neglect": {
+            "concerns": _rows(concerns := NeglectConcern.objects.filter(child=person)),
+            "observations": _rows(NeglectObservation.objects.filter(concern__in=concerns)),
+            "history": _rows(NeglectConcernHistory.objects.filter(concern__in=concerns)),
+            "graded_care_results": _rows(GradedCareResult.objects.filter(child=person)),
+        },
+        "risk_factors": {
+            # The family's factors that name no one, and those that name this person.
+            "factors": _rows(
+                factors := RiskFactor.objects.filter(family_id__in=family_ids).filter(
+                    Q(person__isnull=True) | Q(person=person)
+                )
+            ),
+            "history": _rows(RiskFactorHistory.objects.filter(risk_factor__in=factors)),
+            "reviews": _rows(FactorReview.objects.filter(family_id__in=family_ids)),
+            "review_items": _rows(FactorReviewItem.objects.filter(risk_factor__in=factors)),
+        },
+        "patterns": {
+            "disguised_compliance": _rows(
+                compliance := DisguisedComplianceRecord.objects.filter(episode__in=episodes)
+            ),
+            "history": _rows(DisguisedComplianceHistory.objects.filter(record__in=compliance)),
+        },
+        "radar": {
+            "flags": _rows(
+                flags := RadarFlag.objects.filter(family_id__in=family_ids).filter(
+                    Q(child__isnull=True) | Q(child=person)
+                )
+            ),
+            "history": _rows(RadarFlagHistory.objects.filter(flag__in=flags)),
+        },
+        "oversight": {
+            "management_oversight": _rows(EpisodeOversight.objects.filter(episode__in=episodes)),
+            "escalations": _rows(Escalation.objects.filter(episode__in=episodes)),
+        },
         "dataprotection": {
             "rectification_notes": _rows(RectificationNote.objects.filter(person=person)),
             "legal_holds": _rows(LegalHold.objects.filter(family_id__in=family_ids)),
@@ -320,6 +375,11 @@ def sections(data: dict) -> list[tuple[str, list[tuple[str, list[dict]]]]]:
         "consent": "Consent",
         "panel": "The panel",
         "casework": "Casework",
+        "neglect": "Neglect",
+        "risk_factors": "Risk and vulnerability factors",
+        "patterns": "Patterns spotted",
+        "radar": "Drift and delay radar",
+        "oversight": "Management oversight",
         "dataprotection": "Data protection",
     }
     for key, title in titles.items():

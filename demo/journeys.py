@@ -37,12 +37,14 @@ import rules
 from accounts.models import User
 from assessments import services as assessment_services
 from assessments.models import Assessment, PanelReferral
+from casework import oversight as casework_oversight
 from casework import plans
 from casework import services as casework_services
-from casework.models import Episode
+from casework.models import Episode, EpisodeOversight
 from consent.models import ConsentDecision, Purpose
 from core import clock
 from core.models import Area, NeedLevel
+from demo import neglect_demo, oversight_demo, patterns_demo, radar_demo, risk_factors_demo
 from demo.panel_and_casework import _candidates, _CaseFamily, _consent, _demo, _fill, demo_panel
 from panel import selectors as panel_selectors
 from panel import services as panel_services
@@ -465,6 +467,13 @@ def seed_episodes(*, today: date, counts: Counter) -> None:
                 opener=opener, lead=who, case=case, started=started, reason="Demo: from triage"
             )
             _taf(lead=who, episode=episode, case=case, held_on=started + timedelta(weeks=1))
+            # A step up needs a manager's recorded agreement (seed 001 §9).
+            casework_oversight.episode_oversight_record(
+                actor=opener,
+                episode=episode,
+                kind=EpisodeOversight.Kind.AGREE_STEP_UP,
+                text="Agreed: the new concerns meet the threshold for children's social care.",
+            )
             episode = casework_services.episode_step_up(
                 actor=who,
                 episode=episode,
@@ -492,3 +501,9 @@ def seed_journeys(*, today: date, counts: Counter) -> None:
     seed_next_meeting(today=today, counts=counts)
     seed_past_meetings(today=today, counts=counts)
     seed_episodes(today=today, counts=counts)
+    risk_factors_demo.seed(today=today, counts=counts)
+    oversight_demo.seed(today=today, counts=counts)
+    patterns_demo.seed(today=today, counts=counts)
+    neglect_demo.seed(today=today, counts=counts)
+    # Last, so the radar's run sees every other journey's records.
+    radar_demo.seed(today=today, counts=counts)

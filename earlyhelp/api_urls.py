@@ -3,7 +3,12 @@
 import assessments.api
 import casework.api
 import consent.api
+import neglect.api
+import oversight.api
 import panel.api
+import patterns.api
+import radar.api
+import risk_factors.api
 import support_requests.api
 from core.api import Router
 from people.api import FamilyViewSet, PersonViewSet
@@ -16,7 +21,12 @@ router.register("families", FamilyViewSet, basename="family")
 assessments.api.register(router)
 casework.api.register(router)
 consent.api.register(router)
+neglect.api.register(router)
+oversight.api.register(router)
 panel.api.register(router)
+patterns.api.register(router)
+radar.api.register(router)
+risk_factors.api.register(router)
 support_requests.api.register(router)
 
 urlpatterns = router.urls

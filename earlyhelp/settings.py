@@ -88,6 +88,11 @@ INSTALLED_APPS = [
     "consent",
     "panel",
     "casework",
+    "neglect",
+    "risk_factors",
+    "patterns",
+    "radar",
+    "oversight",
     "demo",
     "dataprotection",
 ]

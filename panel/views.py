@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import clock
+from core import clock, notices
 from core.audit import Action, audit_record
 from core.forms import add_service_errors as _add_service_errors
 from panel import exports, selectors, services
@@ -265,11 +265,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
         detail={"page": "panel_inbox", "count": len(referrals)},
     )
     recent = list(selectors.cases_for(user)[:20])
+    # What other apps spotted about each referral (a repeat referral), in a fixed number of queries.
+    found = notices.notices_for_many("panel_referral", user=user, records=referrals)
     return _no_store(
         render(
             request,
             "panel/inbox.html",
-            {"referrals": referrals, "recent": recent, "nav_section": "panel_inbox"},
+            {
+                "referrals": referrals,
+                "recent": recent,
+                "found": found,
+                "nav_section": "panel_inbox",
+            },
         )
     )
 

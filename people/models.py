@@ -370,6 +370,7 @@ class ChronologyEntry(models.Model):
         WAS_NOT_BROUGHT = "was_not_brought", "Was not brought to an appointment"
         SERVICE = "service", "Service involvement"
         SAFEGUARDING = "safeguarding", "Safeguarding"
+        ACCIDENT_INJURY = "accident_injury", "Accident or injury"
         OTHER = "other", "Other"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="chronology")

@@ -70,6 +70,8 @@ _KWARG_KIND_BY_URL = {
     ("support_requests:my_request_stop", "request_id"): "my_request",
     ("core:waiting_section", "key"): "tray_key",
     ("core:council_values_change", "group"): "council_group",
+    ("risk_factors:end", "factor_id"): "risk_factor",
+    ("risk_factors:review", "review_id"): "factor_plan_review",
 }
 _KWARG_KIND = {
     "family_id": "family",
@@ -96,6 +98,13 @@ _KWARG_KIND = {
     "user_id": "staff_user",
     "team_id": "team",
     "message_id": "message",
+    "flag_id": "radar_flag",
+    "concern_id": "neglect_concern",
+    "compliance_id": "disguised_compliance",
+    "worker_id": "supervised_worker",
+    "supervision_id": "supervision",
+    "supervision_action_id": "supervision_action",
+    "escalation_id": "escalation",
 }
 # The API router's ``pk`` by route name prefix.
 _API_PK_KIND = {
@@ -110,6 +119,14 @@ _API_PK_KIND = {
     "api:panel-": "panel",
     "api:support-request-": "request",
     "api:my-support-request-": "my_request",
+    "api:risk-factor-": "risk_factor",
+    "api:radar-flag-": "radar_flag",
+    "api:supervision-action-": "supervision_action",
+    "api:supervision-": "supervision",
+    "api:escalation-": "escalation",
+    "api:neglect-concern-": "neglect_concern",
+    "api:disguised-compliance-": "disguised_compliance",
+    "api:child-injuries-": "person",
 }
 
 
@@ -455,4 +472,61 @@ def build_world() -> World:
 
     # The public journey's children are numbered in the session; nobody has any yet.
     world.put("ask_child", 1, 2)
+
+    # Disguised compliance: a record on each episode (on one of its contacts).
+    from patterns.tests.factories import DisguisedComplianceRecordFactory
+
+    world.put(
+        "disguised_compliance",
+        DisguisedComplianceRecordFactory(episode=episode_in).pk,
+        DisguisedComplianceRecordFactory(episode=episode_out).pk,
+    )
+    # Radar flags: on the lead professional's episode (their manager's radar), and next door.
+    from radar.models import RadarFlag
+
+    def radar_flag(episode, key):
+        return RadarFlag.objects.create(
+            rule="episode_open_long",
+            family=episode.family,
+            episode=episode,
+            subject_key=f"matrix|{key}",
+            facts={"started_on": "2026-01-01", "threshold": 9},
+            since=timezone.localdate(),
+            raised_on=timezone.localdate(),
+        ).pk
+
+    world.put("radar_flag", radar_flag(episode_in, "in"), radar_flag(episode_out, "out"))
+    # Risk and vulnerability factors: one present on each family, and each episode's plan review.
+    from risk_factors.tests.factories import matrix_records
+
+    factors, reviews = matrix_records(
+        family_in=family_in,
+        family_out=family_out,
+        episode_in=episode_in,
+        episode_out=episode_out,
+        actor_in=lead,
+        actor_out=lead2,
+    )
+    world.put("risk_factor", *factors)
+    world.put("factor_plan_review", *reviews)
+    # Neglect: a current concern on each family's child.
+    from neglect.tests.factories import matrix_records as neglect_records
+
+    world.put(
+        "neglect_concern",
+        *neglect_records(
+            child_in=child_in, family_in=family_in, child_out=child_out, family_out=family_out
+        ),
+    )
+    # Supervision: the practitioner (in the team manager's team) and the second practitioner.
+    from oversight.tests.factories import matrix_records as oversight_records
+
+    for kind, ids in oversight_records(
+        worker_in=practitioner,
+        manager_in=users["team_manager"],
+        worker_out=practitioner2,
+        episode_in=episode_in,
+        episode_out=episode_out,
+    ).items():
+        world.put(kind, *ids)
     return world

@@ -104,6 +104,8 @@ CONSENT_RECORD = "AN=302 PR,LP,TM=200/404 TL=200 BS=403 *=403"
 CONSENT_OVERRIDE = "AN=302 TM=200/404 TL=200 PR,LP=403/404 BS=403 *=403"
 # Changing an episode or its plan: its lead professional, their manager, the early support service.
 EPISODE_WRITE = "AN=302 LP,TM=200/404 TL=200 PR=403/404 BS=403 *=404"
+# Disguised compliance: the episode's lead professional and their manager only.
+DC_WRITE = "AN=302 LP,TM=200/404 PR=403/404 TL,BS=403 *=404"
 API_EPISODE_WRITE = "AN=401 LP,TM=400/404 TL=400 PR=403/404 BS=403 *=404"
 API_CASE_WRITE_400 = "AN=401 PR,LP,TM,TL,BS=400 *=403"
 # A meeting's agenda and pack: intake staff for every panel, the chair and members for their own.
@@ -294,12 +296,50 @@ TABLE: dict[str, tuple[str, str]] = {
     "casework:plan_start":                 ("AN=302 *=405", "AN=302 LP,TM=302/404 TL=302 PR=403/404 BS=403 *=404"),
     "casework:plan_action_complete":       ("AN=302 *=405", "AN=302 LP,TM=302/404 TL=302 PR=403/404 BS=403 *=404"),
     "casework:family_episodes":            (FAMILY_READ, "AN=302 *=405"),
+    # management oversight of a case: the lead professional's team manager or a team leader
+    "casework:episode_oversight":          ("AN=302 TM=200/404 TL=200 PR,LP=403/404 BS=403 *=404", "AN=302 TM=200/404 TL=200 PR,LP=403/404 BS=403 *=404"),
+    # supervision: managers and team leaders supervise their teams' workers; a worker reads their own
+    # (the matrix's worker is the practitioner, in the team manager's team)
+    "oversight:index":                     ("AN=302 PR,LP,TM,TL=200 *=403", "AN=302 *=405"),
+    "oversight:worker":                    ("AN=302 PR,TM=200/404 LP,TL=404 *=403", "AN=302 *=405"),
+    "oversight:record":                    ("AN=302 TM=200/404 PR=403/404 LP,TL=404 *=403", "AN=302 TM=200/404 PR=403/404 LP,TL=404 *=403"),
+    "oversight:detail":                    ("AN=302 PR,TM=200/404 *=404", "AN=302 *=405"),
+    "oversight:action_done":               ("AN=302 *=405", "AN=302 PR,TM=302/404 *=404"),
+    # professional challenge: raised and moved on by whoever changes or oversees the episode
+    "oversight:escalations":               ("AN=302 PR,LP,TM,TL=200 *=403", "AN=302 *=405"),
+    "oversight:escalation_new":            (EPISODE_WRITE, EPISODE_WRITE),
+    "oversight:escalation":                (FAMILY_READ, "AN=302 *=405"),
+    "oversight:escalation_move_on":        (EPISODE_WRITE, EPISODE_WRITE),
+    "oversight:escalation_resolve":        (EPISODE_WRITE, EPISODE_WRITE),
     "casework:episode_open":               ("AN=302 TL=200 PR,LP,TM=403/404 BS=403 *=404", "AN=302 TL=200 PR,LP,TM=403/404 BS=403 *=404"),
     "casework:caseload":                   (SCOPED_LIST, "AN=302 *=405"),
     "casework:team_caseload":              ("AN=302 TM,TL=200 *=403", "AN=302 *=405"),
     "casework:plan":                       (FAMILY_READ, "AN=302 *=405"),
     "casework:plan_family_copy":           (FAMILY_READ, "AN=302 *=405"),
     "casework:plan_child_copy":            (FAMILY_READ, "AN=302 *=405"),
+    # risk and vulnerability factors: read with the family; recorded and ended by those who work
+    # with it (not business support); revisited at a plan review by whoever may change the episode
+    "risk_factors:family":                 (FAMILY_READ, "AN=302 *=405"),
+    **{f"risk_factors:{n}": (ASSESS_WRITE, ASSESS_WRITE) for n in ("add", "end")},
+    "risk_factors:accept":                 ("AN=302 *=405", "AN=302 PR,LP,TM=302/404 TL=302 BS=403 *=404"),
+    "risk_factors:review":                 (EPISODE_WRITE, EPISODE_WRITE),
+    # patterns: read with the family; disguised compliance recorded and withdrawn by the episode's
+    # lead professional and their manager only (not the early support service, nor colleagues)
+    "patterns:episode":                    (FAMILY_READ, "AN=302 *=405"),
+    "patterns:injuries":                   (FAMILY_READ, "AN=302 *=405"),
+    **{f"patterns:{n}": (DC_WRITE, DC_WRITE) for n in ("dc_add", "dc_withdraw")},
+    # the radar: lead professionals their families' flags, managers their teams' (the team leader
+    # every team's); running it now is for managers
+    "radar:radar":                         ("AN=302 PR,LP,TM,TL=200 *=403", "AN=302 *=405"),
+    "radar:run":                           ("AN=302 *=405", "AN=302 TM,TL=302 *=403"),
+    "radar:flag_detail":                   ("AN=302 LP,TM=200/404 TL=200 *=404", "AN=302 *=405"),
+    "radar:flag_acknowledge":              ("AN=302 LP,TM=200/404 TL=200 *=404", "AN=302 LP,TM=200/404 TL=200 *=404"),
+    # neglect: read with the child's family; recorded and changed by those who work with it (not
+    # business support, who keep records); the chronology's link redirects to the child's page
+    "neglect:child":                       (FAMILY_READ, "AN=302 *=405"),
+    "neglect:concern":                     ("AN=302 PR,LP,TM=302/404 TL,BS=302 *=404", "AN=302 *=405"),
+    **{f"neglect:{n}": (ASSESS_WRITE, ASSESS_WRITE) for n in (
+        "concern_record", "tool_result_add", "observation_add", "concern_change", "concern_end")},
     # the API: the same rules; 401 without credentials, 405 for a method a route has not
     # The API's description and its documentation hold no one's data and are published like any
     # open API's, so integrators can read them before they have an account.
@@ -330,7 +370,14 @@ TABLE: dict[str, tuple[str, str]] = {
     "api:episode-taf-meetings":            (API_FAMILY_READ, API_EPISODE_WRITE),
     **{f"api:episode-{n}": ("AN=401 *=405", API_EPISODE_WRITE) for n in (
         "closure", "lead-professional", "need-level", "stage", "step-down", "step-up")},
+    "api:episode-oversight":               (API_FAMILY_READ, "AN=401 TM=400/404 TL=400 PR,LP=403/404 BS=403 *=404"),
     "api:episode-plan-detail":             (API_FAMILY_READ, "AN=401 *=405"),
+    "api:supervision-list":                ("AN=401 PR,LP,TM,TL=200 *=403", "AN=401 TM,TL=400 *=403"),
+    "api:supervision-detail":              ("AN=401 PR,TM=200/404 *=404", "AN=401 *=405"),
+    "api:supervision-action-done":         ("AN=401 *=405", "AN=401 PR,TM=400/404 *=404"),
+    "api:escalation-list":                 ("AN=401 PR,LP,TM,TL=200 *=403", "AN=401 PR,LP,TM,TL=400 *=403"),
+    "api:escalation-detail":               (API_FAMILY_READ, "AN=401 *=405"),
+    **{f"api:escalation-{n}": ("AN=401 *=405", API_EPISODE_WRITE) for n in ("move-on", "resolve")},
     **{f"api:episode-plan-{n}": ("AN=401 *=405", API_EPISODE_WRITE) for n in ("actions", "outcomes", "reviews")},
     "api:consent-decision-list":           (API_CASE_LIST, "AN=401 PR,LP,TM,TL=400 *=403"),
     "api:consent-decision-panel-referral-permission": (API_FAMILY_READ, "AN=401 *=405"),
@@ -354,7 +401,26 @@ TABLE: dict[str, tuple[str, str]] = {
     "api:panel-case-closure-decision":     ("AN=401 *=405", "AN=401 PC=400/404 TL,BS=403 PR,LP,TM,PM=403/404 *=404"),
     "api:panel-case-extraordinary-decision": ("AN=401 *=405", "AN=401 PC=400/404 TL,BS=403 PR,LP,TM,PM=403/404 *=404"),
     "api:panel-case-responses":            ("AN=401 *=405", "AN=401 PM=400/404 *=404"),
+    "api:risk-factor-list":                (API_CASE_LIST, "AN=401 PR,LP,TM,TL=400 *=403"),
+    "api:risk-factor-detail":              (API_FAMILY_READ, "AN=401 *=405"),
+    **{f"api:risk-factor-{n}": ("AN=401 *=405", API_ASSESS_WRITE) for n in ("end", "confirm")},
     "api:support-request-list":            ("AN=401 *=200", "AN=401 *=405"),
+    "api:radar-flag-list":                 ("AN=401 *=200", "AN=401 *=405"),
+    "api:neglect-concern-list":            (API_CASE_LIST, "AN=401 PR,LP,TM,TL=400 *=403"),
+    "api:neglect-concern-detail":          (API_FAMILY_READ, "AN=401 *=405"),
+    "api:neglect-concern-counts":          ("AN=401 *=400", "AN=401 *=405"),
+    **{f"api:neglect-concern-{n}": ("AN=401 *=405", API_ASSESS_WRITE) for n in (
+        "observations", "lived-experience", "end")},
+    "api:neglect-tool-result-list":        (API_CASE_LIST, "AN=401 PR,LP,TM,TL=400 *=403"),
+    "api:disguised-compliance-list":       (API_FAMILY_READ, "AN=401 PR,LP,TM=400 *=403"),
+    "api:disguised-compliance-detail":     (API_FAMILY_READ, "AN=401 *=405"),
+    "api:disguised-compliance-withdraw":   ("AN=401 *=405", "AN=401 LP,TM=400/404 PR=403/404 TL,BS=403 *=404"),
+    "api:support-request-repeats-detail":  ("AN=401 TL,BS=200/404 *=404", "AN=401 *=405"),
+    "api:episode-repeats-detail":          (API_FAMILY_READ, "AN=401 *=405"),
+    "api:child-injuries-detail":           (API_FAMILY_READ, "AN=401 *=405"),
+    "api:radar-flag-detail":               ("AN=401 LP,TM=200/404 TL=200 *=404", "AN=401 *=405"),
+    "api:radar-flag-acknowledge":          ("AN=401 *=405", "AN=401 LP,TM=400/404 TL=400 *=404"),
+    "api:radar-flag-run":                  ("AN=401 *=405", "AN=401 TM,TL=200 *=403"),
     "api:support-request-detail":          ("AN=401 TL,BS=200/404 *=404", "AN=401 *=405"),
     **{f"api:support-request-{n}": ("AN=401 *=405", "AN=401 TL=400/404 BS=403/404 *=404") for n in (
         "safeguarding-stop", "set-area", "triage")},
@@ -408,7 +474,10 @@ TABLE["support_requests:ask_sent"] = ("*=302", "*=405")
 
 
 # Routes whose record is named in the query string: (parameter, record kind).
-QUERY = {"api:consent-decision-panel-referral-permission": ("family", "family")}
+QUERY = {
+    "api:consent-decision-panel-referral-permission": ("family", "family"),
+    "api:disguised-compliance-list": ("episode", "episode"),
+}
 
 # ---------------------------------------------------------------------------------------------
 # The URL patterns.

@@ -378,8 +378,22 @@ def test_step_up_and_step_down_journey(live_server, page, clock):
     first_url = f"{base}/casework/episodes/{first.pk}/"
     person_url = f"{base}/people/{child.pk}/"
 
-    # ---- Mid-episode the lead professional steps the family up to children's social care.
+    # ---- A step up needs a manager's recorded agreement (seed 001 §9): the team leader records it.
     step_up_day = date(2027, 3, 10)
+    clock.set(_at(step_up_day, 11))
+    _switch_user(page, first_url, leader, devices[leader.pk])
+    page.get_by_role("link", name="Add a management oversight note").click()
+    expect(page.get_by_role("heading", name="Add a management oversight note")).to_be_visible()
+    assert_no_axe_violations(page, "management oversight page")
+    page.get_by_label("Agreement to a step up").check()
+    page.get_by_label("Your note").fill(
+        "Agreed: the disclosure meets the threshold for a referral."
+    )
+    page.get_by_role("button", name="Save the note").click()
+    expect(_flash(page)).to_contain_text("Agreement to a step up recorded")
+    expect(page.locator("#oversight + table")).to_contain_text("Not used yet")
+
+    # ---- Mid-episode the lead professional steps the family up to children's social care.
     clock.set(_at(step_up_day, 14))
     _switch_user(page, first_url, worker, devices[worker.pk])
     expect(page.get_by_role("heading", name="Episode of early help")).to_be_visible()

@@ -74,13 +74,15 @@ from panel.models import (
     PanelMeeting,
     PanelSeatMember,
 )
-from people.models import FamilyMember, Person
+from patterns.models import DisguisedComplianceRecord
+from people.models import ChronologyEntry, FamilyMember, Person
 from people.tests.factories import (
     AdultFactory,
     FamilyFactory,
     FamilyMemberFactory,
     ProfessionalInvolvementFactory,
 )
+from radar.models import RadarFlag
 from support_requests import journey
 from support_requests.models import (
     SafeguardingStop,
@@ -102,6 +104,11 @@ PROJECT_APPS = (
     "panel",
     "casework",
     "dataprotection",
+    "radar",
+    "risk_factors",
+    "patterns",
+    "neglect",
+    "oversight",
 )
 
 # Text fields no one types: codes, hashes, keys and derived copies. Each names why.
@@ -147,6 +154,14 @@ NOT_USER_TEXT = {
     "accounts.ApiToken.token_key": "the token's public prefix, generated",
     "dataprotection.RetentionRun.summary": "counts written by the retention job, never personal data",
     "dataprotection.RetentionApplied.record_key": "a model label and a primary key",
+    "radar.RadarFlag.subject_key": "the rule's code and the subject's ids, made by the code",
+    "radar.RadarFlag.facts": "dates, counts and thresholds the radar writes (and a lead agency's "
+    "name from the council pack); its reasons are worded by the code when shown",
+    "radar.ReviewProgress.progress": "outcome ids and progress codes copied by the radar",
+    "neglect.GradedCareTool.code": "a slug from the council pack",
+    "oversight.SupervisionPolicy.prompts": "questions from the council pack, shown as hint text",
+    "oversight.EscalationHistory.event": "raised, moved_on or resolved: written by the code",
+    "neglect.GradedCareTool.grades": "whole numbers from the council pack (the tool's scale)",
 }
 
 # Templates that show no user-entered text at all, so the crawl need not reach them.
@@ -420,6 +435,89 @@ def _build_world() -> dict:
     EpisodeHistory.objects.create(
         episode=episode, actor=lead, change=EpisodeHistory.Change.choices[0][0]
     )
+    # Disguised compliance on the contact (one current, one withdrawn with its reason) and an
+    # accident on each child's chronology: the patterns pages show them.
+    for status in ("current", "withdrawn"):
+        DisguisedComplianceRecord.objects.create(
+            episode=episode,
+            contact=contact,
+            occurred_on=today,
+            agreed="-",
+            not_done="-",
+            family_says="-",
+            evidence="-",
+            recorded_by=lead,
+            status=status,
+            withdrawn_reason="-" if status == "withdrawn" else "",
+            withdrawn_by=lead if status == "withdrawn" else None,
+            withdrawn_at=now if status == "withdrawn" else None,
+        )
+    for person in children:
+        ChronologyEntry.objects.create(
+            person=person, occurred_on=today, category="accident_injury", summary="-", source="-"
+        )
+    # Neglect on the lead professional's family: a current concern (what was seen, its history, a
+    # graded-care result) and an ended one with its note; the neglect pages show them.
+    from neglect.models import GradedCareResult, GradedCareTool, NeglectConcern
+
+    concern = NeglectConcern.objects.filter(child__in=children, status="current").first()
+    if concern is None:
+        concern = NeglectConcern.objects.create(
+            child=children[0],
+            family=episode.family,
+            source="other",
+            identified_on=today,
+            lived_experience="-",
+            recorded_by=lead,
+        )
+    concern.observations.create(
+        category="medical", seen="-", seen_by="-", seen_on=today, recorded_by=lead
+    )
+    concern.history.create(actor=lead, change="lived_experience", to_value="-", reason="-")
+    NeglectConcern.objects.create(
+        child=concern.child,
+        family=episode.family,
+        source="other",
+        identified_on=today,
+        lived_experience="-",
+        recorded_by=lead,
+        status="ended",
+        ended_on=today,
+        end_reason="other",
+        end_note="-",
+    )
+    GradedCareResult.objects.create(
+        child=concern.child,
+        family=episode.family,
+        concern=concern,
+        tool=GradedCareTool.objects.get(code="gcp2"),
+        done_on=today,
+        area_grades={"-": 3},
+        overall_grade=3,
+        recorded_by=lead,
+    )
+    # Oversight: a manager's note on the episode, a supervision of the lead professional that
+    # discusses it (with an action), and an escalation with its history.
+    from casework.models import EpisodeOversight
+    from oversight.models import Escalation, Supervision
+
+    manager = users["team.manager"]
+    EpisodeOversight.objects.create(episode=episode, kind="note", text="-", by=manager, at=now)
+    supervision = Supervision.objects.create(
+        worker=lead, supervisor=manager, held_on=today, reflections="-"
+    )
+    supervision.cases.create(episode=episode, discussion="-", decisions="-")
+    supervision.actions.create(what="-", who="-", by_when=today)
+    escalation = Escalation.objects.create(
+        episode=episode,
+        agency=episode.lead_agency,
+        raised_by=lead,
+        raised_on=today,
+        to_whom="-",
+        concern="-",
+        outcome="-",
+    )
+    escalation.history.create(actor=lead, event="raised", stage="1", to_whom="-", note="-")
     # A rectification note on the child (shown on the subject access page) and a legal hold.
     RectificationNoteFactory(person=child, by=users["admin"])
     LegalHoldFactory(family=family, placed_by=users["admin"])
@@ -465,6 +563,10 @@ def _plant() -> set[str]:
                         for key in _answers_text_keys(section):
                             answers[key] = _payload(f"{label}.{section.key}.{key}", number, None)
                         rows.filter(pk=section.pk).update(answers=answers)
+                elif label == "neglect.GradedCareTool.areas":
+                    rows.update(areas=[_payload(label, number, None)])
+                elif label == "neglect.GradedCareResult.area_grades":
+                    rows.update(area_grades={_payload(label, number, None): 3})
                 elif label == "casework.PlanReview.children_views":
                     for review in PlanReview.objects.all():
                         views = {k: _payload(label, number, None) for k in review.children_views}
@@ -493,6 +595,11 @@ ROLES = {
     "assessments": STAFF,
     "consent": STAFF,
     "casework": STAFF,
+    "radar": ("team.manager", "lead.professional", "team.leader"),
+    "risk_factors": STAFF,
+    "patterns": ("lead.professional", "team.manager", "practitioner"),
+    "neglect": STAFF,
+    "oversight": ("team.manager", "lead.professional", "practitioner", "team.leader"),
     "support_requests": ("practitioner", "team.leader", "business.support"),
     "panel": (
         "panel.chair",
@@ -531,6 +638,10 @@ NOT_OPENED = {
     "accounts:oidc_callback": "404 unless single sign-on is configured; redirects, no stored text",
     "accounts:oidc_refused": "404 unless single sign-on is configured; a fixed message",
     "casework:plan_action_complete": "POST only",
+    "radar:run": "POST only",
+    "oversight:action_done": "POST only (a button on the supervision page, which is opened)",
+    "neglect:concern": "redirects to the child's neglect page, which is opened",
+    "risk_factors:accept": "POST only (a button on the family's factors page, which is opened)",
     "casework:plan_start": "opens only before the episode has a plan; its template, plans/form.html, is opened",
     "panel:inbox_log": "POST only",
     "panel:meeting_attendance": "POST only",
@@ -595,6 +706,7 @@ def _pages(world) -> list[str]:
             "panel:inbox",
             "casework:caseload",
             "casework:team_caseload",
+            "radar:radar",
         )
     ]
     # The council's values, each group's change page (the values are planted text too).
@@ -613,7 +725,84 @@ def _pages(world) -> list[str]:
             "team_reviews_overdue",
             "reviews_due",
             "actions_due",
+            "drifting_cases",
+            "supervision_overdue",
         )
+    ]
+    # Supervision and professional challenge: every supervision, its worker's pages, and every
+    # escalation with its forms.
+    from oversight.models import Escalation, Supervision
+
+    urls += [reverse(f"oversight:{n}") for n in ("index", "escalations")]
+    for supervision in Supervision.objects.order_by("pk"):
+        urls.append(reverse("oversight:detail", kwargs={"supervision_id": supervision.pk}))
+        urls += [
+            reverse(f"oversight:{n}", kwargs={"worker_id": supervision.worker_id})
+            for n in ("worker", "record")
+        ]
+    for escalation in Escalation.objects.order_by("pk"):
+        urls += [
+            reverse(f"oversight:{n}", kwargs={"escalation_id": escalation.pk})
+            for n in ("escalation", "escalation_move_on", "escalation_resolve")
+        ]
+    urls.append(reverse("oversight:escalation_new", kwargs={"episode_id": episode.pk}))
+    # The radar's open flags (the demo puts a family on it): each flag's page and its form.
+    for flag_id in (
+        RadarFlag.objects.filter(status="raised").order_by("pk").values_list("pk", flat=True)[:3]
+    ):
+        urls += [
+            reverse(f"radar:{n}", kwargs={"flag_id": flag_id})
+            for n in ("flag_detail", "flag_acknowledge")
+        ]
+    # Patterns: the family's page, recording and withdrawing disguised compliance, and each
+    # child's accidents and injuries.
+    ekw = {"episode_id": episode.pk}
+    urls += [reverse(f"patterns:{n}", kwargs=ekw) for n in ("episode", "dc_add")]
+    urls += [
+        reverse("patterns:dc_withdraw", kwargs={**ekw, "compliance_id": pk})
+        for pk in DisguisedComplianceRecord.objects.filter(episode=episode).values_list(
+            "pk", flat=True
+        )
+    ]
+    urls += [
+        reverse("patterns:injuries", kwargs={"person_id": m.person_id})
+        for m in episode.family.members.filter(role="child")
+    ]
+    # Neglect: each child's neglect page with a concern, its forms, and the current concerns' forms.
+    from neglect.models import NeglectConcern
+
+    for child_id in sorted(set(NeglectConcern.objects.values_list("child_id", flat=True)), key=str):
+        urls += [
+            reverse(f"neglect:{n}", kwargs={"person_id": child_id})
+            for n in ("child", "concern_record", "tool_result_add")
+        ]
+    for concern_id in NeglectConcern.objects.filter(status="current").values_list("pk", flat=True):
+        urls += [
+            reverse(f"neglect:{n}", kwargs={"concern_id": concern_id})
+            for n in ("observation_add", "concern_change", "concern_end")
+        ]
+    # Risk and vulnerability factors (the demo records some on the lead professional's family):
+    # each family's factors page and form, ending a factor, and revisiting them at a plan review.
+    from risk_factors.models import FactorReview, RiskFactor
+
+    factor_families = {family.pk, episode.family_id}
+    factor_families |= set(RiskFactor.objects.values_list("family_id", flat=True))
+    for fam_id in sorted(factor_families, key=str):
+        urls += [
+            reverse(f"risk_factors:{n}", kwargs={"family_id": fam_id}) for n in ("family", "add")
+        ]
+    present = RiskFactor.objects.filter(status="present").order_by("pk")
+    urls += [
+        reverse("risk_factors:end", kwargs={"factor_id": pk})
+        for pk in present.values_list("pk", flat=True)[:3]
+    ]
+    reviewed = set(FactorReview.objects.values_list("plan_review_id", flat=True))
+    pending = PlanReview.objects.filter(
+        episode__family_id__in=factor_families, episode__status="open", held_on__isnull=True
+    ).values_list("pk", flat=True)
+    urls += [
+        reverse("risk_factors:review", kwargs={"review_id": pk})
+        for pk in sorted(reviewed | set(pending[:3]))
     ]
     for fam in (family, episode.family):
         kw = {"family_id": fam.pk}
@@ -765,6 +954,7 @@ def _pages(world) -> list[str]:
             "episode_closure",
             "episode_step_up",
             "episode_step_down",
+            "episode_oversight",
             "plan",
             "plan_contingency",
             "plan_outcome_add",

@@ -16,7 +16,8 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from accounts.tests.factories import TOTPDeviceFactory, UserFactory
-from casework.models import Episode, FamilyPlan, PlanAction, PlanOutcome
+from casework.models import Episode, EpisodeOversight, FamilyPlan, PlanAction, PlanOutcome
+from casework.oversight import episode_oversight_record
 from casework.tests.factories import ContactFactory
 from casework.tests.factories_plans import make_action, make_outcome, make_plan
 from panel import services as panel_services
@@ -98,6 +99,16 @@ def test_step_up_step_down_closure_journey(live_server, page, clock):
     base = live_server.url
     first_url = f"{base}/casework/episodes/{first.pk}/"
     case_url = f"{base}/panels/cases/{case.pk}/"
+
+    # ---- The lead professional's manager has agreed to the step up (seed 001 §9; the oversight
+    # page itself is the casework journey's).
+    clock.set(_at(date(2027, 3, 15), 11))
+    episode_oversight_record(
+        actor=manager,
+        episode=first,
+        kind=EpisodeOversight.Kind.AGREE_STEP_UP,
+        text="Agreed: the disclosure meets the threshold.",
+    )
 
     # ---- The lead professional steps the family up: the level and the panel case follow.
     clock.set(_at(date(2027, 3, 15), 14))

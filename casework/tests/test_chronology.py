@@ -13,7 +13,7 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory, sign_in_verified
 from casework import plans, services
 from casework.models import Contact, Episode
-from casework.tests.factories import EpisodeFactory
+from casework.tests.factories import EpisodeFactory, agree_step
 from casework.tests.factories_plans import make_episode
 from core import clock
 from core.models import AuditEvent
@@ -93,6 +93,7 @@ def test_a_stage_change_names_the_stage(episode, lead, family):
 
 def test_step_up_and_step_down_are_each_one_entry_per_child(episode, lead, family):
     kids, _ = family
+    agree_step(episode)
     services.episode_step_up(actor=lead, episode=episode, reason="Threshold met")
     up = _on("step_up")
     assert {e.person for e in up} == set(kids)

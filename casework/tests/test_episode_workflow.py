@@ -10,7 +10,7 @@ from accounts.tests.factories import sign_in_verified
 from casework import services
 from casework.models import Closure, Episode, EpisodeHistory
 from casework.services import EPISODE_WORKFLOW
-from casework.tests.factories import ContactFactory, EpisodeFactory
+from casework.tests.factories import ContactFactory, EpisodeFactory, agree_step
 from core.models import AuditEvent
 from core.workflow import TransitionNotAllowed
 
@@ -57,6 +57,7 @@ def test_the_table_holds_exactly_the_moves_the_services_make():
 
 def test_step_up_writes_the_status_history_by_label_and_audits(episode):
     lead = episode.lead_professional
+    agree_step(episode)
 
     services.episode_step_up(actor=lead, episode=episode, reason="Threshold met")
 

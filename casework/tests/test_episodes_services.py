@@ -7,7 +7,7 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from casework import services
 from casework.models import Contact, Episode, EpisodeHistory
-from casework.tests.factories import ContactFactory, EpisodeFactory
+from casework.tests.factories import ContactFactory, EpisodeFactory, agree_step
 from core import clock
 from core.models import AuditEvent
 from core.tests.factories import AgencyFactory, NeedLevelFactory, TeamFactory
@@ -206,6 +206,7 @@ def test_step_up_then_step_down_keeps_the_chain(episode, lead):
     FamilyMemberFactory(family=episode.family, person=child, role=FamilyMember.Role.CHILD)
     with pytest.raises(ValidationError):
         services.episode_step_up(actor=lead, episode=episode, reason="")
+    agree_step(episode)
     services.episode_step_up(
         actor=lead,
         episode=episode,
@@ -217,7 +218,7 @@ def test_step_up_then_step_down_keeps_the_chain(episode, lead):
     assert episode.end_reason == Episode.EndReason.STEP_UP and episode.ended_on == clock.today()
     (row,) = _changes(episode, EpisodeHistory.Change.STATUS)
     assert "CSC-1" in row.reason
-    entry = ChronologyEntry.objects.get(person=child)
+    entry = ChronologyEntry.objects.get(person=child, event="step_up")
     assert entry.category == ChronologyEntry.Category.SAFEGUARDING
     # No more changes to a stepped-up episode.
     with pytest.raises(ValidationError):
@@ -251,6 +252,7 @@ def test_step_up_then_step_down_keeps_the_chain(episode, lead):
 
 
 def test_step_down_needs_a_reason(episode, lead):
+    agree_step(episode)
     services.episode_step_up(actor=lead, episode=episode, reason="Threshold met")
     with pytest.raises(ValidationError):
         services.episode_step_down(

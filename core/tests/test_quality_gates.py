@@ -29,7 +29,13 @@ APPS = (
     "assessments",
     "panel",
     "casework",
+    "neglect",
+    "risk_factors",
+    "patterns",
+    "radar",
+    "oversight",
     "demo",
+    "dataprotection",
     "earlyhelp",
 )
 

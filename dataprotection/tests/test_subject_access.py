@@ -20,6 +20,7 @@ from core.audit import Action, audit_record
 from core.models import AuditEvent, OutboundMessage
 from dataprotection import subject_access
 from dataprotection.tests.factories import LegalHoldFactory, RectificationNoteFactory
+from neglect.tests.factories import NeglectConcernFactory
 from panel.models import PanelCase
 from panel.tests.factories import demo_panel, panel_referral
 from people.models import Family, Person
@@ -37,6 +38,7 @@ from people.tests.factories import (
     ProfessionalInvolvementFactory,
     RelationshipFactory,
 )
+from risk_factors.tests.factories import RiskFactorFactory
 from support_requests.tests.factories import SupportRequestChildFactory, SupportRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +180,11 @@ def test_only_system_administrators_may_export():
     url = reverse("dataprotection:subject_json", kwargs={"person_id": person.pk})
     assert practitioner.get(url).status_code == 403
     assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_the_export_holds_the_childs_neglect_concern_and_the_familys_risk_factors():
+    concern = NeglectConcernFactory()
+    factor = RiskFactorFactory(family=concern.family)
+    data = json.loads(json.dumps(subject_access.gather(concern.child)))
+    assert [row["id"] for row in data["neglect"]["concerns"]] == [str(concern.pk)]
+    assert [row["id"] for row in data["risk_factors"]["factors"]] == [factor.pk]

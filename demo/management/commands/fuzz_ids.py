@@ -23,9 +23,14 @@ from casework import selectors as casework_selectors
 from casework.models import PlanOutcome
 from consent import selectors as consent_selectors
 from core.models import Agency, Area, NeedLevel
+from neglect import selectors as neglect_selectors
+from oversight import selectors as oversight_selectors
 from panel import selectors as panel_selectors
 from panel.models import PanelSeatMember
+from patterns import selectors as pattern_selectors
 from people import selectors as people_selectors
+from radar import selectors as radar_selectors
+from risk_factors import selectors as risk_factor_selectors
 from support_requests import selectors as request_selectors
 
 DEFAULT_LIMIT = 6
@@ -33,27 +38,41 @@ DEFAULT_LIMIT = 6
 # The first path segment after /api/v1/ names the record type its path ids belong to.
 RECORD_TYPES = {
     "assessments": "assessments",
+    "child-injuries": "children",
+    "disguised-compliance": "disguised_compliance",
+    "episode-repeats": "episodes",
+    "support-request-repeats": "support_requests",
     "consent-decisions": "consent_decisions",
     "consent-overrides": "consent_overrides",
     "episode-plans": "episodes",
     "episodes": "episodes",
+    "escalations": "escalations",
     "families": "families",
     "my-support-requests": "my_support_requests",
+    "neglect-concerns": "neglect_concerns",
     "panel-cases": "panel_cases",
     "panel-meetings": "panel_meetings",
     "panels": "panels",
     "people": "people",
+    "radar": "radar_flags",
+    "risk-factors": "risk_factors",
     "support-requests": "support_requests",
+    "supervision-actions": "supervision_actions",
+    "supervisions": "supervisions",
 }
 # Request-body fields naming another record, and the list of ids (a dictionary) to draw them from.
 BODY_DICTIONARIES = {
     "family": "families",
+    # A neglect concern's child, and the concern a graded-care result belongs to.
+    "child": "people",
+    "concern": "neglect_concerns",
     "lead_professional": "staff",
     "user": "staff",
     "need_level": "need_levels",
     "lead_agency": "agencies",
     "area": "areas",
     "outcome_id": "plan_outcomes",
+    "episode": "episodes",
 }
 # Chance that an optional ?family= filter, or a body field above, gets a real id rather than a
 # generated value (which exercises the "no such record" answers).
@@ -114,6 +133,14 @@ def fuzz_ids(user: User, *, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
         "panels": _ids(panels, limit),
         "panel_meetings": [str(m.pk) for m in meetings],
         "panel_cases": [str(pk) for pk in sorted(case_ids)[:limit]],
+        "radar_flags": _ids(radar_selectors.flags_for(user), limit),
+        "risk_factors": _ids(risk_factor_selectors.factors_for(user), limit),
+        "supervisions": _ids(oversight_selectors.supervisions_for(user), limit),
+        "supervision_actions": _ids(oversight_selectors.supervision_actions_for(user), limit),
+        "escalations": _ids(oversight_selectors.escalations_for(user), limit),
+        "neglect_concerns": _ids(neglect_selectors.concerns_for(user), limit),
+        "disguised_compliance": _ids(pattern_selectors.records_for(user), limit),
+        "children": _ids(pattern_selectors.children_for(user), limit),
     }
 
 
@@ -185,6 +212,9 @@ def schemathesis_config(ids: dict[str, Any], schema: dict) -> str:
                     "dictionary": "families",
                     "probability": REAL_VALUE_PROBABILITY,
                 }
+        # A list of one episode's records (disguised compliance) names the episode in the query.
+        if ("query", "episode") in names and ids["episodes"]:
+            chosen["query.episode"] = ids["episodes"][0]
         for field in sorted(body_fields & set(BODY_DICTIONARIES)):
             if ids[BODY_DICTIONARIES[field]]:
                 chosen[f"body.{field}"] = {
