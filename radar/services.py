@@ -17,7 +17,7 @@ from django.db import transaction
 
 from core import clock
 from core.audit import Action, audit_record
-from core.concurrency import StaleVersionError, lock
+from core.concurrency import StaleVersionError, lock, lock_all
 from core.workflow import Workflow
 from radar import engine
 from radar.models import RadarFlag, RadarFlagHistory, RadarRule
@@ -59,7 +59,7 @@ def radar_run(*, today: date, actor=None) -> dict:
     findings = {finding.key: finding for finding in engine.evaluate(today=today, rules=rule_rows)}
     open_flags = {
         flag.subject_key: flag
-        for flag in RadarFlag.objects.select_for_update().filter(status__in=RadarFlag.OPEN_STATUSES)
+        for flag in lock_all(RadarFlag.objects.filter(status__in=RadarFlag.OPEN_STATUSES))
     }
     counts = {"raised": 0, "updated": 0, "cleared": 0, "progress_copies": copies}
 

@@ -18,12 +18,30 @@ from django.core.management import CommandError, call_command
 from core.council_pack import PackError, PackResult, load_council_pack
 from core.models import Agency, Area, Council, NeedLevel, Site, Team
 from dataprotection.models import RetentionRule
+from neglect.models import GradedCareTool
+from oversight.models import SupervisionPolicy
 from panel.models import Panel, PanelSeat
+from patterns.models import PatternSettings
+from radar.models import RadarRule
 
 KIRKLEES = Path(settings.BASE_DIR) / "config_packs" / "kirklees.yaml"
 TINY = Path(__file__).parent / "packs" / "tiny.yaml"
 
-MODELS = (Council, Area, Site, Agency, Team, NeedLevel, Panel, PanelSeat, RetentionRule)
+MODELS = (
+    Council,
+    Area,
+    Site,
+    Agency,
+    Team,
+    NeedLevel,
+    Panel,
+    PanelSeat,
+    RetentionRule,
+    GradedCareTool,
+    PatternSettings,
+    RadarRule,
+    SupervisionPolicy,
+)
 
 
 def pack(path: Path) -> dict[str, Any]:
@@ -180,6 +198,10 @@ def test_tiny_pack_loads_alone_with_nothing_from_any_other_council() -> None:
         "Panel": 1,
         "PanelSeat": 3,
         "RetentionRule": 0,  # the tiny pack sets no retention schedule
+        "GradedCareTool": 0,
+        "PatternSettings": 1,  # the patterns' windows, at their defaults
+        "RadarRule": 0,
+        "SupervisionPolicy": 0,
     }
     assert list(NeedLevel.objects.values_list("level", "is_statutory")) == [
         (1, False),

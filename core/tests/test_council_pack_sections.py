@@ -83,7 +83,8 @@ def test_an_unknown_section_lists_the_registered_ones_as_expected() -> None:
     with pytest.raises(
         PackError,
         match=r"^pack: unknown section\(s\) pannels; "
-        r"expected council, areas, agencies, teams, need_levels, panels, retention$",
+        r"expected council, areas, agencies, teams, need_levels, panels, neglect, patterns, radar, "
+        r"supervision, retention$",
     ):
         validate_pack(data)
 
