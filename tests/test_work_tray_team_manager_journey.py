@@ -15,7 +15,9 @@ from accounts.tests.factories import TOTPDeviceFactory, UserFactory
 from assessments import services as assessment_services
 from assessments.models import Assessment
 from assessments.tests.factories import ReadyAssessmentFactory
+from core import clock
 from core.tests.factories import AgencyFactory, CouncilFactory, NeedLevelFactory, TeamFactory
+from oversight.tests.factories import SupervisionFactory
 from panel import services as panel_services
 from panel.models import MeetingAttendance, PanelCase, PanelMeeting, PanelSeat
 from panel.tests.factories import demo_panel, panel_referral
@@ -35,6 +37,8 @@ def test_work_tray_team_manager_journey(live_server, page):
     manager.managed_teams.add(team)
     worker = UserFactory(team=team, roles=[Role.PRACTITIONER])
     device = TOTPDeviceFactory(user=manager)
+    # The worker was supervised today, so no supervision is overdue either.
+    SupervisionFactory(worker=worker, supervisor=manager, held_on=clock.today())
 
     # Nothing waits yet.
     visit(page, f"{live_server.url}/")
