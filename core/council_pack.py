@@ -561,17 +561,22 @@ def validate_pack(data: Mapping[str, Any]) -> Plan:
     return plan
 
 
-def _upsert(
-    model: type[models.Model], key: str, values: Values, result: PackResult, kind: str
+def upsert(
+    model: type[models.Model],
+    *,
+    lookup: Mapping[str, Any],
+    values: Values,
+    result: PackResult,
+    kind: str,
 ) -> models.Model:
-    """Create the row keyed by ``values[key]``, or update only the fields that differ.
+    """Create the row ``lookup`` finds, or update only the fields of ``values`` that differ,
+    counting it in ``result`` as ``kind``. Every section's loader uses it (core's and the apps').
 
     Not ``update_or_create``: that saves on every call, and a re-applied pack must write
     nothing when nothing changed.
     """
-    lookup = {key: values[key]}
-    wanted = {name: value for name, value in values.items() if name != key}
-    obj = model.objects.filter(**lookup).first()
+    wanted = {name: value for name, value in values.items() if name not in lookup}
+    obj = model.objects.filter(**lookup).order_by("pk").first()
     if obj is None:
         result.created[kind] += 1
         return model.objects.create(**lookup, **wanted)
@@ -584,6 +589,12 @@ def _upsert(
     else:
         result.unchanged[kind] += 1
     return obj
+
+
+def _by_key(
+    model: type[models.Model], key: str, values: Values, result: PackResult, kind: str
+) -> models.Model:
+    return upsert(model, lookup={key: values[key]}, values=values, result=result, kind=kind)
 
 
 def _who(change: CouncilValueChange) -> str:
@@ -676,12 +687,12 @@ def load_council_pack(source: str | PathLike[str] | Mapping[str, Any]) -> PackRe
         _guard_one_council(plan.council["code"])
         _load_council(plan.council, result)
         area_ids = {
-            area["code"]: _upsert(Area, "code", area, result, "areas").pk for area in plan.areas
+            area["code"]: _by_key(Area, "code", area, result, "areas").pk for area in plan.areas
         }
         for area_code, site in plan.sites:
-            _upsert(Site, "code", {**site, "area_id": area_ids[area_code]}, result, "sites")
+            _by_key(Site, "code", {**site, "area_id": area_ids[area_code]}, result, "sites")
         agency_ids = {
-            agency["code"]: _upsert(Agency, "code", agency, result, "agencies").pk
+            agency["code"]: _by_key(Agency, "code", agency, result, "agencies").pk
             for agency in plan.agencies
         }
         for agency_code, area_code, team in plan.teams:
@@ -689,9 +700,9 @@ def load_council_pack(source: str | PathLike[str] | Mapping[str, Any]) -> PackRe
                 "agency_id": agency_ids[agency_code],
                 "area_id": area_ids[area_code] if area_code else None,
             }
-            _upsert(Team, "code", {**team, **links}, result, "teams")
+            _by_key(Team, "code", {**team, **links}, result, "teams")
         for level in plan.need_levels:
-            _upsert(NeedLevel, "level", level, result, "need levels")
+            _by_key(NeedLevel, "level", level, result, "need levels")
         loaded = Loaded(
             council_id=Council.objects.get(code=plan.council["code"]).pk,
             area_ids=area_ids,

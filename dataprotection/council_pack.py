@@ -16,7 +16,7 @@ out of the pack is kept (its row is removed, and keeping is what an absent rule 
 from __future__ import annotations
 
 from core import council_pack
-from core.council_pack import Loaded, Node, PackError, Plan, Values
+from core.council_pack import Loaded, Node, PackError, Plan, Values, upsert
 from dataprotection.models import ALLOWED, RecordType, RetentionAction, RetentionRule
 
 SECTION = "retention"
@@ -74,19 +74,13 @@ def load_retention(rules: list[Values], loaded: Loaded) -> None:
     listed = set()
     for values in rules:
         listed.add(values["record_type"])
-        rule = RetentionRule.objects.filter(record_type=values["record_type"]).first()
-        if rule is None:
-            RetentionRule.objects.create(**values)
-            result.created["retention rules"] += 1
-            continue
-        changed = [name for name, value in values.items() if getattr(rule, name) != value]
-        if changed:
-            for name in changed:
-                setattr(rule, name, values[name])
-            rule.save(update_fields=changed)
-            result.updated["retention rules"] += 1
-        else:
-            result.unchanged["retention rules"] += 1
+        upsert(
+            RetentionRule,
+            lookup={"record_type": values["record_type"]},
+            values=values,
+            result=result,
+            kind="retention rules",
+        )
     # Nothing refers to a rule, so one left out of the pack goes: without a rule, records are kept.
     removed, _ = RetentionRule.objects.exclude(record_type__in=listed).delete()
     result.removed["retention rules"] += removed

@@ -18,7 +18,7 @@ the results already recorded with it.
 from __future__ import annotations
 
 from core import council_pack
-from core.council_pack import Loaded, Node, PackError, Plan, Values
+from core.council_pack import Loaded, Node, PackError, Plan, Values, upsert
 from neglect.models import GradedCareTool
 
 SECTION = "neglect"
@@ -84,20 +84,13 @@ def load_neglect(tools: list[Values], loaded: Loaded) -> None:
     listed = set()
     for values in tools:
         listed.add(values["code"])
-        values = {**values, "in_pack": True}
-        tool = GradedCareTool.objects.filter(code=values["code"]).first()
-        if tool is None:
-            GradedCareTool.objects.create(**values)
-            result.created[KINDS[0]] += 1
-            continue
-        changed = [name for name, value in values.items() if getattr(tool, name) != value]
-        if changed:
-            for name in changed:
-                setattr(tool, name, values[name])
-            tool.save(update_fields=changed)
-            result.updated[KINDS[0]] += 1
-        else:
-            result.unchanged[KINDS[0]] += 1
+        upsert(
+            GradedCareTool,
+            lookup={"code": values["code"]},
+            values={**values, "in_pack": True},
+            result=result,
+            kind=KINDS[0],
+        )
     # Results refer to their tool, so one left out of the pack is only no longer offered.
     removed = (
         GradedCareTool.objects.exclude(code__in=listed).filter(in_pack=True).update(in_pack=False)

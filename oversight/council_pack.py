@@ -14,7 +14,7 @@ Core loads the pack but may not import this app, so this app reads and loads the
 from __future__ import annotations
 
 from core import council_pack
-from core.council_pack import Loaded, Node, PackError, Plan, Values
+from core.council_pack import Loaded, Node, PackError, Plan, Values, upsert
 from oversight.models import SupervisionPolicy
 
 SECTION = "supervision"
@@ -50,17 +50,11 @@ def read_supervision(root: Node, plan: Plan) -> Values | None:
 def load_supervision(values: Values | None, loaded: Loaded) -> None:
     if values is None:
         return
-    result = loaded.result
-    current = SupervisionPolicy.objects.order_by("pk").first()
-    if current is None:
-        SupervisionPolicy.objects.create(**values)
-        result.created["supervision policy"] += 1
-        return
-    changed = [name for name, value in values.items() if getattr(current, name) != value]
-    if changed:
-        for name in changed:
-            setattr(current, name, values[name])
-        current.save(update_fields=changed)
-        result.updated["supervision policy"] += 1
-    else:
-        result.unchanged["supervision policy"] += 1
+    # One policy for the installation: the first row, whatever it holds.
+    upsert(
+        SupervisionPolicy,
+        lookup={},
+        values=values,
+        result=loaded.result,
+        kind="supervision policy",
+    )

@@ -47,7 +47,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from core import council_pack
-from core.council_pack import Loaded, Node, PackError, Plan, Values, kind_of
+from core.council_pack import Loaded, Node, PackError, Plan, Values, kind_of, upsert
 from core.models import Agency
 from panel import calendar
 from panel.models import DEFAULT_QUORUM_MEMBERS, Panel, PanelSeat, Weekday
@@ -183,19 +183,13 @@ def _load_panel(loaded: Loaded, area_id: int | None, values: Values, seats: list
     """
     result, agency_ids = loaded.result, loaded.agency_ids
     wanted = {**values, "area_id": area_id}
-    panel = Panel.objects.filter(council_id=loaded.council_id, name=values["name"]).first()
-    if panel is None:
-        panel = Panel.objects.create(council_id=loaded.council_id, **wanted)
-        result.created["panels"] += 1
-    else:
-        changed = [name for name, value in wanted.items() if getattr(panel, name) != value]
-        if changed:
-            for name in changed:
-                setattr(panel, name, wanted[name])
-            panel.save(update_fields=changed)
-            result.updated["panels"] += 1
-        else:
-            result.unchanged["panels"] += 1
+    panel = upsert(
+        Panel,
+        lookup={"council_id": loaded.council_id, "name": values["name"]},
+        values=wanted,
+        result=result,
+        kind="panels",
+    )
     listed = {agency_ids[code] for code in seats}
     existing = {seat.agency_id: seat for seat in PanelSeat.objects.filter(panel=panel)}
     for code in seats:

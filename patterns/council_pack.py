@@ -14,7 +14,7 @@ Every key may be left out (the defaults above); a pack without the section keeps
 from __future__ import annotations
 
 from core import council_pack
-from core.council_pack import Loaded, Node, PackError, Plan, Values
+from core.council_pack import Loaded, Node, PackError, Plan, Values, upsert
 from patterns.models import (
     DEFAULT_INJURIES_COUNT,
     DEFAULT_INJURIES_MONTHS,
@@ -67,17 +67,10 @@ def read_patterns(root: Node, plan: Plan) -> Values:
 
 
 def load_patterns(values: Values, loaded: Loaded) -> None:
-    result = loaded.result
-    row = PatternSettings.objects.filter(council_id=loaded.council_id).first()
-    if row is None:
-        PatternSettings.objects.create(council_id=loaded.council_id, **values)
-        result.created["pattern settings"] += 1
-        return
-    changed = [name for name, value in values.items() if getattr(row, name) != value]
-    if changed:
-        for name in changed:
-            setattr(row, name, values[name])
-        row.save(update_fields=changed)
-        result.updated["pattern settings"] += 1
-    else:
-        result.unchanged["pattern settings"] += 1
+    upsert(
+        PatternSettings,
+        lookup={"council_id": loaded.council_id},
+        values=values,
+        result=loaded.result,
+        kind="pattern settings",
+    )

@@ -14,7 +14,7 @@ next run clears its flags). Which threshold keys a rule takes is ``THRESHOLDS``.
 from __future__ import annotations
 
 from core import council_pack
-from core.council_pack import Loaded, Node, PackError, Plan, Values
+from core.council_pack import Loaded, Node, PackError, Plan, Values, upsert
 from radar.models import RadarRule, RuleCode
 
 SECTION = "radar"
@@ -88,19 +88,13 @@ def load_radar(rules: list[Values], loaded: Loaded) -> None:
     listed = set()
     for values in rules:
         listed.add(values["code"])
-        rule = RadarRule.objects.filter(code=values["code"]).first()
-        if rule is None:
-            RadarRule.objects.create(**values)
-            result.created["radar rules"] += 1
-            continue
-        changed = [name for name, value in values.items() if getattr(rule, name) != value]
-        if changed:
-            for name in changed:
-                setattr(rule, name, values[name])
-            rule.save(update_fields=changed)
-            result.updated["radar rules"] += 1
-        else:
-            result.unchanged["radar rules"] += 1
+        upsert(
+            RadarRule,
+            lookup={"code": values["code"]},
+            values=values,
+            result=result,
+            kind="radar rules",
+        )
     # Flags keep the rule's code, not a link to its row, so a rule left out of the pack can go:
     # without it the rule is off, and the next run clears its flags.
     removed, _ = RadarRule.objects.exclude(code__in=listed).delete()
