@@ -214,6 +214,12 @@ class ContactSerializer(serializers.Serializer):
         help_text="Was not brought only: the appointment missed, e.g. 'Health visitor check'.",
     )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+    next_planned_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the next contact is planned, after this one; null if none is.",
+    )
 
     def to_representation(self, contact):
         return {
@@ -225,6 +231,9 @@ class ContactSerializer(serializers.Serializer):
             "not_brought": [str(p.pk) for p in contact.not_brought.all()],
             "appointment": contact.appointment,
             "notes": contact.notes,
+            "next_planned_on": (
+                contact.next_planned_on.isoformat() if contact.next_planned_on else None
+            ),
         }
 
 
@@ -567,6 +576,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             notes=d["notes"],
             not_brought=self._people(episode, d["not_brought"], "not_brought"),
             appointment=d["appointment"],
+            next_planned_on=d["next_planned_on"],
         )
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 

@@ -133,6 +133,11 @@ class ContactForm(GovFormMixin, forms.Form):
         max_length=200,
     )
     notes = _text("Notes")
+    next_planned_on = GovDateField(
+        noun="Date of the next contact",
+        label="When is the next contact planned? (optional)",
+        help_text="It shows in your work tray as it falls due. For example, 27 3 2027",
+    )
 
     def __init__(self, *args, people=(), children=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,6 +155,7 @@ class ContactForm(GovFormMixin, forms.Form):
             Field.checkboxes("not_brought", legend_size=Size.SMALL),
             Field.text("appointment", label_size=Size.SMALL),
             Field.textarea("notes", label_size=Size.SMALL, rows=5),
+            Field("next_planned_on"),
         )
 
 

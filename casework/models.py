@@ -295,6 +295,9 @@ class Contact(models.Model):
     not_brought = models.ManyToManyField("people.Person", blank=True, related_name="+")
     appointment = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+    # When the lead professional means to be in touch next. The latest contact's plan is the one
+    # that stands: a later contact meets it, or moves it on.
+    next_planned_on = models.DateField("Next contact planned", null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from casework.models import (
+    Contact,
     Episode,
     EpisodeHistory,
     FamilyPlan,
@@ -299,6 +300,31 @@ def open_actions_due(episodes: QuerySet[Episode], *, due_by: date) -> QuerySet[P
         )
         .select_related("outcome__plan__episode__family")
         .order_by("by_when", "pk")
+    )
+
+
+def next_contact_planned(episode: Episode) -> date | None:
+    """When the lead professional planned to be in touch next: the latest contact's plan."""
+    latest = episode.contacts.order_by("-happened_on", "-id").first()
+    return latest.next_planned_on if latest else None
+
+
+def contacts_due(episodes: QuerySet[Episode], *, due_by: date) -> QuerySet[Episode]:
+    """Episodes from ``episodes`` (already scoped) whose next planned contact falls on or before
+    ``due_by``, earliest first, each with ``next_contact_on`` and its family.
+
+    The latest contact's plan is the one that stands, so a contact made since meets it (or plans
+    the next one) and an episode whose latest contact planned nothing is not listed."""
+    latest_plan = Subquery(
+        Contact.objects.filter(episode=OuterRef("pk"))
+        .order_by("-happened_on", "-id")
+        .values("next_planned_on")[:1]
+    )
+    return (
+        episodes.annotate(next_contact_on=latest_plan)
+        .filter(next_contact_on__lte=due_by)
+        .select_related("family")
+        .order_by("next_contact_on", "pk")
     )
 
 

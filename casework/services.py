@@ -614,11 +614,13 @@ def contact_record(
     notes: str = "",
     not_brought=(),
     appointment: str = "",
+    next_planned_on: date | None = None,
 ) -> Contact:
     """A visit or contact with the family. Seen alone is a subset of seen; everyone named is a
     member of the family. 'Was not brought' and 'no one in' have no one seen. 'Was not brought'
     names the children who were not brought and the appointment they missed, and goes on those
-    children's chronology."""
+    children's chronology. The next contact, if planned, is after this one; it is what the lead
+    professional's work tray counts down to."""
     episode = _lock(episode, status=(Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED))
     _require_changer(actor, episode)
     errors = {}
@@ -648,6 +650,13 @@ def contact_record(
     not_brought, appointment = _not_brought_errors(
         errors, episode=episode, kind=kind, not_brought=not_brought, appointment=appointment
     )
+    if next_planned_on is not None and happened_on is not None:
+        if next_planned_on <= happened_on:
+            errors["next_planned_on"] = "The next contact must be after the date of this contact"
+        elif next_planned_on > happened_on + timedelta(days=NEXT_CONTACT_WITHIN_DAYS):
+            errors["next_planned_on"] = (
+                f"The next contact must be within {NEXT_CONTACT_WITHIN_DAYS} days of this one"
+            )
     if errors:
         raise ValidationError(errors)
     contact = Contact.objects.create(
@@ -656,6 +665,7 @@ def contact_record(
         kind=kind,
         appointment=appointment,
         notes=_text(notes, field="notes"),
+        next_planned_on=next_planned_on,
         recorded_by=actor,
     )
     contact.not_brought.set(not_brought)
@@ -671,6 +681,7 @@ def contact_record(
             "seen": len(seen_ids),
             "seen_alone": len(alone_ids),
             "not_brought": len(not_brought),
+            "next_planned_on": next_planned_on.isoformat() if next_planned_on else None,
         },
     )
     if not_brought:
@@ -685,6 +696,9 @@ def contact_record(
         )
     return contact
 
+
+# A plan further off than a season is not a plan for the next contact (a mistyped year, usually).
+NEXT_CONTACT_WITHIN_DAYS = 92
 
 WAS_NOT_BROUGHT_MESSAGES = {
     "not_brought": "Choose the child who was not brought",

@@ -1,6 +1,6 @@
 """Casework's part of the work tray (``core.worktray``): what a lead professional must do next on
-the families they lead, and, for those who oversee a team caseload, the reviews their teams have
-let slip.
+the families they lead (reviews, actions and the contacts they planned), and, for those who
+oversee a team caseload, the reviews their teams have let slip.
 
 Items name the family as the caseload does (its name and reference) with a date and where it
 stands; nothing a family said or what an action is. Reading the tray is not reading a family's
@@ -77,6 +77,29 @@ def _actions_due(episodes, today: date) -> TraySection:
     )
 
 
+def _contacts_due(episodes, today: date) -> TraySection:
+    count, due = first(
+        selectors.contacts_due(episodes, due_by=today + timedelta(days=DUE_WITHIN_DAYS))
+    )
+    return TraySection(
+        key="contacts_due",
+        title="Contacts due",
+        count=count,
+        items=[
+            TrayItem(
+                text=_family(episode.family),
+                url=reverse("casework:episode_contact_new", kwargs={"episode_id": episode.pk}),
+                hint=f"Contact planned for {_day(episode.next_contact_on)}",
+                due=episode.next_contact_on,
+                overdue=episode.next_contact_on < today,
+            )
+            for episode in due
+        ],
+        more_url=reverse("casework:caseload"),
+        more_text="See your caseload",
+    )
+
+
 def _sent_on(episode) -> str:
     if episode.sent_to_panel_at is None:
         return "Sent to the panel"
@@ -135,6 +158,7 @@ def tray(user) -> list[TraySection]:
         sections += [
             _reviews_due(mine, today),
             _actions_due(mine, today),
+            _contacts_due(mine, today),
             _closures_waiting(mine),
         ]
     if rules.has_perm("casework.view_team_caseload", user):

@@ -300,6 +300,7 @@ def contact_new(request: HttpRequest, episode_id) -> HttpResponse:
             notes=d["notes"],
             not_brought=[people[i] for i in d["not_brought"] if i in people],
             appointment=d["appointment"],
+            next_planned_on=d["next_planned_on"],
         )
 
     return _episode_form_view(

@@ -64,7 +64,9 @@ def seed(*, today: date, counts: Counter) -> None:
                 max(earliest, today - timedelta(weeks=5)),
                 max(earliest, today - timedelta(weeks=1)),
             ]
-            for on, appointment in list(zip(days, APPOINTMENTS, strict=True))[missed:]:
+            for index, (on, appointment) in list(enumerate(zip(days, APPOINTMENTS, strict=True)))[
+                missed:
+            ]:
                 casework_services.contact_record(
                     actor=lead,
                     episode=episode,
@@ -72,6 +74,9 @@ def seed(*, today: date, counts: Counter) -> None:
                     kind=Contact.Kind.WAS_NOT_BROUGHT,
                     not_brought=[child],
                     appointment=appointment,
+                    # After the second miss the lead professional plans a home visit, which the
+                    # demo lead's work tray then shows as a contact due in a few days.
+                    next_planned_on=today + timedelta(days=3) if index == 1 else None,
                 )
                 counts["was not brought contacts"] += 1
     # Run when this call recorded something, or when rules are set and nothing was ever flagged;

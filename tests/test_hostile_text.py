@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 from html.parser import HTMLParser
 from io import StringIO
 from pathlib import Path
@@ -406,6 +407,8 @@ def _build_world() -> dict:
         kind=Contact.Kind.WAS_NOT_BROUGHT,
         appointment="-",
         recorded_by=lead,
+        # The next visit planned puts the family in the lead's "contacts due".
+        next_planned_on=today + timedelta(days=3),
     )
     missed.not_brought.set(children)
     taf = TafMeeting.objects.create(
@@ -725,6 +728,7 @@ def _pages(world) -> list[str]:
             "team_reviews_overdue",
             "reviews_due",
             "actions_due",
+            "contacts_due",
             "drifting_cases",
             "supervision_overdue",
         )

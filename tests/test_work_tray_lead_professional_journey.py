@@ -1,6 +1,7 @@
-"""Browser journey for a lead professional's work tray: a plan review gone overdue waits on their
-home page, marked overdue; one click opens the review page, and once the review is recorded the
-item leaves. axe checks every page visited.
+"""Browser journeys for a lead professional's work tray: a plan review gone overdue, and a contact
+they planned and have not yet made, wait on their home page, marked overdue; one click opens the
+page where the work is done, and once it is recorded the item leaves. axe checks every page
+visited.
 
 Time is not frozen: the episode is dated back from today, so its first review (six weeks after
 the plan starts) is already late whatever day the journey runs.
@@ -15,7 +16,8 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from accounts.tests.factories import TOTPDeviceFactory, UserFactory
 from casework import plans
-from casework.models import FamilyPlan, PlanReview
+from casework.models import Contact, FamilyPlan, PlanReview
+from casework.tests.factories import ContactFactory
 from casework.tests.factories_plans import make_episode
 from core import clock
 from core.tests.factories import TeamFactory
@@ -81,4 +83,57 @@ def test_work_tray_lead_professional_journey(live_server, page):
     visit(page, f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
     expect(tray_section(page, "reviews_due")).to_have_count(0)
+    expect(page.locator("main")).not_to_contain_text(label)
+
+
+@pytest.mark.journey
+@pytest.mark.django_db(transaction=True)
+def test_work_tray_lead_professional_contacts_journey(live_server, page):
+    """A contact the lead professional planned for yesterday waits in their tray, overdue; made,
+    with the next one planned a month away, it leaves."""
+    lead = UserFactory(team=TeamFactory(), roles=[Role.LEAD_PROFESSIONAL, Role.PRACTITIONER])
+    device = TOTPDeviceFactory(user=lead)
+    today = clock.today()
+    episode = make_episode(lead_professional=lead, started_on=today - timedelta(days=30))
+    ContactFactory(
+        episode=episode,
+        happened_on=today - timedelta(days=10),
+        next_planned_on=today - timedelta(days=1),
+    )
+    family = episode.family
+    label = f"{family.name} ({family.reference})"
+
+    visit(page, f"{live_server.url}/")
+    sign_in(page, lead, device)
+    tray = tray_section(page, "contacts_due")
+    expect(tray).to_contain_text("Contacts due")
+    item = tray.locator("li").filter(has_text=label)
+    expect(item).to_contain_text(f"Contact planned for {today - timedelta(days=1):%-d %B %Y}")
+    expect(item).to_contain_text("Overdue")
+    assert_no_axe_violations(page, "home page with a contact overdue")
+
+    # One click from home to the contact form; record the visit and plan the next.
+    tray.get_by_role("link", name=label).click()
+    expect(page.get_by_role("heading", name="Record a contact")).to_be_visible()
+    assert_no_axe_violations(page, "record a contact page")
+    fill_date(page, "Date of the contact", today)
+    page.get_by_label("Home visit").check()
+    fill_date(page, "When is the next contact planned", today + timedelta(days=30))
+    page.get_by_role("button", name="Save the contact").click()
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("Contact recorded")
+    expect(page.locator("main")).to_contain_text(
+        f"Next contact planned for {today + timedelta(days=30):%-d %B %Y}."
+    )
+    assert_no_axe_violations(page, "episode after the contact")
+    latest = Contact.objects.filter(episode=episode).order_by("-happened_on", "-pk").first()
+    assert (latest.happened_on, latest.kind, latest.next_planned_on) == (
+        today,
+        Contact.Kind.HOME_VISIT,
+        today + timedelta(days=30),
+    )
+
+    # A month away is outside the tray's fortnight: the family has left it.
+    visit(page, f"{live_server.url}/")
+    expect(tray_section(page, "contacts_due")).to_have_count(0)
     expect(page.locator("main")).not_to_contain_text(label)

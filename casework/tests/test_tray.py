@@ -18,7 +18,7 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from casework import handoff, plans, services, tray
 from casework.models import Closure, Episode, FamilyPlan, PlanAction, PlanReview
-from casework.tests.factories import EpisodeFactory
+from casework.tests.factories import ContactFactory, EpisodeFactory
 from casework.tests.factories_plans import make_action, make_episode, make_outcome, make_plan
 from core import clock, worktray
 from core.models import AuditEvent
@@ -30,7 +30,13 @@ from people.tests.conftest import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
-CASEWORK_KEYS = {"reviews_due", "actions_due", "my_closures_waiting", "team_reviews_overdue"}
+CASEWORK_KEYS = {
+    "reviews_due",
+    "actions_due",
+    "contacts_due",
+    "my_closures_waiting",
+    "team_reviews_overdue",
+}
 
 
 @pytest.fixture
@@ -353,12 +359,15 @@ def test_the_home_page_shows_the_lead_and_the_manager_their_sections(lead, manag
 
 
 def _work(lead, n: int) -> None:
-    """``n`` of each kind of item for ``lead``: an overdue review, an action due and a closure
-    with the panel."""
+    """``n`` of each kind of item for ``lead``: an overdue review, an action due, a contact due
+    and a closure with the panel."""
     for _ in range(n):
         episode = make_episode(lead_professional=lead, started_on=date(2026, 9, 1))
         make_action(outcome=make_outcome(plan=make_plan(episode=episode)))
         PlanReview.objects.create(episode=episode, due_on=date(2026, 10, 13))
+        ContactFactory(
+            episode=episode, happened_on=date(2026, 10, 1), next_planned_on=date(2026, 10, 29)
+        )
         waiting = make_episode(lead_professional=lead, started_on=date(2026, 9, 1))
         Episode.objects.filter(pk=waiting.pk).update(status=Episode.Status.CLOSURE_REQUESTED)
         Closure.objects.create(
@@ -389,6 +398,7 @@ def test_the_home_page_costs_the_same_queries_for_2_items_as_for_12(team):
     assert counts == {
         "reviews_due": 2,
         "actions_due": 2,
+        "contacts_due": 2,
         "my_closures_waiting": 2,
         "team_reviews_overdue": 2,
     }
@@ -399,6 +409,7 @@ def test_the_home_page_costs_the_same_queries_for_2_items_as_for_12(team):
     assert counts == {
         "reviews_due": 12,
         "actions_due": 12,
+        "contacts_due": 12,
         "my_closures_waiting": 12,
         "team_reviews_overdue": 12,
     }
