@@ -14,6 +14,13 @@ their year only (1 January), phone numbers, email addresses and postcodes are em
 text becomes one fixed phrase. Append-only rows (histories, consent decisions, rectification
 notes) are rewritten here and nowhere else: erasing what the schedule says must go is the one
 reason to change them (ADR 0019). The audit trail is never touched.
+
+What the apps above casework write about a case goes with the record it belongs to: disguised
+compliance, supervision of the case, professional challenge, management oversight notes and notes
+on the radar's flags with the episode (the casework schedule); neglect concerns and risk factors,
+which are about the family's children and adults whatever they were recorded from, with the
+family's people (the people schedule). A supervision's own reflections are the worker's record,
+not the family's, and stay.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from casework.models import (
     Contact,
     Episode,
     EpisodeHistory,
+    EpisodeOversight,
     FamilyPlan,
     PlanAction,
     PlanOutcome,
@@ -57,7 +65,10 @@ from dataprotection.models import (
     RetentionRule,
     RetentionRun,
 )
+from neglect.models import NeglectConcern, NeglectConcernHistory, NeglectObservation
+from oversight.models import Escalation, EscalationHistory, SupervisionCase
 from panel.models import AgencyResponse, ClosureRequest, PanelCase, PanelCaseHistory, PanelDecision
+from patterns.models import DisguisedComplianceHistory, DisguisedComplianceRecord
 from people.models import (
     Address,
     ChronologyEntry,
@@ -70,6 +81,8 @@ from people.models import (
     ProfessionalInvolvement,
     Relationship,
 )
+from radar.models import RadarFlag, RadarFlagHistory
+from risk_factors.models import FactorReviewItem, RiskFactor, RiskFactorHistory
 from support_requests.models import (
     SafeguardingStop,
     SupportRequest,
@@ -330,6 +343,49 @@ def anonymise_casework(ids: list) -> None:
     _replace(Closure, closures, "outcomes_achieved", "exit_plan", "support_after", "family_view")
     history = EpisodeHistory.objects.filter(episode_id__in=ids).values_list("pk", flat=True)
     _replace(EpisodeHistory, history, "reason")
+    notes = EpisodeOversight.objects.filter(episode_id__in=ids).values_list("pk", flat=True)
+    _replace(EpisodeOversight, notes, "text")
+    # What other apps wrote about the episode: disguised compliance, supervision of the case,
+    # professional challenge and the radar's acknowledgements.
+    compliance = DisguisedComplianceRecord.objects.filter(episode_id__in=ids).values_list(
+        "pk", flat=True
+    )
+    _replace(
+        DisguisedComplianceRecord, compliance, "agreed", "not_done", "family_says", "evidence",
+        "withdrawn_reason",
+    )  # fmt: skip
+    _replace(
+        DisguisedComplianceHistory,
+        DisguisedComplianceHistory.objects.filter(record_id__in=list(compliance)).values_list(
+            "pk", flat=True
+        ),
+        "reason",
+    )
+    discussed = SupervisionCase.objects.filter(episode_id__in=ids).values_list("pk", flat=True)
+    _replace(SupervisionCase, discussed, "discussion", "decisions")
+    escalations = Escalation.objects.filter(episode_id__in=ids).values_list("pk", flat=True)
+    _replace(Escalation, escalations, "to_whom", "concern", "outcome")
+    _replace(
+        EscalationHistory,
+        EscalationHistory.objects.filter(escalation_id__in=list(escalations)).values_list(
+            "pk", flat=True
+        ),
+        "to_whom",
+        "note",
+    )
+    _anonymise_radar_flags(RadarFlag.objects.filter(episode_id__in=ids))
+
+
+def _anonymise_radar_flags(flags) -> None:
+    """A flag's facts are dates, counts and rule thresholds (the words are made when read, from
+    the record as it then is), so only what people wrote on it goes."""
+    flag_ids = list(flags.values_list("pk", flat=True))
+    _replace(RadarFlag, flag_ids, "acknowledged_note")
+    _replace(
+        RadarFlagHistory,
+        RadarFlagHistory.objects.filter(flag_id__in=flag_ids).values_list("pk", flat=True),
+        "note",
+    )
 
 
 def anonymise_consent(decision_ids: list, override_ids: list) -> None:
@@ -386,6 +442,36 @@ def anonymise_families(family_ids: list) -> None:
     _replace(Family, family_ids, "name")
     households = Household.objects.filter(family_id__in=family_ids).values_list("pk", flat=True)
     _replace(Household, households, "name")
+    # Neglect concerns and risk factors are about the family's children and adults, wherever
+    # they were recorded from (a request, an assessment or an episode): they go with the people.
+    concerns = list(
+        NeglectConcern.objects.filter(family_id__in=family_ids).values_list("pk", flat=True)
+    )
+    _replace(NeglectConcern, concerns, "lived_experience", "end_note")
+    _replace(
+        NeglectObservation,
+        NeglectObservation.objects.filter(concern_id__in=concerns).values_list("pk", flat=True),
+        "seen",
+        "seen_by",
+    )
+    _replace(
+        NeglectConcernHistory,
+        NeglectConcernHistory.objects.filter(concern_id__in=concerns).values_list("pk", flat=True),
+        "reason",
+    )
+    factors = list(RiskFactor.objects.filter(family_id__in=family_ids).values_list("pk", flat=True))
+    _replace(RiskFactor, factors, "source_detail")
+    _replace(
+        RiskFactorHistory,
+        RiskFactorHistory.objects.filter(risk_factor_id__in=factors).values_list("pk", flat=True),
+        "reason",
+    )
+    _replace(
+        FactorReviewItem,
+        FactorReviewItem.objects.filter(risk_factor_id__in=factors).values_list("pk", flat=True),
+        "what_changed",
+    )
+    _anonymise_radar_flags(RadarFlag.objects.filter(family_id__in=family_ids))
 
 
 # ---------------------------------------------------------------------------------------------

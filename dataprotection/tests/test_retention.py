@@ -8,8 +8,8 @@ import pytest
 import time_machine
 
 from accounts.tests.factories import PractitionerFactory
-from casework.models import Contact, Episode
-from casework.tests.factories import ContactFactory
+from casework.models import Contact, Episode, PlanReview
+from casework.tests.factories import ContactFactory, EpisodeOversightFactory
 from casework.tests.factories_plans import make_episode
 from core import schedule
 from core.models import AuditEvent, OutboundMessage
@@ -17,6 +17,21 @@ from dataprotection.models import RecordType, RetentionApplied, RetentionRun
 from dataprotection.retention import NAME, PHRASE
 from dataprotection.services import retention_apply
 from dataprotection.tests.factories import KeepRuleFactory, LegalHoldFactory, RetentionRuleFactory
+from neglect.tests.factories import (
+    NeglectConcernFactory,
+    NeglectConcernHistoryFactory,
+    NeglectObservationFactory,
+)
+from oversight.tests.factories import (
+    EscalationFactory,
+    EscalationHistoryFactory,
+    SupervisionCaseFactory,
+    SupervisionFactory,
+)
+from patterns.tests.factories import (
+    DisguisedComplianceHistoryFactory,
+    DisguisedComplianceRecordFactory,
+)
 from people.models import Person
 from people.tests.factories import (
     AdultFactory,
@@ -24,6 +39,12 @@ from people.tests.factories import (
     FamilyMemberFactory,
     PersonFactory,
     PersonNameFactory,
+)
+from radar.tests.factories import RadarFlagFactory, RadarFlagHistoryFactory
+from risk_factors.tests.factories import (
+    FactorReviewFactory,
+    FactorReviewItemFactory,
+    RiskFactorFactory,
 )
 from support_requests.models import SupportRequest
 from support_requests.tests.factories import SupportRequestFactory, SupportRequestHistoryFactory
@@ -128,6 +149,81 @@ def test_running_twice_the_same_day_does_nothing_more(schedule_rules):
     next_day = retention_apply(today=date(2025, 3, 2))
     assert next_day.summary == {}
     assert RetentionApplied.objects.count() == applied
+
+
+def _text(row, *fields):
+    row.refresh_from_db()
+    return [getattr(row, name) for name in fields]
+
+
+def test_what_other_apps_wrote_about_an_episode_goes_with_it(schedule_rules):
+    _, _, episode, contact = _case()
+    with time_machine.travel(MADE, tick=False):
+        oversight = EpisodeOversightFactory(episode=episode)
+        compliance = DisguisedComplianceRecordFactory(
+            episode=episode, contact=contact, withdrawn=True
+        )
+        compliance_history = DisguisedComplianceHistoryFactory(record=compliance, reason="Wrong")
+        discussed = SupervisionCaseFactory(
+            episode=episode, supervision=SupervisionFactory(worker=episode.lead_professional)
+        )
+        escalation = EscalationFactory(episode=episode, resolved=True)
+        escalation_history = EscalationHistoryFactory(
+            escalation=escalation, to_whom="Head teacher", note="Phoned"
+        )
+        flag = RadarFlagFactory(episode=episode, cleared=True, acknowledged_note="Seen today")
+        flag_history = RadarFlagHistoryFactory(flag=flag, note="Seen today")
+    facts = dict(flag.facts)
+
+    retention_apply(today=INSIDE)
+    assert _text(oversight, "text") == ["Reviewed the plan with the lead professional"]
+    assert _text(flag, "acknowledged_note") == ["Seen today"]
+
+    retention_apply(today=PAST)
+    assert _text(oversight, "text") == [PHRASE]
+    assert (
+        _text(compliance, "agreed", "not_done", "family_says", "evidence", "withdrawn_reason")
+        == [PHRASE] * 5
+    )
+    assert _text(compliance_history, "reason") == [PHRASE]
+    assert _text(discussed, "discussion", "decisions") == [PHRASE, PHRASE]
+    # The supervision itself is the worker's record, not the family's.
+    assert _text(discussed.supervision, "reflections") == ["Reflected on the family’s engagement"]
+    assert _text(escalation, "to_whom", "concern", "outcome") == [NAME, PHRASE, PHRASE]
+    assert _text(escalation_history, "to_whom", "note") == [NAME, PHRASE]
+    assert _text(flag, "acknowledged_note", "facts") == [PHRASE, facts]
+    assert _text(flag_history, "note") == [PHRASE]
+
+
+def test_neglect_and_risk_factors_go_with_the_familys_people(schedule_rules):
+    family, child, episode, _ = _case(born=date(2000, 6, 15))
+    with time_machine.travel(MADE, tick=False):
+        concern = NeglectConcernFactory(family=family, child=child, end_note="Much better")
+        seen = NeglectObservationFactory(concern=concern)
+        concern_history = NeglectConcernHistoryFactory(concern=concern, reason="At the review")
+        factor = RiskFactorFactory(family=family)
+        held = PlanReview.objects.create(
+            episode=episode, due_on=date(2018, 3, 1), held_on=date(2018, 3, 1)
+        )
+        review = FactorReviewFactory(family=family, plan_review=held)
+        item = FactorReviewItemFactory(review=review, risk_factor=factor)
+        flag = RadarFlagFactory(
+            episode=None, family=family, child=child, acknowledged_note="Seen today"
+        )
+
+    retention_apply(today=date(2025, 6, 14))  # the youngest child is 24
+    assert _text(concern, "lived_experience") == [
+        "Often arrives at school hungry and in the same clothes."
+    ]
+
+    retention_apply(today=date(2025, 6, 15))
+    assert _text(concern, "lived_experience", "end_note") == [PHRASE, PHRASE]
+    assert _text(seen, "seen", "seen_by") == [PHRASE, NAME]
+    assert _text(concern_history, "reason") == [PHRASE]
+    assert _text(factor, "source_detail") == [PHRASE]
+    assert [h.reason for h in factor.history.all()] == [PHRASE]
+    assert _text(item, "what_changed") == [PHRASE]
+    assert _text(flag, "acknowledged_note") == [PHRASE]
 
 
 def test_people_are_anonymised_when_the_youngest_child_reaches_25(schedule_rules):

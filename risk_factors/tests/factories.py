@@ -6,6 +6,8 @@ from datetime import date
 
 import factory
 
+from casework.models import PlanReview
+from casework.tests.factories import EpisodeFactory
 from people.tests.factories import FamilyFactory
 from risk_factors.models import (
     Factor,
@@ -50,15 +52,30 @@ class EndedRiskFactorFactory(RiskFactorFactory):
 
 
 class FactorReviewFactory(factory.django.DjangoModelFactory):
+    """The family's factors revisited at a plan review held on an episode of theirs."""
+
     class Meta:
         model = FactorReview
 
+    family = factory.SubFactory(FamilyFactory)
     reviewed_on = date(2026, 10, 15)
+    plan_review = factory.LazyAttribute(
+        lambda r: _held_review(family=r.family, held_on=r.reviewed_on)
+    )
+    reviewed_by = factory.LazyAttribute(lambda r: r.plan_review.episode.lead_professional)
+
+
+def _held_review(*, family, held_on):
+    episode = EpisodeFactory(family=family, started_on=held_on)
+    return PlanReview.objects.create(episode=episode, due_on=held_on, held_on=held_on)
 
 
 class FactorReviewItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FactorReviewItem
+
+    review = factory.SubFactory(FactorReviewFactory)
+    risk_factor = factory.LazyAttribute(lambda i: RiskFactorFactory(family=i.review.family))
 
     outcome = FactorReviewItem.Outcome.STILL_PRESENT
     what_changed = "Mum is seeing her GP every fortnight."
