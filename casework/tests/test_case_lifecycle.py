@@ -223,6 +223,96 @@ def test_step_up_step_down_and_closure_keep_one_case(world):
     assert request.status == SupportRequest.Status.SUPPORT_ENDED
 
 
+def test_a_second_step_up_and_down_keeps_the_one_case_and_its_chain(world):
+    """Up, down, up and down again: one panel case throughout, a chain of three episodes, each
+    step down carrying the plan of the episode before, and the last closure decided by the
+    panel; a stepped-up episode already followed cannot be stepped down a second time."""
+    case, lead, leader = world["case"], world["lead"], world["leader"]
+    first = _newest(case)
+    make_outcome(plan=make_plan(episode=first), need="School attendance")
+
+    services.episode_step_up(actor=leader, episode=first, reason="Bruise seen at school")
+    second = _step_down(world, first, carry_plan=True)
+    _assert_agree(case)
+
+    world["clock"].move_to(datetime(2027, 1, 12, 10, tzinfo=LONDON))
+    services.episode_step_up(actor=leader, episode=second, reason="Domestic abuse disclosed")
+    second.refresh_from_db()
+    assert (second.status, second.need_level.level) == (E.STEPPED_UP, 4)
+    _assert_agree(case)
+    assert case.status == S.STEPPED_UP
+
+    world["clock"].move_to(datetime(2027, 1, 14, 10, tzinfo=LONDON))
+    third = services.episode_step_down(
+        actor=leader,
+        from_episode=second,
+        lead_professional=lead,
+        lead_agency=lead.agency,
+        need_level=NeedLevel.objects.get(level=3),
+        offer=Episode.Offer.TARGETED,
+        started_on=date(2027, 1, 14),
+        reason="Social care closed again",
+        carry_plan=True,
+    )
+    assert (third.panel_case, third.previous, third.assessment) == (case, second, first.assessment)
+    _assert_agree(case)
+    assert case.status == S.ALLOCATED
+    assert panel_services.current_lead_professional(case) == lead
+    assert [o.need for o in FamilyPlan.objects.get(episode=third).outcomes.all()] == [
+        "School attendance"
+    ]
+    assert list(
+        Episode.objects.filter(panel_case=case).order_by("started_on").values_list("pk", "status")
+    ) == [(first.pk, E.STEPPED_UP), (second.pk, E.STEPPED_UP), (third.pk, E.OPEN)]
+    # The chain does not fork: the first episode already has its next one.
+    with pytest.raises(ValidationError) as refused:
+        services.episode_step_down(
+            actor=leader,
+            from_episode=Episode.objects.get(pk=first.pk),
+            lead_professional=lead,
+            lead_agency=lead.agency,
+            need_level=NeedLevel.objects.get(level=3),
+            offer=Episode.Offer.TARGETED,
+            started_on=date(2027, 1, 14),
+            reason="Again",
+        )
+    assert "This family already has an open episode" in refused.value.messages
+    assert Episode.objects.filter(family=first.family).count() == 3
+
+    world["clock"].move_to(datetime(2027, 1, 15, 10, tzinfo=LONDON))
+    ContactFactory(episode=third, happened_on=date(2027, 1, 15))
+    services.episode_send_closure(actor=lead, episode=third, **CLOSURE)
+    _assert_agree(case)
+    closure = ClosureRequest.objects.get(case=case)
+    world["clock"].move_to(datetime(2027, 1, 20, 10, tzinfo=LONDON))
+    _quorate(world["panel"], closure.meeting, world["staff"])
+    panel_services.closure_confirm(actor=world["panel"].chair, closure=closure)
+    _assert_agree(case)
+    assert case.status == S.CLOSED
+    assert list(
+        Episode.objects.filter(panel_case=case)
+        .order_by("started_on")
+        .values_list("status", flat=True)
+    ) == [E.STEPPED_UP, E.STEPPED_UP, E.CLOSED]
+    # Even with nothing open, an episode already followed is not followed again.
+    with pytest.raises(ValidationError) as refused:
+        services.episode_step_down(
+            actor=leader,
+            from_episode=Episode.objects.get(pk=first.pk),
+            lead_professional=lead,
+            lead_agency=lead.agency,
+            need_level=NeedLevel.objects.get(level=3),
+            offer=Episode.Offer.TARGETED,
+            started_on=date(2027, 1, 20),
+            reason="Again",
+        )
+    assert refused.value.message_dict == {
+        "previous": ["The previous episode already has a next episode"]
+    }
+    case.refresh_from_db()
+    assert case.status == S.CLOSED
+
+
 def test_a_returned_closure_reopens_the_stepped_down_episode(world):
     case, lead = world["case"], world["lead"]
     first = _newest(case)
