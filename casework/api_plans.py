@@ -27,6 +27,10 @@ PROGRESS_HELP = "One of: " + ", ".join(PlanOutcome.Progress.values)
 ACTION_STATUS_HELP = "One of: open, done, dropped"
 
 
+CHILD_WORDS_HELP = (
+    "For a child's copy: the words a child can read, shown on the copy of each child it "
+    "concerns instead of {words} (optional, at most 1,000 characters)"
+)
 DOER_HELP = (
     "Who does it, chosen from the record: lead_professional, person:<family member's id>, "
     "professional:<id of a professional involved>, or someone_else (then say who in `who`)"
@@ -36,6 +40,9 @@ DOER_HELP = (
 class PlanActionSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     what = serializers.CharField()
+    what_child_words = serializers.CharField(
+        allow_blank=True, help_text=CHILD_WORDS_HELP.format(words="`what`")
+    )
     doer = serializers.CharField(source="doer_token", help_text=DOER_HELP)
     doer_name = serializers.CharField(
         source="doer_label", help_text="Who does it, as the plan shows it"
@@ -64,6 +71,9 @@ class PlanOutcomeSerializer(serializers.Serializer):
     need = serializers.CharField()
     outcome_family_words = serializers.CharField()
     outcome_practitioner_words = serializers.CharField(allow_blank=True)
+    outcome_child_words = serializers.CharField(
+        allow_blank=True, help_text=CHILD_WORDS_HELP.format(words="`outcome_family_words`")
+    )
     progress = serializers.CharField(read_only=True, help_text=PROGRESS_HELP)
     concerns = serializers.ListField(
         child=serializers.UUIDField(),
@@ -122,6 +132,8 @@ class OutcomeCreateSerializer(serializers.Serializer):
     need = _text()
     outcome_family_words = _text()
     outcome_practitioner_words = _text()
+    # Its length is the service's rule (it refuses on this field, as the page does).
+    outcome_child_words = _text(help_text=CHILD_WORDS_HELP.format(words="`outcome_family_words`"))
     concerns = _people()
 
 
@@ -129,6 +141,8 @@ class ActionCreateSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     outcome_id = IdField()
     what = _text()
+    # Its length is the service's rule (it refuses on this field, as the page does).
+    what_child_words = _text(help_text=CHILD_WORDS_HELP.format(words="`what`"))
     doer = _text(max_length=100, help_text=DOER_HELP)
     who = _text(max_length=200)
     concerns = _people()
@@ -257,6 +271,7 @@ class FamilyPlanViewSet(viewsets.ViewSet):
                 need=data["need"],
                 outcome_family_words=data["outcome_family_words"],
                 outcome_practitioner_words=data["outcome_practitioner_words"],
+                outcome_child_words=data["outcome_child_words"],
                 concerns=data["concerns"],
             )
 
@@ -279,6 +294,7 @@ class FamilyPlanViewSet(viewsets.ViewSet):
                 concerns=data["concerns"],
                 by_when=data["by_when"],
                 agency=_agency(data["agency"]),
+                what_child_words=data["what_child_words"],
             )
 
         return self._post(request, episode_id, ActionCreateSerializer, call)

@@ -32,6 +32,12 @@ def _text(
     return field
 
 
+def _child_words(label: str, hint: str) -> forms.CharField:
+    """Optional words for a child's copy. How long they may be is the service's rule (it says
+    so on this field), so the page and the API refuse alike."""
+    return forms.CharField(label=label, required=False, widget=forms.Textarea, help_text=hint)
+
+
 class _VersionedForm(GovFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -51,6 +57,11 @@ class OutcomeForm(_VersionedForm):
     )
     outcome_practitioner_words = _text(
         "The outcome, in the practitioner’s words", hint="Not shown on the family’s copy"
+    )
+    outcome_child_words = _child_words(
+        "For a child’s copy: the outcome in words the child can read (optional)",
+        "Shown on the copy of each child it concerns instead of the family’s words. "
+        "For example, ‘You get to school on time and have breakfast first.’",
     )
     concerns = forms.MultipleChoiceField(
         label="Who is this outcome for?",
@@ -74,7 +85,12 @@ class OutcomeForm(_VersionedForm):
         self.fields["concerns"].choices = people.concern_choices() if people else []
         fields = [
             Field.textarea(name, label_size=Size.SMALL, rows=3)
-            for name in ("need", "outcome_family_words", "outcome_practitioner_words")
+            for name in (
+                "need",
+                "outcome_family_words",
+                "outcome_practitioner_words",
+                "outcome_child_words",
+            )
         ]
         fields.append(Field.checkboxes("concerns", legend_size=Size.SMALL, small=True))
         if editing:
@@ -88,6 +104,11 @@ class ActionForm(_VersionedForm):
         required=True,
         message="Enter what will be done",
         hint="Specific and measurable",
+    )
+    what_child_words = _child_words(
+        "For a child’s copy: the action in words the child can read (optional)",
+        "Shown on the copy of each child it concerns instead of the family’s words. "
+        "For example, ‘You and Mum make a picture chart of your morning.’",
     )
     doer = forms.ChoiceField(
         label="Who will do it",
@@ -136,6 +157,7 @@ class ActionForm(_VersionedForm):
         self.fields["concerns"].choices = people.concern_choices() if people else []
         fields = [
             Field.textarea("what", label_size=Size.SMALL, rows=3),
+            Field.textarea("what_child_words", label_size=Size.SMALL, rows=2),
             Field.radios("doer", legend_size=Size.SMALL, small=True),
             Field.text("who", label_size=Size.SMALL),
             Field.checkboxes("concerns", legend_size=Size.SMALL, small=True),

@@ -192,6 +192,8 @@ class PlanOutcome(models.Model):
     outcome_practitioner_words = models.TextField(
         "The outcome, in the practitioner’s words", blank=True
     )
+    # For a child's copy: the outcome in words the child can read (else the family's words).
+    outcome_child_words = models.TextField("The outcome in words the child can read", blank=True)
     progress = models.CharField(
         max_length=20, choices=Progress.choices, default=Progress.NOT_STARTED
     )
@@ -216,6 +218,8 @@ class PlanAction(models.Model):
 
     outcome = models.ForeignKey(PlanOutcome, on_delete=models.CASCADE, related_name="actions")
     what = models.TextField()
+    # For a child's copy: the action in words the child can read (else ``what``).
+    what_child_words = models.TextField("The action in words the child can read", blank=True)
     doer = models.CharField(max_length=20, choices=Doer.choices, default=Doer.SOMEONE_ELSE)
     doer_person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -58,14 +58,32 @@ OUTCOME_FIELDS = (
     "outcome_practitioner_words",
     "progress",
     "concerns",
+    "outcome_child_words",
 )
-ACTION_FIELDS = ("what", "doer", "who", "by_when", "status", "concerns", "agency")
+ACTION_FIELDS = (
+    "what",
+    "doer",
+    "who",
+    "by_when",
+    "status",
+    "concerns",
+    "agency",
+    "what_child_words",
+)
 
 # The words for each refusal, said alike by the page's form and the API.
 DOER_MISSING = "Select who will do it"
 WHO_MISSING = "Enter who will do it"
 WHO_TOO_LONG = "This must be 200 characters or fewer"
 CONCERNS_NOT_MEMBERS = "Select people in this family"
+# The words a child's copy shows instead of the family's: short enough for a child to read.
+CHILD_WORDS_MAX = 1000
+OUTCOME_CHILD_WORDS_TOO_LONG = (
+    "The outcome in words the child can read must be 1,000 characters or fewer"
+)
+ACTION_CHILD_WORDS_TOO_LONG = (
+    "The action in words the child can read must be 1,000 characters or fewer"
+)
 
 # How a doer is chosen, on the page and in the API: one token per person on the record.
 LEAD = "lead_professional"
@@ -290,6 +308,14 @@ def _text(value: str, *, field: str, message: str) -> str:
     return value
 
 
+def _child_words(value: str | None, *, field: str, message: str) -> str:
+    """Optional words for a child's copy, stripped; refused (on that field) when too long."""
+    value = (value or "").strip()
+    if len(value) > CHILD_WORDS_MAX:
+        raise ValidationError({field: message})
+    return value
+
+
 # ---------------------------------------------------------------- the plan
 
 
@@ -371,16 +397,23 @@ def plan_outcome_add(
     need: str,
     outcome_family_words: str,
     outcome_practitioner_words: str = "",
+    outcome_child_words: str = "",
     concerns: Iterable = (),
     reason: str = "",
 ) -> PlanOutcome:
-    """Add an outcome; ``concerns`` names the family members it is for (person ids)."""
+    """Add an outcome; ``concerns`` names the family members it is for (person ids);
+    ``outcome_child_words`` is what a child's copy shows instead of the family's words."""
     _guard(actor, plan.episode)
     need = _text(need, field="need", message="Enter the need")
     family_words = _text(
         outcome_family_words,
         field="outcome_family_words",
         message="Enter the outcome in the family’s words",
+    )
+    child_words = _child_words(
+        outcome_child_words,
+        field="outcome_child_words",
+        message=OUTCOME_CHILD_WORDS_TOO_LONG,
     )
     people = _resolve_concerns(plan_people(plan.episode), concerns)
     _bump(actor, plan, expected_version)
@@ -391,14 +424,18 @@ def plan_outcome_add(
         need=need,
         outcome_family_words=family_words,
         outcome_practitioner_words=(outcome_practitioner_words or "").strip(),
+        outcome_child_words=child_words,
     )
     outcome.concerns.set(people)
     _history(actor, plan.episode, "outcome added", reason)
+    fields = list(OUTCOME_FIELDS[:3])
+    if child_words:
+        fields.append("outcome_child_words")
     audit_record(
         actor=actor,
         action=Action.CREATE,
         target=outcome,
-        detail={"fields": list(OUTCOME_FIELDS[:3]), "concerns": len(people)},
+        detail={"fields": fields, "concerns": len(people)},
     )
     return outcome
 
@@ -422,6 +459,12 @@ def plan_outcome_update(
             changes["outcome_family_words"],
             field="outcome_family_words",
             message="Enter the outcome in the family’s words",
+        )
+    if "outcome_child_words" in changes:
+        changes["outcome_child_words"] = _child_words(
+            changes["outcome_child_words"],
+            field="outcome_child_words",
+            message=OUTCOME_CHILD_WORDS_TOO_LONG,
         )
     if "progress" in changes and changes["progress"] not in PlanOutcome.Progress.values:
         raise ValidationError({"progress": "Select the progress"})
@@ -465,11 +508,19 @@ def plan_outcome_remove(*, actor, outcome: PlanOutcome, expected_version: int, r
 
 
 def _validate_action(
-    people: PlanPeople, what: str, doer: str, who: str, by_when, concerns: Iterable
+    people: PlanPeople,
+    what: str,
+    doer: str,
+    who: str,
+    by_when,
+    concerns: Iterable,
+    what_child_words: str = "",
 ) -> tuple[str, _Doer, list[Person]]:
     errors = {}
     if not (what or "").strip():
         errors["what"] = "Enter what will be done"
+    if len((what_child_words or "").strip()) > CHILD_WORDS_MAX:
+        errors["what_child_words"] = ACTION_CHILD_WORDS_TOO_LONG
     resolved = None
     try:
         resolved = _resolve_doer(people, doer, who)
@@ -499,15 +550,18 @@ def plan_action_add(
     concerns: Iterable = (),
     reason: str = "",
     agency=None,
+    what_child_words: str = "",
 ) -> PlanAction:
     """Add an action. ``doer`` is who does it, chosen from the record (see ``PlanPeople``:
     ``lead_professional``, ``person:<id>``, ``professional:<id>``) or ``someone_else`` with
-    ``who`` typed; ``concerns`` names the family members it is for (empty: as its outcome)."""
+    ``who`` typed; ``concerns`` names the family members it is for (empty: as its outcome);
+    ``what_child_words`` is what a child's copy shows instead of ``what``."""
     plan = outcome.plan
     _guard(actor, plan.episode)
     what, resolved, members = _validate_action(
-        plan_people(plan.episode), what, doer, who, by_when, concerns
+        plan_people(plan.episode), what, doer, who, by_when, concerns, what_child_words
     )
+    child_words = (what_child_words or "").strip()
     _bump(actor, plan, expected_version)
     action = PlanAction.objects.create(
         outcome=outcome,
@@ -518,6 +572,7 @@ def plan_action_add(
         who=resolved.who,
         by_when=by_when,
         agency=agency,
+        what_child_words=child_words,
     )
     action.concerns.set(members)
     _history(actor, plan.episode, "action added", reason)
@@ -526,7 +581,7 @@ def plan_action_add(
         action=Action.CREATE,
         target=action,
         detail={
-            "fields": ["what", "who", "by_when"],
+            "fields": ["what", "who", "by_when", *(["what_child_words"] if child_words else [])],
             "doer": resolved.doer,
             "concerns": len(members),
         },
@@ -563,6 +618,7 @@ def plan_action_update(
         changes.get("who", action.who),
         changes.get("by_when", action.by_when),
         changes.get("concerns", current_concerns),
+        changes.get("what_child_words", action.what_child_words),
     )
     merged = {
         "what": what,
@@ -572,6 +628,9 @@ def plan_action_update(
         "who": resolved.who,
         "by_when": changes.get("by_when", action.by_when),
         "agency": changes.get("agency", action.agency),
+        "what_child_words": (
+            changes.get("what_child_words", action.what_child_words) or ""
+        ).strip(),
     }
     changed = sorted(k for k, v in merged.items() if getattr(action, k) != v)
     for name in changed:
@@ -956,10 +1015,16 @@ def child_copy(plan: FamilyPlan, child: Person, today: date | None = None) -> Ch
     """A child's copy: only the outcomes and open actions that concern this child (never a
     brother's or sister's, never the adults' own), in words for the child's age.
 
-    An outcome or action that names no one is not shown: it may be anyone's."""
+    Each outcome and action carries ``child_text``: the words written for a child to read where
+    there are some, else the family's words. An outcome or action that names no one is not
+    shown: it may be anyone's."""
     rows = _plan_rows(plan)
     outcomes = [o for o in rows if child.pk in {p.pk for p in o.concerns.all()}]
     actions = _open(a for o in rows for a in o.actions.all() if child.pk in concerns_of(a))
+    for outcome in outcomes:
+        outcome.child_text = outcome.outcome_child_words or outcome.outcome_family_words
+    for action in actions:
+        action.child_text = action.what_child_words or action.what
     lead, helpers = _helpers(plan.episode, actions)
     band = age_band(child, today)
     name = child.preferred_name or child.first_name or "there"

@@ -181,6 +181,7 @@ def outcome_add(request: HttpRequest, episode_id) -> HttpResponse:
                     need=data["need"],
                     outcome_family_words=data["outcome_family_words"],
                     outcome_practitioner_words=data["outcome_practitioner_words"],
+                    outcome_child_words=data["outcome_child_words"],
                     concerns=data["concerns"],
                 )
             except StaleVersionError:
@@ -232,6 +233,7 @@ def outcome_edit(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespo
                             "need",
                             "outcome_family_words",
                             "outcome_practitioner_words",
+                            "outcome_child_words",
                             "concerns",
                         )
                     },
@@ -252,6 +254,7 @@ def outcome_edit(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespo
                 "need": outcome.need,
                 "outcome_family_words": outcome.outcome_family_words,
                 "outcome_practitioner_words": outcome.outcome_practitioner_words,
+                "outcome_child_words": outcome.outcome_child_words,
                 "version": plan.version,
             },
         )
@@ -340,6 +343,7 @@ def action_add(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespons
                     concerns=data["concerns"],
                     by_when=data["by_when"],
                     agency=data.get("agency"),
+                    what_child_words=data["what_child_words"],
                 )
             except StaleVersionError:
                 form.add_error(None, STALE)
@@ -379,7 +383,18 @@ def action_edit(request: HttpRequest, episode_id, action_id: int) -> HttpRespons
         form = ActionForm(request.POST, editing=True, people=people)
         if form.is_valid():
             data = form.cleaned_data
-            changes = {k: data[k] for k in ("what", "doer", "who", "by_when", "concerns", "agency")}
+            changes = {
+                k: data[k]
+                for k in (
+                    "what",
+                    "what_child_words",
+                    "doer",
+                    "who",
+                    "by_when",
+                    "concerns",
+                    "agency",
+                )
+            }
             if data.get("status"):
                 changes["status"] = data["status"]
             try:
@@ -403,6 +418,7 @@ def action_edit(request: HttpRequest, episode_id, action_id: int) -> HttpRespons
             people=people,
             initial={
                 "what": action.what,
+                "what_child_words": action.what_child_words,
                 "doer": token,
                 "who": action.who if token == plans.SOMEONE_ELSE else "",
                 "concerns": [str(p.pk) for p in action.concerns.all()],

@@ -329,11 +329,18 @@ def anonymise_casework(ids: list) -> None:
     plans = FamilyPlan.objects.filter(episode_id__in=ids).values_list("pk", flat=True)
     _replace(FamilyPlan, plans, "contingency")
     outcomes = PlanOutcome.objects.filter(plan__episode_id__in=ids).values_list("pk", flat=True)
-    _replace(PlanOutcome, outcomes, "need", "outcome_family_words", "outcome_practitioner_words")
+    _replace(
+        PlanOutcome,
+        outcomes,
+        "need",
+        "outcome_family_words",
+        "outcome_practitioner_words",
+        "outcome_child_words",
+    )
     actions = PlanAction.objects.filter(outcome__plan__episode_id__in=ids).values_list(
         "pk", flat=True
     )
-    _replace(PlanAction, actions, "what", "who")
+    _replace(PlanAction, actions, "what", "what_child_words", "who")
     reviews = PlanReview.objects.filter(episode_id__in=ids).values_list("pk", flat=True)
     _replace(PlanReview, reviews, "family_views", "progress_notes", "what_changes")
     _replace_json(PlanReview, reviews, "children_views")

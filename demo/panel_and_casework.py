@@ -552,6 +552,8 @@ def seed_episode(*, case: _CaseFamily | None, today: date, counts: Counter) -> N
         need="Mornings are chaotic and the children are late.",
         outcome_family_words="We get to school on time, calmly.",
         outcome_practitioner_words="Attendance above 95% and punctual most days.",
+        # What the children's copies show instead of the family's words.
+        outcome_child_words="We get to school on time and have breakfast first.",
         # Whom each outcome concerns: a child's copy of the plan shows only that child's.
         concerns=list(case.family.members.filter(role="child").values_list("person_id", flat=True)),
     )
@@ -570,6 +572,7 @@ def seed_episode(*, case: _CaseFamily | None, today: date, counts: Counter) -> N
         outcome=first,
         expected_version=plan.version,
         what="Make a morning routine chart together",
+        what_child_words="Make a picture chart of the morning with Mum.",
         doer=f"{plans.PERSON_PREFIX}{case.parent.pk}",
         by_when=started + timedelta(weeks=2),
     )
