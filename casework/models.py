@@ -267,6 +267,12 @@ class PlanReview(models.Model):
     )
     progress_notes = models.TextField(blank=True)
     what_changes = models.TextField(blank=True)
+    # Each outcome's progress as this review left it (outcome id -> progress). The outcome holds
+    # only its latest, so this is how progress over time is known (the radar's "no progress
+    # across two reviews"). Empty for a review recorded before it was kept.
+    progress = models.JSONField(
+        default=dict, blank=True, help_text="Outcome id -> its progress after this review"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

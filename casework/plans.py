@@ -759,6 +759,7 @@ def review_record(
     review.children_views = children_views
     review.progress_notes = (progress_notes or "").strip()
     review.what_changes = (what_changes or "").strip()
+    review.progress = {str(pk): outcome.progress for pk, outcome in outcomes.items()}
     review.recorded_by = actor
     review.save()
     _history(actor, episode, "review recorded")

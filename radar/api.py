@@ -117,7 +117,6 @@ RunSerializer = inline_serializer(
         "updated": serializers.IntegerField(),
         "cleared": serializers.IntegerField(),
         "open": serializers.IntegerField(),
-        "progress_copies": serializers.IntegerField(),
     },
 )
 

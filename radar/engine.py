@@ -28,7 +28,7 @@ from core.models import Council
 from panel.calendar import is_working_day
 from panel.models import LeadProfessionalAllocation, PanelCase, PanelDecision
 from people.models import FamilyMember, Person
-from radar.models import RadarRule, ReviewProgress, RuleCode
+from radar.models import RadarRule, RuleCode
 from support_requests.models import SupportRequest
 
 OPEN_EPISODE = (Episode.Status.OPEN, Episode.Status.CLOSURE_REQUESTED)
@@ -279,20 +279,20 @@ def action_overdue(ctx: Context, rule: RadarRule) -> list[Finding]:
 
 
 def no_progress(ctx: Context, rule: RadarRule) -> list[Finding]:
-    """No outcome's progress improved across the last ``threshold`` held reviews (each needs the
-    radar's copy of its progress; until then the rule cannot tell, and says nothing)."""
+    """No outcome's progress improved across the last ``threshold`` held reviews, by the progress
+    each review recorded (a review from before that was kept says nothing, so the rule cannot
+    tell, and says nothing)."""
     held = defaultdict(list)
+    copies = {}
     rows = (
         PlanReview.objects.filter(episode__status__in=OPEN_EPISODE, held_on__isnull=False)
-        .values_list("episode_id", "pk", "held_on")
+        .values_list("episode_id", "pk", "held_on", "progress")
         .order_by("episode_id", "held_on", "pk")
     )
-    for episode_id, pk, held_on in rows:
+    for episode_id, pk, held_on, progress in rows:
         held[episode_id].append((pk, held_on))
-    wanted = [pk for reviews in held.values() for pk, _ in reviews[-rule.threshold :]]
-    copies = dict(
-        ReviewProgress.objects.filter(review_id__in=wanted).values_list("review_id", "progress")
-    )
+        if progress:
+            copies[pk] = progress
     found = []
     for episode_id, reviews in held.items():
         last = reviews[-rule.threshold :]
@@ -468,34 +468,3 @@ def evaluate(*, today: date, rules: list[RadarRule]) -> list[Finding]:
         if rule.enabled:
             found.extend(RULES[rule.code](ctx, rule))
     return found
-
-
-def take_progress_copies() -> int:
-    """Copy the outcomes' progress for the newest held review of each open episode that has no
-    copy yet (outcomes change only at a review or by editing the plan, so the current progress is
-    what the newest review recorded). Returns how many were taken."""
-    newest: dict = {}
-    rows = (
-        PlanReview.objects.filter(episode__status__in=OPEN_EPISODE, held_on__isnull=False)
-        .values_list("episode_id", "pk")
-        .order_by("episode_id", "held_on", "pk")
-    )
-    for episode_id, pk in rows:
-        newest[episode_id] = pk
-    taken = set(
-        ReviewProgress.objects.filter(review_id__in=newest.values()).values_list(
-            "review_id", flat=True
-        )
-    )
-    missing = {episode_id: pk for episode_id, pk in newest.items() if pk not in taken}
-    if not missing:
-        return 0
-    progress = defaultdict(dict)
-    for episode_id, outcome_id, value in PlanOutcome.objects.filter(
-        plan__episode_id__in=missing
-    ).values_list("plan__episode_id", "pk", "progress"):
-        progress[episode_id][str(outcome_id)] = value
-    ReviewProgress.objects.bulk_create(
-        [ReviewProgress(review_id=pk, progress=progress[ep]) for ep, pk in missing.items()]
-    )
-    return len(missing)

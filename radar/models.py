@@ -134,15 +134,3 @@ class RadarFlagHistory(AppendOnlyModel):
     class Meta:
         ordering = ["at", "id"]
         verbose_name_plural = "radar flag history"
-
-
-class ReviewProgress(AppendOnlyModel):
-    """The progress of each outcome as it stood after a plan review, taken by the radar.
-
-    Casework keeps only each outcome's current progress, so the radar keeps a copy per review
-    (the newest held review of each open episode, on each run) to tell whether anything improved
-    between two reviews. ``progress`` maps an outcome id to its progress."""
-
-    review = models.OneToOneField("casework.PlanReview", on_delete=models.PROTECT, related_name="+")
-    progress = models.JSONField(default=dict)
-    taken_at = models.DateTimeField(auto_now_add=True)

@@ -55,13 +55,12 @@ def radar_run(*, today: date, actor=None) -> dict:
         raise PermissionDenied
     rule_rows = list(RadarRule.objects.all())
     enabled = {rule.code for rule in rule_rows if rule.enabled}
-    copies = engine.take_progress_copies()
     findings = {finding.key: finding for finding in engine.evaluate(today=today, rules=rule_rows)}
     open_flags = {
         flag.subject_key: flag
         for flag in lock_all(RadarFlag.objects.filter(status__in=RadarFlag.OPEN_STATUSES))
     }
-    counts = {"raised": 0, "updated": 0, "cleared": 0, "progress_copies": copies}
+    counts = {"raised": 0, "updated": 0, "cleared": 0}
 
     new = [
         RadarFlag(

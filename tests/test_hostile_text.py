@@ -158,7 +158,7 @@ NOT_USER_TEXT = {
     "radar.RadarFlag.subject_key": "the rule's code and the subject's ids, made by the code",
     "radar.RadarFlag.facts": "dates, counts and thresholds the radar writes (and a lead agency's "
     "name from the council pack); its reasons are worded by the code when shown",
-    "radar.ReviewProgress.progress": "outcome ids and progress codes copied by the radar",
+    "casework.PlanReview.progress": "outcome ids and progress codes a review recorded",
     "neglect.GradedCareTool.code": "a slug from the council pack",
     "oversight.SupervisionPolicy.prompts": "questions from the council pack, shown as hint text",
     "oversight.EscalationHistory.event": "raised, moved_on or resolved: written by the code",

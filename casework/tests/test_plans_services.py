@@ -224,6 +224,35 @@ def test_late_review_is_overdue_until_recorded_then_the_next_is_scheduled(lead, 
     )
 
 
+def test_each_review_keeps_the_progress_it_recorded(lead, plan, episode):
+    """The outcome holds its latest progress; each review keeps what it recorded, so a later
+    review leaves an earlier one's as it was."""
+    today = clock.today()
+    first, second = make_outcome(plan=plan), make_outcome(plan=plan, position=2)
+    review = plans.reviews_schedule(episode)
+    plans.review_record(
+        actor=lead,
+        review=review,
+        held_on=today - timedelta(days=14),
+        progress={first.pk: PlanOutcome.Progress.SOME},
+    )
+    later = plans.next_review(episode)
+    plans.review_record(
+        actor=lead,
+        review=later,
+        held_on=today,
+        progress={first.pk: PlanOutcome.Progress.GOOD, second.pk: PlanOutcome.Progress.SOME},
+    )
+    held = PlanReview.objects.filter(episode=episode, held_on__isnull=False)
+    kept = dict(held.values_list("pk", "progress"))
+    assert kept == {
+        review.pk: {str(first.pk): "some", str(second.pk): "not_started"},
+        later.pk: {str(first.pk): "good", str(second.pk): "some"},
+    }
+    first.refresh_from_db()
+    assert first.progress == PlanOutcome.Progress.GOOD
+
+
 def test_review_refuses_views_for_someone_outside_the_family(lead, plan, episode):
     review = plans.reviews_schedule(episode)
     other = make_episode(lead_professional=lead).family.members.filter(role="child").first().person

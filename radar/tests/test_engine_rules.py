@@ -15,7 +15,7 @@ from core.tests.factories import AgencyFactory, CouncilFactory
 from people.models import FamilyMember
 from people.tests.factories import AdultFactory, FamilyMemberFactory, PersonFactory
 from radar import engine
-from radar.models import ReviewProgress, RuleCode
+from radar.models import RuleCode
 from radar.tests.factories import RadarRuleFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,9 +115,9 @@ def test_action_overdue_counts_open_actions_only(episode):
 
 
 def _review(episode, held_on, progress):
-    review = PlanReview.objects.create(episode=episode, due_on=held_on, held_on=held_on)
-    ReviewProgress.objects.create(review=review, progress=progress)
-    return review
+    return PlanReview.objects.create(
+        episode=episode, due_on=held_on, held_on=held_on, progress=progress
+    )
 
 
 def test_no_progress_across_two_reviews(episode):
@@ -142,12 +142,11 @@ def test_progress_on_one_outcome_is_progress(episode):
     assert found(RuleCode.NO_PROGRESS, date(2026, 11, 1)) == []
 
 
-def test_progress_copies_are_taken_for_the_newest_held_review(episode):
-    outcome = make_outcome(plan=make_plan(episode=episode), progress="good")
-    review = PlanReview.objects.create(episode=episode, due_on=STARTED, held_on=STARTED)
-    assert engine.take_progress_copies() == 1
-    assert ReviewProgress.objects.get(review=review).progress == {str(outcome.pk): "good"}
-    assert engine.take_progress_copies() == 0
+def test_a_review_from_before_progress_was_kept_says_nothing(episode):
+    outcome = make_outcome(plan=make_plan(episode=episode))
+    _review(episode, date(2026, 9, 15), {})
+    _review(episode, date(2026, 10, 27), {str(outcome.pk): PlanOutcome.Progress.SOME})
+    assert found(RuleCode.NO_PROGRESS, date(2026, 11, 1)) == []
 
 
 def test_episode_open_long_in_months(episode):
