@@ -1,7 +1,8 @@
 """What the patterns app shows on other apps' pages (``core.notices``): a repeat referral at
-triage and in the panel inbox; a repeat plan and disguised compliance on the episode; an
-accident and injury pattern on a child's page. Each provider answers for many records in a fixed
-number of queries, from what the reader may see only, and says the rule and the facts in words."""
+triage and in the panel inbox; on the episode, the repeat referral its case came from, a repeat
+plan and disguised compliance; an accident and injury pattern on a child's page. Each provider
+answers for many records in a fixed number of queries, from what the reader may see only, and
+says the rule and the facts in words."""
 
 from __future__ import annotations
 
@@ -51,6 +52,9 @@ def episode_notices(user, records) -> dict:
     plans = repeats.repeat_plans_for_episodes(user, episodes)
     # Only episodes the reader may see: the repeat plan's read is scoped; ask again for the rest.
     visible = selectors.visible_episode_ids(user, [e.pk for e in episodes])
+    # The referral the episode's case came from, when its children had one in the year before.
+    referral_of = selectors.panel_referrals_of([e for e in episodes if e.pk in visible])
+    repeated = repeats.repeat_referrals_for_panel_referrals(user, referral_of.values())
     dates = selectors.current_dates_by_episode(visible)
     leads = selectors.episode_leads(visible)
     managed = managed_team_ids(user)
@@ -61,6 +65,11 @@ def episode_notices(user, records) -> dict:
             continue
         url = reverse("patterns:episode", kwargs={"episode_id": episode.pk})
         notices = []
+        referral = referral_of.get(episode.pk)
+        if referral is not None and referral.pk in repeated:
+            notices.append(
+                _referral_notice(repeated[referral.pk], pattern_settings().repeat_referral_months)
+            )
         if episode.pk in plans:
             notices.append(
                 Notice(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -85,6 +85,20 @@ def episode_panel_referral(episode: Episode):
         .only("pk", "submitted_at")
         .first()
     )
+
+
+def panel_referrals_of(episodes) -> dict:
+    """``{episode.pk: PanelReferral}`` for the episodes whose case came from a panel referral, in
+    one query."""
+    by_case = {e.panel_case_id: e.pk for e in episodes if e.panel_case_id}
+    if not by_case:
+        return {}
+    rows = (
+        PanelReferral.objects.filter(panel_case__pk__in=by_case)
+        .annotate(case_id=F("panel_case__pk"))
+        .only("pk", "submitted_at")
+    )
+    return {by_case[referral.case_id]: referral for referral in rows}
 
 
 def contacts_of(episode: Episode) -> QuerySet[Contact]:

@@ -15,6 +15,8 @@ from casework.models import Episode
 from casework.tests.factories import EpisodeFactory
 from core import notices
 from core.tests.factories import AgencyFactory, AreaFactory, TeamFactory
+from panel.models import PanelCase
+from panel.tests.factories import PanelFactory
 from patterns import notices as provided
 from patterns import repeats
 from patterns.tests.factories import request_for
@@ -172,6 +174,38 @@ def test_the_request_a_referral_began_with_is_not_a_repeat(leader):
     other = request_for(area=leader.team.area, first_name="Amy", born=BORN, at=at(2026, 4, 1))
     earlier = repeats.repeat_referrals_for_panel_referrals(leader, [later])[later.pk]
     assert [e.record_id for e in earlier] == [str(other.pk)]
+
+
+def test_the_episode_shows_the_repeat_referral_its_case_came_from(leader):
+    family = FamilyFactory(team=leader.team)
+    child = PersonFactory(first_name="Amy", date_of_birth=BORN)
+    FamilyMemberFactory(family=family, person=child)
+    _referral(family, child, on=at(2025, 11, 1), number=1)
+    later = _referral(family, child, on=NOW, number=2)
+    case = PanelCase.objects.create(
+        referral=later,
+        panel=PanelFactory(),
+        esmap_number="ESMAP-2026-0007",
+        year=2026,
+        sequence=7,
+        logged_by=leader,
+        logged_at=NOW,
+    )
+    episode = EpisodeFactory(family=family, lead_professional=leader, panel_case=case)
+    without = EpisodeFactory(
+        family=_family_with(PersonFactory(), leader.team), lead_professional=leader
+    )
+
+    found = provided.episode_notices(leader, [episode, without])
+
+    [notice] = [n for n in found[episode.pk] if n.key == "repeat_referral"]
+    assert notice.lines == (
+        f"Amy had a panel referral on 1 November 2025 (family {family.reference}), "
+        "11 months before this one.",
+        "The rule: a new request or panel referral for a child who had one in the 12 months "
+        "before.",
+    )
+    assert "repeat_referral" not in {n.key for n in found.get(without.pk, [])}
 
 
 # ------------------------------------------------------------------ repeat plans
