@@ -10,28 +10,18 @@ The rows come from a fixed number of queries whatever the number of cases.
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 
-from core import clock
+from core import clock, spreadsheets
+from core.spreadsheets import Column
 from panel.models import ClosureRequest, LeadProfessionalAllocation, PanelCase
 
 SHEET_TITLE = "Data recording sheet"
 
 CONSENT_BASIS = {"consent": "Consent", "override": "Override"}
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: int
-    is_date: bool = False
 
 
 COLUMNS = [
@@ -57,7 +47,7 @@ COLUMNS = [
     Column("closed_on", "Closed on", 14, True),
     Column("closure_meeting_on", "Closure decided at meeting", 16, True),
 ]
-HEADERS = [column.header for column in COLUMNS]
+HEADERS = spreadsheets.headers(COLUMNS)
 
 
 def _london_date(moment: datetime | None) -> date | None:
@@ -177,45 +167,9 @@ def rows(*, panel=None, year: int | None = None) -> list[dict]:
     return [row_for(case) for case in cases(panel=panel, year=year)]
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 def as_csv(sheet_rows: list[dict]) -> bytes:
-    """UTF-8 with a byte order mark, so Excel reads the agency names' characters properly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
-    for row in sheet_rows:
-        writer.writerow([_text(row[column.key]) for column in COLUMNS])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return spreadsheets.as_csv(COLUMNS, sheet_rows)
 
 
 def as_xlsx(sheet_rows: list[dict]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    sheet.append(HEADERS)
-    bold = Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = bold
-    for row in sheet_rows:
-        sheet.append([row[column.key] if row[column.key] != "" else None for column in COLUMNS])
-    for index, column in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
-        if column.is_date:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = "DD/MM/YYYY"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.as_xlsx(COLUMNS, sheet_rows, title=SHEET_TITLE)
