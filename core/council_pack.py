@@ -89,6 +89,7 @@ EXTRA_SECTIONS = {
     "patterns": "patterns",
     "radar": "radar",
     "supervision": "oversight",
+    "outcomes": "outcomes",
 }
 
 

@@ -16,11 +16,11 @@ notes) are rewritten here and nowhere else: erasing what the schedule says must 
 reason to change them (ADR 0019). The audit trail is never touched.
 
 What the apps above casework write about a case goes with the record it belongs to: disguised
-compliance, supervision of the case, professional challenge, management oversight notes and notes
-on the radar's flags with the episode (the casework schedule); neglect concerns and risk factors,
-which are about the family's children and adults whatever they were recorded from, with the
-family's people (the people schedule). A supervision's own reflections are the worker's record,
-not the family's, and stay.
+compliance, supervision of the case, professional challenge, management oversight notes, notes
+on the radar's flags and the evidence of outcome scores with the episode (the casework
+schedule); neglect concerns and risk factors, which are about the family's children and adults
+whatever they were recorded from, with the family's people (the people schedule). A
+supervision's own reflections are the worker's record, not the family's, and stay.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ from dataprotection.models import (
     RetentionRun,
 )
 from neglect.models import NeglectConcern, NeglectConcernHistory, NeglectObservation
+from outcomes.models import OutcomeLink, OutcomeScore
 from oversight.models import Escalation, EscalationHistory, SupervisionCase
 from panel.models import AgencyResponse, ClosureRequest, PanelCase, PanelCaseHistory, PanelDecision
 from patterns.models import DisguisedComplianceHistory, DisguisedComplianceRecord
@@ -381,6 +382,10 @@ def anonymise_casework(ids: list) -> None:
         "note",
     )
     _anonymise_radar_flags(RadarFlag.objects.filter(episode_id__in=ids))
+    scores = OutcomeScore.objects.filter(episode_id__in=ids).values_list("pk", flat=True)
+    _replace(OutcomeScore, scores, "evidence_what", "evidence_source", "correction_reason")
+    links = OutcomeLink.objects.filter(episode_id__in=ids).values_list("pk", flat=True)
+    _replace(OutcomeLink, links, "removed_reason")
 
 
 def _anonymise_radar_flags(flags) -> None:

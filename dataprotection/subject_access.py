@@ -50,6 +50,7 @@ from neglect.models import (
     NeglectConcernHistory,
     NeglectObservation,
 )
+from outcomes.models import OutcomeLink, OutcomeScore, OutcomeSustainedCheck
 from oversight.models import Escalation
 from panel.models import (
     AgencyResponse,
@@ -284,6 +285,12 @@ def gather(person: Person) -> dict:
             "contacts": _rows(contacts),
             "closures": _rows(Closure.objects.filter(episode__in=episodes)),
         },
+        "outcomes": {
+            # The framework outcomes and the scores of the plan outcomes that concern this person.
+            "links": _rows(OutcomeLink.objects.filter(plan_outcome__in=concerning_outcomes)),
+            "scores": _rows(OutcomeScore.objects.filter(plan_outcome__in=concerning_outcomes)),
+            "sustained_checks": _rows(OutcomeSustainedCheck.objects.filter(episode__in=episodes)),
+        },
         "neglect": {
             "concerns": _rows(concerns := NeglectConcern.objects.filter(child=person)),
             "observations": _rows(NeglectObservation.objects.filter(concern__in=concerns)),
@@ -375,6 +382,7 @@ def sections(data: dict) -> list[tuple[str, list[tuple[str, list[dict]]]]]:
         "consent": "Consent",
         "panel": "The panel",
         "casework": "Casework",
+        "outcomes": "Outcomes and progress",
         "neglect": "Neglect",
         "risk_factors": "Risk and vulnerability factors",
         "patterns": "Patterns spotted",

@@ -44,7 +44,14 @@ from casework.models import Episode, EpisodeOversight
 from consent.models import ConsentDecision, Purpose
 from core import clock
 from core.models import Area, NeedLevel
-from demo import neglect_demo, oversight_demo, patterns_demo, radar_demo, risk_factors_demo
+from demo import (
+    neglect_demo,
+    outcomes_demo,
+    oversight_demo,
+    patterns_demo,
+    radar_demo,
+    risk_factors_demo,
+)
 from demo.panel_and_casework import _candidates, _CaseFamily, _consent, _demo, _fill, demo_panel
 from panel import selectors as panel_selectors
 from panel import services as panel_services
@@ -505,5 +512,6 @@ def seed_journeys(*, today: date, counts: Counter) -> None:
     oversight_demo.seed(today=today, counts=counts)
     patterns_demo.seed(today=today, counts=counts)
     neglect_demo.seed(today=today, counts=counts)
+    outcomes_demo.seed(today=today, counts=counts)
     # Last, so the radar's run sees every other journey's records.
     radar_demo.seed(today=today, counts=counts)

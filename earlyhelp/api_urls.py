@@ -4,6 +4,7 @@ import assessments.api
 import casework.api
 import consent.api
 import neglect.api
+import outcomes.api
 import oversight.api
 import panel.api
 import patterns.api
@@ -23,6 +24,7 @@ casework.api.register(router)
 consent.api.register(router)
 neglect.api.register(router)
 oversight.api.register(router)
+outcomes.api.register(router)
 panel.api.register(router)
 patterns.api.register(router)
 radar.api.register(router)

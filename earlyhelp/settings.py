@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "patterns",
     "radar",
     "oversight",
+    "outcomes",
     "demo",
     "dataprotection",
 ]

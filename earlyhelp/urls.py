@@ -50,6 +50,7 @@ urlpatterns = [
     path("patterns/", include("patterns.urls")),
     path("radar/", include("radar.urls")),
     path("supervision/", include("oversight.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("data-protection/", include("dataprotection.urls")),
     path("api/v1/", include("earlyhelp.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

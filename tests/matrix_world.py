@@ -72,6 +72,7 @@ _KWARG_KIND_BY_URL = {
     ("core:council_values_change", "group"): "council_group",
     ("risk_factors:end", "factor_id"): "risk_factor",
     ("risk_factors:review", "review_id"): "factor_plan_review",
+    ("outcomes:link_remove", "link_id"): "outcome_link",
 }
 _KWARG_KIND = {
     "family_id": "family",
@@ -105,6 +106,8 @@ _KWARG_KIND = {
     "supervision_id": "supervision",
     "supervision_action_id": "supervision_action",
     "escalation_id": "escalation",
+    "plan_outcome_id": "outcome",
+    "check_id": "sustained_check",
 }
 # The API router's ``pk`` by route name prefix.
 _API_PK_KIND = {
@@ -127,6 +130,8 @@ _API_PK_KIND = {
     "api:neglect-concern-": "neglect_concern",
     "api:disguised-compliance-": "disguised_compliance",
     "api:child-injuries-": "person",
+    "api:outcome-link-": "outcome_link",
+    "api:outcome-sustained-check-": "sustained_check",
 }
 
 
@@ -317,6 +322,25 @@ def build_world() -> World:
     world.put("episode", episode_in.pk, episode_out.pk)
     world.put("outcome", outcome_in.pk, outcome_out.pk)
     world.put("action", action_in.pk, action_out.pk)
+
+    # Outcomes: a mapping of each plan outcome, and a sustained check on each episode.
+    from outcomes.tests.factories import (
+        FrameworkOutcomeFactory,
+        OutcomeLinkFactory,
+        OutcomeSustainedCheckFactory,
+    )
+
+    mapped_to = FrameworkOutcomeFactory()
+    world.put(
+        "outcome_link",
+        OutcomeLinkFactory(plan_outcome=outcome_in, framework_outcome=mapped_to).pk,
+        OutcomeLinkFactory(plan_outcome=outcome_out, framework_outcome=mapped_to).pk,
+    )
+    world.put(
+        "sustained_check",
+        OutcomeSustainedCheckFactory(episode=episode_in).pk,
+        OutcomeSustainedCheckFactory(episode=episode_out).pk,
+    )
 
     # Consent: a decision and an override on each family.
     world.put(

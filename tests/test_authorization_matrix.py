@@ -340,6 +340,13 @@ TABLE: dict[str, tuple[str, str]] = {
     "neglect:concern":                     ("AN=302 PR,LP,TM=302/404 TL,BS=302 *=404", "AN=302 *=405"),
     **{f"neglect:{n}": (ASSESS_WRITE, ASSESS_WRITE) for n in (
         "concern_record", "tool_result_add", "observation_add", "concern_change", "concern_end")},
+    # outcomes: read with the episode's family; mapped and scored by whoever may change the
+    # episode; the sustained check answered by the lead professional and their manager only
+    "outcomes:episode":                    (FAMILY_READ, "AN=302 *=405"),
+    "outcomes:check":                      (FAMILY_READ, "AN=302 *=405"),
+    **{f"outcomes:{n}": (EPISODE_WRITE, EPISODE_WRITE) for n in (
+        "link_add", "link_remove", "score_record")},
+    "outcomes:check_answer":               (DC_WRITE, DC_WRITE),
     # the API: the same rules; 401 without credentials, 405 for a method a route has not
     # The API's description and its documentation hold no one's data and are published like any
     # open API's, so integrators can read them before they have an account.
@@ -412,6 +419,11 @@ TABLE: dict[str, tuple[str, str]] = {
     **{f"api:neglect-concern-{n}": ("AN=401 *=405", API_ASSESS_WRITE) for n in (
         "observations", "lived-experience", "end")},
     "api:neglect-tool-result-list":        (API_CASE_LIST, "AN=401 PR,LP,TM,TL=400 *=403"),
+    **{f"api:outcome-{n}-list": ("AN=401 *=400", "AN=401 PR,LP,TM,TL=400 *=403") for n in (
+        "score", "link")},
+    "api:outcome-link-remove":             ("AN=401 *=405", API_EPISODE_WRITE),
+    "api:outcome-sustained-check-list":    (API_CASE_LIST, "AN=401 *=405"),
+    "api:outcome-sustained-check-answer":  ("AN=401 *=405", "AN=401 LP,TM=400/404 PR=403/404 TL,BS=403 *=404"),
     "api:disguised-compliance-list":       (API_FAMILY_READ, "AN=401 PR,LP,TM=400 *=403"),
     "api:disguised-compliance-detail":     (API_FAMILY_READ, "AN=401 *=405"),
     "api:disguised-compliance-withdraw":   ("AN=401 *=405", "AN=401 LP,TM=400/404 PR=403/404 TL,BS=403 *=404"),

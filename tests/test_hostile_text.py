@@ -110,6 +110,7 @@ PROJECT_APPS = (
     "patterns",
     "neglect",
     "oversight",
+    "outcomes",
 )
 
 # Text fields no one types: codes, hashes, keys and derived copies. Each names why.
@@ -163,6 +164,9 @@ NOT_USER_TEXT = {
     "oversight.SupervisionPolicy.prompts": "questions from the council pack, shown as hint text",
     "oversight.EscalationHistory.event": "raised, moved_on or resolved: written by the code",
     "neglect.GradedCareTool.grades": "whole numbers from the council pack (the tool's scale)",
+    "outcomes.OutcomeFramework.code": "a slug from the council pack",
+    "outcomes.FrameworkOutcome.code": "a slug from the council pack",
+    "outcomes.OutcomeIndicator.code": "a slug from the council pack",
 }
 
 # Templates that show no user-entered text at all, so the crawl need not reach them.
@@ -521,6 +525,47 @@ def _build_world() -> dict:
         outcome="-",
     )
     escalation.history.create(actor=lead, event="raised", stage="1", to_whom="-", note="-")
+    # Outcomes on the episode: a current and a removed mapping, a baseline and its correction,
+    # and a sustained check; the outcomes pages show them.
+    from outcomes.models import FrameworkOutcome, OutcomeLink, OutcomeScore, OutcomeSustainedCheck
+
+    plan_outcome = episode.plan.outcomes.order_by("pk").first()
+    mapped = FrameworkOutcome.objects.filter(in_pack=True).order_by("pk")
+    OutcomeLink.objects.create(
+        plan_outcome=plan_outcome,
+        framework_outcome=mapped[0],
+        episode=episode,
+        linked_by=lead,
+        removed_by=lead,
+        removed_at=now,
+        removed_reason="-",
+    )
+    OutcomeLink.objects.create(
+        plan_outcome=plan_outcome, framework_outcome=mapped[1], episode=episode, linked_by=lead
+    )
+    wrong = OutcomeScore.objects.create(
+        episode=episode,
+        plan_outcome=plan_outcome,
+        kind="baseline",
+        score=2,
+        evidence_what="-",
+        evidence_source="-",
+        evidence_on=today,
+        recorded_by=lead,
+    )
+    OutcomeScore.objects.create(
+        episode=episode,
+        plan_outcome=plan_outcome,
+        kind="baseline",
+        score=3,
+        evidence_what="-",
+        evidence_source="-",
+        evidence_on=today,
+        supersedes=wrong,
+        correction_reason="-",
+        recorded_by=lead,
+    )
+    OutcomeSustainedCheck.objects.get_or_create(episode=episode, defaults={"due_on": today})
     # A rectification note on the child (shown on the subject access page) and a legal hold.
     RectificationNoteFactory(person=child, by=users["admin"])
     LegalHoldFactory(family=family, placed_by=users["admin"])
@@ -602,6 +647,7 @@ ROLES = {
     "risk_factors": STAFF,
     "patterns": ("lead.professional", "team.manager", "practitioner"),
     "neglect": STAFF,
+    "outcomes": STAFF,
     "oversight": ("team.manager", "lead.professional", "practitioner", "team.leader"),
     "support_requests": ("practitioner", "team.leader", "business.support"),
     "panel": (
@@ -978,6 +1024,24 @@ def _pages(world) -> list[str]:
         urls.append(
             reverse("casework:plan_child_copy", kwargs={**kw, "person_id": child.person_id})
         )
+    # Outcomes: the episode's outcomes and progress, its forms, and its sustained check.
+    from outcomes.models import OutcomeLink, OutcomeSustainedCheck
+
+    urls.append(reverse("outcomes:episode", kwargs=kw))
+    for outcome in episode.plan.outcomes.all():
+        okw = {**kw, "plan_outcome_id": outcome.pk}
+        urls += [reverse(f"outcomes:{n}", kwargs=okw) for n in ("link_add", "score_record")]
+    for link in OutcomeLink.objects.filter(episode=episode, removed_at__isnull=True):
+        urls.append(reverse("outcomes:link_remove", kwargs={**kw, "link_id": link.pk}))
+    for check in OutcomeSustainedCheck.objects.filter(episode=episode):
+        urls.append(reverse("outcomes:check", kwargs={"check_id": check.pk}))
+        urls += [
+            reverse(
+                "outcomes:check_answer",
+                kwargs={"check_id": check.pk, "plan_outcome_id": outcome.pk},
+            )
+            for outcome in episode.plan.outcomes.all()[:1]
+        ]
     token = ApiToken.objects.get()
     urls += [
         reverse("accounts:api_tokens"),

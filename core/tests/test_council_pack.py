@@ -19,6 +19,7 @@ from core.council_pack import PackError, PackResult, load_council_pack
 from core.models import Agency, Area, Council, NeedLevel, Site, Team
 from dataprotection.models import RetentionRule
 from neglect.models import GradedCareTool
+from outcomes.models import FrameworkOutcome, OutcomeFramework, OutcomeIndicator, OutcomeScale
 from oversight.models import SupervisionPolicy
 from panel.models import Panel, PanelSeat
 from patterns.models import PatternSettings
@@ -41,6 +42,10 @@ MODELS = (
     PatternSettings,
     RadarRule,
     SupervisionPolicy,
+    OutcomeScale,
+    OutcomeFramework,
+    FrameworkOutcome,
+    OutcomeIndicator,
 )
 
 
@@ -202,6 +207,10 @@ def test_tiny_pack_loads_alone_with_nothing_from_any_other_council() -> None:
         "PatternSettings": 1,  # the patterns' windows, at their defaults
         "RadarRule": 0,
         "SupervisionPolicy": 0,
+        "OutcomeScale": 0,  # the tiny pack has no outcomes section
+        "OutcomeFramework": 0,
+        "FrameworkOutcome": 0,
+        "OutcomeIndicator": 0,
     }
     assert list(NeedLevel.objects.values_list("level", "is_statutory")) == [
         (1, False),

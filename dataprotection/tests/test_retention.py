@@ -22,6 +22,7 @@ from neglect.tests.factories import (
     NeglectConcernHistoryFactory,
     NeglectObservationFactory,
 )
+from outcomes.tests.factories import OutcomeLinkFactory, OutcomeScoreFactory, plan_outcome_for
 from oversight.tests.factories import (
     EscalationFactory,
     EscalationHistoryFactory,
@@ -173,6 +174,9 @@ def test_what_other_apps_wrote_about_an_episode_goes_with_it(schedule_rules):
         )
         flag = RadarFlagFactory(episode=episode, cleared=True, acknowledged_note="Seen today")
         flag_history = RadarFlagHistoryFactory(flag=flag, note="Seen today")
+        plan_outcome = plan_outcome_for(episode)
+        score = OutcomeScoreFactory(plan_outcome=plan_outcome, correction_reason="Typo")
+        link = OutcomeLinkFactory(plan_outcome=plan_outcome, removed_reason="Wrong framework")
     facts = dict(flag.facts)
 
     retention_apply(today=INSIDE)
@@ -193,6 +197,13 @@ def test_what_other_apps_wrote_about_an_episode_goes_with_it(schedule_rules):
     assert _text(escalation_history, "to_whom", "note") == [NAME, PHRASE]
     assert _text(flag, "acknowledged_note", "facts") == [PHRASE, facts]
     assert _text(flag_history, "note") == [PHRASE]
+    assert _text(score, "evidence_what", "evidence_source", "correction_reason", "score") == [
+        PHRASE,
+        NAME,
+        PHRASE,
+        3,
+    ]
+    assert _text(link, "removed_reason") == [PHRASE]
 
 
 def test_neglect_and_risk_factors_go_with_the_familys_people(schedule_rules):
