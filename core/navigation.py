@@ -37,6 +37,8 @@ def items_for(user) -> list[NavItem]:
         items.append(NavItem("Radar", "radar:radar", "radar"))
     if rules.has_perm("oversight.use_supervision", user):
         items.append(NavItem("Supervision", "oversight:index", "supervision"))
+    if rules.has_perm("reporting.view_reports", user):
+        items.append(NavItem("Reports", "reporting:index", "reports"))
     if scope.can_see_case_records(user):
         items.append(NavItem("Find a person", "people:search", "people"))
         items.append(NavItem("Families", "people:family_list", "families"))

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "outcomes",
     "demo",
     "dataprotection",
+    "reporting",
 ]
 
 MIDDLEWARE = [

@@ -52,6 +52,7 @@ urlpatterns = [
     path("supervision/", include("oversight.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("data-protection/", include("dataprotection.urls")),
+    path("reports/", include("reporting.urls")),
     path("api/v1/", include("earlyhelp.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

@@ -251,6 +251,9 @@ TABLE: dict[str, tuple[str, str]] = {
     # for those with a part in that panel
     "panel:panel_list":                    ("AN=302 *=200", "AN=302 *=405"),
     "panel:recording_sheet":               ("AN=302 TL,BS,SL=200 *=404", "AN=302 *=405"),
+    # reporting: the partnership's reports, for strategic leads and the early support service
+    "reporting:index":                     ("AN=302 TL,SL=200 *=404", "AN=302 *=405"),
+    "reporting:annex_a_list_2":            ("AN=302 TL,SL=200 *=404", "AN=302 *=405"),
     "panel:recording_sheet_xlsx":          ("AN=302 TL,BS,SL=200 *=404", "AN=302 *=405"),
     "panel:recording_sheet_csv":           ("AN=302 TL,BS,SL=200 *=404", "AN=302 *=405"),
     "panel:panel_detail":                  ("AN=302 *=200", "AN=302 *=405"),

@@ -640,6 +640,7 @@ ROLES = {
     "core": (*STAFF, "business.support", "panel.chair", "panel.member", "strategic.lead", "admin"),
     "people": STAFF,
     "dataprotection": ("admin",),
+    "reporting": ("strategic.lead", "team.leader"),
     "assessments": STAFF,
     "consent": STAFF,
     "casework": STAFF,
@@ -756,6 +757,8 @@ def _pages(world) -> list[str]:
             "casework:caseload",
             "casework:team_caseload",
             "radar:radar",
+            "reporting:index",
+            "reporting:annex_a_list_2",
         )
     ]
     # The council's values, each group's change page (the values are planted text too).

@@ -1,0 +1,21 @@
+"""Who may open the partnership's reports (django-rules; loaded by rules' autodiscovery).
+
+The reports are council-wide by design: they answer for the whole partnership, not for a
+caseload, so they are for the strategic leads and the early support service's team leaders (who
+see every family already). The Annex A list names no one but holds each child's date of birth, so
+each download is audited."""
+
+import rules
+
+from accounts.models import Role
+
+REPORT_ROLES = (Role.STRATEGIC_LEAD, Role.EARLY_SUPPORT_TEAM_LEADER)
+
+
+@rules.predicate
+def reads_reports(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.has_role(*REPORT_ROLES))
+
+
+rules.add_perm("reporting.view_reports", reads_reports)
+rules.add_perm("reporting.export_annex_a", reads_reports)
