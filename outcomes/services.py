@@ -17,7 +17,6 @@ Every service is keyword-only, transactional and audited, and asks the permissio
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -64,13 +63,6 @@ CORRECTION_REASON = "Say why the score is being corrected"
 def scale() -> OutcomeScale:
     """The council's scale (the pack's ``outcomes.scoring``), or 0 to 10 before a pack sets one."""
     return OutcomeScale.objects.filter(pk=1).first() or DEFAULT_SCALE
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (the month's last day when it is shorter)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _text_error(value: str, *, required: str, limit: int = TEXT_LIMIT) -> str:
@@ -346,7 +338,7 @@ def sustained_checks_create(*, today: date) -> dict:
     created = 0
     with transaction.atomic():
         for pk, ended_on, months in candidates:
-            due_on = add_months(ended_on, months)
+            due_on = clock.add_months(ended_on, months)
             if due_on > today:
                 continue
             _, made = OutcomeSustainedCheck.objects.get_or_create(

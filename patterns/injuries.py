@@ -12,7 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from patterns.wording import add_months, long_date, names
+from core.clock import add_months
+from patterns.wording import long_date, names
 
 CATEGORY = "accident_injury"
 QUARTER_NAMES = ("January to March", "April to June", "July to September", "October to December")

@@ -34,9 +34,10 @@ from assessments.models import AssessmentChild, PanelReferral
 from casework import selectors as casework_selectors
 from casework.models import Episode
 from core import clock
+from core.clock import add_months
 from panel import selectors as panel_selectors
 from patterns.settings import pattern_settings
-from patterns.wording import add_months, long_date, names, span
+from patterns.wording import long_date, names, span
 from people.models import FamilyMember
 from people.selectors import families_for
 from support_requests.models import SupportRequest, SupportRequestChild

@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from datetime import date
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole months (negative for earlier); the 31st becomes the month's last day."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
 
 
 def months_between(earlier: date, later: date) -> int:

@@ -13,7 +13,6 @@ within a 28-day rule, the 29th day is not.
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,14 +76,6 @@ def subject_key(rule, episode_id, child_id, panel_case_id, support_request_id) -
 
 def iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (the month's last day when it is shorter)."""
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def add_working_days(day: date, working_days: int) -> date:
@@ -329,7 +320,7 @@ def no_progress(ctx: Context, rule: RadarRule) -> list[Finding]:
 def episode_open_long(ctx: Context, rule: RadarRule) -> list[Finding]:
     found = []
     for pk, row in ctx.episodes.items():
-        limit = add_months(row["started_on"], rule.threshold)
+        limit = clock.add_months(row["started_on"], rule.threshold)
         if ctx.today > limit:
             found.append(
                 Finding(

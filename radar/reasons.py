@@ -10,7 +10,7 @@ from datetime import date
 from django.utils.dateformat import format as format_date
 
 from casework.models import Episode
-from radar.engine import add_months
+from core.clock import add_months
 from radar.models import RadarFlag, RuleCode
 
 

@@ -12,7 +12,6 @@ The list is built by the database in one query whatever its length.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -49,11 +48,7 @@ class Window:
     def starts(self) -> date:
         """The day after the same day six months before (the 31st falls back to the month's
         last day): for 15 June, 16 December."""
-        month = self.as_at.month - MONTHS
-        year = self.as_at.year + (month - 1) // 12
-        month = (month - 1) % 12 + 1
-        day = min(self.as_at.day, calendar.monthrange(year, month)[1])
-        return date(year, month, day) + timedelta(days=1)
+        return clock.add_months(self.as_at, -MONTHS) + timedelta(days=1)
 
     @staticmethod
     def _moment(day: date) -> datetime:

@@ -93,18 +93,6 @@ class Offer:
         return str(Source(self.source).label)
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (the month's last day where it has no such day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - every month has a 28th
-
-
 def months_old(born: date, on: date) -> int:
     months = (on.year - born.year) * 12 + (on.month - born.month)
     if on.day < born.day:
@@ -113,7 +101,7 @@ def months_old(born: date, on: date) -> int:
 
 
 def is_under_18_months(born: date | None, on: date) -> bool:
-    return born is not None and born <= on < add_months(born, UNDER_MONTHS)
+    return born is not None and born <= on < clock.add_months(born, UNDER_MONTHS)
 
 
 def _when(day: date) -> str:

@@ -41,7 +41,15 @@ def admin_client(admin):
 
 @pytest.fixture
 def member(team):
-    return UserFactory(username="member1", team=team, roles=[Role.PRACTITIONER])
+    # Named, not Faker's: Django's similarity check would also refuse "short" from Ms Short.
+    return UserFactory(
+        username="member1",
+        first_name="Alex",
+        last_name="Morgan",
+        email="alex.morgan@example.org",
+        team=team,
+        roles=[Role.PRACTITIONER],
+    )
 
 
 def _code(device) -> str:

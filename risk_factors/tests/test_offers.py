@@ -6,11 +6,12 @@ import pytest
 
 from assessments.models import AssessmentSection
 from assessments.tests.factories import AssessmentFactory
+from core.clock import add_months
 from people.models import ChronologyEntry, ParentalResponsibility, YesNoUnknown
 from people.tests.factories import ChronologyEntryFactory, ParentalResponsibilityFactory
 from risk_factors import services
 from risk_factors.models import Factor, Source
-from risk_factors.offers import add_months, is_under_18_months, offers_for
+from risk_factors.offers import is_under_18_months, offers_for
 from risk_factors.tests.helpers import make_world
 
 pytestmark = pytest.mark.django_db
