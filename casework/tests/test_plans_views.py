@@ -166,7 +166,7 @@ def test_family_copy_has_the_familys_words_and_no_practitioner_notes(lead, episo
         "When we meet",
     ):
         assert heading in body
-    assert lead.get_full_name() in body
+    assert lead.get_full_name() in unescape(body)
 
 
 def test_child_copy_shows_only_that_childs_name(lead, episode, plan):
