@@ -90,6 +90,7 @@ EXTRA_SECTIONS = {
     "radar": "radar",
     "supervision": "oversight",
     "outcomes": "outcomes",
+    "reporting": "reporting",
 }
 
 

@@ -11,8 +11,7 @@ from assessments.tests.factories import CompletedAssessmentFactory, ReadyAssessm
 from casework.models import Episode
 from casework.tests.factories import EpisodeFactory
 from people.tests.factories import PersonFactory
-from reporting import indicators
-from reporting.indicators import Period, Result
+from reporting.indicators import Period, Result, practice
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +32,7 @@ def test_every_child_seen_alone_counts_completed_assessments_in_the_period():
     _completed(1, datetime(2026, 11, 1, 0, 0, tzinfo=UTC))  # midnight, 1 November: out
     ReadyAssessmentFactory()  # not completed: out
 
-    result = indicators.every_child_seen_alone(OCTOBER)
+    result = practice.every_child_seen_alone.measure(OCTOBER)
 
     assert (result.numerator, result.denominator) == (1, 2)
     assert result.suppressed and result.rate is None  # 1 and 2 could point at a family
@@ -44,7 +43,7 @@ def test_the_rate_shows_once_the_numbers_are_not_small():
         _completed(1, datetime(2026, 10, day, 12, tzinfo=UTC))
         _completed(3, datetime(2026, 10, day + 10, 12, tzinfo=UTC))
 
-    result = indicators.every_child_seen_alone(OCTOBER)
+    result = practice.every_child_seen_alone.measure(OCTOBER)
 
     assert (result.numerator, result.denominator, result.suppressed) == (5, 10, False)
     assert result.rate == 50.0
@@ -75,5 +74,5 @@ def test_step_ups_and_step_downs_in_the_period():
     )
     EpisodeFactory(family=closed.family, previous=closed, started_on=date(2026, 10, 3))  # not one
 
-    assert indicators.step_ups(OCTOBER).numerator == 3 - 1
-    assert indicators.step_downs(OCTOBER).numerator == 1
+    assert practice.step_ups.measure(OCTOBER).numerator == 3 - 1
+    assert practice.step_downs.measure(OCTOBER).numerator == 1
