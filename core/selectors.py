@@ -14,6 +14,10 @@ def the_council() -> Council | None:
     return Council.objects.first()
 
 
+def areas() -> QuerySet[Area]:
+    return Area.objects.all()
+
+
 def areas_with_sites() -> QuerySet[Area]:
     return Area.objects.prefetch_related("sites")
 

@@ -19,3 +19,29 @@ def reads_reports(user) -> bool:
 
 rules.add_perm("reporting.view_reports", reads_reports)
 rules.add_perm("reporting.export_annex_a", reads_reports)
+
+# The dashboard and report cards show counts and rates only, small numbers suppressed: team
+# managers see their own service's picture beside the partnership's.
+DASHBOARD_ROLES = (*REPORT_ROLES, Role.TEAM_MANAGER)
+
+
+@rules.predicate
+def reads_dashboard(user) -> bool:
+    return bool(
+        user and user.is_authenticated and user.is_active and user.has_role(*DASHBOARD_ROLES)
+    )
+
+
+@rules.predicate
+def is_strategic_lead(user) -> bool:
+    return bool(
+        user and user.is_authenticated and user.is_active and user.has_role(Role.STRATEGIC_LEAD)
+    )
+
+
+rules.add_perm("reporting.view_dashboard", reads_dashboard)
+rules.add_perm("reporting.view_report_cards", reads_dashboard)
+# The booklet is read by everyone who reads reports; it is issued (and archived) by a strategic
+# lead for the board.
+rules.add_perm("reporting.view_booklets", reads_reports)
+rules.add_perm("reporting.issue_booklet", is_strategic_lead)
