@@ -2,7 +2,13 @@
 next to it (issue 13, Build 3). ``base`` holds what they are made of; each module below registers
 its indicators, in the order a report card lists them."""
 
-from reporting.indicators import practice  # noqa: F401  (registers its indicators)
+# Each module registers its indicators (a report card lists them by quadrant, then in this order).
+from reporting.indicators import (  # noqa: F401
+    cases,
+    flow,
+    neglect_outcomes,
+    practice,
+)
 from reporting.indicators.base import (
     REGISTRY,
     SMALL_NUMBER,
