@@ -1,3 +1,9 @@
-"""(being written)"""
+"""The dashboard's page (included by ``reporting.urls``, in its namespace)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from reporting import views_dashboard
+
+urlpatterns = [
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+]

@@ -1,0 +1,163 @@
+"""Results Based Accountability report cards (issue 13, Build 4): every registered indicator for a
+period and a slice of the partnership, beside the previous period and the same period last year,
+grouped by the three questions (how much did we do, how well did we do it, is anyone better off),
+with each change tested (``reporting.stats``).
+
+Each period is measured once with ``measure_all``, so a card costs the same few queries for each
+indicator however many records there are. The card holds counts and rates only, small numbers
+suppressed: no one's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.text import slugify
+
+from core.spreadsheets import Column
+from reporting.indicators import (
+    SMALL_NUMBER,
+    Indicator,
+    Period,
+    Quadrant,
+    Result,
+    Slice,
+    all_indicators,
+    measure_all,
+)
+from reporting.stats import Comparison, compare, not_compared
+
+
+@dataclass(frozen=True)
+class Row:
+    indicator: Indicator
+    now: Result
+    previous: Result
+    last_year: Result
+    against_previous: Comparison | None
+    against_last_year: Comparison | None
+
+    @property
+    def results(self) -> tuple[Result, Result, Result]:
+        """In the order of the card's columns."""
+        return (self.now, self.previous, self.last_year)
+
+    @property
+    def since_previous(self) -> str:
+        if self.against_previous:
+            return self.against_previous.sentence
+        return not_compared(self.now, self.previous)
+
+    @property
+    def since_last_year(self) -> str:
+        if self.against_last_year:
+            return self.against_last_year.sentence
+        return not_compared(self.now, self.last_year)
+
+
+@dataclass(frozen=True)
+class Section:
+    quadrant: str
+    question: str
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class ReportCard:
+    period: Period
+    previous: Period
+    last_year: Period
+    where: Slice
+    sections: list[Section]
+    small_number: int
+
+    @property
+    def rows(self) -> list[Row]:
+        return [row for section in self.sections for row in section.rows]
+
+
+def report_card(period: Period, where: Slice) -> ReportCard:
+    indicators = all_indicators()
+    previous, last_year = period.previous(), period.year_before()
+    measured = [measure_all(p, where, indicators=indicators) for p in (period, previous, last_year)]
+    rows: dict[str, list[Row]] = {quadrant: [] for quadrant in Quadrant.values}
+    for one, now, before, year_ago in zip(indicators, *measured, strict=True):
+        rows[one.quadrant].append(
+            Row(
+                indicator=one,
+                now=now,
+                previous=before,
+                last_year=year_ago,
+                against_previous=compare(
+                    now, before, now_days=period.days, then_days=previous.days, better=one.better
+                ),
+                against_last_year=compare(
+                    now,
+                    year_ago,
+                    now_days=period.days,
+                    then_days=last_year.days,
+                    better=one.better,
+                ),
+            )
+        )
+    sections = [
+        Section(quadrant=quadrant, question=label, rows=rows[quadrant])
+        for quadrant, label in Quadrant.choices
+        if rows[quadrant]
+    ]
+    # Every result carries the council's small number (measure_all reads it once per period).
+    small_number = measured[0][0].small_number if indicators else SMALL_NUMBER
+    return ReportCard(
+        period=period,
+        previous=previous,
+        last_year=last_year,
+        where=where,
+        sections=sections,
+        small_number=small_number,
+    )
+
+
+# ------------------------------------------------------------------------------ the download
+
+COLUMNS = [
+    Column("question", "Question", 24),
+    Column("indicator", "Indicator", 40),
+    Column("now", "This period", 22),
+    Column("previous", "Previous period", 22),
+    Column("last_year", "Same period last year", 22),
+    Column("against_previous", "Change since the previous period", 60),
+    Column("against_last_year", "Change since the same period last year", 60),
+]
+
+
+def csv_rows(card: ReportCard) -> list[dict]:
+    """The card's table, one row for each indicator, as the page shows it."""
+    return [
+        {
+            "question": section.question,
+            "indicator": row.indicator.name,
+            "now": row.now.shown,
+            "previous": row.previous.shown,
+            "last_year": row.last_year.shown,
+            "against_previous": row.since_previous,
+            "against_last_year": row.since_last_year,
+        }
+        for section in card.sections
+        for row in section.rows
+    ]
+
+
+def filename(card: ReportCard) -> str:
+    """The slice by its codes (made safe for a header), not its names, and the dates."""
+    codes = [slugify(code) for code in slice_codes(card.where).values() if code]
+    where = "-".join(codes) if codes else "partnership"
+    return f"report-card-{where}-{card.period.start:%Y-%m-%d}-to-{card.period.end:%Y-%m-%d}.csv"
+
+
+def slice_codes(where: Slice) -> dict[str, str]:
+    """The slice as the codes of its rows (for the audit trail and the file's name)."""
+    return {
+        "area": where.area.code if where.area else "",
+        "agency": where.agency.code if where.agency else "",
+        "team": where.team.code if where.team else "",
+    }
