@@ -37,7 +37,7 @@ def items_for(user) -> list[NavItem]:
         items.append(NavItem("Radar", "radar:radar", "radar"))
     if rules.has_perm("oversight.use_supervision", user):
         items.append(NavItem("Supervision", "oversight:index", "supervision"))
-    if rules.has_perm("reporting.view_reports", user):
+    if rules.has_perm("reporting.view_dashboard", user):
         items.append(NavItem("Reports", "reporting:index", "reports"))
     if scope.can_see_case_records(user):
         items.append(NavItem("Find a person", "people:search", "people"))

@@ -28,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # Asked by name: the requests app sits above core, which never imports it.
         "can_make_requests": rules.has_perm("support_requests.make_request", user),
         "can_see_requests": rules.has_perm("support_requests.see_requests", user),
+        "can_read_reports": rules.has_perm("reporting.view_dashboard", user),
         "tray": [section for section in sections if not section.informational],
         "tray_notices": [section for section in sections if section.informational],
         # The navigation's count, from the sections just built rather than counted again.

@@ -326,7 +326,9 @@ def _bar_chart(
         ceiling = max(5, int(top * 1.25) + 1)
     width = 170 * mm
     if horizontal:
-        height = max(45 * mm, (12 * len(labels) + 14) * mm / 1.6)
+        # Grows with the rows but never past a page (a council has a handful of areas; with
+        # many, the bars thin out and the table under the chart still gives every figure).
+        height = min(200 * mm, max(45 * mm, (12 * len(labels) + 14) * mm / 1.6))
         drawing = Drawing(width, height)
         chart = HorizontalBarChart()
         chart.x, chart.y = 48 * mm, 8 * mm

@@ -23,3 +23,8 @@ def booklets() -> QuerySet[NeglectBooklet]:
 def booklet(booklet_id: int) -> NeglectBooklet | None:
     """One issued booklet with its files, or None."""
     return NeglectBooklet.objects.filter(pk=booklet_id).first()
+
+
+def quarter_issued(year: int, quarter: int) -> bool:
+    """Whether a booklet for the quarter has been issued (one query)."""
+    return NeglectBooklet.objects.filter(year=year, quarter=quarter).exists()

@@ -31,13 +31,18 @@ def _require(user, perm: str) -> None:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    _require(request.user, "reporting.view_reports")
+    # Team managers read the dashboard and report cards; the returns and the booklet are for
+    # strategic leads and the early support service (each link shows only if the reader may).
+    _require(request.user, "reporting.view_dashboard")
+    user = request.user
     return render(
         request,
         "reporting/index.html",
         {
             "nav_section": "reports",
-            "recording_sheet": rules.has_perm("panel.download_recording_sheet", request.user),
+            "returns": rules.has_perm("reporting.export_annex_a", user),
+            "booklets": rules.has_perm("reporting.view_booklets", user),
+            "recording_sheet": rules.has_perm("panel.download_recording_sheet", user),
         },
     )
 

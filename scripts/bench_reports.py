@@ -271,7 +271,7 @@ def build(people: int, episodes: int) -> None:
                 "first_name": f"({FIRST})[1 + p.g % 20]",
                 "last_name": f"({LAST})[1 + (p.g / 20) % 20]",
                 "date_of_birth": "CASE WHEN p.g % 5 < 2 THEN current_date - (7000 + p.g % 12000) "
-                "ELSE current_date - (p.g * 7919 % 6570) END",
+                "ELSE current_date - ((p.g::bigint * 7919) % 6570)::int END",
             },
         ),
     )

@@ -108,6 +108,7 @@ _KWARG_KIND = {
     "escalation_id": "escalation",
     "plan_outcome_id": "outcome",
     "check_id": "sustained_check",
+    "booklet_id": "neglect_booklet",
 }
 # The API router's ``pk`` by route name prefix.
 _API_PK_KIND = {
@@ -553,4 +554,18 @@ def build_world() -> World:
         episode_out=episode_out,
     ).items():
         world.put(kind, *ids)
+    # An issued neglect booklet: the partnership's, not a family's, so the same for both.
+    from reporting.models import NeglectBooklet
+
+    booklet = NeglectBooklet.objects.create(
+        year=2026,
+        quarter=1,
+        pdf=b"%PDF-1.4",
+        xlsx=b"PK",
+        pdf_sha256="0" * 64,
+        xlsx_sha256="0" * 64,
+        issued_by=users["strategic_lead"],
+        issued_at=timezone.now(),
+    )
+    world.put("neglect_booklet", booklet.pk, booklet.pk)
     return world

@@ -252,8 +252,17 @@ TABLE: dict[str, tuple[str, str]] = {
     "panel:panel_list":                    ("AN=302 *=200", "AN=302 *=405"),
     "panel:recording_sheet":               ("AN=302 TL,BS,SL=200 *=404", "AN=302 *=405"),
     # reporting: the partnership's reports, for strategic leads and the early support service
-    "reporting:index":                     ("AN=302 TL,SL=200 *=404", "AN=302 *=405"),
+    "reporting:index":                     ("AN=302 TL,SL,TM=200 *=404", "AN=302 *=405"),
     "reporting:annex_a_list_2":            ("AN=302 TL,SL=200 *=404", "AN=302 *=405"),
+    # the dashboard and report cards (counts only) for team managers too; the neglect booklet is
+    # read by strategic leads and the early support service, and issued by strategic leads
+    "reporting:dashboard":                 ("AN=302 TL,SL,TM=200 *=404", "AN=302 *=405"),
+    "reporting:report_card":               ("AN=302 TL,SL,TM=200 *=404", "AN=302 *=405"),
+    "reporting:booklets":                  ("AN=302 TL,SL=200 *=404", "AN=302 *=405"),
+    "reporting:booklet_draft":             ("AN=302 TL,SL=200 *=404", "AN=302 *=405"),
+    "reporting:booklet_issue":             ("AN=302 *=405", "AN=302 SL=200 *=404"),
+    "reporting:booklet_pdf":               ("AN=302 TL,SL=200 *=404", "AN=302 *=405"),
+    "reporting:booklet_xlsx":              ("AN=302 TL,SL=200 *=404", "AN=302 *=405"),
     "panel:recording_sheet_xlsx":          ("AN=302 TL,BS,SL=200 *=404", "AN=302 *=405"),
     "panel:recording_sheet_csv":           ("AN=302 TL,BS,SL=200 *=404", "AN=302 *=405"),
     "panel:panel_detail":                  ("AN=302 *=200", "AN=302 *=405"),

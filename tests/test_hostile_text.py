@@ -111,11 +111,15 @@ PROJECT_APPS = (
     "neglect",
     "oversight",
     "outcomes",
+    "reporting",
 )
 
 # Text fields no one types: codes, hashes, keys and derived copies. Each names why.
 NOT_USER_TEXT = {
     "accounts.User.password": "a password hash",
+    "reporting.ReportingSettings.timeliness_days": "numbers of days from the council pack",
+    "reporting.NeglectBooklet.pdf_sha256": "a hash the code works out",
+    "reporting.NeglectBooklet.xlsx_sha256": "a hash the code works out",
     "core.AuditEvent.record_type": "the audit trail is written by the code (a model label)",
     "core.AuditEvent.record_id": "a primary key",
     "core.AuditEvent.request_id": "a generated request id",
@@ -569,6 +573,10 @@ def _build_world() -> dict:
     # A rectification note on the child (shown on the subject access page) and a legal hold.
     RectificationNoteFactory(person=child, by=users["admin"])
     LegalHoldFactory(family=family, placed_by=users["admin"])
+    # An issued neglect booklet: its board commentary is text a strategic lead typed.
+    from reporting.services import booklet_issue
+
+    booklet_issue(actor=users["strategic.lead"], year=2025, quarter=4, commentary="-")
     return {
         "users": users,
         "family": family,
@@ -689,6 +697,9 @@ NOT_OPENED = {
     "accounts:oidc_refused": "404 unless single sign-on is configured; a fixed message",
     "casework:plan_action_complete": "POST only",
     "radar:run": "POST only",
+    "reporting:booklet_issue": "POST only (its form is on the booklets page, which is opened)",
+    "reporting:booklet_pdf": "a PDF, not a page: ReportLab's markup is escaped (reporting.booklet)",
+    "reporting:booklet_xlsx": "a spreadsheet, not a page",
     "oversight:action_done": "POST only (a button on the supervision page, which is opened)",
     "neglect:concern": "redirects to the child's neglect page, which is opened",
     "risk_factors:accept": "POST only (a button on the family's factors page, which is opened)",
@@ -759,6 +770,10 @@ def _pages(world) -> list[str]:
             "radar:radar",
             "reporting:index",
             "reporting:annex_a_list_2",
+            "reporting:dashboard",
+            "reporting:report_card",
+            "reporting:booklets",
+            "reporting:booklet_draft",
         )
     ]
     # The council's values, each group's change page (the values are planted text too).

@@ -24,6 +24,7 @@ from oversight.models import SupervisionPolicy
 from panel.models import Panel, PanelSeat
 from patterns.models import PatternSettings
 from radar.models import RadarRule
+from reporting.models import ReportingSettings
 
 KIRKLEES = Path(settings.BASE_DIR) / "config_packs" / "kirklees.yaml"
 TINY = Path(__file__).parent / "packs" / "tiny.yaml"
@@ -46,6 +47,7 @@ MODELS = (
     OutcomeFramework,
     FrameworkOutcome,
     OutcomeIndicator,
+    ReportingSettings,
 )
 
 
@@ -211,6 +213,7 @@ def test_tiny_pack_loads_alone_with_nothing_from_any_other_council() -> None:
         "OutcomeFramework": 0,
         "FrameworkOutcome": 0,
         "OutcomeIndicator": 0,
+        "ReportingSettings": 1,  # the small number and the measures, at their defaults
     }
     assert list(NeedLevel.objects.values_list("level", "is_statutory")) == [
         (1, False),
