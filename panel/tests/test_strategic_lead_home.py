@@ -42,9 +42,11 @@ def test_the_strategic_lead_home_lists_each_panels_recording_sheet_and_each_open
         assert client.get(url).status_code == 200
     assert "Data recording sheet: Batley panel" in html
     assert "Retired panel" not in html
-    # Something to open, not work waiting: nothing is counted in the navigation.
-    assert worktray.waiting_count(lead) == 0
-    assert "Nothing is waiting for you." in html
+    # Something to open, not work waiting: the reports are not counted. The one thing waiting is
+    # the last quarter's neglect booklet, not issued yet (the reporting app's part of the tray).
+    waiting = [section.key for section in worktray.tray_for(lead) if not section.informational]
+    assert waiting == ["booklet_to_issue"] and worktray.waiting_count(lead) == 1
+    assert "Neglect booklet to issue" in html
 
 
 def test_the_reports_are_only_for_who_may_open_the_recording_sheet():
