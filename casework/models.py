@@ -91,6 +91,9 @@ class Episode(models.Model):
         indexes = [
             models.Index(fields=["lead_professional", "status"], name="episode_caseload"),
             models.Index(fields=["status", "started_on"], name="episode_status"),
+            # The reports count episodes begun and ended in a period.
+            models.Index(fields=["started_on"], name="episode_started"),
+            models.Index(fields=["ended_on"], name="episode_ended"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -160,6 +163,11 @@ class TafMeeting(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-id"]
+        indexes = [
+            # A case's first meeting, and the meetings of a period (the reports).
+            models.Index(fields=["episode", "held_on"], name="tafmeeting_episode_day"),
+            models.Index(fields=["held_on"], name="tafmeeting_day"),
+        ]
 
 
 class FamilyPlan(models.Model):
@@ -315,6 +323,11 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-happened_on", "-id"]
+        indexes = [
+            # A case's first contact, and the contacts of a period (the reports).
+            models.Index(fields=["episode", "happened_on"], name="contact_episode_day"),
+            models.Index(fields=["happened_on"], name="contact_day"),
+        ]
 
 
 class Closure(models.Model):

@@ -10,7 +10,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower, Trim
 
 from core import records
 from people.reference import Ethnicity, Gender
@@ -78,6 +79,11 @@ class Person(VersionedModel):
                 condition=~Q(kind="unborn")
                 | (Q(expected_date_of_delivery__isnull=False) & Q(date_of_birth__isnull=True)),
             ),
+        ]
+        indexes = [
+            # Repeat referrals match a child by date of birth and first name, ignoring letter case
+            # and surrounding spaces (``patterns.repeats``, the reports' repeat indicators).
+            models.Index(F("date_of_birth"), Lower(Trim("first_name")), name="person_dob_name"),
         ]
 
     def __str__(self):

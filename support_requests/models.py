@@ -12,7 +12,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower, Trim
 
 from core.models import AppendOnlyModel
 
@@ -234,6 +235,12 @@ class SupportRequestChild(models.Model):
             models.CheckConstraint(
                 name="supportreqchild_age_or_dob",
                 condition=Q(age_years__isnull=False) | Q(date_of_birth__isnull=False),
+            ),
+        ]
+        indexes = [
+            # A repeat referral is the same date of birth and first name (``patterns.repeats``).
+            models.Index(
+                F("date_of_birth"), Lower(Trim("first_name")), name="request_child_dob_name"
             ),
         ]
 

@@ -188,16 +188,17 @@ def _allocation_to_first(
 ) -> tuple[int, int, float | None]:
     """From the case's first allocation to the first of ``records`` (on any of the case's
     episodes), for the cases whose first such record was on a day of the period."""
-    first_day = Subquery(
-        records.filter(episode__panel_case=OuterRef("case"))
-        .order_by(day_field)
-        .values(day_field)[:1]
-    )
+    # A case's first record is in the period when it has one in the period and none before.
+    # Asked that way the database starts from the period's records (an index range) rather than
+    # working out the first record of every case ever allocated.
+    in_period = records.filter(**{f"{day_field}__range": (period.start, period.end)})
+    of_case = {"episode__panel_case": OuterRef("case")}
+    first_day = Subquery(in_period.filter(**of_case).order_by(day_field).values(day_field)[:1])
     cohort = (
         _first_allocations()
-        .filter(allocation_slice(where))
+        .filter(allocation_slice(where), case__in=in_period.values("episode__panel_case"))
+        .exclude(Exists(records.filter(**of_case, **{f"{day_field}__lt": period.start})))
         .annotate(first_day=first_day)
-        .filter(first_day__range=(period.start, period.end))
         .annotate(days=F("first_day") - _london_day("allocated_at"))
     )
     return _timed(cohort, step)
