@@ -136,30 +136,23 @@ def _current(queryset):
     return queryset.filter(superseded_by__isnull=True)
 
 
-def _latest_score():
-    """The latest current score of the plan outcome in ``OuterRef("pk")`` (by evidence date,
-    then when recorded)."""
-    return Subquery(
-        _current(OutcomeScore.objects.filter(plan_outcome=OuterRef("pk")))
-        .order_by("-evidence_on", "-recorded_at", "-pk")
-        .values("score")[:1]
-    )
-
-
-def _baseline_score():
-    return Subquery(
-        _current(
-            OutcomeScore.objects.filter(plan_outcome=OuterRef("pk"), kind=ScoreKind.BASELINE)
-        ).values("score")[:1]
-    )
+def current_score(kind: str | None = None, value: str = "score") -> Subquery:
+    """The latest current (not superseded) score of the plan outcome in ``OuterRef("pk")``, of
+    the given kind or of any kind, by evidence date, then when recorded; ``value`` names what of
+    it to give (the score, or a sustained check's answer). The reports read scores this way too,
+    so a correction supersedes a score everywhere alike."""
+    scores = _current(OutcomeScore.objects.filter(plan_outcome=OuterRef("pk")))
+    if kind is not None:
+        scores = scores.filter(kind=kind)
+    return Subquery(scores.order_by("-evidence_on", "-recorded_at", "-pk").values(value)[:1])
 
 
 def with_distance(plan_outcomes: QuerySet[PlanOutcome]) -> QuerySet[PlanOutcome]:
     """Each plan outcome with ``baseline``, ``latest`` and ``distance`` (latest − baseline;
     None without a baseline)."""
-    return plan_outcomes.annotate(baseline=_baseline_score(), latest=_latest_score()).annotate(
-        distance=F("latest") - F("baseline")
-    )
+    return plan_outcomes.annotate(
+        baseline=current_score(ScoreKind.BASELINE), latest=current_score()
+    ).annotate(distance=F("latest") - F("baseline"))
 
 
 def episode_outcomes(episode: Episode) -> list[PlanOutcome]:

@@ -15,6 +15,17 @@ FORMATS = (
 )
 
 
+def format_field() -> forms.ChoiceField:
+    """Which file a return or extract is wanted as: XLSX or CSV."""
+    return forms.ChoiceField(
+        label="Which file do you want?",
+        choices=FORMATS,
+        widget=forms.RadioSelect,
+        initial="xlsx",
+        error_messages={"required": "Choose the file you want"},
+    )
+
+
 class AnnexAForm(GovFormMixin, forms.Form):
     as_at = GovDateField(
         noun="Date the list runs to",
@@ -24,13 +35,7 @@ class AnnexAForm(GovFormMixin, forms.Form):
             "day included. For example, 31 3 2027"
         ),
     )
-    fmt = forms.ChoiceField(
-        label="Which file do you want?",
-        choices=FORMATS,
-        widget=forms.RadioSelect,
-        initial="xlsx",
-        error_messages={"required": "Choose the file you want"},
-    )
+    fmt = format_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -41,6 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "nav_section": "reports",
             "returns": rules.has_perm("reporting.export_annex_a", user),
+            "extracts": rules.has_perm("reporting.export_supporting_families", user),
             "booklets": rules.has_perm("reporting.view_booklets", user),
             "recording_sheet": rules.has_perm("panel.download_recording_sheet", user),
         },

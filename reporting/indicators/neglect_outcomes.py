@@ -10,13 +10,14 @@ of whoever recorded it, as they were then; for a score or a sustained check, the
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.db.models.lookups import GreaterThan, IsNull, LessThan
 
 from casework.models import Episode, PlanOutcome, TafMeeting
 from neglect.models import GradedCareResult, NeglectConcern
 from outcomes.models import OutcomeScore, OutcomeSustainedCheck, ScoreKind
+from outcomes.selectors import current_score
 from reporting.indicators.base import Better, Period, Quadrant, Slice, indicator
 from reporting.indicators.practice import episode_slice
 
@@ -153,18 +154,6 @@ def neglect_graded_care_used(period: Period, where: Slice) -> tuple[int, int]:
     return counted["used"], counted["all"]
 
 
-def _current_score(kind: str) -> Subquery:
-    """The plan outcome's (``OuterRef("pk")``) score of this kind that no correction has
-    superseded, as the outcomes app reads a baseline."""
-    return Subquery(
-        OutcomeScore.objects.filter(
-            plan_outcome=OuterRef("pk"), kind=kind, superseded_by__isnull=True
-        )
-        .order_by("-evidence_on", "-recorded_at", "-pk")
-        .values("score")[:1]
-    )
-
-
 @indicator(
     code="outcomes_improved",
     name="Plan outcomes scored higher at closure than at the start",
@@ -179,7 +168,7 @@ def outcomes_improved(period: Period, where: Slice) -> tuple[int, int]:
     # The subqueries are written out in the aggregate's filter, not named with ``alias()``: an
     # aggregate that filters on an alias is silently wrong (Django drops the alias from the query
     # it wraps, and SQLite then reads the name as a string).
-    baseline, closure = _current_score(ScoreKind.BASELINE), _current_score(ScoreKind.CLOSURE)
+    baseline, closure = current_score(ScoreKind.BASELINE), current_score(ScoreKind.CLOSURE)
     counted = (
         PlanOutcome.objects.filter(
             episode_slice(where, "plan__episode__"),
