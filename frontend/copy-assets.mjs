@@ -10,4 +10,5 @@ cpSync("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js", `${out}/g
 // Our scripts sit beside govuk/ so app.js can import "./govuk/govuk-frontend.min.js".
 cpSync("frontend/app.js", `${out}/app.js`);
 cpSync("frontend/js-enabled.js", `${out}/js-enabled.js`);
+cpSync("frontend/report-run.js", `${out}/report-run.js`);
 cpSync("frontend/api-docs.css", `${out}/api-docs.css`);

@@ -17,15 +17,17 @@ told by colour alone.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from xml.sax.saxutils import escape
 
+from core import clock
 from core import selectors as core_selectors
 from neglect.models import Category, NeglectConcern
 from neglect.selectors import AGE_BANDS, AGE_UNKNOWN, age_band
-from reporting.indicators import Better, Period, Result, all_indicators
+from reporting import figures
+from reporting.indicators import Better, Period, Result, Slice, all_indicators
 from reporting.settings import reporting_settings
 
 TITLE = "Neglect Performance Indicator booklet"
@@ -107,6 +109,8 @@ class Contents:
     measures: tuple[Measure, ...]
     concerns: Row  # every concern identified in the quarter
     breakdowns: tuple[Breakdown, ...]
+    # A draft may show figures kept from earlier today: when the earliest was worked out.
+    kept_since: datetime | None = None
 
     @property
     def period(self) -> Period:
@@ -192,29 +196,44 @@ def _concerns(period: Period, small_number: int) -> tuple[Row, tuple[Breakdown, 
     return row("All concerns identified", len(found)), breakdowns
 
 
-def booklet_contents(year: int, quarter: int) -> Contents:
-    """Everything the booklet for the quarter shows, worked out from the records now."""
+def booklet_contents(
+    year: int,
+    quarter: int,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    fresh: bool = True,
+) -> Contents:
+    """Everything the booklet for the quarter shows, worked out from the records now; a draft may
+    read the figures kept today instead (``fresh=False``, ``reporting.figures``), an issue never.
+
+    ``progress``, if given, is told ``(done, total)`` after each step: each indicator (in its
+    three quarters), then the neglect concerns with their three breakdowns (one step: three
+    queries between them). So ``total`` is the number of booklet indicators plus one."""
     this = Period.quarter(year, quarter)
-    # Calendar quarters, not ``Period.previous()``: that is the same number of days before, and
-    # quarters differ in length (July to September has a day more than April to June).
-    before = Period.quarter(year, quarter - 1) if quarter > 1 else Period.quarter(year - 1, 4)
-    periods = (Period.quarter(year - 1, quarter), before, this)
+    periods = (this.year_before(), this.before(), this)
     small_number = reporting_settings().small_number
     measures = []
-    for one in all_indicators(booklet=True):
-        year_before, previous, now = (
-            one.measure(period, small_number=small_number) for period in periods
-        )
+    indicators = all_indicators(booklet=True)
+    total = len(indicators) + 1
+    kept: list[datetime] = []
+    for one in indicators:
+        measured = figures.measure([one], periods, Slice(), small_number=small_number, fresh=fresh)
+        if measured.kept_since:
+            kept.append(measured.kept_since)
         measures.append(
             Measure(
                 code=one.code,
                 name=one.name,
                 definition=one.definition,
                 better=one.better,
-                results=(year_before, previous, now),
+                results=tuple(measured.get(one, period) for period in periods),
             )
         )
+        if progress is not None:
+            progress(len(measures), total)
     concerns, breakdowns = _concerns(this, small_number)
+    if progress is not None:
+        progress(total, total)
     return Contents(
         year=year,
         quarter=quarter,
@@ -223,6 +242,7 @@ def booklet_contents(year: int, quarter: int) -> Contents:
         measures=tuple(measures),
         concerns=concerns,
         breakdowns=breakdowns,
+        kept_since=min(kept) if kept else None,
     )
 
 
@@ -234,9 +254,26 @@ def _suppression_note(contents: Contents) -> str:
     )
 
 
-def _status(*, draft: bool, edition: int | None, issued_on: date | None, issued_by: str) -> str:
+def _status(
+    *,
+    draft: bool,
+    edition: int | None,
+    issued_on: date | None,
+    issued_by: str,
+    kept_since: datetime | None = None,
+) -> str:
     if draft:
-        return "Draft: not issued. The figures will change as records are added or corrected."
+        worked_out = ""
+        if kept_since:
+            at = clock.local(kept_since)
+            worked_out = (
+                f" Figures worked out at {at:%H:%M} on {at.day} {at:%B %Y}; the issued booklet "
+                "works them out again."
+            )
+        return (
+            "Draft: not issued. The figures will change as records are added or corrected."
+            + worked_out
+        )
     on = f"{issued_on.day} {issued_on:%B %Y}" if issued_on else ""
     return f"Edition {edition}. Issued on {on} by {issued_by}."
 
@@ -441,7 +478,13 @@ def booklet_pdf(
 
     styles = _styles()
     buffer = io.BytesIO()
-    status = _status(draft=draft, edition=edition, issued_on=issued_on, issued_by=issued_by)
+    status = _status(
+        draft=draft,
+        edition=edition,
+        issued_on=issued_on,
+        issued_by=issued_by,
+        kept_since=contents.kept_since,
+    )
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
@@ -656,7 +699,13 @@ def booklet_xlsx(
     )
     for row in definitions.iter_rows(min_row=2):
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
-    status = _status(draft=draft, edition=edition, issued_on=issued_on, issued_by=issued_by)
+    status = _status(
+        draft=draft,
+        edition=edition,
+        issued_on=issued_on,
+        issued_by=issued_by,
+        kept_since=contents.kept_since,
+    )
     notes = sheet_of(
         COMMENTARY_SHEET,
         [COMMENTARY_HEADING],

@@ -8,6 +8,7 @@ Core loads the pack but may not import this app, so this app reads and loads the
       small_number: 5                 # counts of 1 to 4 are shown as "fewer than 5"
       episode_months: {from: 6, to: 9}
       visits_per_week: {from: 2, to: 3}
+      manageable_caseload: 20         # more open episodes than this is too many for one worker
       timeliness_days:                # the most days each step should take
         request_to_triage: 5
         triage_to_decision: 28
@@ -24,6 +25,7 @@ from core import council_pack
 from core.council_pack import Loaded, Node, PackError, Plan, Values, upsert
 from reporting.models import (
     DEFAULT_EPISODE_MONTHS,
+    DEFAULT_MANAGEABLE_CASELOAD,
     DEFAULT_SMALL_NUMBER,
     DEFAULT_TIMELINESS_DAYS,
     DEFAULT_VISITS_PER_WEEK,
@@ -65,6 +67,7 @@ def read_reporting(root: Node, plan: Plan) -> Values:
         "visits_per_week_from": DEFAULT_VISITS_PER_WEEK[0],
         "visits_per_week_to": DEFAULT_VISITS_PER_WEEK[1],
         "timeliness_days": dict(DEFAULT_TIMELINESS_DAYS),
+        "manageable_caseload": DEFAULT_MANAGEABLE_CASELOAD,
     }
     if root.value(SECTION) is None:
         return values
@@ -75,6 +78,9 @@ def read_reporting(root: Node, plan: Plan) -> Values:
     values["episode_months_from"], values["episode_months_to"] = low, high
     low, high = _range(node, "visits_per_week", DEFAULT_VISITS_PER_WEEK, 14)
     values["visits_per_week_from"], values["visits_per_week_to"] = low, high
+    values["manageable_caseload"] = _between(
+        node, "manageable_caseload", DEFAULT_MANAGEABLE_CASELOAD, 1, 200
+    )
     if node.value("timeliness_days") is not None:
         steps = node.child("timeliness_days")
         for step, default in DEFAULT_TIMELINESS_DAYS.items():

@@ -12,9 +12,10 @@ for each area (a council has a handful of areas).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from core import selectors as core_selectors
-from core.clock import add_months
+from reporting import figures
 from reporting.charts import Chart, bar_chart
 from reporting.indicators import REGISTRY, Better, Indicator, Period, Result, Slice
 from reporting.settings import reporting_settings
@@ -69,32 +70,18 @@ def value_of(result: Result) -> float | None:
     return result.rate if result.is_rate else result.numerator
 
 
-def as_quarter(period: Period) -> tuple[int, int] | None:
-    """``(year, number)`` when the period is exactly a calendar quarter."""
-    number = (period.start.month - 1) // 3 + 1
-    if Period.quarter(period.start.year, number) == period:
-        return period.start.year, number
-    return None
-
-
 def trend_periods(period: Period, count: int = TREND_LENGTH) -> list[Period]:
-    """The ``count`` periods ending with this one, oldest first: calendar quarters when it is one
-    (quarters differ in length, so ``previous()`` would drift off them), otherwise periods of the
-    same length."""
-    quarter = as_quarter(period)
+    """The ``count`` periods ending with this one, oldest first, each the one before the next
+    (``Period.before``: calendar quarters when it is one)."""
     found = [period]
     while len(found) < count:
-        if quarter:
-            start = add_months(found[0].start, -3)
-            found.insert(0, Period.quarter(start.year, (start.month - 1) // 3 + 1))
-        else:
-            found.insert(0, found[0].previous())
+        found.insert(0, found[0].before())
     return found
 
 
 def period_name(period: Period) -> str:
     """A quarter by its months ("October to December 2026"), any other period by its days."""
-    if as_quarter(period):
+    if period.as_quarter():
         return f"{period.start:%B} to {period.end:%B %Y}"
     return period.label
 
@@ -198,6 +185,8 @@ class Dashboard:
     hotspot_indicators: tuple[Indicator, ...]
     hotspot_rows: tuple[HotspotRow, ...]
     rankings: tuple[Ranking, ...]
+    # When the earliest of the kept figures shown was worked out (None: all worked out now).
+    kept_since: datetime | None = None
 
     @property
     def period_name(self) -> str:
@@ -219,23 +208,33 @@ def rank(pairs: list[tuple[object, Result]]) -> list[tuple[object, Result]]:
     return sorted(shown, key=lambda pair: -value_of(pair[1])) + hidden
 
 
-def dashboard(period: Period, where: Slice) -> Dashboard:
+def dashboard(period: Period, where: Slice, *, fresh: bool = False) -> Dashboard:
+    """The dashboard; ``fresh`` works every figure out again now (and keeps those of ended
+    periods) rather than reading the ones kept today."""
     small_number = reporting_settings().small_number
+    # Figures of ended periods are kept for the day (``reporting.figures``).
+    kept_since: list[datetime] = []
 
-    def measure(one: Indicator, when: Period, slice_: Slice) -> Result:
-        return one.measure(when, slice_, small_number=small_number)
+    def measure(indicators: list[Indicator], periods: list[Period], slice_: Slice):
+        measured = figures.measure(
+            indicators, periods, slice_, small_number=small_number, fresh=fresh
+        )
+        if measured.kept_since:
+            kept_since.append(measured.kept_since)
+        return measured
 
-    # For a quarter, the quarter before (not the same number of days: quarters differ).
-    previous = trend_periods(period, 2)[0]
+    previous = period.before()
+    measured = measure(headline_indicators(), [period, previous], where)
     headlines = tuple(
-        Headline(one, measure(one, period, where), measure(one, previous, where))
+        Headline(one, measured.get(one, period), measured.get(one, previous))
         for one in headline_indicators()
     )
 
     periods = trend_periods(period)
     trend = []
+    measured = measure(trend_indicators(), periods, where)
     for one in trend_indicators():
-        results = [measure(one, when, where) for when in periods]
+        results = [measured.get(one, when) for when in periods]
         is_rate = results[-1].is_rate
         trend.append(
             bar_chart(
@@ -261,7 +260,8 @@ def dashboard(period: Period, where: Slice) -> Dashboard:
     for area in core_selectors.areas():
         # The area replaces any area chosen; the agency and team chosen still apply.
         in_area = Slice(area=area, agency=where.agency, team=where.team)
-        rows.append(HotspotRow(area, tuple(measure(one, period, in_area) for one in columns)))
+        measured = measure(columns, [period], in_area)
+        rows.append(HotspotRow(area, tuple(measured.get(one, period) for one in columns)))
     rankings = []
     for index, one in enumerate(columns):
         ranked = rank([(row.area, row.results[index]) for row in rows])
@@ -291,4 +291,5 @@ def dashboard(period: Period, where: Slice) -> Dashboard:
         hotspot_indicators=tuple(columns),
         hotspot_rows=tuple(rows),
         rankings=tuple(rankings),
+        kept_since=min(kept_since) if kept_since else None,
     )

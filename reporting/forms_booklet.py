@@ -1,4 +1,4 @@
-"""The neglect booklet's two forms: a draft to download (GET) and an issue for the board (POST).
+"""The neglect booklet's two forms: a draft to ask for and an issue for the board (both POST).
 They shape input only; whether a quarter may be issued is ``services.booklet_issue``'s to say."""
 
 from __future__ import annotations

@@ -3,28 +3,30 @@ period and a slice of the partnership, beside the previous period and the same p
 grouped by the three questions (how much did we do, how well did we do it, is anyone better off),
 with each change tested (``reporting.stats``).
 
-Each period is measured once with ``measure_all``, so a card costs the same few queries for each
-indicator however many records there are. The card holds counts and rates only, small numbers
-suppressed: no one's data.
+Each indicator costs the same few queries however many records there are, and a figure for a
+period that has ended is kept for the day (``reporting.figures``), so a card opens fast at
+national scale and says when its kept figures were worked out. The card holds counts and rates
+only, small numbers suppressed: no one's data.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.utils.text import slugify
 
 from core.spreadsheets import Column
+from reporting import figures
 from reporting.indicators import (
-    SMALL_NUMBER,
     Indicator,
     Period,
     Quadrant,
     Result,
     Slice,
     all_indicators,
-    measure_all,
 )
+from reporting.settings import reporting_settings
 from reporting.stats import Comparison, compare, not_compared
 
 
@@ -70,18 +72,26 @@ class ReportCard:
     where: Slice
     sections: list[Section]
     small_number: int
+    # When the earliest of the kept figures shown was worked out (None: all worked out now).
+    kept_since: datetime | None = None
 
     @property
     def rows(self) -> list[Row]:
         return [row for section in self.sections for row in section.rows]
 
 
-def report_card(period: Period, where: Slice) -> ReportCard:
+def report_card(period: Period, where: Slice, *, fresh: bool = False) -> ReportCard:
+    """The card; ``fresh`` works every figure out again now (and keeps those of ended periods)
+    rather than reading the ones kept today."""
     indicators = all_indicators()
-    previous, last_year = period.previous(), period.year_before()
-    measured = [measure_all(p, where, indicators=indicators) for p in (period, previous, last_year)]
+    previous, last_year = period.before(), period.year_before()
+    small_number = reporting_settings().small_number
+    measured = figures.measure(
+        indicators, (period, previous, last_year), where, small_number=small_number, fresh=fresh
+    )
     rows: dict[str, list[Row]] = {quadrant: [] for quadrant in Quadrant.values}
-    for one, now, before, year_ago in zip(indicators, *measured, strict=True):
+    for one in indicators:
+        now, before, year_ago = (measured.get(one, p) for p in (period, previous, last_year))
         rows[one.quadrant].append(
             Row(
                 indicator=one,
@@ -105,8 +115,6 @@ def report_card(period: Period, where: Slice) -> ReportCard:
         for quadrant, label in Quadrant.choices
         if rows[quadrant]
     ]
-    # Every result carries the council's small number (measure_all reads it once per period).
-    small_number = measured[0][0].small_number if indicators else SMALL_NUMBER
     return ReportCard(
         period=period,
         previous=previous,
@@ -114,6 +122,7 @@ def report_card(period: Period, where: Slice) -> ReportCard:
         where=where,
         sections=sections,
         small_number=small_number,
+        kept_since=measured.kept_since,
     )
 
 

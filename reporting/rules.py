@@ -19,6 +19,8 @@ def reads_reports(user) -> bool:
 
 rules.add_perm("reporting.view_reports", reads_reports)
 rules.add_perm("reporting.export_annex_a", reads_reports)
+# The Supporting Families extract: one row per family episode, by reference, no names.
+rules.add_perm("reporting.export_supporting_families", reads_reports)
 
 # The dashboard and report cards show counts and rates only, small numbers suppressed: team
 # managers see their own service's picture beside the partnership's.

@@ -13,4 +13,6 @@ urlpatterns = [
     path("", include("reporting.urls_dashboard")),
     path("", include("reporting.urls_cards")),
     path("", include("reporting.urls_booklet")),
+    path("", include("reporting.urls_extracts")),
+    path("", include("reporting.urls_figures")),
 ]

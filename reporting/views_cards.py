@@ -4,6 +4,8 @@ and each download is audited."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import rules
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -65,6 +67,7 @@ def report_card(request: HttpRequest) -> HttpResponse:
             "form": form,
             "card": card,
             "export_query": export.urlencode(),
+            "card_query": urlencode(chosen),
             "nav_section": "reports",
         },
     )

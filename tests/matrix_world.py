@@ -109,6 +109,7 @@ _KWARG_KIND = {
     "plan_outcome_id": "outcome",
     "check_id": "sustained_check",
     "booklet_id": "neglect_booklet",
+    "run_id": "report_run",
 }
 # The API router's ``pk`` by route name prefix.
 _API_PK_KIND = {
@@ -568,4 +569,22 @@ def build_world() -> World:
         issued_at=timezone.now(),
     )
     world.put("neglect_booklet", booklet.pk, booklet.pk)
+    # A background run of the booklet belongs to whoever asked: the strategic lead's finished
+    # draft ("in"), and another strategic lead's ("out").
+    from reporting.models import ReportRun
+
+    def draft_run(user):
+        return ReportRun.objects.create(
+            kind=ReportRun.Kind.BOOKLET_DRAFT,
+            year=2026,
+            quarter=1,
+            fmt="pdf",
+            requested_by=user,
+            status=ReportRun.Status.DONE,
+            content=b"%PDF-1.4",
+            finished_at=timezone.now(),
+        )
+
+    other_lead = UserFactory(roles=[Role.STRATEGIC_LEAD])
+    world.put("report_run", draft_run(users["strategic_lead"]).pk, draft_run(other_lead).pk)
     return world

@@ -254,15 +254,23 @@ TABLE: dict[str, tuple[str, str]] = {
     # reporting: the partnership's reports, for strategic leads and the early support service
     "reporting:index":                     ("AN=302 TL,SL,TM=200 *=404", "AN=302 *=405"),
     "reporting:annex_a_list_2":            ("AN=302 TL,SL=200 *=404", "AN=302 *=405"),
+    "reporting:supporting_families":       ("AN=302 TL,SL=200 *=404", "AN=302 *=405"),
     # the dashboard and report cards (counts only) for team managers too; the neglect booklet is
     # read by strategic leads and the early support service, and issued by strategic leads
     "reporting:dashboard":                 ("AN=302 TL,SL,TM=200 *=404", "AN=302 *=405"),
     "reporting:report_card":               ("AN=302 TL,SL,TM=200 *=404", "AN=302 *=405"),
+    # An empty POST names no report: nothing to work out, for anyone.
+    "reporting:figures_refresh":           ("AN=302 *=405", "AN=302 *=404"),
     "reporting:booklets":                  ("AN=302 TL,SL=200 *=404", "AN=302 *=405"),
-    "reporting:booklet_draft":             ("AN=302 TL,SL=200 *=404", "AN=302 *=405"),
+    "reporting:booklet_draft":             ("AN=302 *=405", "AN=302 TL,SL=200 *=404"),
     "reporting:booklet_issue":             ("AN=302 *=405", "AN=302 SL=200 *=404"),
     "reporting:booklet_pdf":               ("AN=302 TL,SL=200 *=404", "AN=302 *=405"),
     "reporting:booklet_xlsx":              ("AN=302 TL,SL=200 *=404", "AN=302 *=405"),
+    # a background run of the booklet is its requester's only: the world's "in" run is the
+    # strategic lead's finished draft, the "out" run another strategic lead's
+    "reporting:booklet_run":               ("AN=302 SL=200/404 *=404", "AN=302 *=405"),
+    "reporting:booklet_run_status":        ("AN=302 SL=200/404 *=404", "AN=302 *=405"),
+    "reporting:booklet_run_file":          ("AN=302 SL=200/404 *=404", "AN=302 *=405"),
     "panel:recording_sheet_xlsx":          ("AN=302 TL,BS,SL=200 *=404", "AN=302 *=405"),
     "panel:recording_sheet_csv":           ("AN=302 TL,BS,SL=200 *=404", "AN=302 *=405"),
     "panel:panel_detail":                  ("AN=302 *=200", "AN=302 *=405"),

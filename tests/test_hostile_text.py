@@ -120,6 +120,9 @@ NOT_USER_TEXT = {
     "reporting.ReportingSettings.timeliness_days": "numbers of days from the council pack",
     "reporting.NeglectBooklet.pdf_sha256": "a hash the code works out",
     "reporting.NeglectBooklet.xlsx_sha256": "a hash the code works out",
+    "reporting.ReportRun.error": "the type name of the exception that stopped a run (code's)",
+    "reporting.Figure.code": "an indicator's code, from the code",
+    "reporting.Figure.slice_key": "area, agency and team ids the code writes",
     "core.AuditEvent.record_type": "the audit trail is written by the code (a model label)",
     "core.AuditEvent.record_id": "a primary key",
     "core.AuditEvent.request_id": "a generated request id",
@@ -577,6 +580,17 @@ def _build_world() -> dict:
     from reporting.services import booklet_issue
 
     booklet_issue(actor=users["strategic.lead"], year=2025, quarter=4, commentary="-")
+    # An issue of it asked for and still waiting for the worker: its page shows the commentary.
+    from reporting.models import ReportRun
+    from reporting.services import report_run_request
+
+    report_run_request(
+        actor=users["strategic.lead"],
+        kind=ReportRun.Kind.BOOKLET_ISSUE,
+        year=2025,
+        quarter=4,
+        commentary="-",
+    )
     return {
         "users": users,
         "family": family,
@@ -698,6 +712,11 @@ NOT_OPENED = {
     "casework:plan_action_complete": "POST only",
     "radar:run": "POST only",
     "reporting:booklet_issue": "POST only (its form is on the booklets page, which is opened)",
+    "reporting:booklet_draft": "POST only (its form is on the booklets page, which is opened)",
+    "reporting:figures_refresh": "POST only, answers with a redirect to the report it came from",
+    "reporting:booklet_run_status": "JSON for the run page's script: a status, counts and fixed "
+    "sentences, no stored text",
+    "reporting:booklet_run_file": "a draft's PDF or spreadsheet, not a page",
     "reporting:booklet_pdf": "a PDF, not a page: ReportLab's markup is escaped (reporting.booklet)",
     "reporting:booklet_xlsx": "a spreadsheet, not a page",
     "oversight:action_done": "POST only (a button on the supervision page, which is opened)",
@@ -770,11 +789,18 @@ def _pages(world) -> list[str]:
             "radar:radar",
             "reporting:index",
             "reporting:annex_a_list_2",
+            "reporting:supporting_families",
             "reporting:dashboard",
             "reporting:report_card",
             "reporting:booklets",
-            "reporting:booklet_draft",
         )
+    ]
+    # Each background run of the neglect booklet (its page shows an issue's commentary).
+    from reporting.models import ReportRun
+
+    urls += [
+        reverse("reporting:booklet_run", kwargs={"run_id": pk})
+        for pk in ReportRun.objects.order_by("created_at").values_list("pk", flat=True)
     ]
     # The council's values, each group's change page (the values are planted text too).
     urls += [

@@ -1,8 +1,10 @@
 """Browser journey for the partnership's reports (issue 13): a strategic lead goes from the
 navigation to the dashboard, filters it by an early help area, opens that area's report card,
-which names its statistical test and p-value, downloads a draft of the quarterly neglect booklet
-as a PDF, issues it with the board's commentary, and downloads Ofsted's Annex A List 2 as XLSX.
-axe checks every page."""
+which names its statistical test and p-value, asks for a draft of the quarterly neglect booklet
+as a PDF and downloads it from the page of its background run, issues it with the board's
+commentary (a run too), and downloads Ofsted's Annex A List 2 as XLSX. axe checks every page.
+The tasks run as they are queued (the root conftest), so a run has finished by the time its page
+opens."""
 
 import io
 from datetime import timedelta
@@ -80,21 +82,29 @@ def test_outcomes_booklet_journey(live_server, page):
         page.get_by_role("heading", name="Neglect Performance Indicator booklet")
     ).to_be_visible()
     assert_no_axe_violations(page, "neglect booklet page")
+    page.get_by_role("button", name="Make a draft PDF").click()
+    expect(page.get_by_role("heading", name="Draft of the booklet (PDF)")).to_be_visible()
+    assert_no_axe_violations(page, "the draft's run page")
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download a draft PDF").click()
+        page.get_by_role("link", name="Download the draft (PDF)").click()
     draft = download.value
     assert draft.suggested_filename == f"neglect-booklet-{year}-q{number}-draft.pdf"
     assert open(draft.path(), "rb").read(5) == b"%PDF-"
 
+    page.get_by_role("link", name="Back to the neglect booklet").click()
+    # The draft is listed among the reader's recent requests.
+    expect(page.get_by_role("link", name="Draft PDF")).to_be_visible()
     page.get_by_label("The board's commentary").fill("Step-ups rose in Kirkby; the board asks why.")
     page.get_by_role("button", name="Issue the booklet").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("edition 1")
+    assert_no_axe_violations(page, "the issue's run page")
+    page.get_by_role("link", name="Go to the issued booklets").click()
     assert_no_axe_violations(page, "neglect booklet page after issuing")
     issued = NeglectBooklet.objects.get()
     assert (issued.year, issued.quarter, issued.edition) == (year, number, 1)
     assert issued.commentary == "Step-ups rose in Kirkby; the board asks why."
     with page.expect_download() as download:
-        page.get_by_role("link", name="PDF").first.click()
+        page.get_by_role("link", name=f"PDF of quarter {number}, {year}, edition 1").click()
     assert download.value.suggested_filename == f"neglect-booklet-{year}-q{number}-edition-1.pdf"
     assert bytes(issued.pdf) == open(download.value.path(), "rb").read()
 

@@ -80,6 +80,23 @@ class Period:
         after = add_months(self.end + timedelta(days=1), -12)
         return Period(add_months(self.start, -12), after - timedelta(days=1))
 
+    def as_quarter(self) -> tuple[int, int] | None:
+        """``(year, number)`` when the period is exactly a calendar quarter."""
+        number = (self.start.month - 1) // 3 + 1
+        if Period.quarter(self.start.year, number) == self:
+            return self.start.year, number
+        return None
+
+    def before(self) -> Period:
+        """The period a report compares this one with: for a calendar quarter, the quarter
+        before (quarters differ in length, so ``previous()`` would drift off them); otherwise
+        the same number of days before."""
+        quarter = self.as_quarter()
+        if quarter is None:
+            return self.previous()
+        year, number = quarter
+        return Period.quarter(year, number - 1) if number > 1 else Period.quarter(year - 1, 4)
+
     @classmethod
     def quarter(cls, year: int, number: int) -> Period:
         """A calendar quarter: 1 is January to March."""
@@ -179,13 +196,21 @@ class Indicator:
     booklet: bool = False
 
     def measure(self, period: Period, where: Slice | None = None, *, small_number=None) -> Result:
-        counted = self.count(period, where or Slice())
+        """Worked out now from the records (``reporting.figures`` keeps figures of ended
+        periods for the reports)."""
+        return self.result(self.count(period, where or Slice()), small_number=small_number)
+
+    @staticmethod
+    def parts(counted: Counted) -> tuple[int, int | None, float | None]:
+        """(numerator, denominator or None for a count, median days or None)."""
         if isinstance(counted, int):
-            numerator, denominator, median = counted, None, None
-        elif len(counted) == 2:
-            (numerator, denominator), median = counted, None
-        else:
-            numerator, denominator, median = counted
+            return counted, None, None
+        if len(counted) == 2:
+            return counted[0], counted[1], None
+        return counted[0], counted[1], counted[2]
+
+    def result(self, counted: Counted, *, small_number=None) -> Result:
+        numerator, denominator, median = self.parts(counted)
         if small_number is None:
             small_number = reporting_settings().small_number
         return Result(

@@ -24,21 +24,18 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Mod
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Mod
 
 from casework.models import Contact, Episode, PlanReview
 from people.models import Person
 from reporting.indicators.base import Better, Period, Quadrant, Slice, indicator
 from reporting.indicators.practice import episode_slice
+from reporting.models import DEFAULT_MANAGEABLE_CASELOAD, ReportingSettings
 from reporting.settings import reporting_settings
-
-# "Manageable case load in line with national guidelines" (Early Help Strategy §3.30): the number
-# of open episodes a lead professional can hold. A council sets its own, so this belongs in the
-# council pack's reporting section (to move there, beside the episode months and visits a week).
-MANAGEABLE_CASELOAD = 20
 
 # Face-to-face contacts: a phone or video call, a message, a missed appointment or a visit where
 # no one was in is not a visit.
@@ -88,13 +85,22 @@ def families_worked_with(period: Period, where: Slice) -> int:
     return counted["families"]
 
 
+def _manageable_caseload():
+    """The council's manageable caseload, read by the database within the indicator's query."""
+    return Coalesce(
+        Subquery(ReportingSettings.objects.order_by("pk").values("manageable_caseload")[:1]),
+        Value(DEFAULT_MANAGEABLE_CASELOAD),
+    )
+
+
 @indicator(
     code="caseload_over",
     name="Lead professionals with more than a manageable caseload",
-    definition=f"""Of the lead professionals leading at least one episode open at the end of the
-    period (in the part of the partnership chosen), the share leading more than
-    {MANAGEABLE_CASELOAD} open episodes then. Every open episode a lead professional leads counts
-    towards their caseload, wherever the family lives.""",
+    definition="""Of the lead professionals leading at least one episode open at the end of the
+    period (in the part of the partnership chosen), the share leading more open episodes then
+    than the council's manageable caseload ("manageable case load in line with national
+    guidelines", Early Help Strategy §3.30; 20 unless the council sets another). Every open
+    episode a lead professional leads counts towards their caseload, wherever the family lives.""",
     quadrant=Quadrant.HOW_WELL,
     better=Better.LOWER,
 )
@@ -112,7 +118,7 @@ def caseload_over(period: Period, where: Slice) -> tuple[int, int]:
     )
     counted = caseloads.aggregate(
         leads=Count("lead_professional_id"),
-        over=Count("lead_professional_id", filter=Q(held__gt=MANAGEABLE_CASELOAD)),
+        over=Count("lead_professional_id", filter=Q(held__gt=_manageable_caseload())),
     )
     return counted["over"], counted["leads"]
 

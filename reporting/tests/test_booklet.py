@@ -28,7 +28,7 @@ from neglect.tests.factories import NeglectConcernFactory, NeglectObservationFac
 from people.tests.factories import FamilyFactory
 from reporting import booklet, selectors, services
 from reporting.indicators import all_indicators
-from reporting.models import NeglectBooklet
+from reporting.models import NeglectBooklet, ReportRun
 
 pytestmark = pytest.mark.django_db
 
@@ -287,19 +287,27 @@ def _client(*roles):
     return sign_in_verified(Client(), UserFactory(roles=list(roles)))
 
 
-def test_a_strategic_lead_issues_from_the_page_and_sees_it_in_the_archive(quarter):
+def test_a_strategic_lead_issues_from_the_page_and_sees_it_in_the_archive(
+    quarter, django_capture_on_commit_callbacks
+):
     client = _client(Role.STRATEGIC_LEAD)
 
-    response = client.post(reverse("reporting:booklet_issue"), ISSUE, follow=True)
+    # The issue runs in the background once the request commits (at once in tests).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reporting:booklet_issue"), ISSUE)
+    run = ReportRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reporting:booklet_run", args=[run.pk])
 
-    assert response.redirect_chain == [(reverse("reporting:booklets"), 302)]
-    page = html.unescape(response.content.decode())
+    page = html.unescape(client.get(response["Location"]).content.decode())
     assert "Neglect booklet for July to September 2026 issued (edition 1)" in page
     made = NeglectBooklet.objects.get()
     assert (made.year, made.quarter, made.edition) == (2026, 3, 1)
     assert made.commentary == "Early identification of babies."
-    assert reverse("reporting:booklet_pdf", args=[made.pk]) in page
-    assert reverse("reporting:booklet_xlsx", args=[made.pk]) in page
+    assert (run.status, run.booklet_id) == (ReportRun.Status.DONE, made.pk)
+    archive = client.get(reverse("reporting:booklets")).content.decode()
+    assert reverse("reporting:booklet_pdf", args=[made.pk]) in archive
+    assert reverse("reporting:booklet_xlsx", args=[made.pk]) in archive
 
 
 def test_a_quarter_not_yet_ended_shows_the_error_and_keeps_the_commentary(frozen):
@@ -317,6 +325,7 @@ def test_a_quarter_not_yet_ended_shows_the_error_and_keeps_the_commentary(frozen
     assert "Draft &lt;script&gt;thoughts&lt;/script&gt;</textarea>" in page
     assert "<script>thoughts" not in page
     assert NeglectBooklet.objects.count() == 0
+    assert ReportRun.objects.count() == 0
 
 
 def test_downloads_of_an_issued_booklet_are_the_stored_files_and_are_audited(quarter):
@@ -343,12 +352,23 @@ def test_downloads_of_an_issued_booklet_are_the_stored_files_and_are_audited(qua
     ]
 
 
-def test_a_draft_is_downloaded_not_kept_and_audited(quarter):
+def test_a_draft_is_built_in_the_background_downloaded_not_issued_and_audited(
+    quarter, django_capture_on_commit_callbacks
+):
     client = _client(Role.EARLY_SUPPORT_TEAM_LEADER)
     url = reverse("reporting:booklet_draft")
 
-    pdf = client.get(url, {"draft-quarter": "2026-3", "draft-fmt": "pdf"})
-    xlsx = client.get(url, {"draft-quarter": "2026-3", "draft-fmt": "xlsx"})
+    def draft(fmt):
+        with django_capture_on_commit_callbacks(execute=True):
+            asked = client.post(url, {"draft-quarter": "2026-3", "draft-fmt": fmt})
+        run = ReportRun.objects.get(fmt=fmt)
+        assert asked["Location"] == reverse("reporting:booklet_run", args=[run.pk])
+        page = html.unescape(client.get(asked["Location"]).content.decode())
+        assert f"Download the draft ({fmt.upper()})" in page
+        return client.get(reverse("reporting:booklet_run_file", args=[run.pk]))
+
+    pdf = draft("pdf")
+    xlsx = draft("xlsx")
 
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf["Content-Disposition"] == 'attachment; filename="neglect-booklet-2026-q3-draft.pdf"'
@@ -368,12 +388,13 @@ def test_a_draft_is_downloaded_not_kept_and_audited(quarter):
 
 
 def test_a_draft_of_a_quarter_not_offered_shows_the_error(frozen):
-    response = _client(Role.STRATEGIC_LEAD).get(
+    response = _client(Role.STRATEGIC_LEAD).post(
         reverse("reporting:booklet_draft"), {"draft-quarter": "2019-1", "draft-fmt": "pdf"}
     )
     assert response.status_code == 200
     assert "Choose a quarter from the list" in response.content.decode()
     assert AuditEvent.objects.filter(action="export").count() == 0
+    assert ReportRun.objects.count() == 0
 
 
 def test_a_team_leader_reads_and_downloads_but_may_not_issue(frozen):
@@ -382,7 +403,7 @@ def test_a_team_leader_reads_and_downloads_but_may_not_issue(frozen):
 
     page = client.get(reverse("reporting:booklets"))
     assert page.status_code == 200
-    assert "Download a draft PDF" in page.content.decode()
+    assert "Make a draft PDF" in page.content.decode()
     assert "Issue the booklet" not in page.content.decode()
     assert client.get(reverse("reporting:booklet_pdf", args=[made.pk])).status_code == 200
     assert client.post(reverse("reporting:booklet_issue"), ISSUE).status_code == 404
@@ -396,13 +417,15 @@ def test_other_roles_find_no_booklet_pages(frozen, role):
 
     for url in (
         reverse("reporting:booklets"),
-        reverse("reporting:booklet_draft") + "?draft-quarter=2026-3&draft-fmt=pdf",
         reverse("reporting:booklet_pdf", args=[made.pk]),
         reverse("reporting:booklet_xlsx", args=[made.pk]),
     ):
         assert client.get(url).status_code == 404
     assert client.post(reverse("reporting:booklet_issue"), ISSUE).status_code == 404
+    draft = {"draft-quarter": "2026-3", "draft-fmt": "pdf"}
+    assert client.post(reverse("reporting:booklet_draft"), draft).status_code == 404
     assert NeglectBooklet.objects.count() == 1
+    assert ReportRun.objects.count() == 0
     assert AuditEvent.objects.filter(action="export").count() == 0
 
 
@@ -443,8 +466,9 @@ def test_the_archive_lists_without_the_files_in_constant_queries(frozen):
 
 
 # The session, the user, the device and roles, the council and the navigation's counts, the
-# session's save and its savepoints; the archive itself is one query whatever its length.
-ARCHIVE_QUERIES = 17  # with the tray's "booklet to issue" in the navigation's count
+# session's save and its savepoints; the archive itself is one query whatever its length, and
+# the reader's recent requests one more.
+ARCHIVE_QUERIES = 18  # with the tray's "booklet to issue" in the navigation's count
 
 
 def test_the_pdf_fits_the_area_chart_on_a_page_however_many_areas():

@@ -34,6 +34,7 @@ def test_a_pack_without_the_section_keeps_the_defaults():
         9,
     )
     assert (settings.visits_per_week_from, settings.visits_per_week_to) == (2, 3)
+    assert settings.manageable_caseload == 20
     assert settings.target_days("request_to_triage") == DEFAULT_TIMELINESS_DAYS["request_to_triage"]
 
 
@@ -43,6 +44,7 @@ def test_the_councils_own_values_are_loaded_and_a_step_left_out_keeps_its_defaul
             {
                 "small_number": 10,
                 "episode_months": {"from": 3, "to": 12},
+                "manageable_caseload": 15,
                 "timeliness_days": {"request_to_triage": 2},
             }
         )
@@ -54,6 +56,7 @@ def test_the_councils_own_values_are_loaded_and_a_step_left_out_keeps_its_defaul
         3,
         12,
     )
+    assert settings.manageable_caseload == 15
     assert settings.target_days("request_to_triage") == 2
     assert settings.target_days("triage_to_decision") == 28
 
@@ -62,6 +65,7 @@ def test_the_councils_own_values_are_loaded_and_a_step_left_out_keeps_its_defaul
     ("section", "message"),
     [
         ({"small_number": 0}, r"reporting\.small_number: expected between 1 and 20, got 0"),
+        ({"manageable_caseload": 0}, r"manageable_caseload: expected between 1 and 200, got 0"),
         ({"episode_months": {"from": 9, "to": 6}}, r"episode_months\.to: must not be less"),
         ({"timeliness_days": {"request_to_triage": 400}}, r"expected between 0 and 365, got 400"),
         ({"timeliness_days": {"to_the_moon": 4}}, r"to_the_moon"),

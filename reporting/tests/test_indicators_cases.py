@@ -83,8 +83,17 @@ def test_families_worked_with_count_each_family_once_across_the_period():
 # ----------------------------------------------------------------------------- caseloads
 
 
+def _caseloads_of_21_and_20():
+    heavy = EpisodeFactory().lead_professional  # 1 + 20 open
+    for _ in range(20):
+        EpisodeFactory(lead_professional=heavy)
+    full = EpisodeFactory().lead_professional  # exactly 20 open at the end
+    for _ in range(19):
+        EpisodeFactory(lead_professional=full)
+
+
 def test_caseload_over_counts_lead_professionals_holding_more_than_the_manageable_number():
-    assert cases.MANAGEABLE_CASELOAD == 20  # the default until the council pack sets it
+    assert ReportingSettings().manageable_caseload == 20  # the default without a council pack
     heavy = EpisodeFactory().lead_professional  # 1 + 20 open: over
     for _ in range(20):
         EpisodeFactory(lead_professional=heavy)
@@ -390,3 +399,11 @@ def test_the_query_count_does_not_grow_with_the_records(
     team = EpisodeFactory().lead_professional.team
     with django_assert_max_num_queries(queries):
         indicator.measure(OCTOBER, Slice(team=team))
+
+
+def test_caseload_over_reads_the_councils_manageable_caseload():
+    ReportingSettings.objects.create(council=CouncilFactory(), manageable_caseload=19)
+    _caseloads_of_21_and_20()
+
+    # 21 and 20 are both more than 19.
+    assert _counted(cases.caseload_over) == (2, 2)
