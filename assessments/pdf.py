@@ -7,17 +7,17 @@ libraries or browser on the server (ADR 0006).
 from __future__ import annotations
 
 from io import BytesIO
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from assessments.models import Assessment
 from assessments.presenters import child_name, document
 from core import clock
+from core.pdf import paragraph
 
 
 def _styles():
@@ -56,10 +56,6 @@ def _styles():
     }
 
 
-def _para(text: str, style) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-
 def assessment_pdf(assessment: Assessment) -> bytes:
     styles = _styles()
     buffer = BytesIO()
@@ -74,17 +70,17 @@ def assessment_pdf(assessment: Assessment) -> bytes:
         author="Early help case management",
     )
     story = [
-        _para("Early Support Multi-Agency Assessment and Referral", styles["title"]),
-        _para(
+        paragraph("Early Support Multi-Agency Assessment and Referral", styles["title"]),
+        paragraph(
             f"Family reference {assessment.family.reference} · version {assessment.number} · "
             f"{assessment.get_status_display()}",
             styles["body"],
         ),
-        _para(
+        paragraph(
             "Children: " + ", ".join(child_name(c.person) for c in assessment.children.all()),
             styles["body"],
         ),
-        _para(
+        paragraph(
             f"Completed by {assessment.worker.get_full_name()}"
             + (f", {assessment.worker_role}" if assessment.worker_role else "")
             + (f", {assessment.worker_team.name}" if assessment.worker_team_id else ""),
@@ -93,24 +89,24 @@ def assessment_pdf(assessment: Assessment) -> bytes:
     ]
     if assessment.signed_off_by_id:
         story.append(
-            _para(
+            paragraph(
                 f"Signed off by {assessment.signed_off_by.get_full_name()} on "
                 f"{clock.local(assessment.signed_off_at):%-d %B %Y}",
                 styles["body"],
             )
         )
     story.append(
-        _para(
+        paragraph(
             "OFFICIAL-SENSITIVE: contains personal information about children and families.",
             styles["small"],
         )
     )
     for view in document(assessment):
         rows = [
-            [_para(label, styles["label"]), _para(value, styles["body"])]
+            [paragraph(label, styles["label"]), paragraph(value, styles["body"])]
             for label, value in view.rows
         ]
-        heading = _para(view.heading, styles["h2"])
+        heading = paragraph(view.heading, styles["h2"])
         if not rows:
             story.append(heading)
             continue

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 from io import BytesIO
-from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import SimpleDocTemplate, Spacer
 
+from core.pdf import paragraph
 from dataprotection.subject_access import sections
 
 
@@ -27,26 +27,22 @@ def _text(value) -> str:
     return str(value)
 
 
-def _para(text: str, style) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-
 def render(data: dict) -> bytes:
     styles = getSampleStyleSheet()
     body, h1, h2, h3 = styles["BodyText"], styles["Title"], styles["Heading2"], styles["Heading4"]
     story = [
-        _para("Everything held about this person", h1),
-        _para(f"Exported {data['exported_at']}.", body),
+        paragraph("Everything held about this person", h1),
+        paragraph(f"Exported {data['exported_at']}.", body),
     ]
     for heading, parts in sections(data):
-        story.append(_para(heading, h2))
+        story.append(paragraph(heading, h2))
         for subheading, rows in parts:
-            story.append(_para(f"{subheading} ({len(rows)})", h3))
+            story.append(paragraph(f"{subheading} ({len(rows)})", h3))
             if not rows:
-                story.append(_para("None held.", body))
+                story.append(paragraph("None held.", body))
             for each in rows:
                 for name, value in each.items():
-                    story.append(_para(f"{name.replace('_', ' ')}: {_text(value)}", body))
+                    story.append(paragraph(f"{name.replace('_', ' ')}: {_text(value)}", body))
                 story.append(Spacer(1, 3 * mm))
     buffer = BytesIO()
     document = SimpleDocTemplate(

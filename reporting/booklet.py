@@ -20,10 +20,10 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from xml.sax.saxutils import escape
 
 from core import clock
 from core import selectors as core_selectors
+from core.pdf import paragraph
 from neglect.models import Category, NeglectConcern
 from neglect.selectors import AGE_BANDS, AGE_UNKNOWN, age_band
 from reporting import figures
@@ -334,12 +334,6 @@ def _styles():
     }
 
 
-def _para(text: str, style):
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-
 def _bar_chart(
     labels: Sequence[str],
     values: Sequence[float | None],
@@ -410,8 +404,8 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], styles, widths=
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
-    data = [[_para(text, styles["label"]) for text in header]]
-    data += [[_para(text, styles["body"]) for text in row] for row in rows]
+    data = [[paragraph(text, styles["label"]) for text in header]]
+    data += [[paragraph(text, styles["body"]) for text in row] for row in rows]
     table = Table(data, colWidths=widths, hAlign="LEFT", repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -498,26 +492,28 @@ def booklet_pdf(
     )
     story: list = [
         Spacer(1, 40 * mm),
-        _para(TITLE, styles["title"]),
-        _para(f"Quarter {contents.quarter}, {contents.year}: {contents.label}", styles["subtitle"]),
-        _para("Draft" if draft else "Issued", styles["subtitle"]),
-        _para(status, styles["body"]),
+        paragraph(TITLE, styles["title"]),
+        paragraph(
+            f"Quarter {contents.quarter}, {contents.year}: {contents.label}", styles["subtitle"]
+        ),
+        paragraph("Draft" if draft else "Issued", styles["subtitle"]),
+        paragraph(status, styles["body"]),
         Spacer(1, 6 * mm),
-        _para(
+        paragraph(
             "For the safeguarding children partnership board. It shows whether we are "
             "identifying neglect early enough and at a young enough age, whether we deal with "
             "cases in a timely way, and whether we avoid drift and delay. Each quarter is "
             "compared with the quarter before and the same quarter last year.",
             styles["body"],
         ),
-        _para(
+        paragraph(
             "Counts are for the whole partnership and name no one. " + _suppression_note(contents),
             styles["body"],
         ),
         Spacer(1, 8 * mm),
-        _para("Contents", styles["h2"]),
+        paragraph("Contents", styles["h2"]),
         ListFlowable(
-            [ListItem(_para(section, styles["body"])) for section in contents.sections],
+            [ListItem(paragraph(section, styles["body"])) for section in contents.sections],
             bulletType="1",
             bulletFontName="Helvetica",
             bulletFontSize=10,
@@ -538,20 +534,20 @@ def booklet_pdf(
         story += [
             KeepTogether(
                 [
-                    _para(f"{number}. {measure.name}", styles["h2"]),
+                    paragraph(f"{number}. {measure.name}", styles["h2"]),
                     chart,
                     Spacer(1, 3 * mm),
                     _table(header, rows, styles),
                 ]
             ),
             Spacer(1, 2 * mm),
-            _para(f"Definition: {measure.definition}", styles["body"]),
-            _para(_better(measure) + ".", styles["small"]),
+            paragraph(f"Definition: {measure.definition}", styles["body"]),
+            paragraph(_better(measure) + ".", styles["small"]),
             Spacer(1, 8 * mm),
         ]
     story.append(PageBreak())
     story.append(
-        _para(
+        paragraph(
             f"Neglect concerns identified from {contents.period.label}: {contents.concerns.shown}.",
             styles["body"],
         )
@@ -568,7 +564,7 @@ def booklet_pdf(
         story += [
             KeepTogether(
                 [
-                    _para(f"{number}. {breakdown.title}", styles["h2"]),
+                    paragraph(f"{number}. {breakdown.title}", styles["h2"]),
                     chart,
                     Spacer(1, 3 * mm),
                     _table(
@@ -579,15 +575,17 @@ def booklet_pdf(
                 ]
             ),
             Spacer(1, 2 * mm),
-            _para(f"Definition: {breakdown.definition}", styles["body"]),
+            paragraph(f"Definition: {breakdown.definition}", styles["body"]),
             Spacer(1, 8 * mm),
         ]
     number += 1
-    story += [PageBreak(), _para(f"{number}. {COMMENTARY_HEADING}", styles["h2"])]
+    story += [PageBreak(), paragraph(f"{number}. {COMMENTARY_HEADING}", styles["h2"])]
     if commentary.strip():
-        story += [_para(paragraph, styles["body"]) for paragraph in commentary.strip().split("\n")]
+        story += [paragraph(said, styles["body"]) for said in commentary.strip().split("\n")]
     else:
-        story.append(_para("For the board to write its analysis of the quarter.", styles["small"]))
+        story.append(
+            paragraph("For the board to write its analysis of the quarter.", styles["small"])
+        )
         lines = Table([[""]] * 22, colWidths=[174 * mm], rowHeights=[9 * mm] * 22)
         lines.setStyle(
             TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#b1b4b6"))])
