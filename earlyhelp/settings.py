@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "demo",
     "dataprotection",
     "reporting",
+    "directory",
 ]
 
 MIDDLEWARE = [

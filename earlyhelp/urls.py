@@ -53,6 +53,8 @@ urlpatterns = [
     path("outcomes/", include("outcomes.urls")),
     path("data-protection/", include("dataprotection.urls")),
     path("reports/", include("reporting.urls")),
+    # The Open Referral UK 3.0 read API: public, read-only (ADR 0028).
+    path("oruk/", include("directory.urls")),
     path("api/v1/", include("earlyhelp.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

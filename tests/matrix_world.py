@@ -73,6 +73,10 @@ _KWARG_KIND_BY_URL = {
     ("risk_factors:end", "factor_id"): "risk_factor",
     ("risk_factors:review", "review_id"): "factor_plan_review",
     ("outcomes:link_remove", "link_id"): "outcome_link",
+    ("directory:oruk_service", "id"): "oruk_service",
+    ("directory:oruk_service_at_location", "id"): "oruk_service_at_location",
+    ("directory:oruk_taxonomy", "id"): "oruk_taxonomy",
+    ("directory:oruk_taxonomy_term", "id"): "oruk_taxonomy_term",
 }
 _KWARG_KIND = {
     "family_id": "family",
@@ -587,4 +591,24 @@ def build_world() -> World:
 
     other_lead = UserFactory(roles=[Role.STRATEGIC_LEAD])
     world.put("report_run", draft_run(users["strategic_lead"]).pk, draft_run(other_lead).pk)
+    _directory(world)
     return world
+
+
+def _directory(world: World) -> None:
+    """A directory service with one of each record the ORUK API nests; "out" is an unknown id."""
+    import uuid
+
+    from directory.models import Attribute, ServiceAtLocation
+    from directory.tests.factories import full_service
+
+    service = full_service()
+    sal = ServiceAtLocation.objects.get(service=service)
+    term = Attribute.objects.get(link_id=service.pk).taxonomy_term
+    for kind, pk in (
+        ("oruk_service", service.pk),
+        ("oruk_service_at_location", sal.pk),
+        ("oruk_taxonomy", term.taxonomy_detail_id),
+        ("oruk_taxonomy_term", term.pk),
+    ):
+        world.put(kind, str(pk), str(uuid.uuid4()))

@@ -112,6 +112,7 @@ PROJECT_APPS = (
     "oversight",
     "outcomes",
     "reporting",
+    "directory",
 )
 
 # Text fields no one types: codes, hashes, keys and derived copies. Each names why.
@@ -219,6 +220,18 @@ def _text_fields(model):
 
 def _label(model, field) -> str:
     return f"{model._meta.label}.{field.name}"
+
+
+# The directory (Open Referral UK) is published only as JSON (/oruk/: application/json, nosniff)
+# and kept in the Django admin, which escapes: no page of ours shows its text yet. The staff
+# pages and the public "find support" page that show it must plant these fields and drop this.
+NOT_USER_TEXT.update(
+    {
+        _label(model, field): "the directory's text: a JSON API only, never rendered as HTML"
+        for model in apps.get_app_config("directory").get_models()
+        for field in _text_fields(model)
+    }
+)
 
 
 # ------------------------------------------------------------------ the world
@@ -732,6 +745,23 @@ NOT_OPENED = {
     "support_requests:my_request_stop": "opens only while a practitioner's own request is stopped; its template is "
     "support_requests/safeguarding_stop.html, which is opened",
 }
+# The Open Referral UK read API answers JSON (application/json, nosniff), never a page.
+NOT_OPENED.update(
+    {
+        f"directory:oruk_{name}": "the ORUK read API: JSON, never rendered as HTML"
+        for name in (
+            "index",
+            "services",
+            "service",
+            "services_at_locations",
+            "service_at_location",
+            "taxonomies",
+            "taxonomy",
+            "taxonomy_terms",
+            "taxonomy_term",
+        )
+    }
+)
 
 
 def _route_names() -> set[str]:

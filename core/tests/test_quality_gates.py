@@ -36,6 +36,7 @@ APPS = (
     "oversight",
     "demo",
     "dataprotection",
+    "directory",
     "earlyhelp",
 )
 
