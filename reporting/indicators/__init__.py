@@ -20,7 +20,6 @@ from reporting.indicators.base import (
     Slice,
     all_indicators,
     indicator,
-    measure_all,
 )
 
 __all__ = [
@@ -34,5 +33,4 @@ __all__ = [
     "Slice",
     "all_indicators",
     "indicator",
-    "measure_all",
 ]

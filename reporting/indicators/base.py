@@ -248,15 +248,3 @@ def indicator(
 def all_indicators(*, booklet: bool | None = None) -> list[Indicator]:
     found = list(REGISTRY.values())
     return [i for i in found if booklet is None or i.booklet == booklet]
-
-
-def measure_all(
-    period: Period, where: Slice | None = None, *, indicators: list[Indicator] | None = None
-) -> list[Result]:
-    """Every indicator (or those given) for the period and slice, suppressed by the council's
-    small number (read once)."""
-    small_number = reporting_settings().small_number
-    return [
-        one.measure(period, where, small_number=small_number)
-        for one in (indicators if indicators is not None else all_indicators())
-    ]
