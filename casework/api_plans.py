@@ -22,6 +22,7 @@ from core.api import BAD_REQUEST, UUID_LOOKUP, IdField, require
 from core.audit import Action, audit_record
 from core.errors import ConflictError
 from core.selectors import agency_by_code
+from offer import selectors as offer_selectors
 
 PROGRESS_HELP = "One of: " + ", ".join(PlanOutcome.Progress.values)
 ACTION_STATUS_HELP = "One of: open, done, dropped"
@@ -35,6 +36,21 @@ DOER_HELP = (
     "Who does it, chosen from the record: lead_professional, person:<family member's id>, "
     "professional:<id of a professional involved>, or someone_else (then say who in `who`)"
 )
+
+
+class ActionReferralSerializer(serializers.Serializer):
+    """A referral the action made to a directory service (the offer app holds it)."""
+
+    id = serializers.IntegerField(help_text="The referral (GET /api/v1/offer-referrals/{id}/)")
+    service = serializers.UUIDField(source="service_id")
+    service_name = serializers.CharField(source="service.name")
+    status = serializers.CharField(
+        help_text="handed_over, taken_up, not_taken_up, referred, waiting, enrolled …"
+    )
+    waiting_position = serializers.IntegerField(allow_null=True)
+    handover_to = serializers.CharField()
+    handover_on = serializers.DateField(allow_null=True)
+    agreed_with_family = serializers.BooleanField()
 
 
 class PlanActionSerializer(serializers.Serializer):
@@ -59,6 +75,11 @@ class PlanActionSerializer(serializers.Serializer):
     )
     status = serializers.CharField(read_only=True, help_text=ACTION_STATUS_HELP)
     done_on = serializers.DateField(read_only=True, allow_null=True)
+    referrals = ActionReferralSerializer(
+        many=True,
+        read_only=True,
+        help_text="Referrals the action made to directory services, those you may see",
+    )
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_agency(self, action) -> str | None:
@@ -154,6 +175,28 @@ class ActionCreateSerializer(serializers.Serializer):
         max_length=50,
         help_text="The code of the agency responsible (optional)",
     )
+    service = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A directory service the family is handed over to (optional): the offer "
+        "app's referral holds the handover and, later, the uptake",
+    )
+    handover_to = _text(max_length=200, help_text="Who at the service (with `service`)")
+    handover_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="When (with `service`)"
+    )
+    agreed_with_family = serializers.BooleanField(
+        required=False, default=False, help_text="The handover is agreed with the family"
+    )
+
+    def validate_service(self, value):
+        if value is None:
+            return None
+        service = offer_selectors.pickable_service(value)
+        if service is None:
+            raise serializers.ValidationError("Choose a service from the directory")
+        return service
 
 
 class ReviewCreateSerializer(serializers.Serializer):
@@ -193,14 +236,16 @@ def _int_keys(values: dict, field: str) -> dict:
         raise DjangoValidationError({field: "Keys must be ids"}) from None
 
 
-def _outcomes(plan) -> list:
+def _outcomes(plan, user) -> list:
     """The plan's outcomes as the page shows them, with whom each is for and who does what."""
     outcomes = plans.plan_rows(plan)
+    referrals = plans.action_referrals(user, outcomes)
     for outcome in outcomes:
         outcome.concern_ids = [p.pk for p in outcome.concerns.all()]
         for row in outcome.actions.all():
             row.doer_token = plans.doer_token(row)
             row.concern_ids = [p.pk for p in row.concerns.all()]
+            row.referrals = referrals.get(row.pk, [])
     return outcomes
 
 
@@ -235,7 +280,7 @@ class FamilyPlanViewSet(viewsets.ViewSet):
                 "contingency": plan.contingency,
                 "can_change": rules.has_perm("casework.change_episode", request.user, episode)
                 and episode.is_open,
-                "outcomes": _outcomes(plan),
+                "outcomes": _outcomes(plan, request.user),
                 "next_review": plans.next_review(episode),
                 "overdue_reviews": plans.overdue_reviews(episode).count(),
                 "overdue_actions": plans.overdue_actions(episode).count(),
@@ -295,6 +340,16 @@ class FamilyPlanViewSet(viewsets.ViewSet):
                 by_when=data["by_when"],
                 agency=_agency(data["agency"]),
                 what_child_words=data["what_child_words"],
+                signpost=(
+                    plans.Signpost(
+                        service=data["service"],
+                        handover_to=data["handover_to"],
+                        handover_on=data["handover_on"],
+                        agreed_with_family=data["agreed_with_family"],
+                    )
+                    if data["service"] is not None
+                    else None
+                ),
             )
 
         return self._post(request, episode_id, ActionCreateSerializer, call)

@@ -9,7 +9,7 @@ class CaseworkConfig(AppConfig):
     def ready(self) -> None:
         # Casework reacts to the panel's allocation and closure decisions; the panel, below
         # casework in the layers, calls this receiver rather than importing casework.
-        from casework import handoff, person_records, tray
+        from casework import handoff, person_records, selectors, tray
         from casework import notices as linked
         from core import notices, records, worktray
         from panel import handoffs
@@ -23,6 +23,12 @@ class CaseworkConfig(AppConfig):
             "episode",
             text="View the episode",
             url=lambda pk: reverse("casework:episode_detail", kwargs={"episode_id": pk}),
+        )
+        # A referral made from a plan action (the offer app) links back to the action's plan.
+        records.register_link(
+            "plan_action",
+            text="View the family plan",
+            url=lambda pk: selectors.plan_url_for_action(pk),
         )
         records.register_person_records(person_records.episodes, order=10)
         # The request, the assessment and the panel case link to their episodes (core.notices).

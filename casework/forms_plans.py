@@ -8,8 +8,11 @@ from django import forms
 
 from casework import plans
 from casework.models import PlanAction, PlanOutcome
-from core.forms import GovDateField, GovFormMixin
+from core.forms import GovDateField, GovFormMixin, PickField
 from core.models import Agency
+from offer import selectors as offer_selectors
+
+YES, NO = "yes", "no"
 
 
 def _helper(*fields) -> FormHelper:
@@ -150,6 +153,48 @@ class ActionForm(_VersionedForm):
     status = forms.ChoiceField(
         label="Status", choices=PlanAction.Status.choices, widget=forms.RadioSelect, required=False
     )
+    service = PickField(
+        label="Hand the family over to a service in the directory (optional)",
+        help_text=(
+            "Signpost or refer to a service the family will use for this action. "
+            "Leave empty if there is none"
+        ),
+        queryset=offer_selectors.pickable_services(),
+        required=False,
+        empty_label="No service",
+        error_messages={"invalid_choice": "Choose a service from the directory"},
+    )
+    handover_to = forms.CharField(
+        label="If handing over: who at the service?",
+        help_text="Their name and role",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "This must be 200 characters or fewer"},
+    )
+    handover_on = GovDateField(
+        noun="Date of the handover",
+        label="If handing over: when?",
+        help_text="For example, 3 4 2027",
+        required=False,
+    )
+    agreed_with_family = forms.ChoiceField(
+        label="If handing over: is it agreed with the family?",
+        choices=[(YES, "Yes"), (NO, "No")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def signpost(self) -> plans.Signpost | None:
+        """The handover to a directory service, if one was picked."""
+        data = self.cleaned_data
+        if data.get("service") is None:
+            return None
+        return plans.Signpost(
+            service=data["service"],
+            handover_to=data.get("handover_to", ""),
+            handover_on=data.get("handover_on"),
+            agreed_with_family=data.get("agreed_with_family") == YES,
+        )
 
     def __init__(self, *args, editing=False, people=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,6 +213,12 @@ class ActionForm(_VersionedForm):
             fields.append(Field.radios("status", legend_size=Size.SMALL, inline=True))
         else:
             del self.fields["status"]
+        fields += [
+            Field.select("service", label_size=Size.SMALL),
+            Field.text("handover_to", label_size=Size.SMALL),
+            Field("handover_on"),
+            Field.radios("agreed_with_family", legend_size=Size.SMALL, small=True, inline=True),
+        ]
         self.helper = _helper(*fields, Field("version"))
 
 

@@ -23,6 +23,10 @@ from core import clock
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError, lock, lock_first
 from core.errors import ConflictError
+from directory.models import Service
+from offer import selectors as offer_selectors
+from offer import services as offer_services
+from offer.models import Referral
 from people import selectors as people_selectors
 from people.models import FamilyMember, Person, ProfessionalInvolvement
 
@@ -36,6 +40,9 @@ __all__ = [
     "plan_action_add",
     "plan_action_update",
     "plan_action_complete",
+    "Signpost",
+    "SIGNPOST_SOURCE_TYPE",
+    "action_referrals",
     "reviews_schedule",
     "review_record",
     "suggested_needs",
@@ -507,6 +514,80 @@ def plan_outcome_remove(*, actor, outcome: PlanOutcome, expected_version: int, r
     _history(actor, plan.episode, "outcome removed", reason)
 
 
+# ---------------------------------------------------------------- signposting from an action
+
+# The ``core.records`` type a referral made from a plan action names as its source.
+SIGNPOST_SOURCE_TYPE = "plan_action"
+ALREADY_REFERRED = "This action is already handed over to this service"
+# Where the offer app's refusals show on the action's form and in the API.
+_REFERRAL_FIELDS = {"people": "concerns", "reason": "what", "priority": "service"}
+
+
+@dataclass(frozen=True)
+class Signpost:
+    """A directory service the action hands the family over to, and the handover."""
+
+    service: Service
+    handover_to: str = ""
+    handover_on: date | None = None
+    agreed_with_family: bool = False
+
+
+def _signpost(*, actor, action: PlanAction, episode: Episode, signpost: Signpost) -> Referral:
+    """Hand over to the offer app (one explicit call, in the caller's transaction): a referral
+    for the people the action concerns (else its outcome's, else the whole family)."""
+    if offer_selectors.pickable_service(getattr(signpost.service, "pk", None)) is None:
+        raise ValidationError({"service": "Choose a service from the directory"})
+    already = (
+        offer_selectors.referrals_for_source(actor, SIGNPOST_SOURCE_TYPE, action.pk)
+        .filter(service=signpost.service)
+        .exclude(status=Referral.Status.WITHDRAWN)
+    )
+    if already.exists():
+        raise ValidationError({"service": ALREADY_REFERRED})
+    people = list(action.concerns.all()) or list(action.outcome.concerns.all())
+    if not people:
+        people = [m.person for m in episode.family.members.select_related("person")]
+    try:
+        return offer_services.referral_make(
+            actor=actor,
+            family=episode.family,
+            service=signpost.service,
+            people=people,
+            source=Referral.Source.PLAN_ACTION,
+            source_type=SIGNPOST_SOURCE_TYPE,
+            source_id=str(action.pk),
+            handover_to=signpost.handover_to,
+            handover_on=signpost.handover_on,
+            agreed_with_family=bool(signpost.agreed_with_family),
+            reason=action.what,
+        )
+    except ValidationError as error:
+        raise ValidationError(
+            {_REFERRAL_FIELDS.get(k, k): v for k, v in error.message_dict.items()}
+        ) from error
+
+
+def action_referrals(user, outcomes: Iterable[PlanOutcome]) -> dict[int, list[Referral]]:
+    """The referrals the actions of ``outcomes`` (from ``plan_rows``) made, those the reader may
+    see, each waiting one with its place on the list (``waiting_position``), by action id."""
+    action_ids = [str(a.pk) for outcome in outcomes for a in outcome.actions.all()]
+    if not action_ids:
+        return {}
+    referrals = list(
+        offer_selectors.referrals_readable(user)
+        .filter(source_type=SIGNPOST_SOURCE_TYPE, source_id__in=action_ids)
+        .select_related("service")
+        .order_by("-made_on", "-id")
+    )
+    positions = offer_selectors.waiting_positions(referrals)
+    found: dict[int, list[Referral]] = {}
+    for referral in referrals:
+        referral.waiting_position = positions.get(referral.pk)
+        found.setdefault(int(referral.source_id), []).append(referral)
+    return found
+
+
 def _validate_action(
     people: PlanPeople,
     what: str,
@@ -551,11 +632,13 @@ def plan_action_add(
     reason: str = "",
     agency=None,
     what_child_words: str = "",
+    signpost: Signpost | None = None,
 ) -> PlanAction:
     """Add an action. ``doer`` is who does it, chosen from the record (see ``PlanPeople``:
     ``lead_professional``, ``person:<id>``, ``professional:<id>``) or ``someone_else`` with
     ``who`` typed; ``concerns`` names the family members it is for (empty: as its outcome);
-    ``what_child_words`` is what a child's copy shows instead of ``what``."""
+    ``what_child_words`` is what a child's copy shows instead of ``what``. ``signpost``: a
+    directory service the family is handed over to (the offer app's referral, see ``_signpost``)."""
     plan = outcome.plan
     _guard(actor, plan.episode)
     what, resolved, members = _validate_action(
@@ -575,6 +658,11 @@ def plan_action_add(
         what_child_words=child_words,
     )
     action.concerns.set(members)
+    referral = (
+        _signpost(actor=actor, action=action, episode=plan.episode, signpost=signpost)
+        if signpost is not None
+        else None
+    )
     _history(actor, plan.episode, "action added", reason)
     audit_record(
         actor=actor,
@@ -584,6 +672,7 @@ def plan_action_add(
             "fields": ["what", "who", "by_when", *(["what_child_words"] if child_words else [])],
             "doer": resolved.doer,
             "concerns": len(members),
+            **({"offer_referral": referral.pk} if referral is not None else {}),
         },
     )
     return action
@@ -601,8 +690,17 @@ def _set_status(action: PlanAction, status: str, on: date | None) -> list[str]:
 
 @transaction.atomic
 def plan_action_update(
-    *, actor, action: PlanAction, expected_version: int, changes: dict, reason: str = ""
+    *,
+    actor,
+    action: PlanAction,
+    expected_version: int,
+    changes: dict,
+    reason: str = "",
+    signpost: Signpost | None = None,
 ) -> PlanAction:
+    """Change an action (``changes``: some of ``ACTION_FIELDS``); ``signpost`` hands the family
+    over to a directory service as well (a new referral; refused if this action already has a
+    live one to that service)."""
     plan = action.outcome.plan
     _guard(actor, plan.episode)
     unknown = set(changes) - set(ACTION_FIELDS)
@@ -638,7 +736,7 @@ def plan_action_update(
     if "status" in changes:
         changed += _set_status(action, changes["status"], None)
     concerns_changed = {str(p.pk) for p in members} != set(current_concerns)
-    if not changed and not concerns_changed:
+    if not changed and not concerns_changed and signpost is None:
         _check_version(plan, expected_version)
         return action
     _bump(actor, plan, expected_version)
@@ -647,9 +745,20 @@ def plan_action_update(
     if concerns_changed:
         action.concerns.set(members)
         changed.append("concerns")
+    referral = (
+        _signpost(actor=actor, action=action, episode=plan.episode, signpost=signpost)
+        if signpost is not None
+        else None
+    )
     _history(actor, plan.episode, "action changed", reason)
     audit_record(
-        actor=actor, action=Action.UPDATE, target=action, detail={"fields": sorted(set(changed))}
+        actor=actor,
+        action=Action.UPDATE,
+        target=action,
+        detail={
+            "fields": sorted(set(changed)),
+            **({"offer_referral": referral.pk} if referral is not None else {}),
+        },
     )
     return action
 

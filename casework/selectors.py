@@ -238,6 +238,19 @@ def plan_outcome(plan: FamilyPlan, outcome_id: int) -> PlanOutcome:
     )
 
 
+def plan_url_for_action(action_id) -> str:
+    """The plan page an action is on (a referral made from it links back here); the page
+    itself checks who may read it."""
+    episode_id = (
+        PlanAction.objects.filter(pk=int(action_id))
+        .values_list("outcome__plan__episode_id", flat=True)
+        .first()
+    )
+    if episode_id is None:
+        return reverse("casework:caseload")
+    return reverse("casework:plan", kwargs={"episode_id": episode_id})
+
+
 def plan_action(plan: FamilyPlan, action_id: int) -> PlanAction:
     return get_object_or_404(
         PlanAction.objects.select_related("outcome__plan__episode"),

@@ -87,13 +87,18 @@ def plan_detail(request: HttpRequest, episode_id) -> HttpResponse:
         actor=request.user, action=Action.VIEW, target=plan or episode, detail={"page": "plan"}
     )
     today = clock.today()
+    outcomes = plans.plan_rows(plan) if plan else []
+    referrals = plans.action_referrals(request.user, outcomes)
+    for outcome in outcomes:
+        for row in outcome.actions.all():
+            row.referrals = referrals.get(row.pk, [])
     context = {
         "nav_section": NAV_SECTION,
         "episode": episode,
         "family": episode.family,
         "plan": plan,
         "can_change": can_change,
-        "outcomes": plans.plan_rows(plan) if plan else [],
+        "outcomes": outcomes,
         "overdue_reviews": list(plans.overdue_reviews(episode, today)),
         "overdue_actions": list(plans.overdue_actions(episode, today)),
         "next_review": plans.next_review(episode),
@@ -344,6 +349,7 @@ def action_add(request: HttpRequest, episode_id, outcome_id: int) -> HttpRespons
                     by_when=data["by_when"],
                     agency=data.get("agency"),
                     what_child_words=data["what_child_words"],
+                    signpost=form.signpost(),
                 )
             except StaleVersionError:
                 form.add_error(None, STALE)
@@ -403,6 +409,7 @@ def action_edit(request: HttpRequest, episode_id, action_id: int) -> HttpRespons
                     action=action,
                     expected_version=data["version"] or 0,
                     changes=changes,
+                    signpost=form.signpost(),
                 )
             except StaleVersionError:
                 form.add_error(None, STALE)

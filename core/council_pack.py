@@ -91,6 +91,8 @@ EXTRA_SECTIONS = {
     "supervision": "oversight",
     "outcomes": "outcomes",
     "reporting": "reporting",
+    "offer": "offer",
+    "children_centres": "children_centres",
 }
 
 

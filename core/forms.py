@@ -3,6 +3,7 @@
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
@@ -30,6 +31,19 @@ class GovDateField(DateInputField):
             return date(int(year), int(month), int(day))
         except ValueError as error:
             raise ValidationError(f"{self.noun} must be a real date") from error
+
+
+class PickField(forms.ModelChoiceField):
+    """A select of records by id whose every bad value (not an id at all, or an id not offered)
+    gets the field's one ``invalid_choice`` message, never the id type's own wording."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
 
 
 class GovFormMixin:

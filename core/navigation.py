@@ -33,6 +33,10 @@ def items_for(user) -> list[NavItem]:
         items.append(NavItem("Caseload", "casework:caseload", "caseload"))
     if user.has_role(Role.TEAM_MANAGER, Role.EARLY_SUPPORT_TEAM_LEADER):
         items.append(NavItem("Team caseload", "casework:team_caseload", "team_caseload"))
+    if rules.has_perm("offer.view_offer", user):
+        # The offer's hub: programmes and waiting lists, and links to the directory, casework
+        # consultancy and children's centres for those who use them.
+        items.append(NavItem("Offer", "offer:index", "offer"))
     if rules.has_perm("radar.view_radar", user):
         items.append(NavItem("Radar", "radar:radar", "radar"))
     if rules.has_perm("oversight.use_supervision", user):

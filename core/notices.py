@@ -27,6 +27,7 @@ PLACES = frozenset(
         "episode",  # an episode of early help (casework)
         "plan_review",  # recording a plan review (casework)
         "person",  # a person's page (people)
+        "family",  # a family's page (people)
         "assessment",  # an assessment's page (assessments)
         "panel_case",  # a panel case's page (panel)
     }

@@ -19,8 +19,11 @@ What the apps above casework write about a case goes with the record it belongs 
 compliance, supervision of the case, professional challenge, management oversight notes, notes
 on the radar's flags and the evidence of outcome scores with the episode (the casework
 schedule); neglect concerns and risk factors, which are about the family's children and adults
-whatever they were recorded from, with the family's people (the people schedule). A
-supervision's own reflections are the worker's record, not the family's, and stay.
+whatever they were recorded from, with the family's people (the people schedule). So do the
+early help offer's referrals (with their history and the impact measures of the places they led
+to), casework consultancy asked about a family, and a children's centre's contacts with a child
+(with the child). A supervision's own reflections are the worker's record, not the family's, and
+stay; so does consultancy asked about no family (it names no one the schedule can follow).
 """
 
 from __future__ import annotations
@@ -52,7 +55,9 @@ from casework.models import (
     PlanReview,
     TafMeeting,
 )
+from children_centres.models import ReachContact
 from consent.models import ConsentDecision, ConsentOverride
+from consultancy.models import ConsultancyRequest, ConsultancyRequestHistory
 from core import clock
 from core.models import OutboundMessage
 from dataprotection.models import (
@@ -66,6 +71,7 @@ from dataprotection.models import (
     RetentionRun,
 )
 from neglect.models import NeglectConcern, NeglectConcernHistory, NeglectObservation
+from offer.models import ImpactMeasure, Referral, ReferralHistory
 from outcomes.models import OutcomeLink, OutcomeScore
 from oversight.models import Escalation, EscalationHistory, SupervisionCase
 from panel.models import AgencyResponse, ClosureRequest, PanelCase, PanelCaseHistory, PanelDecision
@@ -234,6 +240,13 @@ def _replace(model: type[models.Model], ids: Iterable, *fields: str, clear: Iter
     }
     changes.update({name: Value("") for name in clear})
     models.QuerySet(model).filter(pk__in=ids).update(**changes)
+
+
+def _phrase(model: type[models.Model], rows, field: str) -> None:
+    """Free text kept in a short text field: the phrase, leaving empty ones empty."""
+    models.QuerySet(model).filter(pk__in=list(rows.values_list("pk", flat=True))).exclude(
+        **{field: ""}
+    ).update(**{field: PHRASE})
 
 
 def _scrub_json(value):
@@ -437,6 +450,8 @@ def anonymise_people(person_ids: list) -> None:
     _replace(ProfessionalInvolvement, involved, clear=("phone", "email"))
     notes = RectificationNote.objects.filter(person_id__in=person_ids).values_list("pk", flat=True)
     _replace(RectificationNote, notes, "what_was_corrected", "why")
+    # A children's centre's contacts with the child (registrations hold only dates and a centre).
+    _phrase(ReachContact, ReachContact.objects.filter(child_id__in=person_ids), "note")
     # An address goes once nobody who is still identifiable lived there.
     address_ids = set(
         PersonAddress.objects.filter(person_id__in=person_ids).values_list("address_id", flat=True)
@@ -484,6 +499,38 @@ def anonymise_families(family_ids: list) -> None:
         "what_changed",
     )
     _anonymise_radar_flags(RadarFlag.objects.filter(family_id__in=family_ids))
+    # The early help offer's referrals and casework consultancy asked about the family.
+    referrals = list(Referral.objects.filter(family_id__in=family_ids).values_list("pk", flat=True))
+    _replace(Referral, referrals, "handover_to", "reason", "uptake_note")
+    _replace(
+        ReferralHistory,
+        ReferralHistory.objects.filter(referral_id__in=referrals).values_list("pk", flat=True),
+        "reason",
+    )
+    _replace(
+        ImpactMeasure,
+        ImpactMeasure.objects.filter(enrolment__referral_id__in=referrals).values_list(
+            "pk", flat=True
+        ),
+        "note",
+    )
+    requests = list(
+        ConsultancyRequest.objects.filter(family_id__in=family_ids).values_list("pk", flat=True)
+    )
+    _replace(
+        ConsultancyRequest, requests, "help_wanted", "decline_reason", "what_was_done",
+        "outcome_note",
+    )  # fmt: skip
+    _phrase(
+        ConsultancyRequest, ConsultancyRequest.objects.filter(pk__in=requests), "preferred_dates"
+    )
+    _replace(
+        ConsultancyRequestHistory,
+        ConsultancyRequestHistory.objects.filter(request_id__in=requests).values_list(
+            "pk", flat=True
+        ),
+        "note",
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -40,7 +40,9 @@ from casework.models import (
     PlanReview,
     TafMeeting,
 )
+from children_centres.models import CentreRegistration, ReachContact
 from consent.models import ConsentDecision, ConsentOverride
+from consultancy.models import ConsultancyRequest, ConsultancyRequestHistory
 from core import clock
 from core.models import AuditEvent, OutboundMessage
 from dataprotection.models import LegalHold, RectificationNote
@@ -50,6 +52,7 @@ from neglect.models import (
     NeglectConcernHistory,
     NeglectObservation,
 )
+from offer.models import Attendance, Enrolment, ImpactMeasure, Referral, ReferralHistory
 from outcomes.models import OutcomeLink, OutcomeScore, OutcomeSustainedCheck
 from oversight.models import Escalation
 from panel.models import (
@@ -127,6 +130,12 @@ COVERED = frozenset(
         "risk_factors.FactorReview.family",
         "radar.RadarFlag.family",
         "radar.RadarFlag.child",
+        "offer.Referral.family",
+        "offer.Referral.people",
+        "offer.Enrolment.person",
+        "consultancy.ConsultancyRequest.family",
+        "children_centres.CentreRegistration.child",
+        "children_centres.ReachContact.child",
     }
 )
 
@@ -326,6 +335,28 @@ def gather(person: Person) -> dict:
             "management_oversight": _rows(EpisodeOversight.objects.filter(episode__in=episodes)),
             "escalations": _rows(Escalation.objects.filter(episode__in=episodes)),
         },
+        "offer": {
+            # The referrals that name this person, and the family's that name no one.
+            "referrals": _rows(
+                offer_referrals := Referral.objects.filter(
+                    Q(people=person) | (Q(family_id__in=family_ids) & Q(people__isnull=True))
+                ).distinct()
+            ),
+            "history": _rows(ReferralHistory.objects.filter(referral__in=offer_referrals)),
+            "enrolments": _rows(enrolments := Enrolment.objects.filter(person=person)),
+            "attendance": _rows(Attendance.objects.filter(enrolment__in=enrolments)),
+            "impact_measures": _rows(ImpactMeasure.objects.filter(enrolment__in=enrolments)),
+        },
+        "consultancy": {
+            "requests": _rows(
+                consultancy := ConsultancyRequest.objects.filter(family_id__in=family_ids)
+            ),
+            "history": _rows(ConsultancyRequestHistory.objects.filter(request__in=consultancy)),
+        },
+        "children_centres": {
+            "registrations": _rows(CentreRegistration.objects.filter(child=person)),
+            "contacts": _rows(ReachContact.objects.filter(child=person)),
+        },
         "dataprotection": {
             "rectification_notes": _rows(RectificationNote.objects.filter(person=person)),
             "legal_holds": _rows(LegalHold.objects.filter(family_id__in=family_ids)),
@@ -388,6 +419,9 @@ def sections(data: dict) -> list[tuple[str, list[tuple[str, list[dict]]]]]:
         "patterns": "Patterns spotted",
         "radar": "Drift and delay radar",
         "oversight": "Management oversight",
+        "offer": "The early help offer",
+        "consultancy": "Casework consultancy",
+        "children_centres": "Children’s centres",
         "dataprotection": "Data protection",
     }
     for key, title in titles.items():

@@ -45,7 +45,11 @@ from consent.models import ConsentDecision, Purpose
 from core import clock
 from core.models import Area, NeedLevel
 from demo import (
+    children_centres_demo,
+    consultancy_demo,
+    directory_demo,
     neglect_demo,
+    offer_demo,
     outcomes_demo,
     oversight_demo,
     patterns_demo,
@@ -504,6 +508,7 @@ def seed_episodes(*, today: date, counts: Counter) -> None:
 
 
 def seed_journeys(*, today: date, counts: Counter) -> None:
+    directory_demo.seed(today=today, counts=counts)
     seed_requests(today=today, counts=counts)
     seed_next_meeting(today=today, counts=counts)
     seed_past_meetings(today=today, counts=counts)
@@ -513,5 +518,8 @@ def seed_journeys(*, today: date, counts: Counter) -> None:
     patterns_demo.seed(today=today, counts=counts)
     neglect_demo.seed(today=today, counts=counts)
     outcomes_demo.seed(today=today, counts=counts)
+    consultancy_demo.seed(today=today, counts=counts)
+    offer_demo.seed(today=today, counts=counts)
+    children_centres_demo.seed(today=today, counts=counts)
     # Last, so the radar's run sees every other journey's records.
     radar_demo.seed(today=today, counts=counts)

@@ -44,6 +44,8 @@ class ImportReport:
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     errors: list[ImportProblem] = field(default_factory=list)
+    # Services the feed no longer lists marked defunct (retire_missing only).
+    defunct: int = 0
 
     @property
     def saved(self) -> bool:
@@ -158,8 +160,50 @@ class _Writer:
         return existing
 
 
-def oruk_import(*, actor, data: dict | list, dry_run: bool, kind: str = "service") -> ImportReport:
+def _write_organization_services(writer: _Writer, organization, item: dict) -> list:
+    """The services an organisation feed lists under the organisation (compiled schema)."""
+    written = []
+    for position, service in enumerate(item.get("services") or []):
+        written.append(
+            writer.upsert(
+                "service", service, ["services", position], {"organization_id": organization.pk}
+            )
+        )
+    return written
+
+
+def _retire_missing(report: ImportReport, written: list) -> None:
+    """Mark defunct the services of the feed's organisations that the feed no longer lists.
+
+    Services are not deleted: referrals, signposting and handovers refer to them."""
+    organizations = {s.organization_id for s in written if isinstance(s, m.Service)} | {
+        o.pk for o in written if isinstance(o, m.Organization)
+    }
+    organizations.discard(None)
+    listed = {s.pk for s in written if isinstance(s, m.Service)}
+    missing = (
+        m.Service.objects.filter(organization_id__in=organizations)
+        .exclude(pk__in=listed)
+        .exclude(status="defunct")
+    )
+    report.defunct = missing.update(status="defunct", last_modified=clock.now())
+
+
+def oruk_import(
+    *,
+    actor,
+    data: dict | list,
+    dry_run: bool,
+    kind: str = "service",
+    organization_services: bool = False,
+    retire_missing: bool = False,
+) -> ImportReport:
     """Check and write an ORUK 3.0 feed of ``kind`` records; see the module's docstring.
+
+    ``organization_services``: an organisation feed's ``services`` are written too (each the
+    organisation's). ``retire_missing``: the feed is the whole directory of its organisations,
+    so their services it does not list are marked ``defunct`` (counted in ``report.defunct``);
+    for a service feed, the organisations are those its services belong to.
 
     ``actor`` None is the operator at the command line (as the scheduler's jobs are)."""
     if actor is not None and not rules.has_perm("directory.import_feed", actor):
@@ -173,13 +217,20 @@ def oruk_import(*, actor, data: dict | list, dry_run: bool, kind: str = "service
         for error in sorted(check.iter_errors(item), key=lambda e: list(e.absolute_path)):
             report.errors.append(ImportProblem(index, _path(error.absolute_path), error.message))
     with transaction.atomic():
+        written = []
         if not report.errors:
             for index, item in enumerate(items):
                 try:
                     with transaction.atomic():
-                        _Writer(report, index).upsert(kind, item, [])
+                        writer = _Writer(report, index)
+                        record = writer.upsert(kind, item, [])
+                        written.append(record)
+                        if kind == "organization" and organization_services:
+                            written += _write_organization_services(writer, record, item)
                 except _Refused:
                     pass
+        if retire_missing and not report.errors and kind in ("service", "organization"):
+            _retire_missing(report, written)
         if dry_run or report.errors:
             transaction.set_rollback(True)
     with transaction.atomic():
@@ -194,6 +245,7 @@ def oruk_import(*, actor, data: dict | list, dry_run: bool, kind: str = "service
                 "saved": report.saved,
                 "errors": len(report.errors),
                 **report.counts(),
+                **({"defunct": report.defunct} if retire_missing else {}),
             },
         )
     return report

@@ -45,6 +45,15 @@ class OrganizationIdentifier(models.Model):
     identifier = models.TextField()
 
 
+class ServiceStatus(models.TextChoices):
+    """The standard's service statuses (service.json's enum)."""
+
+    ACTIVE = "active", "Active"
+    INACTIVE = "inactive", "Inactive"
+    DEFUNCT = "defunct", "Defunct"
+    TEMPORARILY_CLOSED = "temporarily closed", "Temporarily closed"
+
+
 class Service(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     organization = models.ForeignKey(
@@ -54,7 +63,7 @@ class Service(models.Model):
     description = _text()
     url = _text()
     email = _text()
-    status = models.TextField()
+    status = models.TextField(choices=ServiceStatus.choices)
     fees = _text()
     accreditations = _text()
     minimum_age = models.FloatField(null=True, blank=True)
@@ -257,3 +266,19 @@ class Attribute(models.Model):
     taxonomy_term = models.ForeignKey(
         TaxonomyTerm, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+
+
+class PostcodeCentroid(models.Model):
+    """Where a postcode is (its centroid), from the ONS Postcode Directory (``manage.py
+    directory_postcodes``), so the find support pages can measure distances without the network.
+
+    Not part of the standard. ``postcode`` is normalised ("HD1 2AB"); ``outward`` is its first
+    half ("HD1"), for the mean of a district when the full postcode is unknown."""
+
+    postcode = models.CharField(max_length=8, unique=True)
+    outward = models.CharField(max_length=4, db_index=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    def __str__(self):
+        return self.postcode

@@ -2,7 +2,15 @@
 
 Directory data describes services, not people, so no sign-in is asked for. Paging follows the
 standard (``page`` from 1, ``per_page``); a bad page or per_page, or a malformed filter, is a 400
-with a JSON body; an unknown id is a 404 with a JSON body."""
+with a JSON body; an unknown id is a 404 with a JSON body.
+
+Filters: the standard's search, taxonomy_term_id, taxonomy_id, minimum_age, maximum_age, day,
+start_time and end_time on /services and /service_at_locations, and postcode with proximity
+(metres from the postcode's centroid, ``PostcodeCentroid``) on both (the standard names them for
+/service_at_locations); organization_id and modified_after on /services; ``age`` (not in the
+standard) keeps services that take a person of that age. A postcode this directory does not
+know is a 400. The standard's ``format=ndjson``, ``minimal`` and ``full_service`` are defined in
+its components but offered on none of its paths, so they are not served."""
 
 from __future__ import annotations
 
@@ -14,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
 from directory import oruk, selectors
+from directory.geo import normalise_postcode
 
 ORUK_VERSION = "3.0"
 PROFILE = "https://openreferral.org/uk/"
@@ -59,6 +68,99 @@ def _text(request) -> str:
     if "\x00" in text or len(text) > 200:
         raise BadQuery("text must be at most 200 characters, with no null characters.")
     return text
+
+
+def _number(request, name: str) -> float | None:
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BadQuery(f"{name} must be a number.") from None
+    if not 0 <= value < 1000:
+        raise BadQuery(f"{name} must be 0 or more, and less than 1000.")
+    return value
+
+
+DAYS = {
+    "MO": "MO", "MON": "MO", "MONDAY": "MO",
+    "TU": "TU", "TUE": "TU", "TUESDAY": "TU",
+    "WE": "WE", "WED": "WE", "WEDNESDAY": "WE",
+    "TH": "TH", "THU": "TH", "THURSDAY": "TH",
+    "FR": "FR", "FRI": "FR", "FRIDAY": "FR",
+    "SA": "SA", "SAT": "SA", "SATURDAY": "SA",
+    "SU": "SU", "SUN": "SU", "SUNDAY": "SU",
+}  # fmt: skip
+
+
+def _day(request) -> str:
+    raw = request.GET.get("day", "").strip().upper()
+    if raw == "":
+        return ""
+    if raw not in DAYS:
+        raise BadQuery("day must be a day of the week, like MO or Monday.")
+    return DAYS[raw]
+
+
+def _time(request, name: str, *, end: bool) -> str:
+    raw = request.GET.get(name, "").strip()
+    if raw == "":
+        return ""
+    parts = raw.split(":")
+    if not (
+        len(parts) in (2, 3)
+        and all(len(p) == 2 and p.isdigit() for p in parts)
+        and int(parts[0]) < 24
+        and all(int(p) < 60 for p in parts[1:])
+    ):
+        raise BadQuery(f"{name} must be a time, like 09:30.")
+    # Opening times are held as the feed gave them ("17:00" or "17:00:00"): an end time given
+    # to the minute takes in every second of that minute.
+    return raw if len(parts) == 3 or not end else f"{raw}:59"
+
+
+def _near(request):
+    """The centroid of ``postcode`` and the ``proximity`` in metres (both, or neither)."""
+    raw_postcode = request.GET.get("postcode", "")
+    raw_proximity = request.GET.get("proximity", "")
+    if raw_postcode == "" and raw_proximity == "":
+        return None, None
+    if raw_postcode == "":
+        raise BadQuery("proximity needs a postcode.")
+    postcode = normalise_postcode(raw_postcode)
+    if not postcode:
+        raise BadQuery("postcode must be a UK postcode, like HD1 2TA.")
+    centre = selectors.postcode_point(postcode)
+    if centre is None:
+        raise BadQuery("postcode is not a postcode this directory knows.")
+    if raw_proximity == "":
+        return centre, None
+    try:
+        metres = float(raw_proximity)
+    except ValueError:
+        raise BadQuery("proximity must be a number of metres.") from None
+    if not 0 < metres <= 1_000_000:
+        raise BadQuery("proximity must be more than 0 and at most 1000000 metres.")
+    return centre, metres
+
+
+def _filtered(request, found, *, sal: bool):
+    """The standard's age, schedule, postcode and proximity filters (and ``age``)."""
+    found = selectors.oruk_filter(
+        found,
+        service_path="service__" if sal else "",
+        minimum_age=_number(request, "minimum_age"),
+        maximum_age=_number(request, "maximum_age"),
+        age=_number(request, "age"),
+        day=_day(request),
+        start_time=_time(request, "start_time", end=False),
+        end_time=_time(request, "end_time", end=True),
+    )
+    centre, metres = _near(request)
+    if centre is not None and metres is not None:
+        found = selectors.within_metres(found, centre=centre, metres=metres, sal=sal)
+    return found
 
 
 def _paged(request, queryset, table: str, tree) -> JsonResponse:
@@ -120,7 +222,7 @@ def services(request: HttpRequest) -> JsonResponse:
         organization_id=_uuid(request, "organization_id"),
         modified_after=modified_after,
     )
-    return _paged(request, found, "service", oruk.SERVICE_LIST)
+    return _paged(request, _filtered(request, found, sal=False), "service", oruk.SERVICE_LIST)
 
 
 @_answers_bad_queries
@@ -134,6 +236,7 @@ def services_at_locations(request: HttpRequest) -> JsonResponse:
         text=_text(request),
         taxonomy_term_id=_uuid(request, "taxonomy_term_id"),
     )
+    found = _filtered(request, found, sal=True)
     return _paged(request, found, "service_at_location", oruk.SERVICE_AT_LOCATION_LIST)
 
 

@@ -2,8 +2,11 @@
 
 import assessments.api
 import casework.api
+import children_centres.api
 import consent.api
+import consultancy.api
 import neglect.api
+import offer.api
 import outcomes.api
 import oversight.api
 import panel.api
@@ -21,8 +24,11 @@ router.register("people", PersonViewSet, basename="person")
 router.register("families", FamilyViewSet, basename="family")
 assessments.api.register(router)
 casework.api.register(router)
+children_centres.api.register(router)
 consent.api.register(router)
+consultancy.api.register(router)
 neglect.api.register(router)
+offer.api.register(router)
 oversight.api.register(router)
 outcomes.api.register(router)
 panel.api.register(router)

@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "dataprotection",
     "reporting",
     "directory",
+    "offer",
+    "consultancy",
+    "children_centres",
 ]
 
 MIDDLEWARE = [

@@ -53,8 +53,12 @@ urlpatterns = [
     path("outcomes/", include("outcomes.urls")),
     path("data-protection/", include("dataprotection.urls")),
     path("reports/", include("reporting.urls")),
-    # The Open Referral UK 3.0 read API: public, read-only (ADR 0028).
-    path("oruk/", include("directory.urls")),
+    path("offer/", include("offer.urls")),
+    path("consultancy/", include("consultancy.urls")),
+    path("children-centres/", include("children_centres.urls")),
+    # The directory: its ORUK read API (/oruk/), staff pages (/directory/) and the public
+    # "find support" pages (/find-support/).
+    path("", include("directory.urls")),
     path("api/v1/", include("earlyhelp.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

@@ -37,6 +37,7 @@ from core import clock
 from core.api import ID_LOOKUP, IdField, query_params, require
 from core.audit import Action, audit_record
 from core.errors import ConflictError
+from offer import selectors as offer_selectors
 from panel import selectors, services
 from panel.models import (
     AgencyResponse,
@@ -236,6 +237,26 @@ class DecisionInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     discussion = serializers.CharField(required=False, allow_blank=True, default="")
     actions = serializers.CharField(required=False, allow_blank=True, default="")
+    signpost_service = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Signpost or single agency: a directory service the family is handed over to "
+        "(the offer app's referral holds the handover and, later, the uptake)",
+    )
+    handover_to = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200, help_text="Who at the service"
+    )
+    handover_on = serializers.DateField(required=False, allow_null=True, default=None)
+    agreed_with_family = serializers.BooleanField(required=False, default=False)
+
+    def validate_signpost_service(self, value):
+        if value is None:
+            return None
+        service = offer_selectors.pickable_service(value)
+        if service is None:
+            raise serializers.ValidationError("Choose a service from the directory")
+        return service
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -339,6 +360,10 @@ def _decision_kwargs(data) -> dict:
         "reason": data["reason"],
         "discussion": data["discussion"],
         "actions": data["actions"],
+        "signpost_service": data["signpost_service"],
+        "handover_to": data["handover_to"],
+        "handover_on": data["handover_on"],
+        "agreed_with_family": data["agreed_with_family"],
     }
 
 

@@ -4,7 +4,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
-from core.forms import GovDateField, GovFormMixin
+from core.forms import GovDateField, GovFormMixin, PickField
+from offer import selectors as offer_selectors
 from panel.models import Weekday
 from panel.services import MAX_REASON
 
@@ -150,9 +151,36 @@ class DecisionForm(GovFormMixin, forms.Form):
     actions = forms.CharField(
         label="Actions", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    signpost_service = PickField(
+        label="Signpost or single agency: a service in the directory (optional)",
+        help_text=(
+            "Pick the service the family is handed over to, and we follow up whether they took "
+            "it up. For a service not in the directory, type it above instead"
+        ),
+        queryset=offer_selectors.pickable_services(),
+        required=False,
+        empty_label="No service",
+        error_messages={"invalid_choice": "Choose a service from the directory"},
+    )
+    handover_to = forms.CharField(
+        label="Who at the service was it handed over to?",
+        help_text="Their name and role",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "This must be 200 characters or fewer"},
+    )
+    handover_on = GovDateField(noun="Date of the handover", label="When was it handed over?")
+    agreed_with_family = forms.ChoiceField(
+        label="Is the handover agreed with the family?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
     non_field_error_anchor = "id_kind"
 
-    def __init__(self, *args, agencies=None, submit_label="Record the decision", **kwargs):
+    def __init__(
+        self, *args, agencies=None, submit_label="Record the decision", can_refer=True, **kwargs
+    ):
         from core.models import Agency
         from panel.models import PanelDecision
 
@@ -169,11 +197,25 @@ class DecisionForm(GovFormMixin, forms.Form):
             "supporting_agencies",
             "signpost_to",
             "handover",
+            *(
+                [
+                    Field.select("signpost_service"),
+                    Field.text("handover_to"),
+                    Field("handover_on"),
+                    Field.radios("agreed_with_family", inline=True),
+                ]
+                if can_refer
+                else []
+            ),
             "reason",
             "discussion",
             "actions",
             Submit("record_decision", submit_label),
         )
+        if not can_refer:
+            # Only staff who refer families may hand one over to a directory service.
+            for name in ("signpost_service", "handover_to", "handover_on", "agreed_with_family"):
+                del self.fields[name]
 
 
 class AllocateForm(GovFormMixin, forms.Form):

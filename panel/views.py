@@ -20,8 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import clock, notices
 from core.audit import Action, audit_record
 from core.forms import add_service_errors as _add_service_errors
+from offer import selectors as offer_selectors
 from panel import exports, selectors, services
 from panel.forms import AgencyResponseForm, MeetingCancelForm, MeetingMoveForm
+from panel.models import PanelDecision
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -548,6 +550,10 @@ def _decision_kwargs(data) -> dict:
         "reason": data.get("reason", ""),
         "discussion": data.get("discussion", ""),
         "actions": data.get("actions", ""),
+        "signpost_service": data.get("signpost_service"),
+        "handover_to": data.get("handover_to", ""),
+        "handover_on": data.get("handover_on"),
+        "agreed_with_family": data.get("agreed_with_family") == "yes",
     }
 
 
@@ -565,7 +571,10 @@ def case_decision(
         case = selectors.cases_for_meeting(meeting).get(pk=case_id)
     except Exception as error:
         raise Http404("No such case") from error
-    form = DecisionForm(request.POST if request.method == "POST" else None)
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None,
+        can_refer=rules.has_perm("offer.refer_for_panel", user),
+    )
     quorum = selectors.meeting_quorum(meeting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -680,16 +689,33 @@ def case_overview(request: HttpRequest, case_id: int) -> HttpResponse:
     audit_record(
         actor=user, action=Action.VIEW, target=case, detail={"page": "panel_case_overview"}
     )
+    decision = getattr(case, "decision", None)
     context = {
         "case": case,
         "roles": roles,
-        "decision": getattr(case, "decision", None),
+        "decision": decision,
+        "handover_referrals": _handover_referrals(user, case, decision),
         "lead_professional": selectors.current_lead_professional(case),
         "closures": list(case.closures.order_by("-requested_at")),
         "episode_link": selectors.open_episode_link(case),
         "nav_section": "panel",
     }
     return _no_store(render(request, "panel/case_overview.html", context))
+
+
+def _handover_referrals(user, case, decision) -> list:
+    """The offer app's referrals a signpost or single-agency decision made to a directory
+    service (the handover and whether the family took it up), those the reader may see."""
+    if decision is None or decision.kind not in (
+        PanelDecision.Kind.SIGNPOST,
+        PanelDecision.Kind.SINGLE_AGENCY,
+    ):
+        return []
+    referrals = list(offer_selectors.referrals_for_source(user, "panel_case", str(case.pk)))
+    positions = offer_selectors.waiting_positions(referrals)
+    for referral in referrals:
+        referral.waiting_position = positions.get(referral.pk)
+    return referrals
 
 
 @login_required
@@ -743,6 +769,7 @@ def case_extraordinary(request: HttpRequest, case_id: int) -> HttpResponse:
     form = DecisionForm(
         request.POST if request.method == "POST" else None,
         submit_label="Record the extraordinary decision",
+        can_refer=rules.has_perm("offer.refer_for_panel", user),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -44,6 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "extracts": rules.has_perm("reporting.export_supporting_families", user),
             "booklets": rules.has_perm("reporting.view_booklets", user),
             "recording_sheet": rules.has_perm("panel.download_recording_sheet", user),
+            "reach": rules.has_perm("children_centres.view_reach", user),
         },
     )
 

@@ -39,6 +39,7 @@ from core.api import conflict as _conflict
 from core.api import duty_team_contact as _duty_team
 from core.audit import Action, audit_record
 from core.models import Area
+from offer import selectors as offer_selectors
 from people.selectors import families_for
 from people.selectors import get_family as get_family_in_scope
 from support_requests import selectors, services
@@ -153,6 +154,8 @@ class SupportRequestTriageSerializer(serializers.ModelSerializer):
             "signpost_to",
             "handover_contact",
             "handover_date",
+            "signpost_service",
+            "agreed_with_family",
             "single_agency",
             "decided_at",
             "decided_by",
@@ -482,9 +485,26 @@ class TriageInputSerializer(serializers.Serializer):
     signpost_to = serializers.CharField(required=False, allow_blank=True, default="")
     handover_contact = serializers.CharField(required=False, allow_blank=True, default="")
     handover_date = serializers.DateField(required=False, allow_null=True, default=None)
+    signpost_service = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Id of a directory service to signpost to (instead of typing signpost_to).",
+    )
+    agreed_with_family = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="The handover was agreed."
+    )
     single_agency = serializers.IntegerField(
         required=False, allow_null=True, help_text="Id of the agency giving single-agency support."
     )
+
+    def validate_signpost_service(self, value):
+        if value is None:
+            return None
+        service = offer_selectors.pickable_service(value)
+        if service is None:
+            raise serializers.ValidationError(services.SERVICE_NOT_IN_DIRECTORY)
+        return service
 
     def validate_need_level(self, value):
         if value is None:
@@ -515,6 +535,8 @@ class TriageInputSerializer(serializers.Serializer):
             signpost_to=data.get("signpost_to", ""),
             handover_contact=data.get("handover_contact", ""),
             handover_date=data.get("handover_date"),
+            signpost_service=data.get("signpost_service"),
+            agreed_with_family=data.get("agreed_with_family"),
             single_agency=data.get("single_agency"),
         )
 

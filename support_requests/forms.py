@@ -18,8 +18,9 @@ from django import forms
 from django.utils.html import escape
 
 from core import clock
-from core.forms import GovDateField
+from core.forms import GovDateField, PickField
 from core.models import Agency, Area, NeedLevel
+from offer import selectors as offer_selectors
 from support_requests import services
 from support_requests.models import (
     TARGETED_OFFER_INDICATORS,
@@ -535,8 +536,16 @@ class TriageForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
+    signpost_service = PickField(
+        label="If signposting: which service in the directory are you signposting them to?",
+        help_text="Leave this empty and type the service below if it is not in the directory",
+        queryset=offer_selectors.pickable_services(),
+        required=False,
+        empty_label="Select a service",
+        error_messages={"invalid_choice": services.SERVICE_NOT_IN_DIRECTORY},
+    )
     signpost_to = forms.CharField(
-        label="If signposting: which service are you signposting them to?",
+        label="If signposting to a service not in the directory: which service?",
         required=False,
         max_length=2000,
         widget=forms.Textarea,
@@ -551,6 +560,12 @@ class TriageForm(forms.Form):
     )
     handover_date = GovDateField(
         noun="Date of the handover", label="If signposting: when did you hand over?"
+    )
+    agreed_with_family = forms.ChoiceField(
+        label="If signposting: did you agree the handover with the family?",
+        choices=[Choice(YES, "Yes"), Choice(NO, "No")],
+        widget=forms.RadioSelect,
+        required=False,
     )
     single_agency = forms.ChoiceField(
         label="If single-agency support: which agency will give support?",
@@ -583,9 +598,11 @@ class TriageForm(forms.Form):
             HTML(TARGETED_GUIDANCE_HTML),
             Field.checkboxes("targeted_indicators", legend_size=Size.SMALL, small=True),
             Field.radios("decision", legend_size=Size.MEDIUM),
+            Field.select("signpost_service"),
             Field.textarea("signpost_to", rows=3),
             Field.text("handover_contact", field_width=Fluid.TWO_THIRDS),
             Field("handover_date"),
+            Field.radios("agreed_with_family", legend_size=Size.SMALL, inline=True),
             Field.select("single_agency"),
             HTML(
                 '<div class="govuk-button-group">'
@@ -613,6 +630,8 @@ class TriageForm(forms.Form):
             "signpost_to": triage.signpost_to,
             "handover_contact": triage.handover_contact,
             "handover_date": triage.handover_date,
+            "signpost_service": triage.signpost_service_id,
+            "agreed_with_family": {True: YES, False: NO}.get(triage.agreed_with_family, ""),
             "single_agency": str(triage.single_agency_id) if triage.single_agency_id else "",
         }
 
@@ -629,6 +648,8 @@ class TriageForm(forms.Form):
             signpost_to=data.get("signpost_to", ""),
             handover_contact=data.get("handover_contact", ""),
             handover_date=data.get("handover_date"),
+            signpost_service=data.get("signpost_service"),
+            agreed_with_family=_yes_no_value(data.get("agreed_with_family", "")),
             single_agency=self.agencies.get(data.get("single_agency") or ""),
         )
 

@@ -327,6 +327,13 @@ class Triage(models.Model):
     signpost_to = models.TextField(blank=True)
     handover_contact = models.CharField(max_length=200, blank=True)
     handover_date = models.DateField(null=True, blank=True)
+    # A service picked from the directory (the offer app's referral holds the handover and the
+    # uptake when the request has a family); empty when the service was typed in ``signpost_to``.
+    signpost_service = models.ForeignKey(
+        "directory.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # None: not answered.
+    agreed_with_family = models.BooleanField(null=True, blank=True)
     single_agency = models.ForeignKey(
         "core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import clock
 from core.audit import Action, audit_record
 from core.forms import add_service_errors as _add_service_errors
+from offer import selectors as offer_selectors
 from support_requests import selectors, services
 from support_requests.forms import TriageForm
-from support_requests.models import SafeguardingStop, SupportRequest
+from support_requests.models import SafeguardingStop, SupportRequest, Triage
 from support_requests.safeguarding_views import stop_page
 from support_requests.staff_forms import SetAreaForm
 
@@ -74,7 +75,22 @@ def detail(request: HttpRequest, request_id) -> HttpResponse:
     return render(request, "support_requests/detail.html", context)
 
 
+def _signpost_referrals(user, support_request: SupportRequest, triage) -> list:
+    """The offer app's referrals made at this request's triage (a signpost to a directory
+    service: the handover and whether the family took it up), those the reader may see."""
+    if triage is None or triage.decision != Triage.Decision.SIGNPOST:
+        return []
+    referrals = list(
+        offer_selectors.referrals_for_source(user, "support_request", str(support_request.pk))
+    )
+    positions = offer_selectors.waiting_positions(referrals)
+    for referral in referrals:
+        referral.waiting_position = positions.get(referral.pk)
+    return referrals
+
+
 def _detail_context(user, support_request: SupportRequest, area_form=None) -> dict:
+    triage = getattr(support_request, "triage", None)
     if area_form is None and rules.has_perm("support_requests.set_area", user, support_request):
         area_form = SetAreaForm()
     return {
@@ -88,7 +104,8 @@ def _detail_context(user, support_request: SupportRequest, area_form=None) -> di
         ),
         "can_triage": rules.has_perm(TRIAGE, user)
         and support_request.status == services.Status.IN_TRIAGE,
-        "triage": getattr(support_request, "triage", None),
+        "triage": triage,
+        "signpost_referrals": _signpost_referrals(user, support_request, triage),
         "stops": list(support_request.safeguarding_stops.all()),
         "can_start_assessment": rules.has_perm(
             "support_requests.start_assessment", user, support_request

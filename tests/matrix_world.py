@@ -77,7 +77,55 @@ _KWARG_KIND_BY_URL = {
     ("directory:oruk_service_at_location", "id"): "oruk_service_at_location",
     ("directory:oruk_taxonomy", "id"): "oruk_taxonomy",
     ("directory:oruk_taxonomy_term", "id"): "oruk_taxonomy_term",
+    ("directory:find_support_service", "id"): "find_support_service",
+    **{
+        (f"consultancy:{name}", "request_id"): "consultancy_request"
+        for name in ("detail", "pick_up", "assign", "accept", "decline", "complete", "withdraw")
+    },
 }
+# The offer's pages: their ids are the offer's own (referral_id names another kind elsewhere).
+_KWARG_KIND_BY_URL.update(
+    {
+        (f"offer:{name}", kwarg): f"offer_{kwarg.removesuffix('_id')}"
+        for name in (
+            "programme",
+            "programme_capacity",
+            "group_new",
+            "refer_programme",
+            "group",
+            "group_change",
+            "session_new",
+            "attendance",
+            "enrolment_finish",
+            "impact_new",
+            "referral",
+            "referral_uptake",
+            "referral_withdraw",
+            "referral_enrol",
+            "referral_finish",
+        )
+        for kwarg in ("programme_id", "group_id", "session_id", "enrolment_id", "referral_id")
+    }
+)
+# Changing the places at once is for a one-to-one service.
+_KWARG_KIND_BY_URL[("offer:programme_capacity", "programme_id")] = "offer_service"
+# The directory's staff pages (all their ids are the directory's, by URL name).
+_KWARG_KIND_BY_URL.update(
+    {
+        (f"directory:staff_{name}", kwarg): f"directory_{kwarg}"
+        for name in (
+            "service",
+            "service_change",
+            "service_terms",
+            "part_add",
+            "part_change",
+            "part_remove",
+            "organization_change",
+            "term_change",
+        )
+        for kwarg in ("service_id", "part", "part_id", "organization_id", "term_id")
+    }
+)
 _KWARG_KIND = {
     "family_id": "family",
     "person_id": "person",
@@ -114,6 +162,9 @@ _KWARG_KIND = {
     "check_id": "sustained_check",
     "booklet_id": "neglect_booklet",
     "run_id": "report_run",
+    "site_id": "centre",
+    "registration_id": "centre_registration",
+    "consultant_id": "casework_consultant",
 }
 # The API router's ``pk`` by route name prefix.
 _API_PK_KIND = {
@@ -138,6 +189,13 @@ _API_PK_KIND = {
     "api:child-injuries-": "person",
     "api:outcome-link-": "outcome_link",
     "api:outcome-sustained-check-": "sustained_check",
+    "api:centre-registration-": "centre_registration",
+    "api:consultancy-request-": "consultancy_request",
+    "api:casework-consultant-": "casework_consultant",
+    "api:offer-programme-": "offer_programme",
+    "api:offer-group-": "offer_group",
+    "api:offer-referral-": "offer_referral",
+    "api:offer-enrolment-": "offer_enrolment",
 }
 
 
@@ -592,6 +650,15 @@ def build_world() -> World:
     other_lead = UserFactory(roles=[Role.STRATEGIC_LEAD])
     world.put("report_run", draft_run(users["strategic_lead"]).pk, draft_run(other_lead).pk)
     _directory(world)
+    _consultancy(world)
+    _offer(world)
+    # Children's centres: a centre ("out": a hub) and an open registration of each child at it.
+    from children_centres.tests.factories import matrix_records as centre_records
+
+    for kind, ids in centre_records(
+        child_in=child_in, child_out=child_out, recorder=users["team_leader"]
+    ).items():
+        world.put(kind, *ids)
     return world
 
 
@@ -599,7 +666,7 @@ def _directory(world: World) -> None:
     """A directory service with one of each record the ORUK API nests; "out" is an unknown id."""
     import uuid
 
-    from directory.models import Attribute, ServiceAtLocation
+    from directory.models import Attribute, Schedule, ServiceAtLocation
     from directory.tests.factories import full_service
 
     service = full_service()
@@ -612,3 +679,76 @@ def _directory(world: World) -> None:
         ("oruk_taxonomy_term", term.pk),
     ):
         world.put(kind, str(pk), str(uuid.uuid4()))
+    # The public find support page of the same (active) service; "out" is an unknown id.
+    world.put("find_support_service", service.pk, uuid.uuid4())
+    # The staff pages: the same service, its opening times as the part, its organisation, the
+    # term; "out" is an unknown id (the part's kind is the same: only the id is unknown).
+    schedule = Schedule.objects.filter(service=service).first()
+    for kind, pk in (
+        ("directory_service_id", service.pk),
+        ("directory_part_id", schedule.pk),
+        ("directory_organization_id", service.organization_id),
+        ("directory_term_id", term.pk),
+    ):
+        world.put(kind, pk, uuid.uuid4())
+    world.put("directory_part", "schedule", "schedule")
+
+
+def _offer(world: World) -> None:
+    """The offer: a programme run by the practitioner's team with a full group (one place, one
+    participant) and a session held, and a referral the practitioner made for the family in
+    scope, on the waiting list; "out" is an unknown id, and for a referral one on the family out
+    of scope made by someone else."""
+    from datetime import date
+
+    from offer.tests.factories import (
+        EnrolmentFactory,
+        GroupSessionFactory,
+        OneToOneServiceFactory,
+        ProgrammeFactory,
+        ProgrammeGroupFactory,
+        ReferralFactory,
+    )
+    from people.models import Family
+
+    practitioner = world.users["practitioner"]
+    programme = ProgrammeFactory(team=practitioner.team)
+    group = ProgrammeGroupFactory(programme=programme, capacity=1, starts_on=date(2020, 1, 6))
+    session = GroupSessionFactory(group=group, number=1, held_on=date(2020, 1, 6))
+    family_in = Family.objects.get(pk=world.get("family", "in"))
+    family_out = Family.objects.get(pk=world.get("family", "out"))
+    (first, *_rest) = [m.person for m in family_in.members.select_related("person")]
+    sitting = ReferralFactory(
+        programme=programme, family=family_in, made_by=practitioner, enrolled=True, people=[first]
+    )
+    enrolment = EnrolmentFactory(group=group, referral=sitting, person=first)
+    waiting = ReferralFactory(
+        programme=programme, family=family_in, made_by=practitioner, people=[first]
+    )
+    other = [m.person for m in family_out.members.select_related("person")][:1]
+    stranger = ReferralFactory(
+        programme=programme,
+        family=family_out,
+        made_by=User.objects.get(username="practitioner2", is_demo=True),
+        people=other,
+    )
+    world.put("offer_service", OneToOneServiceFactory(team=practitioner.team).pk, 999999)
+    world.put("offer_programme", programme.pk, 999999)
+    world.put("offer_group", group.pk, 999999)
+    world.put("offer_session", session.pk, 999999)
+    world.put("offer_enrolment", enrolment.pk, 999999)
+    world.put("offer_referral", waiting.pk, stranger.pk)
+
+
+def _consultancy(world: World) -> None:
+    """Casework consultancy: the demo makes the lead professional a consultant; a request the
+    practitioner made, assigned to them, and one next door (practitioner2's, another consultant's)."""
+    from consultancy.tests.factories import matrix_records
+
+    practitioner2 = User.objects.get(username="practitioner2", is_demo=True)
+    for kind, ids in matrix_records(
+        requester_in=world.users["practitioner"],
+        consultant_in=world.users["lead_professional"],
+        requester_out=practitioner2,
+    ).items():
+        world.put(kind, *ids)

@@ -82,6 +82,9 @@ TEAM_CHANGE = "AN=302 TM=200/404 TL=200 PR,LP=403/404 BS=403 *=404"
 CASE_LIST = "AN=302 PR,LP,TM,TL,BS=200 *=403"
 # A list that is simply empty for a role with no case access (nothing to show, nothing to hide).
 SCOPED_LIST = "AN=302 *=200"
+# The directory's staff pages (directory.edit): its keepers; an unknown record is 404 to them.
+DIRECTORY_KEEP = "AN=302 TL,BS,AD=200 *=403"
+DIRECTORY_KEEP_ID = "AN=302 TL,BS,AD=200/404 *=403"
 
 API_FAMILY_READ = "AN=401 PR,LP,TM=200/404 TL,BS=200 *=404"
 API_CASE_LIST = "AN=401 *=200"
@@ -119,9 +122,22 @@ MEETING_RUN = "AN=302 TL,BS=200 PC=200/404 PM=403/404 *=404"
 # Closing a case and extraordinary decisions between meetings: the chair (or deputy) only.
 EXTRAORDINARY = "AN=302 PC=200/404 TL,BS=403 PR,LP,TM,PM=403/404 *=404"
 API_MEETING_RUN = "AN=401 TL,BS=400 PC=400/404 PM=403/404 *=404"
+# Registering a child at a children's centre, recording a contact, ending a registration: the
+# early support service (its team leader here), for a child in scope; readers and others who see
+# the child may not (403); no one else sees the child (404).
+CENTRE_RECORD = "AN=302 TL=200 TM,PR,LP=403/404 BS=403 *=404"
 # Setting a panel up: the council's administrators and business support, for every panel (the
 # seats and calendars are public to staff, so anyone else is forbidden, not hidden).
 PANEL_SETUP = "AN=302 AD,BS=200 *=403"
+
+# The offer: referring (practitioners, lead professionals, managers, team leaders); managing a
+# programme (its team, here the practitioner's, the lead professional's and the manager's, and
+# team leaders); a referral (its referrer and the programme's managers, on a family in scope).
+OFFER_REFER = "AN=302 PR,LP,TM,TL=200 *=403"
+OFFER_REFER_ID = "AN=302 PR,LP,TM,TL=200/404 BS=403/404 *=404"
+OFFER_REFER_FAMILY = "AN=302 PR,LP,TM=200/404 TL=200 *=403"
+OFFER_MANAGE = "AN=302 PR,LP,TM,TL=200/404 BS=403/404 *=404"
+OFFER_REFERRAL = "AN=302 PR,LP,TM=200/404 TL=200 *=404"
 
 # fmt: off
 TABLE: dict[str, tuple[str, str]] = {
@@ -281,6 +297,29 @@ TABLE: dict[str, tuple[str, str]] = {
     "directory:oruk_taxonomy":             ("*=200/404", "*=405"),
     "directory:oruk_taxonomy_terms":       ("*=200", "*=405"),
     "directory:oruk_taxonomy_term":        ("*=200/404", "*=405"),
+    # The public find support pages: no sign-in; an unknown (or defunct) service is 404.
+    "directory:find_support":              ("*=200", "*=405"),
+    "directory:find_support_service":      ("*=200/404", "*=405"),
+    # The staff pages that keep the directory: administrators, early support team leaders and
+    # business support (directory.edit); importing a feed: administrators (directory.import_feed).
+    # An empty POST gets the form back with its errors (or a conflict: no version was sent).
+    "directory:staff_index":               (DIRECTORY_KEEP, "AN=302 *=405"),
+    "directory:staff_service_add":         (DIRECTORY_KEEP, DIRECTORY_KEEP),
+    "directory:staff_service":             (DIRECTORY_KEEP_ID, "AN=302 *=405"),
+    "directory:staff_service_change":      (DIRECTORY_KEEP_ID, DIRECTORY_KEEP_ID),
+    "directory:staff_service_terms":       (DIRECTORY_KEEP_ID, DIRECTORY_KEEP_ID),
+    "directory:staff_part_add":            (DIRECTORY_KEEP_ID, DIRECTORY_KEEP_ID),
+    "directory:staff_part_change":         (DIRECTORY_KEEP_ID, DIRECTORY_KEEP_ID),
+    "directory:staff_part_remove":         (DIRECTORY_KEEP_ID, DIRECTORY_KEEP_ID),
+    "directory:staff_organizations":       (DIRECTORY_KEEP, "AN=302 *=405"),
+    "directory:staff_organization_add":    (DIRECTORY_KEEP, DIRECTORY_KEEP),
+    "directory:staff_organization_change": (DIRECTORY_KEEP_ID, DIRECTORY_KEEP_ID),
+    "directory:staff_terms":               (DIRECTORY_KEEP, "AN=302 *=405"),
+    "directory:staff_term_add":            (DIRECTORY_KEEP, DIRECTORY_KEEP),
+    "directory:staff_term_change":         (DIRECTORY_KEEP_ID, DIRECTORY_KEEP_ID),
+    "directory:staff_import":              ("AN=302 AD=200 *=403", "AN=302 AD=200 *=403"),
+    # Import with no checked feed held: back to the import page.
+    "directory:staff_import_confirm":      ("AN=302 *=405", "AN=302 AD=302 *=403"),
     "panel:recording_sheet_xlsx":          ("AN=302 TL,BS,SL=200 *=404", "AN=302 *=405"),
     "panel:recording_sheet_csv":           ("AN=302 TL,BS,SL=200 *=404", "AN=302 *=405"),
     "panel:panel_detail":                  ("AN=302 *=200", "AN=302 *=405"),
@@ -341,6 +380,27 @@ TABLE: dict[str, tuple[str, str]] = {
     "oversight:escalation":                (FAMILY_READ, "AN=302 *=405"),
     "oversight:escalation_move_on":        (EPISODE_WRITE, EPISODE_WRITE),
     "oversight:escalation_resolve":        (EPISODE_WRITE, EPISODE_WRITE),
+    # the offer (offer/rules.py): everyone with case records sees the programmes; the programme's
+    # team (the practitioner's and lead professional's, which the manager manages) and team
+    # leaders manage it;
+    # referrers refer; a referral is read by its referrer and the programme's managers, and only
+    # on a family in the reader's scope (else 404).
+    "offer:index":                         (CASE_LIST, "AN=302 *=405"),
+    "offer:mine":                          (OFFER_REFER, "AN=302 *=405"),
+    "offer:programme_new":                 ("AN=302 TL=200 *=403", "AN=302 TL=200 *=403"),
+    "offer:programme":                     ("AN=302 PR,LP,TM,TL,BS=200/404 *=404", "AN=302 *=405"),
+    "offer:programme_capacity":            (OFFER_MANAGE, OFFER_MANAGE),
+    "offer:group_new":                     (OFFER_MANAGE, OFFER_MANAGE),
+    "offer:refer_programme":               (OFFER_REFER_ID, OFFER_REFER_ID),
+    "offer:group":                         (OFFER_MANAGE, "AN=302 *=405"),
+    "offer:group_change":                  (OFFER_MANAGE, OFFER_MANAGE),
+    "offer:session_new":                   (OFFER_MANAGE, OFFER_MANAGE),
+    "offer:attendance":                    (OFFER_MANAGE, OFFER_MANAGE),
+    "offer:enrolment_finish":              (OFFER_MANAGE, OFFER_MANAGE),
+    "offer:impact_new":                    (OFFER_MANAGE, OFFER_MANAGE),
+    "offer:refer_family":                  (OFFER_REFER_FAMILY, OFFER_REFER_FAMILY),
+    "offer:referral":                      (OFFER_REFERRAL, "AN=302 *=405"),
+    **{f"offer:referral_{n}": (OFFER_REFERRAL, OFFER_REFERRAL) for n in ("uptake", "withdraw", "enrol", "finish")},
     "casework:episode_open":               ("AN=302 TL=200 PR,LP,TM=403/404 BS=403 *=404", "AN=302 TL=200 PR,LP,TM=403/404 BS=403 *=404"),
     "casework:caseload":                   (SCOPED_LIST, "AN=302 *=405"),
     "casework:team_caseload":              ("AN=302 TM,TL=200 *=403", "AN=302 *=405"),
@@ -377,6 +437,18 @@ TABLE: dict[str, tuple[str, str]] = {
     **{f"outcomes:{n}": (EPISODE_WRITE, EPISODE_WRITE) for n in (
         "link_add", "link_remove", "score_record")},
     "outcomes:check_answer":               (DC_WRITE, DC_WRITE),
+    # children's centres: the reach figures for team leaders, team managers and strategic leads
+    # (and the early support service's practitioners, none of whom the matrix has); a child's
+    # registrations and contacts read with the child by those readers; registering and recording
+    # by the early support service (the team leader here); the population loaded by team leaders
+    # and administrators. The "out" centre is a hub, which is no children's centre.
+    "children_centres:index":              ("AN=302 TL,TM,SL=200 *=403", "AN=302 *=405"),
+    "children_centres:reach_csv":          ("AN=302 TL,TM,SL=200 *=403", "AN=302 *=405"),
+    "children_centres:centre":             ("AN=302 TL,TM,SL=200/404 *=403", "AN=302 *=405"),
+    "children_centres:child":              ("AN=302 TL=200 TM=200/404 PR,LP=403/404 BS=403 *=404", "AN=302 *=405"),
+    **{f"children_centres:{n}": (CENTRE_RECORD, CENTRE_RECORD) for n in (
+        "register", "contact_new", "registration_end")},
+    "children_centres:population":         ("AN=302 TL,AD=200 *=403", "AN=302 TL,AD=200 *=403"),
     # the API: the same rules; 401 without credentials, 405 for a method a route has not
     # The API's description and its documentation hold no one's data and are published like any
     # open API's, so integrators can read them before they have an account.
@@ -415,6 +487,18 @@ TABLE: dict[str, tuple[str, str]] = {
     "api:escalation-list":                 ("AN=401 PR,LP,TM,TL=200 *=403", "AN=401 PR,LP,TM,TL=400 *=403"),
     "api:escalation-detail":               (API_FAMILY_READ, "AN=401 *=405"),
     **{f"api:escalation-{n}": ("AN=401 *=405", API_EPISODE_WRITE) for n in ("move-on", "resolve")},
+    "api:offer-programme-list":            ("AN=401 PR,LP,TM,TL,BS=200 *=403", "AN=401 *=405"),
+    "api:offer-programme-detail":          ("AN=401 PR,LP,TM,TL,BS=200/404 *=404", "AN=401 *=405"),
+    "api:offer-programme-waiting-list":    ("AN=401 PR,LP,TM,TL=200/404 BS=403/404 *=404", "AN=401 *=405"),
+    "api:offer-group-list":                ("AN=401 *=405", "AN=401 PR,LP,TM,TL=400 *=403"),
+    "api:offer-group-detail":              ("AN=401 PR,LP,TM,TL=200/404 BS=403/404 *=404", "AN=401 *=405"),
+    **{f"api:offer-group-{n}": ("AN=401 *=405", "AN=401 PR,LP,TM,TL=400/404 BS=403/404 *=404") for n in ("sessions", "attendance")},
+    "api:offer-referral-list":             ("AN=401 PR,LP,TM,TL,BS=200 *=403", "AN=401 PR,LP,TM,TL=400 *=403"),
+    "api:offer-referral-detail":           ("AN=401 PR,LP,TM=200/404 TL=200 *=404", "AN=401 *=405"),
+    **{f"api:offer-referral-{n}": ("AN=401 *=405", "AN=401 PR,LP,TM=400/404 TL=400 *=404") for n in ("uptake", "enrol", "withdraw")},
+    # Completing or leaving takes no required field: the participant completes (rolled back).
+    **{f"api:offer-enrolment-{n}": ("AN=401 *=405", "AN=401 PR,LP,TM,TL=200/404 BS=403/404 *=404") for n in ("complete", "leave")},
+    "api:offer-enrolment-impact":          ("AN=401 *=405", "AN=401 PR,LP,TM,TL=400/404 BS=403/404 *=404"),
     **{f"api:episode-plan-{n}": ("AN=401 *=405", API_EPISODE_WRITE) for n in ("actions", "outcomes", "reviews")},
     "api:consent-decision-list":           (API_CASE_LIST, "AN=401 PR,LP,TM,TL=400 *=403"),
     "api:consent-decision-panel-referral-permission": (API_FAMILY_READ, "AN=401 *=405"),
@@ -470,6 +554,36 @@ TABLE: dict[str, tuple[str, str]] = {
     "api:my-support-request-list":         ("AN=401 *=200", "AN=401 PR,LP=400 *=403"),
     "api:my-support-request-detail":       ("AN=401 PR=200/404 *=404", "AN=401 *=405"),
     "api:my-support-request-safeguarding-stop": ("AN=401 *=405", "AN=401 PR=400/404 *=404"),
+    "api:centre-registration-list":        ("AN=401 TL,TM,SL=200 *=403", "AN=401 TL=400 *=403"),
+    "api:centre-registration-detail":      ("AN=401 TL=200 TM=200/404 PR,LP=403/404 BS=403 *=404", "AN=401 *=405"),
+    "api:centre-registration-end":         ("AN=401 *=405", "AN=401 TL=400 TM,PR,LP=403/404 BS=403 *=404"),
+    "api:centre-contact-list":             ("AN=401 TL,TM,SL=200 *=403", "AN=401 TL=400 *=403"),
+    "api:centre-reach-list":               ("AN=401 TL,TM,SL=200 *=403", "AN=401 *=405"),
+    # casework consultancy: practitioners and lead professionals ask; casework consultants (the
+    # demo's lead professional is one) pick up waiting requests and answer their own; early support
+    # team leaders see and manage every request. The world's "in" request is the practitioner's,
+    # assigned to the lead professional; "out" is practitioner2's, accepted by another consultant.
+    "consultancy:index":                   ("AN=302 PR,LP,TL=200 *=403", "AN=302 *=405"),
+    "consultancy:ask":                     ("AN=302 PR,LP=200 *=403", "AN=302 PR,LP=200 *=403"),
+    "consultancy:detail":                  ("AN=302 PR,LP=200/404 TL=200 *=404", "AN=302 *=405"),
+    "consultancy:pick_up":                 ("AN=302 *=405", "AN=302 PR=403/404 LP=400/404 TL=403 *=404"),
+    "consultancy:assign":                  ("AN=302 TL=200 PR,LP=403/404 *=404", "AN=302 TL=200 PR,LP=403/404 *=404"),
+    **{f"consultancy:{n}": ("AN=302 PR=403/404 LP=200/404 TL=200 *=404",) * 2 for n in (
+        "accept", "decline", "complete")},
+    "consultancy:withdraw":                ("AN=302 PR=200/404 LP=403/404 TL=403 *=404",) * 2,
+    "consultancy:consultants":             ("AN=302 TL=200 *=403", "AN=302 TL=200 *=403"),
+    "consultancy:consultant_end":          ("AN=302 TL=200 *=403", "AN=302 TL=200 *=403"),
+    "consultancy:counts":                  ("AN=302 TL=200 *=403", "AN=302 *=405"),
+    "api:consultancy-request-list":        ("AN=401 PR,LP,TL=200 *=403", "AN=401 PR,LP=400 *=403"),
+    "api:consultancy-request-detail":      ("AN=401 PR,LP=200/404 TL=200 *=404", "AN=401 *=405"),
+    "api:consultancy-request-counts":      ("AN=401 TL=200 *=403", "AN=401 *=405"),
+    "api:consultancy-request-pick-up":     ("AN=401 *=405", "AN=401 PR=403/404 LP=400/404 TL=403 *=404"),
+    "api:consultancy-request-assign":      ("AN=401 *=405", "AN=401 TL=400 PR,LP=403/404 *=404"),
+    **{f"api:consultancy-request-{n}": ("AN=401 *=405", "AN=401 PR=403/404 LP=400/404 TL=400 *=404") for n in (
+        "accept", "decline", "complete")},
+    "api:consultancy-request-withdraw":    ("AN=401 *=405", "AN=401 PR=400/404 LP=403/404 TL=403 *=404"),
+    "api:casework-consultant-list":        ("AN=401 TL=200 *=403", "AN=401 TL=400 *=403"),
+    "api:casework-consultant-end":         ("AN=401 *=405", "AN=401 TL=400 *=403"),
 }
 # fmt: on
 

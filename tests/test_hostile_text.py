@@ -113,6 +113,9 @@ PROJECT_APPS = (
     "outcomes",
     "reporting",
     "directory",
+    "offer",
+    "consultancy",
+    "children_centres",
 )
 
 # Text fields no one types: codes, hashes, keys and derived copies. Each names why.
@@ -175,6 +178,16 @@ NOT_USER_TEXT = {
     "outcomes.OutcomeFramework.code": "a slug from the council pack",
     "outcomes.FrameworkOutcome.code": "a slug from the council pack",
     "outcomes.OutcomeIndicator.code": "a slug from the council pack",
+    "children_centres.ReachContact.kind": "a contact kind's key from the council pack",
+    "children_centres.CentreSettings.contact_kinds": "keys and names of contact kinds from the "
+    "council pack, shown as a form's choices (escaped by the form templates)",
+    "offer.OfferPolicy.priorities": "codes and names from the council pack's offer section",
+    "offer.OfferPolicy.impact_measures": "codes and names from the council pack's offer section",
+    "offer.Referral.priority": "a code from the council pack's list of priorities",
+    "offer.Referral.source_type": "a record type code the calling service sets (core.records)",
+    "offer.Referral.source_id": "a primary key the calling service sets",
+    "offer.ReferralHistory.from_status": "a status code",
+    "offer.ImpactMeasure.measure": "a code from the council pack's list of impact measures",
 }
 
 # Templates that show no user-entered text at all, so the crawl need not reach them.
@@ -222,14 +235,15 @@ def _label(model, field) -> str:
     return f"{model._meta.label}.{field.name}"
 
 
-# The directory (Open Referral UK) is published only as JSON (/oruk/: application/json, nosniff)
-# and kept in the Django admin, which escapes: no page of ours shows its text yet. The staff
-# pages and the public "find support" page that show it must plant these fields and drop this.
+# The directory's text is shown on the public find support pages (and the staff pages), so it
+# is planted; only what no one types is left out.
 NOT_USER_TEXT.update(
     {
-        _label(model, field): "the directory's text: a JSON API only, never rendered as HTML"
-        for model in apps.get_app_config("directory").get_models()
-        for field in _text_fields(model)
+        "directory.PostcodeCentroid.postcode": "the ONS Postcode Directory's postcodes, loaded by "
+        "directory_postcodes; never shown (a search shows back the postcode the visitor typed)",
+        "directory.PostcodeCentroid.outward": "derived from the postcode on load; never shown",
+        "directory.Attribute.link_entity": "the table a linked record is in, set by the importer "
+        "from the feed's structure; never typed, never shown",
     }
 )
 
@@ -685,6 +699,10 @@ ROLES = {
     "neglect": STAFF,
     "outcomes": STAFF,
     "oversight": ("team.manager", "lead.professional", "practitioner", "team.leader"),
+    # The offer: the early support team (the demo's programmes are the team leader's team's).
+    "offer": ("team.leader", "practitioner", "team.manager", "lead.professional"),
+    # The demo's lead professional is a casework consultant; the practitioner asks.
+    "consultancy": ("practitioner", "lead.professional", "team.leader"),
     "support_requests": ("practitioner", "team.leader", "business.support"),
     "panel": (
         "panel.chair",
@@ -694,6 +712,11 @@ ROLES = {
         "team.leader",
     ),
     "accounts": ("practitioner", "admin"),
+    # Children's centres: the early support team leader (registers, records, loads the
+    # population), and the readers of the reach figures.
+    "children_centres": ("team.leader", "team.manager", "strategic.lead"),
+    # The public find support pages open for anyone; the staff pages for staff and administrators.
+    "directory": (*STAFF, "admin"),
 }
 
 # Pages that open only while a record is in one state (and redirect otherwise): each must open for
@@ -733,6 +756,8 @@ NOT_OPENED = {
     "reporting:booklet_pdf": "a PDF, not a page: ReportLab's markup is escaped (reporting.booklet)",
     "reporting:booklet_xlsx": "a spreadsheet, not a page",
     "oversight:action_done": "POST only (a button on the supervision page, which is opened)",
+    "consultancy:pick_up": "POST only (a button on the request's page, which is opened)",
+    "directory:staff_import_confirm": "POST only (the button on the import page's dry run)",
     "neglect:concern": "redirects to the child's neglect page, which is opened",
     "risk_factors:accept": "POST only (a button on the family's factors page, which is opened)",
     "casework:plan_start": "opens only before the episode has a plan; its template, plans/form.html, is opened",
@@ -870,6 +895,50 @@ def _pages(world) -> list[str]:
             for n in ("escalation", "escalation_move_on", "escalation_resolve")
         ]
     urls.append(reverse("oversight:escalation_new", kwargs={"episode_id": episode.pk}))
+    # Casework consultancy: the lists, the counts and consultants, every request with its forms.
+    from consultancy.models import CaseworkConsultant, ConsultancyRequest
+
+    urls += [reverse(f"consultancy:{n}") for n in ("index", "ask", "consultants", "counts")]
+    for item_id in ConsultancyRequest.objects.order_by("pk").values_list("pk", flat=True):
+        urls += [
+            reverse(f"consultancy:{n}", kwargs={"request_id": item_id})
+            for n in ("detail", "assign", "accept", "decline", "complete", "withdraw")
+        ]
+    urls += [
+        reverse("consultancy:consultant_end", kwargs={"consultant_id": pk})
+        for pk in CaseworkConsultant.objects.order_by("pk").values_list("pk", flat=True)
+    ]
+    # The offer: the lists, every programme with its forms, every group with its forms (two
+    # sessions' attendance, each participant's completion and impact), every referral with its
+    # forms, and referring the family.
+    from offer.models import Programme, ProgrammeGroup
+    from offer.models import Referral as OfferReferral
+
+    urls += [reverse(f"offer:{n}") for n in ("index", "mine", "programme_new")]
+    for programme in Programme.objects.order_by("pk"):
+        pkw = {"programme_id": programme.pk}
+        form = "group_new" if programme.runs_groups else "programme_capacity"
+        urls += [reverse(f"offer:{n}", kwargs=pkw) for n in ("programme", "refer_programme", form)]
+    for group in ProgrammeGroup.objects.order_by("pk"):
+        gkw = {"group_id": group.pk}
+        urls += [
+            reverse(f"offer:{n}", kwargs=gkw) for n in ("group", "group_change", "session_new")
+        ]
+        held = group.sessions.filter(held_on__lte=timezone.localdate()).order_by("number")[:2]
+        urls += [reverse("offer:attendance", kwargs={**gkw, "session_id": s.pk}) for s in held]
+        urls += [
+            reverse(f"offer:{n}", kwargs={**gkw, "enrolment_id": pk})
+            for pk in group.enrolments.order_by("pk").values_list("pk", flat=True)
+            for n in ("enrolment_finish", "impact_new")
+        ]
+    for referral_id, programme_id in OfferReferral.objects.order_by("pk").values_list(
+        "pk", "programme_id"
+    ):
+        names = ("referral", "referral_uptake", "referral_withdraw")
+        names += ("referral_enrol",) if programme_id else ()  # a signpost has no place to give
+        urls += [reverse(f"offer:{n}", kwargs={"referral_id": referral_id}) for n in names]
+    urls.append(reverse("offer:referral_finish", kwargs={"referral_id": referral_id}))
+    urls.append(reverse("offer:refer_family", kwargs={"family_id": family.pk}))
     # The radar's open flags (the demo puts a family on it): each flag's page and its form.
     for flag_id in (
         RadarFlag.objects.filter(status="raised").order_by("pk").values_list("pk", flat=True)[:3]
@@ -1142,6 +1211,77 @@ def _pages(world) -> list[str]:
     ]
     team = {"team_id": world["staff_account"].team_id}
     urls += [reverse(f"accounts:team_{n}", kwargs=team) for n in ("detail", "change", "managers")]
+    # The public find support pages: the search (every active service) and an active and a closed
+    # service's pages (searched from a postcode in _journeys).
+    from directory.models import Service as DirectoryService
+    from directory.models import ServiceStatus
+
+    urls.append(reverse("directory:find_support"))
+    for status in (ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED):
+        found = DirectoryService.objects.filter(status=status).order_by("name").first()
+        urls.append(reverse("directory:find_support_service", kwargs={"id": found.pk}))
+    # The directory's staff pages: the lists, the forms to add, and for one row of each part of a
+    # service (its locations, opening times, contacts ...) the service's pages and the part's.
+    from directory import models as directory_models
+    from directory.services import PARTS
+
+    urls += [
+        reverse(f"directory:staff_{n}")
+        for n in (
+            "index",
+            "service_add",
+            "organizations",
+            "organization_add",
+            "terms",
+            "term_add",
+            "import",
+        )
+    ]
+    for part, kind in PARTS.items():
+        row = kind.model.objects.exclude(service=None).order_by("pk").first()
+        if row is None:
+            continue
+        skw = {"service_id": row.service_id}
+        pkw = {**skw, "part": part, "part_id": row.pk}
+        urls += [
+            reverse(f"directory:staff_{n}", kwargs=skw)
+            for n in ("service", "service_change", "service_terms")
+        ]
+        urls += [
+            reverse("directory:staff_part_add", kwargs={**skw, "part": part}),
+            reverse("directory:staff_part_change", kwargs=pkw),
+            reverse("directory:staff_part_remove", kwargs=pkw),
+        ]
+    for organization_id in directory_models.Organization.objects.values_list("pk", flat=True)[:2]:
+        urls.append(
+            reverse(
+                "directory:staff_organization_change", kwargs={"organization_id": organization_id}
+            )
+        )
+    for term_id in directory_models.TaxonomyTerm.objects.values_list("pk", flat=True)[:2]:
+        urls.append(reverse("directory:staff_term_change", kwargs={"term_id": term_id}))
+    # Children's centres: the reach table and its CSV, every centre, the population page, each
+    # child with contacts (their notes), the forms for one child and ending one registration.
+    from children_centres.models import CentreRegistration, ReachContact
+    from core.models import Site
+
+    urls += [reverse(f"children_centres:{n}") for n in ("index", "reach_csv", "population")]
+    urls += [
+        reverse("children_centres:centre", kwargs={"site_id": pk})
+        for pk in Site.objects.filter(kind="childrens_centre").values_list("pk", flat=True)
+    ]
+    seen_ids = sorted(set(ReachContact.objects.values_list("child_id", flat=True)), key=str)[:3]
+    urls += [reverse("children_centres:child", kwargs={"person_id": pk}) for pk in seen_ids]
+    if seen_ids:
+        urls += [
+            reverse(f"children_centres:{n}", kwargs={"person_id": seen_ids[0]})
+            for n in ("register", "contact_new")
+        ]
+    open_registration = CentreRegistration.objects.filter(ended_on__isnull=True).order_by("pk")
+    urls += [
+        reverse("children_centres:registration_end", kwargs={"registration_id": pk})
+        for pk in open_registration.values_list("pk", flat=True)[:1]
+    ]
     # Setting the panel up, last: sending its forms back removes a member of a seat.
     seat = panel.seats.filter(members__isnull=False).first()
     member = seat.members.first()
@@ -1373,6 +1513,24 @@ def _journeys(world, clients, check):
     )
     assert response.status_code == 200
     _assert_escaped(response, "sign in")
+
+    # The public find support search from a demo postcode (distances shown), a service's page
+    # from it, and the search typed into: every criterion comes back (escaped) with its error.
+    search = reverse("directory:find_support")
+    response = Client().get(search, {"postcode": "HD1 1AB", "distance": "25", "age": "5"})
+    assert response.status_code == 200 and "miles" in response.content.decode()
+    _assert_escaped(response, "find support search from a postcode")
+    from directory.models import Service as DirectoryService
+
+    for service_id in DirectoryService.objects.values_list("pk", flat=True):
+        url = reverse("directory:find_support_service", kwargs={"id": service_id})
+        response = Client().get(url, {"postcode": "HD1 1AB"})
+        assert response.status_code in (200, 404)
+        _assert_escaped(response, f"{url} from a postcode")
+    typed = {k: _typed(k) for k in ("need", "age", "area", "postcode", "distance")}
+    response = Client().get(search, typed)
+    assert response.status_code == 400
+    _assert_escaped(response, "find support search")
 
 
 class _PostForms(HTMLParser):

@@ -64,7 +64,7 @@ def test_work_tray_early_support_team_leader_journey(live_server, page):
         re.compile(re.escape(level.name))
     ).first.check()
     page.get_by_label("Signpost to another service").check()
-    page.get_by_label("If signposting: which service are you signposting them to?").fill(
+    page.get_by_label("If signposting to a service not in the directory: which service?").fill(
         "Parenting group at the children's centre"
     )
     page.get_by_label("If signposting: who did you contact to hand over?").fill(

@@ -15,10 +15,12 @@ import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from children_centres.models import CentreSettings
 from core.council_pack import PackError, PackResult, load_council_pack
 from core.models import Agency, Area, Council, NeedLevel, Site, Team
 from dataprotection.models import RetentionRule
 from neglect.models import GradedCareTool
+from offer.models import OfferPolicy
 from outcomes.models import FrameworkOutcome, OutcomeFramework, OutcomeIndicator, OutcomeScale
 from oversight.models import SupervisionPolicy
 from panel.models import Panel, PanelSeat
@@ -48,6 +50,8 @@ MODELS = (
     FrameworkOutcome,
     OutcomeIndicator,
     ReportingSettings,
+    OfferPolicy,
+    CentreSettings,
 )
 
 
@@ -214,6 +218,8 @@ def test_tiny_pack_loads_alone_with_nothing_from_any_other_council() -> None:
         "FrameworkOutcome": 0,
         "OutcomeIndicator": 0,
         "ReportingSettings": 1,  # the small number and the measures, at their defaults
+        "OfferPolicy": 0,  # the tiny pack has no offer section
+        "CentreSettings": 0,  # the tiny pack has no children_centres section
     }
     assert list(NeedLevel.objects.values_list("level", "is_statutory")) == [
         (1, False),

@@ -84,7 +84,7 @@ def test_an_unknown_section_lists_the_registered_ones_as_expected() -> None:
         PackError,
         match=r"^pack: unknown section\(s\) pannels; "
         r"expected council, areas, agencies, teams, need_levels, panels, neglect, patterns, radar, "
-        r"supervision, outcomes, retention, reporting$",
+        r"supervision, outcomes, retention, reporting, offer, children_centres$",
     ):
         validate_pack(data)
 

@@ -37,6 +37,9 @@ APPS = (
     "demo",
     "dataprotection",
     "directory",
+    "offer",
+    "consultancy",
+    "children_centres",
     "earlyhelp",
 )
 

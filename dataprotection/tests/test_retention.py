@@ -11,6 +11,11 @@ from accounts.tests.factories import PractitionerFactory
 from casework.models import Contact, Episode, PlanReview
 from casework.tests.factories import ContactFactory, EpisodeOversightFactory
 from casework.tests.factories_plans import make_episode
+from children_centres.tests.factories import CentreRegistrationFactory, ReachContactFactory
+from consultancy.tests.factories import (
+    ConsultancyRequestFactory,
+    ConsultancyRequestHistoryFactory,
+)
 from core import schedule
 from core.models import AuditEvent, OutboundMessage
 from dataprotection.models import RecordType, RetentionApplied, RetentionRun
@@ -21,6 +26,12 @@ from neglect.tests.factories import (
     NeglectConcernFactory,
     NeglectConcernHistoryFactory,
     NeglectObservationFactory,
+)
+from offer.tests.factories import (
+    EnrolmentFactory,
+    ImpactMeasureFactory,
+    ReferralFactory,
+    ReferralHistoryFactory,
 )
 from outcomes.tests.factories import OutcomeLinkFactory, OutcomeScoreFactory, plan_outcome_for
 from oversight.tests.factories import (
@@ -317,3 +328,44 @@ def test_the_kirklees_schedule_runs_over_the_demo_world_far_in_the_future():
         family_memberships__family_id__in=list(open_families), last_name=NAME
     ).exists()
     assert Person.objects.filter(last_name=NAME).exists()
+
+
+def test_the_offer_consultancy_and_childrens_centre_records_go_with_the_familys_people(
+    schedule_rules,
+):
+    family, child, _, _ = _case(born=date(2000, 6, 15))
+    with time_machine.travel(MADE, tick=False):
+        referral = ReferralFactory(
+            family=family,
+            people=[child],
+            enrolled=True,
+            uptake_note="Went twice",
+            handover_to="Sam at the school",
+        )
+        referral_history = ReferralHistoryFactory(referral=referral, reason="Place offered")
+        enrolment = EnrolmentFactory(
+            referral=referral, person=child, group__programme=referral.programme
+        )
+        impact = ImpactMeasureFactory(enrolment=enrolment)
+        request = ConsultancyRequestFactory(family=family, completed=True)
+        request_history = ConsultancyRequestHistoryFactory(request=request, note="Phoned")
+        about_no_family = ConsultancyRequestFactory()
+        registration = CentreRegistrationFactory(child=child)
+        contact = ReachContactFactory(child=child)
+
+    retention_apply(today=date(2025, 6, 14))  # the youngest child is 24
+    assert _text(referral, "reason") == ["Conflict at home about behaviour"]
+    assert _text(contact, "note") == ["Came with her grandmother"]
+
+    retention_apply(today=date(2025, 6, 15))
+    assert _text(referral, "handover_to", "reason", "uptake_note") == [NAME, PHRASE, PHRASE]
+    assert _text(referral_history, "reason") == [PHRASE]
+    assert _text(impact, "note") == [PHRASE]
+    assert (
+        _text(request, "help_wanted", "preferred_dates", "what_was_done", "outcome_note")
+        == [PHRASE] * 4
+    )
+    assert _text(request_history, "note") == [PHRASE]
+    assert _text(about_no_family, "help_wanted") == ["Advice on a teenager’s school refusal"]
+    assert _text(contact, "note") == [PHRASE]
+    assert _text(registration, "registered_on") == [date(2025, 6, 1)]

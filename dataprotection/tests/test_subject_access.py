@@ -3,6 +3,7 @@ new link to a person or family that the export does not follow fails a test; dow
 audited, and only system administrators may make them."""
 
 import json
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -15,12 +16,24 @@ from pypdf import PdfReader
 from accounts.tests.factories import AdminFactory, PractitionerFactory, sign_in_verified
 from casework.tests.factories import ContactFactory, TafMeetingFactory
 from casework.tests.factories_plans import make_action, make_episode, make_outcome, make_plan
+from children_centres.tests.factories import CentreRegistrationFactory, ReachContactFactory
 from consent.tests.factories import ConsentDecisionFactory, ConsentOverrideFactory
+from consultancy.tests.factories import (
+    ConsultancyRequestFactory,
+    ConsultancyRequestHistoryFactory,
+)
 from core.audit import Action, audit_record
 from core.models import AuditEvent, OutboundMessage
 from dataprotection import subject_access
 from dataprotection.tests.factories import LegalHoldFactory, RectificationNoteFactory
 from neglect.tests.factories import NeglectConcernFactory
+from offer.tests.factories import (
+    AttendanceFactory,
+    EnrolmentFactory,
+    ImpactMeasureFactory,
+    ReferralFactory,
+    ReferralHistoryFactory,
+)
 from panel.models import PanelCase
 from panel.tests.factories import demo_panel, panel_referral
 from people.models import Family, Person
@@ -188,3 +201,36 @@ def test_the_export_holds_the_childs_neglect_concern_and_the_familys_risk_factor
     data = json.loads(json.dumps(subject_access.gather(concern.child)))
     assert [row["id"] for row in data["neglect"]["concerns"]] == [str(concern.pk)]
     assert [row["id"] for row in data["risk_factors"]["factors"]] == [factor.pk]
+
+
+def test_the_export_holds_the_offer_consultancy_and_childrens_centre_records():
+    referral = ReferralFactory(enrolled=True)
+    adult = referral.people.get()
+    sibling_referral = ReferralFactory(family=referral.family)  # names someone else: left out
+    family_wide = ReferralFactory(family=referral.family, people=[])
+    ReferralHistoryFactory(referral=referral, reason="Place offered")
+    enrolment = EnrolmentFactory(
+        referral=referral,
+        person=adult,
+        group__programme=referral.programme,
+        status="completed",
+        completed_on=date(2026, 10, 30),
+    )
+    AttendanceFactory(enrolment=enrolment)
+    ImpactMeasureFactory(enrolment=enrolment)
+    request = ConsultancyRequestFactory(family=referral.family)
+    ConsultancyRequestHistoryFactory(request=request)
+    ConsultancyRequestFactory()  # about no family: left out
+    registration = CentreRegistrationFactory(child=adult)
+    contact = ReachContactFactory(child=adult)
+    data = json.loads(json.dumps(subject_access.gather(adult)))
+    assert {r["id"] for r in data["offer"]["referrals"]} == {referral.pk, family_wide.pk}
+    assert sibling_referral.pk not in {r["id"] for r in data["offer"]["referrals"]}
+    for name in ("history", "enrolments", "attendance", "impact_measures"):
+        assert len(data["offer"][name]) == 1, name
+    assert [r["id"] for r in data["consultancy"]["requests"]] == [request.pk]
+    assert len(data["consultancy"]["history"]) == 1
+    assert [r["id"] for r in data["children_centres"]["registrations"]] == [registration.pk]
+    assert [r["id"] for r in data["children_centres"]["contacts"]] == [contact.pk]
+    headings = [heading for heading, _ in subject_access.sections(data)]
+    assert {"The early help offer", "Casework consultancy", "Children’s centres"} <= set(headings)

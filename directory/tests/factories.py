@@ -116,3 +116,48 @@ def full_service(**kwargs) -> m.Service:
     ContactFactory(service=service)
     AttributeFactory(link_id=service.pk)
     return service
+
+
+# The find support pages' records (directory/tests/test_find_support*.py).
+class PostcodeCentroidFactory(DjangoModelFactory):
+    class Meta:
+        model = m.PostcodeCentroid
+        django_get_or_create = ("postcode",)
+
+    postcode = factory.Sequence(lambda n: f"HD{n % 9 + 1} {n % 10}AB")
+    outward = factory.LazyAttribute(lambda o: o.postcode.split(" ")[0])
+    latitude = 53.65
+    longitude = -1.78
+
+
+class CostOptionFactory(DjangoModelFactory):
+    class Meta:
+        model = m.CostOption
+
+    service = factory.SubFactory(ServiceFactory)
+    option = "Per session"
+    amount = 2
+
+
+class PhoneFactory(DjangoModelFactory):
+    class Meta:
+        model = m.Phone
+
+    contact = factory.SubFactory(ContactFactory)
+    number = "01632 960123"
+
+
+class ServiceAreaFactory(DjangoModelFactory):
+    class Meta:
+        model = m.ServiceArea
+
+    service = factory.SubFactory(ServiceFactory)
+    name = "Huddersfield"
+
+
+class AccessibilityFactory(DjangoModelFactory):
+    class Meta:
+        model = m.Accessibility
+
+    location = factory.SubFactory(LocationFactory)
+    description = "Step-free entrance"

@@ -6,6 +6,9 @@ deputy may also decide between meetings (an extraordinary decision), reported at
 
 from __future__ import annotations
 
+from datetime import date
+
+import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -13,6 +16,10 @@ from core import clock
 from core.audit import Action, audit_record
 from core.concurrency import lock, lock_first
 from core.errors import ConflictError
+from directory.models import Service
+from offer import selectors as offer_selectors
+from offer import services as offer_services
+from offer.models import Referral
 from panel import chronology, selectors
 from panel.models import (
     MeetingAttendance,
@@ -116,10 +123,16 @@ def attendance_record_departure(*, actor, meeting: PanelMeeting, user) -> Meetin
 
 
 def _validate_decision(
-    *, kind, lead_agency, supporting_agencies, signpost_to, handover, reason
+    *, kind, lead_agency, supporting_agencies, signpost_to, handover, reason, service=None
 ) -> dict:
     Kind = PanelDecision.Kind
     errors = {}
+    if service is not None and kind in (Kind.SIGNPOST, Kind.SINGLE_AGENCY):
+        if offer_selectors.pickable_service(service.pk) is None:
+            errors["signpost_service"] = SERVICE_NOT_IN_DIRECTORY
+        # A service from the directory names where the family goes: no need to type it.
+        signpost_to = signpost_to or service.name
+        handover = handover or service.name
     if kind in (Kind.LEAD_AGENCY, Kind.SINGLE_AGENCY) and lead_agency is None:
         errors["lead_agency"] = (
             "Select the lead agency" if kind == Kind.LEAD_AGENCY else "Select the agency"
@@ -135,6 +148,48 @@ def _validate_decision(
     if kind == Kind.LEAD_AGENCY and lead_agency is not None and lead_agency in supporting_agencies:
         errors["supporting_agencies"] = "The lead agency cannot also be a supporting agency"
     return errors
+
+
+SERVICE_NOT_IN_DIRECTORY = "Choose a service from the directory"
+CANNOT_REFER = (
+    "Only staff who work with families can hand a family over to a service in the directory. "
+    "Type the service instead"
+)
+# Where the offer app's refusals show on the decision form and in the API.
+_REFERRAL_FIELDS = {
+    "service": "signpost_service",
+    "people": "signpost_service",
+    "handover_to": "handover_to",
+    "handover_on": "handover_on",
+}
+
+
+def _hand_over(*, actor, case: PanelCase, decision: PanelDecision, handover: dict) -> Referral:
+    """A signpost or single-agency decision to a directory service: hand over to the offer app
+    (one explicit call, in this transaction), for the children the referral to the panel is
+    about (else the whole family)."""
+    family = case.referral.family
+    people = [
+        child.person for child in case.referral.assessment.children.select_related("person")
+    ] or offer_selectors.family_members(family)
+    try:
+        return offer_services.referral_make(
+            actor=actor,
+            family=family,
+            service=handover["service"],
+            people=people,
+            source=Referral.Source.PANEL,
+            source_type="panel_case",
+            source_id=str(case.pk),
+            handover_to=handover.get("handover_to", ""),
+            handover_on=handover.get("handover_on"),
+            agreed_with_family=bool(handover.get("agreed_with_family")),
+            reason=f"Panel decision ({case.esmap_number}): {decision.outcome}",
+        )
+    except ValidationError as error:
+        raise ValidationError(
+            {_REFERRAL_FIELDS.get(k, "signpost_service"): v for k, v in error.message_dict.items()}
+        ) from error
 
 
 def _link_agency_team(*, actor, agency, family) -> str:
@@ -169,8 +224,16 @@ def _record_decision(
     actions: str = "",
     extraordinary: bool = False,
     reported_at_meeting: PanelMeeting | None = None,
+    signpost_service: Service | None = None,
+    handover_to: str = "",
+    handover_on: date | None = None,
+    agreed_with_family: bool = False,
 ) -> PanelDecision:
     kind = PanelDecision.Kind(kind)
+    hands_over = signpost_service is not None and kind in (
+        PanelDecision.Kind.SIGNPOST,
+        PanelDecision.Kind.SINGLE_AGENCY,
+    )
     signpost_to = clean_text(signpost_to, "signpost_to", "Where the family is signposted")
     handover = clean_text(handover, "handover", "The handover")
     reason = clean_text(reason, "reason", "The reason")
@@ -184,9 +247,17 @@ def _record_decision(
         signpost_to=signpost_to,
         handover=handover,
         reason=reason,
+        service=signpost_service if hands_over else None,
     )
+    if hands_over and not rules.has_perm("offer.refer_for_panel", actor):
+        errors["signpost_service"] = CANNOT_REFER
     if errors:
         raise ValidationError(errors)
+    if hands_over:
+        signpost_to = signpost_to or signpost_service.name
+        handover = handover or ", ".join(
+            part for part in (signpost_service.name, handover_to.strip()) if part
+        )
     if kind != PanelDecision.Kind.LEAD_AGENCY:
         supporting = []
     if kind not in (PanelDecision.Kind.LEAD_AGENCY, PanelDecision.Kind.SINGLE_AGENCY):
@@ -208,6 +279,21 @@ def _record_decision(
     )
     if supporting:
         decision.supporting_agencies.set(supporting)
+    referral = (
+        _hand_over(
+            actor=actor,
+            case=case,
+            decision=decision,
+            handover={
+                "service": signpost_service,
+                "handover_to": handover_to,
+                "handover_on": handover_on,
+                "agreed_with_family": agreed_with_family,
+            },
+        )
+        if hands_over
+        else None
+    )
     words = ("Extraordinary decision: " if extraordinary else "Panel decision: ") + decision.outcome
     case_move(
         actor=actor,
@@ -250,6 +336,7 @@ def _record_decision(
             "extraordinary": extraordinary,
             "status": case.status,
             "unsent": len(notes),
+            **({"offer_referral": referral.pk} if referral is not None else {}),
         },
     )
     chronology.case_event(
@@ -272,8 +359,18 @@ def panel_decision_record(
     reason: str = "",
     discussion: str = "",
     actions: str = "",
+    signpost_service: Service | None = None,
+    handover_to: str = "",
+    handover_on: date | None = None,
+    agreed_with_family: bool = False,
 ) -> PanelDecision:
     """The panel's decision on a case on this meeting's agenda, recorded while quorate.
+
+    A signpost or single-agency decision may name a directory service (``signpost_service``)
+    with the handover (``handover_to``, ``handover_on``, ``agreed_with_family``): the offer app
+    then holds a referral for it (``offer.services.referral_make``), whose uptake is recorded
+    later on the referral's page. The typed ``signpost_to``/``handover`` stay for a service
+    not in the directory.
 
     Lead agency: the case waits for the lead agency to allocate a lead professional
     (DECIDED). Signpost, single agency, step up and decline close the panel's part
@@ -298,6 +395,10 @@ def panel_decision_record(
         reason=reason,
         discussion=discussion,
         actions=actions,
+        signpost_service=signpost_service,
+        handover_to=handover_to,
+        handover_on=handover_on,
+        agreed_with_family=agreed_with_family,
     )
 
 
@@ -314,6 +415,10 @@ def panel_extraordinary_decision_record(
     reason: str = "",
     discussion: str = "",
     actions: str = "",
+    signpost_service: Service | None = None,
+    handover_to: str = "",
+    handover_on: date | None = None,
+    agreed_with_family: bool = False,
 ) -> PanelDecision:
     """The chair's (or deputy's) decision between meetings, reported at the next meeting."""
     case = lock(PanelCase, case.pk, select_related=("panel",))
@@ -335,4 +440,8 @@ def panel_extraordinary_decision_record(
         actions=actions,
         extraordinary=True,
         reported_at_meeting=report_to,
+        signpost_service=signpost_service,
+        handover_to=handover_to,
+        handover_on=handover_on,
+        agreed_with_family=agreed_with_family,
     )

@@ -18,6 +18,10 @@ from core import clock
 from core.audit import Action, audit_record
 from core.concurrency import lock, lock_first
 from core.models import Agency, Area, NeedLevel
+from directory.models import Service
+from offer import selectors as offer_selectors
+from offer import services as offer_services
+from offer.models import Referral
 from support_requests import safeguarding, selectors
 from support_requests.models import (
     TARGETED_OFFER_INDICATORS,
@@ -127,6 +131,9 @@ class TriageAnswers:
     signpost_to: str = ""
     handover_contact: str = ""
     handover_date: date | None = None
+    # A service from the directory (``offer.selectors.pickable_services``) instead of typing one.
+    signpost_service: Service | None = None
+    agreed_with_family: bool | None = None
     single_agency: Agency | None = None
 
 
@@ -254,6 +261,50 @@ def triage_raise_safeguarding_stop(
     return stop
 
 
+SERVICE_NOT_IN_DIRECTORY = "Choose a service from the directory"
+PROGRAMME_NEEDS_FAMILY = (
+    "Refer from the family’s record: a programme place needs the family members"
+)
+# Where the offer app's refusals show on the triage page and in the API.
+_REFERRAL_FIELDS = {
+    "service": "signpost_service",
+    "people": "signpost_service",
+    "handover_to": "handover_contact",
+    "handover_on": "handover_date",
+}
+
+
+def _signpost_referral(*, actor, locked: SupportRequest, triage: Triage, answers: TriageAnswers):
+    """Hand the signpost to a directory service over to the offer app: a referral holding the
+    handover and, later, whether the family took it up. A request with no family record yet
+    keeps the service on its triage only (the offer app links a referral to a family)."""
+    service = answers.signpost_service
+    if service is None:
+        return None
+    if locked.family_id is None:
+        if offer_selectors.programme_of_service(service) is not None:
+            raise ValidationError({"signpost_service": PROGRAMME_NEEDS_FAMILY})
+        return None
+    try:
+        return offer_services.referral_make(
+            actor=actor,
+            family=locked.family,
+            service=service,
+            people=offer_selectors.family_members(locked.family),
+            source=Referral.Source.TRIAGE,
+            source_type="support_request",
+            source_id=str(locked.pk),
+            handover_to=triage.handover_contact,
+            handover_on=triage.handover_date,
+            agreed_with_family=bool(answers.agreed_with_family),
+            reason="Signposted at triage of a request for support",
+        )
+    except ValidationError as error:
+        raise ValidationError(
+            {_REFERRAL_FIELDS.get(k, "signpost_service"): v for k, v in error.message_dict.items()}
+        ) from error
+
+
 def _validate_decision(answers: TriageAnswers) -> None:
     errors: dict[str, str] = {}
     if answers.conversation_date is None:
@@ -273,7 +324,10 @@ def _validate_decision(answers: TriageAnswers) -> None:
     if answers.decision not in Triage.Decision.values:
         errors["decision"] = "Select what happens next"
     elif answers.decision == Triage.Decision.SIGNPOST:
-        if not answers.signpost_to.strip():
+        service = answers.signpost_service
+        if service is not None and offer_selectors.pickable_service(service.pk) is None:
+            errors["signpost_service"] = SERVICE_NOT_IN_DIRECTORY
+        elif service is None and not answers.signpost_to.strip():
             errors["signpost_to"] = "Enter the service you are signposting the family to"
         if not answers.handover_contact.strip():
             errors["handover_contact"] = "Enter who you contacted to hand over"
@@ -308,17 +362,32 @@ def triage_record_decision(
     triage.signpost_to = answers.signpost_to.strip() if is_signpost else ""
     triage.handover_contact = answers.handover_contact.strip() if is_signpost else ""
     triage.handover_date = answers.handover_date if is_signpost else None
+    triage.signpost_service = answers.signpost_service if is_signpost else None
+    if is_signpost and triage.signpost_service is not None and not triage.signpost_to.strip():
+        triage.signpost_to = triage.signpost_service.name
+    triage.agreed_with_family = answers.agreed_with_family if is_signpost else None
     triage.single_agency = (
         answers.single_agency if answers.decision == Triage.Decision.SINGLE_AGENCY else None
     )
     triage.decided_at = clock.now()
     triage.decided_by = actor
     triage.save()
+    referral = (
+        _signpost_referral(actor=actor, locked=locked, triage=triage, answers=answers)
+        if is_signpost
+        else None
+    )
     audit_record(
         actor=actor,
         action=Action.UPDATE,
         target=triage,
-        detail={"draft": False, "fields": changed, "decision": answers.decision},
+        detail={
+            "draft": False,
+            "fields": changed,
+            "decision": answers.decision,
+            **({"signpost_service": True} if triage.signpost_service_id else {}),
+            **({"offer_referral": referral.pk} if referral is not None else {}),
+        },
     )
     decision = Triage.Decision(answers.decision)
     move(
