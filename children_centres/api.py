@@ -13,6 +13,7 @@ from __future__ import annotations
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
+    extend_schema_serializer,
     extend_schema_view,
     inline_serializer,
 )
@@ -284,6 +285,8 @@ class ReachRowSerializer(serializers.Serializer):
     reached_of_registered = serializers.CharField()
 
 
+# One table for the period, not a list of records, although it is the viewset's list action.
+@extend_schema_serializer(many=False)
 class ReachSerializer(serializers.Serializer):
     start = serializers.DateField(source="period.start")
     end = serializers.DateField(source="period.end")

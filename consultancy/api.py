@@ -103,7 +103,7 @@ class RequestSerializer(serializers.Serializer):
     outcome_note = serializers.CharField(read_only=True)
     version = serializers.IntegerField(read_only=True)
 
-    @extend_schema_field(OpenApiTypes.UUID)
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_family(self, item):
         return str(item.family_id) if item.family_id and item.family_visible else None
 

@@ -358,7 +358,7 @@ class ReferralSerializer(serializers.Serializer):
 class ReferralDetailSerializer(ReferralSerializer):
     position = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_position(self, referral):
         return selectors.waiting_position(referral)
 
