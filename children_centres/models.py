@@ -16,13 +16,18 @@ from django.db import models
 from django.db.models import Q
 
 DEFAULT_SMALL_NUMBER = 5
+# A registered child with no contact counted as reach for this many months is in the centre
+# staff's work tray (the council pack's ``children_centres.not_seen_months``).
+DEFAULT_NOT_SEEN_MONTHS = 3
 
 
 class CentreSettings(models.Model):
     """The council pack's ``children_centres`` section (one row): the kinds of contact, whether
-    each counts as reach, and the small number kept off the figures."""
+    each counts as reach, the small number kept off the figures, and after how many months
+    without a contact counted as reach a registered child is in the work tray."""
 
     small_number = models.PositiveSmallIntegerField(default=DEFAULT_SMALL_NUMBER)
+    not_seen_months = models.PositiveSmallIntegerField(default=DEFAULT_NOT_SEEN_MONTHS)
     # [{"key": "stay_and_play", "name": "Stay and play", "counts_as_reach": true}], pack order.
     contact_kinds = models.JSONField(default=list, blank=True)
 

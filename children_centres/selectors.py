@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import BooleanField as BooleanFieldType
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.shortcuts import get_object_or_404
 
 from children_centres import reach
@@ -21,8 +21,8 @@ from children_centres.models import (
     ReachContact,
     UnderFivesPopulation,
 )
-from core import scope
-from core.models import Area, Site
+from core import clock, scope
+from core.models import Area, Site, Team
 from people.models import Person
 from people.selectors import people_for
 
@@ -186,6 +186,52 @@ def reach_table(*, period: reach.Period, today: date, only_centre: Site | None =
 def population_years() -> list[int]:
     return list(
         UnderFivesPopulation.objects.order_by("-year").values_list("year", flat=True).distinct()
+    )
+
+
+# ---------------------------------------------------------------- the work tray
+
+
+def not_seen_since(today: date, settings: CentreSettings) -> date:
+    """The first day of the pack's "not seen" window: a child seen on it or later is not in the
+    tray."""
+    return clock.add_months(today, -settings.not_seen_months)
+
+
+def tray_not_seen(user, *, today: date, settings: CentreSettings) -> QuerySet[CentreRegistration]:
+    """The open registrations, at a centre in the area of ``user``'s team (every centre if their
+    team has no area), of children in ``user``'s scope who are under five today, that began
+    before the window and have had no contact counted as reach at that centre within it: each
+    with the day the child was last seen there in such a contact (or none). One query to count,
+    one to list."""
+    since = not_seen_since(today, settings)
+    kinds = counting_kinds(settings)
+    counted = ReachContact.objects.filter(
+        child=OuterRef("child_id"), centre=OuterRef("centre_id"), kind__in=kinds
+    )
+    found = CentreRegistration.objects.filter(
+        ended_on__isnull=True,
+        registered_on__lt=since,
+        centre__kind=Site.Kind.CHILDRENS_CENTRE,
+        child__kind=Person.Kind.CHILD,
+        child__date_of_birth__lte=today,
+        child__date_of_birth__gt=reach.fifth_birthday_cutoff(today),
+        child__in=people_for(user),
+    )
+    if kinds:
+        found = found.exclude(Exists(counted.filter(seen_on__gte=since)))
+    if user.team_id:
+        team_area = Team.objects.filter(pk=user.team_id, area__isnull=False).values("area_id")
+        found = found.filter(Q(centre__area_id__in=team_area) | ~Exists(team_area))
+    last_seen = (
+        Subquery(counted.order_by("-seen_on").values("seen_on")[:1])
+        if kinds
+        else Value(None, output_field=DateField())
+    )
+    return (
+        found.annotate(last_seen=last_seen)
+        .select_related("child", "centre")
+        .order_by(F("last_seen").asc(nulls_first=True), "registered_on", "pk")
     )
 
 

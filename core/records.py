@@ -29,6 +29,7 @@ class RecordLink:
 
 
 _links: dict[str, tuple[str, Callable[[str], str]]] = {}
+_readers: dict[str, Callable[[object, str], bool]] = {}
 
 
 def register_link(record_type: str, *, text: str, url: Callable[[str], str]) -> None:
@@ -48,6 +49,21 @@ def link_for(record_type: str, record_id: str) -> RecordLink | None:
     except (NoReverseMatch, ValueError):
         # An id that is not one (a row changed outside the services): no link, never an error.
         return None
+
+
+def register_reader(record_type: str, reads: Callable[[object, str], bool]) -> None:
+    """``reads(user, record_id)`` says whether the user may read the record, by the owning app's
+    own scope (one query). An app below asks through ``may_read`` about a record it holds only a
+    link to (the offer's signpost from a request with no family record yet)."""
+    _readers[record_type] = reads
+
+
+def may_read(user, record_type: str, record_id: str) -> bool:
+    """False for a type nobody registered, an empty id, or a record out of the user's scope."""
+    reads = _readers.get(record_type)
+    if reads is None or not record_id:
+        return False
+    return bool(reads(user, str(record_id)))
 
 
 @dataclass(frozen=True)

@@ -304,6 +304,20 @@ def anonymise_support_requests(ids: list) -> None:
     _replace(SafeguardingStop, stops, "reason")
     history = SupportRequestHistory.objects.filter(support_request_id__in=ids)
     _replace(SupportRequestHistory, history.values_list("pk", flat=True), "reason")
+    # A signpost at triage of a request with no family record belongs to the request alone.
+    referrals = list(
+        Referral.objects.filter(
+            family__isnull=True,
+            source_type="support_request",
+            source_id__in=[str(pk) for pk in ids],
+        ).values_list("pk", flat=True)
+    )
+    _replace(Referral, referrals, "handover_to", "reason", "uptake_note")
+    _replace(
+        ReferralHistory,
+        ReferralHistory.objects.filter(referral_id__in=referrals).values_list("pk", flat=True),
+        "reason",
+    )
 
 
 def anonymise_assessments(ids: list) -> None:

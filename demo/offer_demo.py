@@ -17,12 +17,15 @@ from collections import Counter
 from datetime import date, timedelta
 
 from accounts.models import User
-from core.models import Site
+from core.models import Area, NeedLevel, Site
 from directory.importer import oruk_import
 from directory.models import Service
 from offer import selectors, services
 from offer.models import Programme, Referral
 from people.models import Family, FamilyMember, FamilyTeam
+from support_requests import services as request_services
+from support_requests.models import SupportRequest, Triage
+from support_requests.services import ChildDetails, TriageAnswers
 
 NAMESPACE = uuid.UUID("0b3c1f0e-5a55-5d8e-8f3c-4f6e2f7c9a10")
 ORGANISATION = "The council's early support service"
@@ -236,7 +239,8 @@ def seed(*, today: date, counts: Counter) -> None:
             )
             services.referral_enrol(actor=leader, referral=referral, group=group)
             counts["offer referrals"] += 1
-        held = [s for s in group.sessions.order_by("number") if s.held_on <= today]
+        # Today's session is left for the facilitator to record (their work tray shows it).
+        held = [s for s in group.sessions.order_by("number") if s.held_on < today]
         enrolments = list(group.enrolments.order_by("id"))
         for session in held:
             marks = {e.pk: "attended" for e in enrolments}
@@ -268,6 +272,7 @@ def seed(*, today: date, counts: Counter) -> None:
             actor=leader, referral=signpost, taken_up=True, note="Went to the drop-in twice"
         )
         counts["offer referrals"] += 1
+        _triage_signpost(leader, community.first(), today=today, counts=counts)
     # Freedom: full (three places, three parents), and three families waiting.
     if FULL in created:
         programme = created[FULL]
@@ -283,6 +288,11 @@ def seed(*, today: date, counts: Counter) -> None:
             )
             services.referral_enrol(actor=leader, referral=referral, group=group)
             counts["offer referrals"] += 1
+        enrolments = list(group.enrolments.order_by("id"))
+        for session in group.sessions.filter(held_on__lt=today).order_by("number"):
+            services.attendance_record(
+                actor=leader, session=session, marks={e.pk: "attended" for e in enrolments}
+            )
         waits = (
             (families[6], _priority(-1), 9),  # beyond the threshold (6 weeks)
             (families[7], _priority(0), 1),
@@ -303,6 +313,56 @@ def seed(*, today: date, counts: Counter) -> None:
                 waiting_since=today - timedelta(weeks=weeks),
             )
             counts["offer referrals"] += 1
+
+
+SIGNPOSTED_REQUESTER = "Demo Parent (signposted)"
+
+
+def _triage_signpost(leader, service: Service, *, today: date, counts: Counter) -> None:
+    """A member of the public's request, triaged by the team leader as a signpost to a community
+    service: no family record is made, so the referral names no one and hangs off the request."""
+    if SupportRequest.objects.filter(requester_name=SIGNPOSTED_REQUESTER).exists():
+        return
+    area = (leader.team.area if leader.team else None) or Area.objects.order_by(
+        "sort_order", "code"
+    ).first()
+    level = NeedLevel.objects.filter(is_statutory=False).order_by("level").first()
+    if area is None or level is None:
+        return
+    request = request_services.support_request_submit_public(
+        area=area,
+        requester_name=SIGNPOSTED_REQUESTER,
+        requester_relationship=SupportRequest.Relationship.PARENT_CARER,
+        requester_phone="07700 900789",
+        can_call=True,
+        can_leave_message=True,
+        safe_to_write=False,
+        children=[ChildDetails(first_name="Toddler", age_years=2)],
+        what_is_happening="We moved here in the summer and I do not know anyone.",
+        help_wanted="Somewhere to meet other parents.",
+        consent_to_contact_agencies=SupportRequest.Consent.YES,
+        # A documentation address (RFC 5737), away from the other journeys' ones.
+        client_address="198.51.100.2",
+    )
+    request_services.support_request_start_triage(actor=leader, support_request=request)
+    request_services.triage_record_decision(
+        actor=leader,
+        support_request=request,
+        answers=TriageAnswers(
+            conversation_date=today,
+            conversation_with="The parent, by phone",
+            conversation_summary="Isolated since the move; no worries about the children's care.",
+            cin_cp_concern=False,
+            need_level=level,
+            decision=Triage.Decision.SIGNPOST,
+            signpost_service=service,
+            handover_contact="Community co-ordinator",
+            handover_date=today,
+            agreed_with_family=True,
+        ),
+    )
+    counts["support requests"] += 1
+    counts["offer referrals"] += 1
 
 
 def _earlier_run(leader, programme: Programme, member: tuple, *, today: date) -> None:

@@ -9,7 +9,13 @@ from django import forms
 
 from core.forms import GovFormMixin
 from directory import selectors
-from directory.services import DAYS, LOCATION_TYPES, STATUSES
+from directory.services import (
+    ADDRESS_TYPE_MESSAGE,
+    ADDRESS_TYPES,
+    DAYS,
+    LOCATION_TYPES,
+    STATUSES,
+)
 
 STATUS_LABELS = {
     "active": "Active",
@@ -163,6 +169,11 @@ class TermsForm(_Versioned):
         )
 
 
+ADDRESS_FIELDS = ("address_1", "city", "state_province", "postcode")
+ADDRESS_TYPE_LABELS = {"physical": "The place people visit", "postal": "A postal address"}
+PHONE_HINT = "For example, 01632 960 001 or +44 808 157 0192"
+
+
 class LocationForm(_Versioned):
     name = _text("Name of the place", max_length=300)
     location_type = forms.ChoiceField(
@@ -195,21 +206,32 @@ class LocationForm(_Versioned):
         "Accessibility", long=True, hint="Step-free access, hearing loops, accessible toilets"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, adding: bool = True, **kwargs):
+        """``adding``: the form to add a location, with its first address; a location's
+        addresses are changed one at a time afterwards (AddressForm)."""
         super().__init__(*args, **kwargs)
+        self.adding = adding
+        address: tuple = ()
+        if adding:
+            address = (
+                Fieldset(
+                    Field.text("address_1"),
+                    Field.text("city", field_width=20),
+                    Field.text("state_province", field_width=20),
+                    Field.text("postcode", field_width=10),
+                    legend="Address",
+                    legend_size=Size.SMALL,
+                ),
+            )
+        else:
+            for name in ADDRESS_FIELDS:
+                del self.fields[name]
         self.helper = _helper(
             "version",
             Field.text("name"),
             Field.radios("location_type", legend_size=Size.SMALL, small=True, inline=True),
             Field.textarea("description"),
-            Fieldset(
-                Field.text("address_1"),
-                Field.text("city", field_width=20),
-                Field.text("state_province", field_width=20),
-                Field.text("postcode", field_width=10),
-                legend="Address",
-                legend_size=Size.SMALL,
-            ),
+            *address,
             Field.text("latitude", field_width=10),
             Field.text("longitude", field_width=10),
             Field.textarea("accessibility"),
@@ -218,10 +240,9 @@ class LocationForm(_Versioned):
 
     def clean(self):
         data = super().clean()
-        names = ("address_1", "city", "state_province", "postcode")
-        given = [data.get(k) for k in names]
-        if any(given) and not all(given):
-            for name, value in zip(names, given, strict=True):
+        given = [data.get(k) for k in ADDRESS_FIELDS]
+        if self.adding and any(given) and not all(given):
+            for name, value in zip(ADDRESS_FIELDS, given, strict=True):
                 if not value:
                     self.add_error(
                         name, "Enter the address line, town, county and postcode, or none of them"
@@ -274,20 +295,28 @@ class ScheduleForm(_Versioned):
 class ContactForm(_Versioned):
     name = _text("Name", max_length=200, hint="A person or a role, for example Duty desk")
     title = _text("Job title", max_length=200)
-    phone = _text("Phone number", max_length=30)
+    phone = _text("Phone number", max_length=30, hint=PHONE_HINT)
     phone_description = _text(
         "About the number", max_length=300, hint="For example, text only; answered 9am to 5pm"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, adding: bool = True, **kwargs):
+        """``adding``: the form to add a contact, with its first phone; a contact's phones are
+        added, changed and removed one at a time afterwards (PhoneForm)."""
         super().__init__(*args, **kwargs)
-        self.fields["phone"].widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
+        phone: tuple = ()
+        if adding:
+            self.fields["phone"].widget = forms.TextInput(
+                attrs={"type": "tel", "autocomplete": "off"}
+            )
+            phone = (Field.text("phone", field_width=20), Field.text("phone_description"))
+        else:
+            del self.fields["phone"], self.fields["phone_description"]
         self.helper = _helper(
             "version",
             Field.text("name"),
             Field.text("title", field_width=20),
-            Field.text("phone", field_width=20),
-            Field.text("phone_description"),
+            *phone,
             submit="Save contact",
         )
 
@@ -353,6 +382,70 @@ class ServiceAreaForm(_Versioned):
             submit="Save service area",
         )
 
+
+class AddressForm(_Versioned):
+    address_type = forms.ChoiceField(
+        label="Kind of address",
+        choices=[(t, ADDRESS_TYPE_LABELS[t]) for t in ADDRESS_TYPES],
+        initial="physical",
+        widget=forms.RadioSelect,
+        error_messages={"required": ADDRESS_TYPE_MESSAGE},
+    )
+    attention = _text("For the attention of (optional)", max_length=200)
+    address_1 = _text(
+        "Address line", max_length=300, required=True, message="Enter the address line"
+    )
+    city = _text("Town or city", max_length=100, required=True, message="Enter the town or city")
+    state_province = _text(
+        "County",
+        max_length=100,
+        hint="For example, West Yorkshire",
+        required=True,
+        message="Enter the county",
+    )
+    postcode = _text("Postcode", max_length=10, required=True, message="Enter the postcode")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["postcode"].widget.attrs.update(autocomplete="off", spellcheck="false")
+        self.helper = _helper(
+            "version",
+            Field.radios("address_type", legend_size=Size.SMALL, small=True),
+            Field.text("attention", field_width=20),
+            Field.text("address_1"),
+            Field.text("city", field_width=20),
+            Field.text("state_province", field_width=20),
+            Field.text("postcode", field_width=10),
+            submit="Save address",
+        )
+
+
+class PhoneForm(_Versioned):
+    number = _text(
+        "Phone number",
+        max_length=30,
+        hint=PHONE_HINT,
+        required=True,
+        message="Enter the telephone number",
+    )
+    description = _text(
+        "About the number", max_length=300, hint="For example, text only; answered 9am to 5pm"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
+        self.helper = _helper(
+            "version",
+            Field.text("number", field_width=20),
+            Field.text("description"),
+            submit="Save phone number",
+        )
+
+
+SUBPART_FORMS = {"address": AddressForm, "phone": PhoneForm}
+# The parts whose forms add their first address or phone, and change only their own fields.
+ADDING_FORMS = ("location", "contact")
 
 PART_FORMS = {
     "location": LocationForm,

@@ -332,20 +332,18 @@ def service_parts(service: m.Service) -> dict[str, list]:
         .order_by("location__name", "id")
     )
     location_ids = [s.location_id for s in sals]
-    addresses, access = {}, {}
-    for address in m.Address.objects.filter(location_id__in=location_ids).order_by("id"):
-        addresses.setdefault(address.location_id, address)
+    addresses, access = _addresses(location_ids), {}
     for row in m.Accessibility.objects.filter(location_id__in=location_ids).order_by("id"):
         access.setdefault(row.location_id, row)
     for sal in sals:
-        sal.address = addresses.get(sal.location_id)
+        sal.addresses = addresses.get(sal.location_id, [])
         sal.access = access.get(sal.location_id)
     contacts = list(m.Contact.objects.filter(service=service).order_by("name", "id"))
-    phones = {}
+    phones: dict = {}
     for phone in m.Phone.objects.filter(contact__in=contacts).order_by("id"):
-        phones.setdefault(phone.contact_id, phone)
+        phones.setdefault(phone.contact_id, []).append(phone)
     for contact in contacts:
-        contact.phone = phones.get(contact.pk)
+        contact.phones = phones.get(contact.pk, [])
     return {
         "location": sals,
         "schedule": list(m.Schedule.objects.filter(service=service).order_by("id")),
@@ -366,7 +364,7 @@ def part_values(kind: str, row) -> dict:
     """A part's fields as its form names them."""
     if kind == "location":
         location = row.location
-        address = m.Address.objects.filter(location=location).order_by("id").first()
+        addresses = m.Address.objects.filter(location=location).order_by("id")
         access = m.Accessibility.objects.filter(location=location).order_by("id").first()
         return {
             "name": location.name,
@@ -374,10 +372,8 @@ def part_values(kind: str, row) -> dict:
             "description": location.description,
             "latitude": location.latitude,
             "longitude": location.longitude,
-            "address_1": address.address_1 if address else "",
-            "city": address.city if address else "",
-            "state_province": address.state_province if address else "",
-            "postcode": address.postal_code if address else "",
+            # Each address is changed on its own page; the list is for the remove page.
+            "addresses": "; ".join(_address_words(a) for a in addresses),
             "accessibility": access.description if access else "",
         }
     if kind == "schedule":
@@ -388,12 +384,12 @@ def part_values(kind: str, row) -> dict:
             "description": row.description,
         }
     if kind == "contact":
-        phone = m.Phone.objects.filter(contact=row).order_by("id").first()
+        phones = m.Phone.objects.filter(contact=row).order_by("id")
         return {
             "name": row.name,
             "title": row.title,
-            "phone": phone.number if phone else "",
-            "phone_description": phone.description if phone else "",
+            # Each phone is changed on its own page; the list is for the remove page.
+            "phones": "; ".join(p.number for p in phones),
         }
     names = {
         "cost_option": ("option", "amount", "amount_description"),
@@ -401,6 +397,53 @@ def part_values(kind: str, row) -> dict:
         "service_area": ("name", "service_area", "uri"),
     }[kind]
     return {name: getattr(row, name) for name in names}
+
+
+def _address_words(address: m.Address) -> str:
+    lines = (address.address_1, address.city, address.state_province, address.postal_code)
+    return ", ".join(line for line in lines if line)
+
+
+def service_subpart(service: m.Service, kind: str, part_id, sub_id=None):
+    """A service's location (by its link to the service) or contact, and one of its addresses
+    or phones (``sub_id``; None to add one): ``(owner, row)``, or None when either is not the
+    service's."""
+    if kind == "address":
+        sal = m.ServiceAtLocation.objects.filter(service=service, pk=part_id).first()
+        owner = sal.location if sal and sal.location_id else None
+        rows = m.Address.objects.filter(location=owner)
+    elif kind == "phone":
+        owner = m.Contact.objects.filter(service=service, pk=part_id).first()
+        rows = m.Phone.objects.filter(contact=owner)
+    else:
+        return None
+    if owner is None:
+        return None
+    row = rows.filter(pk=sub_id).first() if sub_id else None
+    if sub_id and row is None:
+        return None
+    return owner, row
+
+
+def subpart_count(kind: str, owner) -> int:
+    """How many addresses a location has, or phones a contact."""
+    if kind == "address":
+        return m.Address.objects.filter(location=owner).count()
+    return m.Phone.objects.filter(contact=owner).count()
+
+
+def subpart_values(kind: str, row) -> dict:
+    """An address's or a phone's fields as its form names them."""
+    if kind == "address":
+        return {
+            "address_type": row.address_type,
+            "attention": row.attention,
+            "address_1": row.address_1,
+            "city": row.city,
+            "state_province": row.state_province,
+            "postcode": row.postal_code,
+        }
+    return {"number": row.number, "description": row.description}
 
 
 # ------------------------------------------------------------------ the ORUK API's other filters

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -262,6 +263,8 @@ def _first(model, **where):
 
 
 def _write_location(service, sal, v):
+    """A location and its accessibility. Its first address may come with it when it is added;
+    after that each address is changed on its own (``service_subpart_save``)."""
     location = sal.location if sal and sal.location_id else m.Location()
     location.location_type = v.get("location_type") or "physical"
     location.name = v.get("name", "")
@@ -271,18 +274,8 @@ def _write_location(service, sal, v):
     location.save()
     if sal is None:
         sal = m.ServiceAtLocation.objects.create(service=service, location=location)
-    address = _first(m.Address, location=location)
-    address_given = any(v.get(k) for k in ("address_1", "city", "postcode"))
-    if address_given:
-        address = address or m.Address(location=location, address_type="physical")
-        address.address_1 = v.get("address_1", "")
-        address.city = v.get("city", "")
-        address.state_province = v.get("state_province", "")
-        address.postal_code = v.get("postcode", "")
-        address.country = v.get("country") or "GB"
-        address.save()
-    elif address is not None:
-        address.delete()
+        if any(v.get(k) for k in ("address_1", "city", "postcode")):
+            _write_address(location, None, {"address_type": "physical", **v})
     access = _first(m.Accessibility, location=location)
     if v.get("accessibility"):
         access = access or m.Accessibility(location=location)
@@ -306,19 +299,68 @@ def _write_schedule(service, schedule, v):
 
 
 def _write_contact(service, contact, v):
+    """A contact. Its first phone may come with it when it is added; after that each phone is
+    changed on its own (``service_subpart_save``)."""
+    adding = contact is None
     contact = contact or m.Contact(service=service)
     contact.name = v.get("name", "")
     contact.title = v.get("title", "")
     contact.save()
-    phone = _first(m.Phone, contact=contact)
-    if v.get("phone"):
-        phone = phone or m.Phone(contact=contact)
-        phone.number = v["phone"]
-        phone.description = v.get("phone_description", "")
-        phone.save()
-    elif phone is not None:
-        phone.delete()
+    if adding and v.get("phone"):
+        _write_phone(
+            contact,
+            None,
+            {"number": v["phone"], "description": v.get("phone_description", "")},
+            field="phone",
+        )
     return contact
+
+
+# ------------------------------------------------------------------ a part's own rows
+
+# A UK or international phone number as people write it: digits, spaces, brackets and hyphens,
+# with a leading + for an international one; between 3 (999, 111) and 15 digits (E.164).
+PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-]+$")
+PHONE_MESSAGE = "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+# The standard's address types staff may choose (its third, "virtual", has no street address).
+ADDRESS_TYPES: tuple[str, ...] = ("physical", "postal")
+ADDRESS_TYPE_MESSAGE = "Choose whether it is the place people visit or a postal address"
+
+
+def _phone_number(number: str, *, field: str = "number") -> str:
+    """The number as typed, trimmed, or a refusal by field."""
+    number = " ".join(number.split())
+    digits = sum(c.isdigit() for c in number)
+    if not number:
+        raise ValidationError({field: "Enter the telephone number"})
+    if not PHONE_CHARACTERS.match(number) or not 3 <= digits <= 15:
+        raise ValidationError({field: PHONE_MESSAGE})
+    return number
+
+
+def _write_phone(contact, phone, v, *, field: str = "number"):
+    number = _phone_number(v.get("number", ""), field=field)
+    phone = phone or m.Phone(contact=contact)
+    phone.number = number
+    phone.description = v.get("description", "")
+    phone.save()
+    return phone
+
+
+def _write_address(location, address, v):
+    kind = v.get("address_type") or "physical"
+    if kind not in ADDRESS_TYPES:
+        raise ValidationError({"address_type": ADDRESS_TYPE_MESSAGE})
+    address = address or m.Address(location=location)
+    address.address_type = kind
+    address.attention = v.get("attention", "")
+    address.address_1 = v.get("address_1", "")
+    address.city = v.get("city", "")
+    address.state_province = v.get("state_province", "")
+    address.postal_code = v.get("postcode", "")
+    address.country = v.get("country") or "GB"
+    address.save()
+    return address
 
 
 def _write_simple(names):
@@ -396,6 +438,111 @@ def service_part_remove(
     _touch(service)
     _check_service(service)
     _audit(actor, "service_part_remove", service, part=kind, part_id=str(part_id))
+
+
+# ------------------------------------------------------------------ a part's own rows: the
+# addresses of a location and the phones of a contact, each added, changed and removed alone.
+
+
+@dataclass(frozen=True)
+class SubPart:
+    """Rows a part has many of: the part's kind, the table, and the noun."""
+
+    kind: str
+    part: str
+    model: type
+    noun: str
+
+
+SUBPARTS: dict[str, SubPart] = {
+    "address": SubPart("address", "location", m.Address, "address"),
+    "phone": SubPart("phone", "contact", m.Phone, "phone number"),
+}
+
+
+def _owner(service: m.Service, sub: SubPart, part_id):
+    """The row a sub-part hangs from: a location (through the service's link to it) or a
+    contact of the service; DoesNotExist when it is not the service's."""
+    row = _part_row(service, sub.part, part_id)
+    if sub.kind == "address":
+        if row.location_id is None:
+            raise m.Location.DoesNotExist
+        return row.location
+    return row
+
+
+def _sub_row(sub: SubPart, owner, sub_id):
+    where = {"location": owner} if sub.kind == "address" else {"contact": owner}
+    row = sub.model.objects.filter(pk=sub_id, **where).first()
+    if row is None:
+        raise sub.model.DoesNotExist
+    return row
+
+
+@transaction.atomic
+def service_subpart_save(
+    *,
+    actor,
+    service: m.Service,
+    expected_version: str,
+    kind: str,
+    part_id: uuid.UUID,
+    sub_id: uuid.UUID | None = None,
+    values: dict,
+):
+    """Add (``sub_id`` None) or change one address of a service's location or one phone of its
+    contact (``SUBPARTS``). ``values``: an address's address_type (physical or postal),
+    attention, address_1, city, state_province, postcode, country; a phone's number and
+    description. The service's version guards it, and the service is checked as the standard's
+    compiled schema does."""
+    _require_edit(actor)
+    sub = SUBPARTS.get(kind)
+    if sub is None:
+        raise ValidationError({"kind": "Choose an address or a phone number"})
+    service = lock(m.Service, service.pk)
+    _check(service_version(service), expected_version)
+    owner = _owner(service, sub, part_id)
+    row = _sub_row(sub, owner, sub_id) if sub_id else None
+    if kind == "address":
+        saved = _write_address(owner, row, values)
+    else:
+        saved = _write_phone(owner, row, values)
+    _touch(service)
+    _check_service(service)
+    _audit(actor, "service_part_save", service, part=kind, part_id=str(saved.pk), added=not row)
+    return saved
+
+
+@transaction.atomic
+def service_subpart_remove(
+    *,
+    actor,
+    service: m.Service,
+    expected_version: str,
+    kind: str,
+    part_id: uuid.UUID,
+    sub_id: uuid.UUID,
+) -> None:
+    """Take one address off a service's location, or one phone off its contact. A contact
+    with no name or job title keeps its last phone (it would say nothing): remove the contact."""
+    _require_edit(actor)
+    sub = SUBPARTS.get(kind)
+    if sub is None:
+        raise ValidationError({"kind": "Choose an address or a phone number"})
+    service = lock(m.Service, service.pk)
+    _check(service_version(service), expected_version)
+    owner = _owner(service, sub, part_id)
+    row = _sub_row(sub, owner, sub_id)
+    if kind == "phone" and not (owner.name or owner.title):
+        if not m.Phone.objects.filter(contact=owner).exclude(pk=row.pk).exists():
+            raise ValidationError(
+                "This is the contact’s only detail: remove the contact instead, or give it a "
+                "name first"
+            )
+    row.delete()
+    _touch(service)
+    _check_service(service)
+    _audit(actor, "service_part_remove", service, part=kind, part_id=str(sub_id))
 
 
 # ------------------------------------------------------------------ organisations and terms

@@ -21,6 +21,22 @@ urlpatterns: list = [
         v.part_remove,
         name="staff_part_remove",
     ),
+    # One address of a location, one phone of a contact (``sub``: address or phone).
+    path(
+        "services/<uuid:service_id>/<slug:part>/<uuid:part_id>/<slug:sub>/add/",
+        v.subpart_edit,
+        name="staff_subpart_add",
+    ),
+    path(
+        "services/<uuid:service_id>/<slug:part>/<uuid:part_id>/<slug:sub>/<uuid:sub_id>/",
+        v.subpart_edit,
+        name="staff_subpart_change",
+    ),
+    path(
+        "services/<uuid:service_id>/<slug:part>/<uuid:part_id>/<slug:sub>/<uuid:sub_id>/remove/",
+        v.subpart_remove,
+        name="staff_subpart_remove",
+    ),
     path("organisations/", v.organizations, name="staff_organizations"),
     path("organisations/add/", v.organization_edit, name="staff_organization_add"),
     path(

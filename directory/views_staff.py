@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from functools import wraps
+from functools import partial, wraps
 
 import rules
 from django.contrib import messages
@@ -27,9 +27,11 @@ from core.concurrency import StaleVersionError
 from core.forms import add_service_errors
 from directory import selectors, services
 from directory.forms_staff import (
+    ADDING_FORMS,
     DAY_LABELS,
     PART_FORMS,
     STATUS_LABELS,
+    SUBPART_FORMS,
     ImportForm,
     OrganizationForm,
     RemoveForm,
@@ -266,6 +268,8 @@ def part_edit(request: HttpRequest, service_id, part: str, part_id=None) -> Http
     service = _service_or_404(service_id)
     kind, row = _part(service, part, part_id)
     form_class = PART_FORMS[part]
+    if part in ADDING_FORMS:
+        form_class = partial(form_class, adding=row is None)
     version = services.service_version(service)
     initial = {"version": version, **(selectors.part_values(part, row) if row else {})}
     form = form_class(request.POST or None, initial=initial)
@@ -329,13 +333,127 @@ def part_remove(request: HttpRequest, service_id, part: str, part_id) -> HttpRes
     )
 
 
-def _summary(values: dict) -> list[tuple[str, str]]:
+def _subpart(service, part: str, part_id, sub: str, sub_id=None):
+    """The sub-part's kind, its owner (a location or a contact) and its row (None to add)."""
+    kind = services.SUBPARTS.get(sub)
+    if kind is None or kind.part != part:
+        raise Http404
+    found = selectors.service_subpart(service, sub, part_id, sub_id)
+    if found is None:
+        raise Http404
+    return (kind, *found)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@edit_required
+def subpart_edit(
+    request: HttpRequest, service_id, part: str, part_id, sub: str, sub_id=None
+) -> HttpResponse:
+    """Add (no ``sub_id``) or change one address of a location or one phone of a contact."""
+    service = _service_or_404(service_id)
+    kind, owner, row = _subpart(service, part, part_id, sub, sub_id)
+    form_class = SUBPART_FORMS[sub]
+    version = services.service_version(service)
+    initial = {"version": version, **(selectors.subpart_values(sub, row) if row else {})}
+    form = form_class(request.POST or None, initial=initial)
+    back = reverse("directory:staff_service", kwargs={"service_id": service.pk})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.service_subpart_save(
+                actor=request.user,
+                service=service,
+                expected_version=data.pop("version"),
+                kind=sub,
+                part_id=part_id,
+                sub_id=row.pk if row else None,
+                values=data,
+            )
+        except StaleVersionError as error:
+            form = _stale(form_class, request, version, error=error, initial=initial)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{kind.noun.capitalize()} saved")
+            return redirect(f"{back}#{part}")
+    owner_name = owner.name or services.PARTS[part].noun
+    if row:
+        title = f"Change the {kind.noun}"
+    elif selectors.subpart_count(sub, owner):
+        title = f"Add another {kind.noun}"
+    else:
+        title = f"Add {'an' if kind.noun[0] in 'aeiou' else 'a'} {kind.noun}"
+    return _render(
+        request,
+        "form.html",
+        form=form,
+        title=title,
+        caption=f"{service.name}: {owner_name}",
+        back=back,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@edit_required
+def subpart_remove(
+    request: HttpRequest, service_id, part: str, part_id, sub: str, sub_id
+) -> HttpResponse:
+    service = _service_or_404(service_id)
+    kind, _owner, row = _subpart(service, part, part_id, sub, sub_id)
+    version = services.service_version(service)
+    form = RemoveForm(request.POST or None, initial={"version": version}, noun=kind.noun)
+    back = reverse("directory:staff_service", kwargs={"service_id": service.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_subpart_remove(
+                actor=request.user,
+                service=service,
+                expected_version=form.cleaned_data["version"],
+                kind=sub,
+                part_id=part_id,
+                sub_id=row.pk,
+            )
+        except StaleVersionError as error:
+            form = RemoveForm(initial={"version": version}, noun=kind.noun)
+            form.add_error(None, error.messages)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{kind.noun.capitalize()} removed")
+            return redirect(f"{back}#{part}")
+    return _render(
+        request,
+        "remove.html",
+        form=form,
+        service=service,
+        noun=kind.noun,
+        summary=_summary(selectors.subpart_values(sub, row), labels=SUBPART_LABELS),
+        back=back,
+    )
+
+
+# The remove page's words for an address's and a phone's fields.
+SUBPART_LABELS = {
+    "address_type": "Kind of address",
+    "attention": "For the attention of",
+    "address_1": "Address line",
+    "city": "Town or city",
+    "state_province": "County",
+    "number": "Phone number",
+    "description": "About the number",
+}
+
+
+def _summary(values: dict, *, labels: dict | None = None) -> list[tuple[str, str]]:
     out = []
     for name, value in values.items():
         if isinstance(value, list):
             value = ", ".join(DAY_LABELS.get(v, v) for v in value)
         if value not in ("", None):
-            out.append((name.replace("_", " ").capitalize(), str(value)))
+            label = (labels or {}).get(name) or name.replace("_", " ").capitalize()
+            out.append((label, str(value)))
     return out
 
 

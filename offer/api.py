@@ -26,6 +26,7 @@ from rest_framework.response import Response
 
 from core.api import BAD_REQUEST, FORBIDDEN, ID_LOOKUP, IdField, require
 from core.audit import Action, audit_record
+from core.errors import ConflictError
 from offer import selectors, services
 from offer.models import Attendance, Enrolment, Programme, Referral
 from people import selectors as people_selectors
@@ -58,7 +59,9 @@ class ProgrammeSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text=_choices(Programme.Kind.values))
     team = serializers.CharField(source="team.code")
     capacity = serializers.IntegerField(help_text="Places at once (a one-to-one service)")
-    active = serializers.BooleanField()
+    active = serializers.BooleanField(help_text="Taking referrals")
+    not_running_reason = serializers.CharField(help_text="Why it is not taking referrals")
+    version = serializers.IntegerField()
     places_free = serializers.SerializerMethodField()
     waiting = serializers.SerializerMethodField()
 
@@ -69,6 +72,18 @@ class ProgrammeSerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.INT)
     def get_waiting(self, programme) -> int:
         return self.context["places"][programme.pk].waiting
+
+
+class RunningSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+    running = serializers.BooleanField(help_text="Whether it takes referrals")
+    reason = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why it stops (needed when stopping)",
+    )
 
 
 class WaitingRowSerializer(serializers.Serializer):
@@ -123,6 +138,34 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def retrieve(self, request, *args, **kwargs):
         programme = selectors.get_programme(request.user, kwargs["pk"])
+        places = selectors.places_for([programme])
+        return Response(ProgrammeSerializer(programme, context={"places": places}).data)
+
+    @extend_schema(
+        summary="Stop the programme taking referrals, or start it again (team leaders)",
+        request=RunningSerializer,
+        responses={
+            200: ProgrammeSerializer,
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def running(self, request, pk=None):
+        programme = selectors.get_programme(request.user, pk)
+        require("offer.add_programme", request.user)
+        s = RunningSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        programme = services.programme_set_running(
+            actor=request.user,
+            programme=programme,
+            running=d["running"],
+            reason=d["reason"],
+            expected_version=d["version"],
+        )
         places = selectors.places_for([programme])
         return Response(ProgrammeSerializer(programme, context={"places": places}).data)
 
@@ -318,7 +361,12 @@ class GroupViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
 class ReferralSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    family = serializers.UUIDField(source="family_id")
+    family = serializers.UUIDField(
+        source="family_id",
+        allow_null=True,
+        help_text="The family; null only on a signpost at triage of a request with no family "
+        "record yet (a new referral must name the family)",
+    )
     people = serializers.ListField(
         child=serializers.UUIDField(), allow_empty=False, write_only=True, max_length=30
     )
@@ -377,6 +425,11 @@ class EnrolSerializer(serializers.Serializer):
 class WithdrawSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0)
     reason = serializers.CharField(max_length=5000)
+
+
+class OfferPlaceSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
 @extend_schema(tags=["offer"])
@@ -441,6 +494,8 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         s = ReferralSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
+        if d["family_id"] is None:
+            raise serializers.ValidationError({"family": ["Choose the family"]})
         family = people_selectors.get_family(request.user, d["family_id"])
         service = selectors.pickable_service(d["service_id"])
         if service is None:
@@ -491,6 +546,14 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         return self._detail(referral)
 
+    def _place_referral(self, request, pk) -> Referral:
+        """A referral to a programme whose places the reader manages (a signpost has none: 409)."""
+        referral = selectors.get_referral(request.user, pk)
+        if referral.programme is None:
+            raise ConflictError("A signpost has no place to give or offer")
+        require("offer.manage_programme", request.user, referral.programme)
+        return referral
+
     @extend_schema(
         summary="Enrol in a group (group programme) or take on (one-to-one service)",
         request=EnrolSerializer,
@@ -504,12 +567,7 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def enrol(self, request, pk=None):
-        referral = selectors.get_referral(request.user, pk)
-        if referral.programme is None:
-            return Response(
-                {"detail": "A signpost has no place to give"}, status=status.HTTP_409_CONFLICT
-            )
-        require("offer.manage_programme", request.user, referral.programme)
+        referral = self._place_referral(request, pk)
         s = EnrolSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
@@ -524,6 +582,30 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             services.referral_take_on(
                 actor=request.user, referral=referral, expected_version=d["version"]
             )
+        return self._detail(referral)
+
+    @extend_schema(
+        summary="Offer a free place to a family on the waiting list (held until enrolled)",
+        request=OfferPlaceSerializer,
+        responses={
+            200: ReferralDetailSerializer,
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="offer-place")
+    def offer_place(self, request, pk=None):
+        referral = self._place_referral(request, pk)
+        s = OfferPlaceSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        services.referral_offer_place(
+            actor=request.user,
+            referral=referral,
+            note=s.validated_data["note"],
+            expected_version=s.validated_data["version"],
+        )
         return self._detail(referral)
 
     @extend_schema(

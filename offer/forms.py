@@ -235,6 +235,37 @@ class ProgrammeForm(GovFormMixin, forms.Form):
         )
 
 
+class OfferPlaceForm(GovFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    note = _text(
+        "Notes (optional)", hint="For example, how you told the family and by when to answer"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("note", label_size=Size.SMALL, rows=3), "version")
+
+
+class RunningForm(GovFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    running = forms.TypedChoiceField(
+        label="Is it taking referrals?",
+        choices=[("yes", "Yes, taking referrals"), ("no", "No, not taking referrals")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether it is taking referrals"},
+    )
+    reason = _text("Why is it not taking referrals? (needed when it stops)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("running", legend_size=Size.SMALL),
+            Field.textarea("reason", label_size=Size.SMALL, rows=3),
+            "version",
+        )
+
+
 class CapacityForm(GovFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     capacity = _places("Places at once", "Enter the number of places")

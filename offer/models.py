@@ -47,7 +47,9 @@ class Programme(models.Model):
     )
     # Places at once, for a one-to-one service (a group's places are the group's own).
     capacity = models.PositiveIntegerField(default=0)
+    # False: not taking referrals (those already on it carry on), for the reason given.
     active = models.BooleanField(default=True)
+    not_running_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -120,7 +122,7 @@ class Referral(models.Model):
         HANDED_OVER = "handed_over", "Handed over"
         TAKEN_UP = "taken_up", "Taken up"
         NOT_TAKEN_UP = "not_taken_up", "Not taken up"
-        REFERRED = "referred", "Referred: a place is free"
+        REFERRED = "referred", "Place offered: waiting for the family’s answer"
         WAITING = "waiting", "On the waiting list"
         ENROLLED = "enrolled", "Has a place"
         COMPLETED = "completed", "Completed"
@@ -130,7 +132,11 @@ class Referral(models.Model):
     # Still wanting or holding a place.
     ACTIVE_STATUSES = (Status.REFERRED, Status.WAITING, Status.ENROLLED)
 
-    family = models.ForeignKey("people.Family", on_delete=models.PROTECT, related_name="+")
+    # None only for a signpost from a request for support with no family record yet (triage):
+    # that referral is linked to its request (``source_type``/``source_id``) and names no one.
+    family = models.ForeignKey(
+        "people.Family", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     people = models.ManyToManyField("people.Person", related_name="+")
     service = models.ForeignKey("directory.Service", on_delete=models.PROTECT, related_name="+")
     programme = models.ForeignKey(

@@ -113,7 +113,15 @@ def pickable_service(service_id) -> Service | None:
 
 
 def programme_of_service(service: Service) -> Programme | None:
-    return Programme.objects.filter(service=service, active=True).select_related("team").first()
+    """The programme a directory service is, taking referrals or not (None: a plain service)."""
+    return Programme.objects.filter(service=service).select_related("team").first()
+
+
+def waiting_or_offered(programme: Programme) -> int:
+    """Referrals still waiting for a place or holding one offered (not yet enrolled)."""
+    return Referral.objects.filter(
+        programme=programme, status__in=(Status.WAITING, Status.REFERRED)
+    ).count()
 
 
 # ---------------------------------------------------------------- places
@@ -346,6 +354,24 @@ def waiting_list(user, programme: Programme, *, today: date | None = None) -> li
     ]
 
 
+@dataclass
+class OfferedRow:
+    referral: Referral
+    visible: bool
+
+
+def places_offered(user, programme: Programme) -> list[OfferedRow]:
+    """The programme's referrals holding a place offered (or free when referred), oldest first,
+    as the reader may see them (two queries)."""
+    referrals = list(
+        Referral.objects.filter(programme=programme, status=Status.REFERRED)
+        .select_related("family")
+        .order_by("made_on", "id")
+    )
+    visible = visible_family_ids(user, {r.family_id for r in referrals}) if referrals else set()
+    return [OfferedRow(referral=r, visible=r.family_id in visible) for r in referrals]
+
+
 def waiting_position(referral: Referral) -> int | None:
     """The referral's place on its programme's waiting list (one query), or None."""
     if referral.status != Status.WAITING or referral.programme_id is None:
@@ -377,6 +403,29 @@ def tray_referrals(user, *, team_ids: set[int] | None) -> list[Referral]:
         Referral.objects.filter(condition)
         .select_related("service", "programme__service", "family")
         .order_by("made_on", "id")
+    )
+
+
+def sessions_awaiting_attendance(user, *, today: date | None = None) -> list[GroupSession]:
+    """For the tray: sessions held (today or before) of the running groups the reader
+    facilitates, with participants but no attendance recorded yet, oldest first (one query)."""
+    return list(
+        GroupSession.objects.filter(
+            group__facilitators=user,
+            group__status=ProgrammeGroup.Status.RUNNING,
+            held_on__lte=today or clock.today(),
+        )
+        .annotate(
+            marked=Count("attendance", distinct=True),
+            participants=Count(
+                "group__enrolments",
+                filter=~Q(group__enrolments__status=Enrolment.Status.LEFT),
+                distinct=True,
+            ),
+        )
+        .filter(marked=0, participants__gt=0)
+        .select_related("group__programme__service")
+        .order_by("held_on", "id")
     )
 
 
@@ -415,27 +464,51 @@ def source_link(referral: Referral):
 
 
 def _referrals_in_scope(user) -> QuerySet[Referral]:
+    """Referrals of families in the reader's scope, and the signposts with no family record
+    they made themselves (listed to their maker only; others reach one from its request)."""
     if not rules.has_perm("offer.view_offer", user):
         return Referral.objects.none()
-    return Referral.objects.filter(family__in=people_selectors.families_for(user))
+    return Referral.objects.filter(
+        Q(family__in=people_selectors.families_for(user)) | Q(family__isnull=True, made_by=user)
+    )
 
 
-def referrals_readable(user) -> QuerySet[Referral]:
-    """Referrals the reader made, or on programmes they manage (signposts: team leaders), of
-    families in their scope."""
-    qs = _referrals_in_scope(user)
+def _family_in_scope_or_none(user) -> Q:
+    return Q(family__in=people_selectors.families_for(user)) | Q(family__isnull=True)
+
+
+def _without_family_readable(user, referral: Referral) -> bool:
+    """A signpost with no family record: read through its request's own scope."""
+    return referral.family_id is None and records.may_read(
+        user, referral.source_type, referral.source_id
+    )
+
+
+def _readers_only(user, qs: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Those the reader made, or on programmes they manage (signposts: team leaders)."""
     if rules.has_perm("offer.add_programme", user):
         return qs
     return qs.filter(Q(made_by=user) | Q(programme_id__in=managed_programme_ids(user)))
 
 
+def referrals_readable(user) -> QuerySet[Referral]:
+    """Referrals the reader made, or on programmes they manage (signposts: team leaders), of
+    families in their scope."""
+    return _readers_only(user, _referrals_in_scope(user))
+
+
 def get_referral(user, referral_id) -> Referral:
+    if not rules.has_perm("offer.view_offer", user):
+        raise Http404
     referral = get_object_or_404(
-        _referrals_in_scope(user).select_related(
+        Referral.objects.filter(_family_in_scope_or_none(user)).select_related(
             "family", "service", "programme", "programme__service", "programme__team", "made_by"
         ),
         pk=referral_id,
     )
+    if referral.family_id is None and referral.made_by_id != user.pk:
+        if not _without_family_readable(user, referral):
+            raise Http404
     if not rules.has_perm("offer.view_referral", user, referral):
         raise Http404
     return referral
@@ -447,9 +520,13 @@ def referral_history(referral: Referral) -> QuerySet[ReferralHistory]:
 
 def referrals_for_source(user, source_type: str, source_id) -> QuerySet[Referral]:
     """The referrals made from one record (a triage, a panel case, a plan action) that the
-    reader may see, newest first, ready to list (people prefetched)."""
+    reader may see, newest first, ready to list (people prefetched). The caller has read the
+    record in the reader's scope, so its signposts with no family record are listed too."""
+    if not rules.has_perm("offer.view_offer", user):
+        return Referral.objects.none()
+    qs = Referral.objects.filter(_family_in_scope_or_none(user))
     return (
-        referrals_readable(user)
+        _readers_only(user, qs)
         .filter(source_type=source_type, source_id=str(source_id))
         .select_related("service", "programme", "made_by")
         .prefetch_related("people")

@@ -13,6 +13,8 @@ The programme's team then works its list: ``referral_enrol`` (a group programme:
 people into a group, refused beyond the group's capacity), ``referral_take_on`` (a one-to-one
 service), ``referral_finish``, ``referral_withdraw``; groups and sessions
 (``group_create``, ``group_set_status``, ``session_add``), capacity (``programme_set_capacity``),
+whether it takes referrals (``programme_set_running``), offering a place from the waiting list
+(``referral_offer_place``: held until enrolled, or withdrawn when the family declines),
 attendance (``attendance_record``), completion (``enrolment_complete``, ``enrolment_leave``)
 and impact measures (``impact_record``).
 """
@@ -26,7 +28,7 @@ import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from core import clock, scope
+from core import clock, records, scope
 from core.audit import Action, audit_record
 from core.concurrency import StaleVersionError, lock
 from core.errors import ConflictError
@@ -51,6 +53,8 @@ MAX_TEXT = 5000
 MAX_SHORT = 200
 MAX_CAPACITY = 500
 STALE = "Someone else changed this since you opened it. Check it and try again."
+NOT_RUNNING = "This programme is not taking referrals at the moment"
+NEEDS_FAMILY = "Refer from the family’s record: a programme place needs the family members"
 RECORD_TYPE = "offer_referral"
 
 WORKFLOW = Workflow(
@@ -62,7 +66,8 @@ WORKFLOW = Workflow(
         Status.TAKEN_UP: frozenset(),
         Status.NOT_TAKEN_UP: frozenset(),
         Status.REFERRED: frozenset({Status.ENROLLED, Status.WITHDRAWN}),
-        Status.WAITING: frozenset({Status.ENROLLED, Status.WITHDRAWN}),
+        # Offering the place (held while the family answers), or enrolling them straight away.
+        Status.WAITING: frozenset({Status.REFERRED, Status.ENROLLED, Status.WITHDRAWN}),
         Status.ENROLLED: frozenset({Status.COMPLETED, Status.LEFT}),
         Status.COMPLETED: frozenset(),
         Status.LEFT: frozenset(),
@@ -139,7 +144,9 @@ def referral_make(
     """Signpost ``family`` to ``service`` with a handover, or refer ``people`` (members of the
     family) to the programme that ``service`` is. See the module's docstring.
 
-    ``family`` must be in the actor's scope (the caller read it through people.selectors).
+    ``family`` must be in the actor's scope (the caller read it through people.selectors). It
+    is None only for a signpost at triage of a request with no family record yet: ``people`` is
+    then empty and ``source_type``/``source_id`` name a request the actor may read.
     ``source`` is one of ``Referral.Source``; ``source_type``/``source_id`` name the record it
     came from (a ``core.records`` link type and id), empty for a direct referral.
     ``priority`` is one of the pack's priorities (default: the last, least urgent). Returns the
@@ -151,17 +158,23 @@ def referral_make(
     current = selectors.policy()
     codes = [p["code"] for p in current.priorities]
     people = list({p.pk: p for p in (people or [])}.values())
-    members = set(
-        FamilyMember.objects.filter(family=family, person__in=people).values_list(
-            "person_id", flat=True
-        )
-    )
     errors: dict = {}
     if service is None or selectors.pickable_service(service.pk) is None:
         errors["service"] = "Choose a service from the directory"
-    if not people:
+    if family is None:
+        # A signpost at triage of a request with no family record yet: it names no one and is
+        # linked to its request, which the referrer must be able to read.
+        if source != Referral.Source.TRIAGE or not records.may_read(
+            actor, str(source_type or ""), str(source_id or "")
+        ):
+            raise ValidationError({"family": "Choose the family"})
+        if people:
+            errors["people"] = "Choose people from this family"
+        if service is not None and selectors.programme_of_service(service) is not None:
+            errors["service"] = NEEDS_FAMILY
+    elif not people:
         errors["people"] = "Choose who the referral is for"
-    elif len(members) != len(people):
+    elif FamilyMember.objects.filter(family=family, person__in=people).count() != len(people):
         errors["people"] = "Choose people from this family"
     if source not in Referral.Source.values:
         errors["source"] = "Choose where the referral came from"
@@ -186,6 +199,8 @@ def referral_make(
     if errors:
         raise ValidationError(errors)
     programme = selectors.programme_of_service(service)
+    if programme is not None and not programme.active:
+        raise ValidationError({"service": NOT_RUNNING})
     if programme is not None:
         # Serialise the places decision: two referrals for the last place queue one behind the
         # other, and the second joins the waiting list.
@@ -220,15 +235,16 @@ def referral_make(
         people_services.family_team_link(
             actor=actor, family=family, team=programme.team, reason="offer_referral"
         )
-    words = "Signposted to" if programme is None else "Referred to"
-    people_services.chronology_record(
-        actor=actor,
-        people=people,
-        summary=f"{words} {service.name}",
-        record_type=RECORD_TYPE,
-        record_id=referral.pk,
-        event="referral_made",
-    )
+    if people:
+        words = "Signposted to" if programme is None else "Referred to"
+        people_services.chronology_record(
+            actor=actor,
+            people=people,
+            summary=f"{words} {service.name}",
+            record_type=RECORD_TYPE,
+            record_id=referral.pk,
+            event="referral_made",
+        )
     audit_record(
         actor=actor,
         action=Action.CREATE,
@@ -285,6 +301,29 @@ def referral_withdraw(
         raise PermissionDenied("Only the referrer or the programme’s team can withdraw this")
     reason = _text(reason, field="reason", required=True, message="Enter why it is withdrawn")
     _move(referral, Status.WITHDRAWN, actor=actor, reason=reason)
+    return referral
+
+
+@transaction.atomic
+def referral_offer_place(
+    *, actor, referral: Referral, note: str = "", expected_version: int | None = None
+) -> Referral:
+    """Offer a free place to a family on the waiting list: the place is held for them (no one
+    else can take it) until they are enrolled, or the referral is withdrawn when they decline."""
+    referral = _lock_referral(referral, expected_version)
+    programme = lock(Programme, referral.programme_id) if referral.programme_id else None
+    if programme is None:
+        raise ConflictError("A signpost has no place to offer")
+    _may_manage(actor, programme)
+    WORKFLOW.check(referral.status, Status.REFERRED)
+    needed = referral.people.count() if programme.runs_groups else 1
+    free = selectors.programme_places(programme).free
+    if free < needed:
+        raise ConflictError(
+            f"No place to offer: {free} free, {needed} needed. Add places or a group first"
+        )
+    note = _text(note, field="note")
+    _move(referral, Status.REFERRED, actor=actor, reason=note or "Place offered")
     return referral
 
 
@@ -447,6 +486,52 @@ def programme_set_capacity(
         action=Action.UPDATE,
         target=programme,
         detail={"fields": ["capacity"], "capacity": programme.capacity},
+    )
+    return programme
+
+
+@transaction.atomic
+def programme_set_running(
+    *,
+    actor,
+    programme: Programme,
+    running: bool,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Programme:
+    """Stop a programme taking referrals (a team leader, with the reason), or start it again.
+    Stopping is refused while families wait for a place or hold one offered: enrol or withdraw
+    them first. Participants already enrolled carry on."""
+    if not rules.has_perm("offer.add_programme", actor):
+        raise PermissionDenied("Only an early support team leader can do this")
+    programme = lock(Programme, programme.pk)
+    _check_version(programme, expected_version)
+    if not isinstance(running, bool):
+        raise ValidationError({"running": "Choose whether it is taking referrals"})
+    reason = _text(
+        reason,
+        field="reason",
+        required=not running,
+        message="Enter why it is no longer taking referrals",
+    )
+    if running == programme.active:
+        return programme
+    if not running:
+        waiting = selectors.waiting_or_offered(programme)
+        if waiting:
+            raise ConflictError(
+                f"{waiting} famil{'ies are' if waiting != 1 else 'y is'} waiting or offered a "
+                "place: enrol or withdraw them first"
+            )
+    programme.active = running
+    programme.not_running_reason = "" if running else reason
+    programme.version += 1
+    programme.save(update_fields=["active", "not_running_reason", "version"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=programme,
+        detail={"fields": ["active", "not_running_reason"], "active": running},
     )
     return programme
 

@@ -4,6 +4,8 @@
   families waiting" (a place to fill from the list: the first on it is named), and "Waiting
   beyond N weeks" (the pack's threshold).
 - Referrers: "Signposts to follow up": families they signposted whose uptake is not recorded.
+- A group's facilitators: "Attendance to record": sessions held with no attendance yet (one
+  query of its own).
 
 One query over referrals answers all three when nothing waits; places are worked out only for
 programmes with someone waiting.
@@ -31,9 +33,39 @@ def _cut(items: list, limit: int | None) -> list:
     return items[:shown]
 
 
-def tray(user) -> list[TraySection]:
-    if not offer_rules.may_refer(user):
+def _attendance_due(user) -> list[TraySection]:
+    """A group's facilitators: sessions held with no attendance recorded yet."""
+    due = selectors.sessions_awaiting_attendance(user)
+    if not due:
         return []
+    return [
+        TraySection(
+            key="offer_attendance_due",
+            title="Attendance to record",
+            count=len(due),
+            items=[
+                TrayItem(
+                    text=f"{s.group.programme.service.name}: {s.group.name}, session {s.number}",
+                    url=reverse(
+                        "offer:attendance", kwargs={"group_id": s.group_id, "session_id": s.pk}
+                    ),
+                    hint=f"Held on {format_date(s.held_on, 'j F Y')}",
+                    overdue=s.held_on < clock.today(),
+                )
+                for s in _cut(due, None)
+            ],
+            more_url=reverse("offer:index"),
+            more_text="See the offer",
+        )
+    ]
+
+
+def tray(user) -> list[TraySection]:
+    if not offer_rules.sees_offer(user):
+        return []
+    attendance = _attendance_due(user)
+    if not offer_rules.may_refer(user):
+        return attendance
     # Which programmes they manage: every one (team leaders), or their teams' (one query at most).
     team_ids = None if offer_rules.is_team_leader(user) else scope.team_ids_in_scope(user)
     rows = selectors.tray_referrals(user, team_ids=team_ids)
@@ -116,4 +148,4 @@ def tray(user) -> list[TraySection]:
             more_text="See your referrals",
         )
     )
-    return sections
+    return sections + attendance

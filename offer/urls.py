@@ -15,6 +15,11 @@ urlpatterns = [
         views.programme_capacity,
         name="programme_capacity",
     ),
+    path(
+        "programmes/<int:programme_id>/running/",
+        views.programme_running,
+        name="programme_running",
+    ),
     path("programmes/<int:programme_id>/groups/new/", views.group_new, name="group_new"),
     path("programmes/<int:programme_id>/refer/", views.refer_programme, name="refer_programme"),
     path("groups/<int:group_id>/", views.group, name="group"),
@@ -43,5 +48,10 @@ urlpatterns = [
         "referrals/<int:referral_id>/withdraw/", views.referral_withdraw, name="referral_withdraw"
     ),
     path("referrals/<int:referral_id>/enrol/", views.referral_enrol, name="referral_enrol"),
+    path(
+        "referrals/<int:referral_id>/offer-place/",
+        views.referral_offer_place,
+        name="referral_offer_place",
+    ),
     path("referrals/<int:referral_id>/finish/", views.referral_finish, name="referral_finish"),
 ]

@@ -151,6 +151,7 @@ def programme(request: HttpRequest, programme_id: int) -> HttpResponse:
     places = selectors.programme_places(found)
     groups = selectors.programme_groups(found) if found.runs_groups else []
     rows = selectors.waiting_list(user, found) if manages else []
+    offered = selectors.places_offered(user, found) if manages else []
     first_visible = next((row for row in rows if row.visible), None)
     audit_record(
         actor=user,
@@ -169,8 +170,10 @@ def programme(request: HttpRequest, programme_id: int) -> HttpResponse:
             "rows": rows,
             "first_row": rows[0] if rows else None,
             "first_visible": first_visible,
+            "offered": offered,
             "manages": manages,
-            "can_refer": rules.has_perm("offer.refer", user),
+            "can_refer": found.active and rules.has_perm("offer.refer", user),
+            "can_pause": rules.has_perm("offer.add_programme", user),
             "flag_weeks": selectors.policy().waiting_flag_weeks,
             "one_to_one": not found.runs_groups,
         },
@@ -208,6 +211,49 @@ def programme_capacity(request: HttpRequest, programme_id: int) -> HttpResponse:
         caption=found.service.name,
         button="Save",
         back_url=_programme_url(found),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_running(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """Stop the programme taking referrals, or start it again (team leaders)."""
+    user = request.user
+    found = selectors.get_programme(user, programme_id)
+    _need(user, "offer.add_programme")
+    form = forms.RunningForm(
+        request.POST or None,
+        initial={
+            "version": found.version,
+            "running": "yes" if found.active else "no",
+            "reason": found.not_running_reason,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _run(
+            form,
+            lambda: services.programme_set_running(
+                actor=user,
+                programme=found,
+                running=data["running"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            ),
+        ):
+            messages.success(
+                request, "Taking referrals" if data["running"] else "Not taking referrals"
+            )
+            return redirect(_programme_url(found))
+    return _form_page(
+        request,
+        form,
+        title="Whether it takes referrals",
+        caption=found.service.name,
+        button="Save",
+        back_url=_programme_url(found),
+        intro="Families already on it carry on. To stop, first enrol or withdraw everyone "
+        "waiting or offered a place.",
     )
 
 
@@ -615,7 +661,10 @@ def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
     manages = programme is not None and rules.has_perm("offer.manage_programme", user, programme)
     changes = rules.has_perm("offer.change_referral", user, found)
     audit_record(actor=user, action=Action.VIEW, target=found, detail={"page": "referral"})
-    audit_record(actor=user, action=Action.VIEW, target=found.family, detail={"page": "referral"})
+    if found.family is not None:
+        audit_record(
+            actor=user, action=Action.VIEW, target=found.family, detail={"page": "referral"}
+        )
     return render(
         request,
         "offer/referral.html",
@@ -640,6 +689,7 @@ def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
             and services.WORKFLOW.can_move(found.status, Referral.Status.WITHDRAWN),
             "can_enrol": manages
             and services.WORKFLOW.can_move(found.status, Referral.Status.ENROLLED),
+            "can_offer": manages and found.status == Referral.Status.WAITING,
             "can_finish": manages
             and programme is not None
             and not programme.runs_groups
@@ -691,6 +741,23 @@ def referral_uptake(request: HttpRequest, referral_id: int) -> HttpResponse:
             expected_version=d["version"],
         ),
         success="Uptake recorded",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_offer_place(request: HttpRequest, referral_id: int) -> HttpResponse:
+    return _referral_change(
+        request,
+        referral_id,
+        perm="offer.manage_programme",
+        form_class=forms.OfferPlaceForm,
+        title="Offer the place",
+        button="Offer the place",
+        run=lambda user, r, d: services.referral_offer_place(
+            actor=user, referral=r, note=d["note"], expected_version=d["version"]
+        ),
+        success="Place offered: it is held until they are enrolled or decline",
     )
 
 

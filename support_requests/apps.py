@@ -10,7 +10,7 @@ class SupportRequestsConfig(AppConfig):
     def ready(self) -> None:
         # Core shows the work tray without importing the apps above it: each app adds its part.
         from core import records, worktray
-        from support_requests import tray
+        from support_requests import selectors, tray
 
         worktray.register(tray.tray, order=10)
         # Chronology entries about a request link to it (core cannot import this app).
@@ -19,3 +19,6 @@ class SupportRequestsConfig(AppConfig):
             text="View the request",
             url=lambda pk: reverse("support_requests:detail", kwargs={"request_id": pk}),
         )
+        # The offer's signpost from a request with no family record is read by those who may
+        # read the request (the offer app sits below this one).
+        records.register_reader("support_request", selectors.may_read_request)

@@ -11,6 +11,7 @@ queryset" into 404, so an out-of-scope request is indistinguishable from a missi
 from datetime import timedelta
 
 import rules
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -33,6 +34,14 @@ def requests_for(user) -> QuerySet[SupportRequest]:
     if team is None or team.area_id is None:
         return SupportRequest.objects.all()
     return SupportRequest.objects.filter(Q(area_id=team.area_id) | Q(area__isnull=True))
+
+
+def may_read_request(user, request_id: str) -> bool:
+    """Whether the request is in the user's scope (one query; a malformed id is not)."""
+    try:
+        return requests_for(user).filter(pk=request_id).exists()
+    except (ValueError, ValidationError):
+        return False
 
 
 def queue_for(user) -> QuerySet[SupportRequest]:

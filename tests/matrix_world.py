@@ -103,6 +103,8 @@ _KWARG_KIND_BY_URL.update(
             "referral_withdraw",
             "referral_enrol",
             "referral_finish",
+            "referral_offer_place",
+            "programme_running",
         )
         for kwarg in ("programme_id", "group_id", "session_id", "enrolment_id", "referral_id")
     }
@@ -124,6 +126,20 @@ _KWARG_KIND_BY_URL.update(
             "term_change",
         )
         for kwarg in ("service_id", "part", "part_id", "organization_id", "term_id")
+    }
+)
+# One phone of the directory service's contact (its address and phone pages).
+_KWARG_KIND_BY_URL.update(
+    {
+        (f"directory:staff_subpart_{name}", kwarg): kind
+        for name in ("add", "change", "remove")
+        for kwarg, kind in (
+            ("service_id", "directory_service_id"),
+            ("part", "directory_sub_part"),
+            ("part_id", "directory_sub_part_id"),
+            ("sub", "directory_sub"),
+            ("sub_id", "directory_sub_id"),
+        )
     }
 )
 _KWARG_KIND = {
@@ -692,6 +708,16 @@ def _directory(world: World) -> None:
     ):
         world.put(kind, pk, uuid.uuid4())
     world.put("directory_part", "schedule", "schedule")
+    # A phone of the service's contact; "out" is an unknown id (of the contact, and the phone).
+    from directory.models import Contact
+    from directory.tests.factories import PhoneFactory
+
+    contact = Contact.objects.filter(service=service).first()
+    phone = PhoneFactory(contact=contact)
+    world.put("directory_sub_part_id", contact.pk, uuid.uuid4())
+    world.put("directory_sub_id", phone.pk, uuid.uuid4())
+    world.put("directory_sub_part", "contact", "contact")
+    world.put("directory_sub", "phone", "phone")
 
 
 def _offer(world: World) -> None:

@@ -138,6 +138,8 @@ OFFER_REFER_ID = "AN=302 PR,LP,TM,TL=200/404 BS=403/404 *=404"
 OFFER_REFER_FAMILY = "AN=302 PR,LP,TM=200/404 TL=200 *=403"
 OFFER_MANAGE = "AN=302 PR,LP,TM,TL=200/404 BS=403/404 *=404"
 OFFER_REFERRAL = "AN=302 PR,LP,TM=200/404 TL=200 *=404"
+# Whether a programme takes referrals: team leaders only (the others who see it: forbidden).
+OFFER_PAUSE = "AN=302 TL=200/404 PR,LP,TM,BS=403/404 *=404"
 
 # fmt: off
 TABLE: dict[str, tuple[str, str]] = {
@@ -311,6 +313,9 @@ TABLE: dict[str, tuple[str, str]] = {
     "directory:staff_part_add":            (DIRECTORY_KEEP_ID, DIRECTORY_KEEP_ID),
     "directory:staff_part_change":         (DIRECTORY_KEEP_ID, DIRECTORY_KEEP_ID),
     "directory:staff_part_remove":         (DIRECTORY_KEEP_ID, DIRECTORY_KEEP_ID),
+    "directory:staff_subpart_add":         (DIRECTORY_KEEP_ID, DIRECTORY_KEEP_ID),
+    "directory:staff_subpart_change":      (DIRECTORY_KEEP_ID, DIRECTORY_KEEP_ID),
+    "directory:staff_subpart_remove":      (DIRECTORY_KEEP_ID, DIRECTORY_KEEP_ID),
     "directory:staff_organizations":       (DIRECTORY_KEEP, "AN=302 *=405"),
     "directory:staff_organization_add":    (DIRECTORY_KEEP, DIRECTORY_KEEP),
     "directory:staff_organization_change": (DIRECTORY_KEEP_ID, DIRECTORY_KEEP_ID),
@@ -400,7 +405,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "offer:impact_new":                    (OFFER_MANAGE, OFFER_MANAGE),
     "offer:refer_family":                  (OFFER_REFER_FAMILY, OFFER_REFER_FAMILY),
     "offer:referral":                      (OFFER_REFERRAL, "AN=302 *=405"),
-    **{f"offer:referral_{n}": (OFFER_REFERRAL, OFFER_REFERRAL) for n in ("uptake", "withdraw", "enrol", "finish")},
+    **{f"offer:referral_{n}": (OFFER_REFERRAL, OFFER_REFERRAL) for n in ("uptake", "withdraw", "enrol", "finish", "offer_place")},
+    "offer:programme_running":             (OFFER_PAUSE, OFFER_PAUSE),
     "casework:episode_open":               ("AN=302 TL=200 PR,LP,TM=403/404 BS=403 *=404", "AN=302 TL=200 PR,LP,TM=403/404 BS=403 *=404"),
     "casework:caseload":                   (SCOPED_LIST, "AN=302 *=405"),
     "casework:team_caseload":              ("AN=302 TM,TL=200 *=403", "AN=302 *=405"),
@@ -495,7 +501,8 @@ TABLE: dict[str, tuple[str, str]] = {
     **{f"api:offer-group-{n}": ("AN=401 *=405", "AN=401 PR,LP,TM,TL=400/404 BS=403/404 *=404") for n in ("sessions", "attendance")},
     "api:offer-referral-list":             ("AN=401 PR,LP,TM,TL,BS=200 *=403", "AN=401 PR,LP,TM,TL=400 *=403"),
     "api:offer-referral-detail":           ("AN=401 PR,LP,TM=200/404 TL=200 *=404", "AN=401 *=405"),
-    **{f"api:offer-referral-{n}": ("AN=401 *=405", "AN=401 PR,LP,TM=400/404 TL=400 *=404") for n in ("uptake", "enrol", "withdraw")},
+    **{f"api:offer-referral-{n}": ("AN=401 *=405", "AN=401 PR,LP,TM=400/404 TL=400 *=404") for n in ("uptake", "enrol", "withdraw", "offer-place")},
+    "api:offer-programme-running":         ("AN=401 *=405", "AN=401 TL=400/404 PR,LP,TM,BS=403/404 *=404"),
     # Completing or leaving takes no required field: the participant completes (rolled back).
     **{f"api:offer-enrolment-{n}": ("AN=401 *=405", "AN=401 PR,LP,TM,TL=200/404 BS=403/404 *=404") for n in ("complete", "leave")},
     "api:offer-enrolment-impact":          ("AN=401 *=405", "AN=401 PR,LP,TM,TL=400/404 BS=403/404 *=404"),

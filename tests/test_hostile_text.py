@@ -918,7 +918,10 @@ def _pages(world) -> list[str]:
     for programme in Programme.objects.order_by("pk"):
         pkw = {"programme_id": programme.pk}
         form = "group_new" if programme.runs_groups else "programme_capacity"
-        urls += [reverse(f"offer:{n}", kwargs=pkw) for n in ("programme", "refer_programme", form)]
+        urls += [
+            reverse(f"offer:{n}", kwargs=pkw)
+            for n in ("programme", "refer_programme", "programme_running", form)
+        ]
     for group in ProgrammeGroup.objects.order_by("pk"):
         gkw = {"group_id": group.pk}
         urls += [
@@ -935,7 +938,8 @@ def _pages(world) -> list[str]:
         "pk", "programme_id"
     ):
         names = ("referral", "referral_uptake", "referral_withdraw")
-        names += ("referral_enrol",) if programme_id else ()  # a signpost has no place to give
+        # A signpost has no place to give or offer.
+        names += ("referral_enrol", "referral_offer_place") if programme_id else ()
         urls += [reverse(f"offer:{n}", kwargs={"referral_id": referral_id}) for n in names]
     urls.append(reverse("offer:referral_finish", kwargs={"referral_id": referral_id}))
     urls.append(reverse("offer:refer_family", kwargs={"family_id": family.pk}))
@@ -1251,6 +1255,24 @@ def _pages(world) -> list[str]:
             reverse("directory:staff_part_add", kwargs={**skw, "part": part}),
             reverse("directory:staff_part_change", kwargs=pkw),
             reverse("directory:staff_part_remove", kwargs=pkw),
+        ]
+    # One address of a location and one phone of a contact: their add, change and remove pages.
+    for sub, row in (
+        ("address", directory_models.Address.objects.exclude(location=None).order_by("pk").first()),
+        ("phone", directory_models.Phone.objects.exclude(contact=None).order_by("pk").first()),
+    ):
+        if sub == "address":
+            owner = directory_models.ServiceAtLocation.objects.filter(location_id=row.location_id)
+            part = "location"
+        else:
+            owner = directory_models.Contact.objects.filter(pk=row.contact_id)
+            part = "contact"
+        owner = owner.exclude(service=None).order_by("pk").first()
+        kw = {"service_id": owner.service_id, "part": part, "part_id": owner.pk, "sub": sub}
+        urls += [
+            reverse("directory:staff_subpart_add", kwargs=kw),
+            reverse("directory:staff_subpart_change", kwargs={**kw, "sub_id": row.pk}),
+            reverse("directory:staff_subpart_remove", kwargs={**kw, "sub_id": row.pk}),
         ]
     for organization_id in directory_models.Organization.objects.values_list("pk", flat=True)[:2]:
         urls.append(

@@ -134,3 +134,22 @@ def test_only_a_section_of_the_pack_format_may_be_registered(name: str) -> None:
     with pytest.raises(RuntimeError, match=f"'{name}' is not a council pack section"):
         register_section(name, read=lambda root, plan: [], load=lambda values, loaded: None)
     assert name not in council_pack._sections
+
+
+def test_the_children_centres_section_reads_the_months_not_seen_and_checks_them() -> None:
+    data = tiny()
+    play = {"key": "stay_and_play", "name": "Stay and play", "counts_as_reach": True}
+    data["children_centres"] = {"small_number": 5, "not_seen_months": 6, "contact_kinds": [play]}
+
+    assert validate_pack(data).sections["children_centres"] == {
+        "small_number": 5,
+        "not_seen_months": 6,
+        "contact_kinds": [play],
+    }
+    del data["children_centres"]["not_seen_months"]
+    assert validate_pack(data).sections["children_centres"]["not_seen_months"] == 3
+    data["children_centres"]["not_seen_months"] = 25
+    with pytest.raises(
+        PackError, match=r"^children_centres\.not_seen_months: expected between 1 and 24, got 25$"
+    ):
+        validate_pack(data)

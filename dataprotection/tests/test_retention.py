@@ -27,6 +27,7 @@ from neglect.tests.factories import (
     NeglectConcernHistoryFactory,
     NeglectObservationFactory,
 )
+from offer.models import Referral
 from offer.tests.factories import (
     EnrolmentFactory,
     ImpactMeasureFactory,
@@ -273,6 +274,14 @@ def test_a_finished_request_without_a_family_is_anonymised_six_years_after_it_en
             support_request=request, reason="Signposted to a parenting course"
         )
         waiting = SupportRequestFactory()
+        signpost = ReferralFactory(
+            without_family=True,
+            source_id=str(request.pk),
+            uptake_note="Went to the drop-in",
+            status=Referral.Status.TAKEN_UP,
+        )
+        ReferralHistoryFactory(referral=signpost, reason="Went to the drop-in")
+        other_signpost = ReferralFactory(without_family=True, source_id=str(waiting.pk))
     retention_apply(today=date(2024, 1, 9))
     request.refresh_from_db()
     assert request.requester_phone == "07700 900982"
@@ -287,6 +296,10 @@ def test_a_finished_request_without_a_family_is_anonymised_six_years_after_it_en
     assert request.history.get().reason == PHRASE
     assert waiting.what_is_happening != PHRASE
     assert run.summary["support_requests"] == {"anonymise": 1}
+    # The request's signpost (no family record) goes with it; another request's stays.
+    assert _text(signpost, "handover_to", "reason", "uptake_note") == [NAME, PHRASE, PHRASE]
+    assert [h.reason for h in signpost.history.all()] == [PHRASE]
+    assert _text(other_signpost, "reason") == ["Conflict at home about behaviour"]
 
 
 def test_a_record_type_the_schedule_keeps_is_never_touched():

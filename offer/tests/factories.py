@@ -122,12 +122,21 @@ class ReferralFactory(factory.django.DjangoModelFactory):
             handover_on=date(2026, 10, 1),
             agreed_with_family=True,
         )
+        # A signpost at triage of a request with no family record (pass ``source_id``).
+        without_family = factory.Trait(
+            signpost=True,
+            family=None,
+            source=Referral.Source.TRIAGE,
+            source_type="support_request",
+        )
         referred = factory.Trait(status=Referral.Status.REFERRED)
         enrolled = factory.Trait(status=Referral.Status.ENROLLED)
 
     @factory.post_generation
     def people(self, create, extracted, **kwargs):
-        self.people.set(extracted if extracted is not None else [member_of(self.family)])
+        if extracted is None:
+            extracted = [member_of(self.family)] if self.family_id else []
+        self.people.set(extracted)
 
 
 class ReferralHistoryFactory(factory.django.DjangoModelFactory):

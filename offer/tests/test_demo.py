@@ -34,6 +34,13 @@ def test_the_demo_offer():
     assert Attendance.objects.filter(status="absent").count() == 1
     assert ImpactMeasure.objects.count() == 1
     assert Referral.objects.filter(status=Referral.Status.TAKEN_UP).count() == 1
+    # A member of the public's request signposted at triage: a referral naming no family.
+    (signposted,) = Referral.objects.filter(family__isnull=True)
+    assert (signposted.source, signposted.status) == ("triage", Referral.Status.HANDED_OVER)
+    # Today's sessions of Steps and Freedom wait for their facilitator's attendance.
+    due = selectors.sessions_awaiting_attendance(leader)
+    assert sorted(s.group.programme.service.name for s in due) == ["Freedom", "Steps"]
+    assert {s.held_on for s in due} == {clock.today()}
     before = (Programme.objects.count(), Referral.objects.count(), Attendance.objects.count())
     offer_demo.seed(today=clock.today(), counts=Counter())
     assert (

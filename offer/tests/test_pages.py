@@ -94,6 +94,10 @@ def _pages(w):
         "referral": reverse("offer:referral", kwargs={"referral_id": r}),
         "referral_withdraw": reverse("offer:referral_withdraw", kwargs={"referral_id": r}),
         "referral_enrol": reverse("offer:referral_enrol", kwargs={"referral_id": r}),
+        "referral_offer_place": reverse("offer:referral_offer_place", kwargs={"referral_id": r}),
+        "programme_running": reverse(
+            "offer:programme_running", kwargs={"programme_id": w.programme.pk}
+        ),
     }
 
 
@@ -104,36 +108,42 @@ EXPECTED = {
         "refer_programme": 200, "group": 200, "group_change": 200, "session_new": 200,
         "attendance": 200, "enrolment_finish": 200, "impact_new": 200, "refer_family": 200,
         "referral": 200, "referral_withdraw": 200, "referral_enrol": 200,
+        "referral_offer_place": 200, "programme_running": 200,
     },
     "member": {
         "index": 200, "mine": 200, "programme": 200, "programme_new": 403, "group_new": 200,
         "refer_programme": 200, "group": 200, "group_change": 200, "session_new": 200,
         "attendance": 200, "enrolment_finish": 200, "impact_new": 200, "refer_family": 200,
         "referral": 200, "referral_withdraw": 200, "referral_enrol": 200,
+        "referral_offer_place": 200, "programme_running": 403,
     },
     "facilitator": {
         "index": 200, "mine": 200, "programme": 200, "programme_new": 403, "group_new": 403,
         "refer_programme": 200, "group": 200, "group_change": 403, "session_new": 403,
         "attendance": 200, "enrolment_finish": 403, "impact_new": 403, "refer_family": 404,
         "referral": 404, "referral_withdraw": 404, "referral_enrol": 404,
+        "referral_offer_place": 404, "programme_running": 403,
     },
     "outsider": {
         "index": 200, "mine": 200, "programme": 200, "programme_new": 403, "group_new": 403,
         "refer_programme": 200, "group": 403, "group_change": 403, "session_new": 403,
         "attendance": 403, "enrolment_finish": 403, "impact_new": 403, "refer_family": 200,
         "referral": 200, "referral_withdraw": 200, "referral_enrol": 403,
+        "referral_offer_place": 403, "programme_running": 403,
     },
     "clerk": {
         "index": 200, "mine": 403, "programme": 200, "programme_new": 403, "group_new": 403,
         "refer_programme": 403, "group": 403, "group_change": 403, "session_new": 403,
         "attendance": 403, "enrolment_finish": 403, "impact_new": 403, "refer_family": 403,
         "referral": 404, "referral_withdraw": 404, "referral_enrol": 404,
+        "referral_offer_place": 404, "programme_running": 403,
     },
     "admin": {
         "index": 403, "mine": 403, "programme": 404, "programme_new": 403, "group_new": 404,
         "refer_programme": 404, "group": 404, "group_change": 404, "session_new": 404,
         "attendance": 404, "enrolment_finish": 404, "impact_new": 404, "refer_family": 403,
         "referral": 404, "referral_withdraw": 404, "referral_enrol": 404,
+        "referral_offer_place": 404, "programme_running": 404,
     },
 }  # fmt: skip
 
@@ -227,6 +237,95 @@ def test_signposts_waiting_for_uptake_are_in_the_referrers_tray(world):
     url = reverse("offer:referral_uptake", kwargs={"referral_id": signpost.pk})
     assert client.post(url, {"taken_up": "yes", "version": 1}).status_code == 302
     assert not [s for s in tray_for(world.outsider) if s.key == "offer_signposts"]
+
+
+def test_sessions_held_without_attendance_are_in_the_facilitators_tray(world):
+    # The session of 26 October was held, the group has a participant, nothing is recorded.
+    (section,) = [s for s in tray_for(world.facilitator) if s.key == "offer_attendance_due"]
+    assert (section.count, section.title) == (1, "Attendance to record")
+    assert section.items[0].url == _pages(world)["attendance"]
+    assert section.items[0].text == "Steps: Steps Dewsbury, session 1"
+    # A later session not yet held is not due; nor is anyone else's group.
+    GroupSessionFactory(group=world.group, number=2, held_on=date(2026, 11, 9))
+    assert not [s for s in tray_for(world.outsider) if s.key == "offer_attendance_due"]
+    response = _client(world.facilitator).post(
+        _pages(world)["attendance"], {f"enrolment_{world.sitting.pk}": "attended"}
+    )
+    assert response.status_code == 302
+    assert not [s for s in tray_for(world.facilitator) if s.key == "offer_attendance_due"]
+
+
+def test_offering_the_place_holds_it_until_enrolment(world):
+    w = world
+    leader = _client(w.leader)
+    assert leader.post(_pages(w)["enrolment_finish"], {"outcome": "left"}).status_code == 302
+    page = leader.get(_pages(w)["programme"]).content.decode()
+    assert "Offer them the place" in page
+    response = leader.post(_pages(w)["referral_offer_place"], {"version": w.waiting.version})
+    assert response.status_code == 302
+    w.waiting.refresh_from_db()
+    assert w.waiting.status == Status.REFERRED
+    page = leader.get(_pages(w)["programme"]).content.decode()
+    # The place is held: none free, and the family is listed under the places offered.
+    assert "0 places free" in page and "Places offered" in page and w.family.reference in page
+    response = leader.post(
+        _pages(w)["referral_enrol"], {"group": w.group.pk, "version": w.waiting.version}
+    )
+    assert response.status_code == 302
+    w.waiting.refresh_from_db()
+    assert w.waiting.status == Status.ENROLLED
+
+
+def test_offering_a_place_when_none_is_free_is_an_error_on_the_page(world):
+    response = _client(world.leader).post(
+        _pages(world)["referral_offer_place"], {"version": world.waiting.version}
+    )
+    assert response.status_code == 200
+    assert "No place to offer: 0 free, 1 needed" in response.content.decode()
+    world.waiting.refresh_from_db()
+    assert world.waiting.status == Status.WAITING
+
+
+def test_a_team_leader_stops_and_starts_a_programme_taking_referrals(world):
+    w = world
+    leader = _client(w.leader)
+    url = _pages(w)["programme_running"]
+    version = w.programme.version
+    # Someone is waiting: refused, with the reason on the page.
+    response = leader.post(
+        url, {"running": "no", "reason": "Facilitator on leave", "version": version}
+    )
+    assert response.status_code == 200
+    assert "1 family is waiting or offered a place" in response.content.decode()
+    w.waiting.status = Status.WITHDRAWN
+    w.waiting.save()
+    response = leader.post(url, {"running": "no", "reason": "", "version": version})
+    assert "Enter why it is no longer taking referrals" in response.content.decode()
+    response = leader.post(
+        url, {"running": "no", "reason": "Facilitator on leave", "version": version}
+    )
+    assert response.status_code == 302
+    w.programme.refresh_from_db()
+    assert (w.programme.active, w.programme.not_running_reason) == (False, "Facilitator on leave")
+    page = leader.get(_pages(w)["programme"]).content.decode()
+    assert "Not taking referrals: Facilitator on leave" in page
+    assert "Refer a family to this programme" not in page
+    # A referral to it is refused on the form.
+    person = member_of(w.family)
+    response = _client(w.outsider).post(
+        _pages(w)["refer_family"],
+        {
+            "service": w.programme.service_id,
+            "people": [str(person.pk)],
+            "priority": "standard",
+            "reason": "Help",
+        },
+    )
+    assert "This programme is not taking referrals at the moment" in response.content.decode()
+    response = leader.post(url, {"running": "yes", "reason": "", "version": version + 1})
+    assert response.status_code == 302
+    w.programme.refresh_from_db()
+    assert (w.programme.active, w.programme.not_running_reason) == (True, "")
 
 
 def test_long_waits_are_in_the_managers_tray(world):
@@ -367,6 +466,39 @@ def test_the_api_records_a_signposts_uptake(world):
     assert api.post(url, {"version": 1}, format="json").status_code == 400
     assert api.post(url, {"version": 1, "taken_up": True}, format="json").status_code == 200
     assert api.post(url, {"version": 2, "taken_up": True}, format="json").status_code == 409
+
+
+def test_the_api_offers_a_place_and_pauses_a_programme(world):
+    api = sign_in_verified(APIClient(), world.leader)
+    offer = reverse("api:offer-referral-offer-place", kwargs={"pk": world.waiting.pk})
+    # No place is free yet: 409; bad input: 400; someone outside the team: 403.
+    assert api.post(offer, {"version": 1}, format="json").status_code == 409
+    assert api.post(offer, {"version": "x"}, format="json").status_code == 400
+    outsider = sign_in_verified(APIClient(), world.outsider)
+    assert outsider.post(offer, {"version": 1}, format="json").status_code == 403
+    world.sitting.status = Enrolment.Status.LEFT
+    world.sitting.save()
+    response = api.post(offer, {"version": 1, "note": "Phoned Mum"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["referral_status"] == "referred"
+    assert api.post(offer, {"version": 2}, format="json").status_code == 409
+    running = reverse("api:offer-programme-running", kwargs={"pk": world.programme.pk})
+    body = {"version": 1, "running": False, "reason": "Funding ended"}
+    # The offered place is still held: 409 until it is withdrawn.
+    assert api.post(running, body, format="json").status_code == 409
+    withdraw = reverse("api:offer-referral-withdraw", kwargs={"pk": world.waiting.pk})
+    assert (
+        api.post(withdraw, {"version": 2, "reason": "Declined"}, format="json").status_code == 200
+    )
+    assert api.post(running, {"version": 1, "running": False}, format="json").status_code == 400
+    assert outsider.post(running, body, format="json").status_code == 403
+    response = api.post(running, body, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["active"], response.json()["not_running_reason"]) == (
+        False,
+        "Funding ended",
+    )
+    assert api.post(running, body, format="json").status_code == 409  # stale version
 
 
 def test_a_one_to_one_service_on_the_index(world):

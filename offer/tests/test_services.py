@@ -420,3 +420,105 @@ def test_completion_finishes_the_referral_and_impact_measures_are_recorded(leade
     with pytest.raises(ValidationError):
         services.impact_record(actor=leader, enrolment=enrolment, measure="won-the-lottery")
     assert Enrolment.objects.get().status == Enrolment.Status.COMPLETED
+
+
+# ---------------------------------------------------------------- offering a place, pausing
+
+
+def test_offering_a_place_holds_it_so_the_next_referral_waits(leader, programme):
+    group = ProgrammeGroupFactory(programme=programme, capacity=2)
+    EnrolmentFactory(group=group)  # 1 free
+    first = ReferralFactory(programme=programme, waiting_since=date(2026, 9, 1))
+    services.referral_offer_place(actor=leader, referral=first, expected_version=first.version)
+    first.refresh_from_db()
+    assert first.status == Status.REFERRED
+    assert first.history.last().to_status == Status.REFERRED
+    # The held place is not free: a new referral joins the waiting list.
+    assert selectors.programme_places(programme).free == 0
+    later = _refer(leader, FamilyFactory(), programme)
+    assert later.status == Status.WAITING
+    # The family declines: withdrawn, and the place frees again.
+    services.referral_withdraw(actor=leader, referral=first, reason="Declined the place")
+    assert selectors.programme_places(programme).free == 1
+
+
+def test_a_place_is_offered_only_when_one_is_free_and_only_from_the_list(leader, programme):
+    ProgrammeGroupFactory(programme=programme, capacity=1)
+    held = ReferralFactory(programme=programme, referred=True)  # holds the one place
+    waiting = ReferralFactory(programme=programme)
+    with pytest.raises(ConflictError, match="No place to offer: 0 free, 1 needed"):
+        services.referral_offer_place(actor=leader, referral=waiting)
+    with pytest.raises(ConflictError):
+        services.referral_offer_place(actor=leader, referral=held)  # already offered
+    waiting.refresh_from_db()
+    assert waiting.status == Status.WAITING
+
+
+def test_only_the_programmes_team_offers_a_place(programme):
+    ProgrammeGroupFactory(programme=programme, capacity=1)
+    waiting = ReferralFactory(programme=programme)
+    with pytest.raises(PermissionDenied):
+        services.referral_offer_place(
+            actor=UserFactory(roles=[Role.PRACTITIONER]), referral=waiting
+        )
+
+
+def test_stopping_a_programme_is_refused_while_families_wait(leader, programme):
+    ReferralFactory(programme=programme)
+    ReferralFactory(programme=programme, referred=True)
+    with pytest.raises(ConflictError, match="2 families are waiting or offered a place"):
+        services.programme_set_running(
+            actor=leader, programme=programme, running=False, reason="Funding ended"
+        )
+    programme.refresh_from_db()
+    assert programme.active is True
+
+
+def test_a_stopped_programme_takes_no_referrals_until_started_again(leader, programme):
+    ProgrammeGroupFactory(programme=programme, capacity=4)
+    with pytest.raises(ValidationError) as error:
+        services.programme_set_running(actor=leader, programme=programme, running=False)
+    assert error.value.message_dict == {"reason": ["Enter why it is no longer taking referrals"]}
+    services.programme_set_running(
+        actor=leader, programme=programme, running=False, reason="Funding ended"
+    )
+    programme.refresh_from_db()
+    assert (programme.active, programme.not_running_reason, programme.version) == (
+        False,
+        "Funding ended",
+        2,
+    )
+    with pytest.raises(ValidationError) as error:
+        _refer(leader, FamilyFactory(), programme)
+    assert error.value.message_dict == {
+        "service": ["This programme is not taking referrals at the moment"]
+    }
+    with pytest.raises(StaleVersionError):
+        services.programme_set_running(
+            actor=leader, programme=programme, running=True, expected_version=1
+        )
+    services.programme_set_running(actor=leader, programme=programme, running=True)
+    assert _refer(leader, FamilyFactory(), programme).status == Status.REFERRED
+
+
+def test_only_a_team_leader_stops_a_programme(programme):
+    member = UserFactory(team=programme.team, roles=[Role.PRACTITIONER])
+    with pytest.raises(PermissionDenied):
+        services.programme_set_running(
+            actor=member, programme=programme, running=False, reason="Busy"
+        )
+
+
+def test_a_referral_with_no_family_must_be_a_signpost_naming_no_one(leader, programme):
+    # The request it names is not one the offer app can read: refused before anything else.
+    with pytest.raises(ValidationError) as error:
+        services.referral_make(
+            actor=leader,
+            family=None,
+            service=programme.service,
+            people=[],
+            source=Referral.Source.DIRECT,
+            reason="Signposted",
+        )
+    assert error.value.message_dict == {"family": ["Choose the family"]}
+    assert not Referral.objects.exists()

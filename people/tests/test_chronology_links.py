@@ -122,8 +122,9 @@ def test_the_person_page_lists_episodes_and_assessments_in_a_fixed_number_of_que
     # outcomes to check as sustained among them), and the notices of the apps above people
     # (neglect and the injuries pattern: a fixed few each), at most this many. Casework
     # consultancy's tray counts its three sections in one query (+1); the offer's tray reads
-    # its referrals waiting and signposts to follow up in one query (+1).
-    with django_assert_max_num_queries(41):
+    # its referrals waiting and signposts to follow up in one query (+1), and the sessions
+    # waiting for their facilitator's attendance in another (+1).
+    with django_assert_max_num_queries(42):
         practitioner_client.get(person_url(child))
     work = response.context["page"].work
     assert [r.kind for r in work].count("Episode") == 7

@@ -49,7 +49,6 @@ from support_requests.services.public import (
     support_request_submit_public,
 )
 from support_requests.services.triage import (
-    PROGRAMME_NEEDS_FAMILY,
     SERVICE_NOT_IN_DIRECTORY,
     TriageAnswers,
     safeguarding_stop_record_next_step,
@@ -90,7 +89,6 @@ __all__ = [
     "TooManySubmissions",
     "TransitionNotAllowed",
     "TriageAnswers",
-    "PROGRAMME_NEEDS_FAMILY",
     "SERVICE_NOT_IN_DIRECTORY",
     "check_age_matches_date_of_birth",
     "check_what_is_happening",

@@ -262,9 +262,6 @@ def triage_raise_safeguarding_stop(
 
 
 SERVICE_NOT_IN_DIRECTORY = "Choose a service from the directory"
-PROGRAMME_NEEDS_FAMILY = (
-    "Refer from the family’s record: a programme place needs the family members"
-)
 # Where the offer app's refusals show on the triage page and in the API.
 _REFERRAL_FIELDS = {
     "service": "signpost_service",
@@ -277,20 +274,18 @@ _REFERRAL_FIELDS = {
 def _signpost_referral(*, actor, locked: SupportRequest, triage: Triage, answers: TriageAnswers):
     """Hand the signpost to a directory service over to the offer app: a referral holding the
     handover and, later, whether the family took it up. A request with no family record yet
-    keeps the service on its triage only (the offer app links a referral to a family)."""
+    gets a referral that names no one, linked to the request (a programme place is refused:
+    it needs the family's members)."""
     service = answers.signpost_service
     if service is None:
         return None
-    if locked.family_id is None:
-        if offer_selectors.programme_of_service(service) is not None:
-            raise ValidationError({"signpost_service": PROGRAMME_NEEDS_FAMILY})
-        return None
+    family = locked.family if locked.family_id else None
     try:
         return offer_services.referral_make(
             actor=actor,
-            family=locked.family,
+            family=family,
             service=service,
-            people=offer_selectors.family_members(locked.family),
+            people=offer_selectors.family_members(family) if family else [],
             source=Referral.Source.TRIAGE,
             source_type="support_request",
             source_id=str(locked.pk),

@@ -2,11 +2,15 @@
 later, whether the family took it up (issue 14, "signposting with handover, wired in")."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
 from core import clock
 from core.models import AuditEvent
 from core.tests.factories import NeedLevelFactory
 from directory.tests.factories import ServiceFactory
+from offer import selectors as offer_selectors
 from offer import services as offer_services
 from offer.models import Referral
 from offer.tests.factories import OfferPolicyFactory, ProgrammeFactory
@@ -173,15 +177,96 @@ def test_unknown_service_is_a_form_error_and_nothing_saved(leader_x, with_family
     assert not Referral.objects.exists()
 
 
-def test_request_without_a_family_keeps_the_service_on_its_triage(
+def test_request_without_a_family_gets_a_referral_naming_no_one(
     leader_x, without_family, service, level
 ):
-    client_for(leader_x).post(
+    response = client_for(leader_x).post(
         url(without_family), page_post(level, signpost_service=str(service.pk))
     )
+    assert response.status_code == 302
     without_family.refresh_from_db()
     assert without_family.status == Status.SIGNPOSTED
     assert without_family.triage.signpost_service == service
+    referral = Referral.objects.get()
+    assert referral.family_id is None
+    assert list(referral.people.all()) == []
+    assert (referral.source, referral.source_type, referral.source_id) == (
+        Referral.Source.TRIAGE,
+        "support_request",
+        str(without_family.pk),
+    )
+    assert referral.status == Referral.Status.HANDED_OVER
+    assert referral.handover_to == "Pat Green, adviser"
+    # The request's page lists it, with the link to record the uptake.
+    page = client_for(leader_x).get(f"/requests/{without_family.pk}/")
+    assert f"/offer/referrals/{referral.pk}/" in page.content.decode()
+
+
+def _family_less_referral(leader, support_request, service):
+    return offer_services.referral_make(
+        actor=leader,
+        family=None,
+        service=service,
+        people=[],
+        source=Referral.Source.TRIAGE,
+        source_type="support_request",
+        source_id=str(support_request.pk),
+        reason="Signposted at triage",
+    )
+
+
+def test_referral_without_a_family_is_read_through_its_request(
+    leader_x, leader_y, without_family, service, level, early_support_practitioner
+):
+    referral = _family_less_referral(leader_x, without_family, service)
+    colleague = UserFactory(roles=[Role.EARLY_SUPPORT_TEAM_LEADER], team=leader_x.team)
+    address = f"/offer/referrals/{referral.pk}/"
+    assert client_for(leader_x).get(address).status_code == 200
+    # A team leader of the same area reads the request, so the referral too.
+    page = client_for(colleague).get(address)
+    assert page.status_code == 200
+    assert "A request for support with no family record" in page.content.decode()
+    # Another area's team leader cannot read the request: the referral is not found.
+    assert client_for(leader_y).get(address).status_code == 404
+    assert client_for(early_support_practitioner).get(address).status_code == 404
+    # Listed to its maker only.
+    assert referral in offer_selectors.my_referrals(leader_x)
+    assert referral not in offer_selectors.referrals_readable(colleague)
+    api = client_for(leader_y).get(f"/api/v1/offer-referrals/{referral.pk}/")
+    assert api.status_code == 404
+    body = client_for(leader_x).get(f"/api/v1/offer-referrals/{referral.pk}/").json()
+    assert body["family"] is None
+
+
+def test_referral_without_a_family_records_the_uptake(leader_x, without_family, service, level):
+    referral = _family_less_referral(leader_x, without_family, service)
+    colleague = UserFactory(roles=[Role.EARLY_SUPPORT_TEAM_LEADER], team=leader_x.team)
+    response = client_for(colleague).post(
+        f"/offer/referrals/{referral.pk}/uptake/",
+        {"taken_up": "yes", "note": "Went to the first appointment", "version": "1"},
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.TAKEN_UP
+    assert referral.uptake_note == "Went to the first appointment"
+
+
+def test_referral_without_a_family_needs_a_request_the_referrer_reads(
+    leader_x, leader_y, without_family, service, level
+):
+    for actor, source_type in ((leader_y, "support_request"), (leader_x, "panel_case")):
+        with pytest.raises(ValidationError) as error:
+            offer_services.referral_make(
+                actor=actor,
+                family=None,
+                service=service,
+                people=[],
+                source=Referral.Source.TRIAGE,
+                source_type=source_type,
+                source_id=str(without_family.pk),
+                reason="Signposted at triage",
+            )
+        assert error.value.message_dict == {"family": ["Choose the family"]}
     assert not Referral.objects.exists()
 
 
